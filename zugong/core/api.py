@@ -1,0 +1,60 @@
+"""Core API: who am I, and the org tree within my jurisdiction."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from zugong.core import selectors
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.models import Membership
+
+router = Router(tags=["core"])
+
+
+class MembershipOut(Schema):
+    org_unit_id: int
+    org_unit_name: str
+    division_code: str | None
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    memberships: list[MembershipOut]
+
+
+class OrgUnitOut(Schema):
+    id: int
+    code: str | None
+    name: str
+    kind: str
+    parent: int | None
+
+
+def _org_out(unit: selectors.OrgUnit) -> OrgUnitOut:
+    return OrgUnitOut(id=unit.pk, code=unit.division_code, name=unit.name, kind=unit.kind, parent=unit.parent_id)
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> MeOut:
+    user = authenticated_user(request)
+    rows = Membership.objects.filter(user=user).select_related("org_unit").order_by("pk")
+    return MeOut(
+        id=user.pk, username=user.get_username(), name=getattr(user, "first_name", "") or user.get_username(),
+        memberships=[MembershipOut(org_unit_id=m.org_unit_id, org_unit_name=m.org_unit.name,
+                                   division_code=m.org_unit.division_code, role=m.role) for m in rows],
+    )
+
+
+@router.get("/org-units", response=list[OrgUnitOut])
+def org_units(request: HttpRequest, parent: int | None = None, q: str = "") -> list[OrgUnitOut]:
+    units = selectors.org_unit_list(request_jurisdiction(request), parent_id=parent, query=q.strip())
+    return [_org_out(u) for u in units]
+
+
+@router.get("/org-units/{unit_id}", response=OrgUnitOut)
+def org_unit_detail(request: HttpRequest, unit_id: int) -> OrgUnitOut:
+    return _org_out(selectors.org_unit_get(request_jurisdiction(request), unit_id))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any, TextIO, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from zugong.core.audit import audit_record
+from zugong.core.demo import DemoContext, contributors
+from zugong.core.models import OrgUnit
+
+
+def print_accounts(ctx: DemoContext) -> None:
+    ctx.say("\n演示账号 / demo accounts (password for all: see below)")
+    for a in ctx.accounts:
+        ctx.say(f"  {a.username:<10} {a.password:<14} {a.role:<15} {a.org_name} {a.note}")
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo province 示范省 (990000) into an empty database."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--scale", choices=["small", "province"], default="small")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when org units exist")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if OrgUnit.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("数据库已有数据，跳过演示数据。")
+                return
+            raise CommandError("数据库中已有组织数据；演示数据只能装入空数据库。")
+        autodiscover_modules("demo_data")
+        ctx = DemoContext(scale=options["scale"], seed=options["seed"], today=timezone.localdate(),
+                          out=cast(TextIO, self.stdout))
+        for registered in contributors():
+            started = timezone.now()
+            registered.func(ctx)
+            ctx.say(f"[{registered.name}] {(timezone.now() - started).total_seconds():.1f}s")
+        audit_record(actor=None, action="demo.load", object_type="demo", object_id=ctx.scale,
+                     summary={"scale": ctx.scale, "seed": ctx.seed})
+        print_accounts(ctx)

@@ -1,0 +1,59 @@
+"""Response headers every page gets, and the request's jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
+
+ACTIVE_MEMBERSHIP_KEY = "zugong_active_membership"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        return response
+
+
+def request_jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The jurisdiction of the request's user, narrowed to the membership they switched to."""
+    membership_id = None
+    if hasattr(request, "session"):
+        raw = request.session.get(ACTIVE_MEMBERSHIP_KEY)
+        membership_id = int(raw) if raw else None
+    jurisdiction = jurisdiction_for(getattr(request, "user", None), membership_id)
+    if membership_id is not None and jurisdiction.is_empty:
+        # The membership was revoked since it was chosen: fall back to the union.
+        return jurisdiction_for(getattr(request, "user", None))
+    return jurisdiction
+
+
+class JurisdictionMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.jurisdiction = SimpleLazyObject(lambda: request_jurisdiction(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """The signed-in user of a view or API call that requires login (typed for mypy)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionError("not signed in")
+    return user

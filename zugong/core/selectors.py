@@ -1,0 +1,51 @@
+"""Reads of core objects, always scoped to a jurisdiction."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import Meeting, OrgUnit
+
+
+def org_units_visible(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
+    return scope(OrgUnit.objects.all(), jurisdiction, org_field="")
+
+
+def org_unit_list(
+    jurisdiction: Jurisdiction, *, parent_id: int | None = None, query: str = "", limit: int = 200
+) -> QuerySet[OrgUnit]:
+    units = org_units_visible(jurisdiction).select_related("parent")
+    if parent_id is not None:
+        units = units.filter(parent_id=parent_id)
+    if query:
+        units = units.filter(Q(name__contains=query) | Q(short_name__contains=query) |
+                             Q(division_code__startswith=query))
+    return units.order_by("path")[:limit]
+
+
+def org_unit_get(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:
+    """One unit, or NotFound when it does not exist *or* lies outside the jurisdiction."""
+    unit = org_units_visible(jurisdiction).filter(pk=pk).select_related("parent").first()
+    if unit is None:
+        raise NotFound("未找到该组织，或不在您的管辖范围内")
+    return unit
+
+
+def org_unit_by_code(jurisdiction: Jurisdiction, division_code: str) -> OrgUnit:
+    unit = org_units_visible(jurisdiction).filter(division_code=division_code).order_by("depth").first()
+    if unit is None:
+        raise NotFound(f"未找到区划代码为 {division_code} 的组织，或不在您的管辖范围内")
+    return unit
+
+
+def org_roots(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
+    """The top units of the jurisdiction (the tree browser starts here)."""
+    if jurisdiction.is_superuser:
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path")
+    return OrgUnit.objects.filter(path__in=jurisdiction.paths).order_by("path")
+
+
+def meetings_visible(jurisdiction: Jurisdiction) -> QuerySet[Meeting]:
+    return scope(Meeting.objects.select_related("org_unit"), jurisdiction)

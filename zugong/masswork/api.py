@@ -1,0 +1,5 @@
+"""JSON API of the masswork app, mounted under /api/v1/ by zugong/api.py."""
+
+from ninja import Router
+
+router = Router(tags=["masswork"])

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zugong.api import api
+from zugong.core import views as core_views
+
+handler403 = "zugong.core.views.error_403"
+handler404 = "zugong.core.views.error_404"
+handler500 = "zugong.core.views.error_500"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(template_name="core/password_change.html"),
+         name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="core/password_change_done.html"), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("core/", include("zugong.core.urls")),
+    path("cadres/", include("zugong.cadres.urls")),
+    path("rules/", include("zugong.rules.urls")),
+    path("talks/", include("zugong.talks.urls")),
+    path("masswork/", include("zugong.masswork.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
