@@ -106,3 +106,22 @@ def calendar_override_set(*, actor: Actor, day: date, is_workday: bool, note: st
     summary: dict[str, Any] = {"day": day.isoformat(), "is_workday": is_workday, "note": note}
     audit_record(actor=actor, action="calendar_override.set", obj=override, summary=summary)
     return override
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
+    summary: dict[str, Any] = {"user_id": membership.user_id, "role": membership.role}
+    org_unit = membership.org_unit
+    membership_id = membership.pk
+    membership.delete()
+    audit_record(actor=actor, action="membership.revoke", object_type="core.membership",
+                 object_id=str(membership_id), org_unit=org_unit, summary=summary)
+
+
+@transaction.atomic
+def calendar_override_delete(*, actor: Actor, override: CalendarOverride) -> None:
+    summary: dict[str, Any] = {"day": override.day.isoformat(), "is_workday": override.is_workday}
+    override_id = override.pk
+    override.delete()
+    audit_record(actor=actor, action="calendar_override.delete", object_type="core.calendaroverride",
+                 object_id=str(override_id), summary=summary)
