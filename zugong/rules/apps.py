@@ -6,3 +6,11 @@ class RulesConfig(AppConfig):
     name = "zugong.rules"
     label = "rules"
     verbose_name = _("制度执行")
+
+    def ready(self) -> None:
+        from zugong.core.nav import NavItem, register_nav
+        from zugong.rules import meeting_sources
+
+        meeting_sources.register()
+        register_nav(NavItem("rules", _("制度执行"), "rules:dashboard", order=50))
+        register_nav(NavItem("rules-inbox", _("提醒"), "rules:inbox", order=90))
