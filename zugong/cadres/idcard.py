@@ -1,0 +1,70 @@
+"""Resident ID numbers (公民身份号码, GB 11643) checked with python-stdnum's `stdnum.cn.ric`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+
+@dataclass(frozen=True)
+class IdProblem:
+    check: str  # "id_format", "id_check_digit", "id_area", "id_birth"
+    message: str
+
+
+def normalise(raw: str) -> str:
+    return raw.strip().replace(" ", "").upper()
+
+
+def problems(number: str) -> list[IdProblem]:
+    """Everything wrong with `number`; empty when it is a well-formed 18-digit number."""
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return [IdProblem("id_format", f"公民身份号码“{number}”格式不正确：应为 17 位数字加 1 位数字或 X")]
+    found: list[IdProblem] = []
+    expected = check_digit(number[:17])
+    if expected != number[17]:
+        found.append(IdProblem("id_check_digit", f"公民身份号码“{number}”校验位应为 {expected}，实为 {number[17]}"))
+    if birth_date(number) is None:
+        found.append(IdProblem("id_birth", f"公民身份号码“{number}”中的出生日期 {number[6:14]} 不是有效日期"))
+    elif not area_known(number):
+        found.append(IdProblem("id_area", f"公民身份号码“{number}”的地址码 {number[:6]} 不在行政区划代码表中"))
+    return found
+
+
+def check_digit(body17: str) -> str:
+    """The 18th character for the first 17 (stdnum's helper expects a placeholder check digit)."""
+    return str(ric.calc_check_digit(body17 + "0"))
+
+
+def birth_date(number: str) -> date | None:
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def sex_code(number: str) -> str:
+    """GB/T 2261.1 code from the order digit: odd 1 男, even 2 女."""
+    return "1" if int(number[16]) % 2 else "2"
+
+
+def area_known(number: str) -> bool:
+    try:
+        ric.get_birth_place(number)
+    except (InvalidComponent, InvalidFormat, InvalidLength, InvalidChecksum):
+        return False
+    except ValidationError:
+        return False
+    return True
+
+
+def mask(number: str | None) -> str:
+    """`110105********002X`: area code and the last four kept, birth date hidden."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]

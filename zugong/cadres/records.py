@@ -1,0 +1,172 @@
+"""A cadre's whole record as plain data: what importers produce, exporters consume and services save.
+
+Keeping one shape for LRMX, LRM, xlsx and the API means validation and saving exist once.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from PIL import Image, UnidentifiedImageError
+
+from zugong.cadres import idcard
+from zugong.cadres.codes import lookup
+
+MAX_PHOTO_BYTES = 1024 * 1024
+MAX_PHOTO_PIXELS = 4000 * 4000
+
+
+@dataclass
+class EducationData:
+    kind: str  # "full_time" | "in_service"
+    level_text: str = ""
+    degree_text: str = ""
+    school: str = ""
+    degree_school: str = ""
+
+    @property
+    def level(self) -> str:
+        return lookup("education", self.level_text) or ""
+
+    @property
+    def degree(self) -> str:
+        return lookup("degree", self.degree_text) or ""
+
+    def is_empty(self) -> bool:
+        return not (self.level_text or self.degree_text or self.school or self.degree_school)
+
+
+@dataclass
+class ResumeData:
+    start: date
+    end: date | None
+    text: str
+    note: str = ""
+
+
+@dataclass
+class FamilyData:
+    relation_text: str
+    name: str
+    birth_date: date | None = None
+    political_status: str = ""
+    work_unit_post: str = ""
+    kind: str = "family"
+
+    @property
+    def relation(self) -> str:
+        return lookup("relation", self.relation_text) or ""
+
+
+@dataclass
+class RewardData:
+    text: str
+    kind: str = "reward"
+    on: date | None = None
+
+
+@dataclass
+class ReviewData:
+    year: int
+    rating: str  # ReviewRating value
+
+
+@dataclass
+class CadreRecord:
+    name: str
+    id_number: str = ""
+    sex: str = ""
+    birth_date: date | None = None
+    ethnicity: str = ""
+    native_place: str = ""
+    birthplace: str = ""
+    political_status: str = ""
+    political_note: str = ""
+    party_join_date: date | None = None
+    work_start_date: date | None = None
+    health: str = ""
+    professional_title: str = ""
+    specialties: str = ""
+    current_post: str = ""
+    proposed_post: str = ""
+    proposed_removal: str = ""
+    appointment_reason: str = ""
+    rewards_note: str = ""
+    review_note: str = ""
+    retirement_age_boundary: str = ""
+    retirement_due: date | None = None
+    photo: bytes | None = None
+    education: list[EducationData] = field(default_factory=list)
+    resume: list[ResumeData] = field(default_factory=list)
+    family: list[FamilyData] = field(default_factory=list)
+    rewards: list[RewardData] = field(default_factory=list)
+    reviews: list[ReviewData] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+def photo_problem(photo: bytes) -> str | None:
+    """None if `photo` is a real JPEG/PNG/BMP/GIF image within the limits, else the reason."""
+    if len(photo) > MAX_PHOTO_BYTES:
+        return f"照片过大：{len(photo) // 1024} KB，上限 {MAX_PHOTO_BYTES // 1024} KB"
+    try:
+        with Image.open(io.BytesIO(photo)) as image:
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                return f"照片尺寸过大：{image.width}×{image.height}"
+            image.verify()
+            if image.format not in {"JPEG", "PNG", "BMP", "GIF"}:
+                return f"照片格式 {image.format} 不受支持，应为 JPEG、PNG、BMP 或 GIF"
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        return "照片不是有效的图片文件"
+    return None
+
+
+def record_errors(record: CadreRecord, today: date) -> list[FieldError]:
+    """Every reason the record cannot be saved (each with a Chinese message)."""
+    errors: list[FieldError] = []
+    if not record.name.strip():
+        errors.append(FieldError("name", "姓名不能为空"))
+    elif len(record.name) > 40:
+        errors.append(FieldError("name", "姓名不能超过 40 个字"))
+    errors.extend(_id_errors(record))
+    if record.birth_date is None:
+        errors.append(FieldError("birth_date", "出生年月不能为空"))
+    elif record.birth_date > today:
+        errors.append(FieldError("birth_date", "出生年月不能晚于今天"))
+    if record.sex and record.sex not in {"1", "2", "0", "9"}:
+        errors.append(FieldError("sex", f"性别代码“{record.sex}”不正确"))
+    if record.ethnicity and lookup("ethnicity", record.ethnicity) is None:
+        errors.append(FieldError("ethnicity", f"民族“{record.ethnicity}”不在 GB/T 3304 代码表中"))
+    if record.political_status and lookup("political_status", record.political_status) is None:
+        errors.append(FieldError("political_status", f"政治面貌“{record.political_status}”不在 GB/T 4762 代码表中"))
+    for name in ("party_join_date", "work_start_date"):
+        value = getattr(record, name)
+        if value is not None and value > today:
+            errors.append(FieldError(name, "日期不能晚于今天"))
+    if record.photo is not None:
+        problem = photo_problem(record.photo)
+        if problem:
+            errors.append(FieldError("photo", problem))
+    for index, line in enumerate(record.resume, start=1):
+        if line.end is not None and line.end < line.start:
+            errors.append(FieldError("resume", f"简历第 {index} 行截止年月早于起始年月"))
+    return errors
+
+
+def _id_errors(record: CadreRecord) -> list[FieldError]:
+    if not record.id_number:
+        return [FieldError("id_number", "公民身份号码不能为空")]
+    found = [FieldError("id_number", p.message) for p in idcard.problems(record.id_number)
+             if p.check != "id_area"]  # an unknown area code is an audit finding, not a refusal
+    if found or record.birth_date is None:
+        return found
+    from_id = idcard.birth_date(record.id_number)
+    if from_id is not None and (from_id.year, from_id.month) != (record.birth_date.year, record.birth_date.month):
+        found.append(FieldError("birth_date", f"出生年月 {record.birth_date:%Y.%m} 与公民身份号码中的 {from_id:%Y.%m} 不一致"))
+    return found

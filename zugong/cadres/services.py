@@ -1,0 +1,265 @@
+"""Every write to the roster: create, update, save a whole record (imports), post changes, transfers.
+
+Each function validates, owns its transaction and writes an audit event. History rows are closed
+(`valid_to`, `superseded_at`) and replaced, never edited in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+from django.utils import timezone
+
+from zugong.cadres import idcard
+from zugong.cadres.codes import lookup
+from zugong.cadres.codes.data.education import rank as education_rank
+from zugong.cadres.dates import add_years
+from zugong.cadres.locks import lock_cadre
+from zugong.cadres.models import (
+    AnnualReview,
+    Cadre,
+    EducationRecord,
+    FamilyMember,
+    PostHolding,
+    ResumeLine,
+    RewardPunishment,
+)
+from zugong.cadres.params import r23_params
+from zugong.cadres.pinyin import name_pinyin
+from zugong.cadres.records import CadreRecord, FieldError, record_errors
+from zugong.core.audit import audit_record
+from zugong.core.errors import GateRefused, ValidationFailed
+from zugong.core.events import publish
+from zugong.core.models import OrgKind, OrgUnit
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+SCALAR_FIELDS = (
+    "name", "sex", "birth_date", "id_number", "ethnicity", "native_place", "birthplace", "political_status",
+    "political_note", "party_join_date", "work_start_date", "health", "professional_title", "specialties",
+    "current_post", "proposed_post", "proposed_removal", "appointment_reason", "rewards_note", "review_note",
+    "retirement_age_boundary", "retirement_due",
+)
+EDITABLE_FIELDS = frozenset(SCALAR_FIELDS) | {"status", "rank_level", "grade", "is_reserve", "township_recruit_on",
+                                               "managing_unit", "photo"}
+
+
+def _raise_first(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed("；".join(e.message for e in errors), field=errors[0].field)
+
+
+def _normalise(record: CadreRecord) -> None:
+    record.name = record.name.strip()
+    record.id_number = idcard.normalise(record.id_number)
+    if record.ethnicity:
+        record.ethnicity = lookup("ethnicity", record.ethnicity) or record.ethnicity
+    if record.political_status:
+        record.political_status = lookup("political_status", record.political_status) or record.political_status
+    if not record.sex and len(record.id_number) == 18 and record.id_number[16].isdigit():
+        record.sex = idcard.sex_code(record.id_number)
+
+
+def _apply_scalars(cadre: Cadre, record: CadreRecord) -> dict[str, Any]:
+    changed: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        value = getattr(record, name)
+        if getattr(cadre, name) != value:
+            changed[name] = str(value)
+            setattr(cadre, name, value)
+    if record.photo is not None and bytes(cadre.photo or b"") != record.photo:
+        cadre.photo = record.photo
+        changed["photo"] = f"{len(record.photo)} bytes"
+    cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
+    return changed
+
+
+def _history_sets(record: CadreRecord) -> dict[type[models.Model], list[dict[str, Any]]]:
+    return {
+        EducationRecord: [{"kind": e.kind, "level": e.level, "level_text": e.level_text, "degree": e.degree,
+                           "degree_text": e.degree_text, "school": e.school, "degree_school": e.degree_school}
+                          for e in record.education if not e.is_empty()],
+        ResumeLine: [{"start": r.start, "end": r.end, "text": r.text, "note": r.note} for r in record.resume],
+        FamilyMember: [{"kind": f.kind, "relation": f.relation, "relation_text": f.relation_text, "name": f.name,
+                        "birth_date": f.birth_date, "political_status": f.political_status,
+                        "work_unit_post": f.work_unit_post} for f in record.family],
+        RewardPunishment: [{"kind": r.kind, "on": r.on, "text": r.text} for r in record.rewards],
+        AnnualReview: [{"year": r.year, "rating": r.rating} for r in record.reviews],
+    }
+
+
+def _replace_history(cadre: Cadre, model: type[models.Model], rows: list[dict[str, Any]], now: Any) -> bool:
+    """Supersede the current rows and add the new ones, unless nothing changed."""
+    keys = list(rows[0]) if rows else []
+    current = list(model._default_manager.filter(cadre=cadre, superseded_at__isnull=True).order_by("sort_order", "pk"))
+    if [{k: getattr(c, k) for k in keys} for c in current] == rows and len(current) == len(rows):
+        return False
+    model._default_manager.filter(pk__in=[c.pk for c in current]).update(superseded_at=now)
+    model._default_manager.bulk_create([model(cadre=cadre, sort_order=i, recorded_at=now, **row) for i, row in enumerate(rows)])
+    return True
+
+
+def _save_histories(cadre: Cadre, record: CadreRecord) -> list[str]:
+    now = timezone.now()
+    changed = [model.__name__ for model, rows in _history_sets(record).items()
+               if _replace_history(cadre, model, rows, now)]
+    levels = [e.level for e in record.education if e.level]
+    highest = min(levels, key=education_rank) if levels else ""
+    if cadre.highest_education != highest:
+        Cadre.objects.filter(pk=cadre.pk).update(highest_education=highest)
+        cadre.highest_education = highest
+    return changed
+
+
+@transaction.atomic
+def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managing_unit: OrgUnit | None = None,
+                 rank_level: str = "", grade: str = "", is_reserve: bool = False,
+                 township_recruit_on: date | None = None) -> Cadre:
+    _normalise(record)
+    _raise_first(record_errors(record, timezone.localdate()))
+    if Cadre.objects.filter(id_number=record.id_number).exists():
+        raise ValidationFailed(f"公民身份号码 {idcard.mask(record.id_number)} 已在干部信息库中", field="id_number")
+    cadre = Cadre(org_unit=org_unit, managing_unit=managing_unit, rank_level=rank_level, grade=grade,
+                  is_reserve=is_reserve, township_recruit_on=township_recruit_on)
+    _apply_scalars(cadre, record)
+    cadre.save()
+    _save_histories(cadre, record)
+    audit_record(actor=actor, action="cadre.create", obj=cadre, org_unit=org_unit,
+                 summary={"name": cadre.name, "id_number": idcard.mask(cadre.id_number)})
+    return cadre
+
+
+@transaction.atomic
+def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord) -> Cadre:
+    """Bring `cadre` in line with a whole record (an import): scalars updated, changed histories replaced."""
+    lock_cadre(cadre.pk)
+    _normalise(record)
+    _raise_first(record_errors(record, timezone.localdate()))
+    changed = _apply_scalars(cadre, record)
+    cadre.save()
+    histories = _save_histories(cadre, record)
+    audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
+                 summary={"fields": sorted(changed), "histories": histories, "source": "record"})
+    return cadre
+
+
+def _record_of(cadre: Cadre) -> CadreRecord:
+    return CadreRecord(**{f.name: getattr(cadre, f.name) for f in fields(CadreRecord) if f.name in SCALAR_FIELDS})
+
+
+@transaction.atomic
+def cadre_update(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]) -> Cadre:
+    """Change scalar fields of a cadre; the result is validated as a whole before it is saved."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(f"不能修改字段：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    lock_cadre(cadre.pk)
+    record = _record_of(cadre)
+    for name in set(changes) & set(SCALAR_FIELDS):
+        setattr(record, name, changes[name])
+    record.photo = changes.get("photo")
+    _normalise(record)
+    errors = record_errors(record, timezone.localdate())
+    if "id_number" in changes and Cadre.objects.filter(id_number=record.id_number).exclude(pk=cadre.pk).exists():
+        errors.append(FieldError("id_number", "该公民身份号码已属于另一名干部"))
+    _raise_first(errors)
+    changed = _apply_scalars(cadre, record)
+    for name in ("status", "rank_level", "grade", "is_reserve", "township_recruit_on", "managing_unit"):
+        if name in changes and getattr(cadre, name) != changes[name]:
+            setattr(cadre, name, changes[name])
+            changed[name] = str(changes[name])
+    cadre.save()
+    audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
+                 summary={"fields": sorted(changed)})
+    return cadre
+
+
+def township_of(unit: OrgUnit) -> OrgUnit | None:
+    """The township (乡镇) whose subtree holds `unit`, or None."""
+    if unit.kind == OrgKind.TOWNSHIP:
+        return unit
+    prefixes = [unit.path[:i] for i in range(1, len(unit.path))]
+    return OrgUnit.objects.filter(kind=OrgKind.TOWNSHIP, path__in=prefixes).order_by("-depth").first()
+
+
+def check_r23(*, cadre: Cadre, target: OrgUnit, on: date, action: str) -> None:
+    """R23: a new township recruit with less than [2] years there may not be seconded or transferred out."""
+    if cadre.township_recruit_on is None:
+        return
+    township = township_of(cadre.org_unit)
+    if township is None or target.path.startswith(township.path):
+        return
+    params = r23_params(org_unit=cadre.org_unit, on=on)
+    if not params.enabled:
+        return
+    allowed_from = add_years(cadre.township_recruit_on, params.min_years_before_transfer)
+    if on < allowed_from:
+        raise GateRefused(
+            f"不符合R23（新录用乡镇公务员服务年限）：{cadre.name} 于 {cadre.township_recruit_on:%Y年%m月%d日} "
+            f"新录用到{township.name}，至 {on:%Y年%m月%d日} 在乡镇工作不满 {params.min_years_before_transfer} 年，"
+            f"{allowed_from:%Y年%m月%d日} 前不得{action}（乡镇最低服务年限为 {params.min_years_in_township} 年）",
+            code="gate_refused", field="org_unit",
+        )
+
+
+@transaction.atomic
+def post_change(*, actor: Actor, cadre: Cadre, org_unit: OrgUnit, title: str, on: date, rank_level: str = "",
+                is_leading: bool = True, document_number: str = "", appointment_method: str = "",
+                publish_event: bool = True) -> PostHolding:
+    """Close the cadre's current leading holding on `on` and open the new one; announce `post_changed`."""
+    if not title.strip():
+        raise ValidationFailed("职务名称不能为空", field="title")
+    lock_cadre(cadre.pk)
+    check_r23(cadre=cadre, target=org_unit, on=on, action="调出乡镇")
+    old = cadre.post_holdings.filter(valid_to__isnull=True, appointment_method__in=["", "任命", "调任", "聘任", "选任"]
+                                     ).order_by("-valid_from", "-pk").first()
+    if old is not None and on < old.valid_from:
+        raise ValidationFailed(f"新任职时间 {on:%Y.%m.%d} 早于现任职务的任职时间 {old.valid_from:%Y.%m.%d}", field="on")
+    if old is not None:
+        old.valid_to = on
+        old.save(update_fields=["valid_to"])
+    new = PostHolding.objects.create(cadre=cadre, org_unit=org_unit, title=title.strip(), rank_level=rank_level,
+                                     is_leading=is_leading, valid_from=on, document_number=document_number,
+                                     appointment_method=appointment_method)
+    cadre.current_post, cadre.is_leading = new.title, is_leading
+    if rank_level:
+        cadre.rank_level = rank_level
+    cadre.save(update_fields=["current_post", "is_leading", "rank_level", "updated_at"])
+    audit_record(actor=actor, action="cadre.post_change", obj=cadre, org_unit=org_unit,
+                 summary={"old": old.title if old else None, "new": new.title, "on": on.isoformat(),
+                          "document_number": document_number})
+    if publish_event:
+        publish("post_changed", cadre=cadre, old_holding=old, new_holding=new, actor=actor)
+    return new
+
+
+@transaction.atomic
+def cadre_transfer(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date, title: str,
+                   rank_level: str = "", is_leading: bool = True, document_number: str = "") -> PostHolding:
+    """调动: the cadre moves to another unit with a new post (R23 checked by post_change)."""
+    holding = post_change(actor=actor, cadre=cadre, org_unit=to_org_unit, title=title, on=on, rank_level=rank_level,
+                          is_leading=is_leading, document_number=document_number, appointment_method="调任")
+    Cadre.objects.filter(pk=cadre.pk).update(org_unit=to_org_unit)
+    cadre.org_unit = to_org_unit
+    audit_record(actor=actor, action="cadre.transfer", obj=cadre, org_unit=to_org_unit,
+                 summary={"to": to_org_unit.name, "on": on.isoformat()})
+    return holding
+
+
+@transaction.atomic
+def cadre_second(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date, until: date | None,
+                 title: str = "借调工作") -> PostHolding:
+    """借调: a temporary holding elsewhere; the home post stays open. R23 refuses recent township recruits."""
+    lock_cadre(cadre.pk)
+    check_r23(cadre=cadre, target=to_org_unit, on=on, action="借调")
+    if until is not None and until <= on:
+        raise ValidationFailed("借调截止日期应晚于开始日期", field="until")
+    holding = PostHolding.objects.create(cadre=cadre, org_unit=to_org_unit, title=title, is_leading=False,
+                                         valid_from=on, valid_to=until, appointment_method="借调")
+    audit_record(actor=actor, action="cadre.second", obj=cadre, org_unit=to_org_unit,
+                 summary={"to": to_org_unit.name, "from": on.isoformat(), "until": until.isoformat() if until else None})
+    return holding
