@@ -1,53 +1,141 @@
-"""Thin views of the UI shell: dashboard, org tree, jurisdiction switcher, error pages."""
+"""Thin views of the UI shell: dashboard, org tree browser, jurisdiction switcher, error pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from zugong.core import selectors
 from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY, authenticated_user
-from zugong.core.models import Membership
+from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgKind, OrgUnit
+
+CHILDREN_LIMIT = 500
+SEARCH_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str | Promise
+    count: int
+
+
+def org_counts_by_kind(jurisdiction: Jurisdiction) -> list[KindCount]:
+    """How many org units of each kind the jurisdiction holds, in the order of OrgKind."""
+    visible = scope(OrgUnit.objects.all(), jurisdiction, org_field="")
+    rows = {row["kind"]: row["n"] for row in visible.order_by().values("kind").annotate(n=Count("pk"))}
+    return [KindCount(kind.value, kind.label, rows[kind.value]) for kind in OrgKind if rows.get(kind.value)]
+
+
+def with_child_flag(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    # A child of a visible unit lies in the same subtree, so it is visible too: no second scope needed.
+    return units.annotate(has_children=Exists(OrgUnit.objects.filter(parent_id=OuterRef("pk"))))
+
+
+def _jurisdiction(request: HttpRequest) -> Jurisdiction:
+    return request.jurisdiction  # type: ignore[attr-defined, no-any-return]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request.jurisdiction  # type: ignore[attr-defined]
-    roots = list(selectors.org_roots(jurisdiction)[:20])
-    return render(request, "core/home.html", {"roots": roots})
+    jurisdiction = _jurisdiction(request)
+    roots = list(with_child_flag(selectors.org_roots(jurisdiction))[:20])
+    counts = org_counts_by_kind(jurisdiction)
+    return render(request, "core/home.html", {
+        "roots": roots, "counts": counts, "total": sum(c.count for c in counts),
+        "roles": sorted({g.get_role_display() for g in _active_memberships(request)}),
+    })
+
+
+def _active_memberships(request: HttpRequest) -> list[Membership]:
+    active = request.session.get(ACTIVE_MEMBERSHIP_KEY)
+    own = Membership.objects.filter(user_id=authenticated_user(request).pk)
+    if active:
+        narrowed = list(own.filter(pk=active))
+        if narrowed:
+            return narrowed
+    return list(own)
 
 
 @login_required
+@require_GET
 def org_tree(request: HttpRequest) -> HttpResponse:
-    roots = list(selectors.org_roots(request.jurisdiction)[:50])  # type: ignore[attr-defined]
-    return render(request, "core/org_tree.html", {"roots": roots})
+    jurisdiction = _jurisdiction(request)
+    query = request.GET.get("q", "").strip()[:60]
+    context: dict[str, object] = {"query": query}
+    if query:
+        results = list(selectors.org_unit_list(jurisdiction, query=query, limit=SEARCH_LIMIT + 1))
+        context.update(results=results[:SEARCH_LIMIT], truncated=len(results) > SEARCH_LIMIT)
+    else:
+        context["roots"] = list(with_child_flag(selectors.org_roots(jurisdiction))[:50])
+    return render(request, "core/org_tree.html", context)
+
+
+def _ancestors(jurisdiction: Jurisdiction, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors that the user may see, top first."""
+    step = PATH_SEGMENT_WIDTH + 1
+    paths = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    return list(selectors.org_units_visible(jurisdiction).filter(path__in=paths).order_by("path"))
 
 
 @login_required
+@require_GET
 def org_children(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit and its children: the full page, or (for htmx) only the children's list items."""
+    jurisdiction = _jurisdiction(request)
     try:
-        unit = selectors.org_unit_get(request.jurisdiction, unit_id)  # type: ignore[attr-defined]
+        unit = selectors.org_unit_get(jurisdiction, unit_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    children = selectors.org_unit_list(request.jurisdiction, parent_id=unit.pk, limit=500)  # type: ignore[attr-defined]
-    return render(request, "core/org_children.html", {"unit": unit, "children": children})
+    children = list(with_child_flag(
+        selectors.org_units_visible(jurisdiction).filter(parent_id=unit.pk).order_by("sort_order", "path")
+    )[:CHILDREN_LIMIT + 1])
+    context = {"unit": unit, "units": children[:CHILDREN_LIMIT], "truncated": len(children) > CHILDREN_LIMIT}
+    if _is_htmx(request):
+        response = render(request, "core/_org_nodes.html", context)
+    else:
+        context["ancestors"] = _ancestors(jurisdiction, unit)
+        response = render(request, "core/org_children.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 @require_POST
 def switch_jurisdiction(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("membership", "")
+    own = Membership.objects.filter(user=authenticated_user(request)).select_related("org_unit")
+    chosen = own.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw == "":
         request.session.pop(ACTIVE_MEMBERSHIP_KEY, None)
-    elif Membership.objects.filter(pk=raw if raw.isdigit() else 0, user=authenticated_user(request)).exists():
-        request.session[ACTIVE_MEMBERSHIP_KEY] = int(raw)
+        messages.success(request, _("已切换到全部管辖范围。"))
+    elif chosen is not None:
+        request.session[ACTIVE_MEMBERSHIP_KEY] = chosen.pk
+        messages.success(request, _("已切换到：%(unit)s") % {"unit": chosen.org_unit.name})
+    else:
+        messages.error(request, _("该任职角色不存在，管辖范围未改变。"))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         target = reverse("home")
     return HttpResponseRedirect(target)
 
@@ -61,4 +149,5 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No request context: the database or a context processor may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

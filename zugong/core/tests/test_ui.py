@@ -1,0 +1,302 @@
+"""The UI shell: Chinese pages, the English switch, error pages without debug output, login,
+the jurisdiction switcher and the permission matrix of the core pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, RequestFactory
+
+from zugong.conftest import Tree, logged_in
+from zugong.core import views
+from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
+from zugong.core.models import Membership, Role
+from zugong.core.nav import NavItem, nav_items, register_nav
+
+DEBUG_MARKERS = ("Traceback", "DEBUG = True", "technical_404", "Request Method", "settings.py", "URLconf")
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def switch_to_english(client: Client, next_url: str = "/") -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": next_url})
+    assert response.status_code == 302
+
+
+def test_dashboard_is_chinese_with_shell(tree: Tree, alice: User) -> None:
+    html = page(logged_in(alice), "/")
+    assert '<html lang="zh-hans"' in html
+    assert "<h1>工作台</h1>" in html
+    assert "组织机构" in html and "修改密码" in html and "退出" in html
+    assert "vendor/pico.min.css" in html and "vendor/htmx.min.js" in html and "zugong/zugong.js" in html
+    assert 'name="viewport"' in html
+    assert ">alice<" in html  # the signed-in user's name (first_name in the fixtures)
+    assert 'action="/logout/"' in html and 'method="post"' in html
+
+
+def test_dashboard_counts_units_by_kind_in_jurisdiction(tree: Tree, alice: User, carol: User) -> None:
+    html = page(logged_in(alice), "/")
+    cards = dict(re.findall(r'data-kind="(\w+)"><span class="zg-number">(\d+)</span>', html))
+    assert cards == {"total": "5", "county": "1", "township": "2", "village": "1", "community": "1"}
+    assert "甲县" in html and "乙县" not in html
+    carol_cards = dict(re.findall(r'data-kind="(\w+)"><span class="zg-number">(\d+)</span>',
+                                  page(logged_in(carol), "/")))
+    assert carol_cards == {"total": "3", "county": "1", "township": "1", "village": "1"}
+
+
+def test_pages_have_no_inline_script(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    for url in ("/", "/core/orgs/", f"/core/orgs/{tree.county_a.pk}/children/", "/password/"):
+        html = page(client, url)
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert scripts and all("src=" in attrs for attrs in scripts), url
+    assert "script-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_english_after_switching_language(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    switch_to_english(client)
+    html = page(client, "/")
+    assert '<html lang="en"' in html
+    assert "<h1>Dashboard</h1>" in html
+    assert "Organisations by kind" in html and "Sign out" in html and "Change password" in html
+    assert "County (city, district)" in html  # model choice labels are translated too
+    assert "工作台" not in html
+    assert "简体中文" in html  # the way back
+    tree_html = page(client, "/core/orgs/")
+    assert "Search by name or division code" in tree_html
+
+
+def test_switching_back_to_chinese(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    switch_to_english(client)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "<h1>工作台</h1>" in page(client, "/")
+
+
+def test_login_page_is_chinese_and_logs_in(tree: Tree, alice: User) -> None:
+    client = Client()
+    html = page(client, "/login/")
+    assert "登录组工平台" in html and "用户名" in html and "密码" in html
+    response = client.post("/login/", {"username": "alice", "password": "pw-alice"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "<h1>工作台</h1>" in page(client, "/")
+
+
+def test_login_failure_shows_chinese_error(tree: Tree, alice: User) -> None:
+    response = Client().post("/login/", {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_logout_is_post(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/", "/core/orgs/", "/core/orgs/1/children/", "/password/"])
+def test_login_required_redirects(db, url: str) -> None:
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("url", ["/no-such-page/", "/core/orgs/999999/children/"])
+def test_404_page_is_chinese_without_debug(tree: Tree, alice: User, url: str) -> None:
+    response = logged_in(alice).get(url)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in html and "返回工作台" in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+
+
+def test_another_countys_org_is_404_page_not_403(tree: Tree, alice: User) -> None:
+    response = logged_in(alice).get(f"/core/orgs/{tree.county_b.pk}/children/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in html and "乙县" not in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+
+
+def test_404_for_anonymous_user(db) -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_500_page_renders_without_request_context(db) -> None:
+    response = views.error_500(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "系统错误" in html and "{%" not in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+
+
+def test_403_page_is_chinese(tree: Tree, alice: User) -> None:
+    request = RequestFactory().get("/")
+    request.user = alice
+    request.session = {}  # type: ignore[assignment]
+    request.jurisdiction = jurisdiction_for(alice)  # type: ignore[attr-defined]
+    response = views.error_403(request)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "无权访问" in html and "返回工作台" in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+
+
+# The permission matrix of the core pages: who may open which county's org pages.
+ORG_PAGE_MATRIX = [
+    ("alice", "county_a", 200), ("alice", "township_a", 200), ("alice", "village_a", 200),
+    ("alice", "county_b", 404), ("alice", "township_b", 404), ("alice", "city", 404),
+    ("bob", "township_a", 200), ("bob", "village_a", 200), ("bob", "county_a", 404),
+    ("bob", "township_a2", 404), ("bob", "county_b", 404),
+    ("carol", "county_b", 200), ("carol", "village_b", 200), ("carol", "county_a", 404),
+    ("carol", "township_a", 404),
+]
+
+
+@pytest.mark.parametrize(("person", "unit_name", "expected"), ORG_PAGE_MATRIX)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+def test_org_page_permission_matrix(tree: Tree, people: dict[str, User], person: str, unit_name: str,
+                                    expected: int, htmx: bool) -> None:
+    unit = getattr(tree, unit_name)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = logged_in(people[person]).get(f"/core/orgs/{unit.pk}/children/", headers=headers)
+    assert response.status_code == expected
+    if expected == 404:
+        assert unit.name not in response.content.decode()
+
+
+@pytest.mark.parametrize(("person", "visible", "hidden"), [
+    ("alice", {"甲县", "甲镇", "丙乡", "甲村", "甲社区"}, {"乙县", "乙镇", "乙村", "示范市"}),
+    ("bob", {"甲镇", "甲村", "甲社区"}, {"甲县", "丙乡", "乙县", "乙村"}),
+    ("carol", {"乙县", "乙镇", "乙村"}, {"甲县", "甲镇", "甲村"}),
+])
+def test_org_search_stays_in_jurisdiction(tree: Tree, people: dict[str, User], person: str,
+                                          visible: set[str], hidden: set[str]) -> None:
+    client = logged_in(people[person])
+    found = set()
+    for query in ("县", "镇", "乡", "村", "社区", "市"):
+        found |= set(re.findall(r'children/">([^<]+)</a></td>', page(client, f"/core/orgs/?q={query}")))
+    assert visible <= found
+    assert not (hidden & found)
+
+
+def test_org_search_by_division_code(tree: Tree, alice: User) -> None:
+    html = page(logged_in(alice), "/core/orgs/?q=990121001")
+    assert "甲镇" in html and "甲村" in html and "丙乡" not in html
+    assert "在您的管辖范围内没有找到匹配的组织" in page(logged_in(alice), "/core/orgs/?q=990122")
+
+
+def test_org_tree_root_and_lazy_children_fragment(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    html = page(client, "/core/orgs/")
+    assert f'hx-get="/core/orgs/{tree.county_a.pk}/children/"' in html
+    response = client.get(f"/core/orgs/{tree.county_a.pk}/children/", headers={"HX-Request": "true"})
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in fragment and "甲镇" in fragment and "丙乡" in fragment
+    assert f'hx-get="/core/orgs/{tree.township_a.pk}/children/"' in fragment  # has children: expandable
+    assert f'hx-get="/core/orgs/{tree.township_a2.pk}/children/"' not in fragment  # leaf
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_org_full_page_has_breadcrumbs_within_jurisdiction(tree: Tree, bob: User, alice: User) -> None:
+    html = page(logged_in(alice), f"/core/orgs/{tree.village_a.pk}/children/")
+    assert '<nav aria-label="breadcrumb"' in html
+    crumbs = html.split('aria-label="breadcrumb"')[1].split("</nav>")[0]
+    assert "甲县" in crumbs and "甲镇" in crumbs and "甲村" in crumbs and "示范市" not in crumbs
+    bob_crumbs = page(logged_in(bob), f"/core/orgs/{tree.village_a.pk}/children/").split(
+        'aria-label="breadcrumb"')[1].split("</nav>")[0]
+    assert "甲镇" in bob_crumbs and "甲县" not in bob_crumbs
+
+
+def test_org_children_page_query_count(tree: Tree, alice: User, django_assert_max_num_queries) -> None:
+    client = logged_in(alice)
+    with django_assert_max_num_queries(12):
+        page(client, f"/core/orgs/{tree.county_a.pk}/children/")
+
+
+@pytest.fixture
+def alice_two(tree: Tree, alice: User) -> User:
+    """alice with a second membership: org_staff of county B."""
+    Membership.objects.create(user=alice, org_unit=tree.county_b, role=Role.ORG_STAFF)
+    return alice
+
+
+def test_switcher_shown_only_for_several_memberships(tree: Tree, alice: User, carol: User) -> None:
+    assert 'name="membership"' not in page(logged_in(carol), "/")
+    Membership.objects.create(user=alice, org_unit=tree.county_b, role=Role.ORG_STAFF)
+    html = page(logged_in(alice), "/")
+    assert 'name="membership"' in html and "全部管辖范围" in html
+    assert "乙县 · 组工干部" in html and "甲县 · 组织部管理员" in html
+
+
+def test_switcher_narrows_what_alice_sees(tree: Tree, alice_two: User) -> None:
+    client = logged_in(alice_two)
+    county_b_page = f"/core/orgs/{tree.county_b.pk}/children/"
+    # given: the union of both memberships
+    assert client.get(county_b_page).status_code == 200
+    home = page(client, "/")
+    assert "甲县" in home and "乙县" in home
+    # when: she switches to her county A membership
+    membership_a = Membership.objects.get(user=alice_two, org_unit=tree.county_a)
+    response = client.post("/core/jurisdiction/", {"membership": membership_a.pk, "next": "/core/orgs/"})
+    # then: county B is out of sight
+    assert response.status_code == 302 and response.headers["Location"] == "/core/orgs/"
+    assert client.session[ACTIVE_MEMBERSHIP_KEY] == membership_a.pk
+    assert client.get(county_b_page).status_code == 404
+    home = page(client, "/")
+    assert "甲县" in home and "乙县 · 组工干部" in home  # still offered in the switcher
+    assert 'data-kind="county"><span class="zg-number">1<' in home
+    assert f'<option value="{membership_a.pk}" selected>' in home
+    assert "乙镇" not in page(client, "/core/orgs/?q=镇")
+    # and: "all" restores the union
+    client.post("/core/jurisdiction/", {"membership": "", "next": "/"})
+    assert client.get(county_b_page).status_code == 200
+
+
+def test_switcher_ignores_another_users_membership(tree: Tree, alice_two: User, carol: User) -> None:
+    client = logged_in(alice_two)
+    carols = Membership.objects.get(user=carol)
+    response = client.post("/core/jurisdiction/", {"membership": carols.pk, "next": "/"})
+    assert response.status_code == 302
+    assert ACTIVE_MEMBERSHIP_KEY not in client.session
+    assert "该任职角色不存在" in page(client, "/")
+
+
+def test_switcher_refuses_offsite_redirect(tree: Tree, alice_two: User) -> None:
+    response = logged_in(alice_two).post("/core/jurisdiction/", {"membership": "", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_switcher_requires_post(tree: Tree, alice_two: User) -> None:
+    assert logged_in(alice_two).get("/core/jurisdiction/").status_code == 405
+
+
+def test_registered_nav_entry_appears_for_its_roles(tree: Tree, alice: User, bob: User) -> None:
+    register_nav(NavItem("test-admin-only", "仅管理员", "core:org-tree", order=99,
+                         roles=frozenset({Role.ORG_ADMIN})))
+    try:
+        assert "仅管理员" in page(logged_in(alice), "/")
+        assert "仅管理员" not in page(logged_in(bob), "/")
+    finally:
+        from zugong.core import nav
+
+        nav._items.pop("test-admin-only")
+    assert all(item.key != "test-admin-only" for item in nav_items())
+
+
+def test_active_nav_entry_is_marked(tree: Tree, alice: User) -> None:
+    html = page(logged_in(alice), "/core/orgs/")
+    assert 'href="/core/orgs/" aria-current="page"' in html
+    assert 'href="/" aria-current="page"' not in html
