@@ -23,6 +23,8 @@ urlpatterns = [
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),
     path("masswork/", include("zugong.masswork.urls")),
+    path("m/", include("zugong.masswork.public_urls")),
+    path("open311/v2/", include("zugong.masswork.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

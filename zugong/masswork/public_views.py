@@ -1,0 +1,128 @@
+"""The residents' pages under /m/: no account, phone-sized, CSRF-protected forms.
+
+Place an order (点单) and get a tracking code, follow it, rate it (评单), and read a wall's public
+board (公示) with residents' personal data masked.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from zugong.core.errors import DomainError, NotFound
+from zugong.masswork import selectors
+from zugong.masswork.models import Rating, ServiceCategory, ServiceOrder
+from zugong.masswork.services import orders as order_services
+from zugong.masswork.services.public import Throttled, public_order_place
+from zugong.masswork.services.validation import mask_name
+
+
+class OrderForm(forms.Form):
+    wall = forms.TypedChoiceField(label="所在社区", coerce=int)
+    resident_name = forms.CharField(label="您的姓名", max_length=40)
+    resident_phone = forms.CharField(label="手机号码", max_length=20,
+                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    category = forms.ChoiceField(label="需求类别", choices=ServiceCategory.choices, initial=ServiceCategory.OTHER)
+    description = forms.CharField(label="需求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label="地址（选填）", max_length=200, required=False)
+    photo = forms.FileField(label="照片（选填）", required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [(w.pk, f"{w.community.name} · {w.name}") for w in selectors.public_walls()]
+        self.fields["wall"].choices = choices  # type: ignore[attr-defined]
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label="您的评价", choices=Rating.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="不满意的原因", max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def client_address(request: HttpRequest) -> str:
+    # Behind a reverse proxy, configure it to set REMOTE_ADDR (see docs/masswork.md).
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "masswork/public/not_found.html", {"message": message}, status=404)
+
+
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    form = OrderForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wall = selectors.public_wall(data["wall"])
+            order = public_order_place(
+                wall=wall, resident_name=data["resident_name"], resident_phone=data["resident_phone"],
+                description=data["description"], category=data["category"], address=data["address"],
+                photo=data.get("photo"), client_address=client_address(request))
+        except Throttled as exc:
+            form.add_error(None, exc.message)
+            status = 429
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 400
+        else:
+            return HttpResponseRedirect(reverse("masswork-public:track", args=[order.tracking_code]) + "?new=1")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "masswork/public/order_new.html", {"form": form}, status=status)
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return HttpResponseRedirect(reverse("masswork-public:track", args=[code]))
+    return render(request, "masswork/public/track_lookup.html")
+
+
+def _order_or_404(code: str) -> ServiceOrder:
+    return selectors.order_by_tracking_code(code)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        order = _order_or_404(code)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    form = RateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                order_services.order_rate(actor=None, order_id=order.pk, rating=form.cleaned_data["rating"],
+                                          reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 409 if exc.status == 409 else 400
+            else:
+                return HttpResponseRedirect(reverse("masswork-public:track", args=[order.tracking_code]) + "?rated=1")
+        else:
+            status = 400
+    events = order.events.select_related("member").all()
+    return render(request, "masswork/public/track.html", {
+        "order": order, "form": form, "events": events, "masked_name": mask_name(order.resident_name),
+        "is_new": request.GET.get("new") == "1", "rated": request.GET.get("rated") == "1",
+    }, status=status)
+
+
+def wall_board(request: HttpRequest, wall_id: int) -> HttpResponse:
+    try:
+        wall = selectors.public_wall(wall_id)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    rows = [(o, mask_name(o.resident_name)) for o in selectors.public_board(wall)]
+    return render(request, "masswork/public/board.html", {"wall": wall, "rows": rows})
+
+
+def wall_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "masswork/public/walls.html", {"walls": selectors.public_walls()})

@@ -1,0 +1,165 @@
+"""Reads of the masswork app. Staff reads are scoped to a jurisdiction; the public reads (a wall's
+board, an order by its tracking code) return only what the public page may show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.masswork.models import (
+    LOAD_STATUSES,
+    Member,
+    OrderStatus,
+    Petition,
+    Rating,
+    ReceptionDay,
+    ServiceCategory,
+    ServiceOrder,
+    Wall,
+)
+
+PUBLIC_BOARD_ROWS = 50
+
+
+def walls_visible(jurisdiction: Jurisdiction) -> QuerySet[Wall]:
+    return scope(Wall.objects.select_related("org_unit", "community"), jurisdiction)
+
+
+def wall_get(jurisdiction: Jurisdiction, pk: int) -> Wall:
+    wall = walls_visible(jurisdiction).filter(pk=pk).first()
+    if wall is None:
+        raise NotFound("未找到该民心墙，或不在您的管辖范围内")
+    return wall
+
+
+def orders_visible(jurisdiction: Jurisdiction) -> QuerySet[ServiceOrder]:
+    return scope(ServiceOrder.objects.select_related("wall", "member", "org_unit"), jurisdiction)
+
+
+def order_list(
+    jurisdiction: Jurisdiction, *, status: str = "", wall_id: int | None = None, overdue_on: date | None = None,
+    limit: int = 50, offset: int = 0,
+) -> QuerySet[ServiceOrder]:
+    orders = orders_visible(jurisdiction)
+    if status:
+        orders = orders.filter(status=status)
+    if wall_id is not None:
+        orders = orders.filter(wall_id=wall_id)
+    if overdue_on is not None:
+        orders = orders.filter(status=OrderStatus.ORDERED, dispatch_due__lt=overdue_on)
+    return orders.order_by("-ordered_at", "-pk")[offset:offset + limit]
+
+
+def order_get(jurisdiction: Jurisdiction, pk: int) -> ServiceOrder:
+    order = orders_visible(jurisdiction).filter(pk=pk).first()
+    if order is None:
+        raise NotFound("未找到该点单，或不在您的管辖范围内")
+    return order
+
+
+def order_by_tracking_code(code: str) -> ServiceOrder:
+    order = (ServiceOrder.objects.select_related("wall", "wall__community", "member")
+             .filter(tracking_code=code.strip().upper()).first())
+    if order is None:
+        raise NotFound("查询码不存在，请核对后重新输入")
+    return order
+
+
+def public_walls() -> QuerySet[Wall]:
+    return Wall.objects.filter(is_active=True).select_related("community", "org_unit").order_by("community__path",
+                                                                                                 "pk")
+
+
+def public_wall(pk: int) -> Wall:
+    wall = public_walls().filter(pk=pk).first()
+    if wall is None:
+        raise NotFound("未找到该民心墙")
+    return wall
+
+
+def public_board(wall: Wall, *, limit: int = PUBLIC_BOARD_ROWS) -> QuerySet[ServiceOrder]:
+    """The wall's 公示: the latest orders with who was dispatched, when, and what was done."""
+    return (ServiceOrder.objects.filter(wall_id=wall.pk).select_related("member")
+            .only("pk", "wall_id", "category", "urgency", "resident_name", "description", "status", "ordered_at",
+                  "dispatched_at", "done_at", "report", "rating", "member__name")
+            .order_by("-ordered_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    member: Member
+    score: int
+    specialty_hits: int
+    claims_post: bool
+    load: int
+
+
+_SPLIT = re.compile(r"[、，,；;\s/]+")
+
+
+def _specialty_hits(member: Member, order: ServiceOrder) -> int:
+    words = [w for w in _SPLIT.split(member.specialties) if w]
+    category_label = str(ServiceCategory(order.category).label)
+    return sum(1 for w in words if w in order.description or w in category_label)
+
+
+def member_suggestions(order: ServiceOrder) -> list[Suggestion]:
+    """Members of the order's wall ranked by specialty match, claimed service post and current load."""
+    members = (Member.objects.filter(wall_id=order.wall_id, is_active=True)
+               .annotate(load=Count("orders", filter=Q(orders__status__in=LOAD_STATUSES))).order_by("pk"))
+    ranked = []
+    for member in members:
+        hits = _specialty_hits(member, order)
+        claims = order.category in member.claimed_posts.split(",")
+        load = int(member.load)  # type: ignore[attr-defined]
+        ranked.append(Suggestion(member, hits * 3 + (2 if claims else 0) - load, hits, claims, load))
+    return sorted(ranked, key=lambda s: (-s.score, s.load, s.member.pk))
+
+
+@dataclass(frozen=True)
+class OrderStats:
+    total: int
+    dispatched: int
+    done: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    overdue: int
+
+    @property
+    def satisfaction_rate(self) -> float:
+        rated = self.satisfied + self.basic + self.unsatisfied
+        return round(100 * (self.satisfied + self.basic) / rated, 1) if rated else 0.0
+
+
+def order_stats(orders: QuerySet[ServiceOrder], *, today: date) -> OrderStats:
+    row = orders.aggregate(
+        total=Count("pk"),
+        dispatched=Count("pk", filter=~Q(status=OrderStatus.ORDERED)),
+        done=Count("pk", filter=Q(done_at__isnull=False)),
+        satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
+        basic=Count("pk", filter=Q(rating=Rating.BASIC)),
+        unsatisfied=Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
+        overdue=Count("pk", filter=Q(status=OrderStatus.ORDERED, dispatch_due__lt=today)),
+    )
+    return OrderStats(**{k: int(v or 0) for k, v in row.items()})
+
+
+def petitions_visible(jurisdiction: Jurisdiction) -> QuerySet[Petition]:
+    return scope(Petition.objects.select_related("org_unit", "owner", "transfer_to", "repeat_of"), jurisdiction)
+
+
+def petition_get(jurisdiction: Jurisdiction, pk: int) -> Petition:
+    petition = petitions_visible(jurisdiction).filter(pk=pk).first()
+    if petition is None:
+        raise NotFound("未找到该信访事项，或不在您的管辖范围内")
+    return petition
+
+
+def reception_days_visible(jurisdiction: Jurisdiction) -> QuerySet[ReceptionDay]:
+    return scope(ReceptionDay.objects.select_related("org_unit"), jurisdiction)

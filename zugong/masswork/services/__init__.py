@@ -1,0 +1,2 @@
+"""Writes of the masswork app, one module per subdomain: `orders` (wish wall), `public` (resident
+intake and photos), `petitions`, `ledger`, `visits`, `duty`."""

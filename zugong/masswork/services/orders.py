@@ -1,0 +1,217 @@
+"""The wish wall's order lifecycle (R16): 点单 → 派单 → 接单 → 办结 → 评单, and the follow-up of
+an unsatisfied rating (explanation of an objective cause, or re-dispatch with a new deadline)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.core.audit import audit_record
+from zugong.core.calendar import add_days
+from zugong.core.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import Role
+from zugong.masswork.locks import lock_order
+from zugong.masswork.models import (
+    ORDER_ALLOWED,
+    Channel,
+    Member,
+    OrderEvent,
+    OrderStatus,
+    Rating,
+    ServiceCategory,
+    ServiceOrder,
+    Urgency,
+    Wall,
+)
+from zugong.masswork.params import bool_param, int_param
+from zugong.masswork.services.validation import clean_phone, clean_text
+
+User = AbstractBaseUser | AnonymousUser | None
+DISPATCH_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_STAFF, Role.TOWNSHIP_STAFF, Role.GROUP_LEADER})
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+_CODE_LENGTH = 12  # 32**12 = 2**60 codes
+
+REFUSALS: dict[str, str] = {
+    OrderStatus.DISPATCHED: "该点单已派单，不能重复派单",
+    OrderStatus.ACCEPTED: "该点单已由党员接单，不能再派单",
+}
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+
+
+def dispatch_deadline(ordered_on: date, *, wall: Wall) -> date:
+    days = int_param("R16", "days", org_unit=wall.org_unit, on=ordered_on)
+    workdays = bool_param("R16", "workdays", org_unit=wall.org_unit, on=ordered_on)
+    return add_days(ordered_on, days, workdays=workdays)
+
+
+def _transition(order: ServiceOrder, to: str, *, member: Member | None = None, note: str = "") -> None:
+    if to not in ORDER_ALLOWED[order.status]:
+        message = REFUSALS.get(order.status) if to == OrderStatus.DISPATCHED else None
+        raise IllegalTransition(message or f"点单当前状态为“{order.get_status_display()}”，不能执行该操作")
+    OrderEvent.objects.create(order=order, from_status=order.status, to_status=to, member=member, note=note)
+    order.status = to
+    order.updated_at = timezone.now()
+
+
+def _require_staff(jurisdiction: Jurisdiction, order: ServiceOrder) -> None:
+    if not jurisdiction.contains_path(order.org_unit.path):
+        raise NotFound("未找到该点单，或不在您的管辖范围内")
+    if not jurisdiction.has_role_at(order.org_unit, DISPATCH_ROLES):
+        raise Forbidden("只有党小组长或组工干部可以派单和回访")
+
+
+def _require_member_or_staff(actor: User, jurisdiction: Jurisdiction, order: ServiceOrder) -> None:
+    member_user = order.member.user_id if order.member else None
+    if actor is not None and actor.is_authenticated and member_user == actor.pk:
+        return
+    _require_staff(jurisdiction, order)
+
+
+@transaction.atomic
+def order_place(
+    *, actor: User, wall: Wall, channel: str, resident_name: str, resident_phone: str, description: str,
+    category: str = ServiceCategory.OTHER, urgency: int = Urgency.NORMAL, address: str = "",
+    lat: float | None = None, long: float | None = None, photo: str = "", ordered_at: datetime | None = None,
+) -> ServiceOrder:
+    if not wall.is_active:
+        raise ValidationFailed("该民心墙已停用", field="wall")
+    if channel not in Channel.values:
+        raise ValidationFailed("点单方式不正确", field="channel")
+    if category not in ServiceCategory.values:
+        raise ValidationFailed("服务类别不正确", field="category")
+    if urgency not in Urgency.values:
+        raise ValidationFailed("轻重缓急不正确", field="urgency")
+    moment = ordered_at or timezone.now()
+    order = ServiceOrder.objects.create(
+        wall=wall, org_unit_id=wall.org_unit_id, tracking_code=new_tracking_code(), channel=channel,
+        category=category, urgency=urgency,
+        resident_name=clean_text(resident_name, field="name", label="姓名", max_length=40),
+        resident_phone=clean_phone(resident_phone),
+        address=clean_text(address, field="address", label="地址", max_length=200, required=False),
+        lat=lat, long=long,
+        description=clean_text(description, field="description", label="需求内容", max_length=2000),
+        photo=photo, ordered_at=moment, updated_at=moment,
+        dispatch_due=dispatch_deadline(timezone.localdate(moment), wall=wall),
+    )
+    OrderEvent.objects.create(order=order, occurred_at=moment, to_status=OrderStatus.ORDERED)
+    audit_record(actor=actor, action="masswork.order_place", obj=order, org_unit=wall.org_unit,
+                 summary={"wall": wall.pk, "channel": channel, "category": category})
+    return order
+
+
+@transaction.atomic
+def order_dispatch(
+    *, actor: User, jurisdiction: Jurisdiction, order_id: int, member_id: int, handle_due: date | None = None,
+) -> ServiceOrder:
+    """One matter to one member. Also the re-dispatch after an unsatisfied rating, with a new deadline."""
+    order = lock_order(order_id)
+    _require_staff(jurisdiction, order)
+    member = Member.objects.filter(pk=member_id, wall_id=order.wall_id, is_active=True).first()
+    if member is None:
+        raise ValidationFailed("该党员不在本民心墙的在职党员名单中", field="member_id")
+    if handle_due is not None and handle_due < timezone.localdate():
+        raise ValidationFailed("办理期限不能早于今天", field="handle_due")
+    redispatch = order.status == OrderStatus.FOLLOW_UP
+    _transition(order, OrderStatus.DISPATCHED, member=member, note="重新派单" if redispatch else "")
+    today = timezone.localdate()
+    order.member = member
+    order.dispatched_at = timezone.now()
+    order.dispatched_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+    order.dispatch_count += 1
+    order.handle_due = handle_due or add_days(today, int_param("R16", "handle_days", org_unit=order.org_unit),
+                                              workdays=False)
+    if redispatch:
+        order.accepted_at = order.done_at = order.rated_at = None
+    order.save()
+    audit_record(actor=actor, action="masswork.order_redispatch" if redispatch else "masswork.order_dispatch",
+                 obj=order, org_unit=order.org_unit, summary={"member": member.pk, "due": order.handle_due})
+    return order
+
+
+@transaction.atomic
+def order_accept(*, actor: User, jurisdiction: Jurisdiction, order_id: int) -> ServiceOrder:
+    order = lock_order(order_id)
+    _require_member_or_staff(actor, jurisdiction, order)
+    _transition(order, OrderStatus.ACCEPTED, member=order.member)
+    order.accepted_at = timezone.now()
+    order.save()
+    audit_record(actor=actor, action="masswork.order_accept", obj=order, org_unit=order.org_unit)
+    return order
+
+
+@transaction.atomic
+def order_complete(*, actor: User, jurisdiction: Jurisdiction, order_id: int, report: str) -> ServiceOrder:
+    order = lock_order(order_id)
+    _require_member_or_staff(actor, jurisdiction, order)
+    text = clean_text(report, field="report", label="办理情况", max_length=2000)
+    _transition(order, OrderStatus.DONE, member=order.member, note=text)
+    order.report = text
+    order.done_at = timezone.now()
+    order.save()
+    audit_record(actor=actor, action="masswork.order_complete", obj=order, org_unit=order.org_unit)
+    return order
+
+
+@transaction.atomic
+def order_rate(*, actor: User, order_id: int, rating: str, reason: str = "") -> ServiceOrder:
+    """The resident's 评单 (through the tracking code). 不满意 needs a reason and opens a follow-up."""
+    order = lock_order(order_id)
+    if rating not in Rating.values:
+        raise ValidationFailed("请选择“满意”“基本满意”或“不满意”", field="rating")
+    why = clean_text(reason, field="reason", label="不满意原因", max_length=1000,
+                     required=rating == Rating.UNSATISFIED)
+    to = OrderStatus.FOLLOW_UP if rating == Rating.UNSATISFIED else OrderStatus.RATED
+    if order.status != OrderStatus.DONE:
+        raise IllegalTransition("该点单尚未办结或已经评价，不能评单")
+    _transition(order, to, note=why)
+    order.rating, order.rating_reason, order.rated_at = rating, why, timezone.now()
+    order.save()
+    audit_record(actor=actor, action="masswork.order_rate", obj=order, org_unit=order.org_unit,
+                 summary={"rating": rating})
+    return order
+
+
+@transaction.atomic
+def order_explain(*, actor: User, jurisdiction: Jurisdiction, order_id: int, explanation: str) -> ServiceOrder:
+    """Close a follow-up whose cause was objective, with the explanation given to the resident."""
+    order = lock_order(order_id)
+    _require_staff(jurisdiction, order)
+    text = clean_text(explanation, field="explanation", label="解释说明", max_length=2000)
+    _transition(order, OrderStatus.EXPLAINED, note=text)
+    order.explanation = text
+    order.save()
+    audit_record(actor=actor, action="masswork.order_explain", obj=order, org_unit=order.org_unit)
+    return order
+
+
+@transaction.atomic
+def wall_create(*, actor: User, org_unit_id: int, community_id: int, name: str, location: str = "") -> Wall:
+    wall = Wall.objects.create(org_unit_id=org_unit_id, community_id=community_id,
+                               name=clean_text(name, field="name", label="名称", max_length=120),
+                               location=location.strip()[:200])
+    audit_record(actor=actor, action="masswork.wall_create", obj=wall, org_unit=wall.org_unit)
+    return wall
+
+
+@transaction.atomic
+def member_register(
+    *, actor: User, wall: Wall, name: str, specialties: str = "", claimed_posts: str = "", work_unit: str = "",
+    phone: str = "", user_id: int | None = None,
+) -> Member:
+    posts = [p.strip() for p in claimed_posts.replace("，", ",").split(",") if p.strip()]
+    unknown = [p for p in posts if p not in ServiceCategory.values]
+    if unknown:
+        raise ValidationFailed(f"未知的服务岗位：{'、'.join(unknown)}", field="claimed_posts")
+    member = Member.objects.create(wall=wall, name=clean_text(name, field="name", label="姓名", max_length=40),
+                                   specialties=specialties.strip()[:200], claimed_posts=",".join(posts),
+                                   work_unit=work_unit.strip()[:120], phone=phone.strip()[:20], user_id=user_id)
+    audit_record(actor=actor, action="masswork.member_register", obj=member, org_unit=wall.org_unit)
+    return member

@@ -1,0 +1,65 @@
+"""Masswork fixtures: a wall in county A (community_a's first party group) and one in county B."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from zugong.conftest import Tree
+from zugong.core.models import OrgKind
+from zugong.core.services import org_unit_create
+from zugong.masswork.models import Member, ServiceCategory, Wall
+from zugong.masswork.services.orders import member_register, wall_create
+
+
+@dataclass
+class Walls:
+    a: Wall
+    b: Wall
+    plumber: Member
+    nurse: Member
+    other_b: Member
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def walls(tree: Tree) -> Walls:
+    group_a = org_unit_create(actor=None, kind=OrgKind.PARTY_GROUP, name="第一党小组", parent=tree.community_a)
+    community_b = org_unit_create(actor=None, kind=OrgKind.COMMUNITY, name="乙社区", parent=tree.township_b)
+    group_b = org_unit_create(actor=None, kind=OrgKind.PARTY_GROUP, name="第一党小组", parent=community_b)
+    wall_a = wall_create(actor=None, org_unit_id=group_a.pk, community_id=tree.community_a.pk, name="甲社区民心墙")
+    wall_b = wall_create(actor=None, org_unit_id=group_b.pk, community_id=community_b.pk, name="乙社区民心墙")
+    plumber = member_register(actor=None, wall=wall_a, name="王水工", specialties="水电、维修",
+                              claimed_posts=ServiceCategory.REPAIR)
+    nurse = member_register(actor=None, wall=wall_a, name="李护士", specialties="护理、量血压",
+                            claimed_posts=f"{ServiceCategory.HEALTH},{ServiceCategory.ELDERLY}")
+    other_b = member_register(actor=None, wall=wall_b, name="赵党员", specialties="法律")
+    return Walls(wall_a, wall_b, plumber, nurse, other_b)
+
+
+def place(wall: Wall, **kwargs: Any) -> Any:
+    from zugong.masswork.services.orders import order_place
+
+    values: dict[str, Any] = {"actor": None, "wall": wall, "channel": "wall", "resident_name": "张三丰",
+                              "resident_phone": "13800138000", "description": "楼道灯坏了，请帮忙维修",
+                              "category": ServiceCategory.REPAIR}
+    values.update(kwargs)
+    return order_place(**values)
+
+
+@pytest.fixture
+def defaults_only(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
+    """Parameters from masswork's defaults only, so tests can set them without the rule register."""
+    from zugong.masswork import params
+
+    monkeypatch.setattr(params, "_registry_param", lambda *args: None)
+    table = dict(params.DEFAULTS)
+    monkeypatch.setattr(params, "DEFAULTS", table)
+    return table
