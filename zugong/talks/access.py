@@ -1,0 +1,87 @@
+"""Who may read confidential talk and interview content (谈话内容保密).
+
+Readers: the talkers themselves, org_admin of the jurisdiction, and roles or users granted
+explicitly (ConfidentialGrant rows, or settings.ZUGONG_TALKS_CONFIDENTIAL_ROLES). Everyone else in
+the jurisdiction sees only that a talk took place. Every full view is logged with access_record().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from zugong.core.audit import access_record
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import Role
+from zugong.talks.models import ConfidentialGrant, Interview, Talk
+
+ALWAYS_ALLOWED_ROLES = frozenset({Role.ORG_ADMIN.value})
+
+
+def _deeper(a: str, b: str) -> str | None:
+    """The intersection of two subtrees: the deeper path if one contains the other."""
+    if a.startswith(b):
+        return a
+    if b.startswith(a):
+        return b
+    return None
+
+
+@dataclass(frozen=True)
+class ConfidentialReader:
+    """Where a user may read confidential content: subtree roots, plus the talks they held."""
+
+    user_id: int | None
+    paths: tuple[str, ...]
+    everywhere: bool = False
+
+    def covers(self, path: str) -> bool:
+        return self.everywhere or any(path.startswith(p) for p in self.paths)
+
+    def can_read_talk(self, talk: Talk, talker_user_ids: Iterable[int | None] = ()) -> bool:
+        return self.covers(talk.org_unit.path) or (self.user_id is not None and self.user_id in set(talker_user_ids))
+
+    def can_read_interview(self, interview: Interview) -> bool:
+        if self.covers(interview.org_unit.path):
+            return True
+        return self.user_id is not None and self.user_id in {interview.proposed_by_id, interview.decided_by_id}
+
+
+def reader_for(jurisdiction: Jurisdiction) -> ConfidentialReader:
+    if jurisdiction.is_superuser:
+        return ConfidentialReader(jurisdiction.user_id, (), everywhere=True)
+    allowed_roles = set(ALWAYS_ALLOWED_ROLES) | set(getattr(settings, "ZUGONG_TALKS_CONFIDENTIAL_ROLES", ()))
+    paths = [g.path for g in jurisdiction.grants if g.role in allowed_roles]
+    grants = ConfidentialGrant.objects.filter(models.Q(user_id=jurisdiction.user_id) | ~models.Q(role=""))
+    for grant in grants.select_related("org_unit"):
+        if grant.user_id == jurisdiction.user_id and jurisdiction.user_id is not None:
+            paths.extend(p for g in jurisdiction.grants if (p := _deeper(g.path, grant.org_unit.path)))
+        elif grant.role:
+            paths.extend(p for g in jurisdiction.grants
+                         if g.role == grant.role and (p := _deeper(g.path, grant.org_unit.path)))
+    return ConfidentialReader(jurisdiction.user_id, tuple(sorted(set(paths))))
+
+
+def talker_user_ids(talk: Talk) -> list[int | None]:
+    return [t.user_id for t in talk.talkers.all()]
+
+
+def talk_summary_for(reader: ConfidentialReader, user: AbstractBaseUser, talk: Talk, *,
+                     channel: str = "web") -> str | None:
+    """The summary when `user` may read it (and the view is logged), else None."""
+    if not reader.can_read_talk(talk, talker_user_ids(talk)):
+        return None
+    access_record(user=user, obj=talk, field="summary", org_unit=talk.org_unit, channel=channel)
+    return talk.summary
+
+
+def interview_record_for(reader: ConfidentialReader, user: AbstractBaseUser, interview: Interview, *,
+                         channel: str = "web") -> dict[str, str] | None:
+    if not reader.can_read_interview(interview):
+        return None
+    access_record(user=user, obj=interview, field="record", org_unit=interview.org_unit, channel=channel)
+    return {"reason": interview.reason, "record": interview.record, "report_text": interview.report_text}

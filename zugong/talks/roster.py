@@ -1,0 +1,57 @@
+"""The roster the talk plan covers (R04): serving cadres holding a 副科级以上 leading post on a day.
+
+Set-based on purpose: coverage over a province is two COUNT queries, never a loop over cadres.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from zugong.cadres.models import Cadre, CadreStatus, PostHolding
+from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.talks.models import Talk
+from zugong.talks.params import talk_param
+
+
+def current_holdings_q(on: date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def rank_levels(org_unit: OrgUnit | None, on: date) -> list[str]:
+    return list(talk_param("R04", "rank_levels", org_unit=org_unit, on=on))
+
+
+def leading_holdings(org_unit: OrgUnit, on: date) -> QuerySet[PostHolding]:
+    """The current leading posts of rank 副科 or above held by serving cadres of the subtree."""
+    levels = rank_levels(org_unit, on)
+    return (PostHolding.objects
+            .filter(current_holdings_q(on), is_leading=True, cadre__status=CadreStatus.SERVING,
+                    cadre__org_unit__path__gte=org_unit.path,
+                    cadre__org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+            .filter(Q(rank_level__in=levels) | Q(rank_level="", cadre__rank_level__in=levels))
+            .select_related("cadre", "org_unit", "cadre__org_unit")
+            .order_by("cadre_id", "-valid_from", "pk"))
+
+
+def roster_cadres(org_unit: OrgUnit, on: date) -> QuerySet[Cadre]:
+    levels = rank_levels(org_unit, on)
+    holding = PostHolding.objects.filter(current_holdings_q(on), cadre_id=OuterRef("pk"), is_leading=True).filter(
+        Q(rank_level__in=levels) | Q(rank_level="", cadre__rank_level__in=levels))
+    return Cadre.objects.filter(
+        Exists(holding), status=CadreStatus.SERVING, org_unit__path__gte=org_unit.path,
+        org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+
+
+def talked_with(start: date, end: date) -> Exists:
+    """Exists(a talk with the outer cadre held in [start, end])."""
+    through = Talk.talkees.through
+    return Exists(through.objects.filter(cadre_id=OuterRef("pk"), talk__held_on__gte=start,
+                                         talk__held_on__lte=end))
+
+
+def coverage_counts(org_unit: OrgUnit, start: date, end: date) -> tuple[int, int]:
+    """(cadres on the roster on `end`, of whom talked with in [start, end])."""
+    roster = roster_cadres(org_unit, end)
+    return roster.count(), roster.filter(talked_with(start, end)).count()

@@ -1,0 +1,149 @@
+"""Every user-facing read of the talks app, scoped to the caller's jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from zugong.cadres.models import Cadre
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import OrgUnit
+from zugong.talks.models import (
+    Interview,
+    InterviewSituation,
+    SupervisionAction,
+    Talk,
+    Talker,
+    TalkPlan,
+    TalkPlanItem,
+    TalkTrigger,
+    TriggerStatus,
+)
+
+NOT_FOUND = "未找到，或不在您的管辖范围内"
+
+
+def talks_visible(jurisdiction: Jurisdiction) -> QuerySet[Talk]:
+    return scope(Talk.objects.select_related("org_unit", "trigger").prefetch_related(
+        Prefetch("talkers", queryset=Talker.objects.order_by("role", "pk")),
+        Prefetch("talkees", queryset=Cadre.objects.select_related("org_unit").order_by("pk"))), jurisdiction)
+
+
+def talk_list(jurisdiction: Jurisdiction, *, kind: str = "", start: date | None = None, end: date | None = None,
+              cadre_id: int | None = None) -> QuerySet[Talk]:
+    talks = talks_visible(jurisdiction)
+    if kind:
+        talks = talks.filter(kind=kind)
+    if start:
+        talks = talks.filter(held_on__gte=start)
+    if end:
+        talks = talks.filter(held_on__lte=end)
+    if cadre_id:
+        talks = talks.filter(talkees__pk=cadre_id)
+    return talks.order_by("-held_on", "-pk")
+
+
+def talk_get(jurisdiction: Jurisdiction, pk: int) -> Talk:
+    talk = talks_visible(jurisdiction).prefetch_related("follow_ups").filter(pk=pk).first()
+    if talk is None:
+        raise NotFound(NOT_FOUND)
+    return talk
+
+
+def talkers_visible(jurisdiction: Jurisdiction) -> QuerySet[Talker]:
+    return scope(Talker.objects.filter(active=True).select_related("org_unit"), jurisdiction)
+
+
+def cadres_visible(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
+    return scope(Cadre.objects.select_related("org_unit"), jurisdiction)
+
+
+def cadre_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
+    cadre = cadres_visible(jurisdiction).filter(pk=pk).first()
+    if cadre is None:
+        raise NotFound(NOT_FOUND)
+    return cadre
+
+
+def triggers_visible(jurisdiction: Jurisdiction, *, status: str = TriggerStatus.OPEN) -> QuerySet[TalkTrigger]:
+    triggers = scope(TalkTrigger.objects.select_related("cadre", "org_unit", "satisfied_by"), jurisdiction)
+    return triggers.filter(status=status) if status else triggers
+
+
+def interviews_visible(jurisdiction: Jurisdiction) -> QuerySet[Interview]:
+    return scope(Interview.objects.select_related("org_unit", "team", "cadre", "team_head")
+                 .prefetch_related("situations"), jurisdiction)
+
+
+def interview_get(jurisdiction: Jurisdiction, pk: int) -> Interview:
+    interview = interviews_visible(jurisdiction).filter(pk=pk).first()
+    if interview is None:
+        raise NotFound(NOT_FOUND)
+    return interview
+
+
+def situations_active() -> QuerySet[InterviewSituation]:
+    """The configurable situation lists are reference data, the same everywhere."""
+    return InterviewSituation.objects.filter(active=True).order_by("scope", "sort_order", "code")
+
+
+def supervision_visible(jurisdiction: Jurisdiction) -> QuerySet[SupervisionAction]:
+    return scope(SupervisionAction.objects.select_related("cadre", "org_unit"), jurisdiction)
+
+
+def org_unit_in(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:
+    unit = scope(OrgUnit.objects.all(), jurisdiction, org_field="").filter(pk=pk).first()
+    if unit is None:
+        raise NotFound(NOT_FOUND)
+    return unit
+
+
+def plan_get(jurisdiction: Jurisdiction, org_unit: OrgUnit, year: int) -> TalkPlan | None:
+    return scope(TalkPlan.objects.filter(org_unit=org_unit, year=year), jurisdiction).first()
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    planned: int = 0
+    done: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.planned if self.planned else 1.0
+
+
+@dataclass
+class PlanCoverage:
+    overall: CoverageRow
+    by_talker: list[CoverageRow] = field(default_factory=list)
+    by_unit: list[CoverageRow] = field(default_factory=list)
+    not_yet: list[TalkPlanItem] = field(default_factory=list)
+
+
+def plan_items_with_done(plan: TalkPlan) -> QuerySet[TalkPlanItem]:
+    through = Talk.talkees.through
+    done = Exists(through.objects.filter(cadre_id=OuterRef("talkee_id"), talk__held_on__year=plan.year))
+    return (plan.items.select_related("talker", "talkee", "talkee_unit").annotate(done=done)
+            .order_by("talker__role", "talker__name", "talkee_unit__path", "talkee__name"))
+
+
+def plan_coverage(plan: TalkPlan) -> PlanCoverage:
+    """Coverage of a plan: a talkee counts as talked with after any talk with them in the plan's year."""
+    overall = CoverageRow("合计")
+    talkers: dict[str, CoverageRow] = {}
+    units: dict[str, CoverageRow] = {}
+    not_yet: list[TalkPlanItem] = []
+    for item in plan_items_with_done(plan):
+        talker = str(item.talker) if item.talker else "（未分配谈话人）"
+        done = bool(item.done)  # type: ignore[attr-defined]
+        for row in (overall, talkers.setdefault(talker, CoverageRow(talker)),
+                    units.setdefault(item.talkee_unit.name, CoverageRow(item.talkee_unit.name))):
+            row.planned += 1
+            row.done += done
+        if not done:
+            not_yet.append(item)
+    return PlanCoverage(overall, list(talkers.values()), list(units.values()), not_yet)

@@ -1,0 +1,121 @@
+"""The annual talk plan (R04): every 副科级以上 leading cadre of the jurisdiction, each assigned a talker
+by the pairing rules (first matching rule by priority)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.cadres.models import PostHolding
+from zugong.core.audit import audit_record
+from zugong.core.errors import ValidationFailed
+from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.talks.models import PairingRule, TalkPlan, TalkPlanItem
+from zugong.talks.roster import leading_holdings
+from zugong.talks.services.common import WRITE_ROLES, Actor, require_role
+
+
+def _csv(raw: str) -> list[str]:
+    return [part.strip() for part in raw.replace("，", ",").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: PairingRule
+    kinds: frozenset[str]
+    keywords: tuple[str, ...]
+    unit_paths: tuple[str, ...]
+
+    def matches(self, holding: PostHolding) -> bool:
+        unit = holding.org_unit
+        if self.kinds and unit.kind not in self.kinds:
+            return False
+        if self.keywords and not any(k in holding.title for k in self.keywords):
+            return False
+        return not self.unit_paths or any(unit.path.startswith(p) for p in self.unit_paths)
+
+
+def compile_rules(org_unit: OrgUnit) -> list[CompiledRule]:
+    """Rules set at `org_unit` or above it (a province-wide rule applies in each county)."""
+    ancestors = [org_unit.path[:i] for i in range(len(org_unit.path) + 1) if org_unit.path[:i].endswith(".")]
+    rules = (PairingRule.objects.filter(org_unit__path__in=ancestors, talker__active=True)
+             .select_related("talker").prefetch_related("units").order_by("priority", "pk"))
+    return [CompiledRule(rule=r, kinds=frozenset(_csv(r.unit_kinds)), keywords=tuple(_csv(r.title_keywords)),
+                         unit_paths=tuple(u.path for u in r.units.all())) for r in rules]
+
+
+def assign(holding: PostHolding, rules: list[CompiledRule]) -> PairingRule | None:
+    return next((c.rule for c in rules if c.matches(holding)), None)
+
+
+def plan_as_of(year: int) -> date:
+    """The roster day of a plan: today within the year, else the year's first or last day."""
+    today = timezone.localdate()
+    return min(max(today, date(year, 1, 1)), date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: TalkPlan
+    created: int
+    removed: int
+    unassigned: int
+
+
+@transaction.atomic
+def talk_plan_generate(*, actor: Actor, year: int, org_unit: OrgUnit, on: date | None = None) -> PlanResult:
+    """Create or refresh the plan: new roster members are added, those who left are removed, and
+    every item's talker follows the current rules. Regenerating is idempotent."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed("年度无效", field="year")
+    require_role(actor, org_unit, WRITE_ROLES, "生成谈话计划")
+    as_of = on or plan_as_of(year)
+    plan, _ = TalkPlan.objects.get_or_create(org_unit=org_unit, year=year)
+    rules = compile_rules(org_unit)
+    existing = {item.talkee_id: item for item in plan.items.all()}
+    seen: set[int] = set()
+    created = unassigned = 0
+    for holding in leading_holdings(org_unit, as_of):
+        if holding.cadre_id in seen:
+            continue  # a cadre with two leading posts is talked with once; the newest post decides
+        seen.add(holding.cadre_id)
+        rule = assign(holding, rules)
+        unassigned += rule is None
+        fields = {"talker": rule.talker if rule else None, "rule": rule, "talkee_unit": holding.org_unit,
+                  "talkee_title": holding.title, "due_on": date(year, 12, 31)}
+        item = existing.get(holding.cadre_id)
+        if item is None:
+            TalkPlanItem.objects.create(plan=plan, talkee=holding.cadre, **fields)
+            created += 1
+        else:
+            TalkPlanItem.objects.filter(pk=item.pk).update(**fields)
+    removed_ids = [pk for cadre_id, item in existing.items() if cadre_id not in seen for pk in [item.pk]]
+    TalkPlanItem.objects.filter(pk__in=removed_ids).delete()
+    plan.generated_at = timezone.now()
+    plan.save(update_fields=["generated_at"])
+    audit_record(actor=actor, action="talk.plan_generate", obj=plan, org_unit=org_unit, summary={
+        "year": year, "as_of": as_of.isoformat(), "items": len(seen), "created": created,
+        "removed": len(removed_ids), "unassigned": unassigned})
+    return PlanResult(plan=plan, created=created, removed=len(removed_ids), unassigned=unassigned)
+
+
+@transaction.atomic
+def pairing_rule_create(
+    *, actor: Actor, org_unit: OrgUnit, talker_id: int, priority: int, unit_kinds: str = "",
+    title_keywords: str = "", unit_ids: list[int] | None = None, description: str = "",
+) -> PairingRule:
+    require_role(actor, org_unit, WRITE_ROLES, "设置谈话分工")
+    rule = PairingRule.objects.create(org_unit=org_unit, talker_id=talker_id, priority=priority,
+                                      unit_kinds=unit_kinds, title_keywords=title_keywords,
+                                      description=description)
+    if unit_ids:
+        units = OrgUnit.objects.filter(pk__in=unit_ids, path__gte=org_unit.path,
+                                       path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+        rule.units.set(units)
+    audit_record(actor=actor, action="talk.pairing_rule_create", obj=rule, org_unit=org_unit, summary={
+        "talker": talker_id, "priority": priority, "unit_kinds": unit_kinds, "title_keywords": title_keywords,
+        "units": unit_ids or []})
+    return rule
