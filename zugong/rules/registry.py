@@ -145,6 +145,10 @@ def gate_registered(code: str) -> bool:
     return code in _gates
 
 
+def cap_registered(code: str) -> bool:
+    return code in _caps
+
+
 def check_gate(code: str, *, org_unit: OrgUnit | None = None, on: date | None = None, **kwargs: Any) -> None:
     """Run gate `code`; raise GateRefused with "R23 …：reason" when it refuses.
 

@@ -1,0 +1,1 @@
+"""The evaluated kinds: each turns a source and the parameters in force into findings."""

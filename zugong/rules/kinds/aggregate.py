@@ -1,0 +1,103 @@
+"""Cadence, coverage and threshold: aggregate events per subject and compare with the standard.
+
+All findings of a job are written by one INSERT … SELECT: the population, joined to its org unit
+for scoping, LEFT JOINed to one GROUP BY over the events of the period.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from zugong.core.models import OrgUnit
+from zugong.rules.kinds.periods import shortfall_status
+from zugong.rules.kinds.region import Job
+from zugong.rules.models import Finding, FindingStatus
+from zugong.rules.registry import AggregateSource, SourceContext
+
+_COLUMNS = ("rule_id, rule_version_id, part, period_start, period_end, subject_type, subject_id, subject_label, "
+            "org_unit_id, status, measure, target, due_date, done_date, responsible_user_id, detail, evaluated_at")
+
+
+def _columns(qs: QuerySet[Any]) -> set[str]:
+    return set(qs.query.values_select) | set(qs.query.annotation_select)
+
+
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.order_by().query.get_compiler(using=qs.db).as_sql()
+    return sql, tuple(params)
+
+
+def _as_text(expr: str) -> str:
+    return (f"CASE WHEN {expr} = CAST({expr} AS INTEGER) THEN CAST(CAST({expr} AS INTEGER) AS VARCHAR(32)) "
+            f"ELSE CAST(ROUND(CAST({expr} AS NUMERIC), 1) AS VARCHAR(32)) END")
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def targets(kind: str, params: dict[str, Any], period_days: int) -> tuple[float, float | None]:
+    """(minimum, maximum or None) of the measure for one subject in the period."""
+    if kind == "threshold":
+        if params.get("min_total") is not None:
+            return float(params["min_total"]), None
+        return float(math.ceil(params["min_share_of_days"] * period_days - 1e-9)), None
+    maximum = params.get("max_count")
+    return float(params["min_count"]), (float(maximum) if maximum is not None else None)
+
+
+def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_type_fallback: str = "") -> int:
+    """Write the findings of one job; return how many were written."""
+    params = job.params
+    ctx = SourceContext(period_start=job.period.start, period_end=job.period.end, as_of=job.as_of,
+                        root_path=job.region.root_path, params=params)
+    population = source.population(ctx)
+    events = source.events(ctx)
+    pop_sql, pop_params = _sql(population)
+    ev_sql, ev_params = _sql(events)
+    minimum, maximum = targets(kind, params, job.period.days)
+    shortfall = shortfall_status(job.period, job.as_of, warn_days=params.get("warn_days", 0),
+                                 grace_days=params.get("grace_days", 0))
+    aggregate = "SUM(ev.measure)" if source.measure else "COUNT(*)"
+    responsible = "p.responsible_user_id" if "responsible_user_id" in _columns(population) else "NULL"
+    value = "COALESCE(e.n, 0)"
+    prefix = f"{job.period.label}{source.event_label} "
+    unit = f" {source.unit}"
+    excess_sql = f"{value} > %s" if maximum is not None else "1 = 0"
+    where_sql, where_params = job.region.path_sql("o")
+    ops = connection.ops
+    sql = (
+        f"INSERT INTO {Finding._meta.db_table} ({_COLUMNS}) "
+        f"SELECT %s, %s, %s, %s, %s, %s, CAST(p.subject_id AS VARCHAR(64)), p.subject_label, p.org_unit_id, "
+        f"CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END, "
+        f"{value}, %s, NULL, NULL, {responsible}, "
+        f"%s || {_as_text(value)} || %s || CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END, "
+        f"%s "
+        f"FROM ({pop_sql}) p "
+        f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id "
+        f"LEFT JOIN (SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
+        f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id) e "
+        f"ON e.subject_id = p.subject_id "
+        f"WHERE {where_sql}"
+    )
+    excess_params: list[Any] = [maximum] if maximum is not None else []
+    args: list[Any] = [
+        job.rule_id, job.region.version_id, job.part, ops.adapt_datefield_value(job.period.start),
+        ops.adapt_datefield_value(job.period.end), source.subject_type or subject_type_fallback,
+        *excess_params, FindingStatus.VIOLATED, minimum, FindingStatus.COMPLIANT, shortfall,
+        minimum,
+        prefix, unit,
+        *excess_params, f"，应不多于 {_fmt(maximum or 0)}{unit}", minimum, f"，达到不少于 {_fmt(minimum)}{unit}的要求",
+        f"，应不少于 {_fmt(minimum)}{unit}",
+        ops.adapt_datetimefield_value(job.evaluated_at),
+        *pop_params,
+        *ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end),
+        *where_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return int(cursor.rowcount)
