@@ -107,7 +107,7 @@ class PairingRule(models.Model):
 
     A rule matches a cadre's current leading post when every non-empty criterion holds: the post's unit
     lies under one of `units` (linked units, key economic departments), its kind is in `unit_kinds`,
-    its title contains one of `title_keywords`.
+    its title contains one of `title_keywords` and none of those written "!副" (exclusions).
     """
 
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("适用辖区"), on_delete=models.PROTECT,

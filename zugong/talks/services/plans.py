@@ -27,6 +27,7 @@ class CompiledRule:
     rule: PairingRule
     kinds: frozenset[str]
     keywords: tuple[str, ...]
+    excluded: tuple[str, ...]
     unit_paths: tuple[str, ...]
 
     def matches(self, holding: PostHolding) -> bool:
@@ -34,6 +35,8 @@ class CompiledRule:
         if self.kinds and unit.kind not in self.kinds:
             return False
         if self.keywords and not any(k in holding.title for k in self.keywords):
+            return False
+        if any(k in holding.title for k in self.excluded):
             return False
         return not self.unit_paths or any(unit.path.startswith(p) for p in self.unit_paths)
 
@@ -43,8 +46,14 @@ def compile_rules(org_unit: OrgUnit) -> list[CompiledRule]:
     ancestors = [org_unit.path[:i] for i in range(len(org_unit.path) + 1) if org_unit.path[:i].endswith(".")]
     rules = (PairingRule.objects.filter(org_unit__path__in=ancestors, talker__active=True)
              .select_related("talker").prefetch_related("units").order_by("priority", "pk"))
-    return [CompiledRule(rule=r, kinds=frozenset(_csv(r.unit_kinds)), keywords=tuple(_csv(r.title_keywords)),
-                         unit_paths=tuple(u.path for u in r.units.all())) for r in rules]
+    compiled = []
+    for r in rules:
+        words = _csv(r.title_keywords)
+        compiled.append(CompiledRule(
+            rule=r, kinds=frozenset(_csv(r.unit_kinds)), keywords=tuple(w for w in words if not w.startswith("!")),
+            excluded=tuple(w[1:] for w in words if w.startswith("!") and len(w) > 1),
+            unit_paths=tuple(u.path for u in r.units.all())))
+    return compiled
 
 
 def assign(holding: PostHolding, rules: list[CompiledRule]) -> PairingRule | None:

@@ -181,7 +181,7 @@ def triggers_scan(*, actor: Actor, org_unit: OrgUnit, on: date | None = None) ->
 def _scan_problem_units(result: ScanResult, actor: Actor, org_unit: OrgUnit, holdings: list[PostHolding],
                         day: date) -> None:
     threshold = int(talk_param("R05", "problem_threshold", org_unit=org_unit, on=day))
-    heads = [h for h in holdings if any(k in h.title for k in HEAD_TITLE_KEYWORDS)]
+    heads = [h for h in holdings if any(k in h.title for k in HEAD_TITLE_KEYWORDS) and "副" not in h.title]
     counts = problem_counts([h.org_unit_id for h in heads], day - timedelta(days=365), day)
     for holding in heads:
         count = counts.get(holding.org_unit_id, 0)
