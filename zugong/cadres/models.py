@@ -97,7 +97,6 @@ class Cadre(models.Model):
     proposed_post = models.CharField(_("拟任职务"), max_length=200, blank=True, default="")
     proposed_removal = models.CharField(_("拟免职务"), max_length=200, blank=True, default="")
     appointment_reason = models.TextField(_("任免理由"), blank=True, default="")
-    rewards_note = models.TextField(_("奖惩情况（原文）"), blank=True, default="")
     review_note = models.TextField(_("年度考核结果（原文）"), blank=True, default="")
     retirement_age_boundary = models.CharField(_("改革前任职年龄界限"), max_length=20, blank=True, default="")
     retirement_due = models.DateField(_("到龄年月"), null=True, blank=True)

@@ -93,7 +93,6 @@ class CadreRecord:
     proposed_post: str = ""
     proposed_removal: str = ""
     appointment_reason: str = ""
-    rewards_note: str = ""
     review_note: str = ""
     retirement_age_boundary: str = ""
     retirement_due: date | None = None

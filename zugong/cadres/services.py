@@ -41,7 +41,7 @@ Actor = AbstractBaseUser | AnonymousUser | None
 SCALAR_FIELDS = (
     "name", "sex", "birth_date", "id_number", "ethnicity", "native_place", "birthplace", "political_status",
     "political_note", "party_join_date", "work_start_date", "health", "professional_title", "specialties",
-    "current_post", "proposed_post", "proposed_removal", "appointment_reason", "rewards_note", "review_note",
+    "current_post", "proposed_post", "proposed_removal", "appointment_reason", "review_note",
     "retirement_age_boundary", "retirement_due",
 )
 EDITABLE_FIELDS = frozenset(SCALAR_FIELDS) | {"status", "rank_level", "grade", "is_reserve", "township_recruit_on",

@@ -1,0 +1,47 @@
+"""zugong import-cadres FILE... --org DIVISION_CODE [--dry-run] [--json]"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zugong.cadres.importers import import_files
+from zugong.cadres.lrmx import MAX_FILE_BYTES
+from zugong.cadres.xlsx import MAX_XLSX_BYTES
+from zugong.core.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = "导入干部信息（.lrmx 任免审批表、.xlsx 导入模板）：全部成功才保存，按公民身份号码匹配更新"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+")
+        parser.add_argument("--org", required=True, help="所在单位的行政区划代码")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不保存")
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        unit = OrgUnit.objects.filter(division_code=options["org"]).order_by("depth").first()
+        if unit is None:
+            raise CommandError(f"找不到行政区划代码为 {options['org']} 的单位")
+        files: list[tuple[str, bytes]] = []
+        for name in options["files"]:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"文件不存在：{name}")
+            if path.stat().st_size > max(MAX_FILE_BYTES, MAX_XLSX_BYTES):
+                raise CommandError(f"文件过大：{name}")
+            files.append((name, path.read_bytes()))
+        result = import_files(actor=None, org_unit=unit, files=files, dry_run=options["dry_run"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            for error in result.errors:
+                self.stdout.write(f"{error.file} {error.row} {error.field}：{error.message}")
+            verb = "将导入" if options["dry_run"] else "已导入"
+            self.stdout.write(f"{verb} {result.imported} 人，更新 {result.updated} 人，错误 {len(result.errors)} 处")
+        if result.errors:
+            raise SystemExit(1)

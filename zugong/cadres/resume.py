@@ -1,0 +1,61 @@
+"""简历 text ⇄ résumé lines.
+
+Canonical form, one period a line: `1990.01--1996.06  某单位某职务（其间：…）`; an open period writes
+seven spaces for the end. Reading is tolerant: other dashes, `至`, `YYYYMM`, `1990年01月`, and wrapped
+continuation lines (appended to the line before).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from zugong.cadres.records import ResumeData
+
+_DATE = r"(\d{4})[.\-/年]?(\d{1,2})月?"
+_LINE = re.compile(rf"^\s*{_DATE}\s*(?:--|—+|–|-|～|~|至)\s*(?:{_DATE}|今)?\s*(.*)$")
+_NOTE = re.compile(r"^(.*?)[（(]其间[：:](.*)[）)]\s*$")
+OPEN_END = " " * 7
+
+
+class BadResume(ValueError):
+    """A line of the résumé cannot be read (message in Chinese, with the line number)."""
+
+
+def _month(year: str, month: str, line_no: int) -> date:
+    try:
+        return date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise BadResume(f"简历第 {line_no} 行的年月 {year}.{month} 不是有效日期") from exc
+
+
+def parse_resume(text: str) -> list[ResumeData]:
+    lines: list[ResumeData] = []
+    raw_texts: list[str] = []
+    for line_no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if not raw.strip():
+            continue
+        match = _LINE.match(raw)
+        if match is None:
+            if not lines:
+                raise BadResume(f"简历第 {line_no} 行应以“起始年月--截止年月”开头：{raw.strip()[:30]}")
+            raw_texts[-1] += raw.strip()
+            continue
+        start = _month(match.group(1), match.group(2), line_no)
+        end = _month(match.group(3), match.group(4), line_no) if match.group(3) else None
+        lines.append(ResumeData(start=start, end=end, text=""))
+        raw_texts.append(match.group(5).strip())
+    for line, body in zip(lines, raw_texts, strict=True):
+        note = _NOTE.match(body)
+        line.text, line.note = (note.group(1).strip(), note.group(2).strip()) if note else (body, "")
+    return lines
+
+
+def format_line(line: ResumeData) -> str:
+    end = f"{line.end:%Y.%m}" if line.end else OPEN_END
+    note = f"（其间：{line.note}）" if line.note else ""
+    return f"{line.start:%Y.%m}--{end}  {line.text}{note}"
+
+
+def format_resume(lines: list[ResumeData]) -> str:
+    return "\n".join(format_line(line) for line in lines)

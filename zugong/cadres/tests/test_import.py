@@ -1,0 +1,134 @@
+import base64
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from zugong.cadres.importers import import_files
+from zugong.cadres.lrmx import write_lrmx
+from zugong.cadres.models import Cadre, FamilyMember
+from zugong.cadres.records import FamilyData
+from zugong.cadres.tests.factories import record
+from zugong.cadres.tests.test_lrmx import PHOTO
+from zugong.cadres.xlsx import COLUMNS, write_workbook
+from zugong.core.models import AuditEvent
+
+
+def run(tmp_path: Path, files: dict[str, bytes], *extra: str) -> tuple[int, dict]:
+    paths = []
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    out = tmp_path / "out.json"
+    code = 0
+    with out.open("w") as handle:
+        try:
+            call_command("import_cadres", *paths, "--org", "990121001", "--json", *extra, stdout=handle)
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, json.loads(out.read_text())
+
+
+@pytest.mark.django_db
+def test_lrmx_import_then_second_import_updates(tree, tmp_path):
+    # given a valid file
+    data = write_lrmx(record(photo=PHOTO))
+    # when imported twice, the second time with a changed family
+    code, body = run(tmp_path, {"a.lrmx": data})
+    assert (code, body) == (0, {"imported": 1, "updated": 0, "errors": []})
+    changed = record(photo=PHOTO)
+    changed.family.append(FamilyData("儿子", "张小明", date(2010, 2, 1), "群众", "学生"))
+    code, body = run(tmp_path, {"a.lrmx": write_lrmx(changed)})
+    # then one cadre, updated, history superseded
+    assert (code, body) == (0, {"imported": 0, "updated": 1, "errors": []})
+    cadre = Cadre.objects.get()
+    assert cadre.org_unit == tree.township_a and bytes(cadre.photo or b"") == PHOTO
+    assert FamilyMember.objects.filter(cadre=cadre, superseded_at__isnull=True).count() == 2
+    assert AuditEvent.objects.filter(action="cadre.import").count() == 2
+    assert AuditEvent.objects.filter(action="cadre.update").count() == 1
+
+
+@pytest.mark.django_db
+def test_dry_run_saves_nothing(tree, tmp_path):
+    code, body = run(tmp_path, {"a.lrmx": write_lrmx(record())}, "--dry-run")
+    assert (code, body["imported"]) == (0, 1)
+    assert not Cadre.objects.exists()
+
+
+def _xlsx(rows: list[list[str]], header: list[str] | None = None) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(header or [label for _, label in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_xlsx_template_round_trip(tree, tmp_path):
+    data = write_workbook([record(), record(name="李四", birth=date(1985, 2, 3), order=2)])
+    code, body = run(tmp_path, {"roster.xlsx": data})
+    assert (code, body) == (0, {"imported": 2, "updated": 0, "errors": []})
+    li = Cadre.objects.get(name="李四")
+    assert (li.birth_date, li.name_initials, li.highest_education) == (date(1985, 2, 3), "ls", "20")
+    assert [line.text for line in li.resume_lines.all()] == ["示范大学法律系法学专业学习", "甲县甲镇党委副书记"]
+
+
+GOOD = write_lrmx(record(name="王五", birth=date(1979, 1, 1), order=5))
+XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE Person [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+       b"<Person><XingMing>&xxe;</XingMing></Person>")
+CORPUS = {
+    "broken.lrmx": ("<Person><XingMing>张三</XingMing>".encode(), "file", "XML 格式错误"),
+    "xxe.lrmx": (XXE, "file", "DTD"),
+    "wrong-encoding.lrmx": (write_lrmx(record()).decode().encode("gbk"), "encoding", "UTF-8 编码"),
+    "missing-name.lrmx": (write_lrmx(record()).replace(b"<XingMing>\xe5\xbc\xa0\xe4\xb8\x89</XingMing>", b"<XingMing />"),
+                          "XingMing", "缺少必填项：姓名"),
+    "bad-date.lrmx": (write_lrmx(record()).replace(b"<CanJiaGongZuoShiJian>200207<", b"<CanJiaGongZuoShiJian>2002.13<"),
+                      "CanJiaGongZuoShiJian", "不是有效日期"),
+    "big-photo.lrmx": (write_lrmx(record(photo=b"\x89PNG" + b"\0" * (1024 * 1024 + 10))), "photo", "照片过大"),
+    "fake-photo.lrmx": (write_lrmx(record()).replace(b"<ZhaoPian />", b"<ZhaoPian>" + base64.b64encode(b"GIF? no") + b"</ZhaoPian>"),
+                        "photo", "不是有效的图片"),
+    "bad-check-digit.lrmx": (write_lrmx(record()).replace(b"110105198005170017", b"110105198005170018"),
+                             "id_number", "校验位"),
+    "no-header.xlsx": (_xlsx([["张三"]], header=["名字"]), "header", "表头缺少必需列"),
+    "bad-row.xlsx": (_xlsx([["张三", "110105198005170017", "男", "1980年13月"]]), "出生年月", "不是有效日期"),
+    "notes.txt": (b"hello", "file", "不支持的文件类型"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_malformed_file_gives_clear_error_and_saves_nothing(tree, tmp_path, name):
+    data, field, words = CORPUS[name]
+    code, body = run(tmp_path, {"good.lrmx": GOOD, name: data})
+    assert code == 1 and body["imported"] == 0 and body["updated"] == 0
+    errors = [e for e in body["errors"] if e["file"].endswith(name)]
+    assert errors, body
+    assert any(e["field"] == field and words in e["message"] for e in errors), errors
+    assert set(errors[0]) == {"file", "row", "field", "message"}
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_id_within_one_run_is_an_error(tree):
+    data = write_lrmx(record())
+    result = import_files(actor=None, org_unit=tree.township_a, files=[("a.lrmx", data), ("b.lrmx", data)])
+    assert [e.field for e in result.errors] == ["id_number"] and not Cadre.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_then_import_gives_same_lrmx(tree, tmp_path):
+    run(tmp_path, {"a.lrmx": write_lrmx(record(photo=PHOTO))})
+    call_command("export_cadres", "--format", "lrmx", "--org", "990121", "--out", str(tmp_path / "x.lrmx"))
+    first = (tmp_path / "x.lrmx").read_bytes()
+    Cadre.objects.all().delete()
+    run(tmp_path, {"x.lrmx": first})
+    call_command("export_cadres", "--format", "lrmx", "--id", "110105198005170017", "--out", str(tmp_path / "y.lrmx"))
+    assert (tmp_path / "y.lrmx").read_bytes() == first
