@@ -300,3 +300,35 @@ def test_active_nav_entry_is_marked(tree: Tree, alice: User) -> None:
     html = page(logged_in(alice), "/core/orgs/")
     assert 'href="/core/orgs/" aria-current="page"' in html
     assert 'href="/" aria-current="page"' not in html
+
+
+def test_run_command_prepares_and_execs_gunicorn(tree: Tree, alice: User, bob: User, settings, tmp_path,
+                                                 monkeypatch) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from zugong.core.management.commands import run
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    executed: list[list[str]] = []
+    monkeypatch.setattr(run.os, "execv", lambda path, argv: executed.append(argv))
+    out = StringIO()
+    # when: the database already holds org units (the demo is skipped)
+    call_command("run", host="127.0.0.1", port=8101, workers=3, stdout=out)
+    # then: static files are collected, the existing accounts are listed, gunicorn gets the address
+    assert (tmp_path / "static" / "zugong" / "zugong.css").is_file()
+    printed = out.getvalue()
+    assert "数据库已有数据，跳过演示数据" in printed
+    assert "alice" in printed and "组织部管理员" in printed and "bob" in printed and "zugong-demo" in printed
+    argv = executed[0]
+    assert argv[0].endswith("gunicorn") and argv[1] == "zugong.wsgi:application"
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:8101"
+    assert argv[argv.index("--workers") + 1] == "3"
+
+
+def test_run_command_binds_ipv6_hosts() -> None:
+    from zugong.core.management.commands.run import gunicorn_argv
+
+    argv = gunicorn_argv(host="::1", port=8101, workers=1)
+    assert argv[argv.index("--bind") + 1] == "[::1]:8101"

@@ -30,8 +30,18 @@ def gunicorn_executable() -> str:
 
 def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return [gunicorn_executable(), "zugong.wsgi:application", "--bind", bind, "--workers", str(workers),
+    argv = [gunicorn_executable(), "zugong.wsgi:application", "--bind", bind, "--workers", str(workers),
             "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10"]
+    if _gunicorn_has_control_socket():
+        # Newer gunicorn opens ~/.gunicorn/gunicorn.ctl by default; two instances would share it.
+        argv.append("--no-control-socket")
+    return argv
+
+
+def _gunicorn_has_control_socket() -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
 
 
 class Command(BaseCommand):
@@ -66,4 +76,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\n账号 / accounts (演示账号初始密码 / demo password: {DEMO_PASSWORD}，若未修改)")
         for m in memberships:
-            self.stdout.write(f"  {m.user.username:<10} {m.role:<15} {m.org_unit.name}")
+            self.stdout.write(f"  {m.user.username:<10} {m.get_role_display():<10} {m.org_unit.name}")
