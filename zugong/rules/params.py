@@ -301,7 +301,8 @@ def _reason(error: Any) -> str:
     if kind == "literal_error":
         return "应为 " + str(ctx.get("expected", "")).replace(" or ", ", ").replace(", ", "、") + " 之一"
     if kind in bounds:
-        return bounds[kind].format(**ctx)
+        shown = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in ctx.items()}
+        return bounds[kind].format(**shown)
     return _REASONS.get(kind, "取值无效")
 
 
