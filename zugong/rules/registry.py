@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -108,11 +108,9 @@ class Cap:
     reason: str
 
 
-class GateFunc(Protocol):
-    def __call__(self, **kwargs: Any) -> str | None:
-        """Return None to let the action pass, or the Chinese reason for refusing it."""
-
-
+# A gate is called with org_unit=, on= and the caller's keyword arguments; it returns None to let
+# the action pass, or the Chinese reason for refusing it.
+GateFunc = Callable[..., str | None]
 CapFunc = Callable[..., list[Cap]]
 
 _sources: dict[str, list[Source]] = {}
