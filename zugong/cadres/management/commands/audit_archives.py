@@ -1,0 +1,38 @@
+"""zugong audit-archives [--org CODE] [--json]: the 三龄两历一身份 checks over the roster."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from zugong.cadres import archive_audit
+from zugong.cadres.models import Cadre
+from zugong.core.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = "干部档案“三龄两历一身份”审核：逐人列出问题、严重程度和说明"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", help="单位的行政区划代码（含下级）")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cadres = Cadre.objects.all()
+        if options["org"]:
+            unit = OrgUnit.objects.filter(division_code=options["org"]).order_by("depth").first()
+            if unit is None:
+                raise CommandError(f"找不到行政区划代码为 {options['org']} 的单位")
+            cadres = cadres.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
+        checked, findings = archive_audit.run(cadres, today=timezone.localdate())
+        if options["json"]:
+            self.stdout.write(json.dumps({"cadres_checked": checked, "findings": [f.as_dict() for f in findings]},
+                                         ensure_ascii=False))
+            return
+        for f in findings:
+            self.stdout.write(f"[{'错误' if f.severity == 'error' else '提示'}] {f.name} {f.id_number}："
+                              f"{archive_audit.CHECKS[f.check]}——{f.message}")
+        self.stdout.write(f"共审核 {checked} 人，发现问题 {len(findings)} 处")
