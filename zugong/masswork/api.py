@@ -194,3 +194,6 @@ def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction).filter(wall_id=wall.pk),
                                   today=timezone.localdate())
     return StatsOut(**stats.__dict__, satisfaction_rate=stats.satisfaction_rate)
+
+
+router.add_router("", "zugong.masswork.petition_api.router")

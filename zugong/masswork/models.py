@@ -399,3 +399,16 @@ class InVillageDay(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["cadre", "day"], name="mw_in_village_unique"),
         ]
+
+
+class PetitionerAccessGrant(models.Model):
+    """An explicit grant to see petitioners' identities in full under `org_unit` (besides org_admin)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信访人信息查看授权")
+        verbose_name_plural = _("信访人信息查看授权")

@@ -1,0 +1,245 @@
+"""Petition endpoints (信访), added to the masswork router. Identities are masked unless `reveal=true`
+is asked by someone allowed (org_admin over the unit, the first-contact owner, an explicit grant);
+each full view is logged with access_record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from zugong.core.errors import ValidationFailed
+from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.selectors import org_unit_get
+from zugong.masswork import selectors
+from zugong.masswork.models import Petition
+from zugong.masswork.petition_reports import petition_stats, reply_docx, reply_pdf
+from zugong.masswork.services import petitions as svc
+
+router = Router(tags=["petitions"])
+
+
+class IdentityOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    masked: bool
+
+
+class PetitionOut(Schema):
+    id: int
+    org_unit_id: int
+    channel: str
+    petitioner: IdentityOut
+    visitors: int
+    subject: str
+    content: str
+    status: str
+    status_label: str
+    received_on: date
+    owner: str
+    transfer_to: str | None
+    accept_due: date
+    accepted_on: date | None
+    close_due: date | None
+    extended: bool
+    extension_reason: str
+    closed_on: date | None
+    reply: str
+    satisfaction: str
+    repeat_of: int | None
+
+
+def petition_out(request: HttpRequest, petition: Petition, *, reveal: bool = False) -> PetitionOut:
+    identity = svc.petitioner_identity(user=authenticated_user(request), jurisdiction=request_jurisdiction(request),
+                                       petition=petition, reveal=reveal, channel="api")
+    return PetitionOut(
+        id=petition.pk, org_unit_id=petition.org_unit_id, channel=petition.channel,
+        petitioner=IdentityOut.model_validate(identity), visitors=petition.visitors, subject=petition.subject,
+        content=petition.content, status=petition.status, status_label=str(petition.get_status_display()),
+        received_on=petition.received_on, owner=petition.owner.get_username(),
+        transfer_to=petition.transfer_to.get_username() if petition.transfer_to else None,
+        accept_due=petition.accept_due, accepted_on=petition.accepted_on, close_due=petition.close_due,
+        extended=petition.extended, extension_reason=petition.extension_reason, closed_on=petition.closed_on,
+        reply=petition.reply, satisfaction=petition.satisfaction, repeat_of=petition.repeat_of_id)
+
+
+class PetitionIn(Schema):
+    org_id: int
+    channel: str
+    petitioner_name: str
+    petitioner_phone: str = ""
+    petitioner_id_number: str = ""
+    petitioner_address: str = ""
+    visitors: int = 1
+    subject: str
+    content: str
+    received_on: date | None = None
+
+
+class TransferIn(Schema):
+    user_id: int
+
+
+class DecideIn(Schema):
+    accept: bool
+    note: str = ""
+    decided_on: date | None = None
+
+
+class ExtendIn(Schema):
+    reason: str
+
+
+class CloseIn(Schema):
+    reply: str
+    closed_on: date | None = None
+
+
+class SatisfactionIn(Schema):
+    satisfaction: str
+
+
+class StatsOut(Schema):
+    received: int
+    visitors: int
+    accepted: int
+    closed: int
+    overdue: int
+    closure_rate: float
+    sentence: str
+
+
+@router.get("/petitions", response=list[PetitionOut])
+def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0) -> list[PetitionOut]:
+    rows = selectors.petitions_visible(request_jurisdiction(request))
+    if status:
+        rows = rows.filter(status=status)
+    page = rows.order_by("-received_on", "-pk")[max(0, offset):max(0, offset) + max(1, min(limit, 500))]
+    return [petition_out(request, p) for p in page]
+
+
+@router.post("/petitions", response={201: PetitionOut})
+def petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    org = org_unit_get(jurisdiction, payload.org_id)
+    data = payload.dict(exclude={"org_id"})
+    petition = svc.petition_receive(actor=authenticated_user(request), jurisdiction=jurisdiction, org_unit=org,
+                                    **data)
+    return Status(201, petition_out(request, selectors.petition_get(jurisdiction, petition.pk)))
+
+
+class StatsQuery(Schema):
+    org: int | None = None
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+
+
+@router.get("/petitions/stats", response=StatsOut)
+def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> StatsOut:
+    jurisdiction = request_jurisdiction(request)
+    rows = selectors.petitions_visible(jurisdiction)
+    if filters.org is not None:
+        unit = org_unit_get(jurisdiction, filters.org)
+        rows = rows.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
+    stats = petition_stats(rows, start=filters.from_, end=filters.to, today=timezone.localdate())
+    return StatsOut(**stats.as_dict())
+
+
+@router.get("/petitions/{petition_id}", response=PetitionOut)
+def petition_detail(request: HttpRequest, petition_id: int, reveal: bool = False) -> PetitionOut:
+    return petition_out(request, selectors.petition_get(request_jurisdiction(request), petition_id), reveal=reveal)
+
+
+def _after(request: HttpRequest, petition_id: int) -> PetitionOut:
+    return petition_out(request, selectors.petition_get(request_jurisdiction(request), petition_id))
+
+
+@router.post("/petitions/{petition_id}/transfer", response=PetitionOut)
+def petition_transfer(request: HttpRequest, petition_id: int, payload: TransferIn) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    petition = selectors.petition_get(jurisdiction, petition_id)
+    target = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    if target is None or not jurisdiction_for(target).has_role_at(petition.org_unit, svc.STAFF_ROLES):
+        raise ValidationFailed("接收人不存在或无权办理该信访事项", field="user_id")
+    svc.petition_transfer_request(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                  petition_id=petition_id, to_user=target)
+    return _after(request, petition_id)
+
+
+@router.post("/petitions/{petition_id}/transfer/accept", response=PetitionOut)
+def petition_transfer_accept(request: HttpRequest, petition_id: int) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    selectors.petition_get(jurisdiction, petition_id)
+    svc.petition_transfer_accept(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                 petition_id=petition_id)
+    return _after(request, petition_id)
+
+
+@router.post("/petitions/{petition_id}/decide", response=PetitionOut)
+def petition_decide(request: HttpRequest, petition_id: int, payload: DecideIn) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    selectors.petition_get(jurisdiction, petition_id)
+    svc.petition_decide(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+                        accept=payload.accept, note=payload.note, decided_on=payload.decided_on)
+    return _after(request, petition_id)
+
+
+@router.post("/petitions/{petition_id}/extend", response=PetitionOut)
+def petition_extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    selectors.petition_get(jurisdiction, petition_id)
+    svc.petition_extend(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+                        reason=payload.reason)
+    return _after(request, petition_id)
+
+
+@router.post("/petitions/{petition_id}/close", response=PetitionOut)
+def petition_close(request: HttpRequest, petition_id: int, payload: CloseIn) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    selectors.petition_get(jurisdiction, petition_id)
+    svc.petition_close(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+                       reply=payload.reply, closed_on=payload.closed_on)
+    return _after(request, petition_id)
+
+
+@router.post("/petitions/{petition_id}/satisfaction", response=PetitionOut)
+def petition_satisfaction(request: HttpRequest, petition_id: int, payload: SatisfactionIn) -> PetitionOut:
+    jurisdiction = request_jurisdiction(request)
+    selectors.petition_get(jurisdiction, petition_id)
+    svc.petition_rate(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+                      satisfaction=payload.satisfaction)
+    return _after(request, petition_id)
+
+
+def _letter(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    petition = selectors.petition_get(jurisdiction, petition_id)
+    if not petition.reply:
+        raise ValidationFailed("该信访事项尚未办结答复，不能生成答复意见书")
+    # The letter carries the petitioner's name: a full view, allowed and logged like reveal=true.
+    svc.petitioner_identity(user=authenticated_user(request), jurisdiction=jurisdiction, petition=petition,
+                            reveal=True, channel="api")
+    unit = petition.org_unit.name
+    if kind == "pdf":
+        response = HttpResponse(reply_pdf(petition, unit_name=unit), content_type="application/pdf")
+    else:
+        response = HttpResponse(reply_docx(petition, unit_name=unit), content_type=(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response["Content-Disposition"] = f'attachment; filename="petition-{petition.pk}-reply.{kind}"'
+    return response
+
+
+@router.get("/petitions/{petition_id}/reply.docx")
+def petition_reply_docx(request: HttpRequest, petition_id: int) -> HttpResponse:
+    return _letter(request, petition_id, "docx")
+
+
+@router.get("/petitions/{petition_id}/reply.pdf")
+def petition_reply_pdf(request: HttpRequest, petition_id: int) -> HttpResponse:
+    return _letter(request, petition_id, "pdf")
