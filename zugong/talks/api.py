@@ -1,5 +1,198 @@
 """JSON API of the talks app, mounted under /api/v1/ by zugong/api.py."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from zugong.core.errors import ValidationFailed
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.selectors import org_unit_by_code
+from zugong.talks import selectors
+from zugong.talks.access import interview_record_for, reader_for, talk_summary_for
+from zugong.talks.models import Interview, Talk
+from zugong.talks.services import (
+    interview_approve,
+    interview_assess,
+    interview_follow_up,
+    interview_hold,
+    interview_reject,
+    interview_report_submit,
+    interview_send_notice,
+)
+from zugong.talks.stats import talk_stats
 
 router = Router(tags=["talks"])
+
+
+class TalkOut(Schema):
+    id: int
+    held_on: date
+    kind: str
+    kind_label: str
+    org_unit: str
+    talkers: list[str]
+    talkees: list[str]
+    place: str
+    topics: str
+    summary: str | None
+
+
+class StatsOut(Schema):
+    org: str
+    start: date
+    end: date
+    total: int
+    by_role: dict[str, int]
+    by_kind: dict[str, int]
+    by_talker: dict[str, int]
+    by_unit: dict[str, int]
+    roster: int
+    covered: int
+    coverage: float
+    sentence: str
+
+
+class InterviewOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    target_kind: str
+    target: str
+    org_unit: str
+    situations: list[str]
+    proposed_on: date
+    held_on: date | None
+    report_due_on: date | None
+    report_submitted_on: date | None
+    outcome: str
+    record: dict[str, str] | None
+
+
+class StepIn(Schema):
+    on: date
+    reason: str = ""
+    scheduled_for: date | None = None
+    interviewers: str = ""
+    place: str = ""
+    record: str = ""
+    text: str = ""
+    outcome: str = ""
+    note: str = ""
+
+
+def _talk_out(talk: Talk, summary: str | None) -> dict[str, Any]:
+    return {"id": talk.pk, "held_on": talk.held_on, "kind": talk.kind, "kind_label": talk.get_kind_display(),
+            "org_unit": talk.org_unit.name, "talkers": [t.name for t in talk.talkers.all()],
+            "talkees": [c.name for c in talk.talkees.all()], "place": talk.place, "topics": talk.topics,
+            "summary": summary}
+
+
+def _interview_out(interview: Interview, record: dict[str, str] | None) -> dict[str, Any]:
+    target = interview.team if interview.team_id else interview.cadre
+    return {"id": interview.pk, "status": interview.status, "status_label": interview.get_status_display(),
+            "target_kind": interview.target_kind, "target": str(target), "org_unit": interview.org_unit.name,
+            "situations": [s.text for s in interview.situations.all()], "proposed_on": interview.proposed_on,
+            "held_on": interview.held_on, "report_due_on": interview.report_due_on,
+            "report_submitted_on": interview.report_submitted_on, "outcome": interview.outcome, "record": record}
+
+
+@router.get("/talks", response=list[TalkOut])
+def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, end: date | None = None,
+               limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    jurisdiction = request_jurisdiction(request)
+    user = authenticated_user(request)
+    reader = reader_for(jurisdiction)
+    talks = selectors.talk_list(jurisdiction, kind=kind, start=start, end=end)[offset:offset + min(limit, 500)]
+    return [_talk_out(t, talk_summary_for(reader, user, t, channel="api")) for t in talks]
+
+
+@router.get("/talks/stats", response=StatsOut)
+def talks_stats(request: HttpRequest, org: str, start: date | None = None, end: date | None = None
+                ) -> dict[str, Any]:
+    """?org=DIVISION_CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (`from`/`to` are read raw: `from` is a keyword)."""
+    jurisdiction = request_jurisdiction(request)
+    unit = org_unit_by_code(jurisdiction, org)
+    params = request.GET
+    start = start or _date(params.get("from"), "from")
+    end = end or _date(params.get("to"), "to")
+    if start is None or end is None:
+        raise ValidationFailed("请提供统计期间 from 和 to（YYYY-MM-DD）", field="from")
+    if end < start:
+        raise ValidationFailed("统计期间的结束日期不能早于开始日期", field="to")
+    stats = talk_stats(unit, start, end)
+    return {"org": unit.division_code or unit.name, "start": start, "end": end, "total": stats.total,
+            "by_role": stats.by_role, "by_kind": stats.by_kind, "by_talker": dict(stats.by_talker),
+            "by_unit": dict(stats.by_unit), "roster": stats.roster, "covered": stats.covered,
+            "coverage": stats.coverage, "sentence": stats.sentence}
+
+
+def _date(raw: str | None, field: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed(f"日期“{raw}”格式不正确，应为 YYYY-MM-DD", field=field) from exc
+
+
+@router.get("/talks/{talk_id}", response=TalkOut)
+def talks_detail(request: HttpRequest, talk_id: int) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    talk = selectors.talk_get(jurisdiction, talk_id)
+    return _talk_out(talk, talk_summary_for(reader_for(jurisdiction), authenticated_user(request), talk,
+                                            channel="api"))
+
+
+@router.get("/interviews", response=list[InterviewOut])
+def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    interviews = selectors.interviews_visible(request_jurisdiction(request))
+    if status:
+        interviews = interviews.filter(status=status)
+    return [_interview_out(i, None) for i in interviews[:500]]
+
+
+@router.get("/interviews/{interview_id}", response=InterviewOut)
+def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    interview = selectors.interview_get(jurisdiction, interview_id)
+    record = interview_record_for(reader_for(jurisdiction), authenticated_user(request), interview, channel="api")
+    return _interview_out(interview, record)
+
+
+STEPS = ("approve", "reject", "notice", "hold", "follow-up", "report", "assess")
+
+
+@router.post("/interviews/{interview_id}/{step}", response=InterviewOut)
+def interviews_step(request: HttpRequest, interview_id: int, step: str, payload: StepIn) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    actor = authenticated_user(request)
+    interview = selectors.interview_get(jurisdiction, interview_id)
+    result = run_step(actor, interview, step, payload.dict())
+    return _interview_out(result, None)
+
+
+def run_step(actor: Any, interview: Interview, step: str, data: dict[str, Any]) -> Interview:
+    """One interview transition by name (shared by the API and the pages)."""
+    on: date = data["on"]
+    if step == "approve":
+        return interview_approve(actor=actor, interview=interview, on=on)
+    if step == "reject":
+        return interview_reject(actor=actor, interview=interview, on=on, reason=data.get("reason", ""))
+    if step == "notice":
+        return interview_send_notice(actor=actor, interview=interview, on=on,
+                                     scheduled_for=data.get("scheduled_for") or on)
+    if step == "hold":
+        return interview_hold(actor=actor, interview=interview, held_on=on, interviewers=data.get("interviewers", ""),
+                              place=data.get("place", ""), record=data.get("record", ""))
+    if step == "follow-up":
+        return interview_follow_up(actor=actor, interview=interview, on=on, meeting_minutes=data.get("note", ""))
+    if step == "report":
+        return interview_report_submit(actor=actor, interview=interview, submitted_on=on, text=data.get("text", ""))
+    if step == "assess":
+        return interview_assess(actor=actor, interview=interview, on=on, outcome=data.get("outcome", ""),
+                                note=data.get("note", ""))
+    raise ValidationFailed(f"未知的约谈步骤“{step}”，可选：{'、'.join(STEPS)}", field="step")

@@ -1,4 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from zugong.talks import views
 
 app_name = "talks"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.talk_list, name="talk-list"),
+    path("new/", views.talk_new, name="talk-new"),
+    path("export.xlsx", views.talk_export, name="talk-export"),
+    path("<int:talk_id>/", views.talk_detail, name="talk-detail"),
+    path("plan/", views.plan, name="plan"),
+    path("triggers/", views.trigger_list, name="trigger-list"),
+    path("interviews/", views.interview_list, name="interview-list"),
+    path("interviews/new/", views.interview_new, name="interview-new"),
+    path("interviews/<int:interview_id>/", views.interview_detail, name="interview-detail"),
+    path("interviews/<int:interview_id>/<str:step>/", views.interview_step, name="interview-step"),
+    path("stats/", views.stats, name="stats"),
+    path("stats.xlsx", views.stats_export, name="stats-export"),
+]

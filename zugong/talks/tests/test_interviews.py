@@ -7,11 +7,22 @@ import pytest
 from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.models import AuditEvent, Meeting, MeetingKind
 from zugong.talks.models import (
-    ALLOWED, InterviewSituation, InterviewStatus, InterviewTarget, SupervisionAction, SupervisionKind,
+    ALLOWED,
+    InterviewSituation,
+    InterviewStatus,
+    InterviewTarget,
+    SupervisionAction,
+    SupervisionKind,
 )
 from zugong.talks.services import (
-    interview_approve, interview_assess, interview_follow_up, interview_hold, interview_propose, interview_reject,
-    interview_report_submit, interview_send_notice,
+    interview_approve,
+    interview_assess,
+    interview_follow_up,
+    interview_hold,
+    interview_propose,
+    interview_reject,
+    interview_report_submit,
+    interview_send_notice,
 )
 
 
@@ -77,7 +88,8 @@ def test_team_interview_follow_up_records_the_party_committee_meeting(tree, alic
                                   proposed_on=date(2025, 3, 1))
     to_held(alice, interview)
     interview = interview_follow_up(actor=alice, interview=interview, on=date(2025, 3, 15))
-    meeting = Meeting.objects.get(pk=interview.committee_meeting_id)
+    meeting = interview.committee_meeting
+    assert isinstance(meeting, Meeting)
     assert (meeting.kind, meeting.org_unit, meeting.held_on) == (MeetingKind.PARTY_COMMITTEE, tree.township_a,
                                                                  date(2025, 3, 15))
     assert interview.report_due_on is None

@@ -1,0 +1,60 @@
+"""Excel exports. Confidential columns follow the same rule as pages and API: filled only for a reader
+allowed to see them, each filled cell logged as an access event (channel "export")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+
+from django.contrib.auth.models import AbstractBaseUser
+from openpyxl import Workbook
+
+from zugong.talks.access import ConfidentialReader, talk_summary_for
+from zugong.talks.models import Talk, TalkerRole, TalkKind
+from zugong.talks.stats import TalkStats
+
+HIDDEN = "（保密，无权查看）"
+
+
+def _bytes(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: AbstractBaseUser) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "谈心谈话"
+    sheet.append(["日期", "类型", "谈话人", "谈话对象", "单位", "地点", "主题", "内容摘要"])
+    for talk in talks:
+        summary = talk_summary_for(reader, user, talk, channel="export")
+        sheet.append([talk.held_on, talk.get_kind_display(), "、".join(t.name for t in talk.talkers.all()),
+                      "、".join(c.name for c in talk.talkees.all()), talk.org_unit.name, talk.place, talk.topics,
+                      summary if summary is not None else HIDDEN])
+    return _bytes(book)
+
+
+def stats_xlsx(stats: TalkStats) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "统计"
+    sheet.append([stats.sentence])
+    sheet.append([])
+    sheet.append(["合计（人次）", stats.total])
+    sheet.append(["花名册人数", stats.roster])
+    sheet.append(["已谈人数", stats.covered])
+    sheet.append(["覆盖率", stats.coverage])
+    for title, rows in (
+        ("按谈话人身份", [(TalkerRole(k).label, v) for k, v in stats.by_role.items()]),
+        ("按谈话类型", [(TalkKind(k).label, v) for k, v in stats.by_kind.items()]),
+        ("按谈话人", stats.by_talker),
+        ("按单位", stats.by_unit),
+    ):
+        part = book.create_sheet(title)
+        part.append([title, "人次"])
+        for label, count in rows:
+            part.append([str(label), count])
+    return _bytes(book)
