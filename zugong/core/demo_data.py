@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from zugong.core.demo import DemoAccount, DemoContext, demo_contributor
@@ -99,11 +101,20 @@ def _build_tree(ctx: DemoContext) -> None:
             f"村 {len(villages)}，社区 {len(communities)}）")
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # One PBKDF2 run for all demo accounts (they share a published password anyway): hashing it
+    # per account took most of the demo's time.
+    return make_password(DEMO_PASSWORD)
+
+
 def _account(ctx: DemoContext, username: str, role: str, unit: OrgUnit, full_name: str, note: str = "",
              superuser: bool = False) -> None:
     user_model = get_user_model()
-    user = user_model.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=full_name,
+    user = user_model.objects.create_user(username=username, first_name=full_name,
                                           is_staff=superuser or role == Role.ORG_ADMIN, is_superuser=superuser)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
     Membership.objects.create(user=user, org_unit=unit, role=role)
     ctx.accounts.append(DemoAccount(username, DEMO_PASSWORD, role, unit.name, note))
 
