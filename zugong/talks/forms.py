@@ -14,7 +14,6 @@ from zugong.talks import selectors
 from zugong.talks.models import InterviewOutcome, InterviewTarget, TalkKind
 
 
-
 def _none() -> QuerySet[Any]:
     """A placeholder; each form's __init__ puts the jurisdiction-scoped queryset in."""
     return OrgUnit.objects.none()

@@ -24,7 +24,7 @@ from zugong.talks.access import interview_record_for, reader_for, talk_summary_f
 from zugong.talks.api import run_step
 from zugong.talks.export import stats_xlsx, talks_xlsx
 from zugong.talks.forms import InterviewForm, StepForm, TalkForm
-from zugong.talks.models import ALLOWED, InterviewStatus, InterviewTarget, TalkKind
+from zugong.talks.models import InterviewStatus, InterviewTarget, TalkKind
 from zugong.talks.services import (
     FollowUpInput,
     interview_propose,
@@ -32,6 +32,7 @@ from zugong.talks.services import (
     talk_record,
     triggers_scan,
 )
+from zugong.talks.services.interviews import next_states
 from zugong.talks.stats import talk_stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -196,7 +197,7 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     interview = selectors.interview_get(jurisdiction, interview_id)
     record = interview_record_for(reader_for(jurisdiction), authenticated_user(request), interview)
-    steps = [STEP_FOR_STATUS[s] for s in sorted(ALLOWED[interview.status])]
+    steps = [STEP_FOR_STATUS[s] for s in next_states(interview.status)]
     if interview.status == InterviewStatus.FOLLOW_UP and interview.target_kind != InterviewTarget.TEAM \
             and interview.report_submitted_on is None:
         steps.insert(0, "report")

@@ -32,11 +32,16 @@ STATUS_LABEL = dict(InterviewStatus.choices)
 CADRE_TARGETS = (InterviewTarget.CADRE, InterviewTarget.PARTY_HEAD, InterviewTarget.ADMIN_HEAD)
 
 
+def next_states(status: str) -> list[str]:
+    """The states reachable from `status`, in the order of the procedure."""
+    return [s for s in InterviewStatus.values if s in ALLOWED[status]]
+
+
 def _move(interview: Interview, to: str) -> Interview:
     """Lock the row and check the transition table; IllegalTransition (409) names both states."""
     locked = lock_interview(interview.pk)
     if to not in ALLOWED[locked.status]:
-        allowed = "、".join(str(STATUS_LABEL[s]) for s in ALLOWED[locked.status]) or "无"
+        allowed = "、".join(str(STATUS_LABEL[s]) for s in next_states(locked.status)) or "无"
         raise IllegalTransition(
             f"约谈当前为“{STATUS_LABEL[locked.status]}”，不能改为“{STATUS_LABEL[to]}”（可进行：{allowed}）")
     locked.status = to

@@ -65,7 +65,7 @@ def test_list_page_never_shows_the_summary(tree, alice, bob, carol, talk) -> Non
 def export_summaries(user) -> list:
     response = logged_in(user).get("/talks/export.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     return [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
