@@ -1,5 +1,220 @@
 """JSON API of the cadres app, mounted under /api/v1/ by zugong/api.py."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from zugong.cadres import idcard, selectors
+from zugong.cadres.models import Cadre
+from zugong.cadres.records import CadreRecord
+from zugong.cadres.services import cadre_create, cadre_update
+from zugong.core.audit import access_record
+from zugong.core.errors import Forbidden, ValidationFailed
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.models import OrgUnit
+from zugong.core.selectors import org_unit_get
 
 router = Router(tags=["cadres"])
+
+
+class CadreFilterIn(Schema):
+    q: str = ""
+    id_number: str = ""
+    org: int | None = None
+    rank_level: str = ""
+    leading: bool | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    age_on: date | None = None
+    education: str = ""
+    political_status: str = ""
+    status: str = ""
+    managing_unit: int | None = None
+    sort: str = "name"
+    cursor: str = ""
+    limit: int = 50
+
+
+class CadreOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_date: date | None
+    id_number: str
+    org_unit_id: int
+    org_unit_name: str
+    current_post: str
+    rank_level: str
+    is_leading: bool
+    political_status: str
+    highest_education: str
+    status: str
+
+
+class PageOut(Schema):
+    items: list[CadreOut]
+    next_cursor: str | None
+
+
+class HistoryLineOut(Schema):
+    start: date
+    end: date | None
+    text: str
+    note: str
+
+
+class PostOut(Schema):
+    org_unit_id: int
+    title: str
+    rank_level: str
+    is_leading: bool
+    valid_from: date
+    valid_to: date | None
+
+
+class FamilyOut(Schema):
+    relation: str
+    name: str
+    birth_date: date | None
+    political_status: str
+    work_unit_post: str
+
+
+class CadreDetailOut(CadreOut):
+    ethnicity: str
+    native_place: str
+    birthplace: str
+    party_join_date: date | None
+    work_start_date: date | None
+    health: str
+    professional_title: str
+    id_number_masked: bool
+    posts: list[PostOut]
+    resume: list[HistoryLineOut]
+    family: list[FamilyOut]
+    reviews: list[dict[str, Any]]
+
+
+class CadreIn(Schema):
+    org_unit_id: int
+    name: str
+    id_number: str
+    birth_date: date
+    sex: str = ""
+    ethnicity: str = ""
+    native_place: str = ""
+    birthplace: str = ""
+    political_status: str = ""
+    party_join_date: date | None = None
+    work_start_date: date | None = None
+    health: str = ""
+    professional_title: str = ""
+    current_post: str = ""
+    rank_level: str = ""
+    township_recruit_on: date | None = None
+
+
+class CadrePatch(Schema):
+    name: str | None = None
+    sex: str | None = None
+    birth_date: date | None = None
+    id_number: str | None = None
+    ethnicity: str | None = None
+    native_place: str | None = None
+    birthplace: str | None = None
+    political_status: str | None = None
+    party_join_date: date | None = None
+    work_start_date: date | None = None
+    health: str | None = None
+    professional_title: str | None = None
+    specialties: str | None = None
+    status: str | None = None
+    rank_level: str | None = None
+    grade: str | None = None
+    is_reserve: bool | None = None
+    township_recruit_on: date | None = None
+
+
+def _out(cadre: Cadre, *, full_id: bool = False) -> dict[str, Any]:
+    return {
+        "id": cadre.pk, "name": cadre.name, "sex": cadre.sex, "birth_date": cadre.birth_date,
+        "id_number": (cadre.id_number or "") if full_id else idcard.mask(cadre.id_number),
+        "org_unit_id": cadre.org_unit_id, "org_unit_name": cadre.org_unit.name, "current_post": cadre.current_post,
+        "rank_level": cadre.rank_level, "is_leading": cadre.is_leading, "political_status": cadre.political_status,
+        "highest_education": cadre.highest_education, "status": cadre.status,
+    }
+
+
+def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
+    body = _out(cadre, full_id=full_id)
+    body.update({
+        "ethnicity": cadre.ethnicity, "native_place": cadre.native_place, "birthplace": cadre.birthplace,
+        "party_join_date": cadre.party_join_date, "work_start_date": cadre.work_start_date, "health": cadre.health,
+        "professional_title": cadre.professional_title, "id_number_masked": not full_id,
+        "posts": [PostOut.from_orm(p) for p in selectors.post_history(cadre)],
+        "resume": [{"start": r.start, "end": r.end, "text": r.text, "note": r.note}
+                   for r in cadre.current_resume_lines],  # type: ignore[attr-defined]
+        "family": [{"relation": f.relation_text, "name": f.name, "birth_date": f.birth_date,
+                    "political_status": f.political_status, "work_unit_post": f.work_unit_post}
+                   for f in cadre.current_family],  # type: ignore[attr-defined]
+        "reviews": [{"year": r.year, "rating": r.rating} for r in cadre.current_annual_reviews],  # type: ignore[attr-defined]
+    })
+    return body
+
+
+@router.get("/cadres", response=PageOut)
+def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, Any]:
+    data = params.dict()
+    sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
+    page = selectors.cadre_search(request_jurisdiction(request), selectors.CadreFilters(**data), sort=sort,
+                                  cursor=cursor, limit=limit)
+    return {"items": [_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/cadres/{cadre_id}", response=CadreDetailOut)
+def cadre_detail(request: HttpRequest, cadre_id: int, full_id: bool = False) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    if full_id:
+        if not selectors.may_see_confidential(jurisdiction, cadre):
+            raise Forbidden("您的角色不能查看完整的公民身份号码")
+        access_record(user=authenticated_user(request), obj=cadre, field="id_number", org_unit=cadre.org_unit,
+                      channel="api")
+    return _detail(cadre, full_id=full_id)
+
+
+def _writable_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
+    jurisdiction = request_jurisdiction(request)
+    unit = org_unit_get(jurisdiction, unit_id)
+    if not selectors.may_edit(jurisdiction, unit):
+        raise Forbidden("只有组织部门可以维护干部信息")
+    return unit
+
+
+@router.post("/cadres", response={201: CadreDetailOut})
+def cadre_post(request: HttpRequest, payload: CadreIn) -> Status:
+    unit = _writable_unit(request, payload.org_unit_id)
+    data = payload.dict()
+    options = {k: data.pop(k) for k in ("rank_level", "township_recruit_on")}
+    data.pop("org_unit_id")
+    cadre = cadre_create(actor=authenticated_user(request), org_unit=unit, record=CadreRecord(**data),
+                         managing_unit=unit, **options)
+    return Status(201, _detail(selectors.cadre_get(request_jurisdiction(request), cadre.pk), full_id=False))
+
+
+@router.patch("/cadres/{cadre_id}", response=CadreDetailOut)
+def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    if not selectors.may_edit(jurisdiction, cadre.org_unit):
+        raise Forbidden("只有组织部门可以维护干部信息")
+    nullable = {"birth_date", "party_join_date", "work_start_date", "township_recruit_on"}
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
+    if not changes:
+        raise ValidationFailed("没有要修改的内容")
+    cadre_update(actor=authenticated_user(request), cadre=cadre, changes=changes)
+    return _detail(selectors.cadre_get(jurisdiction, cadre.pk), full_id=False)

@@ -1,0 +1,160 @@
+"""Reads of the roster, always scoped to a jurisdiction: search with filters, keyset pages, detail."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zugong.cadres.dates import add_years
+from zugong.cadres.exporters import with_history
+from zugong.cadres.models import Cadre, PostHolding
+from zugong.core.errors import NotFound, ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import OrgUnit
+
+CONFIDENTIAL_ROLES = frozenset({"org_admin", "org_staff"})
+WRITE_ROLES = frozenset({"org_admin", "org_staff"})
+SORTS: dict[str, tuple[str, bool]] = {  # key: (field, descending)
+    "name": ("name_pinyin", False), "-name": ("name_pinyin", True),
+    "birth": ("birth_date", False), "-birth": ("birth_date", True), "id": ("pk", False), "-id": ("pk", True),
+}
+MAX_LIMIT = 200
+_ID_LIKE = re.compile(r"^\d{4,17}[\dXx]?$")
+
+
+@dataclass
+class CadreFilters:
+    q: str = ""
+    id_number: str = ""
+    org: int | None = None
+    rank_level: str = ""
+    leading: bool | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    age_on: date | None = None
+    education: str = ""
+    political_status: str = ""
+    status: str = ""
+    managing_unit: int | None = None
+
+
+@dataclass
+class Page:
+    items: list[Cadre]
+    next_cursor: str | None
+    sort: str = "name"
+    filters: CadreFilters = field(default_factory=CadreFilters)
+
+
+def cadres_visible(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
+    return scope(Cadre.objects.all(), jurisdiction)
+
+
+def _name_q(text: str) -> Q:
+    value = text.strip()
+    if _ID_LIKE.match(value):
+        return Q(id_number__startswith=value.upper())
+    if value.isascii():
+        low = value.lower().replace(" ", "")
+        return Q(name_pinyin__startswith=low) | Q(name_initials__startswith=low)
+    return Q(name__startswith=value)
+
+
+def _filter(queryset: QuerySet[Cadre], jurisdiction: Jurisdiction, f: CadreFilters) -> QuerySet[Cadre]:
+    if f.q.strip():
+        queryset = queryset.filter(_name_q(f.q))
+    if f.id_number.strip():
+        queryset = queryset.filter(id_number__startswith=f.id_number.strip().upper())
+    if f.org is not None:
+        unit = scope(OrgUnit.objects.filter(pk=f.org), jurisdiction, org_field="").first()
+        if unit is None:
+            raise NotFound("未找到该组织，或不在您的管辖范围内")
+        queryset = queryset.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
+    for name in ("rank_level", "political_status", "status"):
+        if getattr(f, name):
+            queryset = queryset.filter(**{name: getattr(f, name)})
+    if f.education:
+        queryset = queryset.filter(highest_education__startswith=f.education[:1] if len(f.education) == 1
+                                   else f.education)
+    if f.leading is not None:
+        queryset = queryset.filter(is_leading=f.leading)
+    if f.managing_unit is not None:
+        queryset = queryset.filter(managing_unit_id=f.managing_unit)
+    on = f.age_on or timezone.localdate()
+    if f.age_min is not None:  # at least age_min on `on`: born on or before on - age_min years
+        queryset = queryset.filter(birth_date__lte=add_years(on, -f.age_min))
+    if f.age_max is not None:  # younger than age_max + 1
+        queryset = queryset.filter(birth_date__gt=add_years(on, -(f.age_max + 1)))
+    return queryset
+
+
+def encode_cursor(values: list[object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[object]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise ValidationFailed("翻页游标无效", field="cursor") from exc
+    if not isinstance(values, list) or len(values) != 2:
+        raise ValidationFailed("翻页游标无效", field="cursor")
+    return values
+
+
+def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str = "name", cursor: str = "",
+                 limit: int = 50) -> Page:
+    if sort not in SORTS:
+        raise ValidationFailed(f"不支持的排序：{sort}", field="sort")
+    column, descending = SORTS[sort]
+    limit = max(1, min(limit, MAX_LIMIT))
+    queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters)
+    if column == "birth_date":
+        queryset = queryset.filter(birth_date__isnull=False)
+    order = [f"-{column}", "-pk"] if descending else [column, "pk"]
+    if cursor:
+        value, pk = decode_cursor(cursor)
+        op = "lt" if descending else "gt"
+        if column == "pk":
+            queryset = queryset.filter(**{f"pk__{op}": pk})
+        else:
+            queryset = queryset.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
+    rows = list(queryset.select_related("org_unit", "managing_unit").defer("photo").order_by(*order)[:limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([str(getattr(last, column)) if column != "pk" else last.pk, last.pk])
+    return Page(items=rows, next_cursor=next_cursor, sort=sort, filters=filters)
+
+
+def cadre_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
+    """One cadre with current history, or NotFound when absent *or* outside the jurisdiction."""
+    cadre = with_history(cadres_visible(jurisdiction).filter(pk=pk).select_related("org_unit", "managing_unit")).first()
+    if cadre is None:
+        raise NotFound("未找到该干部，或不在您的管辖范围内")
+    return cadre
+
+
+def post_history(cadre: Cadre) -> QuerySet[PostHolding]:
+    return cadre.post_holdings.select_related("org_unit").order_by("-valid_from", "-pk")
+
+
+def may_see_confidential(jurisdiction: Jurisdiction, cadre: Cadre) -> bool:
+    return jurisdiction.has_role_at(cadre.org_unit, CONFIDENTIAL_ROLES)
+
+
+def may_edit(jurisdiction: Jurisdiction, unit: OrgUnit) -> bool:
+    return jurisdiction.has_role_at(unit, WRITE_ROLES)
+
+
+def cadres_for_export(jurisdiction: Jurisdiction, filters: CadreFilters, *, limit: int = 5000) -> list[Cadre]:
+    queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters).order_by("name_pinyin", "pk")
+    return list(with_history(queryset)[:limit])

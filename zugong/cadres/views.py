@@ -1,0 +1,218 @@
+"""Thin pages of the roster: search list, detail with tabs, exports, archive audit, import with preview."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zugong.cadres import archive_audit, exporters, idcard, selectors
+from zugong.cadres.codes import choices
+from zugong.cadres.importers import ImportResult, import_files
+from zugong.cadres.models import CadreStatus, RankLevel
+from zugong.cadres.xlsx import template
+from zugong.core.audit import access_record
+from zugong.core.errors import DomainError, NotFound
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.selectors import org_units_visible
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.strip().isdigit() else None
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def filters_from(query: QueryDict) -> selectors.CadreFilters:
+    leading = {"1": True, "0": False}.get(query.get("leading", ""))
+    return selectors.CadreFilters(
+        q=query.get("q", ""), id_number=query.get("id_number", ""), org=_int(query.get("org")),
+        rank_level=query.get("rank_level", ""), leading=leading, age_min=_int(query.get("age_min")),
+        age_max=_int(query.get("age_max")), age_on=_date(query.get("age_on")), education=query.get("education", ""),
+        political_status=query.get("political_status", ""), status=query.get("status", ""),
+        managing_unit=_int(query.get("managing_unit")),
+    )
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    try:
+        page = selectors.cadre_search(jurisdiction, filters_from(request.GET), sort=request.GET.get("sort", "name"),
+                                      cursor=request.GET.get("cursor", ""), limit=50)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        page = selectors.Page(items=[], next_cursor=None)
+    rows = [(c, idcard.mask(c.id_number)) for c in page.items]
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(request, "cadres/list.html", {
+        "rows": rows, "page": page, "query": request.GET, "params": params.urlencode(),
+        "rank_levels": RankLevel.objects.filter(is_active=True), "educations": choices("education"),
+        "political": choices("political_status"), "statuses": CadreStatus.choices,
+        "units": org_units_visible(jurisdiction).filter(depth__lte=3).order_by("path")[:200],
+    })
+
+
+@login_required
+def cadre_export(request: HttpRequest) -> HttpResponse:
+    cadres = selectors.cadres_for_export(request_jurisdiction(request), filters_from(request.GET))
+    return _download(exporters.export_xlsx(cadres, mask_id=True), "干部名册.xlsx", XLSX)
+
+
+@login_required
+def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    try:
+        cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    may_see = selectors.may_see_confidential(jurisdiction, cadre)
+    full = request.GET.get("full_id") == "1"
+    if full and not may_see:
+        return HttpResponseForbidden("您的角色不能查看完整的公民身份号码")
+    if full:
+        access_record(user=authenticated_user(request), obj=cadre, field="id_number", org_unit=cadre.org_unit)
+    return render(request, "cadres/detail.html", {
+        "cadre": cadre, "id_number": cadre.id_number if full else idcard.mask(cadre.id_number), "full": full,
+        "may_see": may_see, "posts": selectors.post_history(cadre),
+        "age": cadre.birth_date and (timezone.localdate().year - cadre.birth_date.year),
+    })
+
+
+@login_required
+def cadre_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    try:
+        cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not selectors.may_see_confidential(jurisdiction, cadre):
+        return HttpResponseForbidden("您的角色不能导出任免审批表")
+    access_record(user=authenticated_user(request), obj=cadre, field="lrmx", org_unit=cadre.org_unit)
+    fmt = request.GET.get("format", "lrmx")
+    if fmt not in exporters.FORMATS:
+        raise Http404("不支持的格式")
+    data, suffix = exporters.export(fmt, [cadre], filled_on=timezone.localdate())
+    types = {".lrmx": "application/xml", ".xlsx": XLSX, ".docx": "application/vnd.openxmlformats-officedocument."
+             "wordprocessingml.document", ".pdf": "application/pdf"}
+    return _download(data, f"{cadre.name}任免审批表{suffix}", types.get(suffix, "application/octet-stream"))
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    return _download(template(), "干部信息导入模板.xlsx", XLSX)
+
+
+@login_required
+def audit_page(request: HttpRequest) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    cadres = selectors.cadres_visible(jurisdiction)
+    org = _int(request.GET.get("org"))
+    if org is not None:
+        unit = org_units_visible(jurisdiction).filter(pk=org).first()
+        if unit is None:
+            raise Http404("未找到该组织")
+        cadres = cadres.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
+    checked, findings = archive_audit.run(cadres, today=timezone.localdate())
+    return render(request, "cadres/audit.html", {
+        "checked": checked, "findings": [(f, archive_audit.CHECKS[f.check], idcard.mask(f.id_number))
+                                         for f in findings[:1000]],
+        "total": len(findings), "checks": archive_audit.CHECKS.items(),
+    })
+
+
+def _upload_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "zugong-cadre-imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    jurisdiction = request_jurisdiction(request)
+    units = [u for u in org_units_visible(jurisdiction).order_by("path")[:500] if selectors.may_edit(jurisdiction, u)]
+    context: dict[str, Any] = {"units": units}
+    if request.method == "POST" and request.POST.get("token"):
+        return _import_confirm(request, units)
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == request.POST.get("org")), None)
+        uploads = request.FILES.getlist("files")
+        if unit is None or not uploads:
+            messages.error(request, "请选择有权限的单位并上传文件")
+            return render(request, "cadres/import.html", context)
+        if sum(f.size or 0 for f in uploads) > MAX_UPLOAD_BYTES:
+            messages.error(request, "上传的文件总大小超过 20 MB")
+            return render(request, "cadres/import.html", context)
+        files = [(f.name or "upload", f.read()) for f in uploads]
+        result = import_files(actor=authenticated_user(request), org_unit=unit, files=files, dry_run=True)
+        context.update({"result": result, "unit": unit, "preview": _preview(result)})
+        if not result.errors:
+            token = secrets.token_hex(16)
+            folder = _upload_dir() / token
+            folder.mkdir(mode=0o700)
+            for index, (name, data) in enumerate(files):
+                (folder / f"{index:04d}{Path(name).suffix.lower()}").write_bytes(data)
+            request.session["cadre_import"] = {"token": token, "org": unit.pk}
+            context["token"] = token
+    return render(request, "cadres/import.html", context)
+
+
+def _preview(result: ImportResult) -> list[dict[str, Any]]:
+    return [{"file": p.file, "row": p.row, "name": p.record.name, "id_number": idcard.mask(p.record.id_number),
+             "action": "更新" if p.record.id_number in result.existing_ids else "新增",
+             "resume": len(p.record.resume), "family": len(p.record.family)} for p in result.parsed[:500]]
+
+
+def _import_confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
+    pending = request.session.get("cadre_import") or {}
+    token = request.POST.get("token", "")
+    unit = next((u for u in units if u.pk == pending.get("org")), None)
+    folder = _upload_dir() / token
+    if pending.get("token") != token or unit is None or not token.isalnum() or not folder.is_dir():
+        messages.error(request, "导入预览已失效，请重新上传")
+        return HttpResponseRedirect(reverse("cadres:import"))
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    result = import_files(actor=authenticated_user(request), org_unit=unit, files=files)
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    request.session.pop("cadre_import", None)
+    if result.errors:
+        messages.error(request, f"导入失败：{result.errors[0].message}")
+    else:
+        messages.success(request, f"已导入 {result.imported} 人，更新 {result.updated} 人")
+    return HttpResponseRedirect(reverse("cadres:list"))
