@@ -1,0 +1,65 @@
+"""Village duty (坐班值守, R11) and in-village days of the secretary and director (R10)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zugong.cadres.models import Cadre
+from zugong.core.audit import audit_record
+from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.masswork.models import DutyShift, InVillageDay
+from zugong.masswork.services.common import require_in_scope
+
+
+def _village(org: OrgUnit) -> None:
+    if org.kind != OrgKind.VILLAGE:
+        raise ValidationFailed("请选择村", field="village")
+
+
+@transaction.atomic
+def duty_shift_schedule(*, actor: User, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
+                        day: date) -> DutyShift:
+    _village(village)
+    require_in_scope(jurisdiction, village, "该村")
+    try:
+        with transaction.atomic():
+            shift = DutyShift.objects.create(village=village, cadre=cadre, day=day)
+    except IntegrityError as exc:
+        raise Conflict(f"{cadre.name} 在 {day:%Y-%m-%d} 已排班") from exc
+    audit_record(actor=actor, action="masswork.duty_schedule", obj=shift, org_unit=village)
+    return shift
+
+
+@transaction.atomic
+def duty_check_in(*, actor: User, jurisdiction: Jurisdiction, shift_id: int, at: datetime | None = None) -> DutyShift:
+    shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift_id)
+    require_in_scope(jurisdiction, shift.village, "该值班")
+    moment = at or timezone.now()
+    if timezone.localdate(moment) != shift.day:
+        raise IllegalTransition("只能在值班当天签到")
+    if shift.checked_in_at is not None:
+        raise IllegalTransition("已经签到")
+    shift.checked_in_at = moment
+    shift.save(update_fields=["checked_in_at"])
+    audit_record(actor=actor, action="masswork.duty_check_in", obj=shift, org_unit=shift.village)
+    return shift
+
+
+@transaction.atomic
+def in_village_day_record(*, actor: User, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
+                          day: date) -> InVillageDay:
+    _village(village)
+    require_in_scope(jurisdiction, village, "该村")
+    if day > timezone.localdate():
+        raise ValidationFailed("不能登记未来的在村天数", field="day")
+    row, created = InVillageDay.objects.get_or_create(cadre=cadre, day=day, defaults={"village": village})
+    if not created:
+        raise Conflict(f"{cadre.name} 在 {day:%Y-%m-%d} 已登记")
+    audit_record(actor=actor, action="masswork.in_village_day", obj=row, org_unit=village)
+    return row
