@@ -48,8 +48,8 @@ def headed_team_interview_count(cadre: Cadre, year: int) -> int:
 def _team_cap(team: OrgUnit, year: int) -> Cap:
     on = date(year, 12, 31)
     count = team_interview_count(team, year)
-    forced = int(talk_param("R14", "team_forced", org_unit=team, on=on))
-    no_top = int(talk_param("R14", "team_no_top", org_unit=team, on=on))
+    forced = int(talk_param("R14", "team_poor", org_unit=team, on=on))
+    no_top = int(talk_param("R14", "team_no_excellent", org_unit=team, on=on))
     if count >= forced:
         return Cap("一般", ("一般", "较差"), f"领导班子当年被约谈 {count} 次：单位直接评为“一般”或“较差”等次", count)
     if count >= no_top:
@@ -60,14 +60,14 @@ def _team_cap(team: OrgUnit, year: int) -> Cap:
 def _cadre_cap(cadre: Cadre, year: int) -> Cap:
     on = date(year, 12, 31)
     own = cadre_interview_count(cadre, year)
-    forced = int(talk_param("R14", "cadre_forced", org_unit=cadre.org_unit, on=on))
-    no_top = int(talk_param("R14", "cadre_no_top", org_unit=cadre.org_unit, on=on))
+    forced = int(talk_param("R14", "cadre_poor", org_unit=cadre.org_unit, on=on))
+    no_top = int(talk_param("R14", "cadre_no_excellent", org_unit=cadre.org_unit, on=on))
     if own >= forced:
         return Cap("基本称职", CADRE_SCALE[2:], f"约谈 {own} 次：直接评为“基本称职”或“不称职”等次", own)
     if own >= no_top:
         return Cap("称职", CADRE_SCALE[1:], f"约谈 {own} 次：不得评为“优秀”等次", own)
     headed = headed_team_interview_count(cadre, year)
-    team_no_top = int(talk_param("R14", "team_no_top", org_unit=cadre.org_unit, on=on))
+    team_no_top = int(talk_param("R14", "team_no_excellent", org_unit=cadre.org_unit, on=on))
     if headed >= team_no_top:
         return Cap("称职", CADRE_SCALE[1:],
                    f"所在领导班子当年被约谈 {headed} 次：单位主要负责人不得评为“优秀”等次", headed)

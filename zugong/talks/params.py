@@ -1,6 +1,6 @@
 """Rule parameters of the talks module (R03, R04, R05, R14, R15), read from the rule engine.
 
-The rule register (zugong.rules) holds every parameter, effective-dated and overridable per
+Names follow the register's schemas (zugong/rules/params.py). The rule register holds every parameter, effective-dated and overridable per
 jurisdiction. These defaults are the documents' values; they apply only when the register has no
 such rule or parameter yet (a fresh database before the register is seeded, or a test without it).
 """
@@ -25,13 +25,13 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("R05", "workdays"): False,
     ("R05", "hardship_years"): 5,   # "长期在条件艰苦地方工作"
     ("R05", "problem_threshold"): 5,  # problem records/petitions of a unit in the last 12 months
-    ("R14", "team_no_top"): 2,      # team interviewed 2 times: unit and head not 优秀
-    ("R14", "team_forced"): 3,      # 3+: unit rated 一般 or 较差
-    ("R14", "cadre_no_top"): 1,     # cadre interviewed at all: not 优秀
-    ("R14", "cadre_forced"): 2,     # 2+: 基本称职 or 不称职
-    ("R15", "months"): 1,           # written report within one (calendar) month
-    ("R15", "workdays"): False,     # True: count `days` working days instead
-    ("R15", "days"): 22,            # working days standing for "one month" when workdays is on
+    ("R14", "team_no_excellent"): 2,   # team interviewed 2 times: unit and head not 优秀
+    ("R14", "team_poor"): 3,           # 3+: unit rated 一般 or 较差
+    ("R14", "cadre_no_excellent"): 1,  # cadre interviewed at all: not 优秀
+    ("R14", "cadre_poor"): 2,          # 2+: 基本称职 or 不称职
+    ("R15", "months"): 1,           # written report within one calendar month (not in the register: default)
+    ("R15", "workdays"): False,     # True (set in the register): count `days` working days instead
+    ("R15", "days"): 22,            # the register's `days` wins when it has one
 }
 
 

@@ -70,16 +70,32 @@ def test_report_due_one_calendar_month_is_clamped_to_month_end(tree, alice, rost
     assert interview.report_due_on == date(2025, 2, 28)
 
 
-def test_report_due_in_working_days_skips_spring_festival(tree, alice, roster, monkeypatch) -> None:
-    from zugong.talks import params
+def test_report_due_in_working_days_skips_spring_festival(tree, alice, roster) -> None:
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.rules.services import rule_override_set
 
-    monkeypatch.setitem(params.DEFAULTS, ("R15", "workdays"), True)
-    monkeypatch.setattr("zugong.rules.registry.param", lambda *a, **k: (_ for _ in ()).throw(KeyError("x")))
+    # given county A counts the R15 deadline in working days (22 working days standing for one month)
+    rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R15", org_unit=tree.county_a,
+                      valid_from=date(2025, 1, 1), params={"workdays": True, "days": 22})
     interview = to_held(alice, propose_cadre(alice, roster), held_on=date(2025, 1, 20))
     interview = interview_follow_up(actor=alice, interview=interview, on=date(2025, 1, 24))
     # 22 working days after Fri 2025-01-24: Sun 1-26 and Mon 1-27 work (调休), 1-28 … 2-4 is the Spring
     # Festival holiday, Sat 2-8 is a make-up working day; the 22nd working day is Mon 3-3 (calendar: 2-24)
     assert interview.report_due_on == date(2025, 3, 3)
+
+
+def test_rule_override_changes_the_flag_deadline(tree, alice, roster) -> None:
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.rules.services import rule_override_set
+    from zugong.talks.models import TalkTrigger
+    from zugong.talks.services import cadre_flag_raise
+
+    rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R03", org_unit=tree.county_a,
+                      valid_from=date(2025, 1, 1), params={"days": 10, "workdays": True})
+    cadre_flag_raise(actor=alice, cadre=roster.head_a, kind="has_ideas", raised_on=date(2025, 9, 26))
+    # 10 working days after Fri 9-26: Sun 9-28, 9-29, 9-30, then the National Day holiday 10-1 … 10-8, then
+    # 10-9, 10-10, Sat 10-11 (调休), 10-13, 10-14, 10-15, 10-16 (calendar days would give 10-6)
+    assert TalkTrigger.objects.get().due_on == date(2025, 10, 16)
 
 
 def test_team_interview_follow_up_records_the_party_committee_meeting(tree, alice, roster) -> None:
