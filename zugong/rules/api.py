@@ -1,5 +1,110 @@
 """JSON API of the rules app, mounted under /api/v1/ by zugong/api.py."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.rules import selectors
+from zugong.rules.services import rule_override_set
 
 router = Router(tags=["rules"])
+
+
+class VersionOut(Schema):
+    scope: str | None
+    scope_id: int | None
+    valid_from: str
+    valid_to: str | None
+    enabled: bool
+    params: dict[str, Any]
+    note: str
+
+
+class RuleOut(Schema):
+    code: str
+    title: str
+    kind: str
+    seed: str
+    description: str
+    has_source: bool
+    default_params: dict[str, Any]
+    versions: list[VersionOut]
+
+
+class FindingOut(Schema):
+    id: int
+    rule: str
+    part: str
+    period_start: date
+    period_end: date
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    org_unit_id: int | None
+    org_unit_name: str | None
+    status: str
+    measure: float | None
+    target: float | None
+    due_date: date | None
+    done_date: date | None
+    detail: str
+    evaluated_at: str
+
+
+class FindingPage(Schema):
+    count: int
+    results: list[FindingOut]
+
+
+class OverrideIn(Schema):
+    org: str
+    valid_from: date
+    params: dict[str, Any] = {}
+    enabled: bool | None = None
+    note: str = ""
+
+
+@router.get("/rules", response=list[RuleOut])
+def rule_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.register_rows(on=timezone.localdate(), jurisdiction=request_jurisdiction(request))
+
+
+@router.get("/findings", response=FindingPage)
+def finding_list(request: HttpRequest, rule: str = "", org: str = "", status: str = "",
+                 period_start: date | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    jurisdiction = request_jurisdiction(request)
+    unit = selectors.org_for(jurisdiction, org or None)
+    rows = selectors.findings_for(jurisdiction, rule=rule.upper() or None, org=unit, status=status or None,
+                                  period_start=period_start)
+    limit = max(1, min(limit, 1000))
+    page = rows[max(offset, 0):max(offset, 0) + limit]
+    return {"count": rows.count(), "results": [_finding_out(f) for f in page]}
+
+
+def _finding_out(finding: Any) -> dict[str, Any]:
+    return {
+        "id": finding.pk, "rule": finding.rule.code, "part": finding.part, "period_start": finding.period_start,
+        "period_end": finding.period_end, "subject_type": finding.subject_type, "subject_id": finding.subject_id,
+        "subject_label": finding.subject_label, "org_unit_id": finding.org_unit_id,
+        "org_unit_name": finding.org_unit.name if finding.org_unit else None, "status": finding.status,
+        "measure": finding.measure, "target": finding.target, "due_date": finding.due_date,
+        "done_date": finding.done_date, "detail": finding.detail, "evaluated_at": finding.evaluated_at.isoformat(),
+    }
+
+
+@router.post("/rules/{code}/overrides", response={201: VersionOut})
+def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    rule = selectors.rule_get(code)
+    unit = selectors.org_for(jurisdiction, payload.org)
+    assert unit is not None
+    version = rule_override_set(actor=authenticated_user(request), jurisdiction=jurisdiction, code=rule.code,
+                                org_unit=unit, valid_from=payload.valid_from, params=payload.params,
+                                enabled=payload.enabled, note=payload.note)
+    return Status(201, selectors.version_row(version))

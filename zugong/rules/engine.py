@@ -8,11 +8,13 @@ period), region by region where a lower level has overridden the parameters.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldError
+from django.db import DatabaseError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -37,6 +39,8 @@ from zugong.rules.reminders import notify_changes
 from zugong.rules.versions import in_force_q, merge_versions
 
 COUNTED = ("compliant", "due_soon", "overdue", "violated")
+SOURCE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, FieldError, DatabaseError)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,6 +53,7 @@ class RuleReport:
     overdue: int = 0
     violated: int = 0
     pending: int = 0
+    message: str = ""
 
 
 @dataclass
@@ -192,7 +197,12 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
         if item.kind not in EVALUATED_KINDS:
             report.rules.append(RuleReport(code=item.code, status=_service_status(item)))
             continue
-        report.rules.append(_evaluate_rule(item, org_unit, as_of, periods))
+        try:
+            report.rules.append(_evaluate_rule(item, org_unit, as_of, periods))
+        except SOURCE_ERRORS as exc:
+            # A broken source of one module must not stop the register; its rule reports the error.
+            logger.exception("rule %s could not be evaluated", item.code)
+            report.rules.append(RuleReport(code=item.code, status="error", message=str(exc)[:300]))
     audit_record(actor=actor, action="rules.evaluate", object_type="rules.rule", object_id=rule or "*",
                  org_unit=org_unit, summary={"as_of": as_of.isoformat(), "periods": periods,
                                              "rules": len(report.rules)})

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from zugong.core.audit import audit_record
 from zugong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit, Role
 from zugong.rules.locks import lock_rule
-from zugong.rules.models import Rule, RuleVersion
+from zugong.rules.models import Notification, Rule, RuleVersion
 from zugong.rules.params import validate_params
 from zugong.rules.versions import ancestor_paths, deep_merge, in_force_q, merge_versions
 
@@ -84,3 +85,13 @@ def rule_enable(*, actor: User, jurisdiction: Jurisdiction, code: str, org_unit:
                 note: str = "") -> RuleVersion:
     return rule_override_set(actor=actor, jurisdiction=jurisdiction, code=code, org_unit=org_unit,
                              valid_from=valid_from, params={}, enabled=True, note=note)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: AbstractBaseUser) -> int:
+    """Mark all of the user's unread notices read; returns how many."""
+    count = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if count:
+        audit_record(actor=user, action="rules.notifications_read", object_type="rules.notification",
+                     object_id=str(user.pk), summary={"count": count})
+    return count

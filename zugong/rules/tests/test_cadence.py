@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.db.models import F
 
 from zugong.core.models import Meeting, MeetingKind
 from zugong.rules.engine import evaluate
@@ -88,3 +89,19 @@ def test_rule_without_source_is_no_data_source_never_compliant(tree):
     report = evaluate(as_of=date(2024, 3, 28), rule="R22")
     assert report.as_dict()["rules"][0]["status"] == "no_data_source"
     assert set(Finding.objects.filter(rule__code="R22").values_list("status", flat=True)) == {"no_data_source"}
+
+
+def test_a_broken_source_reports_error_and_the_others_are_still_evaluated(tree):
+    from zugong.core.models import OrgUnit
+    from zugong.rules.registry import AggregateSource
+    from zugong.rules.tests.sources import registered, village_events
+
+    def broken(ctx):
+        return OrgUnit.objects.values(parent_id=F("parent_id"))
+
+    with registered("R04", AggregateSource(subject_type="x", population=broken, events=village_events,
+                                           event_label="谈话")):
+        report = evaluate(as_of=date(2024, 3, 28)).as_dict()
+    statuses = {r["code"]: r["status"] for r in report["rules"]}
+    assert statuses["R04"] == "error"
+    assert statuses["R07"] == "violated"
