@@ -332,3 +332,41 @@ def test_run_command_binds_ipv6_hosts() -> None:
 
     argv = gunicorn_argv(host="::1", port=8101, workers=1)
     assert argv[argv.index("--bind") + 1] == "[::1]:8101"
+
+
+CATALOGS = ["zugong/locale/en/LC_MESSAGES/django", "zugong/core/locale/en/LC_MESSAGES/django"]
+
+
+def read_po(text: str) -> dict[str, str]:
+    """msgid → msgstr of a .po file (continuation lines joined, escapes undone, header left out)."""
+    entries: dict[str, str] = {}
+    current: dict[str, str] = {}
+    key = ""
+    for line in text.splitlines() + [""]:
+        match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+        if match:
+            key = match.group(1)
+            current[key] = match.group(2)
+        elif line.startswith('"') and key:
+            current[key] += line[1:-1]
+        else:
+            if current.get("msgid"):
+                entries[current["msgid"]] = current.get("msgstr", "")
+            current, key = {}, ""
+    return {k.replace('\\"', '"'): v.replace('\\"', '"') for k, v in entries.items()}
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
+def test_english_catalog_is_complete_and_compiled(catalog: str) -> None:
+    import gettext
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    entries = read_po((root / f"{catalog}.po").read_text(encoding="utf-8"))
+    assert len(entries) > 10, catalog
+    assert not [msgid for msgid, msgstr in entries.items() if not msgstr], "untranslated strings"
+    with (root / f"{catalog}.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    # the .mo is committed (CI does not compile): it must match the .po
+    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    assert not stale, f"{catalog}.mo is stale: run msgfmt (see docs/ui.md)"
