@@ -77,8 +77,8 @@ def staffed_days(ctx: SourceContext) -> QuerySet[Any]:
 
 def orders_for_dispatch(ctx: SourceContext) -> QuerySet[Any]:
     """R16: each order must be dispatched by its dispatch_due (set from the R16 parameters at intake)."""
-    return (ServiceOrder.objects.filter(ctx.org_q(), dispatch_due__gte=ctx.period_start)
-            .filter(Q(dispatched_at__isnull=True) | Q(ordered_at__date__lte=ctx.period_end))
+    return (ServiceOrder.objects.filter(ctx.org_q(), ordered_at__date__lte=ctx.period_end)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__date__gte=ctx.period_start))
             .order_by().values("org_unit_id", subject_id=F("id"), subject_label=F("tracking_code"),
                                start_date=TruncDate("ordered_at"), due_date=F("dispatch_due"),
                                done_date=TruncDate("dispatched_at")))
