@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 
 @dataclass(frozen=True)
@@ -52,13 +51,11 @@ def sex_code(number: str) -> str:
 
 
 def area_known(number: str) -> bool:
-    try:
-        ric.get_birth_place(number)
-    except (InvalidComponent, InvalidFormat, InvalidLength, InvalidChecksum):
-        return False
-    except ValidationError:
-        return False
-    return True
+    """The first six digits are a county code of GB/T 2260 (at any time: IDs keep codes assigned later)."""
+    from stdnum import numdb
+
+    parts = numdb.get("cn/loc").info(number[:6])
+    return any("county" in props for _part, props in parts)
 
 
 def mask(number: str | None) -> str:
