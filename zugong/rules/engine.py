@@ -158,7 +158,8 @@ def _count(rule: Rule, root_path: str, starts: set[date], status: str) -> RuleRe
         if hasattr(report, row["status"]) and row["status"] != "status":
             setattr(report, row["status"], row["n"])
     if status == "evaluated":
-        report.status = next((s for s in ("violated", "overdue", "due_soon") if getattr(report, s)), "compliant")
+        worst = next((s for s in ("violated", "overdue", "due_soon") if getattr(report, s)), "compliant")
+        report.status = worst if report.subjects else "no_subjects"
     return report
 
 
