@@ -370,3 +370,46 @@ def test_english_catalog_is_complete_and_compiled(catalog: str) -> None:
     # the .mo is committed (CI does not compile): it must match the .po
     stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
     assert not stale, f"{catalog}.mo is stale: run msgfmt (see docs/ui.md)"
+
+
+def test_csrf_failure_page_is_chinese(tree: Tree, alice: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "alice", "password": "pw-alice"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期" in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+    assert "CSRF verification failed" not in html and "Reason given" not in html
+
+
+def test_bad_request_page_is_chinese(db) -> None:
+    response = Client().get("/", HTTP_HOST="evil.example")  # not in ALLOWED_HOSTS
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请求无效" in html
+    assert not any(marker in html for marker in DEBUG_MARKERS)
+
+
+def test_admin_link_only_for_staff(tree: Tree, alice: User, bob: User) -> None:
+    alice.is_staff = True
+    alice.save()
+    assert 'data-nav="admin"' in page(logged_in(alice), "/")
+    assert 'data-nav="admin"' not in page(logged_in(bob), "/")
+
+
+def test_password_change_page_and_flow(tree: Tree, alice: User) -> None:
+    client = logged_in(alice)
+    html = page(client, "/password/")
+    assert "修改密码" in html and "旧密码" in html  # Django's own field labels, in Chinese
+    response = client.post("/password/", {"old_password": "pw-alice", "new_password1": "Zugong-2026-new",
+                                          "new_password2": "Zugong-2026-new"})
+    assert response.status_code == 302 and response.headers["Location"] == "/password/done/"
+    assert "密码已修改" in page(client, "/password/done/")
+    alice.refresh_from_db()
+    assert alice.check_password("Zugong-2026-new")
+
+
+def test_dashboard_query_count(tree: Tree, alice: User, django_assert_max_num_queries) -> None:
+    client = logged_in(alice)
+    with django_assert_max_num_queries(10):
+        page(client, "/")
