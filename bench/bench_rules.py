@@ -80,11 +80,11 @@ def _build_data() -> None:
         cursor.execute("""
             WITH v AS (SELECT array_agg(id ORDER BY path) AS ids, count(*) AS n FROM core_orgunit WHERE kind = 'village')
             INSERT INTO bench_rule_subject (id, name, unit_id)
-            SELECT g, '干部' || g, v.ids[1 + (g * 7919) % v.n] FROM generate_series(1, %s) g, v
+            SELECT g, '干部' || g, v.ids[(1 + (g::bigint * 7919) %% v.n)::int] FROM generate_series(1, %s) g, v
         """, [SUBJECTS])
         # Skewed counts (about 16.7 a subject on average, many below 10), all in March 2024 but a few.
+        cursor.execute("SELECT setseed(0.2026)")
         cursor.execute("""
-            SELECT setseed(0.2026);
             INSERT INTO bench_rule_event (subject_id, event_date)
             SELECT 1 + floor(%s * power(random(), 1.6))::int,
                    DATE '2024-02-25' + floor(random() * 40)::int

@@ -153,3 +153,16 @@ def test_commands_rules_and_evaluate(evaluated, capsys):
     assert len(register) == 33 and register[6]["code"] == "R07"
     call_command("rules")
     assert "R29  中心组学习" in capsys.readouterr().out
+
+
+def test_run_scheduler_once_and_next_run(evaluated, capsys):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from zugong.rules.management.commands.run_scheduler import next_run
+
+    call_command("run_scheduler", "--once")
+    assert "已评估" in capsys.readouterr().out
+    tz = ZoneInfo("Asia/Shanghai")
+    assert next_run(datetime(2024, 3, 1, 0, 10, tzinfo=tz), 1, 30) == datetime(2024, 3, 1, 1, 30, tzinfo=tz)
+    assert next_run(datetime(2024, 3, 1, 2, 0, tzinfo=tz), 1, 30) == datetime(2024, 3, 2, 1, 30, tzinfo=tz)
