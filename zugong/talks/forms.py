@@ -11,7 +11,7 @@ from django.utils import timezone
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
 from zugong.talks import selectors
-from zugong.talks.models import InterviewOutcome, InterviewTarget, TalkKind
+from zugong.talks.models import FlagKind, InterviewOutcome, InterviewTarget, SupervisionKind, TalkKind
 
 
 def _none() -> QuerySet[Any]:
@@ -84,3 +84,30 @@ class StepForm(forms.Form):
     text = forms.CharField(label="书面报告", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label="评估结论", required=False, choices=[("", "—"), *InterviewOutcome.choices])
     note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class FlagForm(forms.Form):
+    cadre = forms.ModelChoiceField(label="干部", queryset=_none())
+    kind = forms.ChoiceField(label="标记", choices=FlagKind.choices)
+    note = forms.CharField(label="情况", required=False, max_length=300)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cadre: Any = self.fields["cadre"]
+        cadre.queryset = selectors.cadres_visible(jurisdiction).filter(is_leading=True).order_by(
+            "org_unit__path", "name")
+
+
+class SupervisionForm(forms.Form):
+    cadre = forms.ModelChoiceField(label="干部", queryset=_none())
+    kind = forms.ChoiceField(label="方式", choices=SupervisionKind.choices)
+    issued_on = forms.DateField(label="日期", widget=DateInput)
+    matter = forms.CharField(label="事项（保密）", widget=forms.Textarea(attrs={"rows": 3}))
+    response_due_on = forms.DateField(label="答复期限", required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cadre: Any = self.fields["cadre"]
+        cadre.queryset = selectors.cadres_visible(jurisdiction).filter(is_leading=True).order_by(
+            "org_unit__path", "name")
+        self.fields["issued_on"].initial = timezone.localdate()

@@ -23,11 +23,13 @@ from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for, talker_user_ids
 from zugong.talks.api import run_step
 from zugong.talks.export import stats_xlsx, talks_xlsx
-from zugong.talks.forms import InterviewForm, StepForm, TalkForm
+from zugong.talks.forms import FlagForm, InterviewForm, StepForm, SupervisionForm, TalkForm
 from zugong.talks.models import InterviewStatus, InterviewTarget, TalkKind
 from zugong.talks.services import (
     FollowUpInput,
+    cadre_flag_raise,
     interview_propose,
+    supervision_record,
     talk_plan_generate,
     talk_record,
     triggers_scan,
@@ -156,8 +158,46 @@ def trigger_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"检查完成，新增待谈事由 {sum(result.raised.values())} 项")
         return HttpResponseRedirect(reverse("talks:trigger-list"))
     triggers = list(selectors.triggers_visible(_jurisdiction(request))[:500])
-    return render(request, "talks/trigger_list.html", {"triggers": triggers, "today": timezone.localdate(),
-                                                       "org": org})
+    return render(request, "talks/trigger_list.html", {
+        "triggers": triggers, "today": timezone.localdate(), "org": org,
+        "flag_form": FlagForm(jurisdiction=_jurisdiction(request))})
+
+
+@require_POST
+@domain_404
+def flag_new(request: HttpRequest) -> HttpResponse:
+    form = FlagForm(request.POST, jurisdiction=_jurisdiction(request))
+    if not form.is_valid():
+        messages.error(request, "请选择干部和标记")
+    else:
+        try:
+            cadre_flag_raise(actor=authenticated_user(request), cadre=form.cleaned_data["cadre"],
+                             kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已标记，谈话事由已生成")
+    return HttpResponseRedirect(reverse("talks:trigger-list"))
+
+
+@domain_404
+def supervision_list(request: HttpRequest) -> HttpResponse:
+    jurisdiction = _jurisdiction(request)
+    form = SupervisionForm(request.POST or None, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            supervision_record(actor=authenticated_user(request), cadre=data["cadre"], kind=data["kind"],
+                               issued_on=data["issued_on"], matter=data["matter"],
+                               response_due_on=data["response_due_on"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已记录")
+            return HttpResponseRedirect(reverse("talks:supervision-list"))
+    reader = reader_for(jurisdiction)
+    actions = [(a, reader.covers(a.org_unit.path)) for a in selectors.supervision_visible(jurisdiction)[:300]]
+    return render(request, "talks/supervision_list.html", {"actions": actions, "form": form})
 
 
 @domain_404

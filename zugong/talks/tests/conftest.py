@@ -34,7 +34,7 @@ class Roster:
 
 def cadre(name: str, unit: OrgUnit, title: str, rank: str, *, leading: bool = True,
           since: date = date(2020, 3, 1)) -> Cadre:
-    person = Cadre.objects.create(name=name, org_unit=unit, rank_level=rank)
+    person = Cadre.objects.create(name=name, org_unit=unit, rank_level=rank, is_leading=leading, current_post=title)
     PostHolding.objects.create(cadre=person, org_unit=unit, title=title, rank_level=rank, is_leading=leading,
                                valid_from=since)
     return person
