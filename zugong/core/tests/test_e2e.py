@@ -7,19 +7,14 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from zugong.conftest import Tree
-from zugong.e2e import (  # noqa: F401
-    chrome_driver,
-    horizontal_overflow,
-    sign_in,
-    wait_for,
-    wait_for_text,
-)
+from zugong.e2e import browser, chrome_driver, horizontal_overflow, sign_in, wait_for, wait_for_text  # noqa: F401
 
 
 @pytest.mark.e2e
-def test_sign_in_chinese_dashboard_then_english_and_phone(live_server, chrome_driver, tree: Tree, alice) -> None:  # noqa: F811
+def test_sign_in_chinese_dashboard_then_english_and_phone(live_server, browser, chrome_driver,  # noqa: F811
+                                                          tree: Tree, alice) -> None:
     # given: alice signs in on a desktop browser
-    desktop = chrome_driver()
+    desktop = browser
     sign_in(desktop, live_server.url, "alice", "pw-alice")
     # then: the dashboard is Chinese and shows her county
     assert desktop.find_element(By.TAG_NAME, "h1").text == "工作台"

@@ -413,3 +413,10 @@ def test_dashboard_query_count(tree: Tree, alice: User, django_assert_max_num_qu
     client = logged_in(alice)
     with django_assert_max_num_queries(10):
         page(client, "/")
+
+
+def test_dashboard_for_user_without_membership(db) -> None:
+    user = User.objects.create_user(username="nobody", password="pw-nobody", first_name="无角色")
+    html = page(logged_in(user), "/")
+    assert "您还没有任何任职角色" in html
+    assert 'data-kind="total"' not in html
