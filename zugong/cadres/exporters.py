@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from zugong.cadres.appointment_form import render_docx, render_pdf
 from zugong.cadres.lrmx import write_lrmx
 from zugong.cadres.models import (
     AnnualReview,
@@ -69,7 +71,20 @@ def export_xlsx(cadres: Iterable[Cadre], *, mask_id: bool = False) -> bytes:
     return write_workbook([record_of(c) for c in cadres], mask_id=mask_id)
 
 
-FORMATS = ("lrmx", "xlsx")
+FORMATS = ("lrmx", "xlsx", "docx", "pdf")
+
+
+def export_forms(cadres: list[Cadre], fmt: str, *, on: date) -> tuple[bytes, str]:
+    """The printed 任免审批表: one cadre gives the file itself, several a zip of files."""
+    render = render_docx if fmt == "docx" else render_pdf
+    records = [record_of(c) for c in cadres]
+    if len(records) == 1:
+        return render(records[0], on=on), f".{fmt}"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            archive.writestr(lrmx_filename(record).replace(".lrmx", f".{fmt}"), render(record, on=on))
+    return out.getvalue(), ".zip"
 
 
 def export(fmt: str, cadres: list[Cadre], *, filled_on: date | None = None) -> tuple[bytes, str]:
@@ -77,4 +92,6 @@ def export(fmt: str, cadres: list[Cadre], *, filled_on: date | None = None) -> t
         return export_lrmx(cadres, filled_on=filled_on)
     if fmt == "xlsx":
         return export_xlsx(cadres), ".xlsx"
+    if fmt in {"docx", "pdf"}:
+        return export_forms(cadres, fmt, on=filled_on or timezone.localdate())
     raise ValueError(f"unknown export format {fmt!r}")

@@ -139,4 +139,6 @@ def test_lrmx_download_requires_confidential_role(alice, bob, roster):
     assert logged_in(bob).get(url).status_code == 403
     response = logged_in(alice).get(url)
     assert response.status_code == 200 and b"<XingMing>" in response.content
+    pdf = logged_in(alice).get(url.replace("lrmx", "pdf"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     json.dumps(response.headers["Content-Disposition"])
