@@ -95,3 +95,13 @@ def test_scan_hardship_area_long_service(tree, alice, roster) -> None:
     result = triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 2))
     assert result.raised == {TriggerKind.HARDSHIP_AREA: 1}
     assert TalkTrigger.objects.get(kind=TriggerKind.HARDSHIP_AREA).cadre == roster.secretary_a2
+
+
+def test_the_registry_post_change_service_raises_the_trigger(tree, alice, roster) -> None:
+    from zugong.cadres.services import post_change
+
+    post_change(actor=alice, cadre=roster.head_a, org_unit=tree.township_a2, title="丙乡党委书记",
+                on=date(2025, 6, 3), rank_level="D1")
+    trigger = TalkTrigger.objects.get(cadre=roster.head_a, kind=TriggerKind.POST_CHANGE)
+    assert (trigger.raised_on, trigger.due_on, trigger.detail) == (
+        date(2025, 6, 3), date(2025, 7, 3), "职务变动：甲镇镇长 → 丙乡党委书记")
