@@ -31,8 +31,11 @@ def test_sign_in_chinese_dashboard_then_english_and_phone(live_server, browser, 
     assert desktop.find_element(By.ID, "zg-logout").text == "Sign out"
     assert "Organisations by kind" in desktop.find_element(By.TAG_NAME, "main").text
 
-    # given: the same person on a phone
+    # given: the same person on a phone, where the language switch is reachable before signing in
     phone = chrome_driver(width=375, height=812)
+    phone.get(live_server.url + "/login/")
+    assert wait_for(phone, 'button[data-language="en"]').is_displayed()
+    assert horizontal_overflow(phone) == 0
     sign_in(phone, live_server.url, "alice", "pw-alice")
     assert phone.find_element(By.TAG_NAME, "h1").text == "工作台"
     assert horizontal_overflow(phone) == 0
