@@ -31,7 +31,7 @@ SUBJECTS = 300_000
 EVENTS = 5_000_000
 MONTH_START = date(2024, 3, 1)
 MONTH_END = date(2024, 3, 31)
-AS_OF = date(2024, 4, 20)
+AS_OF = date(2024, 3, 20)  # March is the running period: short subjects are pending, nobody is mailed
 REPEAT = 5
 TARGET = 1.5
 
@@ -128,10 +128,10 @@ def main() -> None:
     engine_ms, hand_ms = time_pair_ms(engine, _hand_written, repeat=REPEAT, warmup=1)
     counts = dict(Finding.objects.filter(rule__code="R09", period_start=MONTH_START)
                   .values_list("status").annotate(n=models.Count("id")).values_list("status", "n"))
-    _check_same_counts()
     print(f"R09 findings for 2024-03: {counts}")
     report(f"threshold rule, {SUBJECTS:,} subjects / {EVENTS:,} events (engine vs hand-written GROUP BY)",
            engine_ms, hand_ms, target=TARGET)
+    _check_same_counts()
     started = time.perf_counter()
     full = evaluate(as_of=AS_OF, periods=1)
     elapsed = time.perf_counter() - started

@@ -22,6 +22,9 @@ _COLUMNS = ("rule_id, rule_version_id, part, period_start, period_end, subject_t
             "org_unit_id, status, measure, target, due_date, done_date, responsible_user_id, detail, evaluated_at")
 
 
+COUNTS_TABLE = "zg_rule_counts"
+
+
 def _columns(qs: QuerySet[Any]) -> set[str]:
     return set(qs.query.values_select) | set(qs.query.annotation_select)
 
@@ -79,9 +82,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         f"%s "
         f"FROM ({pop_sql}) p "
         f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id "
-        f"LEFT JOIN (SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
-        f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id) e "
-        f"ON e.subject_id = p.subject_id "
+        f"LEFT JOIN {{counts}} e ON e.subject_id = p.subject_id "
         f"WHERE {where_sql}"
     )
     excess_params: list[Any] = [maximum] if maximum is not None else []
@@ -95,9 +96,19 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         f"，应不少于 {_fmt(minimum)}{unit}",
         ops.adapt_datetimefield_value(job.evaluated_at),
         *pop_params,
-        *ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end),
-        *where_params,
     ]
+    counts_sql = (f"SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
+                  f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id")
+    counts_params = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        if connection.vendor == "postgresql":
+            # INSERT … SELECT never runs in parallel on PostgreSQL, CREATE TABLE … AS does: aggregate
+            # the events first (the expensive part, over millions of rows), then join and insert.
+            cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
+            cursor.execute(f"ANALYZE {COUNTS_TABLE}")
+            cursor.execute(sql.replace("{counts}", COUNTS_TABLE), [*args, *where_params])
+            written = int(cursor.rowcount)
+            cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
+            return written
+        cursor.execute(sql.replace("{counts}", f"({counts_sql})"), [*args, *counts_params, *where_params])
         return int(cursor.rowcount)
