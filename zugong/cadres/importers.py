@@ -26,7 +26,7 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.pinyin import name_pinyin
 from zugong.cadres.records import CadreRecord, record_errors
-from zugong.cadres.services import SCALAR_FIELDS, Actor, _history_sets, _normalise, cadre_save_record
+from zugong.cadres.services import SCALAR_FIELDS, Actor, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
 from zugong.core.audit import audit_record
 from zugong.core.models import OrgUnit
@@ -88,7 +88,7 @@ def validate(result: ImportResult) -> None:
     today = timezone.localdate()
     seen: dict[str, str] = {}
     for item in result.parsed:
-        _normalise(item.record)
+        normalise_record(item.record)
         for problem in record_errors(item.record, today):
             result.errors.append(ImportIssue(item.file, item.row, problem.field, problem.message))
         key = item.record.id_number
@@ -147,7 +147,7 @@ def _bulk_create(org_unit: OrgUnit, records: list[CadreRecord]) -> list[Cadre]:
     rows: dict[type[models.Model], list[models.Model]] = {m: [] for m in (EducationRecord, ResumeLine, FamilyMember, RewardPunishment,
                                                       AnnualReview)}
     for cadre, record in zip(cadres, records, strict=True):
-        for model, items in _history_sets(record).items():
+        for model, items in history_rows(record).items():
             rows[model].extend(model(cadre=cadre, sort_order=i, recorded_at=now, **item) for i, item in enumerate(items))
     for model, objs in rows.items():
         model._default_manager.bulk_create(objs, batch_size=2000)

@@ -53,7 +53,7 @@ def _raise_first(errors: list[FieldError]) -> None:
         raise ValidationFailed("；".join(e.message for e in errors), field=errors[0].field)
 
 
-def _normalise(record: CadreRecord) -> None:
+def normalise_record(record: CadreRecord) -> None:
     record.name = record.name.strip()
     record.id_number = idcard.normalise(record.id_number)
     if record.ethnicity:
@@ -78,7 +78,7 @@ def _apply_scalars(cadre: Cadre, record: CadreRecord) -> dict[str, Any]:
     return changed
 
 
-def _history_sets(record: CadreRecord) -> dict[type[models.Model], list[dict[str, Any]]]:
+def history_rows(record: CadreRecord) -> dict[type[models.Model], list[dict[str, Any]]]:
     return {
         EducationRecord: [{"kind": e.kind, "level": e.level, "level_text": e.level_text, "degree": e.degree,
                            "degree_text": e.degree_text, "school": e.school, "degree_school": e.degree_school}
@@ -105,7 +105,7 @@ def _replace_history(cadre: Cadre, model: type[models.Model], rows: list[dict[st
 
 def _save_histories(cadre: Cadre, record: CadreRecord) -> list[str]:
     now = timezone.now()
-    changed = [model.__name__ for model, rows in _history_sets(record).items()
+    changed = [model.__name__ for model, rows in history_rows(record).items()
                if _replace_history(cadre, model, rows, now)]
     levels = [e.level for e in record.education if e.level]
     highest = min(levels, key=education_rank) if levels else ""
@@ -119,7 +119,7 @@ def _save_histories(cadre: Cadre, record: CadreRecord) -> list[str]:
 def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managing_unit: OrgUnit | None = None,
                  rank_level: str = "", grade: str = "", is_reserve: bool = False,
                  township_recruit_on: date | None = None) -> Cadre:
-    _normalise(record)
+    normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
     if Cadre.objects.filter(id_number=record.id_number).exists():
         raise ValidationFailed(f"公民身份号码 {idcard.mask(record.id_number)} 已在干部信息库中", field="id_number")
@@ -137,7 +137,7 @@ def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managi
 def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord) -> Cadre:
     """Bring `cadre` in line with a whole record (an import): scalars updated, changed histories replaced."""
     lock_cadre(cadre.pk)
-    _normalise(record)
+    normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
     changed = _apply_scalars(cadre, record)
     cadre.save()
@@ -162,7 +162,7 @@ def cadre_update(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]) -> Cadr
     for name in set(changes) & set(SCALAR_FIELDS):
         setattr(record, name, changes[name])
     record.photo = changes.get("photo")
-    _normalise(record)
+    normalise_record(record)
     errors = record_errors(record, timezone.localdate())
     if "id_number" in changes and Cadre.objects.filter(id_number=record.id_number).exclude(pk=cadre.pk).exists():
         errors.append(FieldError("id_number", "该公民身份号码已属于另一名干部"))
