@@ -119,3 +119,16 @@ def test_r23_allows_after_two_years_and_within_township(tree):
 def test_factory_id_is_valid():
     from stdnum.cn import ric
     assert ric.is_valid(id_number(date(1980, 1, 1)))
+
+
+@pytest.mark.django_db
+def test_r23_parameters_come_from_the_rule_engine(tree, alice):
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.rules.services import rule_override_set
+
+    cadre = make_cadre(tree.township_a, township_recruit_on=date(2024, 8, 1))
+    rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R23", org_unit=tree.county_a,
+                      valid_from=date(2020, 1, 1), params={"min_years_before_transfer": 1})
+    cadre_second(actor=None, cadre=cadre, to_org_unit=tree.county_a, on=date(2025, 9, 1), until=None)
+    with pytest.raises(GateRefused, match="不满 1 年"):
+        cadre_second(actor=None, cadre=cadre, to_org_unit=tree.county_a, on=date(2025, 7, 1), until=None)
