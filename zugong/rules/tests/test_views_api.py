@@ -83,6 +83,7 @@ def test_override_api_refuses_bad_value_in_chinese(tree, alice):
 
 @pytest.mark.parametrize(("who", "visible", "hidden"), [
     ("alice", ["丙乡"], ["乙镇"]),
+    ("bob", ["甲镇"], ["丙乡", "乙镇"]),
     ("carol", ["乙镇"], ["丙乡", "甲镇"]),
 ])
 def test_dashboard_drilldown_is_scoped(evaluated, people, who, visible, hidden, django_assert_max_num_queries):
@@ -166,3 +167,12 @@ def test_run_scheduler_once_and_next_run(evaluated, capsys):
     tz = ZoneInfo("Asia/Shanghai")
     assert next_run(datetime(2024, 3, 1, 0, 10, tzinfo=tz), 1, 30) == datetime(2024, 3, 1, 1, 30, tzinfo=tz)
     assert next_run(datetime(2024, 3, 1, 2, 0, tzinfo=tz), 1, 30) == datetime(2024, 3, 2, 1, 30, tzinfo=tz)
+
+
+def test_evaluate_command_refuses_unknown_org_and_rule(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="行政区划代码 999999 不存在"):
+        call_command("evaluate", "--org", "999999")
+    with pytest.raises(CommandError, match="制度 R99 不存在"):
+        call_command("evaluate", "--rule", "R99")
