@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
-from zugong.core.errors import ValidationFailed
+from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
@@ -22,6 +22,7 @@ from zugong.talks.services import (
     interview_reject,
     interview_report_submit,
     interview_send_notice,
+    talk_record,
 )
 from zugong.talks.stats import talk_stats
 
@@ -72,6 +73,16 @@ class InterviewOut(Schema):
     record: dict[str, str] | None
 
 
+class TalkIn(Schema):
+    held_on: date
+    kind: str
+    talker_ids: list[int]
+    talkee_ids: list[int]
+    place: str = ""
+    topics: str = ""
+    summary: str = ""
+
+
 class StepIn(Schema):
     on: date
     reason: str = ""
@@ -108,6 +119,19 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
     reader = reader_for(jurisdiction)
     talks = selectors.talk_list(jurisdiction, kind=kind, start=start, end=end)[offset:offset + min(limit, 500)]
     return [_talk_out(t, talk_summary_for(reader, user, t, channel="api")) for t in talks]
+
+
+@router.post("/talks", response={201: TalkOut})
+def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]]:
+    jurisdiction = request_jurisdiction(request)
+    talkers = list(selectors.talkers_visible(jurisdiction).filter(pk__in=payload.talker_ids))
+    talkees = list(selectors.cadres_visible(jurisdiction).filter(pk__in=payload.talkee_ids))
+    if len(talkers) != len(set(payload.talker_ids)) or len(talkees) != len(set(payload.talkee_ids)):
+        raise NotFound("谈话人或谈话对象不存在，或不在您的管辖范围内")
+    talk = talk_record(actor=authenticated_user(request), held_on=payload.held_on, kind=payload.kind,
+                       talkers=talkers, talkees=talkees, place=payload.place, topics=payload.topics,
+                       summary=payload.summary)
+    return Status(201, _talk_out(talk, talk.summary))
 
 
 @router.get("/talks/stats", response=StatsOut)

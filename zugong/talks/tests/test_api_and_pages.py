@@ -160,3 +160,16 @@ def test_talk_list_query_count_does_not_grow(tree, alice, talks, django_assert_m
         assert client.get("/talks/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get("/api/v1/talks").status_code == 200
+
+
+def test_record_a_talk_through_the_api(tree, alice, bob, carol, roster) -> None:
+    body = {"held_on": "2025-03-02", "kind": "annual", "talker_ids": [roster.minister.pk],
+            "talkee_ids": [roster.head_a.pk], "summary": "谈话内容"}
+    response = bearer(alice).post("/api/v1/talks", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["talkees"] == ["陈镇长"]
+    assert bearer(carol).post("/api/v1/talks", body, content_type="application/json").status_code == 404
+    # bob sees 陈镇长 but not the county's talkers
+    assert bearer(bob).post("/api/v1/talks", body, content_type="application/json").status_code == 404
+    bad = dict(body, kind="chat")
+    response = bearer(alice).post("/api/v1/talks", bad, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["message"] == "谈话类型“chat”无效"
