@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from zugong.cadres.models import Cadre, CadreStatus, PostHolding
 from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
@@ -37,8 +37,10 @@ def leading_holdings(org_unit: OrgUnit, on: date) -> QuerySet[PostHolding]:
 
 def roster_cadres(org_unit: OrgUnit, on: date) -> QuerySet[Cadre]:
     levels = rank_levels(org_unit, on)
-    holding = PostHolding.objects.filter(current_holdings_q(on), cadre_id=OuterRef("pk"), is_leading=True).filter(
-        Q(rank_level__in=levels) | Q(rank_level="", cadre__rank_level__in=levels))
+    # The post's rank, or the cadre's when the post has none; the outer row's rank avoids a second join.
+    holding = (PostHolding.objects.filter(current_holdings_q(on), cadre_id=OuterRef("pk"), is_leading=True)
+               .annotate(cadre_rank=ExpressionWrapper(OuterRef("rank_level"), output_field=CharField()))
+               .filter(Q(rank_level__in=levels) | Q(rank_level="", cadre_rank__in=levels)))
     return Cadre.objects.filter(
         Exists(holding), status=CadreStatus.SERVING, org_unit__path__gte=org_unit.path,
         org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)

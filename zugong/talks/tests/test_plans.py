@@ -49,3 +49,14 @@ def test_plan_coverage_per_talker_unit_and_overall(tree, alice, roster) -> None:
     by_unit = {row.label: (row.planned, row.done) for row in coverage.by_unit}
     assert by_unit == {"甲镇": (3, 2), "丙乡": (1, 0), "甲县财政局": (1, 0)}
     assert {i.talkee.name for i in coverage.not_yet} == {"刘副镇长", "周书记", "吴局长"}
+
+
+def test_a_post_without_rank_takes_the_cadres_rank(tree, alice, roster) -> None:
+    from zugong.talks.roster import coverage_counts
+
+    roster.clerk.post_holdings.update(is_leading=True, rank_level="")
+    roster.deputy_a.post_holdings.update(rank_level="")
+    # the clerk's own rank is E1 (科员): still out; 刘副镇长 (D2 on the cadre) stays in
+    assert coverage_counts(tree.county_a, date(2025, 1, 1), date(2025, 12, 31)) == (5, 0)
+    roster.clerk.__class__.objects.filter(pk=roster.clerk.pk).update(rank_level="D2")
+    assert coverage_counts(tree.county_a, date(2025, 1, 1), date(2025, 12, 31)) == (6, 0)
