@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from zugong.cadres import idcard
 from zugong.cadres.codes import lookup, name_of
@@ -17,6 +15,7 @@ from zugong.cadres.dates import BadDate, parse_date
 from zugong.cadres.lrmx import format_reviews, format_rewards, parse_reviews, parse_rewards
 from zugong.cadres.records import CadreRecord, EducationData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
+from zugong.cadres.sheetreader import BadSheet, excel_serial_date, iter_rows
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 
@@ -46,37 +45,27 @@ class XlsxError(ValueError):
         self.problems = problems
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+DATE_KEYS = ("birth_date", "party_join_date", "work_start_date")
 
 
 def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     if len(data) > MAX_XLSX_BYTES:
         raise XlsxError([RowProblem(0, "file", f"文件过大，上限 {MAX_XLSX_BYTES // 1024 // 1024} MB")])
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise XlsxError([RowProblem(0, "file", "不是有效的 .xlsx 文件")]) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
-    keys = [HEADERS.get(h) for h in header]
-    missing = [label for key, label in COLUMNS if key in REQUIRED and key not in keys]
-    if missing:
-        raise XlsxError([RowProblem(1, "header", f"表头缺少必需列：{'、'.join(missing)}")])
-    for number, values in enumerate(rows, start=2):
-        row = {k: _cell_text(v) for k, v in zip(keys, values, strict=False) if k}
-        if any(row.values()):
-            yield number, row
-    book.close()
+        rows = iter_rows(data)
+        keys = [HEADERS.get(h) for h in next(rows, [])]
+        missing = [label for key, label in COLUMNS if key in REQUIRED and key not in keys]
+        if missing:
+            raise XlsxError([RowProblem(1, "header", f"表头缺少必需列：{'、'.join(missing)}")])
+        for number, values in enumerate(rows, start=2):
+            row = {k: v for k, v in zip(keys, values, strict=False) if k}
+            for key in DATE_KEYS:
+                if row.get(key):
+                    row[key] = excel_serial_date(row[key])
+            if any(row.values()):
+                yield number, row
+    except BadSheet as exc:
+        raise XlsxError([RowProblem(0, "file", str(exc))]) from exc
 
 
 def record_from_row(number: int, row: dict[str, str]) -> tuple[CadreRecord, list[RowProblem]]:

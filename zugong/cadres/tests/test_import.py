@@ -78,6 +78,7 @@ def test_xlsx_template_round_trip(tree, tmp_path):
     assert (code, body) == (0, {"imported": 2, "updated": 0, "errors": []})
     li = Cadre.objects.get(name="李四")
     assert (li.birth_date, li.name_initials, li.highest_education) == (date(1985, 2, 3), "ls", "20")
+    assert (li.party_join_date, li.work_start_date) == (date(2003, 6, 1), date(2002, 7, 1))
     assert [line.text for line in li.resume_lines.all()] == ["示范大学法律系法学专业学习", "甲县甲镇党委副书记"]
 
 
@@ -132,3 +133,30 @@ def test_export_then_import_gives_same_lrmx(tree, tmp_path):
     run(tmp_path, {"x.lrmx": first})
     call_command("export_cadres", "--format", "lrmx", "--id", "110105198005170017", "--out", str(tmp_path / "y.lrmx"))
     assert (tmp_path / "y.lrmx").read_bytes() == first
+
+
+@pytest.mark.django_db
+def test_xlsx_reader_handles_excel_dates_numbers_and_gaps(tree):
+    import io as _io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append([label for _, label in COLUMNS])
+    sheet.append(["钱七", "110105198005170017", None, datetime(1980, 5, 17), "汉族", None, None, "中共党员", 200306])
+    out = _io.BytesIO()
+    book.save(out)
+    result = import_files(actor=None, org_unit=tree.township_a, files=[("dates.xlsx", out.getvalue())])
+    assert not result.errors, result.errors
+    cadre = Cadre.objects.get()
+    assert (cadre.birth_date, cadre.party_join_date, cadre.sex) == (date(1980, 5, 17), date(2003, 6, 1), "1")
+
+
+def test_not_a_zip_is_a_clear_error():
+    from zugong.cadres.importers import ImportResult, read_file
+
+    result = ImportResult()
+    read_file("x.xlsx", b"PK\x03\x04 broken", result)
+    assert [e.message for e in result.errors] == ["不是有效的 .xlsx 文件"]
