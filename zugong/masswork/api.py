@@ -196,4 +196,21 @@ def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
     return StatsOut(**stats.__dict__, satisfaction_rate=stats.satisfaction_rate)
 
 
+class MemberStatsOut(Schema):
+    member_id: int
+    name: str
+    dispatched: int
+    done: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    in_hand: int
+
+
+@router.get("/walls/{wall_id}/members/stats", response=list[MemberStatsOut])
+def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut]:
+    wall = selectors.wall_get(request_jurisdiction(request), wall_id)
+    return [MemberStatsOut(**row.__dict__) for row in selectors.member_stats(wall)]
+
+
 router.add_router("", "zugong.masswork.petition_api.router")

@@ -128,3 +128,21 @@ def test_concurrent_dispatch_exactly_one_wins(walls, alice):
     final = ServiceOrder.objects.get(pk=order.pk)
     assert final.status == OrderStatus.DISPATCHED and final.dispatch_count == 1
     assert final.events.filter(to_status="dispatched").count() == 1
+
+
+def test_member_stats_per_wall(walls, alice, carol):
+    client = bearer(alice)
+    j = jurisdiction_for(alice)
+    for rating in ("satisfied", "unsatisfied"):
+        order = place(walls.a)
+        svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
+        svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+        svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="好了")
+        svc.order_rate(actor=None, order_id=order.pk, rating=rating, reason="慢")
+    open_one = place(walls.a)
+    svc.order_dispatch(actor=alice, jurisdiction=j, order_id=open_one.pk, member_id=walls.nurse.pk)
+    rows = {r["name"]: r for r in client.get(f"/api/v1/walls/{walls.a.pk}/members/stats").json()}
+    assert rows["王水工"] == {"member_id": walls.plumber.pk, "name": "王水工", "dispatched": 2, "done": 2,
+                           "satisfied": 1, "basic": 0, "unsatisfied": 1, "in_hand": 0}
+    assert rows["李护士"]["dispatched"] == 1 and rows["李护士"]["in_hand"] == 1
+    assert bearer(carol).get(f"/api/v1/walls/{walls.a.pk}/members/stats").status_code == 404

@@ -166,3 +166,22 @@ def test_public_board_masks_and_shows_dispatch(walls, alice, django_assert_max_n
     assert "王水工" in body and "已更换灯泡" in body and "张**" in body
     assert "张三丰" not in body and "13800138000" not in body and "钱" not in body
     assert order.tracking_code not in body
+
+
+def test_pages_have_no_inline_script(walls, alice):
+    import re
+
+    from zugong.conftest import logged_in
+
+    order = place(walls.a)
+    public = Client()
+    staff = logged_in(alice)
+    pages = [public.get("/m/"), public.get("/m/track/"), public.get(f"/m/t/{order.tracking_code}/"),
+             public.get(f"/m/walls/{walls.a.pk}/"), public.get("/m/walls/"), staff.get("/masswork/"),
+             staff.get(f"/masswork/orders/{order.pk}/"), staff.get("/masswork/petitions/"),
+             staff.get("/masswork/visits/new/")]
+    for response in pages:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html)
+        assert " onclick=" not in html and "javascript:" not in html
