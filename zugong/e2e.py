@@ -42,6 +42,7 @@ CHROMEDRIVER = os.environ.get("ZUGONG_CHROMEDRIVER", "/usr/bin/chromedriver")
 PHONE = (375, 812)
 DESKTOP = (1280, 900)
 WAIT_SECONDS = 15
+MENU_COLLAPSE_WIDTH = 1024  # below it the menu folds behind the toggle (zugong.css)
 
 DriverFactory = Callable[..., WebDriver]
 
@@ -123,7 +124,7 @@ def sign_in(driver: WebDriver, base_url: str, username: str, password: str) -> N
     wait_for(driver, "#id_username").send_keys(username)
     driver.find_element(By.ID, "id_password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
-    wait_for(driver, "#zg-logout" if driver.get_window_size()["width"] >= 768 else ".zg-navtoggle")
+    wait_for(driver, "#zg-logout" if driver.get_window_size()["width"] >= MENU_COLLAPSE_WIDTH else ".zg-navtoggle")
 
 
 def horizontal_overflow(driver: WebDriver) -> int:
