@@ -138,14 +138,13 @@ def test_export_then_import_gives_same_lrmx(tree, tmp_path):
 @pytest.mark.django_db
 def test_xlsx_reader_handles_excel_dates_numbers_and_gaps(tree):
     import io as _io
-    from datetime import datetime
 
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.append([label for _, label in COLUMNS])
-    sheet.append(["钱七", "110105198005170017", None, datetime(1980, 5, 17), "汉族", None, None, "中共党员", 200306])
+    sheet.append(["钱七", "110105198005170017", None, date(1980, 5, 17), "汉族", None, None, "中共党员", 200306])
     out = _io.BytesIO()
     book.save(out)
     result = import_files(actor=None, org_unit=tree.township_a, files=[("dates.xlsx", out.getvalue())])
