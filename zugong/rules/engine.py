@@ -9,13 +9,13 @@ period), region by region where a lower level has overridden the parameters.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
@@ -28,7 +28,6 @@ from zugong.rules.kinds.periods import Period, period_containing
 from zugong.rules.kinds.region import Job, Region
 from zugong.rules.models import EVALUATED_KINDS, Finding, FindingStatus, Rule, RuleKind, RuleVersion
 from zugong.rules.registry import (
-    AggregateSource,
     DeadlineSource,
     Source,
     cap_registered,
@@ -104,19 +103,19 @@ def _scope_q(root_path: str) -> dict[str, str]:
     return {"org_unit__path__gte": root_path, "org_unit__path__lt": root_path + PATH_UPPER_SENTINEL}
 
 
-def _run_job(job: Job, source: Source, kind: str) -> None:
+def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
     Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
                            period_start=job.period.start).delete()
     if not job.region.enabled:
-        return
+        return {}
     if isinstance(source, DeadlineSource):
-        evaluate_deadline(job, source)
-    elif isinstance(source, AggregateSource):
-        evaluate_aggregate(job, source, kind)
+        return evaluate_deadline(job, source)
+    return evaluate_aggregate(job, source, kind)
 
 
 def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int,
-                     now: datetime) -> tuple[set[date], bool]:
+                     now: datetime, counts: Counter[str]) -> tuple[set[date], bool]:
+    """Run the jobs of one source; add the findings written, by status, to `counts`."""
     day = as_of
     starts: set[date] = set()
     any_enabled = False
@@ -130,7 +129,7 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
             starts.add(period.start)
             job = Job(rule_id=rule.pk, code=rule.code, part=source.part, region=region, period=period,
                       as_of=as_of, evaluated_at=now, params=params)
-            _run_job(job, source, rule.kind)
+            counts.update(_run_job(job, source, rule.kind))
         assert root_period is not None
         day = root_period.start - timedelta(days=1)
     return starts, any_enabled
@@ -149,16 +148,13 @@ def _no_data_source(rule: Rule, org_unit: OrgUnit | None, as_of: date, now: date
     ])
 
 
-def _count(rule: Rule, root_path: str, starts: set[date], status: str) -> RuleReport:
-    report = RuleReport(code=rule.code, status=status)
-    rows = (Finding.objects.filter(rule=rule, period_start__in=starts, **_scope_q(root_path))
-            .values("status").annotate(n=Count("id")).order_by())
-    for row in rows:
-        report.subjects += row["n"]
-        if hasattr(report, row["status"]) and row["status"] != "status":
-            setattr(report, row["status"], row["n"])
-    if status == "evaluated":
-        worst = next((s for s in ("violated", "overdue", "due_soon") if getattr(report, s)), "compliant")
+def _report(code: str, counts: Counter[str], enabled: bool) -> RuleReport:
+    report = RuleReport(code=code, status="disabled")
+    report.subjects = sum(counts.values())
+    for status in (*COUNTED, "pending"):
+        setattr(report, status, counts.get(status, 0))
+    if enabled:
+        worst = next((s for s in ("violated", "overdue", "due_soon") if counts.get(s)), "compliant")
         report.status = worst if report.subjects else "no_subjects"
     return report
 
@@ -173,12 +169,13 @@ def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: i
         return RuleReport(code=rule.code, status=FindingStatus.NO_DATA_SOURCE)
     starts: set[date] = set()
     enabled = False
+    counts: Counter[str] = Counter()
     for source in sources:
-        source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now)
+        source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now, counts)
         starts |= source_starts
         enabled = enabled or source_enabled
     notify_changes(rule=rule, period_starts=starts, root_path=root_path)
-    return _count(rule, root_path, starts, "evaluated" if enabled else "disabled")
+    return _report(rule.code, counts, enabled)
 
 
 def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None = None, periods: int = 2,

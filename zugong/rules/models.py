@@ -83,18 +83,22 @@ class FindingStatus(models.TextChoices):
 
 
 class Finding(models.Model):
-    # Findings are written 300,000 at a time: the composite indexes below lead with rule and org_unit,
-    # so the foreign keys carry no index of their own.
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="findings", db_index=False)
-    rule_version = models.ForeignKey(RuleVersion, null=True, on_delete=models.PROTECT, related_name="+",
-                                     db_index=False)
+    # Findings are derived data, replaced 300,000 at a time by the engine: the composite indexes below
+    # lead with rule and org_unit, so the foreign keys carry no index of their own, and no database
+    # constraint either (PostgreSQL would check 3 × 300,000 deferred constraints at commit). The
+    # engine writes only ids it has just read; Django still cascades a deleted rule's findings.
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="findings", db_index=False,
+                             db_constraint=False)
+    rule_version = models.ForeignKey(RuleVersion, null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                     db_index=False, db_constraint=False)
     part = models.CharField(max_length=30, blank=True)
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=64)
     subject_label = models.CharField(_("对象"), max_length=200)
-    org_unit = models.ForeignKey(OrgUnit, null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    org_unit = models.ForeignKey(OrgUnit, null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+                                 db_constraint=False)
     status = models.CharField(_("状态"), max_length=20, choices=FindingStatus.choices)
     measure = models.FloatField(_("实际"), null=True)
     target = models.FloatField(_("标准"), null=True)

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from zugong.core.models import OrgUnit
 from zugong.rules.kinds.periods import shortfall_status
@@ -53,8 +53,8 @@ def targets(kind: str, params: dict[str, Any], period_days: int) -> tuple[float,
     return float(params["min_count"]), (float(maximum) if maximum is not None else None)
 
 
-def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_type_fallback: str = "") -> int:
-    """Write the findings of one job; return how many were written."""
+def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_type_fallback: str = "") -> dict[str, int]:
+    """Write the findings of one job; return how many were written, by status."""
     params = job.params
     ctx = SourceContext(period_start=job.period.start, period_end=job.period.end, as_of=job.as_of,
                         root_path=job.region.root_path, params=params)
@@ -106,9 +106,18 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
             # the events first (the expensive part, over millions of rows), then join and insert.
             cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
             cursor.execute(f"ANALYZE {COUNTS_TABLE}")
-            cursor.execute(sql.replace("{counts}", COUNTS_TABLE), [*args, *where_params])
-            written = int(cursor.rowcount)
+            # The statuses written come back from the INSERT itself: no second pass over the findings.
+            cursor.execute(f"WITH written AS ({sql.replace('{counts}', COUNTS_TABLE)} RETURNING status) "
+                           f"SELECT status, COUNT(*) FROM written GROUP BY status", [*args, *where_params])
+            counts = {status: int(n) for status, n in cursor.fetchall()}
             cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
-            return written
+            return counts
         cursor.execute(sql.replace("{counts}", f"({counts_sql})"), [*args, *counts_params, *where_params])
-        return int(cursor.rowcount)
+    return job_counts(job)
+
+
+def job_counts(job: Job) -> dict[str, int]:
+    rows = (Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
+                                   period_start=job.period.start)
+            .order_by().values_list("status").annotate(n=Count("id")))
+    return {status: n for status, n in rows}

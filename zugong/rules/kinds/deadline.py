@@ -6,6 +6,7 @@ read of the working-day calendar, and the findings are written with one bulk ins
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -54,7 +55,7 @@ def _detail(label: str, status: str, start: date, due: date, done: date | None, 
     return f"{head}，尚未办结，剩余 {(due - as_of).days} 天"
 
 
-def evaluate_deadline(job: Job, source: DeadlineSource) -> int:
+def evaluate_deadline(job: Job, source: DeadlineSource) -> dict[str, int]:
     params = job.params
     ctx = SourceContext(period_start=job.period.start, period_end=job.period.end, as_of=job.as_of,
                         root_path=job.region.root_path, params=params)
@@ -73,7 +74,7 @@ def evaluate_deadline(job: Job, source: DeadlineSource) -> int:
         status = classify(due=due, done=row["done_date"], as_of=job.as_of, warn_days=params["warn_days"])
         findings.append(_finding(job, source, row, due, status))
     Finding.objects.bulk_create(findings, batch_size=2000)
-    return len(findings)
+    return dict(Counter(f.status for f in findings))
 
 
 def _finding(job: Job, source: DeadlineSource, row: dict[str, Any], due: date, status: str) -> Finding:
