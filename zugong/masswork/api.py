@@ -214,3 +214,4 @@ def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut
 
 
 router.add_router("", "zugong.masswork.petition_api.router")
+router.add_router("", "zugong.masswork.township_api.router")

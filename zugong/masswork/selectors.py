@@ -9,10 +9,13 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
+from zugong.cadres.models import Cadre
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.masswork.models import (
     LOAD_STATUSES,
+    DutyShift,
+    LedgerEntry,
     Member,
     OrderStatus,
     Petition,
@@ -191,3 +194,18 @@ def member_stats(wall: Wall) -> list[MemberStats]:
         n_in_hand=Count("orders", filter=Q(orders__status__in=LOAD_STATUSES)),
     ).values_list("pk", "name", "n_dispatched", "n_done", "n_satisfied", "n_basic", "n_unsatisfied", "n_in_hand"))
     return [MemberStats(*row) for row in rows]
+
+
+def ledger_visible(jurisdiction: Jurisdiction) -> QuerySet[LedgerEntry]:
+    return scope(LedgerEntry.objects.select_related("org_unit", "meeting"), jurisdiction)
+
+
+def duty_visible(jurisdiction: Jurisdiction) -> QuerySet[DutyShift]:
+    return scope(DutyShift.objects.select_related("village", "cadre"), jurisdiction, org_field="village")
+
+
+def cadre_in_scope(jurisdiction: Jurisdiction, pk: int) -> Cadre:
+    cadre = scope(Cadre.objects.all(), jurisdiction).filter(pk=pk).first()
+    if cadre is None:
+        raise NotFound("未找到该干部，或不在您的管辖范围内")
+    return cadre

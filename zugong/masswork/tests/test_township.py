@@ -6,9 +6,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from zugong.cadres.models import Cadre
-from zugong.conftest import logged_in
+from zugong.conftest import bearer, logged_in
 from zugong.core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Meeting, MeetingKind
@@ -155,3 +156,36 @@ def test_petition_page_masks(tree, alice, bob):
     body = logged_in(alice).get("/masswork/petitions/").content.decode()
     assert "周**" in body and "周建国" not in body
     assert "共接待来访群众 2 人次，受理 0 起，办结 0 起，办结率 0%" in body
+
+
+def test_township_api_visit_ledger_meeting_duty(tree, bob, carol, cadre):
+    client = bearer(bob)
+    created = client.post("/api/v1/visits", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk,
+                                             "household": "钱家", "visited_on": "2024-03-05", "matters": "屋顶漏雨"},
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["ledger_entry_id"] is not None
+    entries = client.get("/api/v1/ledger").json()
+    assert [e["matter"] for e in entries] == ["屋顶漏雨"] and entries[0]["org_unit_id"] == tree.township_a.pk
+    meeting = Meeting.objects.create(kind=MeetingKind.LEDGER_MEETING, org_unit=tree.township_a,
+                                     held_on=date(2024, 3, 28))
+    linked = client.post(f"/api/v1/meetings/{meeting.pk}/ledger",
+                         {"entry_ids": [entries[0]["id"]], "decision": "民政办下周上门维修"},
+                         content_type="application/json")
+    assert linked.status_code == 200 and linked.json()[0]["meeting_id"] == meeting.pk
+    assert linked.json()[0]["status"] == "in_progress"
+    today = timezone.localdate()
+    shift = client.post("/api/v1/duty", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk,
+                                         "day": today.isoformat()}, content_type="application/json")
+    assert shift.status_code == 201 and shift.json()["checked_in"] is False
+    checked = client.post(f"/api/v1/duty/{shift.json()['id']}/check-in")
+    assert checked.status_code == 200 and checked.json()["checked_in"] is True
+    assert client.post(f"/api/v1/duty/{shift.json()['id']}/check-in").status_code == 409
+    # county B sees none of it and cannot act on it
+    other = bearer(carol)
+    assert other.get("/api/v1/ledger").json() == [] and other.get("/api/v1/duty").json() == []
+    assert other.post(f"/api/v1/duty/{shift.json()['id']}/check-in").status_code == 404
+    assert other.post(f"/api/v1/meetings/{meeting.pk}/ledger", {"entry_ids": [], "decision": "x"},
+                      content_type="application/json").status_code == 404
+    assert other.post("/api/v1/visits", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "household": "x",
+                                         "visited_on": "2024-03-05"}, content_type="application/json"
+                      ).status_code == 404

@@ -1,0 +1,131 @@
+"""Township and village endpoints: the sentiment ledger and its 民情分析会, household visits, the
+duty roster and check-in (phone-friendly JSON for the village office)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from zugong.core.errors import NotFound
+from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.selectors import meetings_visible, org_unit_get
+from zugong.masswork import selectors
+from zugong.masswork.models import DutyShift, LedgerEntry
+from zugong.masswork.services import duty, ledger, visits
+
+router = Router(tags=["township"])
+
+
+class LedgerOut(Schema):
+    id: int
+    org_unit_id: int
+    source: str
+    recorded_on: date
+    household: str
+    matter: str
+    status: str
+    meeting_id: int | None
+    decision: str
+
+
+def ledger_out(entry: LedgerEntry) -> LedgerOut:
+    return LedgerOut(id=entry.pk, org_unit_id=entry.org_unit_id, source=entry.source, recorded_on=entry.recorded_on,
+                     household=entry.household, matter=entry.matter, status=entry.status,
+                     meeting_id=entry.meeting_id, decision=entry.decision)
+
+
+class DiscussIn(Schema):
+    entry_ids: list[int]
+    decision: str
+
+
+class VisitIn(Schema):
+    village_id: int
+    cadre_id: int
+    household: str
+    visited_on: date
+    matters: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    ledger_entry_id: int | None
+
+
+class ShiftIn(Schema):
+    village_id: int
+    cadre_id: int
+    day: date
+
+
+class ShiftOut(Schema):
+    id: int
+    village_id: int
+    cadre: str
+    day: date
+    checked_in: bool
+
+
+def shift_out(shift: DutyShift) -> ShiftOut:
+    return ShiftOut(id=shift.pk, village_id=shift.village_id, cadre=shift.cadre.name, day=shift.day,
+                    checked_in=shift.checked_in_at is not None)
+
+
+@router.get("/ledger", response=list[LedgerOut])
+def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[LedgerOut]:
+    rows = selectors.ledger_visible(request_jurisdiction(request))
+    if status:
+        rows = rows.filter(status=status)
+    return [ledger_out(e) for e in rows.order_by("-recorded_on", "-pk")[:max(1, min(limit, 500))]]
+
+
+@router.post("/meetings/{meeting_id}/ledger", response=list[LedgerOut])
+def ledger_discuss(request: HttpRequest, meeting_id: int, payload: DiscussIn) -> list[LedgerOut]:
+    jurisdiction = request_jurisdiction(request)
+    meeting = meetings_visible(jurisdiction).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("未找到该会议，或不在您的管辖范围内")
+    entries = ledger.ledger_discuss(actor=authenticated_user(request), jurisdiction=jurisdiction, meeting=meeting,
+                                    entry_ids=payload.entry_ids, decision=payload.decision)
+    return [ledger_out(e) for e in entries]
+
+
+@router.post("/visits", response={201: VisitOut})
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    visit = visits.household_visit_record(
+        actor=authenticated_user(request), jurisdiction=jurisdiction,
+        village=org_unit_get(jurisdiction, payload.village_id),
+        cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), household=payload.household,
+        visited_on=payload.visited_on, matters=payload.matters)
+    return Status(201, VisitOut(id=visit.pk, ledger_entry_id=visit.ledger_entry_id))
+
+
+@router.get("/duty", response=list[ShiftOut])
+def duty_list(request: HttpRequest, village_id: int | None = None, day: date | None = None) -> list[ShiftOut]:
+    rows = selectors.duty_visible(request_jurisdiction(request))
+    if village_id is not None:
+        rows = rows.filter(village_id=village_id)
+    if day is not None:
+        rows = rows.filter(day=day)
+    return [shift_out(s) for s in rows.order_by("-day", "pk")[:500]]
+
+
+@router.post("/duty", response={201: ShiftOut})
+def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    shift = duty.duty_shift_schedule(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                     village=org_unit_get(jurisdiction, payload.village_id),
+                                     cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
+    return Status(201, shift_out(shift))
+
+
+@router.post("/duty/{shift_id}/check-in", response=ShiftOut)
+def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
+    jurisdiction = request_jurisdiction(request)
+    if not selectors.duty_visible(jurisdiction).filter(pk=shift_id).exists():
+        raise NotFound("未找到该值班，或不在您的管辖范围内")
+    return shift_out(duty.duty_check_in(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                        shift_id=shift_id))
