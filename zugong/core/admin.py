@@ -41,6 +41,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CalendarOverride, form: ModelForm,
                    change: bool) -> None:
+        if change and "day" in form.changed_data:
+            # Moving an override to another day: the old day returns to the statutory calendar.
+            services.calendar_override_delete(actor=request.user, override=CalendarOverride.objects.get(pk=obj.pk))
         saved = services.calendar_override_set(actor=request.user, day=obj.day, is_workday=obj.is_workday,
                                                note=obj.note)
         obj.pk = saved.pk

@@ -61,6 +61,17 @@ def test_calendar_override_saved_in_admin_is_audited(admin_client: Client) -> No
     assert verify_chain().intact
 
 
+def test_calendar_override_moved_to_another_day_in_admin(admin_client: Client) -> None:
+    admin_client.post("/admin/core/calendaroverride/add/", {"day": "2031-01-01", "is_workday": "", "note": "元旦"})
+    override = CalendarOverride.objects.get()
+    response = admin_client.post(f"/admin/core/calendaroverride/{override.pk}/change/",
+                                 {"day": "2031-01-02", "is_workday": "", "note": "元旦（改）"})
+    assert response.status_code == 302
+    assert list(CalendarOverride.objects.values_list("day", "note")) == [(date(2031, 1, 2), "元旦（改）")]
+    actions = list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True))[-3:]
+    assert actions == ["calendar_override.set", "calendar_override.delete", "calendar_override.set"]
+
+
 def test_org_unit_created_in_admin_gets_path_and_audit(admin_client: Client, tree: Tree) -> None:
     response = admin_client.post("/admin/core/orgunit/add/", {
         "kind": "village", "name": "新村", "short_name": "", "division_code": "990121001202",
