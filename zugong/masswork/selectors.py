@@ -55,10 +55,12 @@ def order_list(
         orders = orders.filter(wall_id=wall_id)
     if overdue_on is not None:
         orders = orders.filter(status=OrderStatus.ORDERED, dispatch_due__lt=overdue_on)
+    # Orders waiting for dispatch come by urgency (轻重缓急), then by their deadline.
+    ordering = ("urgency", "dispatch_due", "pk") if status == OrderStatus.ORDERED else ("-ordered_at", "-pk")
     # Two steps: the page's ids from the (org_unit, -ordered_at, -id) index alone, then those rows.
     # One statement would carry every order of a county through the sort to keep fifty.
-    ids = list(orders.order_by("-ordered_at", "-pk").values_list("pk", flat=True)[offset:offset + limit])
-    return orders_visible(jurisdiction).filter(pk__in=ids).order_by("-ordered_at", "-pk")
+    ids = list(orders.order_by(*ordering).values_list("pk", flat=True)[offset:offset + limit])
+    return orders_visible(jurisdiction).filter(pk__in=ids).order_by(*ordering)
 
 
 def order_get(jurisdiction: Jurisdiction, pk: int) -> ServiceOrder:

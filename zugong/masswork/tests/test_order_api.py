@@ -146,3 +146,11 @@ def test_member_stats_per_wall(walls, alice, carol):
                            "satisfied": 1, "basic": 0, "unsatisfied": 1, "in_hand": 0}
     assert rows["李护士"]["dispatched"] == 1 and rows["李护士"]["in_hand"] == 1
     assert bearer(carol).get(f"/api/v1/walls/{walls.a.pk}/members/stats").status_code == 404
+
+
+def test_waiting_orders_listed_by_urgency_then_deadline(walls, alice):
+    low = place(walls.a, urgency=3)
+    urgent = place(walls.a, urgency=1)
+    normal = place(walls.a, urgency=2)
+    rows = bearer(alice).get("/api/v1/orders?status=ordered").json()
+    assert [r["id"] for r in rows] == [urgent.pk, normal.pk, low.pk]
