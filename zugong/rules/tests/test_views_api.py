@@ -176,3 +176,17 @@ def test_evaluate_command_refuses_unknown_org_and_rule(db):
         call_command("evaluate", "--org", "999999")
     with pytest.raises(CommandError, match="制度 R99 不存在"):
         call_command("evaluate", "--rule", "R99")
+
+
+def test_findings_api_query_count_does_not_grow_with_rows(evaluated, alice, django_assert_max_num_queries):
+    client = bearer(alice)
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/findings", {"limit": 500}).json()
+    assert body["count"] == len(body["results"]) == 6
+
+
+def test_rule_page_trend_covers_the_evaluated_periods(evaluated, alice):
+    page = logged_in(alice).get("/rules/", {"rule": "R07"})
+    trend = page.context["trend"]
+    assert trend["labels"] == ["2024-02-01", "2024-03-01", "2024-04-01"]
+    assert trend["values"] == [0.0, 50.0, None]
