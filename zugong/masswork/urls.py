@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("visits/new/", views.visit_new, name="visit-new"),
     path("pairings/<int:pk>/cards/", views.pairing_cards, name="pairing-cards"),
     path("petitions/", views.petitions, name="petitions"),
+    path("petitions/<int:pk>/", views.petition_detail, name="petition"),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zugong.cadres.models import Cadre
-from zugong.core.errors import DomainError, NotFound
+from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.jurisdiction import scope
 from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.models import OrgKind
@@ -24,7 +24,8 @@ from zugong.masswork import selectors
 from zugong.masswork.models import OrderStatus, Pairing
 from zugong.masswork.petition_reports import petition_stats
 from zugong.masswork.services import orders as order_services
-from zugong.masswork.services.petitions import petitioner_identity
+from zugong.masswork.services import petitions as petition_services
+from zugong.masswork.services.petitions import may_see_identity, petitioner_identity
 from zugong.masswork.services.visits import household_visit_record
 
 
@@ -154,3 +155,54 @@ def order_rate_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))
+
+
+def _petition_or_404(request: HttpRequest, pk: int) -> selectors.Petition:
+    try:
+        return selectors.petition_get(request_jurisdiction(request), pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_or_404(request, pk)
+    jurisdiction, user = request_jurisdiction(request), authenticated_user(request)
+    if request.method == "POST":
+        try:
+            _petition_action(request, petition.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存")
+        return HttpResponseRedirect(reverse("masswork:petition", args=[petition.pk]))
+    reveal = request.GET.get("reveal") == "1"
+    try:
+        identity = petitioner_identity(user=user, jurisdiction=jurisdiction, petition=petition, reveal=reveal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        identity = petitioner_identity(user=user, jurisdiction=jurisdiction, petition=petition, reveal=False)
+    return render(request, "masswork/petition_detail.html", {
+        "petition": petition, "identity": identity, "is_owner": petition.owner_id == user.pk,
+        "is_receiver": petition.transfer_to_id == user.pk,
+        "may_reveal": may_see_identity(user=user, jurisdiction=jurisdiction, petition=petition)})
+
+
+def _petition_action(request: HttpRequest, pk: int) -> None:
+    j, actor, post = request_jurisdiction(request), authenticated_user(request), request.POST
+    action = post.get("action", "")
+    if action in ("accept", "reject"):
+        petition_services.petition_decide(actor=actor, jurisdiction=j, petition_id=pk, accept=action == "accept",
+                                          note=post.get("note", ""))
+    elif action == "extend":
+        petition_services.petition_extend(actor=actor, jurisdiction=j, petition_id=pk, reason=post.get("reason", ""))
+    elif action == "close":
+        petition_services.petition_close(actor=actor, jurisdiction=j, petition_id=pk, reply=post.get("reply", ""))
+    elif action == "satisfaction":
+        petition_services.petition_rate(actor=actor, jurisdiction=j, petition_id=pk,
+                                        satisfaction=post.get("satisfaction", ""))
+    elif action == "take":
+        petition_services.petition_transfer_accept(actor=actor, jurisdiction=j, petition_id=pk)
+    else:
+        raise ValidationFailed("未知的操作")

@@ -189,3 +189,22 @@ def test_township_api_visit_ledger_meeting_duty(tree, bob, carol, cadre):
     assert other.post("/api/v1/visits", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "household": "x",
                                          "visited_on": "2024-03-05"}, content_type="application/json"
                       ).status_code == 404
+
+
+def test_petition_page_owner_actions_and_logged_reveal(tree, alice, carol):
+    from zugong.core.models import AccessEvent
+    from zugong.masswork.services.petitions import petition_receive
+
+    petition = petition_receive(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                                channel="letter", petitioner_name="周建国", subject="宅基地", content="宅基地确权",
+                                received_on=date(2024, 3, 1))
+    client = logged_in(alice)
+    page = client.get(f"/masswork/petitions/{petition.pk}/").content.decode()
+    assert "周**" in page and "周建国" not in page and AccessEvent.objects.count() == 0
+    assert "周建国" in client.get(f"/masswork/petitions/{petition.pk}/?reveal=1").content.decode()
+    assert AccessEvent.objects.filter(user=alice, field="petitioner").count() == 1
+    client.post(f"/masswork/petitions/{petition.pk}/", {"action": "accept"})
+    client.post(f"/masswork/petitions/{petition.pk}/", {"action": "close", "reply": "已答复"})
+    petition.refresh_from_db()
+    assert petition.status == "closed" and petition.reply == "已答复"
+    assert logged_in(carol).get(f"/masswork/petitions/{petition.pk}/").status_code == 404
