@@ -51,3 +51,13 @@ def test_r14_cap_through_the_registry(tree, roster) -> None:
     assert [(c.code, c.limit, c.reason) for c in caps] == [("R14", "称职", "约谈 1 次：不得评为“优秀”等次")]
     assert caps_for(org_unit=roster.head_a.org_unit, on=date(2025, 12, 31), codes=["R14"],
                     cadre=roster.secretary_a) == []
+
+
+def test_r05_trigger_met_on_time_is_compliant(tree, alice, roster) -> None:
+    from zugong.talks.services import trigger_raise
+
+    trigger_raise(actor=alice, cadre=roster.deputy_a, kind="post_change", raised_on=date(2025, 5, 1))
+    talk_record(actor=alice, held_on=date(2025, 5, 20), kind=TalkKind.TRIGGERED, talkers=[roster.deputy],
+                talkees=[roster.deputy_a])
+    row = report_of("R05", date(2025, 5, 31), tree.county_a)
+    assert (row["subjects"], row["compliant"]) == (1, 1)
