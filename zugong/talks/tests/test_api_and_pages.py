@@ -173,3 +173,18 @@ def test_record_a_talk_through_the_api(tree, alice, bob, carol, roster) -> None:
     bad = dict(body, kind="chat")
     response = bearer(alice).post("/api/v1/talks", bad, content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["message"] == "谈话类型“chat”无效"
+
+
+def test_plan_trigger_and_interview_pages_query_counts(tree, alice, roster, talks,
+                                                       django_assert_max_num_queries) -> None:
+    from zugong.talks.services import cadre_flag_raise, talk_plan_generate
+
+    talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    for cadre in (roster.head_a, roster.deputy_a, roster.secretary_a2):
+        cadre_flag_raise(actor=alice, cadre=cadre, kind="has_ideas", raised_on=date(2025, 7, 1))
+        interview_propose(actor=alice, target_kind=InterviewTarget.CADRE, cadre=cadre,
+                          situations=[InterviewSituation.objects.get(code="C02")], proposed_on=date(2025, 3, 1))
+    client = logged_in(alice)
+    for url in (f"/talks/plan/?org={tree.county_a.pk}&year=2025", "/talks/triggers/", "/talks/interviews/"):
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
