@@ -18,6 +18,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class ChineseFirstMiddleware:
+    """Chinese unless the user chose another language with the switch (the language cookie).
+
+    Django would otherwise follow the browser's Accept-Language, and an English-language browser on
+    an intranet PC would open zugong in English.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

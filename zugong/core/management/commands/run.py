@@ -67,6 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nzugong: http://{options['host']}:{options['port']}/  (Ctrl-C 停止)\n")
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
+        # collectstatic just ran: serve the compressed copies in STATIC_ROOT, not the sources.
+        os.environ["ZUGONG_STATIC_FROM_SOURCE"] = "0"
         os.execv(argv[0], argv)
 
     def print_existing_accounts(self) -> None:
