@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zugong.cadres.dates import add_years
@@ -40,6 +40,7 @@ DEPARTMENT_POSTS = (("局长", "D1"), ("副局长", "D2"), ("副局长", "D2"))
 SCHOOLS = ("示范大学法学院法学专业", "示范师范大学中文系汉语言文学专业", "示范农业大学农学专业",
            "示范理工大学土木工程专业", "示范财经学院会计学专业", "示范大学公共管理学院行政管理专业")
 RATINGS = ("excellent", "competent", "competent", "competent", "competent", "basic")
+COPY_THRESHOLD = 20_000  # rows; above it PostgreSQL loads with COPY
 ANOMALIES = ("id_check_digit", "sex_vs_id", "party_before_18", "work_before_16", "resume_gap",
              "study_overlaps_work", "two_leading_posts", "birth_vs_id")
 
@@ -61,7 +62,10 @@ class Factory:
             self.pinyin_cache[name] = name_pinyin(name)
         full, initials = self.pinyin_cache[name]
         work = add_years(birth, self.rng.randint(21, 24)).replace(day=1, month=7)
-        party = add_years(work, self.rng.randint(0, 4)).replace(day=1) if self.rng.random() < 0.85 else None
+        work = min(work, self.today.replace(day=1))
+        party: date | None = add_years(work, self.rng.randint(0, 4)).replace(day=1)
+        if self.rng.random() >= 0.85 or (party is not None and party > self.today):
+            party = None
         return Cadre(
             name=name, name_pinyin=full, name_initials=initials, sex="2" if female else "1", birth_date=birth,
             id_number=number, ethnicity="01" if self.rng.random() < 0.93 else self.rng.choice(["03", "02", "11"]),
@@ -181,11 +185,39 @@ def _break(factory: Factory, item: Planned, check: str, extra: list[object]) -> 
                                  is_leading=True, valid_from=item.since))
 
 
+def _copy(model: type[models.Model], objs: list[models.Model]) -> None:
+    """PostgreSQL COPY of unsaved objects, their keys drawn from the table's sequence first."""
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+    raw = connection.connection
+    assert raw is not None
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+        for obj in objs:
+            copy.write_row([getattr(obj, f.attname) for f in fields])
+
+
+def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    if connection.vendor == "postgresql" and len(objs) > COPY_THRESHOLD:
+        _copy(model, objs)
+    else:
+        model._default_manager.bulk_create(objs, batch_size=5000)
+
+
 def _save(planned: list[Planned], extra: list[object]) -> None:
-    Cadre.objects.bulk_create([p.cadre for p in planned], batch_size=5000)
-    holdings = [PostHolding(cadre=p.cadre, org_unit=p.cadre.org_unit, title=p.title, rank_level=p.rank,
-                            is_leading=p.leading, valid_from=p.since, appointment_method="任命") for p in planned]
-    PostHolding.objects.bulk_create(holdings, batch_size=5000)
+    now = timezone.now()
+    for p in planned:
+        p.cadre.created_at = p.cadre.updated_at = now  # auto_now is not applied by COPY
+    _insert(Cadre, [p.cadre for p in planned])
+    holdings: list[models.Model] = [
+        PostHolding(cadre=p.cadre, org_unit=p.cadre.org_unit, title=p.title, rank_level=p.rank, is_leading=p.leading,
+                    valid_from=p.since, appointment_method="任命") for p in planned]
+    _insert(PostHolding, holdings)
     by_model: dict[type, list[object]] = {}
     for row in extra:
         by_model.setdefault(type(row), []).append(row)

@@ -11,7 +11,9 @@ from zugong.core.demo_data import load_org_tree
 
 
 @pytest.mark.django_db
-def test_small_demo_has_600_believable_cadres_and_the_planted_anomalies():
+@pytest.mark.parametrize("copy_threshold", [20_000, 0])  # 0: the COPY path on PostgreSQL
+def test_small_demo_has_600_believable_cadres_and_the_planted_anomalies(monkeypatch, copy_threshold):
+    monkeypatch.setattr("zugong.cadres.demo_data.COPY_THRESHOLD", copy_threshold)
     ctx = DemoContext(scale="small", seed=7, today=date(2026, 1, 5), out=io.StringIO())
     load_org_tree(ctx)
     load_cadres(ctx)
@@ -21,6 +23,8 @@ def test_small_demo_has_600_believable_cadres_and_the_planted_anomalies():
     recruits = Cadre.objects.filter(township_recruit_on__isnull=False)
     assert recruits.count() == 40 and recruits.filter(township_recruit_on__gt=date(2024, 1, 5)).exists()
     assert Cadre.objects.filter(name_initials="").count() == 0
+    assert not Cadre.objects.filter(party_join_date__gt=ctx.today).exists()
+    assert Cadre.objects.filter(current_post="党委书记", post_holdings__title="党委书记").count() == 10
     _, findings = archive_audit.run(Cadre.objects.all(), today=ctx.today)
     found = {f.check for f in findings}
     assert set(ANOMALIES) <= found
