@@ -22,7 +22,7 @@ from zugong.core.audit import audit_record
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import minimal_roots
 from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
-from zugong.rules.kinds.aggregate import evaluate_aggregate
+from zugong.rules.kinds.aggregate import evaluate_aggregate, replaces_its_findings
 from zugong.rules.kinds.deadline import evaluate_deadline
 from zugong.rules.kinds.periods import Period, period_containing
 from zugong.rules.kinds.region import Job, Region
@@ -104,8 +104,9 @@ def _scope_q(root_path: str) -> dict[str, str]:
 
 
 def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
-    Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
-                           period_start=job.period.start).delete()
+    if not job.region.enabled or isinstance(source, DeadlineSource) or not replaces_its_findings():
+        Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
+                               period_start=job.period.start).delete()
     if not job.region.enabled:
         return {}
     if isinstance(source, DeadlineSource):

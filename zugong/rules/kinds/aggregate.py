@@ -22,7 +22,7 @@ _COLUMNS = ("rule_id, rule_version_id, part, period_start, period_end, subject_t
             "org_unit_id, status, measure, target, due_date, done_date, responsible_user_id, detail, evaluated_at")
 
 
-COUNTS_TABLE = "zg_rule_counts"
+NEW_TABLE = "zg_rule_findings_new"
 
 
 def _columns(qs: QuerySet[Any]) -> set[str]:
@@ -73,16 +73,23 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
     excess_sql = f"{value} > %s" if maximum is not None else "1 = 0"
     where_sql, where_params = job.region.path_sql("o")
     ops = connection.ops
-    sql = (
-        f"INSERT INTO {Finding._meta.db_table} ({_COLUMNS}) "
-        f"SELECT %s, %s, %s, %s, %s, %s, CAST(p.subject_id AS VARCHAR(64)), p.subject_label, p.org_unit_id, "
-        f"CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END, "
-        f"{value}, %s, NULL, NULL, {responsible}, "
-        f"%s || {_as_text(value)} || %s || CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END, "
-        f"%s "
+    pg = connection.vendor == "postgresql"
+
+    def typed(sql_type: str) -> str:
+        # A temp table built with CREATE TABLE … AS needs typed parameters; SQLite keeps them bare.
+        return f"CAST(%s AS {sql_type})" if pg else "%s"
+
+    select_sql = (
+        f"SELECT {typed('INTEGER')}, {typed('INTEGER')}, {typed('VARCHAR(30)')}, {typed('DATE')}, {typed('DATE')}, "
+        f"{typed('VARCHAR(60)')}, CAST(p.subject_id AS VARCHAR(64)), p.subject_label, p.org_unit_id, "
+        f"CAST(CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END AS VARCHAR(20)), "
+        f"{value}, {typed('DOUBLE PRECISION')}, {typed('DATE')}, {typed('DATE')}, CAST({responsible} AS INTEGER), "
+        f"CAST(%s || {_as_text(value)} || %s || CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END"
+        f" AS VARCHAR(300)), "
+        f"{typed('TIMESTAMP WITH TIME ZONE') if pg else '%s'} "
         f"FROM ({pop_sql}) p "
         f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id "
-        f"LEFT JOIN {{counts}} e ON e.subject_id = p.subject_id "
+        f"LEFT JOIN ({{counts}}) e ON e.subject_id = p.subject_id "
         f"WHERE {where_sql}"
     )
     excess_params: list[Any] = [maximum] if maximum is not None else []
@@ -90,7 +97,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         job.rule_id, job.region.version_id, job.part, ops.adapt_datefield_value(job.period.start),
         ops.adapt_datefield_value(job.period.end), source.subject_type or subject_type_fallback,
         *excess_params, FindingStatus.VIOLATED, minimum, FindingStatus.COMPLIANT, shortfall,
-        minimum,
+        minimum, None, None,
         prefix, unit,
         *excess_params, f"，应不多于 {_fmt(maximum or 0)}{unit}", minimum, f"，达到不少于 {_fmt(minimum)}{unit}的要求",
         f"，应不少于 {_fmt(minimum)}{unit}",
@@ -99,21 +106,50 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
     ]
     counts_sql = (f"SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
                   f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id")
-    counts_params = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
+    counts_params: list[Any] = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
+    statement = select_sql.replace("{counts}", counts_sql)
+    statement_params: list[Any] = [*args, *counts_params, *where_params]
+    if pg:
+        return _replace_changed(job, statement, statement_params, where_sql, where_params)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # INSERT … SELECT never runs in parallel on PostgreSQL, CREATE TABLE … AS does: aggregate
-            # the events first (the expensive part, over millions of rows), then join and insert.
-            cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
-            cursor.execute(f"ANALYZE {COUNTS_TABLE}")
-            # The statuses written come back from the INSERT itself: no second pass over the findings.
-            cursor.execute(f"WITH written AS ({sql.replace('{counts}', COUNTS_TABLE)} RETURNING status) "
-                           f"SELECT status, COUNT(*) FROM written GROUP BY status", [*args, *where_params])
-            counts = {status: int(n) for status, n in cursor.fetchall()}
-            cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
-            return counts
-        cursor.execute(sql.replace("{counts}", f"({counts_sql})"), [*args, *counts_params, *where_params])
+        cursor.execute(f"INSERT INTO {Finding._meta.db_table} ({_COLUMNS}) {statement}", statement_params)
     return job_counts(job)
+
+
+def _replace_changed(job: Job, statement: str, params: list[Any], where_sql: str,
+                     where_params: list[Any]) -> dict[str, int]:
+    """PostgreSQL: compute the job's findings into a temp table (CREATE TABLE … AS may run in parallel,
+    INSERT … SELECT never does), then delete the findings that changed or vanished and insert the new
+    and changed ones. A re-evaluation where little changed writes little."""
+    table = Finding._meta.db_table
+    same = " AND ".join([
+        "n.subject_type = f.subject_type", "n.subject_id = f.subject_id", "n.org_unit_id = f.org_unit_id",
+        "n.status = f.status", "n.detail = f.detail", "n.subject_label = f.subject_label",
+        "n.period_end = f.period_end", "n.rule_version_id IS NOT DISTINCT FROM f.rule_version_id",
+        "n.responsible_user_id IS NOT DISTINCT FROM f.responsible_user_id",
+    ])
+    job_params: list[Any] = [job.rule_id, job.part, job.period.start]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {NEW_TABLE} ({_COLUMNS}) ON COMMIT DROP AS {statement}", params)
+        cursor.execute(f"ANALYZE {NEW_TABLE}")
+        cursor.execute(
+            f"DELETE FROM {table} f USING {OrgUnit._meta.db_table} o "
+            f"WHERE o.id = f.org_unit_id AND {where_sql} AND f.rule_id = %s AND f.part = %s AND f.period_start = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {NEW_TABLE} n WHERE {same})", [*where_params, *job_params])
+        cursor.execute(
+            f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {NEW_TABLE} n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} f WHERE f.rule_id = n.rule_id AND f.part = n.part "
+            f"AND f.period_start = n.period_start AND {same})")
+        cursor.execute(f"SELECT status, COUNT(*) FROM {NEW_TABLE} GROUP BY status")
+        counts = {status: int(n) for status, n in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE {NEW_TABLE}")
+    return counts
+
+
+def replaces_its_findings() -> bool:
+    """Whether evaluate_aggregate replaces the job's old findings itself (PostgreSQL) or expects
+    the caller to have deleted them (SQLite)."""
+    return connection.vendor == "postgresql"
 
 
 def job_counts(job: Job) -> dict[str, int]:

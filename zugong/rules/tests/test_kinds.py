@@ -131,3 +131,18 @@ def test_deadline_items_of_other_regions_and_months_are_left_out(tree, items):
     labels = set(Finding.objects.filter(rule__code="R05").values_list("subject_label", flat=True))
     assert "上月已办" not in labels
     assert len(labels) == 5
+
+
+def test_re_evaluation_drops_subjects_that_left_and_keeps_unchanged_findings(tree):
+    _visit(tree.village_a, date(2024, 3, 2))
+    with registered("R04", aggregate_source()):
+        evaluate(as_of=date(2024, 6, 1), rule="R04", periods=1)
+        kept = Finding.objects.get(rule__code="R04", subject_id=str(tree.village_a.pk))
+        OrgUnit.objects.filter(pk=tree.village_b.pk).update(kind=OrgKind.COMMUNITY)
+        _visit(tree.village_a, date(2024, 4, 2))
+        evaluate(as_of=date(2024, 6, 2), rule="R04", periods=1)
+    rows = list(Finding.objects.filter(rule__code="R04").values_list("subject_id", "measure", "status"))
+    assert rows == [(str(tree.village_a.pk), 2.0, "compliant")]
+    # the changed measure was rewritten, so the row is a new one with the new detail
+    assert Finding.objects.get(rule__code="R04").detail == "2024年走访 2 户，达到不少于 1 户的要求"
+    assert kept.detail == "2024年走访 1 户，达到不少于 1 户的要求"
