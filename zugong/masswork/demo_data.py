@@ -3,7 +3,8 @@ state; a year of petitions, household visits, pairings, duty check-ins and in-vi
 some rules kept and some broken (late dispatches, overdue petitions, idle visitors, empty duty days).
 
 History is written with bulk_create and back-dated timestamps (the services stamp "now"); the
-audit chain records live work only.
+audit chain records live work only. The monthly 民情分析会 themselves (R07) come from the rules app's
+demo contributor (order 50), which runs after this one; demo ledger entries are therefore unlinked.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre, PostHolding
 from zugong.core.demo import DemoContext, demo_contributor
-from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
+from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.names import person_name
 from zugong.masswork.models import (
     DutyShift,
@@ -199,17 +201,20 @@ def _petitions(ctx: DemoContext, rng: random.Random, counties: list[OrgUnit], ow
 
 
 def _cadres_for(units: list[OrgUnit], rng: random.Random, titles: tuple[str, ...]) -> dict[int, list[Cadre]]:
-    """Cadres of these units from the roster; the first titles are created when the roster has none."""
+    """Cadres with a current leading post in these units (the roster's, or created with `titles`)."""
     found: dict[int, list[Cadre]] = {}
-    for cadre in Cadre.objects.filter(org_unit__in=units, status="serving").order_by("pk"):
+    leading = PostHolding.objects.filter(cadre=OuterRef("pk"), is_leading=True, valid_to__isnull=True)
+    roster = (Cadre.objects.filter(org_unit__in=units, status="serving").annotate(leads=Exists(leading))
+              .filter(leads=True).order_by("pk"))
+    for cadre in roster:
         found.setdefault(cadre.org_unit_id, []).append(cadre)
     missing = [u for u in units if u.pk not in found]
     created = Cadre.objects.bulk_create([Cadre(name=person_name(rng, rng.random() < 0.3), org_unit=u)
                                          for u in missing for _ in titles])
     holdings = []
-    for i, cadre in enumerate(created):
-        found.setdefault(cadre.org_unit_id, []).append(cadre)
-        holdings.append(PostHolding(cadre=cadre, org_unit_id=cadre.org_unit_id, title=titles[i % len(titles)],
+    for i, made in enumerate(created):
+        found.setdefault(made.org_unit_id, []).append(made)
+        holdings.append(PostHolding(cadre=made, org_unit_id=made.org_unit_id, title=titles[i % len(titles)],
                                     is_leading=True, valid_from=date(2021, 1, 1)))
     PostHolding.objects.bulk_create(holdings)
     return found
@@ -221,7 +226,7 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
     villages_of: dict[int, list[OrgUnit]] = {}
     for v in villages:
         villages_of.setdefault(v.parent_id or 0, []).append(v)
-    pairings, visits, ledger, meetings = [], [], [], []
+    pairings, visits, ledger = [], [], []
     start = ctx.today - timedelta(days=365)
     for township in townships:
         own = villages_of.get(township.pk, [])
@@ -240,11 +245,6 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
                     visits.append(HouseholdVisit(org_unit=village, cadre=cadre, visited_on=min(day, ctx.today),
                                                  household=f"{person_name(rng, False)}户",
                                                  matters=rng.choice(["", "", "", "饮水不便", "道路坑洼"])))
-        for m in range(12):
-            if rng.random() < 0.85:  # some months without a 民情分析会 (R07)
-                meetings.append(Meeting(kind=MeetingKind.LEDGER_MEETING, org_unit=township,
-                                        held_on=min(start + timedelta(days=30 * m + 25), ctx.today),
-                                        title="民情分析会", decisions="逐条研究台账事项，明确责任人和时限"))
     HouseholdVisit.objects.bulk_create(visits)
     for visit in visits:
         if visit.matters:
@@ -253,7 +253,6 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
                                       household=visit.household, matter=visit.matters))
     Pairing.objects.bulk_create(pairings)
     LedgerEntry.objects.bulk_create(ledger)
-    Meeting.objects.bulk_create(meetings)
     duty, days_in = [], []
     for village in villages:
         staff = heads.get(village.pk, [])
@@ -269,7 +268,7 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
                         for d in range(365) if rng.random() < share]
     DutyShift.objects.bulk_create(duty)
     InVillageDay.objects.bulk_create(days_in, batch_size=2000)
-    return f"结对 {len(pairings)}，走访 {len(visits)}，台账 {len(ledger)}，民情分析会 {len(meetings)}，值班 {len(duty)}"
+    return f"结对 {len(pairings)}，走访 {len(visits)}，台账 {len(ledger)}，值班 {len(duty)}"
 
 
 @demo_contributor("masswork.all", order=40)
