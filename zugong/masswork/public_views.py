@@ -16,8 +16,10 @@ from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
 from zugong.masswork.models import Rating, ServiceCategory, ServiceOrder
 from zugong.masswork.services import orders as order_services
-from zugong.masswork.services.public import Throttled, public_order_place
+from zugong.masswork.services.public import Throttled, photo_max_bytes, public_order_place
 from zugong.masswork.services.validation import mask_name
+
+FORM_OVERHEAD_BYTES = 64 * 1024  # the text fields and multipart framing around the photo
 
 
 class OrderForm(forms.Form):
@@ -52,8 +54,21 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "masswork/public/not_found.html", {"message": message}, status=404)
 
 
+def _body_too_large(request: HttpRequest) -> bool:
+    """Refuse before Django parses the body: an oversized upload never reaches the disk."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > photo_max_bytes() + FORM_OVERHEAD_BYTES
+
+
 @require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and _body_too_large(request):
+        return render(request, "masswork/public/order_new.html",
+                      {"form": OrderForm(), "too_large": f"提交内容过大：照片不能超过 {photo_max_bytes() // (1024 * 1024)} MB"},
+                      status=413)
     form = OrderForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -185,3 +185,11 @@ def test_pages_have_no_inline_script(walls, alice):
         html = response.content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html)
         assert " onclick=" not in html and "javascript:" not in html
+
+
+def test_huge_body_refused_before_parsing(walls, settings):
+    settings.ZUGONG_MASSWORK_PHOTO_MAX_BYTES = 10 * 1024
+    huge = SimpleUploadedFile("huge.png", _png() + b"\0" * 200_000, content_type="image/png")
+    response = Client().post("/m/", _form(walls.a, photo=huge))
+    assert response.status_code == 413 and "提交内容过大" in response.content.decode()
+    assert not ServiceOrder.objects.exists()
