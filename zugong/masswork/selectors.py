@@ -18,6 +18,7 @@ from zugong.masswork.models import (
     LedgerEntry,
     Member,
     OrderStatus,
+    Pairing,
     Petition,
     Rating,
     ReceptionDay,
@@ -211,3 +212,7 @@ def cadre_in_scope(jurisdiction: Jurisdiction, pk: int) -> Cadre:
     if cadre is None:
         raise NotFound("未找到该干部，或不在您的管辖范围内")
     return cadre
+
+
+def pairings_visible(jurisdiction: Jurisdiction) -> QuerySet[Pairing]:
+    return scope(Pairing.objects.select_related("cadre", "village"), jurisdiction, org_field="village")

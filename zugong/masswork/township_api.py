@@ -12,7 +12,7 @@ from zugong.core.errors import NotFound
 from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.selectors import meetings_visible, org_unit_get
 from zugong.masswork import selectors
-from zugong.masswork.models import DutyShift, LedgerEntry
+from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
 from zugong.masswork.services import duty, ledger, visits
 
 router = Router(tags=["township"])
@@ -129,3 +129,79 @@ def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
         raise NotFound("未找到该值班，或不在您的管辖范围内")
     return shift_out(duty.duty_check_in(actor=authenticated_user(request), jurisdiction=jurisdiction,
                                         shift_id=shift_id))
+
+
+class PairingIn(Schema):
+    cadre_id: int
+    village_id: int
+    valid_from: date
+    household: str = ""
+    household_phone: str = ""
+    household_address: str = ""
+    needs: str = ""
+
+
+class PairingOut(Schema):
+    id: int
+    cadre: str
+    village_id: int
+    household: str
+    needs: str
+    resolution: str
+    resolved_on: date | None
+
+
+class ResolveIn(Schema):
+    resolution: str
+    resolved_on: date | None = None
+
+
+class InVillageIn(Schema):
+    village_id: int
+    cadre_id: int
+    day: date
+
+
+def pairing_out(pairing: Pairing) -> PairingOut:
+    return PairingOut(id=pairing.pk, cadre=pairing.cadre.name, village_id=pairing.village_id,
+                      household=pairing.household, needs=pairing.needs, resolution=pairing.resolution,
+                      resolved_on=pairing.resolved_on)
+
+
+@router.get("/pairings", response=list[PairingOut])
+def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[PairingOut]:
+    rows = selectors.pairings_visible(request_jurisdiction(request))
+    if cadre_id is not None:
+        rows = rows.filter(cadre_id=cadre_id)
+    return [pairing_out(p) for p in rows.order_by("cadre_id", "pk")[:500]]
+
+
+@router.post("/pairings", response={201: PairingOut})
+def pairing_create(request: HttpRequest, payload: PairingIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    pairing = visits.pairing_create(
+        actor=authenticated_user(request), jurisdiction=jurisdiction,
+        cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id),
+        village=org_unit_get(jurisdiction, payload.village_id), valid_from=payload.valid_from,
+        household=payload.household, household_phone=payload.household_phone,
+        household_address=payload.household_address, needs=payload.needs)
+    return Status(201, pairing_out(pairing))
+
+
+@router.post("/pairings/{pairing_id}/resolve", response=PairingOut)
+def pairing_resolve(request: HttpRequest, pairing_id: int, payload: ResolveIn) -> PairingOut:
+    jurisdiction = request_jurisdiction(request)
+    if not selectors.pairings_visible(jurisdiction).filter(pk=pairing_id).exists():
+        raise NotFound("未找到该结对记录，或不在您的管辖范围内")
+    return pairing_out(visits.pairing_resolve(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                              pairing_id=pairing_id, resolution=payload.resolution,
+                                              resolved_on=payload.resolved_on))
+
+
+@router.post("/in-village-days", response={201: dict[str, int]})
+def in_village_day(request: HttpRequest, payload: InVillageIn) -> Status:
+    jurisdiction = request_jurisdiction(request)
+    row = duty.in_village_day_record(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                     village=org_unit_get(jurisdiction, payload.village_id),
+                                     cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
+    return Status(201, {"id": row.pk})

@@ -208,3 +208,25 @@ def test_petition_page_owner_actions_and_logged_reveal(tree, alice, carol):
     petition.refresh_from_db()
     assert petition.status == "closed" and petition.reply == "已答复"
     assert logged_in(carol).get(f"/masswork/petitions/{petition.pk}/").status_code == 404
+
+
+def test_pairing_and_in_village_api(tree, bob, carol, cadre):
+    client = bearer(bob)
+    made = client.post("/api/v1/pairings", {"cadre_id": cadre.pk, "village_id": tree.village_a.pk,
+                                            "valid_from": "2024-01-01", "household": "冯家", "needs": "缺劳力"},
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json()["household"] == "冯家"
+    done = client.post(f"/api/v1/pairings/{made.json()['id']}/resolve", {"resolution": "帮助收割"},
+                       content_type="application/json")
+    assert done.json()["resolution"] == "帮助收割" and done.json()["resolved_on"] is not None
+    assert [p["household"] for p in client.get("/api/v1/pairings").json()] == ["冯家"]
+    day = client.post("/api/v1/in-village-days", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk,
+                                                  "day": "2024-03-04"}, content_type="application/json")
+    assert day.status_code == 201
+    again = client.post("/api/v1/in-village-days", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk,
+                                                    "day": "2024-03-04"}, content_type="application/json")
+    assert again.status_code == 409
+    other = bearer(carol)
+    assert other.get("/api/v1/pairings").json() == []
+    assert other.post(f"/api/v1/pairings/{made.json()['id']}/resolve", {"resolution": "x"},
+                      content_type="application/json").status_code == 404
