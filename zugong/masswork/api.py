@@ -173,8 +173,8 @@ def order_rate(request: HttpRequest, order_id: int, payload: RateIn) -> OrderOut
     """A rating taken down by staff (by phone); residents rate on the public page with their code."""
     jurisdiction = request_jurisdiction(request)
     selectors.order_get(jurisdiction, order_id)
-    order_services.order_rate(actor=authenticated_user(request), order_id=order_id, rating=payload.rating,
-                              reason=payload.reason)
+    order_services.order_rate_on_behalf(actor=authenticated_user(request), jurisdiction=jurisdiction,
+                                        order_id=order_id, rating=payload.rating, reason=payload.reason)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 

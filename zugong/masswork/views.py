@@ -150,8 +150,9 @@ def petitions(request: HttpRequest) -> HttpResponse:
 def order_rate_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     try:
-        order_services.order_rate(actor=authenticated_user(request), order_id=order.pk,
-                                  rating=request.POST.get("rating", ""), reason=request.POST.get("reason", ""))
+        order_services.order_rate_on_behalf(actor=authenticated_user(request), jurisdiction=request_jurisdiction(request),
+                                            order_id=order.pk, rating=request.POST.get("rating", ""),
+                                            reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))

@@ -215,3 +215,13 @@ def member_register(
                                    work_unit=work_unit.strip()[:120], phone=phone.strip()[:20], user_id=user_id)
     audit_record(actor=actor, action="masswork.member_register", obj=member, org_unit=wall.org_unit)
     return member
+
+
+def order_rate_on_behalf(*, actor: User, jurisdiction: Jurisdiction, order_id: int, rating: str,
+                         reason: str = "") -> ServiceOrder:
+    """A rating the resident gave by phone, recorded by the party group (not by the member)."""
+    order = ServiceOrder.objects.select_related("org_unit").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("未找到该点单")
+    _require_staff(jurisdiction, order)
+    return order_rate(actor=actor, order_id=order_id, rating=rating, reason=reason)

@@ -276,3 +276,17 @@ def petitioner_identity(*, user: User, jurisdiction: Jurisdiction, petition: Pet
             "phone": mask_phone(petition.petitioner_phone) if petition.petitioner_phone else "",
             "id_number": mask_id_number(petition.petitioner_id_number) if petition.petitioner_id_number else "",
             "address": "***" if petition.petitioner_address else "", "masked": True}
+
+
+@transaction.atomic
+def petitioner_access_grant(*, actor: User, jurisdiction: Jurisdiction, user: User, org_unit: OrgUnit,
+                            valid_to: date | None = None) -> PetitionerAccessGrant:
+    """An org_admin lets `user` see petitioners' identities under `org_unit` (each view still logged)."""
+    if not jurisdiction.contains(org_unit):
+        raise NotFound("未找到该组织，或不在您的管辖范围内")
+    if not jurisdiction.has_role_at(org_unit, {Role.ORG_ADMIN}):
+        raise Forbidden("只有组织部管理员可以授权查看信访人身份信息")
+    grant = PetitionerAccessGrant.objects.create(user=user, org_unit=org_unit, granted_by=actor, valid_to=valid_to)
+    audit_record(actor=actor, action="masswork.petitioner_access_grant", obj=grant, org_unit=org_unit,
+                 summary={"user": user.pk, "valid_to": valid_to})
+    return grant

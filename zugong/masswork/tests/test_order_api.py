@@ -154,3 +154,19 @@ def test_waiting_orders_listed_by_urgency_then_deadline(walls, alice):
     normal = place(walls.a, urgency=2)
     rows = bearer(alice).get("/api/v1/orders?status=ordered").json()
     assert [r["id"] for r in rows] == [urgent.pk, normal.pk, low.pk]
+
+
+def test_member_cannot_record_a_rating_for_the_resident(walls, alice, tree):
+    from zugong.conftest import make_user
+
+    member_user = make_user("dave", walls.a.org_unit, "member")
+    j = jurisdiction_for(alice)
+    order = place(walls.a)
+    svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
+    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="好了")
+    refused = bearer(member_user).post(f"/api/v1/orders/{order.pk}/rate", {"rating": "satisfied"},
+                                       content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert bearer(alice).post(f"/api/v1/orders/{order.pk}/rate", {"rating": "satisfied"},
+                              content_type="application/json").json()["status"] == "rated"

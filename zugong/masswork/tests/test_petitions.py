@@ -14,7 +14,7 @@ from zugong.conftest import bearer, make_user
 from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import AccessEvent, AuditEvent, Role
-from zugong.masswork.models import PetitionerAccessGrant, PetitionStatus
+from zugong.masswork.models import PetitionStatus
 from zugong.masswork.services import petitions as svc
 
 
@@ -151,7 +151,9 @@ def test_identity_masked_and_full_view_logged(tree, alice, bob):
     full = bearer(alice).get(f"/api/v1/petitions/{petition.pk}?reveal=true").json()
     assert full["petitioner"]["id_number"] == "610323196501011234" and full["petitioner"]["masked"] is False
     assert AccessEvent.objects.filter(user=alice, object_id=str(petition.pk), field="petitioner").count() == 1
-    PetitionerAccessGrant.objects.create(user=bob, org_unit=tree.township_a, granted_by=alice)
+    with pytest.raises(Forbidden):
+        svc.petitioner_access_grant(actor=bob, jurisdiction=jurisdiction_for(bob), user=bob, org_unit=tree.township_a)
+    svc.petitioner_access_grant(actor=alice, jurisdiction=jurisdiction_for(alice), user=bob, org_unit=tree.township_a)
     assert bearer(bob).get(f"/api/v1/petitions/{petition.pk}?reveal=true").json()["petitioner"]["name"] == "周建国"
     assert AccessEvent.objects.filter(user=bob, field="petitioner").count() == 1
 
