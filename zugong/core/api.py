@@ -7,7 +7,6 @@ from ninja import Router, Schema
 
 from zugong.core import selectors
 from zugong.core.middleware import authenticated_user, request_jurisdiction
-from zugong.core.models import Membership
 
 router = Router(tags=["core"])
 
@@ -41,7 +40,7 @@ def _org_out(unit: selectors.OrgUnit) -> OrgUnitOut:
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
     user = authenticated_user(request)
-    rows = Membership.objects.filter(user=user).select_related("org_unit").order_by("pk")
+    rows = selectors.memberships_of(user.pk)
     return MeOut(
         id=user.pk, username=user.get_username(), name=getattr(user, "first_name", "") or user.get_username(),
         memberships=[MembershipOut(org_unit_id=m.org_unit_id, org_unit_name=m.org_unit.name,

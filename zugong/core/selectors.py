@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import Meeting, OrgUnit
+from zugong.core.models import Meeting, Membership, OrgUnit
 
 
 def org_units_visible(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
@@ -49,3 +49,8 @@ def org_roots(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
 
 def meetings_visible(jurisdiction: Jurisdiction) -> QuerySet[Meeting]:
     return scope(Meeting.objects.select_related("org_unit"), jurisdiction)
+
+
+def memberships_of(user_id: int) -> QuerySet[Membership]:
+    """The signed-in user's own memberships (what /me and the jurisdiction switcher show)."""
+    return Membership.objects.filter(user_id=user_id).select_related("org_unit").order_by("pk")
