@@ -31,11 +31,18 @@ from zugong.cadres.models import CadreStatus, RankLevel
 from zugong.cadres.xlsx import template
 from zugong.core.audit import access_record
 from zugong.core.errors import DomainError, NotFound
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.selectors import org_units_visible
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The middleware's per-request jurisdiction (computed once, shared with the page shell)."""
+    cached = getattr(request, "jurisdiction", None)
+    return cached if cached is not None else request_jurisdiction(request)
 
 
 def _int(raw: str | None) -> int | None:
@@ -68,7 +75,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     try:
         page = selectors.cadre_search(jurisdiction, filters_from(request.GET), sort=request.GET.get("sort", "name"),
                                       cursor=request.GET.get("cursor", ""), limit=50)
@@ -88,13 +95,13 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cadre_export(request: HttpRequest) -> HttpResponse:
-    cadres = selectors.cadres_for_export(request_jurisdiction(request), filters_from(request.GET))
+    cadres = selectors.cadres_for_export(_jurisdiction(request), filters_from(request.GET))
     return _download(exporters.export_xlsx(cadres, mask_id=True), "干部名册.xlsx", XLSX)
 
 
 @login_required
 def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     try:
         cadre = selectors.cadre_get(jurisdiction, cadre_id)
     except NotFound as exc:
@@ -114,7 +121,7 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
 
 @login_required
 def cadre_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     try:
         cadre = selectors.cadre_get(jurisdiction, cadre_id)
     except NotFound as exc:
@@ -138,7 +145,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     cadres = selectors.cadres_visible(jurisdiction)
     org = _int(request.GET.get("org"))
     if org is not None:
@@ -163,7 +170,7 @@ def _upload_dir() -> Path:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = _jurisdiction(request)
     units = [u for u in org_units_visible(jurisdiction).order_by("path")[:500] if selectors.may_edit(jurisdiction, u)]
     context: dict[str, Any] = {"units": units}
     if request.method == "POST" and request.POST.get("token"):
