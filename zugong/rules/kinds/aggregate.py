@@ -132,6 +132,11 @@ def _replace_changed(job: Job, statement: str, params: list[Any], where_sql: str
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {NEW_TABLE} ({_COLUMNS}) ON COMMIT DROP AS {statement}", params)
         cursor.execute(f"ANALYZE {NEW_TABLE}")
+        # Right after a bulk write the statistics of rules_finding are stale (a job's 300,000 rows look
+        # like one), and the planner would pick a nested-loop anti-join: quadratic. Hash joins only.
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        nestloop = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
             f"DELETE FROM {table} f USING {OrgUnit._meta.db_table} o "
             f"WHERE o.id = f.org_unit_id AND {where_sql} AND f.rule_id = %s AND f.part = %s AND f.period_start = %s "
@@ -140,6 +145,7 @@ def _replace_changed(job: Job, statement: str, params: list[Any], where_sql: str
             f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {NEW_TABLE} n WHERE NOT EXISTS "
             f"(SELECT 1 FROM {table} f WHERE f.rule_id = n.rule_id AND f.part = n.part "
             f"AND f.period_start = n.period_start AND {same})")
+        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nestloop])
         cursor.execute(f"SELECT status, COUNT(*) FROM {NEW_TABLE} GROUP BY status")
         counts = {status: int(n) for status, n in cursor.fetchall()}
         cursor.execute(f"DROP TABLE {NEW_TABLE}")
