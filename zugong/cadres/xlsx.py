@@ -128,7 +128,7 @@ def write_workbook(records: list[CadreRecord], *, mask_id: bool = False) -> byte
     sheet = book.create_sheet("干部信息")
     sheet.append([label for _, label in COLUMNS])
     for record in records:
-        sheet.append(row_of(record, mask_id=mask_id))
+        sheet.append([value or None for value in row_of(record, mask_id=mask_id)])  # no empty cells written
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
