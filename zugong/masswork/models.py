@@ -169,6 +169,7 @@ class ServiceOrder(models.Model):
             # With -id the newest-first lists are index-only scans (see selectors.order_list).
             models.Index(fields=["wall", "-ordered_at", "-id"], name="mw_order_wall_newest"),
             models.Index(fields=["org_unit", "-ordered_at", "-id"], name="mw_order_org_newest"),
+            models.Index(fields=["-ordered_at", "-id"], name="mw_order_newest"),  # Open311 requests.json
             models.Index(fields=["status", "dispatch_due"], name="mw_order_status_due"),
             models.Index(fields=["resident_phone"], name="mw_order_phone"),
         ]

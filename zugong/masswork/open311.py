@@ -75,8 +75,12 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _status_notes(order: ServiceOrder) -> str:
-    parts = [str(order.get_status_display())]
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    return ({k: str(v) for k, v in OrderStatus.choices}, {k: str(v) for k, v in ServiceCategory.choices})
+
+
+def _status_notes(order: ServiceOrder, statuses: dict[str, str]) -> str:
+    parts = [statuses[order.status]]
     if order.report:
         parts.append(f"办理情况：{order.report}")
     if order.explanation:
@@ -84,12 +88,13 @@ def _status_notes(order: ServiceOrder) -> str:
     return "；".join(parts)
 
 
-def request_out(order: ServiceOrder) -> dict[str, Any]:
+def request_out(order: ServiceOrder, labels: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, Any]:
+    statuses, services = labels or _labels()
     return {
         "service_request_id": str(order.pk),
         "status": "open" if order.status in OPEN_ORDER_STATUSES else "closed",
-        "status_notes": _status_notes(order),
-        "service_name": str(ServiceCategory(order.category).label),
+        "status_notes": _status_notes(order, statuses),
+        "service_name": services[order.category],
         "service_code": order.category,
         "description": order.description,
         "agency_responsible": f"{order.wall.community.name}{order.wall.org_unit.name}",
@@ -160,7 +165,8 @@ def requests(request: HttpRequest) -> JsonResponse:
     orders = _filtered({k: request.GET.get(k, "") for k in request.GET})
     if isinstance(orders, JsonResponse):
         return orders
-    return _json([request_out(o) for o in orders[:MAX_RESULTS]])
+    labels = _labels()
+    return _json([request_out(o, labels) for o in orders[:MAX_RESULTS]])
 
 
 @require_GET

@@ -6,15 +6,19 @@ board (公示) with residents' personal data masked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
-from zugong.masswork.models import Rating, ServiceCategory, ServiceOrder
+from zugong.masswork.models import OrderStatus, Rating, ServiceCategory, ServiceOrder, Wall
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services.public import Throttled, photo_max_bytes, public_order_place
 from zugong.masswork.services.validation import mask_name
@@ -135,8 +139,36 @@ def wall_board(request: HttpRequest, wall_id: int) -> HttpResponse:
         wall = selectors.public_wall(wall_id)
     except NotFound as exc:
         return _not_found(request, exc.message)
-    rows = [(o, mask_name(o.resident_name)) for o in selectors.public_board(wall)]
-    return render(request, "masswork/public/board.html", {"wall": wall, "rows": rows})
+    return render(request, "masswork/public/board.html", {"wall": wall, "rows": board_rows(wall)})
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    ordered: str
+    resident: str
+    request: str
+    member: str
+    dispatched: str
+    outcome: str
+    rating: str
+
+
+def _day(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else "—"
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def board_rows(wall: Wall) -> list[BoardRow]:
+    """The 公示 rows as plain strings: the template only prints them (auto-escaped)."""
+    statuses = {k: str(v) for k, v in OrderStatus.choices}
+    ratings = {k: str(v) for k, v in Rating.choices}
+    return [BoardRow(ordered=_day(o.ordered_at), resident=mask_name(o.resident_name), request=_cut(o.description),
+                     member=o.member.name if o.member else "待派单", dispatched=_day(o.dispatched_at),
+                     outcome=_cut(o.report) if o.report else statuses[o.status], rating=ratings.get(o.rating, "—"))
+            for o in selectors.public_board(wall)]
 
 
 def wall_index(request: HttpRequest) -> HttpResponse:
