@@ -147,6 +147,11 @@ def cap_registered(code: str) -> bool:
     return code in _caps
 
 
+def is_wired(code: str) -> bool:
+    """Whether a module registered a source, a gate or a cap for rule `code`."""
+    return bool(_sources.get(code)) or code in _gates or code in _caps
+
+
 def check_gate(code: str, *, org_unit: OrgUnit | None = None, on: date | None = None, **kwargs: Any) -> None:
     """Run gate `code`; raise GateRefused with "R23 …：reason" when it refuses.
 

@@ -14,7 +14,7 @@ from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import PATH_SEGMENT_WIDTH, OrgUnit
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule, RuleVersion
-from zugong.rules.registry import sources_for
+from zugong.rules.registry import is_wired
 from zugong.rules.versions import ancestor_paths, in_force_q
 
 ASSESSED = (FindingStatus.COMPLIANT, FindingStatus.DUE_SOON, FindingStatus.OVERDUE, FindingStatus.VIOLATED)
@@ -47,7 +47,7 @@ def register_rows(*, on: date, jurisdiction: Jurisdiction | None = None) -> list
                         and (v.valid_to is None or v.valid_to > on)), None)
         rows.append({
             "code": rule.code, "title": rule.title, "kind": rule.kind, "seed": rule.seed,
-            "description": rule.description, "has_source": bool(sources_for(rule.code)),
+            "description": rule.description, "has_source": is_wired(rule.code),
             "default_params": default.params if default else {},
             "versions": [version_row(v) for v in by_rule[rule.pk]],
         })
@@ -115,7 +115,7 @@ def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, p
         by_rule[row["rule_id"]][(row["period_start"], row["period_end"])].counts[row["status"]] = row["n"]
     result = []
     for rule in Rule.objects.order_by("code"):
-        item = RuleSummary(rule=rule, has_source=bool(sources_for(rule.code)))
+        item = RuleSummary(rule=rule, has_source=is_wired(rule.code))
         found = by_rule.get(rule.pk, {})
         if found:
             keys = sorted(found)
