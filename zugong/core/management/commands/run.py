@@ -30,7 +30,8 @@ def gunicorn_executable() -> str:
 
 def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    argv = [gunicorn_executable(), "zugong.wsgi:application", "--bind", bind, "--workers", str(workers),
+    argv = [gunicorn_executable(), "zugong.wsgi:application", "--config", "python:zugong.gunicorn_conf",
+            "--bind", bind, "--workers", str(workers),
             "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10"]
     if _gunicorn_has_control_socket():
         # Newer gunicorn opens ~/.gunicorn/gunicorn.ctl by default; two instances would share it.
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo province")
+        parser.add_argument("--evaluate-at", default="01:30",
+                            help="daily time (HH:MM) of the in-process rule evaluation; 'off' to disable")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
@@ -69,6 +72,7 @@ class Command(BaseCommand):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
         # collectstatic just ran: serve the compressed copies in STATIC_ROOT, not the sources.
         os.environ["ZUGONG_STATIC_FROM_SOURCE"] = "0"
+        os.environ["ZUGONG_EVALUATE_AT"] = options["evaluate_at"]
         os.execv(argv[0], argv)
 
     def print_existing_accounts(self) -> None:

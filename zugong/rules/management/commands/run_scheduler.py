@@ -1,19 +1,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zugong.rules.engine import evaluate
-
-
-def next_run(now: datetime, hour: int, minute: int) -> datetime:
-    """The next moment at hour:minute (local time) strictly after `now`."""
-    candidate = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return candidate if candidate > now else candidate + timedelta(days=1)
+from zugong.rules.scheduler import next_run
 
 
 class Command(BaseCommand):
