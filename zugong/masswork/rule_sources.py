@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models import Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from zugong.cadres.models import Cadre, PostHolding
@@ -69,10 +69,16 @@ def villages(ctx: SourceContext) -> QuerySet[Any]:
 
 
 def staffed_days(ctx: SourceContext) -> QuerySet[Any]:
-    """R11: one event per village and day with at least one checked-in duty shift."""
+    """R11: one event per village and day on which at least `min_on_duty` cadres checked in.
+
+    (village, cadre, day) is unique, so the row count of a village-day is its number of cadres.
+    """
+    min_on_duty = int(ctx.params.get("min_on_duty", 1))
     return (DutyShift.objects.filter(ctx.org_q("village__"), day__gte=ctx.period_start, day__lte=ctx.period_end,
                                      checked_in_at__isnull=False)
-            .order_by().values(subject_id=F("village_id"), event_date=F("day")).distinct())
+            .order_by().values(subject_id=F("village_id"), event_date=F("day"))
+            .annotate(on_duty=Count("id")).filter(on_duty__gte=min_on_duty)
+            .values("subject_id", "event_date"))
 
 
 def orders_for_dispatch(ctx: SourceContext) -> QuerySet[Any]:

@@ -71,6 +71,29 @@ def test_r11_duty_every_day(tree):
     assert empty.status == "violated" and empty.measure == 0
 
 
+def test_r11_min_on_duty_override_counts_only_days_with_enough_cadres(tree, alice):
+    from zugong.rules.services import rule_override_set
+
+    first = Cadre.objects.create(name="值班甲", org_unit=tree.village_a)
+    second = Cadre.objects.create(name="值班乙", org_unit=tree.village_a)
+    for day in range(1, 31):
+        DutyShift.objects.create(village=tree.village_a, cadre=first, day=date(2024, 4, day),
+                                 checked_in_at=datetime(2024, 4, day, 8, tzinfo=SHANGHAI))
+    for day in range(1, 11):  # the second cadre only on the first ten days
+        DutyShift.objects.create(village=tree.village_a, cadre=second, day=date(2024, 4, day),
+                                 checked_in_at=datetime(2024, 4, day, 8, tzinfo=SHANGHAI))
+    evaluate(as_of=date(2024, 5, 10), rule="R11")
+    assert _finding("R11", tree.village_a.pk, date(2024, 4, 1)).status == "compliant"
+    # given: county A requires two cadres on duty every day
+    rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R11", org_unit=tree.county_a,
+                      valid_from=date(2024, 1, 1), params={"min_on_duty": 2})
+    # when
+    evaluate(as_of=date(2024, 5, 10), rule="R11")
+    # then: only the ten days with two check-ins count
+    finding = _finding("R11", tree.village_a.pk, date(2024, 4, 1))
+    assert finding.status == "violated" and finding.measure == 10
+
+
 def test_r10_two_thirds_of_the_year_in_village(tree):
     secretary = Cadre.objects.create(name="村书记", org_unit=tree.village_a)
     PostHolding.objects.create(cadre=secretary, org_unit=tree.village_a, title="村党支部书记",
