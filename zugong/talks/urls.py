@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.talk_new, name="talk-new"),
     path("export.xlsx", views.talk_export, name="talk-export"),
     path("<int:talk_id>/", views.talk_detail, name="talk-detail"),
+    path("<int:talk_id>/follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow-up-done"),
     path("plan/", views.plan, name="plan"),
     path("triggers/", views.trigger_list, name="trigger-list"),
     path("flags/", views.flag_new, name="flag-new"),

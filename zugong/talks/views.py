@@ -30,6 +30,7 @@ from zugong.talks.services import (
     cadre_flag_raise,
     interview_propose,
     supervision_record,
+    talk_follow_up_done,
     talk_plan_generate,
     talk_record,
     triggers_scan,
@@ -106,6 +107,22 @@ def talk_detail(request: HttpRequest, talk_id: int) -> HttpResponse:
     return render(request, "talks/talk_detail.html", {
         "talk": talk, "summary": summary, "can_read": summary is not None,
         "is_talker": request.user.pk in talker_user_ids(talk)})
+
+
+@domain_404
+@require_POST
+def follow_up_done(request: HttpRequest, talk_id: int, follow_up_id: int) -> HttpResponse:
+    talk = selectors.talk_get(_jurisdiction(request), talk_id)
+    follow_up = next((f for f in talk.follow_ups.all() if f.pk == follow_up_id), None)
+    if follow_up is None:
+        raise NotFound("未找到该跟进事项")
+    try:
+        talk_follow_up_done(actor=authenticated_user(request), follow_up=follow_up, done_on=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "跟进事项已办结")
+    return HttpResponseRedirect(reverse("talks:talk-detail", args=[talk.pk]))
 
 
 @domain_404

@@ -188,3 +188,24 @@ def test_plan_trigger_and_interview_pages_query_counts(tree, alice, roster, talk
     for url in (f"/talks/plan/?org={tree.county_a.pk}&year=2025", "/talks/triggers/", "/talks/interviews/"):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
+
+
+def test_follow_up_marked_done_from_the_talk_page(tree, alice, bob, carol, roster) -> None:
+    from zugong.talks.models import TalkFollowUp
+    from zugong.talks.services import FollowUpInput
+
+    # given: a talk with one open follow-up action
+    talk = talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+                       talkees=[roster.secretary_a],
+                       follow_ups=[FollowUpInput("落实村道修缮", "甲镇党委", date(2025, 4, 30))])
+    follow_up = TalkFollowUp.objects.get(talk=talk)
+    url = f"/talks/{talk.pk}/follow-ups/{follow_up.pk}/done/"
+    assert "标记办结" in logged_in(alice).get(f"/talks/{talk.pk}/").content.decode()
+    # when / then: another county cannot even see it; GET is refused; alice closes it
+    assert logged_in(carol).post(url).status_code == 404
+    assert logged_in(alice).get(url).status_code == 405
+    response = logged_in(alice).post(url)
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.done_on is not None
+    assert "已完成" in logged_in(alice).get(f"/talks/{talk.pk}/").content.decode()
