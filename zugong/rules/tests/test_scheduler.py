@@ -33,5 +33,18 @@ def test_zugong_run_loads_the_gunicorn_config_with_the_scheduler_hook() -> None:
 def test_when_ready_does_nothing_when_switched_off(monkeypatch) -> None:
     from zugong import gunicorn_conf
 
+    class Server:
+        def __init__(self) -> None:
+            self.logged: list[str] = []
+            self.log = self
+
+        def info(self, message: str, *args: object) -> None:
+            self.logged.append(message % args)
+
+    import threading
+
     monkeypatch.setenv("ZUGONG_EVALUATE_AT", "off")
-    assert gunicorn_conf.when_ready(object()) is None
+    server = Server()
+    gunicorn_conf.when_ready(server)
+    assert server.logged == []
+    assert not any(t.name == "zugong-rule-scheduler" and t.is_alive() for t in threading.enumerate())
