@@ -22,7 +22,7 @@ _COLUMNS = ("rule_id, rule_version_id, part, period_start, period_end, subject_t
             "org_unit_id, status, measure, target, due_date, done_date, responsible_user_id, detail, evaluated_at")
 
 
-NEW_TABLE = "zg_rule_findings_new"
+COUNTS_TABLE = "zg_rule_counts"
 
 
 def _columns(qs: QuerySet[Any]) -> set[str]:
@@ -107,48 +107,66 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
     counts_sql = (f"SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
                   f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id")
     counts_params: list[Any] = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
+    if pg:
+        return _replace_changed(job, select_sql, [*args, *where_params], counts_sql, counts_params,
+                                where_sql, where_params)
     statement = select_sql.replace("{counts}", counts_sql)
     statement_params: list[Any] = [*args, *counts_params, *where_params]
-    if pg:
-        return _replace_changed(job, statement, statement_params, where_sql, where_params)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {Finding._meta.db_table} ({_COLUMNS}) {statement}", statement_params)
     return job_counts(job)
 
 
-def _replace_changed(job: Job, statement: str, params: list[Any], where_sql: str,
-                     where_params: list[Any]) -> dict[str, int]:
-    """PostgreSQL: compute the job's findings into a temp table (CREATE TABLE … AS may run in parallel,
-    INSERT … SELECT never does), then delete the findings that changed or vanished and insert the new
-    and changed ones. A re-evaluation where little changed writes little."""
+# Compared to decide whether a stored finding still stands; all hashable equalities, so that a FULL JOIN
+# (which needs hash- or merge-joinable conditions) can diff both ways in one pass. Ids are positive,
+# so 0 stands for NULL.
+_COMPARED = ("subject_type", "subject_id", "org_unit_id", "status", "detail", "subject_label", "period_end",
+             "rule_version_id", "responsible_user_id")
+_NULLABLE = ("rule_version_id", "responsible_user_id")
+_SAME = tuple(f"COALESCE(n.{name}, 0) = COALESCE(f.{name}, 0)" if name in _NULLABLE else f"n.{name} = f.{name}"
+              for name in _COMPARED)
+# Per statement of this job only (restored afterwards): memory to aggregate 300,000 subjects and hash
+# 300,000 findings without spilling to disk (the default 4MB would), no JIT compilation (it costs more
+# than it saves on these one-off statements), and hash joins rather than nested loops — right after a
+# bulk write the statistics of rules_finding are stale and a nested loop would be quadratic.
+_SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
+
+
+def _replace_changed(job: Job, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
+                     where_sql: str, where_params: list[Any]) -> dict[str, int]:
+    """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
+    AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
+    findings (status and detail in SQL), diff them against the stored ones in one FULL JOIN (stored
+    rows without an identical new row are deleted, new rows without an identical stored row inserted)
+    and count them by status. A re-evaluation where little changed writes little."""
     table = Finding._meta.db_table
-    same = " AND ".join([
-        "n.subject_type = f.subject_type", "n.subject_id = f.subject_id", "n.org_unit_id = f.org_unit_id",
-        "n.status = f.status", "n.detail = f.detail", "n.subject_label = f.subject_label",
-        "n.period_end = f.period_end", "n.rule_version_id IS NOT DISTINCT FROM f.rule_version_id",
-        "n.responsible_user_id IS NOT DISTINCT FROM f.responsible_user_id",
-    ])
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
+    statement = select_sql.replace("{counts}", f"SELECT subject_id, n FROM {COUNTS_TABLE}")
+    # Only what the comparison needs, and the org units only when the region is not the whole tree.
+    org_join = "" if not where_params else f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
+    stored = (f"SELECT f.id, {', '.join(f'f.{name}' for name in _COMPARED)} FROM {table} f {org_join}"
+              f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
+    new_columns = ", ".join(f"n.{name.strip()}" for name in _COLUMNS.split(","))
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {NEW_TABLE} ({_COLUMNS}) ON COMMIT DROP AS {statement}", params)
-        cursor.execute(f"ANALYZE {NEW_TABLE}")
-        # Right after a bulk write the statistics of rules_finding are stale (a job's 300,000 rows look
-        # like one), and the planner would pick a nested-loop anti-join: quadratic. Hash joins only.
-        cursor.execute("SELECT current_setting('enable_nestloop')")
-        nestloop = cursor.fetchone()[0]
-        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in _SETTINGS))
+        saved = dict(zip(_SETTINGS, cursor.fetchone(), strict=True))
+        for name, value in _SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
-            f"DELETE FROM {table} f USING {OrgUnit._meta.db_table} o "
-            f"WHERE o.id = f.org_unit_id AND {where_sql} AND f.rule_id = %s AND f.part = %s AND f.period_start = %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {NEW_TABLE} n WHERE {same})", [*where_params, *job_params])
-        cursor.execute(
-            f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {NEW_TABLE} n WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} f WHERE f.rule_id = n.rule_id AND f.part = n.part "
-            f"AND f.period_start = n.period_start AND {same})")
-        cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nestloop])
-        cursor.execute(f"SELECT status, COUNT(*) FROM {NEW_TABLE} GROUP BY status")
+            f"WITH n ({_COLUMNS}) AS MATERIALIZED ({statement}), "
+            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.rule_id IS NOT NULL AS is_new, {new_columns} "
+            f"FROM n FULL JOIN ({stored}) f ON {' AND '.join(_SAME)} "
+            f"WHERE f.id IS NULL OR n.rule_id IS NULL), "
+            f"gone AS (DELETE FROM {table} WHERE rule_id = %s AND part = %s AND period_start = %s "
+            f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
+            f"added AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM diff WHERE is_new) "
+            f"SELECT status, COUNT(*) FROM n GROUP BY status",
+            [*params, *job_params, *where_params, *job_params])
         counts = {status: int(n) for status, n in cursor.fetchall()}
-        cursor.execute(f"DROP TABLE {NEW_TABLE}")
+        cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
+        for name, value in saved.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return counts
 
 

@@ -1,0 +1,120 @@
+"""The set-based write path of the aggregate kinds: same findings on both databases, and on PostgreSQL
+a re-evaluation rewrites only the findings that changed (one FULL JOIN diff against the stored ones)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
+from zugong.core.services import org_unit_create
+from zugong.rules.engine import evaluate
+from zugong.rules.models import Finding, Notification
+from zugong.rules.tests.sources import aggregate_source, registered
+
+MARCH = date(2024, 3, 1)
+PG = pytest.mark.skipif(connection.vendor != "postgresql", reason="the diff path is PostgreSQL's")
+
+
+def _visit(unit, day, times=1):
+    for _ in range(times):
+        Meeting.objects.create(kind=MeetingKind.OTHER, org_unit=unit, held_on=day, attendees="甲乙")
+
+
+def _rows(code="R09"):
+    return sorted(Finding.objects.filter(rule__code=code).values_list(
+        "subject_id", "period_start", "status", "measure", "target", "detail", "org_unit_id", "rule_version_id"))
+
+
+def _ids(code="R09"):
+    return dict(Finding.objects.filter(rule__code=code).values_list("subject_id", "id"))
+
+
+def test_findings_status_and_chinese_detail_computed_in_sql(tree):
+    _visit(tree.village_a, date(2024, 3, 4), times=10)
+    _visit(tree.village_b, date(2024, 3, 5), times=3)
+    with registered("R09", aggregate_source()):
+        report = evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+    a, b = str(tree.village_a.pk), str(tree.village_b.pk)
+    rows = {r[0]: r[2:6] for r in _rows()}
+    assert rows == {
+        a: ("compliant", 10.0, 10.0, "2024年3月走访 10 户，达到不少于 10 户的要求"),
+        b: ("pending", 3.0, 10.0, "2024年3月走访 3 户，应不少于 10 户"),
+    }
+    (rule,) = report.rules
+    assert (rule.subjects, rule.compliant, rule.pending, rule.status) == (2, 1, 1, "compliant")
+
+
+def test_unchanged_re_evaluation_gives_identical_findings_and_counts(tree):
+    _visit(tree.village_a, date(2024, 3, 4), times=12)
+    with registered("R09", aggregate_source()):
+        first = evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1).as_dict()
+        before = _rows()
+        second = evaluate(as_of=date(2024, 3, 11), rule="R09", periods=1).as_dict()
+    assert _rows() == before
+    assert first["rules"] == second["rules"]
+    assert Finding.objects.filter(rule__code="R09").count() == 2
+
+
+@PG
+def test_postgres_keeps_unchanged_rows_and_replaces_only_changed_ones(tree):
+    _visit(tree.village_a, date(2024, 3, 4), times=12)
+    _visit(tree.village_b, date(2024, 3, 4), times=2)
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        ids = _ids()
+        stamps = dict(Finding.objects.values_list("id", "evaluated_at"))
+        _visit(tree.village_b, date(2024, 3, 6))  # village B's count changes, village A's does not
+        evaluate(as_of=date(2024, 3, 11), rule="R09", periods=1)
+    a, b = str(tree.village_a.pk), str(tree.village_b.pk)
+    after = _ids()
+    assert after[a] == ids[a]
+    assert Finding.objects.get(pk=after[a]).evaluated_at == stamps[ids[a]]
+    assert after[b] != ids[b]
+    assert Finding.objects.get(pk=after[b]).detail == "2024年3月走访 3 户，应不少于 10 户"
+
+
+@PG
+def test_postgres_session_settings_are_restored_after_the_job(tree):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit'), "
+                       "current_setting('enable_nestloop')")
+        before = cursor.fetchone()
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('jit'), "
+                       "current_setting('enable_nestloop')")
+        assert cursor.fetchone() == before
+
+
+def test_new_subjects_are_added_and_leaving_subjects_removed(tree):
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        village_c = org_unit_create(actor=None, kind=OrgKind.VILLAGE, name="丙村", parent=tree.township_a2,
+                                    division_code="990121003001")
+        OrgUnit.objects.filter(pk=tree.village_b.pk).update(kind=OrgKind.COMMUNITY)
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+    assert {r[0] for r in _rows()} == {str(tree.village_a.pk), str(village_c.pk)}
+
+
+def test_scoped_evaluation_leaves_other_subtrees_alone(tree):
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        outside = Finding.objects.get(subject_id=str(tree.village_b.pk))
+        _visit(tree.village_a, date(2024, 3, 4), times=10)
+        _visit(tree.village_b, date(2024, 3, 4), times=10)
+        evaluate(as_of=date(2024, 3, 10), org_unit=tree.county_a, rule="R09", periods=1)
+    assert Finding.objects.get(subject_id=str(tree.village_a.pk)).status == "compliant"
+    untouched = Finding.objects.get(subject_id=str(tree.village_b.pk))
+    assert (untouched.pk, untouched.status, untouched.measure) == (outside.pk, "pending", 0.0)
+
+
+def test_status_change_notifies_once_through_the_diff(tree, alice):
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)  # pending: nobody notified
+        assert Notification.objects.count() == 0
+        evaluate(as_of=date(2024, 3, 28), rule="R09", periods=1)  # due soon
+        evaluate(as_of=date(2024, 3, 29), rule="R09", periods=1)  # unchanged
+    notices = list(Notification.objects.filter(user=alice).values_list("subject_id", "status"))
+    assert notices == [(str(tree.village_a.pk), "due_soon")]
