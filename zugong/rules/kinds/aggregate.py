@@ -6,6 +6,7 @@ for scoping, LEFT JOINed to one GROUP BY over the events of the period.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 
@@ -84,8 +85,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         f"{typed('VARCHAR(60)')}, CAST(p.subject_id AS VARCHAR(64)), p.subject_label, p.org_unit_id, "
         f"CAST(CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END AS VARCHAR(20)), "
         f"{value}, {typed('DOUBLE PRECISION')}, {typed('DATE')}, {typed('DATE')}, CAST({responsible} AS INTEGER), "
-        f"CAST(%s || {_as_text(value)} || %s || CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END"
-        f" AS VARCHAR(300)), "
+        f"{{detail}}, "
         f"{typed('TIMESTAMP WITH TIME ZONE') if pg else '%s'} "
         f"FROM ({pop_sql}) p "
         f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id "
@@ -98,33 +98,53 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         ops.adapt_datefield_value(job.period.end), source.subject_type or subject_type_fallback,
         *excess_params, FindingStatus.VIOLATED, minimum, FindingStatus.COMPLIANT, shortfall,
         minimum, None, None,
-        prefix, unit,
-        *excess_params, f"，应不多于 {_fmt(maximum or 0)}{unit}", minimum, f"，达到不少于 {_fmt(minimum)}{unit}的要求",
-        f"，应不少于 {_fmt(minimum)}{unit}",
-        ops.adapt_datetimefield_value(job.evaluated_at),
-        *pop_params,
+    ]
+    tail: list[Any] = [ops.adapt_datetimefield_value(job.evaluated_at), *pop_params]
+
+    def detail_sql(measure: str) -> str:
+        excess = f"{measure} > %s" if maximum is not None else "1 = 0"
+        return (f"CAST(%s || {_as_text(measure)} || %s || CASE WHEN {excess} THEN %s WHEN {measure} >= %s "
+                f"THEN %s ELSE %s END AS VARCHAR(300))")
+
+    detail_params: list[Any] = [
+        prefix, unit, *excess_params, f"，应不多于 {_fmt(maximum or 0)}{unit}", minimum,
+        f"，达到不少于 {_fmt(minimum)}{unit}的要求", f"，应不少于 {_fmt(minimum)}{unit}",
     ]
     counts_sql = (f"SELECT ev.subject_id AS subject_id, {aggregate} AS n FROM ({ev_sql}) ev "
                   f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id")
     counts_params: list[Any] = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
     if pg:
-        return _replace_changed(job, select_sql, [*args, *where_params], counts_sql, counts_params,
-                                where_sql, where_params)
-    statement = select_sql.replace("{counts}", counts_sql)
-    statement_params: list[Any] = [*args, *counts_params, *where_params]
+        # The detail text is written only for the findings inserted; what it says is fingerprinted by
+        # its inputs (measure, status, target) and the job's wording (`detail_params`).
+        statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
+        return _replace_changed(job, statement, [*args, *tail, *where_params], counts_sql, counts_params,
+                                where_sql, where_params, detail_sql("d.measure"), detail_params,
+                                _seed([*args, *detail_params, *pop_params]))
+    statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
+    statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {Finding._meta.db_table} ({_COLUMNS}) {statement}", statement_params)
     return job_counts(job)
 
 
-# Compared to decide whether a stored finding still stands; all hashable equalities, so that a FULL JOIN
-# (which needs hash- or merge-joinable conditions) can diff both ways in one pass. Ids are positive,
-# so 0 stands for NULL.
-_COMPARED = ("subject_type", "subject_id", "org_unit_id", "status", "detail", "subject_label", "period_end",
-             "rule_version_id", "responsible_user_id")
-_NULLABLE = ("rule_version_id", "responsible_user_id")
-_SAME = tuple(f"COALESCE(n.{name}, 0) = COALESCE(f.{name}, 0)" if name in _NULLABLE else f"n.{name} = f.{name}"
-              for name in _COMPARED)
+# What a finding says, fingerprinted to diff new against stored findings on (subject_id, fingerprint):
+# one 64-bit hash compared instead of nine columns. Within a job, status, target and the detail text
+# are functions of the measure, and subject type, period and rule version are constants: the job's
+# constants (its wording included) seed the hash, and per subject only the measure, label, org unit
+# and responsible user are hashed; the detail text is built only for the rows inserted. Rows written
+# elsewhere (SQLite, the deadline kind, older versions) have no fingerprint and are simply replaced
+# the next time.
+_FINGERPRINT = ("hashfloat8extended(CAST(x.measure AS DOUBLE PRECISION), %s) "
+                "# hashtextextended(COALESCE(x.subject_label, ''), %s + 1) "
+                "# hashint8extended(COALESCE(x.org_unit_id, -1), %s + 2) "
+                "# hashint8extended(COALESCE(x.responsible_user_id, -1), %s + 3)")
+
+
+def _seed(constants: list[Any]) -> int:
+    digest = hashlib.blake2b(repr(constants).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True) // 8  # room for the "+ 3" above
+
+
 # Per statement of this job only (restored afterwards): memory to aggregate 300,000 subjects and hash
 # 300,000 findings without spilling to disk (the default 4MB would), no JIT compilation (it costs more
 # than it saves on these one-off statements), and hash joins rather than nested loops — right after a
@@ -133,20 +153,22 @@ _SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
 
 
 def _replace_changed(job: Job, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
-                     where_sql: str, where_params: list[Any]) -> dict[str, int]:
+                     where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
+                     seed: int) -> dict[str, int]:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
-    findings (status and detail in SQL), diff them against the stored ones in one FULL JOIN (stored
-    rows without an identical new row are deleted, new rows without an identical stored row inserted)
-    and count them by status. A re-evaluation where little changed writes little."""
+    findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
+    JOIN (stored rows without an identical new row are deleted, new rows without an identical stored
+    row inserted, their Chinese detail built in SQL) and count them by status. A re-evaluation where
+    little changed writes little."""
     table = Finding._meta.db_table
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
     statement = select_sql.replace("{counts}", f"SELECT subject_id, n FROM {COUNTS_TABLE}")
     # Only what the comparison needs, and the org units only when the region is not the whole tree.
     org_join = "" if not where_params else f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
-    stored = (f"SELECT f.id, {', '.join(f'f.{name}' for name in _COMPARED)} FROM {table} f {org_join}"
+    stored = (f"SELECT f.id, f.subject_id, f.fingerprint FROM {table} f {org_join}"
               f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
-    new_columns = ", ".join(f"n.{name.strip()}" for name in _COLUMNS.split(","))
+    written = ", ".join(detail_sql if name.strip() == "detail" else f"d.{name.strip()}" for name in _COLUMNS.split(","))
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in _SETTINGS))
         saved = dict(zip(_SETTINGS, cursor.fetchone(), strict=True))
@@ -154,15 +176,17 @@ def _replace_changed(job: Job, select_sql: str, params: list[Any], counts_sql: s
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
-            f"WITH n ({_COLUMNS}) AS MATERIALIZED ({statement}), "
-            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.rule_id IS NOT NULL AS is_new, {new_columns} "
-            f"FROM n FULL JOIN ({stored}) f ON {' AND '.join(_SAME)} "
+            f"WITH n AS MATERIALIZED (SELECT x.*, {_FINGERPRINT} AS fingerprint "
+            f"FROM ({statement}) AS x ({_COLUMNS})), "
+            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.rule_id IS NOT NULL AS is_new, n.* "
+            f"FROM n FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.rule_id IS NULL), "
             f"gone AS (DELETE FROM {table} WHERE rule_id = %s AND part = %s AND period_start = %s "
             f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
-            f"added AS (INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM diff WHERE is_new) "
+            f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
+            f"FROM diff d WHERE d.is_new) "
             f"SELECT status, COUNT(*) FROM n GROUP BY status",
-            [*params, *job_params, *where_params, *job_params])
+            [seed, seed, seed, seed, *params, *job_params, *where_params, *job_params, *detail_params])
         counts = {status: int(n) for status, n in cursor.fetchall()}
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
         for name, value in saved.items():

@@ -6,10 +6,12 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
 from zugong.core.services import org_unit_create
 from zugong.rules.engine import evaluate
 from zugong.rules.models import Finding, Notification
+from zugong.rules.services import rule_override_set
 from zugong.rules.tests.sources import aggregate_source, registered
 
 MARCH = date(2024, 3, 1)
@@ -118,3 +120,43 @@ def test_status_change_notifies_once_through_the_diff(tree, alice):
         evaluate(as_of=date(2024, 3, 29), rule="R09", periods=1)  # unchanged
     notices = list(Notification.objects.filter(user=alice).values_list("subject_id", "status"))
     assert notices == [(str(tree.village_a.pk), "due_soon")]
+
+
+def test_a_renamed_subject_or_moved_unit_is_rewritten_though_its_count_is_unchanged(tree):
+    _visit(tree.village_a, date(2024, 3, 4), times=10)
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        OrgUnit.objects.filter(pk=tree.village_a.pk).update(name="新甲村")
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+    finding = Finding.objects.get(subject_id=str(tree.village_a.pk))
+    assert (finding.subject_label, finding.status, finding.measure) == ("新甲村", "compliant", 10.0)
+
+
+def test_a_new_parameter_version_rewrites_target_and_detail(tree, alice):
+    _visit(tree.village_a, date(2024, 3, 4), times=10)
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R09", org_unit=tree.county_a,
+                          valid_from=date(2024, 3, 1), params={"min_total": 12})
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+    finding = Finding.objects.get(subject_id=str(tree.village_a.pk))
+    assert (finding.status, finding.target, finding.detail) == ("pending", 12.0, "2024年3月走访 10 户，应不少于 12 户")
+    outside = Finding.objects.get(subject_id=str(tree.village_b.pk))
+    assert outside.target == 10.0
+
+
+@PG
+def test_postgres_findings_carry_a_fingerprint_that_is_stable_across_runs(tree):
+    _visit(tree.village_a, date(2024, 3, 4), times=3)
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=date(2024, 3, 10), rule="R09", periods=1)
+        first = _fingerprints()
+        evaluate(as_of=date(2024, 3, 12), rule="R09", periods=1)
+    assert first == _fingerprints()
+    assert None not in first.values() and len(set(first.values())) == 2
+
+
+def _fingerprints():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT subject_id, fingerprint FROM rules_finding")
+        return dict(cursor.fetchall())
