@@ -119,7 +119,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
         return _replace_changed(job, statement, [*args, *tail, *where_params], counts_sql, counts_params,
                                 where_sql, where_params, detail_sql("d.measure"), detail_params,
-                                _seed([*args, *detail_params, *pop_params]))
+                                _seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]))
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
     with connection.cursor() as cursor:
@@ -130,7 +130,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
 # What a finding says, fingerprinted to diff new against stored findings on (subject_id, fingerprint):
 # one 64-bit hash compared instead of nine columns. Within a job, status, target and the detail text
 # are functions of the measure, and subject type, period and rule version are constants: the job's
-# constants (its wording included) seed the hash, and per subject only the measure, label, org unit
+# constants (its wording and the SQL that computes status and detail included) seed the hash, and per subject only the measure, label, org unit
 # and responsible user are hashed; the detail text is built only for the rows inserted. Rows written
 # elsewhere (SQLite, the deadline kind, older versions) have no fingerprint and are simply replaced
 # the next time.
