@@ -106,6 +106,9 @@ class Finding(models.Model):
     done_date = models.DateField(_("完成日期"), null=True)
     responsible_user_id = models.IntegerField(null=True)
     detail = models.CharField(_("说明"), max_length=300)
+    # 64-bit hash of what the finding says, written by the PostgreSQL engine to diff re-evaluations
+    # (kinds/aggregate.py); NULL for rows written by the ORM path, which are rewritten next time.
+    fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
     evaluated_at = models.DateTimeField(_("评估时间"))
 
     class Meta:

@@ -1,11 +1,8 @@
-"""A fingerprint of what a finding says, written by the PostgreSQL engine to diff re-evaluations.
+"""A fingerprint of what a finding says, written by the PostgreSQL engine to diff re-evaluations
+(zugong/rules/kinds/aggregate.py). Rows written by the ORM path leave it NULL and are replaced at
+their next evaluation."""
 
-Derived data only the engine's SQL reads and writes (zugong/rules/kinds/aggregate.py), so it is a
-plain nullable column added with SQL and not a model field: ORM writes leave it NULL, and such rows
-are replaced at their next evaluation.
-"""
-
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -15,8 +12,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            "ALTER TABLE rules_finding ADD COLUMN fingerprint bigint NULL",
-            reverse_sql="ALTER TABLE rules_finding DROP COLUMN fingerprint",
+        migrations.AddField(
+            model_name='finding',
+            name='fingerprint',
+            field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
     ]
