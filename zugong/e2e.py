@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -107,15 +108,28 @@ def phone_browser(transactional_db: Any) -> Iterator[WebDriver]:
         yield driver
 
 
+# While a click navigates, Chromium can answer an element query with a generic WebDriverException
+# ("Node with given id does not belong to the document") rather than a stale-element error: the
+# waits retry through those; a real failure still ends in a TimeoutException.
+_NAVIGATION_RACES = (StaleElementReferenceException, WebDriverException)
+
+
+def _wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
+    return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=_NAVIGATION_RACES)
+
+
 def wait_for(driver: WebDriver, css: str) -> Any:
     """The element matching `css` once it is visible."""
-    return WebDriverWait(driver, WAIT_SECONDS).until(
-        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
+    return _wait(driver).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+
+_TEXT_PRESENT = "const el = document.querySelector(arguments[0]); return !!el && el.textContent.includes(arguments[1]);"
 
 
 def wait_for_text(driver: WebDriver, css: str, text: str) -> None:
-    WebDriverWait(driver, WAIT_SECONDS).until(
-        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    """Wait until the element matching `css` contains `text`, checked inside the page in one step."""
+    _wait(driver).until(lambda d: d.execute_script(_TEXT_PRESENT, css, text),
+                        message=f"{css!r} never contained {text!r}")
 
 
 def sign_in(driver: WebDriver, base_url: str, username: str, password: str) -> None:
