@@ -13,7 +13,8 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
 
-from zugong.core.models import PATH_UPPER_SENTINEL, Membership, OrgUnit
+from zugong.core.models import Membership, OrgUnit
+from zugong.core.orgtree import subtree_q
 
 M = TypeVar("M", bound=Model)
 
@@ -51,7 +52,7 @@ class Jurisdiction:
             return Q(pk__in=[])
         query = Q()
         for path in self.paths:
-            query |= Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path + PATH_UPPER_SENTINEL})
+            query |= subtree_q(path, prefix)
         return query
 
     def contains_path(self, path: str) -> bool:

@@ -7,7 +7,9 @@ one btree range scan on both SQLite and PostgreSQL (where the column has the "C"
 
 from __future__ import annotations
 
-from zugong.core.models import PATH_SEGMENT_WIDTH, OrgUnit
+from django.db.models import Q
+
+from zugong.core.models import PATH_SEGMENT_WIDTH, PATH_UPPER_SENTINEL, OrgUnit
 
 _SEGMENT_LIMIT = 10**PATH_SEGMENT_WIDTH - 1
 
@@ -29,3 +31,17 @@ def next_child_number(parent: OrgUnit | None) -> int:
     if last is None:
         return 1
     return int(last[-(PATH_SEGMENT_WIDTH + 1):-1]) + 1
+
+
+def subtree_q(path: str, prefix: str = "") -> Q:
+    """Rows whose `<prefix>path` lies in the subtree rooted at `path` (the root included).
+
+    `prefix` is the lookup to the OrgUnit: "" for OrgUnit itself, "org_unit__", "cadre__org_unit__".
+    """
+    return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path + PATH_UPPER_SENTINEL})
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of every unit from the root down to `path` itself, top first."""
+    step = PATH_SEGMENT_WIDTH + 1
+    return [path[:end] for end in range(step, len(path) + 1, step)]

@@ -16,12 +16,14 @@ from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import minimal_roots
-from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import subtree_q
 from zugong.rules.kinds.aggregate import evaluate_aggregate, replaces_its_findings
 from zugong.rules.kinds.deadline import evaluate_deadline
 from zugong.rules.kinds.periods import Period, period_containing
@@ -97,10 +99,8 @@ def _part_params(params: dict[str, Any], part: str) -> dict[str, Any]:
     return dict(params[part]) if part else params
 
 
-def _scope_q(root_path: str) -> dict[str, str]:
-    if not root_path:
-        return {}
-    return {"org_unit__path__gte": root_path, "org_unit__path__lt": root_path + PATH_UPPER_SENTINEL}
+def _scope_q(root_path: str) -> Q:
+    return subtree_q(root_path, "org_unit__") if root_path else Q()
 
 
 def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
@@ -139,7 +139,7 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
 def _no_data_source(rule: Rule, org_unit: OrgUnit | None, as_of: date, now: datetime) -> None:
     root_path = org_unit.path if org_unit else ""
     period = period_containing("month", as_of)
-    Finding.objects.filter(rule=rule, period_start=period.start, **_scope_q(root_path)).delete()
+    Finding.objects.filter(_scope_q(root_path), rule=rule, period_start=period.start).delete()
     units = [org_unit] if org_unit else list(OrgUnit.objects.filter(parent__isnull=True))
     Finding.objects.bulk_create([
         Finding(rule=rule, part="", period_start=period.start, period_end=period.end,

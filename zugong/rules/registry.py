@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from zugong.core.errors import GateRefused
+from zugong.core.orgtree import subtree_q
 
 if TYPE_CHECKING:
     from zugong.core.models import OrgUnit
@@ -45,7 +46,7 @@ class SourceContext:
     def org_q(self, prefix: str = "org_unit__") -> Q:
         if not self.root_path:
             return Q()
-        return Q(**{f"{prefix}path__gte": self.root_path, f"{prefix}path__lt": self.root_path + "~"})
+        return subtree_q(self.root_path, prefix)
 
 
 SourceFunc = Callable[[SourceContext], QuerySet[Any]]

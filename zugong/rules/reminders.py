@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zugong.core.models import PATH_UPPER_SENTINEL, Membership, Role
+from zugong.core.models import Membership, Role
+from zugong.core.orgtree import subtree_q
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule
 from zugong.rules.versions import ancestor_paths
 
@@ -32,7 +33,7 @@ RECIPIENT_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
 def _staff_by_path(root_path: str) -> dict[str, list[int]]:
     query = Q(org_unit__path__in=ancestor_paths(root_path)) if root_path else Q()
     if root_path:
-        query |= Q(org_unit__path__gte=root_path, org_unit__path__lt=root_path + PATH_UPPER_SENTINEL)
+        query |= subtree_q(root_path, "org_unit__")
     staff: dict[str, list[int]] = defaultdict(list)
     for user_id, path in (Membership.objects.filter(query, role__in=RECIPIENT_ROLES)
                           .values_list("user_id", "org_unit__path").distinct()):
@@ -54,10 +55,9 @@ def _key(row: Mapping[str, Any], user_id: int) -> tuple[Any, ...]:
 
 def notify_changes(*, rule: Rule, period_starts: set[date], root_path: str) -> list[Notification]:
     """Create the notices of findings that became due soon or overdue; return the new ones."""
-    scope = ({"org_unit__path__gte": root_path, "org_unit__path__lt": root_path + PATH_UPPER_SENTINEL}
-             if root_path else {})
-    rows = list(Finding.objects.filter(rule=rule, period_start__in=period_starts, status__in=NOTIFY_STATUSES,
-                                       **scope)
+    scope = subtree_q(root_path, "org_unit__") if root_path else Q()
+    rows = list(Finding.objects.filter(rule=rule, period_start__in=period_starts, status__in=NOTIFY_STATUSES)
+                .filter(scope)
                 .values("part", "period_start", "subject_type", "subject_id", "subject_label", "status",
                         "org_unit_id", "org_unit__path", "responsible_user_id", "detail"))
     if not rows:

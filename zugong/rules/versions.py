@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import Q
 
-from zugong.core.models import PATH_SEGMENT_WIDTH, OrgUnit
+from zugong.core.models import OrgUnit
+
+# re-exported: rules modules import ancestor_paths from here
+from zugong.core.orgtree import ancestor_paths as ancestor_paths
 from zugong.rules.models import RuleVersion
 from zugong.rules.params import BY_CODE, default_params
-
-SEGMENT = PATH_SEGMENT_WIDTH + 1
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,6 @@ class InForce:
     version_id: int | None
     override_ids: tuple[int, ...] = field(default_factory=tuple)
 
-
-def ancestor_paths(path: str) -> list[str]:
-    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

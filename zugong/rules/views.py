@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from zugong.core.errors import NotFound
 from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.models import OrgUnit
+from zugong.core.orgtree import ancestor_paths
+from zugong.core.selectors import org_roots
 from zugong.rules import selectors
 from zugong.rules.export import workbook_bytes
 from zugong.rules.models import FindingStatus
@@ -40,7 +42,7 @@ def _default_org(request: HttpRequest) -> OrgUnit | None:
     if ref:
         return selectors.org_for(jurisdiction, ref)
     if len(jurisdiction.paths) == 1 and jurisdiction.paths[0]:
-        return OrgUnit.objects.filter(path=jurisdiction.paths[0]).first()
+        return org_roots(jurisdiction).first()
     return None
 
 
@@ -48,7 +50,7 @@ def _breadcrumbs(org: OrgUnit | None, request: HttpRequest) -> list[OrgUnit]:
     if org is None:
         return []
     jurisdiction = request_jurisdiction(request)
-    chain = [u for u in OrgUnit.objects.filter(path__in=[org.path[:i] for i in range(6, len(org.path) + 1, 6)])
+    chain = [u for u in OrgUnit.objects.filter(path__in=ancestor_paths(org.path))
              if jurisdiction.contains(u)]
     return sorted(chain, key=lambda u: len(u.path))
 

@@ -10,7 +10,8 @@ from datetime import date
 from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from zugong.cadres.models import Cadre, CadreStatus, PostHolding
-from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import subtree_q
 from zugong.talks.models import Talk
 from zugong.talks.params import talk_param
 
@@ -27,9 +28,8 @@ def leading_holdings(org_unit: OrgUnit, on: date) -> QuerySet[PostHolding]:
     """The current leading posts of rank 副科 or above held by serving cadres of the subtree."""
     levels = rank_levels(org_unit, on)
     return (PostHolding.objects
-            .filter(current_holdings_q(on), is_leading=True, cadre__status=CadreStatus.SERVING,
-                    cadre__org_unit__path__gte=org_unit.path,
-                    cadre__org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+            .filter(current_holdings_q(on), subtree_q(org_unit.path, "cadre__org_unit__"), is_leading=True,
+                    cadre__status=CadreStatus.SERVING)
             .filter(Q(rank_level__in=levels) | Q(rank_level="", cadre__rank_level__in=levels))
             .select_related("cadre", "org_unit", "cadre__org_unit")
             .order_by("cadre_id", "-valid_from", "pk"))
@@ -42,8 +42,7 @@ def roster_cadres(org_unit: OrgUnit, on: date) -> QuerySet[Cadre]:
                .annotate(cadre_rank=ExpressionWrapper(OuterRef("rank_level"), output_field=CharField()))
                .filter(Q(rank_level__in=levels) | Q(rank_level="", cadre_rank__in=levels)))
     return Cadre.objects.filter(
-        Exists(holding), status=CadreStatus.SERVING, org_unit__path__gte=org_unit.path,
-        org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+        Exists(holding), subtree_q(org_unit.path, "org_unit__"), status=CadreStatus.SERVING)
 
 
 def talked_with(start: date, end: date) -> Exists:

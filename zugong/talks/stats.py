@@ -12,7 +12,8 @@ from datetime import date
 
 from django.db.models import Count
 
-from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import subtree_q
 from zugong.talks.models import Talk, TalkerRole, TalkKind
 from zugong.talks.roster import coverage_counts
 
@@ -43,8 +44,7 @@ class TalkStats:
 
 def talk_stats(org_unit: OrgUnit, start: date, end: date) -> TalkStats:
     pairs = Talk.talkees.through.objects.filter(
-        talk__held_on__gte=start, talk__held_on__lte=end, talk__org_unit__path__gte=org_unit.path,
-        talk__org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+        subtree_q(org_unit.path, "talk__org_unit__"), talk__held_on__gte=start, talk__held_on__lte=end)
     by_role = {role: 0 for role in TalkerRole.values}
     for row in pairs.values("talk__lead_role").annotate(n=Count("pk")):
         by_role[row["talk__lead_role"]] = row["n"]

@@ -19,6 +19,7 @@ from zugong.core.errors import DomainError, NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import authenticated_user
 from zugong.core.models import OrgUnit
+from zugong.core.selectors import org_roots
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for, talker_user_ids
 from zugong.talks.api import run_step
@@ -72,10 +73,7 @@ def _default_org(request: HttpRequest) -> OrgUnit:
     raw = request.GET.get("org") or request.POST.get("org") or ""
     if raw.isdigit():
         return selectors.org_unit_in(jurisdiction, int(raw))
-    if jurisdiction.is_superuser:
-        root = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-    else:
-        root = OrgUnit.objects.filter(path__in=jurisdiction.paths).order_by("path").first()
+    root = org_roots(jurisdiction).first()
     if root is None:
         raise NotFound("您没有任何管辖范围")
     return root

@@ -76,3 +76,12 @@ def test_union_of_two_memberships(tree: Tree) -> None:
     Membership.objects.create(user=dave, org_unit=tree.village_b, role="village_staff")
     visible = set(scope(OrgUnit.objects.all(), jurisdiction_for(dave), org_field="").values_list("name", flat=True))
     assert visible == {"甲镇", "甲村", "甲社区", "乙村"}
+
+
+def test_subtree_q_and_ancestor_paths(tree: Tree) -> None:
+    from zugong.core.orgtree import ancestor_paths, subtree_q
+
+    assert set(OrgUnit.objects.filter(subtree_q(tree.township_a.path)).values_list("name", flat=True)) == {
+        "甲镇", "甲村", "甲社区"}
+    assert ancestor_paths(tree.village_a.path) == [
+        tree.province.path, tree.city.path, tree.county_a.path, tree.township_a.path, tree.village_a.path]

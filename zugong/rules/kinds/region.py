@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from zugong.core.models import PATH_UPPER_SENTINEL
+from zugong.core.orgtree import subtree_q
 from zugong.rules.kinds.periods import Period
 
 
@@ -24,10 +25,9 @@ class Region:
     def org_q(self, prefix: str = "") -> Q:
         query = Q()
         if self.root_path:
-            query &= Q(**{f"{prefix}path__gte": self.root_path,
-                          f"{prefix}path__lt": self.root_path + PATH_UPPER_SENTINEL})
+            query &= subtree_q(self.root_path, prefix)
         for path in self.exclude_paths:
-            query &= ~Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path + PATH_UPPER_SENTINEL})
+            query &= ~subtree_q(path, prefix)
         return query
 
     def path_sql(self, alias: str) -> tuple[str, list[Any]]:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from zugong.cadres.models import PostHolding
 from zugong.core.audit import audit_record
 from zugong.core.errors import ValidationFailed
-from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import ancestor_paths, subtree_q
 from zugong.talks.models import PairingRule, TalkPlan, TalkPlanItem
 from zugong.talks.roster import leading_holdings
 from zugong.talks.services.common import WRITE_ROLES, Actor, require_role
@@ -43,8 +44,7 @@ class CompiledRule:
 
 def compile_rules(org_unit: OrgUnit) -> list[CompiledRule]:
     """Rules set at `org_unit` or above it (a province-wide rule applies in each county)."""
-    ancestors = [org_unit.path[:i] for i in range(len(org_unit.path) + 1) if org_unit.path[:i].endswith(".")]
-    rules = (PairingRule.objects.filter(org_unit__path__in=ancestors, talker__active=True)
+    rules = (PairingRule.objects.filter(org_unit__path__in=ancestor_paths(org_unit.path), talker__active=True)
              .select_related("talker").prefetch_related("units").order_by("priority", "pk"))
     compiled = []
     for r in rules:
@@ -121,8 +121,7 @@ def pairing_rule_create(
                                       unit_kinds=unit_kinds, title_keywords=title_keywords,
                                       description=description)
     if unit_ids:
-        units = OrgUnit.objects.filter(pk__in=unit_ids, path__gte=org_unit.path,
-                                       path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+        units = OrgUnit.objects.filter(subtree_q(org_unit.path), pk__in=unit_ids)
         rule.units.set(units)
     audit_record(actor=actor, action="talk.pairing_rule_create", obj=rule, org_unit=org_unit, summary={
         "talker": talker_id, "priority": priority, "unit_kinds": unit_kinds, "title_keywords": title_keywords,

@@ -18,7 +18,8 @@ from zugong.cadres.models import Cadre, CadreStatus, PostHolding
 from zugong.core import events
 from zugong.core.audit import audit_record
 from zugong.core.errors import ValidationFailed
-from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import ancestor_paths, subtree_q
 from zugong.talks.models import (
     CadreFlag,
     FlagKind,
@@ -85,8 +86,7 @@ def _today_or(day: date | None) -> date:
 
 def is_key_post(holding: PostHolding) -> bool:
     unit_path = holding.org_unit.path
-    ancestors = [unit_path[:i] for i in range(len(unit_path) + 1) if unit_path[:i].endswith(".")]
-    for key in KeyPost.objects.filter(org_unit__path__in=ancestors).select_related("unit"):
+    for key in KeyPost.objects.filter(org_unit__path__in=ancestor_paths(unit_path)).select_related("unit"):
         in_unit = key.unit is None or unit_path.startswith(key.unit.path)
         if in_unit and (not key.title_keyword or key.title_keyword in holding.title):
             return True
@@ -149,9 +149,8 @@ def _raise_counted(result: ScanResult, actor: Actor, cadre: Cadre, kind: str, on
 
 
 def _current(org_unit: OrgUnit, on: date) -> Any:
-    return (PostHolding.objects.filter(current_holdings_q(on), is_leading=True, cadre__status=CadreStatus.SERVING,
-                                       org_unit__path__gte=org_unit.path,
-                                       org_unit__path__lt=org_unit.path + PATH_UPPER_SENTINEL)
+    return (PostHolding.objects.filter(current_holdings_q(on), subtree_q(org_unit.path, "org_unit__"), is_leading=True,
+                                       cadre__status=CadreStatus.SERVING)
             .select_related("cadre", "cadre__org_unit", "org_unit"))
 
 
@@ -199,8 +198,7 @@ def _scan_hardship_areas(result: ScanResult, actor: Actor, org_unit: OrgUnit, da
         if not (area_path.startswith(org_unit.path) or org_unit.path.startswith(area_path)):
             continue
         inner = org_unit if org_unit.path.startswith(area_path) else area.org_unit
-        in_area = PostHolding.objects.filter(org_unit__path__gte=inner.path,
-                                             org_unit__path__lt=inner.path + PATH_UPPER_SENTINEL)
+        in_area = PostHolding.objects.filter(subtree_q(inner.path, "org_unit__"))
         serving_now = in_area.filter(current_holdings_q(day), cadre__status=CadreStatus.SERVING)
         firsts = (in_area.filter(cadre_id__in=serving_now.values("cadre_id")).values("cadre_id")
                   .annotate(first=Min("valid_from")).filter(first__lte=cutoff))
