@@ -13,7 +13,9 @@ from datetime import date
 from zugong.cadres.records import ResumeData
 
 _DATE = r"(\d{4})[.\-/年]?(\d{1,2})月?"
-_LINE = re.compile(rf"^\s*{_DATE}\s*(?:--|—+|–|-|～|~|至)\s*(?:{_DATE}|今)?\s*(.*)$")
+# The end date (or 今) follows the dash directly or after one space: the canonical open period writes
+# seven spaces instead, and a text after them that starts with 今 or a year must stay text.
+_LINE = re.compile(rf"^\s*{_DATE}\s*(?:--|—+|–|-|～|~|至)(?:\s?(?:{_DATE}|至?今))?\s*(.*)$")
 _NOTE = re.compile(r"^(.*?)[（(]其间[：:](.*)[）)]\s*$")
 OPEN_END = " " * 7
 
