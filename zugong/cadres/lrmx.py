@@ -172,17 +172,30 @@ def _coded(reader: _Reader, element: str, table: str, label: str) -> str:
 
 
 def _political(reader: _Reader, record: CadreRecord) -> None:
-    """<RuDangShiJian> holds the party join month, or a status name, or both as `YYYYMM；名称`."""
-    for part in (p.strip() for p in re.split(r"[；;]", reader.text("RuDangShiJian")) if p.strip()):
+    record.political_status, record.party_join_date, problems = parse_political(reader.text("RuDangShiJian"))
+    reader.problems.extend(Problem("RuDangShiJian", message) for message in problems)
+
+
+def parse_political(text: str) -> tuple[str, date | None, list[str]]:
+    """The party join month, or a status name, or both as `YYYYMM；名称` → (status code, join date, problems)."""
+    status = ""
+    joined: date | None = None
+    problems: list[str] = []
+    for part in (p.strip() for p in re.split(r"[；;]", text) if p.strip()):
         if part[0].isdigit():
-            record.party_join_date = reader.date("RuDangShiJian", part)
-            record.political_status = record.political_status or "01"
+            try:
+                joined = parse_date(part)
+            except BadDate as exc:
+                joined = None
+                problems.append(str(exc))
+            status = status or "01"
             continue
         code = lookup("political_status", part)
         if code is None:
-            reader.problems.append(Problem("RuDangShiJian", f"政治面貌“{part}”不在 GB/T 4762 代码表中"))
+            problems.append(f"政治面貌“{part}”不在 GB/T 4762 代码表中")
         else:
-            record.political_status = code
+            status = code
+    return status, joined, problems
 
 
 def format_political(record: CadreRecord) -> str:
