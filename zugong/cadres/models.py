@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -251,3 +252,30 @@ class AnnualReview(HistoryRow):
         verbose_name = _("年度考核结果")
         verbose_name_plural = _("年度考核结果")
         ordering: ClassVar[list[str]] = ["cadre", "year"]
+
+
+class CadreChange(models.Model):
+    """One scalar field of a cadre changed: the value before and after, who changed it and through what.
+
+    The cadre row holds the current values; these rows keep every earlier one, so the record as it
+    stood at any moment can be read back (`selectors.cadre_values_at`). Written by the services only.
+    """
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("字段"), max_length=40)
+    old_value = models.TextField(_("原值"), blank=True, default="")
+    new_value = models.TextField(_("新值"), blank=True, default="")
+    old_photo = models.BinaryField(_("原照片"), null=True, blank=True, editable=False)
+    changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(_("来源"), max_length=20, default="edit")
+
+    class Meta:
+        verbose_name = _("干部信息变更")
+        verbose_name_plural = _("干部信息变更")
+        ordering: ClassVar[list[str]] = ["cadre", "-changed_at", "-pk"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["cadre", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} · {self.field}"

@@ -6,14 +6,15 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zugong.cadres.dates import add_years
 from zugong.cadres.exporters import with_history
-from zugong.cadres.models import Cadre, PostHolding
+from zugong.cadres.models import Cadre, CadreChange, PostHolding
+from zugong.cadres.services import TRACKED_FIELDS, change_text
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
@@ -144,6 +145,22 @@ def cadre_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
     if cadre is None:
         raise NotFound("未找到该干部，或不在您的管辖范围内")
     return cadre
+
+
+def cadre_changes(cadre: Cadre, *, limit: int = 200) -> list[CadreChange]:
+    """The newest changes of the cadre's scalar fields (the cadre was already checked against a jurisdiction)."""
+    return list(cadre.changes.select_related("actor").defer("old_photo").order_by("-changed_at", "-pk")[:limit])
+
+
+def cadre_values_at(cadre: Cadre, moment: datetime) -> dict[str, str]:
+    """The cadre's tracked fields as they stood at `moment`, as `CadreChange` text (see services.change_text).
+
+    Start from today's values and undo, newest first, every change made after `moment`.
+    """
+    values = {name: change_text(getattr(cadre, name)) for name in TRACKED_FIELDS}
+    for change in cadre.changes.filter(changed_at__gt=moment).defer("old_photo").order_by("-changed_at", "-pk"):
+        values[change.field] = change.old_value
+    return values
 
 
 def post_history(cadre: Cadre) -> QuerySet[PostHolding]:

@@ -10,7 +10,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from zugong.cadres.locks import lock_cadre
 from zugong.cadres.models import (
     AnnualReview,
     Cadre,
+    CadreChange,
     EducationRecord,
     FamilyMember,
     PostHolding,
@@ -46,6 +47,9 @@ SCALAR_FIELDS = (
 )
 EDITABLE_FIELDS = frozenset(SCALAR_FIELDS) | {"status", "rank_level", "grade", "is_reserve", "township_recruit_on",
                                                "managing_unit", "photo"}
+# Fields whose every overwritten value is kept in `CadreChange` (the photo too, as bytes).
+TRACKED_FIELDS = (*SCALAR_FIELDS, "status", "rank_level", "grade", "is_reserve", "township_recruit_on",
+                  "managing_unit", "org_unit", "photo")
 
 
 def _raise_first(errors: list[FieldError]) -> None:
@@ -64,18 +68,46 @@ def normalise_record(record: CadreRecord) -> None:
         record.sex = idcard.sex_code(record.id_number)
 
 
-def _apply_scalars(cadre: Cadre, record: CadreRecord) -> dict[str, Any]:
-    changed: dict[str, Any] = {}
+def _apply_scalars(cadre: Cadre, record: CadreRecord) -> dict[str, tuple[Any, Any]]:
+    """Copy the record's scalars onto `cadre`; return {field: (old, new)} for those that differ."""
+    changed: dict[str, tuple[Any, Any]] = {}
     for name in SCALAR_FIELDS:
         value = getattr(record, name)
         if getattr(cadre, name) != value:
-            changed[name] = str(value)
+            changed[name] = (getattr(cadre, name), value)
             setattr(cadre, name, value)
     if record.photo is not None and bytes(cadre.photo or b"") != record.photo:
+        changed["photo"] = (bytes(cadre.photo) if cadre.photo else None, record.photo)
         cadre.photo = record.photo
-        changed["photo"] = f"{len(record.photo)} bytes"
     cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
     return changed
+
+
+def change_text(value: Any) -> str:
+    """How a field value is kept in `CadreChange` (dates ISO, units by pk, booleans true/false)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, bytes | memoryview):
+        return f"{len(value)} bytes"
+    return str(value)
+
+
+def _log_changes(cadre: Cadre, changed: dict[str, tuple[Any, Any]], *, actor: Actor, source: str) -> None:
+    """Keep every overwritten value: one `CadreChange` row per changed field, in the same transaction."""
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
+    now = timezone.now()
+    CadreChange.objects.bulk_create([
+        CadreChange(cadre=cadre, field=name, old_value=change_text(old), new_value=change_text(new),
+                    old_photo=bytes(old) if name == "photo" and old else None, changed_at=now,
+                    actor=user, source=source)
+        for name, (old, new) in sorted(changed.items())
+    ])
 
 
 def history_rows(record: CadreRecord) -> dict[type[models.Model], list[dict[str, Any]]]:
@@ -134,13 +166,14 @@ def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managi
 
 
 @transaction.atomic
-def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord) -> Cadre:
+def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord, source: str = "import") -> Cadre:
     """Bring `cadre` in line with a whole record (an import): scalars updated, changed histories replaced."""
     lock_cadre(cadre.pk)
     normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
     changed = _apply_scalars(cadre, record)
     cadre.save()
+    _log_changes(cadre, changed, actor=actor, source=source)
     histories = _save_histories(cadre, record)
     audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
                  summary={"fields": sorted(changed), "histories": histories, "source": "record"})
@@ -170,9 +203,10 @@ def cadre_update(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]) -> Cadr
     changed = _apply_scalars(cadre, record)
     for name in ("status", "rank_level", "grade", "is_reserve", "township_recruit_on", "managing_unit"):
         if name in changes and getattr(cadre, name) != changes[name]:
+            changed[name] = (getattr(cadre, name), changes[name])
             setattr(cadre, name, changes[name])
-            changed[name] = str(changes[name])
     cadre.save()
+    _log_changes(cadre, changed, actor=actor, source="edit")
     audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
                  summary={"fields": sorted(changed)})
     return cadre
@@ -244,6 +278,7 @@ def cadre_transfer(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date
     holding = post_change(actor=actor, cadre=cadre, org_unit=to_org_unit, title=title, on=on, rank_level=rank_level,
                           is_leading=is_leading, document_number=document_number, appointment_method="调任")
     Cadre.objects.filter(pk=cadre.pk).update(org_unit=to_org_unit)
+    _log_changes(cadre, {"org_unit": (cadre.org_unit, to_org_unit)}, actor=actor, source="transfer")
     cadre.org_unit = to_org_unit
     audit_record(actor=actor, action="cadre.transfer", obj=cadre, org_unit=to_org_unit,
                  summary={"to": to_org_unit.name, "on": on.isoformat()})
