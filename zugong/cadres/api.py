@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from zugong.cadres import idcard, selectors
+from zugong.cadres.changes import change_rows
 from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
-from zugong.cadres.services import cadre_create, cadre_update
+from zugong.cadres.services import cadre_create, cadre_second, cadre_transfer, cadre_update, post_change
 from zugong.core.audit import access_record
 from zugong.core.errors import Forbidden, ValidationFailed
 from zugong.core.middleware import authenticated_user, request_jurisdiction
@@ -139,6 +140,29 @@ class CadrePatch(Schema):
     township_recruit_on: date | None = None
 
 
+class PostChangeIn(Schema):
+    """任职变动: `appoint` (任职, same unit or a post elsewhere without moving), `transfer` (调动: the cadre
+    moves to the unit), `second` (借调: a temporary non-leading post elsewhere, home post kept)."""
+
+    kind: Literal["appoint", "transfer", "second"] = "appoint"
+    org_unit_id: int
+    title: str = ""
+    on: date
+    until: date | None = None
+    rank_level: str = ""
+    is_leading: bool = True
+    document_number: str = ""
+    appointment_method: str = ""
+
+
+class ChangeOut(Schema):
+    field: str
+    old_value: str
+    new_value: str
+    changed_at: datetime
+    source: str
+
+
 def _out(cadre: Cadre, *, full_id: bool = False) -> dict[str, Any]:
     return {
         "id": cadre.pk, "name": cadre.name, "sex": cadre.sex, "birth_date": cadre.birth_date,
@@ -218,3 +242,34 @@ def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dic
         raise ValidationFailed("没有要修改的内容")
     cadre_update(actor=authenticated_user(request), cadre=cadre, changes=changes)
     return _detail(selectors.cadre_get(jurisdiction, cadre.pk), full_id=False)
+
+
+@router.post("/cadres/{cadre_id}/posts", response={201: PostOut})
+def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn) -> Status:
+    """A post change, transfer or secondment; rule R23 refuses recent township recruits with 409."""
+    jurisdiction = request_jurisdiction(request)
+    cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    if not selectors.may_edit(jurisdiction, cadre.org_unit):
+        raise Forbidden("只有组织部门可以维护干部信息")
+    unit = org_unit_get(jurisdiction, payload.org_unit_id)
+    actor = authenticated_user(request)
+    if payload.kind == "second":
+        holding = cadre_second(actor=actor, cadre=cadre, to_org_unit=unit, on=payload.on, until=payload.until,
+                               title=payload.title or "借调工作")
+    elif payload.kind == "transfer":
+        holding = cadre_transfer(actor=actor, cadre=cadre, to_org_unit=unit, on=payload.on, title=payload.title,
+                                 rank_level=payload.rank_level, is_leading=payload.is_leading,
+                                 document_number=payload.document_number)
+    else:
+        holding = post_change(actor=actor, cadre=cadre, org_unit=unit, title=payload.title, on=payload.on,
+                              rank_level=payload.rank_level, is_leading=payload.is_leading,
+                              document_number=payload.document_number,
+                              appointment_method=payload.appointment_method)
+    return Status(201, PostOut.from_orm(holding))
+
+
+@router.get("/cadres/{cadre_id}/changes", response=list[ChangeOut])
+def cadre_change_list(request: HttpRequest, cadre_id: int) -> list[dict[str, Any]]:
+    """Every overwritten value of the cadre's fields, newest first (ID numbers masked)."""
+    cadre = selectors.cadre_get(request_jurisdiction(request), cadre_id)
+    return change_rows(selectors.cadre_changes(cadre))
