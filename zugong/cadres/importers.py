@@ -1,12 +1,18 @@
-"""Import cadres from files (.lrmx, .xlsx): all-or-nothing, matched by ID number.
+"""Import cadres from files (.lrmx, .lrm with its .pic, .xlsx): all-or-nothing, matched by ID number.
 
 Every file is read and every record validated first; if anything is wrong nothing is saved and each
 error names the file, the row or element, the field and the reason. New cadres are inserted in bulk
 (one statement per table), existing ones (same ID number) are updated through `cadre_save_record`.
+
+An .lrm file carries no ID number: it is matched by an ID number written in its file name
+(`张三_110105198005170011.lrm`), else by name and birth month among the cadres the importer may see
+(exactly one must match). With a jurisdiction (the web page), a cadre the importer may not edit is
+never updated: the file is refused.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +20,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from zugong.cadres import idcard
+from zugong.cadres.changes import field_label
 from zugong.cadres.codes.data.education import rank as education_rank
+from zugong.cadres.exporters import record_of, with_history
+from zugong.cadres.lrm import read_lrm
 from zugong.cadres.lrmx import LrmxError, read_lrmx
 from zugong.cadres.models import (
     AnnualReview,
@@ -26,12 +35,19 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.pinyin import name_pinyin
 from zugong.cadres.records import CadreRecord, record_errors
+from zugong.cadres.selectors import cadres_visible, may_edit
 from zugong.cadres.services import SCALAR_FIELDS, Actor, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
 from zugong.core.audit import audit_record
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 
-SUPPORTED = (".lrmx", ".xlsx")
+SUPPORTED = (".lrmx", ".lrm", ".xlsx")
+PHOTO_SUFFIX = ".pic"
+_ID_IN_NAME = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
+HISTORY_LABELS = {EducationRecord: "学历学位", ResumeLine: "简历", FamilyMember: "家庭成员及社会关系",
+                  RewardPunishment: "奖惩情况", AnnualReview: "年度考核结果"}
+PREVIEW_DIFFS = 500
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class Parsed:
     file: str
     row: str
     record: CadreRecord
+    matched_by: str = ""  # how a record without an ID number in the file was matched (LRM)
+    changes: list[str] | None = None  # for an update, what it changes (filled for the preview)
 
 
 @dataclass
@@ -64,13 +82,34 @@ class ImportResult:
         return {"imported": self.imported, "updated": self.updated, "errors": [e.as_dict() for e in self.errors]}
 
 
-def read_file(name: str, data: bytes, result: ImportResult) -> None:
+def _pair_photos(files: list[tuple[str, bytes]], result: ImportResult) -> list[tuple[str, bytes, bytes | None]]:
+    """Each file with the `.pic` photo of the same name beside it (LRM keeps its photo there)."""
+    photos = {_stem(name): (name, data) for name, data in files if Path(name).suffix.lower() == PHOTO_SUFFIX}
+    paired: list[tuple[str, bytes, bytes | None]] = []
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix == PHOTO_SUFFIX:
+            continue
+        photo = photos.pop(_stem(name), None) if suffix == ".lrm" else None
+        paired.append((name, data, photo[1] if photo else None))
+    for name, _data in photos.values():
+        result.errors.append(ImportIssue(name, "", "file", f"照片文件 {Path(name).name} 没有同名的 .lrm 文件"))
+    return paired
+
+
+def _stem(name: str) -> str:
+    return str(Path(name).with_suffix("")).lower()
+
+
+def read_file(name: str, data: bytes, result: ImportResult, *, photo: bytes | None = None) -> None:
     suffix = Path(name).suffix.lower()
-    if suffix == ".lrmx":
+    if suffix in {".lrmx", ".lrm"}:
+        where = "Person" if suffix == ".lrmx" else "记录"
         try:
-            result.parsed.append(Parsed(name, "Person", read_lrmx(data)))
+            record = read_lrmx(data) if suffix == ".lrmx" else read_lrm(data, photo)
+            result.parsed.append(Parsed(name, where, record))
         except LrmxError as exc:
-            result.errors.extend(ImportIssue(name, "Person", p.field, p.message) for p in exc.problems)
+            result.errors.extend(ImportIssue(name, where, p.field, p.message) for p in exc.problems)
     elif suffix == ".xlsx":
         try:
             for number, row in read_rows(data):
@@ -84,7 +123,46 @@ def read_file(name: str, data: bytes, result: ImportResult) -> None:
         result.errors.append(ImportIssue(name, "", "file", f"不支持的文件类型“{suffix}”，应为 {'、'.join(SUPPORTED)}"))
 
 
-def validate(result: ImportResult) -> None:
+def match_without_id(result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
+    """Give each LRM record an ID number: from its file name, else from the one visible cadre of that name and birth month."""
+    for item in result.parsed:
+        if item.record.id_number or Path(item.file).suffix.lower() != ".lrm":
+            continue
+        found = _ID_IN_NAME.search(Path(item.file).stem)
+        if found:
+            item.record.id_number, item.matched_by = found.group(1).upper(), "文件名中的公民身份号码"
+        else:
+            _match_by_name(item, result, jurisdiction)
+        _birth_day_from_id(item.record)
+
+
+def _match_by_name(item: Parsed, result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
+    birth = item.record.birth_date
+    if birth is None:
+        return  # the reader already reported the missing birth month
+    pool = Cadre.objects.all() if jurisdiction is None else cadres_visible(jurisdiction)
+    ids = list(pool.filter(name=item.record.name, birth_date__year=birth.year, birth_date__month=birth.month)
+               .values_list("id_number", flat=True)[:3])
+    hint = f"LRM 文件不含公民身份号码；请在文件名中写明（如 {item.record.name}_公民身份号码.lrm），或改用 LRMX、Excel 导入"
+    if len(ids) == 1 and ids[0]:
+        item.record.id_number, item.matched_by = str(ids[0]), "姓名和出生年月"
+    elif not ids:
+        result.errors.append(ImportIssue(item.file, item.row, "id_number",
+                                         f"库中没有姓名为{item.record.name}、出生年月为 {birth:%Y.%m} 的干部。{hint}"))
+    else:
+        result.errors.append(ImportIssue(item.file, item.row, "id_number",
+                                         f"姓名为{item.record.name}、出生年月为 {birth:%Y.%m} 的干部不止一人，无法确定是哪一位。{hint}"))
+
+
+def _birth_day_from_id(record: CadreRecord) -> None:
+    """LRM gives the birth month only; the ID number knows the day when year and month agree."""
+    from_id = idcard.birth_date(record.id_number) if len(record.id_number) == 18 else None
+    birth = record.birth_date
+    if from_id is not None and birth is not None and (birth.year, birth.month) == (from_id.year, from_id.month):
+        record.birth_date = from_id
+
+
+def validate(result: ImportResult, jurisdiction: Jurisdiction | None = None) -> None:
     today = timezone.localdate()
     seen: dict[str, str] = {}
     for item in result.parsed:
@@ -97,21 +175,63 @@ def validate(result: ImportResult) -> None:
                                              f"公民身份号码 {idcard.mask(key)} 在本次导入中重复（另见 {seen[key]}）"))
         seen.setdefault(key, f"{item.file} {item.row}")
     ids = [p.record.id_number for p in result.parsed]
-    result.existing_ids = {str(i) for i in Cadre.objects.filter(id_number__in=ids).values_list("id_number", flat=True)}
+    existing = list(Cadre.objects.filter(id_number__in=ids).select_related("org_unit"))
+    result.existing_ids = {str(c.id_number) for c in existing}
+    if jurisdiction is not None:
+        _refuse_foreign(result, jurisdiction, existing)
     result.updated = sum(1 for i in ids if i in result.existing_ids)
     result.imported = len(ids) - result.updated
 
 
-def import_files(*, actor: Actor, org_unit: OrgUnit, files: list[tuple[str, bytes]], dry_run: bool = False) -> ImportResult:
+def _refuse_foreign(result: ImportResult, jurisdiction: Jurisdiction, existing: list[Cadre]) -> None:
+    """An import may update only cadres of units where the importer maintains the roster."""
+    foreign = {str(c.id_number) for c in existing if not may_edit(jurisdiction, c.org_unit)}
+    for item in result.parsed:
+        if item.record.id_number in foreign:
+            result.errors.append(ImportIssue(
+                item.file, item.row, "id_number",
+                f"公民身份号码 {idcard.mask(item.record.id_number)} 的干部已登记在您无权维护的单位，"
+                "不能通过导入修改；如需调入，请联系其所在单位的组织部门"))
+
+
+def describe_changes(result: ImportResult, *, limit: int = PREVIEW_DIFFS) -> None:
+    """For the preview: what each update would change (field names), for the first `limit` records."""
+    wanted = [p for p in result.parsed[:limit] if p.record.id_number in result.existing_ids]
+    current = {c.id_number: record_of(c) for c in
+               with_history(Cadre.objects.filter(id_number__in=[p.record.id_number for p in wanted]))}
+    for item in wanted:
+        item.changes = _differences(current[item.record.id_number], item.record)
+
+
+def _differences(old: CadreRecord, new: CadreRecord) -> list[str]:
+    changed = [field_label(name) for name in SCALAR_FIELDS if getattr(old, name) != getattr(new, name)]
+    if new.photo is not None and new.photo != old.photo:
+        changed.append(field_label("photo"))
+    before, after = history_rows(old), history_rows(new)
+    changed += [label for model, label in HISTORY_LABELS.items() if before[model] != after[model]]
+    return changed
+
+
+def import_files(*, actor: Actor, org_unit: OrgUnit, files: list[tuple[str, bytes]], dry_run: bool = False,
+                 jurisdiction: Jurisdiction | None = None) -> ImportResult:
+    """Read, match and validate every file; save all of it (unless `dry_run`) or, on any error, nothing.
+
+    `jurisdiction` (the importer's, on the web page) limits LRM matching to the cadres they see and
+    refuses updates of cadres they may not edit; the command line runs without one.
+    """
     result = ImportResult()
-    for name, data in files:
-        read_file(name, data, result)
+    for name, data, photo in _pair_photos(files, result):
+        read_file(name, data, result, photo=photo)
     if not result.errors:
-        validate(result)
+        match_without_id(result, jurisdiction)
+    if not result.errors:
+        validate(result, jurisdiction)
     if result.errors:
         result.imported = result.updated = 0
         return result
-    if not dry_run:
+    if dry_run:
+        describe_changes(result)
+    else:
         _save(actor=actor, org_unit=org_unit, result=result)
     return result
 

@@ -14,8 +14,21 @@ from zugong.cadres.xlsx import MAX_XLSX_BYTES
 from zugong.core.models import OrgUnit
 
 
+def with_photos(paths: list[Path]) -> list[Path]:
+    """The files named, plus the `.pic` photo lying beside each `.lrm` (any case) when not named too."""
+    named = {str(p).lower() for p in paths}
+    found: list[Path] = []
+    for path in paths:
+        if path.suffix.lower() != ".lrm" or not path.parent.is_dir():
+            continue
+        found += [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".pic"
+                  and str(p).lower() not in named]
+    return [*paths, *found]
+
+
 class Command(BaseCommand):
-    help = "导入干部信息（.lrmx 任免审批表、.xlsx 导入模板）：全部成功才保存，按公民身份号码匹配更新"
+    help = ("导入干部信息（.lrmx 任免审批表、.lrm 旧版任免审批表及同名 .pic 照片、.xlsx 导入模板）："
+            "全部成功才保存，按公民身份号码匹配更新")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+")
@@ -28,13 +41,12 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"找不到行政区划代码为 {options['org']} 的单位")
         files: list[tuple[str, bytes]] = []
-        for name in options["files"]:
-            path = Path(name)
+        for path in with_photos([Path(name) for name in options["files"]]):
             if not path.is_file():
-                raise CommandError(f"文件不存在：{name}")
+                raise CommandError(f"文件不存在：{path}")
             if path.stat().st_size > max(MAX_FILE_BYTES, MAX_XLSX_BYTES):
-                raise CommandError(f"文件过大：{name}")
-            files.append((name, path.read_bytes()))
+                raise CommandError(f"文件过大：{path}")
+            files.append((str(path), path.read_bytes()))
         result = import_files(actor=None, org_unit=unit, files=files, dry_run=options["dry_run"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))

@@ -1,0 +1,136 @@
+"""Importing .lrm (no ID number; photo in a .pic beside it), jurisdiction limits of updates, the preview diff."""
+
+import io
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from zugong.cadres.importers import import_files
+from zugong.cadres.lrm import write_lrm
+from zugong.cadres.lrmx import write_lrmx
+from zugong.cadres.models import Cadre, CadreChange
+from zugong.cadres.tests.factories import make_cadre, record
+from zugong.conftest import logged_in
+from zugong.core.jurisdiction import jurisdiction_for
+
+
+def _jpeg(colour: tuple[int, int, int] = (10, 120, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (36, 48), colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _lrm(**extra) -> tuple[bytes, bytes | None]:
+    return write_lrm(replace(record(**extra), id_number=""))
+
+
+@pytest.mark.django_db
+def test_lrm_with_id_in_file_name_creates_cadre_with_photo_and_birth_day(tree):
+    data, _ = _lrm(health="良好")
+    number = record().id_number
+    result = import_files(actor=None, org_unit=tree.township_a,
+                          files=[(f"张三_{number}.lrm", data), (f"张三_{number}.PIC", _jpeg())])
+    assert (result.errors, result.imported) == ([], 1)
+    cadre = Cadre.objects.get()
+    assert (cadre.id_number, cadre.birth_date, cadre.health) == (number, date(1980, 5, 17), "良好")
+    assert bytes(cadre.photo or b"") == _jpeg()
+    assert [line.text for line in cadre.resume_lines.all()] == ["示范大学法律系法学专业学习", "甲县甲镇党委副书记"]
+
+
+@pytest.mark.django_db
+def test_lrm_matches_the_one_cadre_of_that_name_and_birth_month(tree):
+    # given a cadre already in the roster
+    cadre = make_cadre(tree.township_a)
+    # when an .lrm of the same name and birth month with a new post is imported
+    data, _ = _lrm(current_post="甲镇党委书记")
+    result = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    # then that cadre is updated, nothing duplicated, the exact birth day kept
+    assert (result.errors, result.imported, result.updated) == ([], 0, 1)
+    cadre.refresh_from_db()
+    assert (cadre.current_post, cadre.birth_date, Cadre.objects.count()) == ("甲镇党委书记", date(1980, 5, 17), 1)
+    assert set(CadreChange.objects.values_list("field", flat=True)) == {"current_post"}
+
+
+@pytest.mark.django_db
+def test_lrm_without_a_match_or_with_two_is_refused_with_a_hint(tree):
+    data, _ = _lrm()
+    none = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    assert [e.field for e in none.errors] == ["id_number"]
+    assert "库中没有姓名为张三、出生年月为 1980.05 的干部" in none.errors[0].message
+    assert "文件名" in none.errors[0].message
+    make_cadre(tree.township_a, birth=date(1980, 5, 3), order=2)
+    make_cadre(tree.township_a2, birth=date(1980, 5, 20), order=3)
+    two = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    assert "不止一人" in two.errors[0].message and Cadre.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_lrm_name_match_sees_only_the_importers_jurisdiction(tree, carol):
+    make_cadre(tree.township_a)  # county A: carol (county B) must not find or touch this one
+    data, _ = _lrm(health="差")
+    result = import_files(actor=carol, org_unit=tree.township_b, files=[("张三.lrm", data)],
+                          jurisdiction=jurisdiction_for(carol))
+    assert "库中没有" in result.errors[0].message
+    assert Cadre.objects.get().health == "健康"
+
+
+@pytest.mark.django_db
+def test_photo_without_its_lrm_is_an_error(tree):
+    result = import_files(actor=None, org_unit=tree.township_a,
+                          files=[("a.lrmx", write_lrmx(record())), ("lonely.pic", _jpeg())])
+    assert [(e.file, e.message) for e in result.errors] == [("lonely.pic", "照片文件 lonely.pic 没有同名的 .lrm 文件")]
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_picks_up_the_pic_beside_the_lrm(tree, tmp_path: Path):
+    number = record().id_number
+    data, _ = _lrm()
+    (tmp_path / f"{number}.lrm").write_bytes(data)
+    (tmp_path / f"{number}.pic").write_bytes(_jpeg())
+    out = io.StringIO()
+    call_command("import_cadres", str(tmp_path / f"{number}.lrm"), "--org", "990121001", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"imported": 1, "updated": 0, "errors": []}
+    assert bytes(Cadre.objects.get().photo or b"") == _jpeg()
+
+
+@pytest.mark.django_db
+def test_import_never_updates_a_cadre_outside_the_importers_units(tree, alice):
+    # given a county B cadre, and alice (county A) holding an LRMX file with that ID number
+    theirs = make_cadre(tree.township_b, health="健康")
+    upload = io.BytesIO(write_lrmx(record(health="病重")))
+    upload.name = "theirs.lrmx"
+    # when alice previews the import into her township
+    page = logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "files": upload})
+    # then it is refused, nothing is offered for confirmation and the cadre is untouched
+    text = page.content.decode()
+    assert "已登记在您无权维护的单位" in text and "token" not in page.context
+    theirs.refresh_from_db()
+    assert (theirs.health, theirs.org_unit) == ("健康", tree.township_b)
+
+
+@pytest.mark.django_db
+def test_preview_lists_what_an_update_changes_and_confirm_keeps_file_names(tree, alice):
+    make_cadre(tree.township_a)
+    web = logged_in(alice)
+    changed = record(health="良好")
+    changed.family = []
+    data, _ = write_lrm(replace(changed, id_number=""))
+    lrm, pic = io.BytesIO(data), io.BytesIO(_jpeg((1, 2, 3)))
+    lrm.name, pic.name = "张三.lrm", "张三.pic"
+    preview = web.post("/cadres/import/", {"org": tree.township_a.pk, "files": [lrm, pic]})
+    rows = preview.context["preview"]
+    assert [(r["action"], r["matched_by"]) for r in rows] == [("更新", "姓名和出生年月")]
+    assert rows[0]["changes"] == ["健康状况", "照片", "家庭成员及社会关系"]
+    assert "健康状况、照片、家庭成员及社会关系" in preview.content.decode()
+    assert Cadre.objects.get().health == "健康"  # nothing saved by the preview
+    done = web.post("/cadres/import/", {"token": preview.context["token"]})
+    assert done.status_code == 302
+    cadre = Cadre.objects.get()
+    assert (cadre.health, bytes(cadre.photo or b"")) == ("良好", _jpeg((1, 2, 3)))
+    assert not cadre.family.filter(superseded_at__isnull=True).exists()
