@@ -1,4 +1,4 @@
-"""zugong audit-archives [--org CODE] [--json]: the 三龄两历一身份 checks over the roster."""
+"""zugong audit-archives [--org CODE] [--check CODE ...] [--json]: the 三龄两历一身份 checks over the roster."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="单位的行政区划代码（含下级）")
+        parser.add_argument("--check", action="append", metavar="CODE",
+                            help="只运行该审核项目（可重复），代码见 docs/cadres.md")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,7 +29,11 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"找不到行政区划代码为 {options['org']} 的单位")
             cadres = cadres.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
-        checked, findings = archive_audit.run(cadres, today=timezone.localdate())
+        checks = set(options["check"]) if options["check"] else None
+        try:
+            checked, findings = archive_audit.run(cadres, today=timezone.localdate(), checks=checks)
+        except archive_audit.UnknownCheck as exc:
+            raise CommandError(f"{exc}；可用的代码：{'、'.join(archive_audit.CHECKS)}") from exc
         if options["json"]:
             self.stdout.write(json.dumps({"cadres_checked": checked, "findings": [f.as_dict() for f in findings]},
                                          ensure_ascii=False))

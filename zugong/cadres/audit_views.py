@@ -1,0 +1,203 @@
+"""The 三龄两历一身份 archive audit page (filters, pages of findings, counts per check) and its Excel export.
+
+The findings come from several checks, some decided in SQL and some in Python (`archive_audit`), and
+are sorted by name across checks, so there is no query to page through: each request computes the
+whole filtered list once and slices its page out of it. The counts per check and per severity need
+every finding anyway. A check filter makes `archive_audit.run` run only the generator of that check;
+org and name filters narrow the cadres before any check runs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    QueryDict,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from zugong.cadres import archive_audit, idcard, selectors
+from zugong.cadres.archive_audit import Finding
+from zugong.cadres.models import Cadre
+from zugong.cadres.views import XLSX, _download, _jurisdiction
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import subtree_q
+from zugong.core.selectors import org_units_visible
+
+PAGE_SIZE = 100
+SEVERITIES = {archive_audit.ERROR: "错误", archive_audit.WARNING: "提示"}
+EXPORT_HEADER = ("姓名", "公民身份号码", "单位", "审核项目", "严重程度", "说明")
+# Up to this many cadres the unit names are read with pk IN (…); beyond, from the whole filtered set.
+MAX_IN_LIST = 1000
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    org: OrgUnit | None = None
+    check: str = ""
+    severity: str = ""
+    q: str = ""
+
+    def query(self, **changes: str) -> str:
+        """The query string of these filters with `changes` applied (empty values left out)."""
+        values = {"org": str(self.org.pk) if self.org else "", "check": self.check, "severity": self.severity,
+                  "q": self.q, **changes}
+        return urlencode({key: value for key, value in values.items() if value})
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    finding: Finding
+    label: str
+    masked_id: str
+    unit: str
+    message: str
+
+
+def parse_filters(query: QueryDict, jurisdiction: Jurisdiction) -> tuple[AuditFilters, list[str]]:
+    """The filters and the Chinese messages for values that cannot be used; a unit outside → 404."""
+    errors: list[str] = []
+    check, severity = query.get("check", "").strip(), query.get("severity", "").strip()
+    if check and check not in archive_audit.CHECKS:
+        errors.append(f"未知的审核项目：{check}")
+    if severity and severity not in SEVERITIES:
+        errors.append(f"未知的严重程度：{severity}（可选 error 错误、warning 提示）")
+    return AuditFilters(org=_org(query.get("org", "").strip(), jurisdiction, errors), check=check,
+                        severity=severity, q=query.get("q", "").strip()), errors
+
+
+def _org(raw: str, jurisdiction: Jurisdiction, errors: list[str]) -> OrgUnit | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors.append(f"单位参数无效：{raw}")
+        return None
+    unit = org_units_visible(jurisdiction).filter(pk=int(raw)).first()
+    if unit is None:
+        raise Http404("未找到该组织，或不在您的管辖范围内")
+    return unit
+
+
+def audit_findings(jurisdiction: Jurisdiction, filters: AuditFilters) -> tuple[QuerySet[Cadre], int, list[Finding]]:
+    """The filtered cadres, how many were checked, and every finding of the filtered set."""
+    cadres = selectors.cadres_visible(jurisdiction)
+    if filters.org is not None:
+        cadres = cadres.filter(subtree_q(filters.org.path, "org_unit__"))
+    if filters.q:
+        cadres = cadres.filter(name__startswith=filters.q)
+    checked, findings = archive_audit.run(cadres, today=timezone.localdate(),
+                                          checks={filters.check} if filters.check else None)
+    if filters.severity:
+        findings = [f for f in findings if f.severity == filters.severity]
+    return cadres, checked, findings
+
+
+def rows_of(cadres: QuerySet[Cadre], findings: list[Finding]) -> list[FindingRow]:
+    ids = {f.cadre_id for f in findings}
+    source = cadres.filter(pk__in=ids) if len(ids) <= MAX_IN_LIST else cadres
+    units = dict(source.values_list("pk", "org_unit__name").iterator(chunk_size=5000))
+    return [_row(f, units.get(f.cadre_id, "")) for f in findings]
+
+
+def _row(f: Finding, unit: str) -> FindingRow:
+    masked = idcard.mask(f.id_number)
+    # The identity checks quote the number: the mask must hold in the explanation too.
+    message = f.message.replace(f.id_number, masked) if f.id_number else f.message
+    return FindingRow(f, archive_audit.CHECKS[f.check], masked, unit, message)
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or "1"))
+    except ValueError:
+        return 1
+
+
+def _page_links(page: Page[Finding], filters: AuditFilters) -> list[tuple[int | None, str]]:
+    """(number, query) for the page links; (None, "") stands for an ellipsis."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [(n, filters.query(page=str(n))) if isinstance(n, int) else (None, "") for n in numbers]
+
+
+def _summary(findings: list[Finding], filters: AuditFilters) -> dict[str, object]:
+    by_check = Counter(f.check for f in findings)
+    by_severity = Counter(f.severity for f in findings)
+    return {
+        "by_check": [(code, label, by_check[code], filters.query(check=code))
+                     for code, label in archive_audit.CHECKS.items()],
+        "by_severity": [(code, by_severity[code], filters.query(severity=code)) for code in SEVERITIES],
+    }
+
+
+def _units(jurisdiction: Jurisdiction, selected: OrgUnit | None) -> list[OrgUnit]:
+    units = list(org_units_visible(jurisdiction).filter(depth__lte=3).order_by("path")[:200])
+    if selected is not None and selected not in units:
+        units.append(selected)
+    return units
+
+
+def _org_department(jurisdiction: Jurisdiction) -> bool:
+    """The audit reads whole archives: it is the org department's tool (as the menu shows it)."""
+    return bool(jurisdiction.roles() & selectors.CONFIDENTIAL_ROLES)
+
+
+@login_required
+def audit_page(request: HttpRequest) -> HttpResponse:
+    jurisdiction = _jurisdiction(request)
+    if not _org_department(jurisdiction):
+        return HttpResponseForbidden("档案审核仅限组织部门使用")
+    filters, errors = parse_filters(request.GET, jurisdiction)
+    context: dict[str, object] = {"filters": filters, "units": _units(jurisdiction, filters.org),
+                                  "checks": archive_audit.CHECKS.items(), "export_query": filters.query()}
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return render(request, "cadres/audit.html", context, status=400)
+    cadres, checked, findings = audit_findings(jurisdiction, filters)
+    page = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    context.update({
+        "audited": True, "checked": checked, "total": len(findings), "page": page,
+        "rows": rows_of(cadres, list(page)), "page_links": _page_links(page, filters), **_summary(findings, filters),
+        "previous_query": filters.query(page=str(page.number - 1)) if page.has_previous() else "",
+        "next_query": filters.query(page=str(page.number + 1)) if page.has_next() else "",
+    })
+    return render(request, "cadres/audit.html", context)
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    jurisdiction = _jurisdiction(request)
+    if not _org_department(jurisdiction):
+        return HttpResponseForbidden("档案审核仅限组织部门使用")
+    filters, errors = parse_filters(request.GET, jurisdiction)
+    if errors:
+        return HttpResponseBadRequest("；".join(errors), content_type="text/plain; charset=utf-8")
+    cadres, _checked, findings = audit_findings(jurisdiction, filters)
+    return _download(findings_workbook(rows_of(cadres, findings)), "档案审核问题.xlsx", XLSX)
+
+
+def findings_workbook(rows: list[FindingRow]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("档案审核")
+    sheet.append(list(EXPORT_HEADER))
+    for row in rows:
+        f = row.finding
+        sheet.append([f.name, row.masked_id, row.unit, row.label, SEVERITIES[f.severity], row.message])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
