@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from zugong.cadres import views
+from zugong.cadres import audit_views, views
 
 app_name = "cadres"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -8,7 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export.xlsx", views.cadre_export, name="export"),
     path("template.xlsx", views.import_template, name="template"),
     path("import/", views.import_page, name="import"),
-    path("audit/", views.audit_page, name="audit"),
+    path("audit/", audit_views.audit_page, name="audit"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
     path("<int:cadre_id>/", views.cadre_detail, name="detail"),
     path("<int:cadre_id>/form", views.cadre_lrmx, name="form"),
+    path("<int:cadre_id>/posts", views.cadre_post_change, name="post_change"),
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import secrets
-import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -24,16 +26,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from zugong.cadres import archive_audit, exporters, idcard, selectors
+from zugong.cadres import exporters, idcard, selectors
+from zugong.cadres.changes import change_rows
 from zugong.cadres.codes import choices
-from zugong.cadres.importers import ImportResult, import_files
-from zugong.cadres.models import CadreStatus, RankLevel
+from zugong.cadres.importers import PREVIEW_DIFFS, ImportResult, import_files
+from zugong.cadres.models import Cadre, CadreStatus, RankLevel
+from zugong.cadres.services import cadre_second, cadre_transfer, post_change
 from zugong.cadres.xlsx import template
 from zugong.core.audit import access_record
-from zugong.core.errors import DomainError, NotFound
+from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import authenticated_user, request_jurisdiction
-from zugong.core.selectors import org_units_visible
+from zugong.core.models import OrgUnit
+from zugong.core.selectors import org_unit_get, org_units_visible
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -115,8 +120,58 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "id_number": cadre.id_number if full else idcard.mask(cadre.id_number), "full": full,
         "may_see": may_see, "posts": selectors.post_history(cadre),
+        "changes": change_rows(selectors.cadre_changes(cadre)),
+        "may_edit": selectors.may_edit(jurisdiction, cadre.org_unit), "post_kinds": POST_KINDS.items(),
+        "post_units": org_units_visible(jurisdiction).order_by("path")[:500],
+        "rank_levels": RankLevel.objects.filter(is_active=True),
         "age": cadre.birth_date and (timezone.localdate().year - cadre.birth_date.year),
     })
+
+
+POST_KINDS = {"appoint": "任职（职务变动）", "transfer": "调动（调往其他单位）", "second": "借调"}
+
+
+@login_required
+@require_http_methods(["POST"])
+def cadre_post_change(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    """The detail page's 任职变动 form: a post change, transfer or secondment; R23 refusals are shown."""
+    jurisdiction = _jurisdiction(request)
+    try:
+        cadre = selectors.cadre_get(jurisdiction, cadre_id)
+        unit = org_unit_get(jurisdiction, _int(request.POST.get("org_unit")) or 0)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not selectors.may_edit(jurisdiction, cadre.org_unit):
+        return HttpResponseForbidden("只有组织部门可以维护干部信息")
+    on, until = _date(request.POST.get("on")), _date(request.POST.get("until"))
+    back = reverse("cadres:detail", args=[cadre.pk]) + "#posts"
+    if on is None:
+        messages.error(request, "请填写有效的任职（调动、借调）日期")
+        return HttpResponseRedirect(back)
+    try:
+        _change_post(request, cadre, unit, on, until)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已记录{cadre.name}的{POST_KINDS.get(request.POST.get('kind', ''), '任职')}")
+    return HttpResponseRedirect(back)
+
+
+def _change_post(request: HttpRequest, cadre: Cadre, unit: OrgUnit, on: date, until: date | None) -> None:
+    form, actor = request.POST, authenticated_user(request)
+    title, kind = form.get("title", "").strip(), form.get("kind", "appoint")
+    rank_level, is_leading = form.get("rank_level", ""), form.get("is_leading") == "1"
+    document_number = form.get("document_number", "").strip()
+    if kind == "second":
+        cadre_second(actor=actor, cadre=cadre, to_org_unit=unit, on=on, until=until, title=title or "借调工作")
+    elif kind == "transfer":
+        cadre_transfer(actor=actor, cadre=cadre, to_org_unit=unit, on=on, title=title, rank_level=rank_level,
+                       is_leading=is_leading, document_number=document_number)
+    elif kind == "appoint":
+        post_change(actor=actor, cadre=cadre, org_unit=unit, title=title, on=on, rank_level=rank_level,
+                    is_leading=is_leading, document_number=document_number)
+    else:
+        raise ValidationFailed("不支持的任职变动类型", field="kind")
 
 
 @login_required
@@ -143,28 +198,46 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _download(template(), "干部信息导入模板.xlsx", XLSX)
 
 
-@login_required
-def audit_page(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
-    cadres = selectors.cadres_visible(jurisdiction)
-    org = _int(request.GET.get("org"))
-    if org is not None:
-        unit = org_units_visible(jurisdiction).filter(pk=org).first()
-        if unit is None:
-            raise Http404("未找到该组织")
-        cadres = cadres.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
-    checked, findings = archive_audit.run(cadres, today=timezone.localdate())
-    return render(request, "cadres/audit.html", {
-        "checked": checked, "findings": [(f, archive_audit.CHECKS[f.check], idcard.mask(f.id_number))
-                                         for f in findings[:1000]],
-        "total": len(findings), "checks": archive_audit.CHECKS.items(),
-    })
+PENDING_MAX_AGE_SECONDS = 24 * 3600
 
 
 def _upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "zugong-cadre-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
+    """Where uploads wait between preview and confirmation: under the var dir, shared by app servers."""
+    path = Path(settings.VAR_DIR) / "pending-imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _discard_stale(root: Path) -> None:
+    """Previews nobody confirmed within a day are deleted, so uploaded personal data does not linger."""
+    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            _remove(folder)
+
+
+def _remove(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+
+
+def _keep_upload(files: list[tuple[str, bytes]]) -> str:
+    root = _upload_dir()
+    _discard_stale(root)
+    token = secrets.token_hex(16)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    for index, (_name, data) in enumerate(files):
+        (folder / f"{index:04d}.bin").write_bytes(data)
+    # Original names matter: errors cite them, an .lrm finds its .pic and may carry the ID number.
+    (folder / "manifest.json").write_text(json.dumps([name for name, _ in files], ensure_ascii=False))
+    return token
+
+
+def _read_upload(folder: Path) -> list[tuple[str, bytes]]:
+    names = json.loads((folder / "manifest.json").read_text())
+    return [(str(name), (folder / f"{index:04d}.bin").read_bytes()) for index, name in enumerate(names)]
 
 
 @login_required
@@ -184,15 +257,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if sum(f.size or 0 for f in uploads) > MAX_UPLOAD_BYTES:
             messages.error(request, "上传的文件总大小超过 20 MB")
             return render(request, "cadres/import.html", context)
-        files = [(f.name or "upload", f.read()) for f in uploads]
-        result = import_files(actor=authenticated_user(request), org_unit=unit, files=files, dry_run=True)
+        files = [(Path(f.name or "upload").name, f.read()) for f in uploads]
+        result = import_files(actor=authenticated_user(request), org_unit=unit, files=files, dry_run=True,
+                              jurisdiction=jurisdiction)
         context.update({"result": result, "unit": unit, "preview": _preview(result)})
         if not result.errors:
-            token = secrets.token_hex(16)
-            folder = _upload_dir() / token
-            folder.mkdir(mode=0o700)
-            for index, (name, data) in enumerate(files):
-                (folder / f"{index:04d}{Path(name).suffix.lower()}").write_bytes(data)
+            token = _keep_upload(files)
             request.session["cadre_import"] = {"token": token, "org": unit.pk}
             context["token"] = token
     return render(request, "cadres/import.html", context)
@@ -200,8 +270,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 def _preview(result: ImportResult) -> list[dict[str, Any]]:
     return [{"file": p.file, "row": p.row, "name": p.record.name, "id_number": idcard.mask(p.record.id_number),
-             "action": "更新" if p.record.id_number in result.existing_ids else "新增",
-             "resume": len(p.record.resume), "family": len(p.record.family)} for p in result.parsed[:500]]
+             "action": "更新" if p.record.id_number in result.existing_ids else "新增", "matched_by": p.matched_by,
+             "changes": p.changes, "resume": len(p.record.resume), "family": len(p.record.family)}
+            for p in result.parsed[:PREVIEW_DIFFS]]
 
 
 def _import_confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
@@ -212,14 +283,12 @@ def _import_confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
     if pending.get("token") != token or unit is None or not token.isalnum() or not folder.is_dir():
         messages.error(request, "导入预览已失效，请重新上传")
         return HttpResponseRedirect(reverse("cadres:import"))
-    files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
-    result = import_files(actor=authenticated_user(request), org_unit=unit, files=files)
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
+    result = import_files(actor=authenticated_user(request), org_unit=unit, files=_read_upload(folder),
+                          jurisdiction=_jurisdiction(request))
+    _remove(folder)
     request.session.pop("cadre_import", None)
     if result.errors:
-        messages.error(request, f"导入失败：{result.errors[0].message}")
-    else:
-        messages.success(request, f"已导入 {result.imported} 人，更新 {result.updated} 人")
+        messages.error(request, f"导入失败，未保存任何数据：{result.errors[0].file} {result.errors[0].message}")
+        return HttpResponseRedirect(reverse("cadres:import"))
+    messages.success(request, f"已导入 {result.imported} 人，更新 {result.updated} 人")
     return HttpResponseRedirect(reverse("cadres:list"))
