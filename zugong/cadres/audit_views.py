@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -151,16 +153,22 @@ def _units(jurisdiction: Jurisdiction, selected: OrgUnit | None) -> list[OrgUnit
     return units
 
 
-def _org_department(jurisdiction: Jurisdiction) -> bool:
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def org_department_only(view: View) -> View:
     """The audit reads whole archives: it is the org department's tool (as the menu shows it)."""
-    return bool(jurisdiction.roles() & selectors.CONFIDENTIAL_ROLES)
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if not _jurisdiction(request).roles() & selectors.CONFIDENTIAL_ROLES:
+            return HttpResponseForbidden("档案审核仅限组织部门使用")
+        return view(request)
+    return login_required(wrapper)
 
 
-@login_required
+@org_department_only
 def audit_page(request: HttpRequest) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
-    if not _org_department(jurisdiction):
-        return HttpResponseForbidden("档案审核仅限组织部门使用")
     filters, errors = parse_filters(request.GET, jurisdiction)
     context: dict[str, object] = {"filters": filters, "units": _units(jurisdiction, filters.org),
                                   "checks": archive_audit.CHECKS.items(), "export_query": filters.query()}
@@ -179,11 +187,9 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     return render(request, "cadres/audit.html", context)
 
 
-@login_required
+@org_department_only
 def audit_export(request: HttpRequest) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
-    if not _org_department(jurisdiction):
-        return HttpResponseForbidden("档案审核仅限组织部门使用")
     filters, errors = parse_filters(request.GET, jurisdiction)
     if errors:
         return HttpResponseBadRequest("；".join(errors), content_type="text/plain; charset=utf-8")
