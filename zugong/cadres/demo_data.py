@@ -1,9 +1,10 @@
-"""Cadres of the demo province: about 600 with full records (small), 300,000 lean ones (province).
+"""Cadres of the demo province: about 680 with full records (small), 300,000 lean ones (province).
 
 Small scale: every township gets a party secretary, a township head, deputies and staff (some of them
 new township recruits, a few within R23's two years), every county department a director, deputies
-and staff; each cadre has a résumé consistent with the posts, a family, annual reviews. A handful of
-deliberate archive anomalies give the audit page something real to show (listed in ANOMALIES).
+and staff, every village its party secretary and committee director; each cadre has a résumé
+consistent with the posts, a family, annual reviews. Each county gets one deliberate archive anomaly
+of every kind in ANOMALIES, so every county's audit page has something real to show.
 Province scale inserts cadres and their current post only, in bulk.
 """
 
@@ -37,6 +38,7 @@ BIRTH_AREAS = ("610102", "610103", "610104", "610111", "610112", "610113", "6102
 TOWNSHIP_POSTS = (("党委书记", "D1"), ("{head}", "D1"), ("人大主席", "D1"), ("党委副书记", "D2"),
                   ("纪委书记", "D2"), ("组织委员", "D2"), ("副{head}", "D2"), ("副{head}", "D2"), ("武装部长", "D2"))
 DEPARTMENT_POSTS = (("局长", "D1"), ("副局长", "D2"), ("副局长", "D2"))
+VILLAGE_POSTS = (("村党支部书记", ""), ("村委会主任", ""))  # 村干部: no rank level
 SCHOOLS = ("示范大学法学院法学专业", "示范师范大学中文系汉语言文学专业", "示范农业大学农学专业",
            "示范理工大学土木工程专业", "示范财经学院会计学专业", "示范大学公共管理学院行政管理专业")
 RATINGS = ("excellent", "competent", "competent", "competent", "competent", "basic")
@@ -157,6 +159,49 @@ def _histories(factory: Factory, item: Planned) -> list[object]:
     return rows
 
 
+def _plan_village(factory: Factory, village: OrgUnit) -> list[Planned]:
+    """The village's party secretary and committee director (other modules' village work uses them)."""
+    planned = []
+    for title, rank in VILLAGE_POSTS:
+        cadre = factory.person(village, 35, 60)
+        cadre.highest_education = "61"
+        if title == "村党支部书记" and cadre.party_join_date is None:  # the secretary is a party member
+            cadre.party_join_date = add_years(cadre.work_start_date or factory.today, 3).replace(day=1)
+            cadre.political_status = "01"
+        since = date(factory.today.year - factory.rng.randint(0, 8), factory.rng.choice([1, 3, 4]), 1)
+        planned.append(Planned(cadre, title, rank, True, max(since, cadre.work_start_date or since)))
+    return planned
+
+
+def _village_histories(factory: Factory, item: Planned) -> list[object]:
+    cadre, rng = item.cadre, factory.rng
+    work = cadre.work_start_date or item.since
+    rows: list[object] = [EducationRecord(cadre=cadre, kind="full_time", level="61", level_text="高中")]
+    if item.since > work:
+        rows.append(ResumeLine(cadre=cadre, sort_order=0, start=work.replace(day=1), end=item.since,
+                               text=f"{cadre.org_unit.name}村民" + rng.choice(["（务农）", "（个体经营）", "（外出务工）"])))
+    rows.append(ResumeLine(cadre=cadre, sort_order=1, start=item.since, end=None,
+                           text=f"{cadre.org_unit.name}{item.title}"))
+    for offset in (3, 2, 1):
+        year = factory.today.year - offset
+        if year >= item.since.year:
+            rows.append(AnnualReview(cadre=cadre, year=year, rating=rng.choice(RATINGS), sort_order=offset))
+    return rows
+
+
+def _plant_anomalies(factory: Factory, planned: list[Planned], extra: list[object], today: date) -> None:
+    """Each county gets one cadre per check in ANOMALIES, so every county's audit page has real findings."""
+    by_county: dict[int, list[Planned]] = {}
+    for p in planned:
+        if p.leading and p.rank and p.since <= add_years(today, -2):
+            by_county.setdefault(p.cadre.org_unit.parent_id or 0, []).append(p)
+    for _county, staff in sorted(by_county.items()):
+        for check, item in zip(ANOMALIES, factory.rng.sample(staff, len(ANOMALIES)), strict=True):
+            own = [row for row in extra if getattr(row, "cadre", None) is item.cadre]
+            _break(factory, item, check, own)
+            extra += [row for row in own if row not in extra]
+
+
 def _break(factory: Factory, item: Planned, check: str, extra: list[object]) -> None:
     """Give one cadre a deliberate archive problem."""
     cadre = item.cadre
@@ -244,16 +289,17 @@ def load_cadres(ctx: DemoContext) -> None:
     for units in ctx.data["departments"].values():
         for unit in units:
             planned += _plan_unit(factory, unit, DEPARTMENT_POSTS, 7 if small else 93, township=False)
+    village_heads = [p for v in ctx.data["villages"] for p in _plan_village(factory, v)] if small else []
     _fill_current_post(planned)
+    _fill_current_post(village_heads)
     extra: list[object] = []
     if small:
         for item in planned:
             extra += _histories(factory, item)
-        staff = [p for p in planned if p.leading and p.since <= add_years(ctx.today, -2)]
-        for check, item in zip(ANOMALIES, factory.rng.sample(staff, len(ANOMALIES)), strict=True):
-            own = [row for row in extra if getattr(row, "cadre", None) is item.cadre]
-            _break(factory, item, check, own)
-            extra += [row for row in own if row not in extra]
+        for item in village_heads:
+            extra += _village_histories(factory, item)
+        _plant_anomalies(factory, planned, extra, ctx.today)
+    planned += village_heads
     _save(planned, extra)
     ctx.data["cadres"] = [p.cadre.pk for p in planned]
     ctx.say(f"干部：{len(planned)} 人（{timezone.localdate():%Y-%m-%d}）")
