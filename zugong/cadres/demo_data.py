@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zugong.cadres.dates import add_years
@@ -29,6 +29,7 @@ from zugong.cadres.models import (
     RewardPunishment,
 )
 from zugong.cadres.pinyin import name_pinyin
+from zugong.core.bulk import bulk_insert
 from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.models import OrgUnit
 from zugong.core.names import person_name
@@ -230,28 +231,8 @@ def _break(factory: Factory, item: Planned, check: str, extra: list[object]) -> 
                                  is_leading=True, valid_from=item.since))
 
 
-def _copy(model: type[models.Model], objs: list[models.Model]) -> None:
-    """PostgreSQL COPY of unsaved objects, their keys drawn from the table's sequence first."""
-    table = model._meta.db_table
-    fields = model._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                       [table, len(objs)])
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-    raw = connection.connection
-    assert raw is not None
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-        for obj in objs:
-            copy.write_row([getattr(obj, f.attname) for f in fields])
-
-
 def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    if connection.vendor == "postgresql" and len(objs) > COPY_THRESHOLD:
-        _copy(model, objs)
-    else:
-        model._default_manager.bulk_create(objs, batch_size=5000)
+    bulk_insert(model, objs, batch_size=5000, copy_threshold=COPY_THRESHOLD)
 
 
 def _save(planned: list[Planned], extra: list[object]) -> None:

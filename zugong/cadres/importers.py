@@ -39,6 +39,7 @@ from zugong.cadres.selectors import cadres_visible, may_edit
 from zugong.cadres.services import SCALAR_FIELDS, Actor, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
 from zugong.core.audit import audit_record
+from zugong.core.bulk import bulk_insert
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 
@@ -250,25 +251,25 @@ def _save(*, actor: Actor, org_unit: OrgUnit, result: ImportResult) -> None:
 
 
 def _bulk_create(org_unit: OrgUnit, records: list[CadreRecord]) -> list[Cadre]:
+    """Insert new cadres and their histories set-based (COPY on PostgreSQL for large imports)."""
+    now = timezone.now()
     cadres = []
     for record in records:
-        cadre = Cadre(org_unit=org_unit, managing_unit=org_unit, photo=record.photo,
+        cadre = Cadre(org_unit=org_unit, managing_unit=org_unit, photo=record.photo, created_at=now, updated_at=now,
                       **{name: getattr(record, name) for name in SCALAR_FIELDS})
         cadre.name_pinyin, cadre.name_initials = name_pinyin(record.name)
         levels = [e.level for e in record.education if e.level]
         cadre.highest_education = min(levels, key=education_rank) if levels else ""
         cadres.append(cadre)
-    Cadre.objects.bulk_create(cadres, batch_size=1000)
+    bulk_insert(Cadre, cadres, batch_size=1000)
     if cadres and cadres[0].pk is None:  # backends without RETURNING: read the keys back
         by_id = dict(Cadre.objects.filter(id_number__in=[c.id_number for c in cadres]).values_list("id_number", "pk"))
         for cadre in cadres:
             cadre.pk = by_id[cadre.id_number]
-    now = timezone.now()
-    rows: dict[type[models.Model], list[models.Model]] = {m: [] for m in (EducationRecord, ResumeLine, FamilyMember, RewardPunishment,
-                                                      AnnualReview)}
+    rows: dict[type[models.Model], list[models.Model]] = {m: [] for m in HISTORY_LABELS}
     for cadre, record in zip(cadres, records, strict=True):
         for model, items in history_rows(record).items():
             rows[model].extend(model(cadre=cadre, sort_order=i, recorded_at=now, **item) for i, item in enumerate(items))
     for model, objs in rows.items():
-        model._default_manager.bulk_create(objs, batch_size=2000)
+        bulk_insert(model, objs)
     return cadres

@@ -159,3 +159,21 @@ def test_not_a_zip_is_a_clear_error():
     result = ImportResult()
     read_file("x.xlsx", b"PK\x03\x04 broken", result)
     assert [e.message for e in result.errors] == ["不是有效的 .xlsx 文件"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("copy_threshold", [2_000, 0])  # 0: PostgreSQL's COPY path even for a few rows
+def test_bulk_import_writes_cadres_and_histories_on_either_path(tree, monkeypatch, copy_threshold):
+    monkeypatch.setattr("zugong.core.bulk.COPY_THRESHOLD", copy_threshold)
+    people = [record(photo=PHOTO), record(name="李四", birth=date(1985, 2, 3), order=2)]
+    result = import_files(actor=None, org_unit=tree.township_a, files=[(f"{i}.lrmx", write_lrmx(p))
+                                                                     for i, p in enumerate(people)])
+    assert (result.errors, result.imported) == ([], 2)
+    zhang = Cadre.objects.get(name="张三")
+    assert bytes(zhang.photo or b"") == PHOTO and zhang.created_at is not None and zhang.updated_at is not None
+    assert (zhang.name_initials, zhang.highest_education, zhang.managing_unit) == ("zs", "20", tree.township_a)
+    assert [line.text for line in zhang.resume_lines.order_by("sort_order")] == ["示范大学法律系法学专业学习",
+                                                                               "甲县甲镇党委副书记"]
+    assert list(zhang.annual_reviews.values_list("year", "rating")) == [(2022, "competent"), (2023, "excellent")]
+    assert FamilyMember.objects.filter(cadre__name="李四").count() == 1
+    assert Cadre.objects.create(name="后来者", org_unit=tree.township_a).pk > max(c.pk for c in [zhang])
