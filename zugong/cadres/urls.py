@@ -6,6 +6,7 @@ app_name = "cadres"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.cadre_list, name="list"),
     path("export.xlsx", views.cadre_export, name="export"),
+    path("export.<str:fmt>", views.cadre_export_forms, name="export_forms"),
     path("template.xlsx", views.import_template, name="template"),
     path("import/", views.import_page, name="import"),
     path("audit/", audit_views.audit_page, name="audit"),

@@ -95,6 +95,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
         "rank_levels": RankLevel.objects.filter(is_active=True), "educations": choices("education"),
         "political": choices("political_status"), "statuses": CadreStatus.choices,
         "units": org_units_visible(jurisdiction).filter(depth__lte=3).order_by("path")[:200],
+        "may_export_forms": bool(jurisdiction.roles() & selectors.CONFIDENTIAL_ROLES),
     })
 
 
@@ -102,6 +103,36 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 def cadre_export(request: HttpRequest) -> HttpResponse:
     cadres = selectors.cadres_for_export(_jurisdiction(request), filters_from(request.GET))
     return _download(exporters.export_xlsx(cadres, mask_id=True), "干部名册.xlsx", XLSX)
+
+
+MAX_FORMS = 200  # 任免审批表 rendered per request (a PDF or DOCX page pair each)
+FORM_TYPES = {".lrmx": "application/xml", ".docx": "application/vnd.openxmlformats-officedocument."
+              "wordprocessingml.document", ".pdf": "application/pdf", ".zip": "application/zip"}
+
+
+@login_required
+def cadre_export_forms(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The search result's 任免审批表 as LRMX, DOCX or PDF (one file, or a zip); full records, so logged."""
+    if fmt not in {"lrmx", "docx", "pdf"}:
+        raise Http404("不支持的格式")
+    jurisdiction = _jurisdiction(request)
+    try:
+        cadres = selectors.cadres_for_export(jurisdiction, filters_from(request.GET), limit=MAX_FORMS + 1)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    back = reverse("cadres:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if not cadres or len(cadres) > MAX_FORMS:
+        messages.error(request, "没有符合条件的干部" if not cadres else
+                       f"一次最多导出 {MAX_FORMS} 份任免审批表，请缩小查询范围后再导出")
+        return HttpResponseRedirect(back)
+    if not all(selectors.may_see_confidential(jurisdiction, c) for c in cadres):
+        return HttpResponseForbidden("查询结果中有您的角色不能导出任免审批表的干部")
+    user = authenticated_user(request)
+    for cadre in cadres:
+        access_record(user=user, obj=cadre, field="lrmx", org_unit=cadre.org_unit)
+    data, suffix = exporters.export(fmt, cadres, filled_on=timezone.localdate())
+    name = f"{cadres[0].name}任免审批表{suffix}" if len(cadres) == 1 else f"任免审批表（{len(cadres)}人）{suffix}"
+    return _download(data, name, FORM_TYPES[suffix])
 
 
 @login_required
@@ -188,9 +219,7 @@ def cadre_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
     if fmt not in exporters.FORMATS:
         raise Http404("不支持的格式")
     data, suffix = exporters.export(fmt, [cadre], filled_on=timezone.localdate())
-    types = {".lrmx": "application/xml", ".xlsx": XLSX, ".docx": "application/vnd.openxmlformats-officedocument."
-             "wordprocessingml.document", ".pdf": "application/pdf"}
-    return _download(data, f"{cadre.name}任免审批表{suffix}", types.get(suffix, "application/octet-stream"))
+    return _download(data, f"{cadre.name}任免审批表{suffix}", {**FORM_TYPES, ".xlsx": XLSX}[suffix])
 
 
 @login_required
