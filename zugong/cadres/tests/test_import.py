@@ -177,3 +177,39 @@ def test_bulk_import_writes_cadres_and_histories_on_either_path(tree, monkeypatc
     assert list(zhang.annual_reviews.values_list("year", "rating")) == [(2022, "competent"), (2023, "excellent")]
     assert FamilyMember.objects.filter(cadre__name="李四").count() == 1
     assert Cadre.objects.create(name="后来者", org_unit=tree.township_a).pk > max(c.pk for c in [zhang])
+
+
+def _rezip(data: bytes, member: str, change) -> bytes:
+    import io as _io
+    import zipfile
+
+    source = zipfile.ZipFile(_io.BytesIO(data))
+    out = _io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            target.writestr(name, change(body) if name == member else body)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("member", "message"), [
+    ("xl/worksheets/sheet1.xml", "不是有效的 .xlsx 文件"),
+    ("xl/workbook.xml", "文件含有 DTD 或实体声明，出于安全原因拒绝读取"),
+    ("[Content_Types].xml", "文件含有 DTD 或实体声明，出于安全原因拒绝读取"),
+])
+def test_xlsx_with_entity_declarations_is_refused(tree, member, message):
+    # given: a workbook one of whose XML parts declares an external entity (XXE)
+    evil = _rezip(write_workbook([record()]), member, lambda body: body.replace(
+        b"<", b'<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><', 1))
+    # when imported
+    result = import_files(actor=None, org_unit=tree.township_a, files=[("evil.xlsx", evil)])
+    # then it is refused and nothing is saved
+    assert [e.message for e in result.errors] == [message] and not Cadre.objects.exists()
+
+
+@pytest.mark.django_db
+def test_xlsx_that_unpacks_too_large_is_refused(tree, monkeypatch):
+    monkeypatch.setattr("zugong.cadres.sheetreader.MAX_UNPACKED_BYTES", 1000)
+    result = import_files(actor=None, org_unit=tree.township_a, files=[("big.xlsx", write_workbook([record()]))])
+    assert [e.message for e in result.errors] == ["文件解压后过大"] and not Cadre.objects.exists()
