@@ -18,10 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from openpyxl.utils.exceptions import InvalidFileException
 
 from zugong.core.audit import audit_record
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.services import Actor, org_unit_create
+from zugong.core.xlsxguard import UnsafeWorkbook, guard_xlsx
 
 MAX_ROWS = 100_000
 HEADERS = {
@@ -106,7 +108,14 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 def _read_xlsx(path: Path) -> list[list[Any]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    data = path.read_bytes()
+    try:
+        guard_xlsx(data)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UnsafeWorkbook as exc:
+        raise OrgImportFailed([RowError(0, "文件", str(exc))]) from exc
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise OrgImportFailed([RowError(0, "文件", "不是有效的 .xlsx 文件")]) from exc
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[Any]] = []

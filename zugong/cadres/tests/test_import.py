@@ -210,6 +210,6 @@ def test_xlsx_with_entity_declarations_is_refused(tree, member, message):
 
 @pytest.mark.django_db
 def test_xlsx_that_unpacks_too_large_is_refused(tree, monkeypatch):
-    monkeypatch.setattr("zugong.cadres.sheetreader.MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr("zugong.core.xlsxguard.MAX_UNPACKED_BYTES", 1000)
     result = import_files(actor=None, org_unit=tree.township_a, files=[("big.xlsx", write_workbook([record()]))])
     assert [e.message for e in result.errors] == ["文件解压后过大"] and not Cadre.objects.exists()

@@ -181,3 +181,28 @@ def test_command_exit_codes_and_messages(tree: Tree, tmp_path: Path, capsys) -> 
     assert OrgUnit.objects.filter(division_code="990123").exists()
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_orgs", str(tmp_path / "missing.csv"))
+
+
+def test_broken_or_unsafe_xlsx_is_a_clear_error(tree: Tree, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(OrgImportFailed) as broken:
+        import_org_units(tmp_path / "broken.xlsx")
+    assert [e.message for e in broken.value.errors] == ["不是有效的 .xlsx 文件"]
+    workbook = Workbook()
+    out = io.BytesIO()
+    workbook.save(out)
+    source, evil = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "xl/workbook.xml":
+                body = body.replace(b"<workbook", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><workbook', 1)
+            target.writestr(name, body)
+    (tmp_path / "evil.xlsx").write_bytes(evil.getvalue())
+    with pytest.raises(OrgImportFailed) as unsafe:
+        import_org_units(tmp_path / "evil.xlsx")
+    assert "DTD" in unsafe.value.errors[0].message
+    assert not OrgUnit.objects.exclude(pk__in=[u.pk for u in vars(tree).values()]).exists()
