@@ -103,7 +103,8 @@ DEBUG = env_bool("ZUGONG_DEBUG", False)
 SECRET_KEY = load_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ZUGONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ZUGONG_CSRF_TRUSTED_ORIGINS", [])
-DATABASES = {"default": database_config(env_str("DATABASE_URL", "sqlite:///var/zugong.sqlite3"), VAR_DIR)}
+# The embedded default lives in the var dir with the secret key and uploads (ZUGONG_VAR_DIR moves all of them).
+DATABASES = {"default": database_config(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zugong.sqlite3'}"), VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -97,3 +98,15 @@ def test_secret_key_from_environment_must_be_long(tmp_path: Path, monkeypatch) -
     monkeypatch.setenv("ZUGONG_SECRET_KEY", "short")
     with pytest.raises(ImproperlyConfigured, match="at least 32"):
         load_secret_key(tmp_path)
+
+
+def test_default_database_lives_in_the_var_dir(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"ZUGONG_VAR_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; import django; django.setup();"
+                          "print(settings.DATABASES['default']['NAME'])"],
+                         env={**env, "DJANGO_SETTINGS_MODULE": "zugong.settings"}, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == str(tmp_path.resolve() / "zugong.sqlite3")
