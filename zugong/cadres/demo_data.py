@@ -140,15 +140,18 @@ def _histories(factory: Factory, item: Planned) -> list[object]:
                                text=f"{cadre.org_unit.name}科员" if not item.leading else f"{cadre.org_unit.name}副科级干部"))
     rows.append(ResumeLine(cadre=cadre, sort_order=2, start=item.since, end=None, text=f"{cadre.org_unit.name}{item.title}"))
     spouse_female = cadre.sex == "1"
+    spouse_name = person_name(rng, spouse_female)
     rows.append(FamilyMember(cadre=cadre, sort_order=0, relation="12" if spouse_female else "11",
-                             relation_text="妻子" if spouse_female else "丈夫", name=person_name(rng, spouse_female),
+                             relation_text="妻子" if spouse_female else "丈夫", name=spouse_name,
                              birth_date=add_years(cadre.birth_date or item.since, rng.randint(-2, 2)).replace(day=1),
                              political_status=rng.choice(["中共党员", "群众"]),
                              work_unit_post=rng.choice(["县第一中学教师", "县人民医院护士", "县农商银行职员", "个体经营"])))
     if rng.random() < 0.8:
         child_female = rng.random() < 0.5
+        father = cadre.name if cadre.sex == "1" else spouse_name
+        child = father[0] + person_name(rng, child_female)[1:]  # the child takes the father's surname
         rows.append(FamilyMember(cadre=cadre, sort_order=1, relation="30" if child_female else "20",
-                                 relation_text="女儿" if child_female else "儿子", name=person_name(rng, child_female),
+                                 relation_text="女儿" if child_female else "儿子", name=child,
                                  birth_date=add_years(cadre.birth_date or item.since, rng.randint(25, 32)).replace(day=1),
                                  political_status="群众", work_unit_post="学生"))
     for offset in (3, 2, 1):

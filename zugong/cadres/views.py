@@ -87,12 +87,14 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         page = selectors.Page(items=[], next_cursor=None)
-    rows = [(c, idcard.mask(c.id_number)) for c in page.items]
+    levels = list(RankLevel.objects.all())  # one query: the filter's options and the rows' level names
+    names = {r.code: r.name for r in levels}
+    rows = [(c, idcard.mask(c.id_number), names.get(c.rank_level, c.rank_level)) for c in page.items]
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(request, "cadres/list.html", {
         "rows": rows, "page": page, "query": request.GET, "params": params.urlencode(),
-        "rank_levels": RankLevel.objects.filter(is_active=True), "educations": choices("education"),
+        "rank_levels": [r for r in levels if r.is_active], "educations": choices("education"),
         "political": choices("political_status"), "statuses": CadreStatus.choices,
         "units": org_units_visible(jurisdiction).filter(depth__lte=3).order_by("path")[:200],
         "may_export_forms": bool(jurisdiction.roles() & selectors.CONFIDENTIAL_ROLES),
@@ -143,6 +145,8 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     may_see = selectors.may_see_confidential(jurisdiction, cadre)
+    levels = list(RankLevel.objects.all())
+    names = {r.code: r.name for r in levels}
     full = request.GET.get("full_id") == "1"
     if full and not may_see:
         return HttpResponseForbidden("您的角色不能查看完整的公民身份号码")
@@ -150,11 +154,11 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
         access_record(user=authenticated_user(request), obj=cadre, field="id_number", org_unit=cadre.org_unit)
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "id_number": cadre.id_number if full else idcard.mask(cadre.id_number), "full": full,
-        "may_see": may_see, "posts": selectors.post_history(cadre),
+        "may_see": may_see, "posts": [(p, names.get(p.rank_level, p.rank_level)) for p in selectors.post_history(cadre)],
         "changes": change_rows(selectors.cadre_changes(cadre)),
         "may_edit": selectors.may_edit(jurisdiction, cadre.org_unit), "post_kinds": POST_KINDS.items(),
         "post_units": org_units_visible(jurisdiction).order_by("path")[:500],
-        "rank_levels": RankLevel.objects.filter(is_active=True),
+        "rank_levels": [r for r in levels if r.is_active],
         "age": cadre.birth_date and (timezone.localdate().year - cadre.birth_date.year),
     })
 

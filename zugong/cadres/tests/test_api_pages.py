@@ -52,6 +52,7 @@ def test_list_masks_ids_and_detail_full_view_is_logged(alice, roster):
     number = roster["A"].id_number
     page = web.get("/cadres/").content.decode()
     assert number not in page and f"{number[:6]}********{number[-4:]}" in page
+    assert "<td>乡科级正职</td>" in page  # the rank level by name, not its code D1
     assert number in web.get(f"/cadres/{roster['A'].pk}/?full_id=1").content.decode()
     assert AccessEvent.objects.filter(user=alice, field="id_number", object_id=str(roster["A"].pk)).count() == 1
 
