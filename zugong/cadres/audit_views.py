@@ -42,6 +42,9 @@ from zugong.core.orgtree import subtree_q
 from zugong.core.selectors import org_units_visible
 
 PAGE_SIZE = 100
+# A whole city or province takes seconds to audit (every résumé line is read): above this many cadres
+# the page waits for a unit, a check or an explicit "audit everything" before it runs.
+AUTO_AUDIT_MAX = 20_000
 SEVERITIES = {archive_audit.ERROR: "错误", archive_audit.WARNING: "提示"}
 EXPORT_HEADER = ("姓名", "公民身份号码", "单位", "审核项目", "严重程度", "说明")
 # Up to this many cadres the unit names are read with pk IN (…); beyond, from the whole filtered set.
@@ -54,11 +57,12 @@ class AuditFilters:
     check: str = ""
     severity: str = ""
     q: str = ""
+    run: str = ""  # "1": audit a large scope anyway (see AUTO_AUDIT_MAX)
 
     def query(self, **changes: str) -> str:
         """The query string of these filters with `changes` applied (empty values left out)."""
         values = {"org": str(self.org.pk) if self.org else "", "check": self.check, "severity": self.severity,
-                  "q": self.q, **changes}
+                  "q": self.q, "run": self.run, **changes}
         return urlencode({key: value for key, value in values.items() if value})
 
 
@@ -80,7 +84,8 @@ def parse_filters(query: QueryDict, jurisdiction: Jurisdiction) -> tuple[AuditFi
     if severity and severity not in SEVERITIES:
         errors.append(f"未知的严重程度：{severity}（可选 error 错误、warning 提示）")
     return AuditFilters(org=_org(query.get("org", "").strip(), jurisdiction, errors), check=check,
-                        severity=severity, q=query.get("q", "").strip()), errors
+                        severity=severity, q=query.get("q", "").strip(),
+                        run="1" if query.get("run") == "1" else ""), errors
 
 
 def _org(raw: str, jurisdiction: Jurisdiction, errors: list[str]) -> OrgUnit | None:
@@ -95,13 +100,18 @@ def _org(raw: str, jurisdiction: Jurisdiction, errors: list[str]) -> OrgUnit | N
     return unit
 
 
-def audit_findings(jurisdiction: Jurisdiction, filters: AuditFilters) -> tuple[QuerySet[Cadre], int, list[Finding]]:
-    """The filtered cadres, how many were checked, and every finding of the filtered set."""
+def filtered_cadres(jurisdiction: Jurisdiction, filters: AuditFilters) -> QuerySet[Cadre]:
     cadres = selectors.cadres_visible(jurisdiction)
     if filters.org is not None:
         cadres = cadres.filter(subtree_q(filters.org.path, "org_unit__"))
     if filters.q:
         cadres = cadres.filter(name__startswith=filters.q)
+    return cadres
+
+
+def audit_findings(jurisdiction: Jurisdiction, filters: AuditFilters) -> tuple[QuerySet[Cadre], int, list[Finding]]:
+    """The filtered cadres, how many were checked, and every finding of the filtered set."""
+    cadres = filtered_cadres(jurisdiction, filters)
     checked, findings = archive_audit.run(cadres, today=timezone.localdate(),
                                           checks={filters.check} if filters.check else None)
     if filters.severity:
@@ -176,6 +186,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         for error in errors:
             messages.error(request, error)
         return render(request, "cadres/audit.html", context, status=400)
+    if not (filters.check or filters.run):
+        in_scope = filtered_cadres(jurisdiction, filters).count()
+        if in_scope > AUTO_AUDIT_MAX:
+            context.update({"in_scope": in_scope, "limit": AUTO_AUDIT_MAX, "run_query": filters.query(run="1")})
+            return render(request, "cadres/audit.html", context)
     cadres, checked, findings = audit_findings(jurisdiction, filters)
     page = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     context.update({

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from zugong.cadres import archive_audit
+from zugong.cadres import archive_audit, audit_views
 from zugong.cadres.models import Cadre, ResumeLine
 from zugong.cadres.tests.factories import make_cadre
 from zugong.conftest import logged_in
@@ -314,7 +314,7 @@ def test_page_query_count_does_not_grow_with_findings(alice, tree, spread, djang
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = web.get("/cadres/audit/").content.decode()
     assert len(findings_table(html)) == 100 and "共 123 处" in html
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         web.get(f"/cadres/audit/?org={tree.county_a.pk}&page=2")
 
 
@@ -358,3 +358,20 @@ def test_audit_page_fits_a_phone(live_server, phone_browser, tree, alice, spread
     phone_browser.get(live_server.url + "/cadres/audit/?org=" + str(tree.county_a.pk))
     wait_for_text(phone_browser, "#zg-findings", "甲一")
     assert horizontal_overflow(phone_browser) == 0
+
+
+@pytest.mark.django_db
+def test_a_large_scope_waits_for_a_unit_a_check_or_an_explicit_run(alice, tree, spread, monkeypatch):
+    monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 1)
+    web = logged_in(alice)
+    # when: the whole county (2 spread cadres and more) is opened
+    waiting = web.get("/cadres/audit/").content.decode()
+    # then: nothing is audited yet; the page says why and offers the explicit run
+    assert 'id="zg-audit-large"' in waiting and 'id="zg-findings"' not in waiting
+    assert "仍然审核全部" in waiting and "?run=1" in waiting
+    # when: the run is asked for, or a check or a small unit narrows the scope
+    everything = web.get("/cadres/audit/?run=1").content.decode()
+    assert {name for name, _ in findings_table(everything)} == {"甲一", "丙一"}
+    assert {name for name, _ in findings_table(web.get("/cadres/audit/?check=party_before_18").content.decode())} == {"丙一"}
+    small = web.get(f"/cadres/audit/?org={tree.township_a2.pk}").content.decode()
+    assert 'id="zg-audit-large"' not in small and {name for name, _ in findings_table(small)} == {"丙一"}
