@@ -134,3 +134,15 @@ def test_preview_lists_what_an_update_changes_and_confirm_keeps_file_names(tree,
     cadre = Cadre.objects.get()
     assert (cadre.health, bytes(cadre.photo or b"")) == ("良好", _jpeg((1, 2, 3)))
     assert not cadre.family.filter(superseded_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_command_dry_run_says_what_each_update_would_change(tree, tmp_path: Path):
+    make_cadre(tree.township_a)
+    data, _ = _lrm(health="良好")
+    (tmp_path / "张三.lrm").write_bytes(data)
+    out = io.StringIO()
+    call_command("import_cadres", str(tmp_path / "张三.lrm"), "--org", "990121001", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == [f"{tmp_path / '张三.lrm'} 记录 更新 张三（按姓名和出生年月匹配）：健康状况", "将导入 0 人，更新 1 人，错误 0 处"]
+    assert Cadre.objects.get().health == "健康"
