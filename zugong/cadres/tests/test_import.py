@@ -1,5 +1,6 @@
 import base64
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from zugong.cadres.importers import import_files
+from zugong.cadres.lrm import write_lrm
 from zugong.cadres.lrmx import write_lrmx
 from zugong.cadres.models import Cadre, FamilyMember
 from zugong.cadres.records import FamilyData
@@ -101,6 +103,11 @@ CORPUS = {
     "no-header.xlsx": (_xlsx([["张三"]], header=["名字"]), "header", "表头缺少必需列"),
     "bad-row.xlsx": (_xlsx([["张三", "110105198005170017", "男", "1980年13月"]]), "出生年月", "不是有效日期"),
     "notes.txt": (b"hello", "file", "不支持的文件类型"),
+    "not-gbk.lrm": (b'"\xff\xfe\xff"' + b',""' * 32, "encoding", "不是 GBK 编码"),
+    "short.lrm": (",".join(['""'] * 32).encode(), "file", "应有 33 个，实有 32 个"),
+    "unterminated.lrm": (b'"\xd5\xc5\xc8\xfd,"' + b',""' * 31 + b',"', "file", "引号未闭合"),
+    "bad-birth.lrm": (write_lrm(replace(record(), id_number="", birth_date=None))[0].replace(
+        b'"","\xba\xba', b'"1990\xc4\xea13\xd4\xc2","\xba\xba', 1), "ChuShengNianYue", "出生年月"),
 }
 
 
