@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import secrets
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -26,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from zugong.cadres import exporters, idcard, selectors
+from zugong.cadres import exporters, idcard, pending_imports, selectors
 from zugong.cadres.changes import change_rows
 from zugong.cadres.codes import choices
 from zugong.cadres.importers import PREVIEW_DIFFS, ImportResult, import_files
@@ -231,48 +227,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _download(template(), "干部信息导入模板.xlsx", XLSX)
 
 
-PENDING_MAX_AGE_SECONDS = 24 * 3600
-
-
-def _upload_dir() -> Path:
-    """Where uploads wait between preview and confirmation: under the var dir, shared by app servers."""
-    path = Path(settings.VAR_DIR) / "pending-imports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _discard_stale(root: Path) -> None:
-    """Previews nobody confirmed within a day are deleted, so uploaded personal data does not linger."""
-    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            _remove(folder)
-
-
-def _remove(folder: Path) -> None:
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
-
-
-def _keep_upload(files: list[tuple[str, bytes]]) -> str:
-    root = _upload_dir()
-    _discard_stale(root)
-    token = secrets.token_hex(16)
-    folder = root / token
-    folder.mkdir(mode=0o700)
-    for index, (_name, data) in enumerate(files):
-        (folder / f"{index:04d}.bin").write_bytes(data)
-    # Original names matter: errors cite them, an .lrm finds its .pic and may carry the ID number.
-    (folder / "manifest.json").write_text(json.dumps([name for name, _ in files], ensure_ascii=False))
-    return token
-
-
-def _read_upload(folder: Path) -> list[tuple[str, bytes]]:
-    names = json.loads((folder / "manifest.json").read_text())
-    return [(str(name), (folder / f"{index:04d}.bin").read_bytes()) for index, name in enumerate(names)]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -295,7 +249,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                               jurisdiction=jurisdiction)
         context.update({"result": result, "unit": unit, "preview": _preview(result)})
         if not result.errors:
-            token = _keep_upload(files)
+            token = pending_imports.keep(files)
             request.session["cadre_import"] = {"token": token, "org": unit.pk}
             context["token"] = token
     return render(request, "cadres/import.html", context)
@@ -309,16 +263,16 @@ def _preview(result: ImportResult) -> list[dict[str, Any]]:
 
 
 def _import_confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
-    pending = request.session.get("cadre_import") or {}
+    waiting = request.session.get("cadre_import") or {}
     token = request.POST.get("token", "")
-    unit = next((u for u in units if u.pk == pending.get("org")), None)
-    folder = _upload_dir() / token
-    if pending.get("token") != token or unit is None or not token.isalnum() or not folder.is_dir():
+    unit = next((u for u in units if u.pk == waiting.get("org")), None)
+    folder = pending_imports.folder(token)
+    if waiting.get("token") != token or unit is None or folder is None:
         messages.error(request, "导入预览已失效，请重新上传")
         return HttpResponseRedirect(reverse("cadres:import"))
-    result = import_files(actor=authenticated_user(request), org_unit=unit, files=_read_upload(folder),
+    result = import_files(actor=authenticated_user(request), org_unit=unit, files=pending_imports.read(folder),
                           jurisdiction=_jurisdiction(request))
-    _remove(folder)
+    pending_imports.remove(folder)
     request.session.pop("cadre_import", None)
     if result.errors:
         messages.error(request, f"导入失败，未保存任何数据：{result.errors[0].file} {result.errors[0].message}")
