@@ -12,7 +12,7 @@ from zugong.cadres import idcard, selectors
 from zugong.cadres.changes import change_rows
 from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
-from zugong.cadres.services import cadre_create, cadre_second, cadre_transfer, cadre_update, post_change
+from zugong.cadres.services import cadre_create, cadre_move, cadre_update
 from zugong.core.audit import access_record
 from zugong.core.errors import Forbidden, ValidationFailed
 from zugong.core.middleware import authenticated_user, request_jurisdiction
@@ -252,19 +252,8 @@ def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn
     if not selectors.may_edit(jurisdiction, cadre.org_unit):
         raise Forbidden("只有组织部门可以维护干部信息")
     unit = org_unit_get(jurisdiction, payload.org_unit_id)
-    actor = authenticated_user(request)
-    if payload.kind == "second":
-        holding = cadre_second(actor=actor, cadre=cadre, to_org_unit=unit, on=payload.on, until=payload.until,
-                               title=payload.title or "借调工作")
-    elif payload.kind == "transfer":
-        holding = cadre_transfer(actor=actor, cadre=cadre, to_org_unit=unit, on=payload.on, title=payload.title,
-                                 rank_level=payload.rank_level, is_leading=payload.is_leading,
-                                 document_number=payload.document_number)
-    else:
-        holding = post_change(actor=actor, cadre=cadre, org_unit=unit, title=payload.title, on=payload.on,
-                              rank_level=payload.rank_level, is_leading=payload.is_leading,
-                              document_number=payload.document_number,
-                              appointment_method=payload.appointment_method)
+    holding = cadre_move(actor=authenticated_user(request), cadre=cadre, org_unit=unit,
+                         **payload.dict(exclude={"org_unit_id"}))
     return Status(201, PostOut.from_orm(holding))
 
 

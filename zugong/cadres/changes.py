@@ -18,7 +18,7 @@ from zugong.core.models import OrgUnit
 CODED = {"sex": "sex", "ethnicity": "ethnicity", "political_status": "political_status",
          "highest_education": "education"}
 UNIT_FIELDS = frozenset({"org_unit", "managing_unit"})
-SOURCES = {"edit": "修改", "import": "导入", "transfer": "调动"}
+SOURCES = {"edit": "修改", "import": "导入", "transfer": "调动", "post_change": "任职变动"}
 
 
 def field_label(name: str) -> str:

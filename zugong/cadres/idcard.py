@@ -45,6 +45,14 @@ def birth_date(number: str) -> date | None:
         return None
 
 
+def exact_birth(month: date | None, number: str) -> date | None:
+    """Forms give the birth year and month; when the ID number agrees on them, it knows the day too."""
+    from_id = birth_date(number) if len(number) == 18 else None
+    if month is not None and from_id is not None and (month.year, month.month) == (from_id.year, from_id.month):
+        return from_id
+    return month
+
+
 def sex_code(number: str) -> str:
     """GB/T 2261.1 code from the order digit: odd 1 男, even 2 女."""
     return "1" if int(number[16]) % 2 else "2"

@@ -125,42 +125,45 @@ def read_file(name: str, data: bytes, result: ImportResult, *, photo: bytes | No
 
 
 def match_without_id(result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
-    """Give each LRM record an ID number: from its file name, else from the one visible cadre of that name and birth month."""
+    """Give each LRM record an ID number: from its file name, else from the one visible cadre of that name
+    and birth month (one query for all of them)."""
+    unmatched: list[Parsed] = []
     for item in result.parsed:
         if item.record.id_number or Path(item.file).suffix.lower() != ".lrm":
             continue
         found = _ID_IN_NAME.search(Path(item.file).stem)
         if found:
             item.record.id_number, item.matched_by = found.group(1).upper(), "文件名中的公民身份号码"
-        else:
-            _match_by_name(item, result, jurisdiction)
-        _birth_day_from_id(item.record)
+        elif item.record.birth_date is not None:  # else the reader already reported the missing birth month
+            unmatched.append(item)
+    _match_by_name(unmatched, result, jurisdiction)
+    for item in result.parsed:
+        if item.matched_by:
+            item.record.birth_date = idcard.exact_birth(item.record.birth_date, item.record.id_number)
 
 
-def _match_by_name(item: Parsed, result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
-    birth = item.record.birth_date
-    if birth is None:
-        return  # the reader already reported the missing birth month
+def _match_by_name(items: list[Parsed], result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
+    if not items:
+        return
     pool = Cadre.objects.all() if jurisdiction is None else cadres_visible(jurisdiction)
-    ids = list(pool.filter(name=item.record.name, birth_date__year=birth.year, birth_date__month=birth.month)
-               .values_list("id_number", flat=True)[:3])
-    hint = f"LRM 文件不含公民身份号码；请在文件名中写明（如 {item.record.name}_公民身份号码.lrm），或改用 LRMX、Excel 导入"
-    if len(ids) == 1 and ids[0]:
-        item.record.id_number, item.matched_by = str(ids[0]), "姓名和出生年月"
-    elif not ids:
-        result.errors.append(ImportIssue(item.file, item.row, "id_number",
-                                         f"库中没有姓名为{item.record.name}、出生年月为 {birth:%Y.%m} 的干部。{hint}"))
-    else:
-        result.errors.append(ImportIssue(item.file, item.row, "id_number",
-                                         f"姓名为{item.record.name}、出生年月为 {birth:%Y.%m} 的干部不止一人，无法确定是哪一位。{hint}"))
-
-
-def _birth_day_from_id(record: CadreRecord) -> None:
-    """LRM gives the birth month only; the ID number knows the day when year and month agree."""
-    from_id = idcard.birth_date(record.id_number) if len(record.id_number) == 18 else None
-    birth = record.birth_date
-    if from_id is not None and birth is not None and (birth.year, birth.month) == (from_id.year, from_id.month):
-        record.birth_date = from_id
+    known: dict[tuple[str, int, int], list[str]] = {}
+    rows = pool.filter(name__in={i.record.name for i in items}, birth_date__isnull=False, id_number__isnull=False)
+    for name, birth, number in rows.values_list("name", "birth_date", "id_number"):
+        if birth is not None:
+            known.setdefault((name, birth.year, birth.month), []).append(str(number))
+    for item in items:
+        name, birth = item.record.name, item.record.birth_date
+        assert birth is not None
+        ids = known.get((name, birth.year, birth.month), [])
+        hint = f"LRM 文件不含公民身份号码；请在文件名中写明（如 {name}_公民身份号码.lrm），或改用 LRMX、Excel 导入"
+        if len(ids) == 1:
+            item.record.id_number, item.matched_by = ids[0], "姓名和出生年月"
+        elif not ids:
+            result.errors.append(ImportIssue(item.file, item.row, "id_number",
+                                             f"库中没有姓名为{name}、出生年月为 {birth:%Y.%m} 的干部。{hint}"))
+        else:
+            result.errors.append(ImportIssue(item.file, item.row, "id_number",
+                                             f"姓名为{name}、出生年月为 {birth:%Y.%m} 的干部不止一人，无法确定是哪一位。{hint}"))
 
 
 def validate(result: ImportResult, jurisdiction: Jurisdiction | None = None) -> None:

@@ -153,11 +153,7 @@ def _birth(reader: _Reader, id_number: str) -> date | None:
     raw = reader.required("ChuShengNianYue", "出生年月")
     if not raw:
         return None
-    value = reader.date("ChuShengNianYue", raw)
-    from_id = idcard.birth_date(id_number) if len(id_number) == 18 else None
-    if value is not None and from_id is not None and (value.year, value.month) == (from_id.year, from_id.month):
-        return from_id  # the form prints year and month; the ID number knows the day
-    return value
+    return idcard.exact_birth(reader.date("ChuShengNianYue", raw), id_number)
 
 
 def _coded(reader: _Reader, element: str, table: str, label: str) -> str:

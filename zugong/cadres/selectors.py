@@ -177,4 +177,4 @@ def may_edit(jurisdiction: Jurisdiction, unit: OrgUnit) -> bool:
 
 def cadres_for_export(jurisdiction: Jurisdiction, filters: CadreFilters, *, limit: int = 5000) -> list[Cadre]:
     queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters).order_by("name_pinyin", "pk")
-    return list(with_history(queryset)[:limit])
+    return list(with_history(queryset.select_related("org_unit"))[:limit])

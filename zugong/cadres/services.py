@@ -45,11 +45,12 @@ SCALAR_FIELDS = (
     "current_post", "proposed_post", "proposed_removal", "appointment_reason", "review_note",
     "retirement_age_boundary", "retirement_due",
 )
-EDITABLE_FIELDS = frozenset(SCALAR_FIELDS) | {"status", "rank_level", "grade", "is_reserve", "township_recruit_on",
-                                               "managing_unit", "photo"}
-# Fields whose every overwritten value is kept in `CadreChange` (the photo too, as bytes).
-TRACKED_FIELDS = (*SCALAR_FIELDS, "status", "rank_level", "grade", "is_reserve", "township_recruit_on",
-                  "managing_unit", "org_unit", "photo")
+# Editable through cadre_update besides the record's scalars (and the photo).
+OTHER_EDITABLE = ("status", "rank_level", "grade", "is_reserve", "township_recruit_on", "managing_unit")
+EDITABLE_FIELDS = frozenset((*SCALAR_FIELDS, *OTHER_EDITABLE, "photo"))
+# Fields whose every overwritten value is kept in `CadreChange` (the photo too, as bytes); post
+# changes and transfers log is_leading and org_unit.
+TRACKED_FIELDS = (*SCALAR_FIELDS, *OTHER_EDITABLE, "is_leading", "org_unit", "photo")
 
 
 def _raise_first(errors: list[FieldError]) -> None:
@@ -166,14 +167,14 @@ def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managi
 
 
 @transaction.atomic
-def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord, source: str = "import") -> Cadre:
+def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord) -> Cadre:
     """Bring `cadre` in line with a whole record (an import): scalars updated, changed histories replaced."""
     lock_cadre(cadre.pk)
     normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
     changed = _apply_scalars(cadre, record)
     cadre.save()
-    _log_changes(cadre, changed, actor=actor, source=source)
+    _log_changes(cadre, changed, actor=actor, source="import")
     histories = _save_histories(cadre, record)
     audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
                  summary={"fields": sorted(changed), "histories": histories, "source": "record"})
@@ -201,7 +202,7 @@ def cadre_update(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]) -> Cadr
         errors.append(FieldError("id_number", "该公民身份号码已属于另一名干部"))
     _raise_first(errors)
     changed = _apply_scalars(cadre, record)
-    for name in ("status", "rank_level", "grade", "is_reserve", "township_recruit_on", "managing_unit"):
+    for name in OTHER_EDITABLE:
         if name in changes and getattr(cadre, name) != changes[name]:
             changed[name] = (getattr(cadre, name), changes[name])
             setattr(cadre, name, changes[name])
@@ -259,10 +260,12 @@ def post_change(*, actor: Actor, cadre: Cadre, org_unit: OrgUnit, title: str, on
     new = PostHolding.objects.create(cadre=cadre, org_unit=org_unit, title=title.strip(), rank_level=rank_level,
                                      is_leading=is_leading, valid_from=on, document_number=document_number,
                                      appointment_method=appointment_method)
-    cadre.current_post, cadre.is_leading = new.title, is_leading
-    if rank_level:
-        cadre.rank_level = rank_level
-    cadre.save(update_fields=["current_post", "is_leading", "rank_level", "updated_at"])
+    now_holds = {"current_post": new.title, "is_leading": is_leading, "rank_level": rank_level or cadre.rank_level}
+    changed = {k: (getattr(cadre, k), v) for k, v in now_holds.items() if getattr(cadre, k) != v}
+    for name, value in now_holds.items():
+        setattr(cadre, name, value)
+    cadre.save(update_fields=[*now_holds, "updated_at"])
+    _log_changes(cadre, changed, actor=actor, source="post_change")
     audit_record(actor=actor, action="cadre.post_change", obj=cadre, org_unit=org_unit,
                  summary={"old": old.title if old else None, "new": new.title, "on": on.isoformat(),
                           "document_number": document_number})
@@ -283,6 +286,27 @@ def cadre_transfer(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date
     audit_record(actor=actor, action="cadre.transfer", obj=cadre, org_unit=to_org_unit,
                  summary={"to": to_org_unit.name, "on": on.isoformat()})
     return holding
+
+
+POST_CHANGE_KINDS = {"appoint": "任职（职务变动）", "transfer": "调动（调往其他单位）", "second": "借调"}
+
+
+def cadre_move(*, actor: Actor, cadre: Cadre, kind: str, org_unit: OrgUnit, on: date, title: str = "",
+               until: date | None = None, rank_level: str = "", is_leading: bool = True, document_number: str = "",
+               appointment_method: str = "") -> PostHolding:
+    """One 任职变动 as the page and the API name it: `appoint` → post_change, `transfer` → cadre_transfer,
+    `second` → cadre_second."""
+    if kind == "second":
+        return cadre_second(actor=actor, cadre=cadre, to_org_unit=org_unit, on=on, until=until,
+                            title=title.strip() or "借调工作")
+    if kind == "transfer":
+        return cadre_transfer(actor=actor, cadre=cadre, to_org_unit=org_unit, on=on, title=title,
+                              rank_level=rank_level, is_leading=is_leading, document_number=document_number)
+    if kind == "appoint":
+        return post_change(actor=actor, cadre=cadre, org_unit=org_unit, title=title, on=on, rank_level=rank_level,
+                           is_leading=is_leading, document_number=document_number,
+                           appointment_method=appointment_method)
+    raise ValidationFailed(f"不支持的任职变动类型：{kind}", field="kind")
 
 
 @transaction.atomic

@@ -26,14 +26,13 @@ from zugong.cadres import exporters, idcard, pending_imports, selectors
 from zugong.cadres.changes import change_rows
 from zugong.cadres.codes import choices
 from zugong.cadres.importers import PREVIEW_DIFFS, ImportResult, import_files
-from zugong.cadres.models import Cadre, CadreStatus, RankLevel
-from zugong.cadres.services import cadre_second, cadre_transfer, post_change
+from zugong.cadres.models import CadreStatus, RankLevel
+from zugong.cadres.services import POST_CHANGE_KINDS, cadre_move
 from zugong.cadres.xlsx import template
-from zugong.core.audit import access_record
-from zugong.core.errors import DomainError, NotFound, ValidationFailed
+from zugong.core.audit import access_record, access_record_many
+from zugong.core.errors import DomainError, NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import authenticated_user, request_jurisdiction
-from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_unit_get, org_units_visible
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -125,9 +124,7 @@ def cadre_export_forms(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponseRedirect(back)
     if not all(selectors.may_see_confidential(jurisdiction, c) for c in cadres):
         return HttpResponseForbidden("查询结果中有您的角色不能导出任免审批表的干部")
-    user = authenticated_user(request)
-    for cadre in cadres:
-        access_record(user=user, obj=cadre, field="lrmx", org_unit=cadre.org_unit)
+    access_record_many(user=authenticated_user(request), viewed=[(c, c.org_unit) for c in cadres], field="lrmx")
     data, suffix = exporters.export(fmt, cadres, filled_on=timezone.localdate())
     name = f"{cadres[0].name}任免审批表{suffix}" if len(cadres) == 1 else f"任免审批表（{len(cadres)}人）{suffix}"
     return _download(data, name, FORM_TYPES[suffix])
@@ -152,14 +149,11 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
         "cadre": cadre, "id_number": cadre.id_number if full else idcard.mask(cadre.id_number), "full": full,
         "may_see": may_see, "posts": [(p, names.get(p.rank_level, p.rank_level)) for p in selectors.post_history(cadre)],
         "changes": change_rows(selectors.cadre_changes(cadre)),
-        "may_edit": selectors.may_edit(jurisdiction, cadre.org_unit), "post_kinds": POST_KINDS.items(),
+        "may_edit": selectors.may_edit(jurisdiction, cadre.org_unit), "post_kinds": POST_CHANGE_KINDS.items(),
         "post_units": org_units_visible(jurisdiction).order_by("path")[:500],
         "rank_levels": [r for r in levels if r.is_active],
         "age": cadre.birth_date and (timezone.localdate().year - cadre.birth_date.year),
     })
-
-
-POST_KINDS = {"appoint": "任职（职务变动）", "transfer": "调动（调往其他单位）", "second": "借调"}
 
 
 @login_required
@@ -179,30 +173,16 @@ def cadre_post_change(request: HttpRequest, cadre_id: int) -> HttpResponse:
     if on is None:
         messages.error(request, "请填写有效的任职（调动、借调）日期")
         return HttpResponseRedirect(back)
+    form = request.POST
     try:
-        _change_post(request, cadre, unit, on, until)
+        cadre_move(actor=authenticated_user(request), cadre=cadre, kind=form.get("kind", "appoint"), org_unit=unit,
+                   on=on, until=until, title=form.get("title", "").strip(), rank_level=form.get("rank_level", ""),
+                   is_leading=form.get("is_leading") == "1", document_number=form.get("document_number", "").strip())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已记录{cadre.name}的{POST_KINDS.get(request.POST.get('kind', ''), '任职')}")
+        messages.success(request, f"已记录{cadre.name}的{POST_CHANGE_KINDS[form.get('kind', 'appoint')]}")
     return HttpResponseRedirect(back)
-
-
-def _change_post(request: HttpRequest, cadre: Cadre, unit: OrgUnit, on: date, until: date | None) -> None:
-    form, actor = request.POST, authenticated_user(request)
-    title, kind = form.get("title", "").strip(), form.get("kind", "appoint")
-    rank_level, is_leading = form.get("rank_level", ""), form.get("is_leading") == "1"
-    document_number = form.get("document_number", "").strip()
-    if kind == "second":
-        cadre_second(actor=actor, cadre=cadre, to_org_unit=unit, on=on, until=until, title=title or "借调工作")
-    elif kind == "transfer":
-        cadre_transfer(actor=actor, cadre=cadre, to_org_unit=unit, on=on, title=title, rank_level=rank_level,
-                       is_leading=is_leading, document_number=document_number)
-    elif kind == "appoint":
-        post_change(actor=actor, cadre=cadre, org_unit=unit, title=title, on=on, rank_level=rank_level,
-                    is_leading=is_leading, document_number=document_number)
-    else:
-        raise ValidationFailed("不支持的任职变动类型", field="kind")
 
 
 @login_required

@@ -92,3 +92,20 @@ def test_detail_page_and_api_show_changes_with_masked_id(tree, alice, carol):
     assert by_field["id_number"]["old_value"] == f"{old_id[:6]}********{old_id[-4:]}"
     assert by_field["health"] == {**by_field["health"], "old_value": "健康", "new_value": "良好", "source": "edit"}
     assert bearer(carol).get(f"/api/v1/cadres/{cadre.pk}/changes").status_code == 404
+
+
+@pytest.mark.django_db
+def test_post_change_keeps_the_rank_and_post_it_replaces(tree, alice):
+    from zugong.cadres.services import post_change
+
+    cadre = make_cadre(tree.township_a, rank_level="D2")
+    before = timezone.now()
+    post_change(actor=alice, cadre=cadre, org_unit=tree.township_a, title="甲镇镇长", on=date(2026, 2, 1),
+                rank_level="D1")
+    rows = {c.field: (c.old_value, c.new_value, c.source) for c in CadreChange.objects.filter(cadre=cadre)}
+    assert rows == {"rank_level": ("D2", "D1", "post_change"),
+                    "current_post": ("甲县甲镇党委副书记", "甲镇镇长", "post_change"),
+                    "is_leading": ("false", "true", "post_change")}
+    cadre.refresh_from_db()
+    earlier = selectors.cadre_values_at(cadre, before)
+    assert (earlier["rank_level"], earlier["current_post"]) == ("D2", "甲县甲镇党委副书记")

@@ -47,3 +47,20 @@ def test_export_refused_to_township_staff_and_beyond_the_limit(alice, bob, two, 
     assert "一次最多导出 1 份任免审批表" in page
     assert logged_in(alice).get("/cadres/export.txt").status_code == 404
     assert not AccessEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_queries_do_not_grow_with_the_cadres(alice, tree, two):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web = logged_in(alice)
+    web.get("/cadres/")
+    with CaptureQueriesContext(connection) as few:
+        assert web.get("/cadres/export.lrmx?q=wj").status_code == 200
+    for i in range(5):
+        make_cadre(tree.township_a2, name=f"王建{'一二三四五'[i]}", birth=date(1980, 1, 1 + i), order=30 + i)
+    with CaptureQueriesContext(connection) as more:
+        assert web.get("/cadres/export.lrmx?q=wj").status_code == 200
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert AccessEvent.objects.filter(field="lrmx").count() == 2 + 7
