@@ -15,8 +15,8 @@ from zugong.cadres.records import CadreRecord
 from zugong.cadres.services import cadre_create, cadre_move, cadre_update
 from zugong.core.audit import access_record
 from zugong.core.errors import Forbidden, ValidationFailed
-from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.models import OrgUnit
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 
 router = Router(tags=["cadres"])
@@ -194,25 +194,25 @@ def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
 def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, Any]:
     data = params.dict()
     sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
-    page = selectors.cadre_search(request_jurisdiction(request), selectors.CadreFilters(**data), sort=sort,
+    page = selectors.cadre_search(jurisdiction_of(request), selectors.CadreFilters(**data), sort=sort,
                                   cursor=cursor, limit=limit)
     return {"items": [_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)
 def cadre_detail(request: HttpRequest, cadre_id: int, full_id: bool = False) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
     if full_id:
         if not selectors.may_see_confidential(jurisdiction, cadre):
             raise Forbidden("您的角色不能查看完整的公民身份号码")
-        access_record(user=authenticated_user(request), obj=cadre, field="id_number", org_unit=cadre.org_unit,
+        access_record(user=actor_of(request), obj=cadre, field="id_number", org_unit=cadre.org_unit,
                       channel="api")
     return _detail(cadre, full_id=full_id)
 
 
 def _writable_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     unit = org_unit_get(jurisdiction, unit_id)
     if not selectors.may_edit(jurisdiction, unit):
         raise Forbidden("只有组织部门可以维护干部信息")
@@ -225,14 +225,14 @@ def cadre_post(request: HttpRequest, payload: CadreIn) -> Status:
     data = payload.dict()
     options = {k: data.pop(k) for k in ("rank_level", "township_recruit_on")}
     data.pop("org_unit_id")
-    cadre = cadre_create(actor=authenticated_user(request), org_unit=unit, record=CadreRecord(**data),
+    cadre = cadre_create(actor=actor_of(request), org_unit=unit, record=CadreRecord(**data),
                          managing_unit=unit, **options)
-    return Status(201, _detail(selectors.cadre_get(request_jurisdiction(request), cadre.pk), full_id=False))
+    return Status(201, _detail(selectors.cadre_get(jurisdiction_of(request), cadre.pk), full_id=False))
 
 
 @router.patch("/cadres/{cadre_id}", response=CadreDetailOut)
 def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
     if not selectors.may_edit(jurisdiction, cadre.org_unit):
         raise Forbidden("只有组织部门可以维护干部信息")
@@ -240,19 +240,19 @@ def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dic
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
     if not changes:
         raise ValidationFailed("没有要修改的内容")
-    cadre_update(actor=authenticated_user(request), cadre=cadre, changes=changes)
+    cadre_update(actor=actor_of(request), cadre=cadre, changes=changes)
     return _detail(selectors.cadre_get(jurisdiction, cadre.pk), full_id=False)
 
 
 @router.post("/cadres/{cadre_id}/posts", response={201: PostOut})
 def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn) -> Status:
     """A post change, transfer or secondment; rule R23 refuses recent township recruits with 409."""
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
     if not selectors.may_edit(jurisdiction, cadre.org_unit):
         raise Forbidden("只有组织部门可以维护干部信息")
     unit = org_unit_get(jurisdiction, payload.org_unit_id)
-    holding = cadre_move(actor=authenticated_user(request), cadre=cadre, org_unit=unit,
+    holding = cadre_move(actor=actor_of(request), cadre=cadre, org_unit=unit,
                          **payload.dict(exclude={"org_unit_id"}))
     return Status(201, PostOut.from_orm(holding))
 
@@ -260,5 +260,5 @@ def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn
 @router.get("/cadres/{cadre_id}/changes", response=list[ChangeOut])
 def cadre_change_list(request: HttpRequest, cadre_id: int) -> list[dict[str, Any]]:
     """Every overwritten value of the cadre's fields, newest first (ID numbers masked)."""
-    cadre = selectors.cadre_get(request_jurisdiction(request), cadre_id)
+    cadre = selectors.cadre_get(jurisdiction_of(request), cadre_id)
     return change_rows(selectors.cadre_changes(cadre))

@@ -10,6 +10,5 @@ class CadresConfig(AppConfig):
     def ready(self) -> None:
         from zugong.core.nav import NavItem, register_nav
 
-        register_nav(NavItem("cadres", _("干部信息"), "cadres:list", order=20))
-        register_nav(NavItem("cadres-audit", _("档案审核"), "cadres:audit", order=21,
-                             roles=frozenset({"org_admin", "org_staff"})))
+        register_nav(NavItem("cadres", _("干部信息"), "cadres:list", "cadres.cadre_view", "cadres", order=20))
+        register_nav(NavItem("cadres-audit", _("档案审核"), "cadres:audit", "cadres.archive_audit", "cadres", order=21))

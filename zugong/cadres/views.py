@@ -32,7 +32,7 @@ from zugong.cadres.xlsx import template
 from zugong.core.audit import access_record, access_record_many
 from zugong.core.errors import DomainError, NotFound
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get, org_units_visible
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -42,7 +42,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _jurisdiction(request: HttpRequest) -> Jurisdiction:
     """The middleware's per-request jurisdiction (computed once, shared with the page shell)."""
     cached = getattr(request, "jurisdiction", None)
-    return cached if cached is not None else request_jurisdiction(request)
+    return cached if cached is not None else jurisdiction_of(request)
 
 
 def _int(raw: str | None) -> int | None:
@@ -124,7 +124,7 @@ def cadre_export_forms(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponseRedirect(back)
     if not all(selectors.may_see_confidential(jurisdiction, c) for c in cadres):
         return HttpResponseForbidden("查询结果中有您的角色不能导出任免审批表的干部")
-    access_record_many(user=authenticated_user(request), viewed=[(c, c.org_unit) for c in cadres], field="lrmx")
+    access_record_many(user=actor_of(request), viewed=[(c, c.org_unit) for c in cadres], field="lrmx")
     data, suffix = exporters.export(fmt, cadres, filled_on=timezone.localdate())
     name = f"{cadres[0].name}任免审批表{suffix}" if len(cadres) == 1 else f"任免审批表（{len(cadres)}人）{suffix}"
     return _download(data, name, FORM_TYPES[suffix])
@@ -144,7 +144,7 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     if full and not may_see:
         return HttpResponseForbidden("您的角色不能查看完整的公民身份号码")
     if full:
-        access_record(user=authenticated_user(request), obj=cadre, field="id_number", org_unit=cadre.org_unit)
+        access_record(user=actor_of(request), obj=cadre, field="id_number", org_unit=cadre.org_unit)
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "id_number": cadre.id_number if full else idcard.mask(cadre.id_number), "full": full,
         "may_see": may_see, "posts": [(p, names.get(p.rank_level, p.rank_level)) for p in selectors.post_history(cadre)],
@@ -175,7 +175,7 @@ def cadre_post_change(request: HttpRequest, cadre_id: int) -> HttpResponse:
         return HttpResponseRedirect(back)
     form = request.POST
     try:
-        cadre_move(actor=authenticated_user(request), cadre=cadre, kind=form.get("kind", "appoint"), org_unit=unit,
+        cadre_move(actor=actor_of(request), cadre=cadre, kind=form.get("kind", "appoint"), org_unit=unit,
                    on=on, until=until, title=form.get("title", "").strip(), rank_level=form.get("rank_level", ""),
                    is_leading=form.get("is_leading") == "1", document_number=form.get("document_number", "").strip())
     except DomainError as exc:
@@ -194,7 +194,7 @@ def cadre_lrmx(request: HttpRequest, cadre_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     if not selectors.may_see_confidential(jurisdiction, cadre):
         return HttpResponseForbidden("您的角色不能导出任免审批表")
-    access_record(user=authenticated_user(request), obj=cadre, field="lrmx", org_unit=cadre.org_unit)
+    access_record(user=actor_of(request), obj=cadre, field="lrmx", org_unit=cadre.org_unit)
     fmt = request.GET.get("format", "lrmx")
     if fmt not in exporters.FORMATS:
         raise Http404("不支持的格式")
@@ -225,7 +225,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, "上传的文件总大小超过 20 MB")
             return render(request, "cadres/import.html", context)
         files = [(Path(f.name or "upload").name, f.read()) for f in uploads]
-        result = import_files(actor=authenticated_user(request), org_unit=unit, files=files, dry_run=True,
+        result = import_files(actor=actor_of(request), org_unit=unit, files=files, dry_run=True,
                               jurisdiction=jurisdiction)
         context.update({"result": result, "unit": unit, "preview": _preview(result)})
         if not result.errors:
@@ -250,7 +250,7 @@ def _import_confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
     if waiting.get("token") != token or unit is None or folder is None:
         messages.error(request, "导入预览已失效，请重新上传")
         return HttpResponseRedirect(reverse("cadres:import"))
-    result = import_files(actor=authenticated_user(request), org_unit=unit, files=pending_imports.read(folder),
+    result = import_files(actor=actor_of(request), org_unit=unit, files=pending_imports.read(folder),
                           jurisdiction=_jurisdiction(request))
     pending_imports.remove(folder)
     request.session.pop("cadre_import", None)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zugong.core import selectors
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 
 router = Router(tags=["core"])
 
@@ -39,7 +39,7 @@ def _org_out(unit: selectors.OrgUnit) -> OrgUnitOut:
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
-    user = authenticated_user(request)
+    user = actor_of(request)
     rows = selectors.memberships_of(user.pk)
     return MeOut(
         id=user.pk, username=user.get_username(), name=getattr(user, "first_name", "") or user.get_username(),
@@ -50,10 +50,10 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/org-units", response=list[OrgUnitOut])
 def org_units(request: HttpRequest, parent: int | None = None, q: str = "") -> list[OrgUnitOut]:
-    units = selectors.org_unit_list(request_jurisdiction(request), parent_id=parent, query=q.strip())
+    units = selectors.org_unit_list(jurisdiction_of(request), parent_id=parent, query=q.strip())
     return [_org_out(u) for u in units]
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut)
 def org_unit_detail(request: HttpRequest, unit_id: int) -> OrgUnitOut:
-    return _org_out(selectors.org_unit_get(request_jurisdiction(request), unit_id))
+    return _org_out(selectors.org_unit_get(jurisdiction_of(request), unit_id))

@@ -10,5 +10,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from zugong.core.nav import NavItem, register_nav
 
-        register_nav(NavItem("home", _("工作台"), "home", order=0))
-        register_nav(NavItem("orgs", _("组织机构"), "core:org-tree", order=10))
+        register_nav(NavItem("home", _("工作台"), "home", "core.home_view", order=0))
+        register_nav(NavItem("orgs", _("组织机构"), "core:org-tree", "core.org_view", order=10))

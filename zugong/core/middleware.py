@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -44,8 +43,10 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def request_jurisdiction(request: HttpRequest) -> Jurisdiction:
-    """The jurisdiction of the request's user, narrowed to the membership they switched to."""
+def resolve_jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The jurisdiction of the request's user, narrowed to the membership they switched to.
+
+    Called once per request by `JurisdictionMiddleware`; views read `request.jurisdiction`."""
     membership_id = None
     if hasattr(request, "session"):
         raw = request.session.get(ACTIVE_MEMBERSHIP_KEY)
@@ -62,13 +63,5 @@ class JurisdictionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.jurisdiction = SimpleLazyObject(lambda: request_jurisdiction(request))  # type: ignore[attr-defined]
+        request.jurisdiction = SimpleLazyObject(lambda: resolve_jurisdiction(request))  # type: ignore[attr-defined]
         return self.get_response(request)
-
-
-def authenticated_user(request: HttpRequest) -> User:
-    """The signed-in user of a view or API call that requires login (typed for mypy)."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionError("not signed in")
-    return user

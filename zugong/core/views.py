@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from zugong.core import selectors
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY, authenticated_user
+from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgKind, OrgUnit
+from zugong.core.request import actor_of
 
 CHILDREN_LIMIT = 500
 SEARCH_LIMIT = 100
@@ -68,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _active_memberships(request: HttpRequest) -> list[Membership]:
     active = request.session.get(ACTIVE_MEMBERSHIP_KEY)
-    own = Membership.objects.filter(user_id=authenticated_user(request).pk)
+    own = Membership.objects.filter(user_id=actor_of(request).pk)
     if active:
         narrowed = list(own.filter(pk=active))
         if narrowed:
@@ -123,7 +124,7 @@ def org_children(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def switch_jurisdiction(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("membership", "")
-    own = Membership.objects.filter(user=authenticated_user(request)).select_related("org_unit")
+    own = Membership.objects.filter(user=actor_of(request)).select_related("org_unit")
     chosen = own.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw == "":
         request.session.pop(ACTIVE_MEMBERSHIP_KEY, None)

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.masswork import selectors
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
@@ -112,7 +112,7 @@ class StatsOut(Schema):
 @router.get("/orders", response=list[OrderOut])
 def order_list(request: HttpRequest, status: str = "", wall_id: int | None = None, overdue: bool = False,
                limit: int = 50, offset: int = 0) -> list[OrderOut]:
-    orders = selectors.order_list(request_jurisdiction(request), status=status, wall_id=wall_id,
+    orders = selectors.order_list(jurisdiction_of(request), status=status, wall_id=wall_id,
                                   overdue_on=timezone.localdate() if overdue else None,
                                   limit=max(1, min(limit, 500)), offset=max(0, offset))
     return [order_out(o) for o in orders]
@@ -120,10 +120,10 @@ def order_list(request: HttpRequest, status: str = "", wall_id: int | None = Non
 
 @router.post("/orders", response={201: OrderOut})
 def order_create(request: HttpRequest, payload: OrderIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     wall = selectors.wall_get(jurisdiction, payload.wall_id)
     order = order_services.order_place(
-        actor=authenticated_user(request), wall=wall, channel=payload.channel, category=payload.category,
+        actor=actor_of(request), wall=wall, channel=payload.channel, category=payload.category,
         urgency=payload.urgency, resident_name=payload.resident_name, resident_phone=payload.resident_phone,
         address=payload.address, description=payload.description)
     return Status(201, order_out(selectors.order_get(jurisdiction, order.pk)))
@@ -131,12 +131,12 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def order_detail(request: HttpRequest, order_id: int) -> OrderOut:
-    return order_out(selectors.order_get(request_jurisdiction(request), order_id))
+    return order_out(selectors.order_get(jurisdiction_of(request), order_id))
 
 
 @router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
 def order_suggestions(request: HttpRequest, order_id: int) -> list[SuggestionOut]:
-    order = selectors.order_get(request_jurisdiction(request), order_id)
+    order = selectors.order_get(jurisdiction_of(request), order_id)
     return [SuggestionOut(member_id=s.member.pk, name=s.member.name, score=s.score,
                           specialty_hits=s.specialty_hits, claims_post=s.claims_post, load=s.load)
             for s in selectors.member_suggestions(order)]
@@ -144,26 +144,26 @@ def order_suggestions(request: HttpRequest, order_id: int) -> list[SuggestionOut
 
 @router.post("/orders/{order_id}/dispatch", response=OrderOut)
 def order_dispatch(request: HttpRequest, order_id: int, payload: DispatchIn) -> OrderOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)  # 404 outside the jurisdiction, before any lock
-    order_services.order_dispatch(actor=authenticated_user(request), jurisdiction=jurisdiction, order_id=order_id,
+    order_services.order_dispatch(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id,
                                   member_id=payload.member_id, handle_due=payload.handle_due)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 
 @router.post("/orders/{order_id}/accept", response=OrderOut)
 def order_accept(request: HttpRequest, order_id: int) -> OrderOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
-    order_services.order_accept(actor=authenticated_user(request), jurisdiction=jurisdiction, order_id=order_id)
+    order_services.order_accept(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 
 @router.post("/orders/{order_id}/complete", response=OrderOut)
 def order_complete(request: HttpRequest, order_id: int, payload: CompleteIn) -> OrderOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
-    order_services.order_complete(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    order_services.order_complete(actor=actor_of(request), jurisdiction=jurisdiction,
                                   order_id=order_id, report=payload.report)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
@@ -171,25 +171,25 @@ def order_complete(request: HttpRequest, order_id: int, payload: CompleteIn) -> 
 @router.post("/orders/{order_id}/rate", response=OrderOut)
 def order_rate(request: HttpRequest, order_id: int, payload: RateIn) -> OrderOut:
     """A rating taken down by staff (by phone); residents rate on the public page with their code."""
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
-    order_services.order_rate_on_behalf(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    order_services.order_rate_on_behalf(actor=actor_of(request), jurisdiction=jurisdiction,
                                         order_id=order_id, rating=payload.rating, reason=payload.reason)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 
 @router.post("/orders/{order_id}/explain", response=OrderOut)
 def order_explain(request: HttpRequest, order_id: int, payload: ExplainIn) -> OrderOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
-    order_services.order_explain(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    order_services.order_explain(actor=actor_of(request), jurisdiction=jurisdiction,
                                  order_id=order_id, explanation=payload.explanation)
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 
 @router.get("/walls/{wall_id}/stats", response=StatsOut)
 def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     wall = selectors.wall_get(jurisdiction, wall_id)
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction).filter(wall_id=wall.pk),
                                   today=timezone.localdate())
@@ -209,7 +209,7 @@ class MemberStatsOut(Schema):
 
 @router.get("/walls/{wall_id}/members/stats", response=list[MemberStatsOut])
 def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut]:
-    wall = selectors.wall_get(request_jurisdiction(request), wall_id)
+    wall = selectors.wall_get(jurisdiction_of(request), wall_id)
     return [MemberStatsOut(**row.__dict__) for row in selectors.member_stats(wall)]
 
 

@@ -12,4 +12,8 @@ class MassworkConfig(AppConfig):
         from zugong.masswork import rule_sources
 
         rule_sources.register()
-        register_nav(NavItem("masswork", _("群众工作"), "masswork:index", order=50))
+        register_nav(NavItem("masswork", _("民心墙"), "masswork:index", "masswork.order_view", "masswork", order=50))
+        register_nav(NavItem("masswork-petitions", _("信访"), "masswork:petitions", "masswork.petition_view",
+                             "masswork", order=51))
+        register_nav(NavItem("masswork-visit", _("走访登记"), "masswork:visit-new", "masswork.visit_record",
+                             "grassroots", order=60))

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.models import Petition
@@ -56,7 +56,7 @@ class PetitionOut(Schema):
 
 
 def petition_out(request: HttpRequest, petition: Petition, *, reveal: bool = False) -> PetitionOut:
-    identity = svc.petitioner_identity(user=authenticated_user(request), jurisdiction=request_jurisdiction(request),
+    identity = svc.petitioner_identity(user=actor_of(request), jurisdiction=jurisdiction_of(request),
                                        petition=petition, reveal=reveal, channel="api")
     return PetitionOut(
         id=petition.pk, org_unit_id=petition.org_unit_id, channel=petition.channel,
@@ -117,7 +117,7 @@ class StatsOut(Schema):
 
 @router.get("/petitions", response=list[PetitionOut])
 def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0) -> list[PetitionOut]:
-    rows = selectors.petitions_visible(request_jurisdiction(request))
+    rows = selectors.petitions_visible(jurisdiction_of(request))
     if status:
         rows = rows.filter(status=status)
     page = rows.order_by("-received_on", "-pk")[max(0, offset):max(0, offset) + max(1, min(limit, 500))]
@@ -126,10 +126,10 @@ def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offse
 
 @router.post("/petitions", response={201: PetitionOut})
 def petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     org = org_unit_get(jurisdiction, payload.org_id)
     data = payload.dict(exclude={"org_id"})
-    petition = svc.petition_receive(actor=authenticated_user(request), jurisdiction=jurisdiction, org_unit=org,
+    petition = svc.petition_receive(actor=actor_of(request), jurisdiction=jurisdiction, org_unit=org,
                                     **data)
     return Status(201, petition_out(request, selectors.petition_get(jurisdiction, petition.pk)))
 
@@ -142,7 +142,7 @@ class StatsQuery(Schema):
 
 @router.get("/petitions/stats", response=StatsOut)
 def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> StatsOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     rows = selectors.petitions_visible(jurisdiction)
     if filters.org is not None:
         unit = org_unit_get(jurisdiction, filters.org)
@@ -153,77 +153,77 @@ def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> Sta
 
 @router.get("/petitions/{petition_id}", response=PetitionOut)
 def petition_detail(request: HttpRequest, petition_id: int, reveal: bool = False) -> PetitionOut:
-    return petition_out(request, selectors.petition_get(request_jurisdiction(request), petition_id), reveal=reveal)
+    return petition_out(request, selectors.petition_get(jurisdiction_of(request), petition_id), reveal=reveal)
 
 
 def _after(request: HttpRequest, petition_id: int) -> PetitionOut:
-    return petition_out(request, selectors.petition_get(request_jurisdiction(request), petition_id))
+    return petition_out(request, selectors.petition_get(jurisdiction_of(request), petition_id))
 
 
 @router.post("/petitions/{petition_id}/transfer", response=PetitionOut)
 def petition_transfer(request: HttpRequest, petition_id: int, payload: TransferIn) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
     target = User.objects.filter(pk=payload.user_id, is_active=True).first()
     if target is None or not jurisdiction_for(target).has_role_at(petition.org_unit, svc.STAFF_ROLES):
         raise ValidationFailed("接收人不存在或无权办理该信访事项", field="user_id")
-    svc.petition_transfer_request(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    svc.petition_transfer_request(actor=actor_of(request), jurisdiction=jurisdiction,
                                   petition_id=petition_id, to_user=target)
     return _after(request, petition_id)
 
 
 @router.post("/petitions/{petition_id}/transfer/accept", response=PetitionOut)
 def petition_transfer_accept(request: HttpRequest, petition_id: int) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
-    svc.petition_transfer_accept(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    svc.petition_transfer_accept(actor=actor_of(request), jurisdiction=jurisdiction,
                                  petition_id=petition_id)
     return _after(request, petition_id)
 
 
 @router.post("/petitions/{petition_id}/decide", response=PetitionOut)
 def petition_decide(request: HttpRequest, petition_id: int, payload: DecideIn) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
-    svc.petition_decide(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+    svc.petition_decide(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
                         accept=payload.accept, note=payload.note, decided_on=payload.decided_on)
     return _after(request, petition_id)
 
 
 @router.post("/petitions/{petition_id}/extend", response=PetitionOut)
 def petition_extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
-    svc.petition_extend(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+    svc.petition_extend(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
                         reason=payload.reason)
     return _after(request, petition_id)
 
 
 @router.post("/petitions/{petition_id}/close", response=PetitionOut)
 def petition_close(request: HttpRequest, petition_id: int, payload: CloseIn) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
-    svc.petition_close(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+    svc.petition_close(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
                        reply=payload.reply, closed_on=payload.closed_on)
     return _after(request, petition_id)
 
 
 @router.post("/petitions/{petition_id}/satisfaction", response=PetitionOut)
 def petition_satisfaction(request: HttpRequest, petition_id: int, payload: SatisfactionIn) -> PetitionOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
-    svc.petition_rate(actor=authenticated_user(request), jurisdiction=jurisdiction, petition_id=petition_id,
+    svc.petition_rate(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
                       satisfaction=payload.satisfaction)
     return _after(request, petition_id)
 
 
 def _letter(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
     if not petition.reply:
         raise ValidationFailed("该信访事项尚未办结答复，不能生成答复意见书")
     # The letter carries the petitioner's name: a full view, allowed and logged like reveal=true.
-    svc.petitioner_identity(user=authenticated_user(request), jurisdiction=jurisdiction, petition=petition,
+    svc.petitioner_identity(user=actor_of(request), jurisdiction=jurisdiction, petition=petition,
                             reveal=True, channel="api")
     unit = petition.org_unit.name
     if kind == "pdf":

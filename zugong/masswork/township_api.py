@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from zugong.core.errors import NotFound
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import meetings_visible, org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
@@ -75,7 +75,7 @@ def shift_out(shift: DutyShift) -> ShiftOut:
 
 @router.get("/ledger", response=list[LedgerOut])
 def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[LedgerOut]:
-    rows = selectors.ledger_visible(request_jurisdiction(request))
+    rows = selectors.ledger_visible(jurisdiction_of(request))
     if status:
         rows = rows.filter(status=status)
     return [ledger_out(e) for e in rows.order_by("-recorded_on", "-pk")[:max(1, min(limit, 500))]]
@@ -83,20 +83,20 @@ def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> lis
 
 @router.post("/meetings/{meeting_id}/ledger", response=list[LedgerOut])
 def ledger_discuss(request: HttpRequest, meeting_id: int, payload: DiscussIn) -> list[LedgerOut]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     meeting = meetings_visible(jurisdiction).filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound("未找到该会议，或不在您的管辖范围内")
-    entries = ledger.ledger_discuss(actor=authenticated_user(request), jurisdiction=jurisdiction, meeting=meeting,
+    entries = ledger.ledger_discuss(actor=actor_of(request), jurisdiction=jurisdiction, meeting=meeting,
                                     entry_ids=payload.entry_ids, decision=payload.decision)
     return [ledger_out(e) for e in entries]
 
 
 @router.post("/visits", response={201: VisitOut})
 def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     visit = visits.household_visit_record(
-        actor=authenticated_user(request), jurisdiction=jurisdiction,
+        actor=actor_of(request), jurisdiction=jurisdiction,
         village=org_unit_get(jurisdiction, payload.village_id),
         cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), household=payload.household,
         visited_on=payload.visited_on, matters=payload.matters)
@@ -105,7 +105,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
 
 @router.get("/duty", response=list[ShiftOut])
 def duty_list(request: HttpRequest, village_id: int | None = None, day: date | None = None) -> list[ShiftOut]:
-    rows = selectors.duty_visible(request_jurisdiction(request))
+    rows = selectors.duty_visible(jurisdiction_of(request))
     if village_id is not None:
         rows = rows.filter(village_id=village_id)
     if day is not None:
@@ -115,8 +115,8 @@ def duty_list(request: HttpRequest, village_id: int | None = None, day: date | N
 
 @router.post("/duty", response={201: ShiftOut})
 def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
-    shift = duty.duty_shift_schedule(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    jurisdiction = jurisdiction_of(request)
+    shift = duty.duty_shift_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
                                      village=org_unit_get(jurisdiction, payload.village_id),
                                      cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
     return Status(201, shift_out(shift))
@@ -124,10 +124,10 @@ def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status:
 
 @router.post("/duty/{shift_id}/check-in", response=ShiftOut)
 def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     if not selectors.duty_visible(jurisdiction).filter(pk=shift_id).exists():
         raise NotFound("未找到该值班，或不在您的管辖范围内")
-    return shift_out(duty.duty_check_in(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    return shift_out(duty.duty_check_in(actor=actor_of(request), jurisdiction=jurisdiction,
                                         shift_id=shift_id))
 
 
@@ -170,7 +170,7 @@ def pairing_out(pairing: Pairing) -> PairingOut:
 
 @router.get("/pairings", response=list[PairingOut])
 def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[PairingOut]:
-    rows = selectors.pairings_visible(request_jurisdiction(request))
+    rows = selectors.pairings_visible(jurisdiction_of(request))
     if cadre_id is not None:
         rows = rows.filter(cadre_id=cadre_id)
     return [pairing_out(p) for p in rows.order_by("cadre_id", "pk")[:500]]
@@ -178,9 +178,9 @@ def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[Pair
 
 @router.post("/pairings", response={201: PairingOut})
 def pairing_create(request: HttpRequest, payload: PairingIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     pairing = visits.pairing_create(
-        actor=authenticated_user(request), jurisdiction=jurisdiction,
+        actor=actor_of(request), jurisdiction=jurisdiction,
         cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id),
         village=org_unit_get(jurisdiction, payload.village_id), valid_from=payload.valid_from,
         household=payload.household, household_phone=payload.household_phone,
@@ -190,18 +190,18 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Status:
 
 @router.post("/pairings/{pairing_id}/resolve", response=PairingOut)
 def pairing_resolve(request: HttpRequest, pairing_id: int, payload: ResolveIn) -> PairingOut:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     if not selectors.pairings_visible(jurisdiction).filter(pk=pairing_id).exists():
         raise NotFound("未找到该结对记录，或不在您的管辖范围内")
-    return pairing_out(visits.pairing_resolve(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    return pairing_out(visits.pairing_resolve(actor=actor_of(request), jurisdiction=jurisdiction,
                                               pairing_id=pairing_id, resolution=payload.resolution,
                                               resolved_on=payload.resolved_on))
 
 
 @router.post("/in-village-days", response={201: dict[str, int]})
 def in_village_day(request: HttpRequest, payload: InVillageIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
-    row = duty.in_village_day_record(actor=authenticated_user(request), jurisdiction=jurisdiction,
+    jurisdiction = jurisdiction_of(request)
+    row = duty.in_village_day_record(actor=actor_of(request), jurisdiction=jurisdiction,
                                      village=org_unit_get(jurisdiction, payload.village_id),
                                      cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
     return Status(201, {"id": row.pk})

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zugong.cadres.models import Cadre
 from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.jurisdiction import scope
-from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.models import OrgKind
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_units_visible
 from zugong.masswork import selectors
 from zugong.masswork.models import OrderStatus, Pairing
@@ -31,14 +31,14 @@ from zugong.masswork.services.visits import household_visit_record
 
 def _order_or_404(request: HttpRequest, pk: int) -> selectors.ServiceOrder:
     try:
-        return selectors.order_get(request_jurisdiction(request), pk)
+        return selectors.order_get(jurisdiction_of(request), pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
@@ -62,7 +62,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _order_action(request: HttpRequest, order: selectors.ServiceOrder) -> HttpResponse:
-    jurisdiction, actor = request_jurisdiction(request), authenticated_user(request)
+    jurisdiction, actor = jurisdiction_of(request), actor_of(request)
     action = request.POST.get("action", "")
     try:
         if action == "dispatch":
@@ -96,7 +96,7 @@ class VisitForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     villages = org_units_visible(jurisdiction).filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("path")
     cadres = scope(Cadre.objects.filter(status="serving"), jurisdiction).order_by("name", "pk")
     form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
@@ -105,7 +105,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            household_visit_record(actor=authenticated_user(request), jurisdiction=jurisdiction,
+            household_visit_record(actor=actor_of(request), jurisdiction=jurisdiction,
                                    village=villages.get(pk=data["village"]), cadre=cadres.get(pk=data["cadre"]),
                                    household=data["household"], visited_on=data["visited_on"],
                                    matters=data["matters"])
@@ -120,7 +120,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairing_cards(request: HttpRequest, pk: int) -> HttpResponse:
     """Printable 民情登记卡 / 办结卡 / 联系卡 of one pairing."""
-    pairing = scope(Pairing.objects.select_related("cadre", "village"), request_jurisdiction(request),
+    pairing = scope(Pairing.objects.select_related("cadre", "village"), jurisdiction_of(request),
                     org_field="village").filter(pk=pk).first()
     if pairing is None:
         raise Http404("未找到该结对记录")
@@ -136,7 +136,7 @@ def _parse_day(value: str) -> date | None:
 
 @login_required
 def petitions(request: HttpRequest) -> HttpResponse:
-    jurisdiction, user = request_jurisdiction(request), authenticated_user(request)
+    jurisdiction, user = jurisdiction_of(request), actor_of(request)
     start, end = _parse_day(request.GET.get("from", "")), _parse_day(request.GET.get("to", ""))
     rows = selectors.petitions_visible(jurisdiction).order_by("-received_on", "-pk")[:100]
     listed = [(p, petitioner_identity(user=user, jurisdiction=jurisdiction, petition=p, reveal=False)) for p in rows]
@@ -150,7 +150,7 @@ def petitions(request: HttpRequest) -> HttpResponse:
 def order_rate_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     try:
-        order_services.order_rate_on_behalf(actor=authenticated_user(request), jurisdiction=request_jurisdiction(request),
+        order_services.order_rate_on_behalf(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
                                             order_id=order.pk, rating=request.POST.get("rating", ""),
                                             reason=request.POST.get("reason", ""))
     except DomainError as exc:
@@ -160,7 +160,7 @@ def order_rate_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _petition_or_404(request: HttpRequest, pk: int) -> selectors.Petition:
     try:
-        return selectors.petition_get(request_jurisdiction(request), pk)
+        return selectors.petition_get(jurisdiction_of(request), pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -169,7 +169,7 @@ def _petition_or_404(request: HttpRequest, pk: int) -> selectors.Petition:
 @require_http_methods(["GET", "POST"])
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _petition_or_404(request, pk)
-    jurisdiction, user = request_jurisdiction(request), authenticated_user(request)
+    jurisdiction, user = jurisdiction_of(request), actor_of(request)
     if request.method == "POST":
         try:
             _petition_action(request, petition.pk)
@@ -191,7 +191,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _petition_action(request: HttpRequest, pk: int) -> None:
-    j, actor, post = request_jurisdiction(request), authenticated_user(request), request.POST
+    j, actor, post = jurisdiction_of(request), actor_of(request), request.POST
     action = post.get("action", "")
     if action in ("accept", "reject"):
         petition_services.petition_decide(actor=actor, jurisdiction=j, petition_id=pk, accept=action == "accept",

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.rules import selectors
 from zugong.rules.services import rule_override_set
 
@@ -72,13 +72,13 @@ class OverrideIn(Schema):
 
 @router.get("/rules", response=list[RuleOut])
 def rule_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.register_rows(on=timezone.localdate(), jurisdiction=request_jurisdiction(request))
+    return selectors.register_rows(on=timezone.localdate(), jurisdiction=jurisdiction_of(request))
 
 
 @router.get("/findings", response=FindingPage)
 def finding_list(request: HttpRequest, rule: str = "", org: str = "", status: str = "",
                  period_start: date | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     unit = selectors.org_for(jurisdiction, org or None)
     rows = selectors.findings_for(jurisdiction, rule=rule.upper() or None, org=unit, status=status or None,
                                   period_start=period_start)
@@ -100,11 +100,11 @@ def _finding_out(finding: Any) -> dict[str, Any]:
 
 @router.post("/rules/{code}/overrides", response={201: VersionOut})
 def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Status:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     rule = selectors.rule_get(code)
     unit = selectors.org_for(jurisdiction, payload.org)
     assert unit is not None
-    version = rule_override_set(actor=authenticated_user(request), jurisdiction=jurisdiction, code=rule.code,
+    version = rule_override_set(actor=actor_of(request), jurisdiction=jurisdiction, code=rule.code,
                                 org_unit=unit, valid_from=payload.valid_from, params=payload.params,
                                 enabled=payload.enabled, note=payload.note)
     return Status(201, selectors.version_row(version))

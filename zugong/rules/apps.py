@@ -12,5 +12,5 @@ class RulesConfig(AppConfig):
         from zugong.rules import meeting_sources
 
         meeting_sources.register()
-        register_nav(NavItem("rules", _("制度执行"), "rules:dashboard", order=50))
-        register_nav(NavItem("rules-inbox", _("提醒"), "rules:inbox", order=90))
+        register_nav(NavItem("rules", _("制度执行"), "rules:dashboard", "rules.finding_view", "rules", order=50))
+        register_nav(NavItem("rules-inbox", _("提醒"), "rules:inbox", "core.home_view", "home", order=90))

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zugong.core.errors import NotFound
-from zugong.core.middleware import authenticated_user, request_jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import ancestor_paths
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_roots
 from zugong.rules import selectors
 from zugong.rules.export import workbook_bytes
@@ -37,7 +37,7 @@ def _rate_text(rate: float | None) -> str:
 
 
 def _default_org(request: HttpRequest) -> OrgUnit | None:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     ref = request.GET.get("org")
     if ref:
         return selectors.org_for(jurisdiction, ref)
@@ -49,7 +49,7 @@ def _default_org(request: HttpRequest) -> OrgUnit | None:
 def _breadcrumbs(org: OrgUnit | None, request: HttpRequest) -> list[OrgUnit]:
     if org is None:
         return []
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     chain = [u for u in OrgUnit.objects.filter(path__in=ancestor_paths(org.path))
              if jurisdiction.contains(u)]
     return sorted(chain, key=lambda u: len(u.path))
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if code:
         return _rule_page(request, org, code)
     today = timezone.localdate()
-    items = selectors.summaries(request_jurisdiction(request), org=org, today=today)
+    items = selectors.summaries(jurisdiction_of(request), org=org, today=today)
     if request.GET.get("export") == "xlsx":
         rows = [(s.rule.code, s.rule.title, s.rule.get_kind_display(), str(s.period_start or ""),
                  s.rate.rate, s.rate.get("compliant"), s.rate.get("due_soon"), s.rate.get("overdue"),
@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _rule_page(request: HttpRequest, org: OrgUnit | None, code: str) -> HttpResponse:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     try:
         rule = selectors.rule_get(code)
     except NotFound:
@@ -137,7 +137,7 @@ def _quote(name: str) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = authenticated_user(request)
+    user = actor_of(request)
     notices = selectors.notifications_for(user.pk)
     status = request.GET.get("status", "")
     if status in FindingStatus.values:
@@ -149,5 +149,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(user=authenticated_user(request))
+    notifications_mark_read(user=actor_of(request))
     return redirect("rules:inbox")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from zugong.core.errors import NotFound, ValidationFailed
-from zugong.core.middleware import authenticated_user, request_jurisdiction
+from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for
@@ -114,8 +114,8 @@ def _interview_out(interview: Interview, record: dict[str, str] | None) -> dict[
 @router.get("/talks", response=list[TalkOut])
 def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, end: date | None = None,
                limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    jurisdiction = request_jurisdiction(request)
-    user = authenticated_user(request)
+    jurisdiction = jurisdiction_of(request)
+    user = actor_of(request)
     reader = reader_for(jurisdiction)
     talks = selectors.talk_list(jurisdiction, kind=kind, start=start, end=end)[offset:offset + min(limit, 500)]
     return [_talk_out(t, talk_summary_for(reader, user, t, channel="api")) for t in talks]
@@ -123,12 +123,12 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
 
 @router.post("/talks", response={201: TalkOut})
 def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     talkers = list(selectors.talkers_visible(jurisdiction).filter(pk__in=payload.talker_ids))
     talkees = list(selectors.cadres_visible(jurisdiction).filter(pk__in=payload.talkee_ids))
     if len(talkers) != len(set(payload.talker_ids)) or len(talkees) != len(set(payload.talkee_ids)):
         raise NotFound("谈话人或谈话对象不存在，或不在您的管辖范围内")
-    talk = talk_record(actor=authenticated_user(request), held_on=payload.held_on, kind=payload.kind,
+    talk = talk_record(actor=actor_of(request), held_on=payload.held_on, kind=payload.kind,
                        talkers=talkers, talkees=talkees, place=payload.place, topics=payload.topics,
                        summary=payload.summary)
     return Status(201, _talk_out(talk, talk.summary))
@@ -138,7 +138,7 @@ def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]
 def talks_stats(request: HttpRequest, org: str, start: date | None = None, end: date | None = None
                 ) -> dict[str, Any]:
     """?org=DIVISION_CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (`from`/`to` are read raw: `from` is a keyword)."""
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     unit = org_unit_by_code(jurisdiction, org)
     params = request.GET
     start = start or _date(params.get("from"), "from")
@@ -165,15 +165,15 @@ def _date(raw: str | None, field: str) -> date | None:
 
 @router.get("/talks/{talk_id}", response=TalkOut)
 def talks_detail(request: HttpRequest, talk_id: int) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     talk = selectors.talk_get(jurisdiction, talk_id)
-    return _talk_out(talk, talk_summary_for(reader_for(jurisdiction), authenticated_user(request), talk,
+    return _talk_out(talk, talk_summary_for(reader_for(jurisdiction), actor_of(request), talk,
                                             channel="api"))
 
 
 @router.get("/interviews", response=list[InterviewOut])
 def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
-    interviews = selectors.interviews_visible(request_jurisdiction(request))
+    interviews = selectors.interviews_visible(jurisdiction_of(request))
     if status:
         interviews = interviews.filter(status=status)
     return [_interview_out(i, None) for i in interviews[:500]]
@@ -181,9 +181,9 @@ def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, An
 
 @router.get("/interviews/{interview_id}", response=InterviewOut)
 def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
+    jurisdiction = jurisdiction_of(request)
     interview = selectors.interview_get(jurisdiction, interview_id)
-    record = interview_record_for(reader_for(jurisdiction), authenticated_user(request), interview, channel="api")
+    record = interview_record_for(reader_for(jurisdiction), actor_of(request), interview, channel="api")
     return _interview_out(interview, record)
 
 
@@ -192,8 +192,8 @@ STEPS = ("approve", "reject", "notice", "hold", "follow-up", "report", "assess")
 
 @router.post("/interviews/{interview_id}/{step}", response=InterviewOut)
 def interviews_step(request: HttpRequest, interview_id: int, step: str, payload: StepIn) -> dict[str, Any]:
-    jurisdiction = request_jurisdiction(request)
-    actor = authenticated_user(request)
+    jurisdiction = jurisdiction_of(request)
+    actor = actor_of(request)
     interview = selectors.interview_get(jurisdiction, interview_id)
     result = run_step(actor, interview, step, payload.dict())
     return _interview_out(result, None)

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from zugong.core.errors import DomainError, NotFound
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.middleware import authenticated_user
 from zugong.core.models import OrgUnit
+from zugong.core.request import actor_of
 from zugong.core.selectors import org_roots
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for, talker_user_ids
@@ -91,7 +91,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 def talk_export(request: HttpRequest) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     talks = selectors.talk_list(jurisdiction, kind=request.GET.get("kind", ""))[:5000]
-    body = talks_xlsx(talks, reader_for(jurisdiction), authenticated_user(request))
+    body = talks_xlsx(talks, reader_for(jurisdiction), actor_of(request))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="talks.xlsx"'
     return response
@@ -101,7 +101,7 @@ def talk_export(request: HttpRequest) -> HttpResponse:
 def talk_detail(request: HttpRequest, talk_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     talk = selectors.talk_get(jurisdiction, talk_id)
-    summary = talk_summary_for(reader_for(jurisdiction), authenticated_user(request), talk)
+    summary = talk_summary_for(reader_for(jurisdiction), actor_of(request), talk)
     return render(request, "talks/talk_detail.html", {
         "talk": talk, "summary": summary, "can_read": summary is not None,
         "is_talker": request.user.pk in talker_user_ids(talk)})
@@ -115,7 +115,7 @@ def follow_up_done(request: HttpRequest, talk_id: int, follow_up_id: int) -> Htt
     if follow_up is None:
         raise NotFound("未找到该跟进事项")
     try:
-        talk_follow_up_done(actor=authenticated_user(request), follow_up=follow_up, done_on=timezone.localdate())
+        talk_follow_up_done(actor=actor_of(request), follow_up=follow_up, done_on=timezone.localdate())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -133,7 +133,7 @@ def talk_new(request: HttpRequest) -> HttpResponse:
         follow_ups = [FollowUpInput(data["follow_up_action"], data["follow_up_owner"], data["follow_up_deadline"])
                       ] if data["follow_up_action"] else []
         try:
-            talk = talk_record(actor=authenticated_user(request), held_on=data["held_on"], kind=data["kind"],
+            talk = talk_record(actor=actor_of(request), held_on=data["held_on"], kind=data["kind"],
                                talkers=list(data["talkers"]), talkees=list(data["talkees"]), place=data["place"],
                                topics=data["topics"], summary=data["summary"], follow_ups=follow_ups)
         except DomainError as exc:
@@ -150,7 +150,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     year = int(request.GET.get("year") or timezone.localdate().year)
     if request.method == "POST":
         try:
-            talk_plan_generate(actor=authenticated_user(request), year=year, org_unit=org)
+            talk_plan_generate(actor=actor_of(request), year=year, org_unit=org)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -166,7 +166,7 @@ def trigger_list(request: HttpRequest) -> HttpResponse:
     org = _default_org(request)
     if request.method == "POST":
         try:
-            result = triggers_scan(actor=authenticated_user(request), org_unit=org)
+            result = triggers_scan(actor=actor_of(request), org_unit=org)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -186,7 +186,7 @@ def flag_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请选择干部和标记")
     else:
         try:
-            cadre_flag_raise(actor=authenticated_user(request), cadre=form.cleaned_data["cadre"],
+            cadre_flag_raise(actor=actor_of(request), cadre=form.cleaned_data["cadre"],
                              kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -202,7 +202,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            supervision_record(actor=authenticated_user(request), cadre=data["cadre"], kind=data["kind"],
+            supervision_record(actor=actor_of(request), cadre=data["cadre"], kind=data["kind"],
                                issued_on=data["issued_on"], matter=data["matter"],
                                response_due_on=data["response_due_on"])
         except DomainError as exc:
@@ -229,7 +229,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
         is_team = data["target_kind"] == InterviewTarget.TEAM
         try:
             interview = interview_propose(
-                actor=authenticated_user(request), target_kind=data["target_kind"], team=data["team"],
+                actor=actor_of(request), target_kind=data["target_kind"], team=data["team"],
                 team_head=data["cadre"] if is_team else None, cadre=None if is_team else data["cadre"],
                 situations=list(data["situations"]), proposed_on=data["proposed_on"],
                 proposing_office=data["proposing_office"], reason=data["reason"])
@@ -251,7 +251,7 @@ STEP_LABEL = {"approve": "批准", "reject": "不予批准", "notice": "发出�
 def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     interview = selectors.interview_get(jurisdiction, interview_id)
-    record = interview_record_for(reader_for(jurisdiction), authenticated_user(request), interview)
+    record = interview_record_for(reader_for(jurisdiction), actor_of(request), interview)
     steps = [STEP_FOR_STATUS[s] for s in next_states(interview.status)]
     if interview.status == InterviewStatus.FOLLOW_UP and interview.target_kind != InterviewTarget.TEAM \
             and interview.report_submitted_on is None:
@@ -270,7 +270,7 @@ def interview_step(request: HttpRequest, interview_id: int, step: str) -> HttpRe
         messages.error(request, "请填写日期")
     else:
         try:
-            run_step(authenticated_user(request), interview, step, form.cleaned_data)
+            run_step(actor_of(request), interview, step, form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
             if exc.status == 409:

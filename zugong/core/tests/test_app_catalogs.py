@@ -249,7 +249,7 @@ def test_app_navigation_is_english_after_switching(tree: Tree, alice: User) -> N
     assert nav["cadres"] == "Cadres" and nav["cadres-audit"] == "Archive audit"
     assert nav["talks"] == "Talks" and nav["talks-interviews"] == "Admonition interviews"
     assert nav["talks-plan"] == "Talk plan" and nav["talks-stats"] == "Talk statistics"
-    assert nav["masswork"] == "Mass work"
+    assert nav["masswork"] == "Wish wall"
     assert nav["rules"] == "Rule compliance" and nav["rules-inbox"] == "Reminders"
     assert not [label for label in nav.values() if CJK.search(label)], nav
 

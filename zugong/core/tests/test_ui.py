@@ -284,8 +284,7 @@ def test_switcher_requires_post(tree: Tree, alice_two: User) -> None:
 
 
 def test_registered_nav_entry_appears_for_its_roles(tree: Tree, alice: User, bob: User) -> None:
-    register_nav(NavItem("test-admin-only", "仅管理员", "core:org-tree", order=99,
-                         roles=frozenset({Role.ORG_ADMIN})))
+    register_nav(NavItem("test-admin-only", "仅管理员", "core:org-tree", "core.calendar_edit", order=99))
     try:
         assert "仅管理员" in page(logged_in(alice), "/")
         assert "仅管理员" not in page(logged_in(bob), "/")

@@ -1,0 +1,138 @@
+"""The one permission table: every action a person can take, and the roles that may take it.
+
+Services check it (`require`), the menu and page decorators read it (`may`), and the permission-matrix
+tests are generated from it. An action is named `<app>.<entity>_<verb>`, like the service that does it
+and the audit event that service writes. A role applies at an org unit when the user holds it at that
+unit or at one of its ancestors (`Jurisdiction.roles_at`).
+
+Add a row here when a new service, page or menu entry needs a role; never name roles anywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from django.contrib.auth.models import User
+
+from zugong.core.errors import Forbidden, NotFound
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgUnit, Role
+
+# The one actor type of every service: a signed-in user, or None for the system (demo loader, event
+# handlers, scheduled evaluation), which acts with `SYSTEM` as its jurisdiction.
+Actor: TypeAlias = User | None
+
+SYSTEM = Jurisdiction(user_id=None, is_superuser=True)
+
+ORG_DEPT = frozenset({Role.ORG_ADMIN.value, Role.ORG_STAFF.value})
+ADMIN = frozenset({Role.ORG_ADMIN.value})
+READERS = ORG_DEPT | {Role.LEADER.value}
+TOWNSHIP = ORG_DEPT | {Role.TOWNSHIP_STAFF.value}
+GRASSROOTS = TOWNSHIP | {Role.VILLAGE_STAFF.value}
+GRASSROOTS_READERS = GRASSROOTS | {Role.LEADER.value}
+WALL_STAFF = TOWNSHIP | {Role.GROUP_LEADER.value}
+EVERYONE = frozenset(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[str]
+    label: str  # what the action is, in Chinese: "您没有{label}的权限"
+    writes: bool = True
+
+
+def _read(roles: frozenset[str], label: str) -> Permission:
+    return Permission(roles, label, writes=False)
+
+
+PERMISSIONS: Mapping[str, Permission] = {
+    # core
+    "core.home_view": _read(EVERYONE, "查看工作台"),
+    "core.org_view": _read(EVERYONE, "查看组织机构"),
+    "core.meeting_view": _read(GRASSROOTS_READERS, "查看会议记录"),
+    "core.meeting_record": Permission(TOWNSHIP, "登记会议"),
+    "core.calendar_edit": Permission(ADMIN, "维护工作日历"),
+    "core.membership_edit": Permission(ADMIN, "管理用户和任职角色"),
+    # cadres
+    "cadres.cadre_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看干部信息"),
+    "cadres.cadre_confidential_view": _read(ORG_DEPT, "查看干部身份证号码"),
+    "cadres.cadre_create": Permission(ORG_DEPT, "新增干部"),
+    "cadres.cadre_update": Permission(ORG_DEPT, "修改干部信息"),
+    "cadres.cadre_import": Permission(ORG_DEPT, "导入干部信息"),
+    "cadres.cadre_export": _read(ORG_DEPT, "导出干部任免审批表"),
+    "cadres.cadre_move": Permission(ORG_DEPT, "办理任职变动"),
+    "cadres.archive_audit": _read(ORG_DEPT, "审核干部档案"),
+    # rules
+    "rules.finding_view": _read(EVERYONE, "查看制度执行情况"),
+    "rules.override_set": Permission(ADMIN, "调整制度参数"),
+    "rules.evaluate": Permission(ORG_DEPT, "评估制度执行情况"),
+    # talks
+    "talks.talk_view": _read(READERS, "查看谈心谈话"),
+    "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),
+    "talks.talk_follow_up_done": Permission(ORG_DEPT, "办结谈话跟进事项"),
+    "talks.talker_register": Permission(ORG_DEPT, "登记谈话人"),
+    "talks.plan_generate": Permission(ORG_DEPT, "生成谈话计划"),
+    "talks.pairing_rule_create": Permission(ORG_DEPT, "设置谈话分工"),
+    "talks.trigger_cancel": Permission(ORG_DEPT, "撤销谈话事由"),
+    "talks.cadre_flag_raise": Permission(ORG_DEPT, "标记干部"),
+    "talks.triggers_scan": Permission(ORG_DEPT, "检查五必谈"),
+    "talks.interview_propose": Permission(ORG_DEPT, "提出约谈建议"),
+    "talks.interview_approve": Permission(frozenset({Role.ORG_ADMIN.value, Role.LEADER.value}), "审批约谈"),
+    "talks.interview_step": Permission(ORG_DEPT, "办理约谈"),
+    "talks.interview_assess": Permission(READERS, "评估约谈效果"),
+    "talks.supervision_record": Permission(ORG_DEPT, "记录提醒、函询、诫勉"),
+    # masswork: the wish wall
+    "masswork.order_view": _read(WALL_STAFF | {Role.LEADER.value, Role.MEMBER.value}, "查看民心墙"),
+    "masswork.order_dispatch": Permission(WALL_STAFF, "派单"),
+    "masswork.order_accept": Permission(WALL_STAFF | {Role.MEMBER.value}, "接单"),
+    "masswork.order_complete": Permission(WALL_STAFF | {Role.MEMBER.value}, "办结点单"),
+    "masswork.order_explain": Permission(WALL_STAFF, "答复点单"),
+    "masswork.order_rate_on_behalf": Permission(WALL_STAFF, "代群众评单"),
+    "masswork.order_place": Permission(WALL_STAFF, "代群众点单"),
+    "masswork.wall_create": Permission(TOWNSHIP, "设立民心墙"),
+    "masswork.member_register": Permission(WALL_STAFF, "登记在职党员"),
+    # masswork: petitions
+    "masswork.petition_view": _read(TOWNSHIP | {Role.LEADER.value}, "查看信访事项"),
+    "masswork.petition_receive": Permission(TOWNSHIP, "登记信访事项"),
+    "masswork.petition_handle": Permission(TOWNSHIP, "办理信访事项"),
+    "masswork.petitioner_identity_view": _read(ORG_DEPT, "查看信访人身份"),
+    "masswork.petitioner_access_grant": Permission(ADMIN, "授权查看信访人身份"),
+    "masswork.reception_day_record": Permission(TOWNSHIP, "登记接访日"),
+    # masswork: township and village
+    "masswork.township_view": _read(GRASSROOTS_READERS, "查看乡村工作"),
+    "masswork.ledger_record": Permission(GRASSROOTS, "登记民情台账"),
+    "masswork.visit_record": Permission(GRASSROOTS, "登记走访"),
+    "masswork.pairing_record": Permission(TOWNSHIP, "登记结对帮扶"),
+    "masswork.duty_schedule": Permission(TOWNSHIP, "排定坐班"),
+    "masswork.duty_check_in": Permission(GRASSROOTS, "坐班签到"),
+    "masswork.in_village_day_record": Permission(GRASSROOTS, "登记驻村日"),
+}
+
+
+def permission(action: str) -> Permission:
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise LookupError(f"unknown action {action!r}: add it to zugong.core.permissions.PERMISSIONS") from None
+
+
+def may(jurisdiction: Jurisdiction, action: str, org: OrgUnit | None = None) -> bool:
+    """Whether the jurisdiction's roles allow `action` at `org` (anywhere in it when `org` is None)."""
+    roles = permission(action).roles
+    if org is None:
+        return bool(jurisdiction.roles() & roles)
+    return jurisdiction.contains(org) and jurisdiction.has_role_at(org, roles)
+
+
+def require(jurisdiction: Jurisdiction, action: str, org: OrgUnit | None = None) -> None:
+    """Refuse unless allowed: out of the jurisdiction is NotFound (404), in it without the role Forbidden."""
+    if org is not None and not jurisdiction.contains(org):
+        raise NotFound("未找到，或不在您的管辖范围内")
+    if not may(jurisdiction, action, org):
+        raise Forbidden(f"您没有{permission(action).label}的权限")
+
+
+def actions_of(app: str) -> list[str]:
+    return sorted(a for a in PERMISSIONS if a.startswith(f"{app}."))

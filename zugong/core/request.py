@@ -1,0 +1,94 @@
+"""One request path for every page: the typed request, and the `page` decorator.
+
+`JurisdictionMiddleware` resolves the user's jurisdiction once per request (narrowed to the membership
+they switched to) and sets `request.jurisdiction`; views are typed with `AuthedRequest` and never
+resolve it themselves. `@page(action=...)` logs in, checks the action in the permission table, and turns
+a `DomainError` raised by a selector or service into the Chinese 403 / 404 / 409 page. The API turns the
+same errors into its JSON envelope (`zugong/api.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Concatenate, ParamSpec, cast
+
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from zugong.core.errors import DomainError, Forbidden
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.permissions import may, permission
+
+P = ParamSpec("P")
+
+
+class AuthedRequest(HttpRequest):
+    """What a `@page` view receives: a signed-in user and their jurisdiction (for the type checker)."""
+
+    user: User  # type: ignore[assignment]
+    jurisdiction: Jurisdiction
+
+
+PageView = Callable[Concatenate[AuthedRequest, P], HttpResponse]
+Wrapped = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """The Chinese page for a refused action: 403, 404 or 409 (400 for bad input), with its message."""
+    return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+
+
+def page(
+    *, action: str | None = None, methods: Sequence[str] = ("GET", "HEAD", "POST"),
+) -> Callable[[PageView[P]], Wrapped[P]]:
+    """Log in, allow `methods`, require `action` somewhere in the jurisdiction, map domain errors."""
+    if action is not None:
+        permission(action)  # an unknown action fails at import time, not on the first request
+
+    def decorate(view: PageView[P]) -> Wrapped[P]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            authed = cast(AuthedRequest, request)
+            try:
+                if action is not None and not may(authed.jurisdiction, action):
+                    raise Forbidden(f"您没有{permission(action).label}的权限")
+                return view(authed, *args, **kwargs)
+            except DomainError as exc:
+                return error_page(request, exc)
+
+        return cast(Wrapped[P], require_http_methods(list(methods))(wrapped))
+
+    return decorate
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def query_int(request: HttpRequest, name: str, *, default: int | None = None, low: int = 0,
+              high: int = 2**31 - 1) -> int | None:
+    """A bounded integer query parameter; anything else is the default (a page never 500s on `?x=abc`)."""
+    raw = request.GET.get(name, "").strip()
+    if not raw.isdigit() or len(raw) > 10:
+        return default
+    value = int(raw)
+    return value if low <= value <= high else default
+
+
+def jurisdiction_of(request: HttpRequest) -> Jurisdiction:
+    """The request's jurisdiction, resolved once by the middleware (for API endpoints, typed `HttpRequest`)."""
+    return cast(AuthedRequest, request).jurisdiction
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user of a page or API call that requires login."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Forbidden("请先登录")
+    return user
