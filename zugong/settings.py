@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic Django classes be subscripted at run time (`ModelAdmin[OrgUnit]`), as mypy --strict wants.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

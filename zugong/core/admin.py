@@ -26,7 +26,7 @@ def years_to_check(today_year: int) -> range:
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     list_display = ("day", "is_workday", "note")
     list_filter = ("is_workday",)
     date_hierarchy = "day"
@@ -39,7 +39,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
                                       "请在国务院办公厅发布放假通知后补录调整。")
         return super().changelist_view(request, extra_context)
 
-    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: ModelForm,
+    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: ModelForm[CalendarOverride],
                    change: bool) -> None:
         if change and "day" in form.changed_data:
             # Moving an override to another day: the old day returns to the statutory calendar.
@@ -57,7 +57,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
     """Units are created here through `org_unit_create` (which assigns the path); existing ones are read-only
     because a move or merge must rewrite the subtree's paths and effective dates."""
 
@@ -73,7 +73,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: OrgUnit | None = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: OrgUnit, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: OrgUnit, form: ModelForm[OrgUnit], change: bool) -> None:
         created = services.org_unit_create(
             actor=request.user, kind=obj.kind, name=obj.name, parent=obj.parent, short_name=obj.short_name,
             division_code=obj.division_code, valid_from=obj.valid_from, sort_order=obj.sort_order,
@@ -82,7 +82,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ("user", "org_unit", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "org_unit__name", "org_unit__division_code")
@@ -92,7 +92,7 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
         return False  # a change of role is a revoke plus a grant, both audited
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool) -> None:
         granted = services.membership_grant(actor=request.user, user=obj.user, org_unit=obj.org_unit, role=obj.role)
         obj.pk = granted.pk
 
@@ -105,7 +105,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(admin.ModelAdmin[Meeting]):
     list_display = ("held_on", "kind", "org_unit", "title")
     list_filter = ("kind",)
     search_fields = ("title", "org_unit__name")
@@ -118,7 +118,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Meeting, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Meeting, form: ModelForm[Meeting], change: bool) -> None:
         recorded = services.meeting_record(
             actor=request.user, kind=obj.kind, org_unit=obj.org_unit, held_on=obj.held_on, title=obj.title,
             attendees=obj.attendees, minutes=obj.minutes, decisions=obj.decisions,
@@ -126,7 +126,7 @@ class MeetingAdmin(admin.ModelAdmin):
         obj.pk = recorded.pk
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zugong.core import selectors
+from zugong.core.models import OrgUnit
 from zugong.core.request import actor_of, jurisdiction_of
 
 router = Router(tags=["core"])
@@ -33,7 +34,7 @@ class OrgUnitOut(Schema):
     parent: int | None
 
 
-def _org_out(unit: selectors.OrgUnit) -> OrgUnitOut:
+def _org_out(unit: OrgUnit) -> OrgUnitOut:
     return OrgUnitOut(id=unit.pk, code=unit.division_code, name=unit.name, kind=unit.kind, parent=unit.parent_id)
 
 

@@ -16,7 +16,7 @@ PATH_SEGMENT_WIDTH = 5
 PATH_UPPER_SENTINEL = "~"
 
 
-class PathField(models.CharField):
+class PathField(models.CharField[str, str]):
     """A materialised path that sorts byte-wise.
 
     On PostgreSQL the column gets the "C" collation so a subtree is one btree range scan
@@ -69,7 +69,7 @@ class OrgUnit(models.Model):
 
     @property
     def path_upper(self) -> str:
-        return self.path + PATH_UPPER_SENTINEL
+        return f"{self.path}{PATH_UPPER_SENTINEL}"
 
     def is_current(self, on: Any = None) -> bool:
         day = on or timezone.localdate()

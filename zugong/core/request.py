@@ -29,7 +29,7 @@ P = ParamSpec("P")
 class AuthedRequest(HttpRequest):
     """What a `@page` view receives: a signed-in user and their jurisdiction (for the type checker)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     jurisdiction: Jurisdiction
 
 

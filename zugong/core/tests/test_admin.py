@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -12,7 +13,7 @@ from django.test import Client
 from zugong.conftest import Tree
 from zugong.core import admin as core_admin
 from zugong.core.audit import access_record, verify_chain
-from zugong.core.models import AuditEvent, CalendarOverride, Meeting, Membership, OrgUnit
+from zugong.core.models import AccessEvent, AuditEvent, CalendarOverride, Meeting, Membership, OrgUnit
 
 
 @pytest.fixture
@@ -115,14 +116,14 @@ def test_meeting_recorded_in_admin_is_audited(admin_client: Client, tree: Tree) 
 @pytest.mark.parametrize("model", ["auditevent", "accessevent"])
 def test_audit_and_access_logs_are_read_only_in_admin(admin_client: Client, tree: Tree, alice, model: str) -> None:
     access_record(user=alice, obj=tree.county_a, field="id_number")
-    row_id = (AuditEvent if model == "auditevent" else core_admin.AccessEvent).objects.order_by("pk").values_list("pk", flat=True)[0]
+    row_id = (AuditEvent if model == "auditevent" else AccessEvent).objects.order_by("pk").values_list("pk", flat=True)[0]
     assert admin_client.get(f"/admin/core/{model}/").status_code == 200
     assert admin_client.get(f"/admin/core/{model}/{row_id}/change/").status_code == 200  # view only
     assert admin_client.get(f"/admin/core/{model}/add/").status_code == 403
     assert admin_client.post(f"/admin/core/{model}/{row_id}/change/", {}).status_code == 403
     assert admin_client.post(f"/admin/core/{model}/{row_id}/delete/", {"post": "yes"}).status_code == 403
     for admin_class in (core_admin.AuditEventAdmin, core_admin.AccessEventAdmin):
-        instance = admin_class(AuditEvent, core_admin.admin.site)
+        instance = admin_class(AuditEvent, django_admin.site)
         request = admin_client.get("/admin/").wsgi_request
         assert not instance.has_add_permission(request)
         assert not instance.has_change_permission(request)
