@@ -69,7 +69,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rules.override_set": Permission(ADMIN, "调整制度参数"),
     "rules.evaluate": Permission(ORG_DEPT, "评估制度执行情况"),
     # talks
-    "talks.talk_view": _read(READERS, "查看谈心谈话"),
+    "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),
     "talks.talk_follow_up_done": Permission(ORG_DEPT, "办结谈话跟进事项"),
     "talks.talker_register": Permission(ORG_DEPT, "登记谈话人"),

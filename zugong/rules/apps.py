@@ -13,4 +13,4 @@ class RulesConfig(AppConfig):
 
         meeting_sources.register()
         register_nav(NavItem("rules", _("制度执行"), "rules:dashboard", "rules.finding_view", "rules", order=50))
-        register_nav(NavItem("rules-inbox", _("提醒"), "rules:inbox", "core.home_view", "home", order=90))
+        register_nav(NavItem("rules-inbox", _("提醒"), "rules:inbox", "rules.notification_view", "home", order=90))

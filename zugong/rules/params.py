@@ -320,6 +320,29 @@ def _field_title(schema: type[BaseModel], loc: tuple[Any, ...]) -> str:
     return "·".join(titles)
 
 
+@dataclass(frozen=True)
+class ParamField:
+    name: str  # dotted for a part: "retreat.min_count"
+    title: str
+
+
+def param_fields(code: str) -> list[ParamField]:
+    """The rule's parameters, leaves only (R12's parts are listed as `retreat.min_count` …)."""
+    return list(_leaves(BY_CODE[code].schema, prefix="", titles=""))
+
+
+def _leaves(schema: type[BaseModel], *, prefix: str, titles: str) -> list[ParamField]:
+    found: list[ParamField] = []
+    for name, info in schema.model_fields.items():
+        title = f"{titles}{info.title or name}"
+        nested = info.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            found += _leaves(nested, prefix=f"{prefix}{name}.", titles=f"{title}·")
+        else:
+            found.append(ParamField(f"{prefix}{name}", title))
+    return found
+
+
 def validate_params(code: str, params: dict[str, Any]) -> dict[str, Any]:
     """Validate a full parameter set of rule `code`; refuse it in Chinese, naming the parameter."""
     schema = BY_CODE[code].schema

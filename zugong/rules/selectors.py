@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
+from django.utils.translation import gettext
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import PATH_SEGMENT_WIDTH, OrgUnit
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule, RuleVersion
+from zugong.rules.params import ParamField
 from zugong.rules.registry import is_wired
-from zugong.rules.versions import ancestor_paths, in_force_q
+from zugong.rules.versions import ancestor_paths, in_force_q, params_in_force
 
+SEVERITY = Case(
+    *(When(status=s, then=Value(i)) for i, s in enumerate(
+        ["violated", "overdue", "due_soon", "pending", "no_data_source", "compliant"])),
+    output_field=IntegerField(),
+)
 ASSESSED = (FindingStatus.COMPLIANT, FindingStatus.DUE_SOON, FindingStatus.OVERDUE, FindingStatus.VIOLATED)
 
 
@@ -106,26 +114,32 @@ class RuleSummary:
     has_source: bool = False
 
 
-def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, periods: int = 12) -> list[RuleSummary]:
-    """Each evaluated rule's rate in its latest closed period (or the running one) and its trend."""
-    rows = (findings_for(jurisdiction, org=org).order_by()
+def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, periods: int = 12,
+              rule: Rule | None = None) -> list[RuleSummary]:
+    """Each evaluated rule's (or one rule's) rate in its latest closed period (or the running one) and its trend."""
+    rows = (findings_for(jurisdiction, rule=rule.code if rule else None, org=org).order_by()
             .values("rule_id", "period_start", "period_end", "status").annotate(n=Count("id")))
     by_rule: dict[int, dict[tuple[date, date], Rate]] = defaultdict(lambda: defaultdict(Rate))
     for row in rows:
         by_rule[row["rule_id"]][(row["period_start"], row["period_end"])].counts[row["status"]] = row["n"]
-    result = []
-    for rule in Rule.objects.order_by("code"):
-        item = RuleSummary(rule=rule, has_source=is_wired(rule.code))
-        found = by_rule.get(rule.pk, {})
-        if found:
-            keys = sorted(found)
-            assessed = [k for k in keys if found[k].assessed] or keys
-            closed = [k for k in assessed if k[1] < today] or assessed
-            item.period_start, item.period_end = closed[-1]
-            item.rate = found[closed[-1]]
-            item.trend = [(start, found[(start, end)]) for start, end in keys[-periods:]]
-        result.append(item)
-    return result
+    rules = [rule] if rule is not None else list(Rule.objects.order_by("code"))
+    return [_summary(each, by_rule.get(each.pk, {}), today=today, periods=periods) for each in rules]
+
+
+def _summary(rule: Rule, found: dict[tuple[date, date], Rate], *, today: date, periods: int) -> RuleSummary:
+    item = RuleSummary(rule=rule, has_source=is_wired(rule.code))
+    if found:
+        keys = sorted(found)
+        assessed = [k for k in keys if found[k].assessed] or keys
+        closed = [k for k in assessed if k[1] < today] or assessed
+        item.period_start, item.period_end = closed[-1]
+        item.rate = found[closed[-1]]
+        item.trend = [(start, found[(start, end)]) for start, end in keys[-periods:]]
+    return item
+
+
+def summary_of(jurisdiction: Jurisdiction, *, rule: Rule, org: OrgUnit | None, today: date) -> RuleSummary:
+    return summaries(jurisdiction, org=org, today=today, rule=rule)[0]
 
 
 @dataclass
@@ -153,9 +167,45 @@ def drilldown(jurisdiction: Jurisdiction, *, rule: Rule, org: OrgUnit | None, pe
     for prefix in sorted(rates):
         unit = units.get(prefix)
         own = org is not None and unit is not None and unit.pk == org.pk
-        result.append(DrillRow(unit=None if own else unit, label=("本级" if own else unit.name if unit else prefix),
+        result.append(DrillRow(unit=None if own else unit, label=(gettext("本级") if own else unit.name if unit else prefix),
                                rate=rates[prefix]))
     return result
+
+
+def findings_worst_first(jurisdiction: Jurisdiction, *, rule: Rule, org: OrgUnit | None,
+                         period_start: date) -> QuerySet[Finding]:
+    """The subjects of one rule and period, worst status first (the drill-down's subject list)."""
+    return (findings_for(jurisdiction, rule=rule.code, org=org, period_start=period_start)
+            .order_by(SEVERITY, "org_unit__path", "subject_label"))
+
+
+def org_chain(jurisdiction: Jurisdiction, org: OrgUnit | None) -> list[OrgUnit]:
+    """`org` and its ancestors that the jurisdiction holds, top first (the drill-down's way back up)."""
+    if org is None:
+        return []
+    chain = scope(OrgUnit.objects.filter(path__in=ancestor_paths(org.path)), jurisdiction, org_field="")
+    return list(chain.order_by("depth", "path"))
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str
+    title: str
+    value: Any
+
+
+def params_in_force_rows(rule: Rule, *, org: OrgUnit | None, on: date,
+                         fields: Sequence[ParamField]) -> list[ParamRow]:
+    """The rule's parameters in force at `org` on `on` (one query), one row per parameter."""
+    params = params_in_force(rule.code, org_unit=org, on=on).params
+    return [ParamRow(f.name, f.title, _dotted(params, f.name)) for f in fields]
+
+
+def _dotted(params: dict[str, Any], name: str) -> Any:
+    value: Any = params
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def notifications_for(user_id: int) -> QuerySet[Notification]:

@@ -1,32 +1,24 @@
-"""Writes of the rules app: parameter overrides and switching a rule off for a jurisdiction."""
+"""Writes of the rules app: parameter overrides, switching a rule off for a jurisdiction, the inbox."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
-from zugong.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from zugong.core.errors import Conflict, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import OrgUnit, Role
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import Actor, require
 from zugong.rules.locks import lock_rule
 from zugong.rules.models import Notification, Rule, RuleVersion
 from zugong.rules.params import validate_params
 from zugong.rules.versions import ancestor_paths, deep_merge, in_force_q, merge_versions
-
-User = AbstractBaseUser | AnonymousUser | None
-
-
-def _check_admin(jurisdiction: Jurisdiction, org_unit: OrgUnit) -> None:
-    if not jurisdiction.contains(org_unit):
-        raise NotFound("组织不存在")
-    if not jurisdiction.has_role_at(org_unit, {Role.ORG_ADMIN}):
-        raise Forbidden("只有本级及上级组织部管理员可以调整制度参数")
 
 
 def _parent_chain(rule: Rule, org_unit: OrgUnit, on: date) -> list[RuleVersion]:
@@ -38,7 +30,7 @@ def _parent_chain(rule: Rule, org_unit: OrgUnit, on: date) -> list[RuleVersion]:
 
 @transaction.atomic
 def rule_override_set(
-    *, actor: User, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
+    *, actor: Actor, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
     params: dict[str, Any], enabled: bool | None = None, note: str = "",
 ) -> RuleVersion:
     """Set parameters of rule `code` for `org_unit`'s subtree from `valid_from` on.
@@ -46,33 +38,30 @@ def rule_override_set(
     Only the given parameters are overridden (the others follow the level above); the override at
     the same level that was in force closes on `valid_from`.
     """
-    rule = Rule.objects.filter(code=code).first()
-    if rule is None:
-        raise NotFound(f"制度 {code} 不存在")
-    _check_admin(jurisdiction, org_unit)
-    lock_rule(rule)
+    require(jurisdiction, "rules.rule_override_set", org_unit)
+    rule = lock_rule(code)
     same_level = RuleVersion.objects.filter(rule=rule, scope=org_unit)
     later = same_level.filter(valid_from__gte=valid_from).order_by("valid_from").first()
     if later is not None:
         raise Conflict(f"该组织自 {later.valid_from:%Y-%m-%d} 起已有制度参数版本，不能设置更早或同日生效的版本")
     current = same_level.filter(in_force_q(valid_from)).first()
     own = deep_merge(current.params if current else {}, params)
-    merged = merge_versions(code, _parent_chain(rule, org_unit, valid_from))
-    validate_params(code, deep_merge(merged.params, own))
+    merged = merge_versions(rule.code, _parent_chain(rule, org_unit, valid_from))
+    validate_params(rule.code, deep_merge(merged.params, own))
     if enabled is None:
         enabled = current.enabled if current else merged.enabled
     if current is not None:
         current.valid_to = valid_from
         current.save(update_fields=["valid_to"])
     version = RuleVersion.objects.create(rule=rule, scope=org_unit, valid_from=valid_from, params=own,
-                                         enabled=enabled, note=note[:200],
-                                         created_by_id=actor.pk if actor is not None and actor.is_authenticated else None)
-    audit_record(actor=actor, action="rules.override_set", obj=version, org_unit=org_unit,
-                 summary={"rule": code, "valid_from": valid_from.isoformat(), "params": params, "enabled": enabled})
+                                         enabled=enabled, note=note[:200], created_by=actor)
+    audit_record(actor=actor, action="rules.rule_override_set", obj=version, org_unit=org_unit,
+                 summary={"rule": rule.code, "valid_from": valid_from.isoformat(), "params": params,
+                          "enabled": enabled})
     return version
 
 
-def rule_disable(*, actor: User, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
+def rule_disable(*, actor: Actor, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
                  note: str = "") -> RuleVersion:
     """Switch rule `code` off for `org_unit`'s subtree from `valid_from` on."""
     if not note.strip():
@@ -81,17 +70,18 @@ def rule_disable(*, actor: User, jurisdiction: Jurisdiction, code: str, org_unit
                              valid_from=valid_from, params={}, enabled=False, note=note)
 
 
-def rule_enable(*, actor: User, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
+def rule_enable(*, actor: Actor, jurisdiction: Jurisdiction, code: str, org_unit: OrgUnit, valid_from: date,
                 note: str = "") -> RuleVersion:
     return rule_override_set(actor=actor, jurisdiction=jurisdiction, code=code, org_unit=org_unit,
                              valid_from=valid_from, params={}, enabled=True, note=note)
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: AbstractBaseUser) -> int:
-    """Mark all of the user's unread notices read; returns how many."""
-    count = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_mark_read(*, actor: User, jurisdiction: Jurisdiction) -> int:
+    """Mark all of the actor's own unread notices read; returns how many."""
+    require(jurisdiction, "rules.notifications_mark_read")
+    count = Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())
     if count:
-        audit_record(actor=user, action="rules.notifications_read", object_type="rules.notification",
-                     object_id=str(user.pk), summary={"count": count})
+        audit_record(actor=actor, action="rules.notifications_mark_read", object_type="rules.notification",
+                     object_id=str(actor.pk), summary={"count": count})
     return count

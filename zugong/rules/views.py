@@ -1,43 +1,43 @@
-"""Pages of the rules app: the compliance dashboard with drill-down and export, and the inbox."""
+"""Pages of the rules app: the compliance dashboard with drill-down, export and overrides, and the inbox.
+
+Every page goes through `@page` (login, the action of the permission table, the Chinese error page);
+selectors raise `NotFound` for a rule or org out of sight, which `@page` shows as 404.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from zugong.core.errors import NotFound
+from zugong.core.downloads import download
+from zugong.core.errors import DomainError
 from zugong.core.models import OrgUnit
-from zugong.core.orgtree import ancestor_paths
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.permissions import may
+from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_roots
 from zugong.rules import selectors
 from zugong.rules.export import workbook_bytes
-from zugong.rules.models import FindingStatus
-from zugong.rules.services import notifications_mark_read
+from zugong.rules.forms import RuleOverrideForm
+from zugong.rules.models import Finding, FindingStatus, Rule
+from zugong.rules.params import param_fields
+from zugong.rules.services import notifications_mark_read, rule_override_set
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SEVERITY = Case(
-    *(When(status=s, then=Value(i)) for i, s in enumerate(
-        ["violated", "overdue", "due_soon", "pending", "no_data_source", "compliant"])),
-    output_field=IntegerField(),
-)
-SUBJECT_LIMIT = 300
+SUBJECTS_PER_PAGE = 100
+NOTICES_PER_PAGE = 50
 
 
-def _rate_text(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate}%"
-
-
-def _default_org(request: HttpRequest) -> OrgUnit | None:
-    jurisdiction = jurisdiction_of(request)
+def _default_org(request: AuthedRequest) -> OrgUnit | None:
+    jurisdiction = request.jurisdiction
     ref = request.GET.get("org")
     if ref:
         return selectors.org_for(jurisdiction, ref)
@@ -46,64 +46,69 @@ def _default_org(request: HttpRequest) -> OrgUnit | None:
     return None
 
 
-def _breadcrumbs(org: OrgUnit | None, request: HttpRequest) -> list[OrgUnit]:
-    if org is None:
-        return []
-    jurisdiction = jurisdiction_of(request)
-    chain = [u for u in OrgUnit.objects.filter(path__in=ancestor_paths(org.path))
-             if jurisdiction.contains(u)]
-    return sorted(chain, key=lambda u: len(u.path))
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    try:
-        org = _default_org(request)
-    except NotFound:
-        return render(request, "rules/not_found.html", status=404)
+@page(action="rules.finding_view", methods=("GET", "HEAD"))
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    org = _default_org(request)
     code = request.GET.get("rule", "").upper()
     if code:
-        return _rule_page(request, org, code)
+        return _rule_page(request, org, selectors.rule_get(code))
     today = timezone.localdate()
-    items = selectors.summaries(jurisdiction_of(request), org=org, today=today)
+    items = selectors.summaries(request.jurisdiction, org=org, today=today)
     if request.GET.get("export") == "xlsx":
-        rows = [(s.rule.code, s.rule.title, s.rule.get_kind_display(), str(s.period_start or ""),
-                 s.rate.rate, s.rate.get("compliant"), s.rate.get("due_soon"), s.rate.get("overdue"),
-                 s.rate.get("violated"), "有" if s.has_source else "无") for s in items]
-        header = ["编号", "制度", "类型", "周期", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "数据来源"]
-        return _xlsx(f"制度执行情况-{org.name if org else '全部'}", [("制度执行情况", header, rows)])
-    chart = {"labels": [s.rule.code for s in items if s.rate.rate is not None],
-             "titles": [s.rule.title for s in items if s.rate.rate is not None],
-             "values": [s.rate.rate for s in items if s.rate.rate is not None]}
+        return _summary_xlsx(org, items)
+    judged = [s for s in items if s.rate.rate is not None]
+    chart = {"labels": [s.rule.code for s in judged], "titles": [s.rule.title for s in judged],
+             "values": [s.rate.rate for s in judged]}
     return render(request, "rules/dashboard.html", {
-        "org": org, "items": items, "chart": chart, "crumbs": _breadcrumbs(org, request), "today": today,
+        "org": org, "items": items, "chart": chart, "crumbs": selectors.org_chain(request.jurisdiction, org),
+        "today": today,
     })
 
 
-def _rule_page(request: HttpRequest, org: OrgUnit | None, code: str) -> HttpResponse:
-    jurisdiction = jurisdiction_of(request)
-    try:
-        rule = selectors.rule_get(code)
-    except NotFound:
-        return render(request, "rules/not_found.html", status=404)
+def _summary_xlsx(org: OrgUnit | None, items: list[selectors.RuleSummary]) -> HttpResponse:
+    rows = [(s.rule.code, s.rule.title, s.rule.get_kind_display(), str(s.period_start or ""),
+             s.rate.rate, s.rate.get("compliant"), s.rate.get("due_soon"), s.rate.get("overdue"),
+             s.rate.get("violated"), "有" if s.has_source else "无") for s in items]
+    header = ["编号", "制度", "类型", "周期", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "数据来源"]
+    name = f"制度执行情况-{org.name if org else '全部'}.xlsx"
+    return download(workbook_bytes([("制度执行情况", header, rows)]), name)
+
+
+def _rule_page(request: AuthedRequest, org: OrgUnit | None, rule: Rule,
+               form: RuleOverrideForm | None = None, status: int = 200) -> HttpResponse:
+    jurisdiction = request.jurisdiction
     today = timezone.localdate()
-    summary = next(s for s in selectors.summaries(jurisdiction, org=org, today=today) if s.rule.pk == rule.pk)
+    summary = selectors.summary_of(jurisdiction, rule=rule, org=org, today=today)
     period = _period_param(request) or summary.period_start
     rows = selectors.drilldown(jurisdiction, rule=rule, org=org, period_start=period) if period else []
-    subjects = (selectors.findings_for(jurisdiction, rule=rule.code, org=org, period_start=period)
-                .order_by(SEVERITY, "org_unit__path", "subject_label") if period else None)
+    subjects = selectors.findings_worst_first(jurisdiction, rule=rule, org=org, period_start=period) \
+        if period else None
     if request.GET.get("export") == "xlsx":
         return _rule_xlsx(rule, org, period, rows, subjects)
-    page = Paginator(subjects, 100).get_page(request.GET.get("page")) if subjects is not None else None
-    trend = {"labels": [str(start) for start, _ in summary.trend], "values": [r.rate for _, r in summary.trend]}
+    findings = Paginator(subjects, SUBJECTS_PER_PAGE).get_page(query_int(request, "page", default=1)) \
+        if subjects is not None else None
+    trend = {"labels": [str(start) for start, _rate in summary.trend],
+             "values": [rate.rate for _start, rate in summary.trend]}
     return render(request, "rules/rule.html", {
-        "rule": rule, "org": org, "summary": summary, "period": period, "rows": rows, "page": page,
-        "trend": trend, "crumbs": _breadcrumbs(org, request),
-        "periods": [start for start, _ in reversed(summary.trend)],
-    })
+        "rule": rule, "org": org, "summary": summary, "period": period, "rows": rows, "page": findings,
+        "trend": trend, "crumbs": selectors.org_chain(jurisdiction, org),
+        "periods": [start for start, _rate in reversed(summary.trend)],
+        "today": today, "in_force": selectors.params_in_force_rows(rule, org=org, on=today, fields=param_fields(rule.code)),
+        "form": form or _override_form(request, rule, org),
+    }, status=status)
 
 
-def _period_param(request: HttpRequest) -> date | None:
+def _override_form(request: AuthedRequest, rule: Rule, org: OrgUnit | None,
+                   data: Any = None) -> RuleOverrideForm | None:
+    """The override form, for an org_admin of some unit only (the menu and the service read the same row)."""
+    if not may(request.jurisdiction, "rules.rule_override_set"):
+        return None
+    units = [org] if org is not None else list(org_roots(request.jurisdiction)[:50])
+    initial = {"org": units[0].pk if units else None, "valid_from": timezone.localdate()}
+    return RuleOverrideForm(data, jurisdiction=request.jurisdiction, code=rule.code, units=units, initial=initial)
+
+
+def _period_param(request: AuthedRequest) -> date | None:
     raw = request.GET.get("period", "")
     try:
         return date.fromisoformat(raw) if raw else None
@@ -111,43 +116,55 @@ def _period_param(request: HttpRequest) -> date | None:
         return None
 
 
-def _rule_xlsx(rule: Any, org: OrgUnit | None, period: date | None, rows: list[selectors.DrillRow],
-               subjects: Any) -> HttpResponse:
+def _rule_xlsx(rule: Rule, org: OrgUnit | None, period: date | None, rows: list[selectors.DrillRow],
+               subjects: QuerySet[Finding] | None) -> HttpResponse:
     units = [(r.label, r.rate.rate, r.rate.get("compliant"), r.rate.get("due_soon"), r.rate.get("overdue"),
               r.rate.get("violated"), r.rate.get("pending")) for r in rows]
     people = [(f.subject_label, f.org_unit.name if f.org_unit else "", f.get_status_display(), f.measure, f.target,
                str(f.due_date or ""), f.detail) for f in (subjects.iterator() if subjects is not None else [])]
-    return _xlsx(f"{rule.code}-{org.name if org else '全部'}-{period or ''}", [
+    return download(workbook_bytes([
         ("下级落实情况", ["单位", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "进行中"], units),
         ("对象明细", ["对象", "单位", "状态", "实际", "标准", "期限", "说明"], people),
-    ])
+    ]), f"{rule.code}-{org.name if org else '全部'}-{period or ''}.xlsx")
 
 
-def _xlsx(name: str, sheets: list[tuple[str, list[str], Any]]) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.xlsx"
-    return response
+@page(action="rules.rule_override_set", methods=("POST",))
+def rule_override(request: AuthedRequest, code: str) -> HttpResponse:
+    """Set one parameter from the rule page; a refusal re-renders the page with the Chinese message."""
+    rule = selectors.rule_get(code)
+    org = _default_org(request)
+    form = _override_form(request, rule, org, data=request.POST)
+    assert form is not None  # @page checked the action
+    if not form.is_valid():
+        return _rule_page(request, org, rule, form=form, status=400)
+    unit: OrgUnit = form.cleaned_data["org"]
+    try:
+        version = rule_override_set(actor=request.user, jurisdiction=request.jurisdiction, code=rule.code,
+                                    org_unit=unit, valid_from=form.cleaned_data["valid_from"],
+                                    params=form.params(), note=form.cleaned_data["note"])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _rule_page(request, org, rule, form=form, status=exc.status)
+    messages.success(request, _("已调整%(code)s的参数，自%(day)s起在%(unit)s及下级生效。") % {
+        "code": rule.code, "day": version.valid_from.isoformat(), "unit": unit.name})
+    return redirect(f"{reverse('rules:dashboard')}?{urlencode({'rule': rule.code, 'org': unit.pk})}")
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
-@login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
-    notices = selectors.notifications_for(user.pk)
+@page(action="rules.notification_view", methods=("GET", "HEAD"))
+def inbox(request: AuthedRequest) -> HttpResponse:
+    notices = selectors.notifications_for(request.user.pk)
     status = request.GET.get("status", "")
     if status in FindingStatus.values:
         notices = notices.filter(status=status)
-    page = Paginator(notices, 50).get_page(request.GET.get("page"))
-    return render(request, "rules/inbox.html", {"page": page, "unread": notices.filter(read_at__isnull=True).count()})
+    notices_page = Paginator(notices, NOTICES_PER_PAGE).get_page(query_int(request, "page", default=1))
+    return render(request, "rules/inbox.html", {
+        "page": notices_page, "unread": notices.filter(read_at__isnull=True).count(),
+        "status": status if status in FindingStatus.values else "",
+    })
 
 
-@login_required
-@require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(user=actor_of(request))
+@page(action="rules.notifications_mark_read", methods=("POST",))
+def inbox_read(request: AuthedRequest) -> HttpResponse:
+    count = notifications_mark_read(actor=request.user, jurisdiction=request.jurisdiction)
+    messages.success(request, _("已将 %(count)s 条提醒标为已读。") % {"count": count})
     return redirect("rules:inbox")

@@ -34,7 +34,7 @@ def test_lower_level_override_wins_from_its_date(tree, alice):
     assert param("R09", "min_total", org_unit=tree.village_a, on=date(2024, 4, 1)) == 12
     assert param("R09", "min_total", org_unit=tree.village_b, on=date(2024, 4, 1)) == 8
     assert param("R09", "min_total", org_unit=tree.village_b, on=date(2024, 2, 1)) == 10
-    assert AuditEvent.objects.filter(action="rules.override_set").count() == 2
+    assert AuditEvent.objects.filter(action="rules.rule_override_set").count() == 2
 
 
 def test_evaluation_uses_the_override_of_each_region_and_period(tree, alice):
