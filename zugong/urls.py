@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zugong.api import api
+from zugong.cadres import pickers as cadre_pickers
 from zugong.core import views as core_views
 
 handler403 = "zugong.core.views.error_403"
@@ -19,6 +20,8 @@ urlpatterns = [
         template_name="core/password_change_done.html"), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("zugong.core.urls")),
+    path("pick/", include("zugong.core.picker_urls")),
+    path("pick/cadres/", cadre_pickers.cadre_pick, name="pick-cadres"),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),

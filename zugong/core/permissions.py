@@ -51,11 +51,13 @@ PERMISSIONS: Mapping[str, Permission] = {
     # core
     "core.home_view": _read(EVERYONE, "查看工作台"),
     "core.org_view": _read(EVERYONE, "查看组织机构"),
+    "core.user_pick": _read(GRASSROOTS, "选择用户"),
     "core.meeting_view": _read(GRASSROOTS_READERS, "查看会议记录"),
     "core.meeting_record": Permission(TOWNSHIP, "登记会议"),
     "core.calendar_edit": Permission(ADMIN, "维护工作日历"),
     "core.membership_edit": Permission(ADMIN, "管理用户和任职角色"),
     # cadres
+    "cadres.cadre_pick": _read(GRASSROOTS_READERS | {Role.GROUP_LEADER.value}, "选择干部"),
     "cadres.cadre_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看干部信息"),
     "cadres.cadre_confidential_view": _read(ORG_DEPT, "查看干部身份证号码"),
     "cadres.cadre_create": Permission(ORG_DEPT, "新增干部"),
@@ -66,8 +68,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     "cadres.archive_audit": _read(ORG_DEPT, "审核干部档案"),
     # rules
     "rules.finding_view": _read(EVERYONE, "查看制度执行情况"),
-    "rules.override_set": Permission(ADMIN, "调整制度参数"),
+    "rules.rule_override_set": Permission(ADMIN, "调整制度参数"),
     "rules.evaluate": Permission(ORG_DEPT, "评估制度执行情况"),
+    "rules.notification_view": _read(EVERYONE, "查看制度执行提醒"),
+    # Marking one's own notices read changes no domain data, so it is open to every role (leaders too).
+    "rules.notifications_mark_read": _read(EVERYONE, "标记提醒已读"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),
@@ -100,7 +105,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "masswork.petition_view": _read(TOWNSHIP | {Role.LEADER.value}, "查看信访事项"),
     "masswork.petition_receive": Permission(TOWNSHIP, "登记信访事项"),
     "masswork.petition_handle": Permission(TOWNSHIP, "办理信访事项"),
-    "masswork.petitioner_identity_view": _read(ORG_DEPT, "查看信访人身份"),
+    "masswork.petitioner_identity_view": _read(ADMIN, "查看信访人身份"),
     "masswork.petitioner_access_grant": Permission(ADMIN, "授权查看信访人身份"),
     "masswork.reception_day_record": Permission(TOWNSHIP, "登记接访日"),
     # masswork: township and village
