@@ -14,8 +14,8 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
 from zugong.cadres.services import cadre_create, cadre_move, cadre_update
 from zugong.core.audit import access_record
-from zugong.core.errors import Forbidden, ValidationFailed
-from zugong.core.models import OrgUnit
+from zugong.core.errors import ValidationFailed
+from zugong.core.permissions import require
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 
@@ -202,57 +202,46 @@ def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)
 def cadre_detail(request: HttpRequest, cadre_id: int, full_id: bool = False) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
-    cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    cadre = selectors.cadre_record_get(jurisdiction, cadre_id)
     if full_id:
-        if not selectors.may_see_confidential(jurisdiction, cadre):
-            raise Forbidden("您的角色不能查看完整的公民身份号码")
+        require(jurisdiction, "cadres.cadre_confidential_view", cadre.org_unit)
         access_record(user=actor_of(request), obj=cadre, field="id_number", org_unit=cadre.org_unit,
                       channel="api")
     return _detail(cadre, full_id=full_id)
 
 
-def _writable_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
-    jurisdiction = jurisdiction_of(request)
-    unit = org_unit_get(jurisdiction, unit_id)
-    if not selectors.may_edit(jurisdiction, unit):
-        raise Forbidden("只有组织部门可以维护干部信息")
-    return unit
-
-
 @router.post("/cadres", response={201: CadreDetailOut})
-def cadre_post(request: HttpRequest, payload: CadreIn) -> Status:
-    unit = _writable_unit(request, payload.org_unit_id)
+def cadre_post(request: HttpRequest, payload: CadreIn) -> Status[dict[str, Any]]:
+    jurisdiction = jurisdiction_of(request)
+    unit = org_unit_get(jurisdiction, payload.org_unit_id)
     data = payload.dict()
     options = {k: data.pop(k) for k in ("rank_level", "township_recruit_on")}
     data.pop("org_unit_id")
-    cadre = cadre_create(actor=actor_of(request), org_unit=unit, record=CadreRecord(**data),
-                         managing_unit=unit, **options)
-    return Status(201, _detail(selectors.cadre_get(jurisdiction_of(request), cadre.pk), full_id=False))
+    cadre = cadre_create(actor=actor_of(request), jurisdiction=jurisdiction, org_unit=unit,
+                         record=CadreRecord(**data), managing_unit=unit, **options)
+    return Status(201, _detail(selectors.cadre_record_get(jurisdiction, cadre.pk), full_id=False))
 
 
 @router.patch("/cadres/{cadre_id}", response=CadreDetailOut)
 def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
-    if not selectors.may_edit(jurisdiction, cadre.org_unit):
-        raise Forbidden("只有组织部门可以维护干部信息")
     nullable = {"birth_date", "party_join_date", "work_start_date", "township_recruit_on"}
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable}
     if not changes:
         raise ValidationFailed("没有要修改的内容")
-    cadre_update(actor=actor_of(request), cadre=cadre, changes=changes)
-    return _detail(selectors.cadre_get(jurisdiction, cadre.pk), full_id=False)
+    cadre_update(actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre, changes=changes)
+    return _detail(selectors.cadre_record_get(jurisdiction, cadre.pk), full_id=False)
 
 
 @router.post("/cadres/{cadre_id}/posts", response={201: PostOut})
-def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn) -> Status:
+def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn) -> Status[PostOut]:
     """A post change, transfer or secondment; rule R23 refuses recent township recruits with 409."""
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
-    if not selectors.may_edit(jurisdiction, cadre.org_unit):
-        raise Forbidden("只有组织部门可以维护干部信息")
+    require(jurisdiction, "cadres.cadre_move", cadre.org_unit)  # 403 before the target unit's 404
     unit = org_unit_get(jurisdiction, payload.org_unit_id)
-    holding = cadre_move(actor=actor_of(request), cadre=cadre, org_unit=unit,
+    holding = cadre_move(actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre, org_unit=unit,
                          **payload.dict(exclude={"org_unit_id"}))
     return Status(201, PostOut.from_orm(holding))
 

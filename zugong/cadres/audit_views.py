@@ -11,23 +11,13 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponseForbidden,
-    QueryDict,
-)
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
@@ -35,10 +25,12 @@ from openpyxl import Workbook
 from zugong.cadres import archive_audit, idcard, selectors
 from zugong.cadres.archive_audit import Finding
 from zugong.cadres.models import Cadre
-from zugong.cadres.views import XLSX, _download, _jurisdiction
+from zugong.core.downloads import download
+from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
+from zugong.core.request import AuthedRequest, page
 from zugong.core.selectors import org_units_visible
 
 PAGE_SIZE = 100
@@ -96,7 +88,7 @@ def _org(raw: str, jurisdiction: Jurisdiction, errors: list[str]) -> OrgUnit | N
         return None
     unit = org_units_visible(jurisdiction).filter(pk=int(raw)).first()
     if unit is None:
-        raise Http404("未找到该组织，或不在您的管辖范围内")
+        raise NotFound("未找到该组织，或不在您的管辖范围内")
     return unit
 
 
@@ -163,22 +155,10 @@ def _units(jurisdiction: Jurisdiction, selected: OrgUnit | None) -> list[OrgUnit
     return units
 
 
-View = Callable[[HttpRequest], HttpResponse]
-
-
-def org_department_only(view: View) -> View:
-    """The audit reads whole archives: it is the org department's tool (as the menu shows it)."""
-    @wraps(view)
-    def wrapper(request: HttpRequest) -> HttpResponse:
-        if not _jurisdiction(request).roles() & selectors.CONFIDENTIAL_ROLES:
-            return HttpResponseForbidden("档案审核仅限组织部门使用")
-        return view(request)
-    return login_required(wrapper)
-
-
-@org_department_only
-def audit_page(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+# The audit reads whole archives: it is the org department's tool (as the menu shows it).
+@page(action="cadres.archive_audit", methods=("GET", "HEAD"))
+def audit_page(request: AuthedRequest) -> HttpResponse:
+    jurisdiction = request.jurisdiction
     filters, errors = parse_filters(request.GET, jurisdiction)
     context: dict[str, object] = {"filters": filters, "units": _units(jurisdiction, filters.org),
                                   "checks": archive_audit.CHECKS.items(), "export_query": filters.query()}
@@ -192,24 +172,25 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             context.update({"in_scope": in_scope, "limit": AUTO_AUDIT_MAX, "run_query": filters.query(run="1")})
             return render(request, "cadres/audit.html", context)
     cadres, checked, findings = audit_findings(jurisdiction, filters)
-    page = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    page_ = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     context.update({
-        "audited": True, "checked": checked, "total": len(findings), "page": page,
-        "rows": rows_of(cadres, list(page)), "page_links": _page_links(page, filters), **_summary(findings, filters),
-        "previous_query": filters.query(page=str(page.number - 1)) if page.has_previous() else "",
-        "next_query": filters.query(page=str(page.number + 1)) if page.has_next() else "",
+        "audited": True, "checked": checked, "total": len(findings), "page": page_,
+        "rows": rows_of(cadres, list(page_)), "page_links": _page_links(page_, filters),
+        **_summary(findings, filters),
+        "previous_query": filters.query(page=str(page_.number - 1)) if page_.has_previous() else "",
+        "next_query": filters.query(page=str(page_.number + 1)) if page_.has_next() else "",
     })
     return render(request, "cadres/audit.html", context)
 
 
-@org_department_only
-def audit_export(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+@page(action="cadres.archive_audit", methods=("GET", "HEAD"))
+def audit_export(request: AuthedRequest) -> HttpResponse:
+    jurisdiction = request.jurisdiction
     filters, errors = parse_filters(request.GET, jurisdiction)
     if errors:
-        return HttpResponseBadRequest("；".join(errors), content_type="text/plain; charset=utf-8")
+        raise ValidationFailed("；".join(errors))
     cadres, _checked, findings = audit_findings(jurisdiction, filters)
-    return _download(findings_workbook(rows_of(cadres, findings)), "档案审核问题.xlsx", XLSX)
+    return download(findings_workbook(rows_of(cadres, findings)), "档案审核问题.xlsx")
 
 
 def findings_workbook(rows: list[FindingRow]) -> bytes:

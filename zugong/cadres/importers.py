@@ -6,8 +6,8 @@ error names the file, the row or element, the field and the reason. New cadres a
 
 An .lrm file carries no ID number: it is matched by an ID number written in its file name
 (`张三_110105198005170011.lrm`), else by name and birth month among the cadres the importer may see
-(exactly one must match). With a jurisdiction (the web page), a cadre the importer may not edit is
-never updated: the file is refused.
+(exactly one must match). A cadre the importer may not edit is
+never updated: the file is refused. The command line imports as the system (`jurisdiction=SYSTEM`).
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.pinyin import name_pinyin
 from zugong.cadres.records import CadreRecord, record_errors
-from zugong.cadres.selectors import cadres_visible, may_edit
-from zugong.cadres.services import SCALAR_FIELDS, Actor, cadre_save_record, history_rows, normalise_record
+from zugong.cadres.selectors import cadres_visible
+from zugong.cadres.services import SCALAR_FIELDS, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
 from zugong.core.audit import audit_record
 from zugong.core.bulk import bulk_insert
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
+from zugong.core.permissions import Actor, may, require
 
 SUPPORTED = (".lrmx", ".lrm", ".xlsx")
 PHOTO_SUFFIX = ".pic"
@@ -124,7 +125,7 @@ def read_file(name: str, data: bytes, result: ImportResult, *, photo: bytes | No
         result.errors.append(ImportIssue(name, "", "file", f"不支持的文件类型“{suffix}”，应为 {'、'.join(SUPPORTED)}"))
 
 
-def match_without_id(result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
+def match_without_id(result: ImportResult, jurisdiction: Jurisdiction) -> None:
     """Give each LRM record an ID number: from its file name, else from the one visible cadre of that name
     and birth month (one query for all of them)."""
     unmatched: list[Parsed] = []
@@ -142,10 +143,10 @@ def match_without_id(result: ImportResult, jurisdiction: Jurisdiction | None) ->
             item.record.birth_date = idcard.exact_birth(item.record.birth_date, item.record.id_number)
 
 
-def _match_by_name(items: list[Parsed], result: ImportResult, jurisdiction: Jurisdiction | None) -> None:
+def _match_by_name(items: list[Parsed], result: ImportResult, jurisdiction: Jurisdiction) -> None:
     if not items:
         return
-    pool = Cadre.objects.all() if jurisdiction is None else cadres_visible(jurisdiction)
+    pool = cadres_visible(jurisdiction)
     known: dict[tuple[str, int, int], list[str]] = {}
     rows = pool.filter(name__in={i.record.name for i in items}, birth_date__isnull=False, id_number__isnull=False)
     for name, birth, number in rows.values_list("name", "birth_date", "id_number"):
@@ -166,7 +167,7 @@ def _match_by_name(items: list[Parsed], result: ImportResult, jurisdiction: Juri
                                              f"姓名为{name}、出生年月为 {birth:%Y.%m} 的干部不止一人，无法确定是哪一位。{hint}"))
 
 
-def validate(result: ImportResult, jurisdiction: Jurisdiction | None = None) -> None:
+def validate(result: ImportResult, jurisdiction: Jurisdiction) -> None:
     today = timezone.localdate()
     seen: dict[str, str] = {}
     for item in result.parsed:
@@ -181,15 +182,14 @@ def validate(result: ImportResult, jurisdiction: Jurisdiction | None = None) -> 
     ids = [p.record.id_number for p in result.parsed]
     existing = list(Cadre.objects.filter(id_number__in=ids).select_related("org_unit"))
     result.existing_ids = {str(c.id_number) for c in existing}
-    if jurisdiction is not None:
-        _refuse_foreign(result, jurisdiction, existing)
+    _refuse_foreign(result, jurisdiction, existing)
     result.updated = sum(1 for i in ids if i in result.existing_ids)
     result.imported = len(ids) - result.updated
 
 
 def _refuse_foreign(result: ImportResult, jurisdiction: Jurisdiction, existing: list[Cadre]) -> None:
     """An import may update only cadres of units where the importer maintains the roster."""
-    foreign = {str(c.id_number) for c in existing if not may_edit(jurisdiction, c.org_unit)}
+    foreign = {str(c.id_number) for c in existing if not may(jurisdiction, "cadres.cadre_update", c.org_unit)}
     for item in result.parsed:
         if item.record.id_number in foreign:
             result.errors.append(ImportIssue(
@@ -216,13 +216,14 @@ def _differences(old: CadreRecord, new: CadreRecord) -> list[str]:
     return changed
 
 
-def import_files(*, actor: Actor, org_unit: OrgUnit, files: list[tuple[str, bytes]], dry_run: bool = False,
-                 jurisdiction: Jurisdiction | None = None) -> ImportResult:
+def cadre_import(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, files: list[tuple[str, bytes]],
+                 dry_run: bool = False) -> ImportResult:
     """Read, match and validate every file; save all of it (unless `dry_run`) or, on any error, nothing.
 
-    `jurisdiction` (the importer's, on the web page) limits LRM matching to the cadres they see and
-    refuses updates of cadres they may not edit; the command line runs without one.
+    `jurisdiction` limits LRM matching to the cadres the importer sees and refuses updates of cadres
+    they may not edit; the command line passes `SYSTEM`, which sees and edits everything.
     """
+    require(jurisdiction, "cadres.cadre_import", org_unit)
     result = ImportResult()
     for name, data, photo in _pair_photos(files, result):
         read_file(name, data, result, photo=photo)
@@ -236,19 +237,20 @@ def import_files(*, actor: Actor, org_unit: OrgUnit, files: list[tuple[str, byte
     if dry_run:
         describe_changes(result)
     else:
-        _save(actor=actor, org_unit=org_unit, result=result)
+        _save(actor=actor, jurisdiction=jurisdiction, org_unit=org_unit, result=result)
     return result
 
 
 @transaction.atomic
-def _save(*, actor: Actor, org_unit: OrgUnit, result: ImportResult) -> None:
+def _save(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, result: ImportResult) -> None:
     new = [p.record for p in result.parsed if p.record.id_number not in result.existing_ids]
     created = _bulk_create(org_unit, new)
     existing = {c.id_number: c for c in Cadre.objects.filter(id_number__in=result.existing_ids)}
     for item in result.parsed:
         if item.record.id_number in existing:
-            cadre_save_record(actor=actor, cadre=existing[item.record.id_number], record=item.record)
-    audit_record(actor=actor, action="cadre.import", object_type="cadres.cadre", object_id=f"{len(created)} new",
+            cadre_save_record(actor=actor, jurisdiction=jurisdiction, cadre=existing[item.record.id_number],
+                              record=item.record)
+    audit_record(actor=actor, action="cadres.cadre_import", object_type="cadres.cadre", object_id=f"{len(created)} new",
                  org_unit=org_unit, summary={"created": [c.pk for c in created], "updated": len(existing),
                                              "files": sorted({p.file for p in result.parsed})})
 

@@ -1,4 +1,10 @@
-"""Reads of the roster, always scoped to a jurisdiction: search with filters, keyset pages, detail."""
+"""Reads of the roster, always scoped to a jurisdiction: search with filters, keyset pages, detail.
+
+This module owns the reads of cadres for every app: another app that needs "the cadres this person
+may see" calls `cadres_visible(jurisdiction)`, and "this one cadre, or 404" calls
+`cadre_get(jurisdiction, pk)` (raises `NotFound` when absent *or* outside the jurisdiction). Who may
+do what with a cadre is read from `zugong.core.permissions` (`may`), never from role sets here.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,6 @@ from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
 
-CONFIDENTIAL_ROLES = frozenset({"org_admin", "org_staff"})
-WRITE_ROLES = frozenset({"org_admin", "org_staff"})
 SORTS: dict[str, tuple[str, bool]] = {  # key: (field, descending)
     "name": ("name_pinyin", False), "-name": ("name_pinyin", True),
     "birth": ("birth_date", False), "-birth": ("birth_date", True), "id": ("pk", False), "-id": ("pk", True),
@@ -57,6 +61,7 @@ class Page:
 
 
 def cadres_visible(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
+    """Every cadre whose unit lies in the jurisdiction (the one scoping of cadres, for all apps)."""
     return scope(Cadre.objects.all(), jurisdiction)
 
 
@@ -139,11 +144,22 @@ def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str
     return Page(items=rows, next_cursor=next_cursor, sort=sort, filters=filters)
 
 
+NOT_FOUND = "未找到该干部，或不在您的管辖范围内"
+
+
 def cadre_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
-    """One cadre with current history, or NotFound when absent *or* outside the jurisdiction."""
+    """One cadre with its unit (one query), or NotFound when absent *or* outside the jurisdiction."""
+    cadre = cadres_visible(jurisdiction).filter(pk=pk).select_related("org_unit", "managing_unit").first()
+    if cadre is None:
+        raise NotFound(NOT_FOUND)
+    return cadre
+
+
+def cadre_record_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
+    """`cadre_get` with the current history rows prefetched (`exporters.with_history`): the detail page."""
     cadre = with_history(cadres_visible(jurisdiction).filter(pk=pk).select_related("org_unit", "managing_unit")).first()
     if cadre is None:
-        raise NotFound("未找到该干部，或不在您的管辖范围内")
+        raise NotFound(NOT_FOUND)
     return cadre
 
 
@@ -165,14 +181,6 @@ def cadre_values_at(cadre: Cadre, moment: datetime) -> dict[str, str]:
 
 def post_history(cadre: Cadre) -> QuerySet[PostHolding]:
     return cadre.post_holdings.select_related("org_unit").order_by("-valid_from", "-pk")
-
-
-def may_see_confidential(jurisdiction: Jurisdiction, cadre: Cadre) -> bool:
-    return jurisdiction.has_role_at(cadre.org_unit, CONFIDENTIAL_ROLES)
-
-
-def may_edit(jurisdiction: Jurisdiction, unit: OrgUnit) -> bool:
-    return jurisdiction.has_role_at(unit, WRITE_ROLES)
 
 
 def cadres_for_export(jurisdiction: Jurisdiction, filters: CadreFilters, *, limit: int = 5000) -> list[Cadre]:

@@ -1,7 +1,10 @@
 """Every write to the roster: create, update, save a whole record (imports), post changes, transfers.
 
-Each function validates, owns its transaction and writes an audit event. History rows are closed
-(`valid_to`, `superseded_at`) and replaced, never edited in place.
+Each function takes the `actor` and their `jurisdiction` (`SYSTEM` for the demo loader, the command line
+and event handlers), locks the cadre's row through `locks.py` and changes *that* row, checks the action
+in the permission table (`require`), validates, saves only the fields it changed, writes the audit
+event `cadres.<service>` and, last, publishes its domain event. History rows are closed (`valid_to`,
+`superseded_at`) and replaced, never edited in place.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -33,11 +35,11 @@ from zugong.cadres.params import r23_params
 from zugong.cadres.pinyin import name_pinyin
 from zugong.cadres.records import CadreRecord, FieldError, record_errors
 from zugong.core.audit import audit_record
-from zugong.core.errors import GateRefused, ValidationFailed
+from zugong.core.errors import GateRefused, NotFound, ValidationFailed
 from zugong.core.events import publish
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
-
-Actor = AbstractBaseUser | AnonymousUser | None
+from zugong.core.permissions import SYSTEM, Actor, require
 
 SCALAR_FIELDS = (
     "name", "sex", "birth_date", "id_number", "ethnicity", "native_place", "birthplace", "political_status",
@@ -101,12 +103,11 @@ def change_text(value: Any) -> str:
 
 def _log_changes(cadre: Cadre, changed: dict[str, tuple[Any, Any]], *, actor: Actor, source: str) -> None:
     """Keep every overwritten value: one `CadreChange` row per changed field, in the same transaction."""
-    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     now = timezone.now()
     CadreChange.objects.bulk_create([
         CadreChange(cadre=cadre, field=name, old_value=change_text(old), new_value=change_text(new),
                     old_photo=bytes(old) if name == "photo" and old else None, changed_at=now,
-                    actor=user, source=source)
+                    actor=actor, source=source)
         for name, (old, new) in sorted(changed.items())
     ])
 
@@ -148,10 +149,17 @@ def _save_histories(cadre: Cadre, record: CadreRecord) -> list[str]:
     return changed
 
 
+def _update_fields(changed: dict[str, tuple[Any, Any]]) -> list[str]:
+    """The columns a change touches: the changed fields, the name's pinyin with the name, `updated_at`."""
+    extra = ["name_pinyin", "name_initials"] if "name" in changed else []
+    return [*sorted(changed), *extra, "updated_at"]
+
+
 @transaction.atomic
-def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managing_unit: OrgUnit | None = None,
-                 rank_level: str = "", grade: str = "", is_reserve: bool = False,
-                 township_recruit_on: date | None = None) -> Cadre:
+def cadre_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, record: CadreRecord,
+                 managing_unit: OrgUnit | None = None, rank_level: str = "", grade: str = "",
+                 is_reserve: bool = False, township_recruit_on: date | None = None) -> Cadre:
+    require(jurisdiction, "cadres.cadre_create", org_unit)
     normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
     if Cadre.objects.filter(id_number=record.id_number).exists():
@@ -161,24 +169,30 @@ def cadre_create(*, actor: Actor, org_unit: OrgUnit, record: CadreRecord, managi
     _apply_scalars(cadre, record)
     cadre.save()
     _save_histories(cadre, record)
-    audit_record(actor=actor, action="cadre.create", obj=cadre, org_unit=org_unit,
+    audit_record(actor=actor, action="cadres.cadre_create", obj=cadre, org_unit=org_unit,
                  summary={"name": cadre.name, "id_number": idcard.mask(cadre.id_number)})
     return cadre
 
 
+def _lock_to_update(jurisdiction: Jurisdiction, pk: int) -> Cadre:
+    cadre = lock_cadre(pk)
+    require(jurisdiction, "cadres.cadre_update", cadre.org_unit)
+    return cadre
+
+
 @transaction.atomic
-def cadre_save_record(*, actor: Actor, cadre: Cadre, record: CadreRecord) -> Cadre:
-    """Bring `cadre` in line with a whole record (an import): scalars updated, changed histories replaced."""
-    lock_cadre(cadre.pk)
+def cadre_save_record(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, record: CadreRecord) -> Cadre:
+    """Bring the cadre in line with a whole record (an import): scalars updated, changed histories replaced."""
+    locked = _lock_to_update(jurisdiction, cadre.pk)
     normalise_record(record)
     _raise_first(record_errors(record, timezone.localdate()))
-    changed = _apply_scalars(cadre, record)
-    cadre.save()
-    _log_changes(cadre, changed, actor=actor, source="import")
-    histories = _save_histories(cadre, record)
-    audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
+    changed = _apply_scalars(locked, record)
+    locked.save(update_fields=_update_fields(changed))
+    _log_changes(locked, changed, actor=actor, source="import")
+    histories = _save_histories(locked, record)
+    audit_record(actor=actor, action="cadres.cadre_save_record", obj=locked, org_unit=locked.org_unit,
                  summary={"fields": sorted(changed), "histories": histories, "source": "record"})
-    return cadre
+    return locked
 
 
 def _record_of(cadre: Cadre) -> CadreRecord:
@@ -186,31 +200,34 @@ def _record_of(cadre: Cadre) -> CadreRecord:
 
 
 @transaction.atomic
-def cadre_update(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]) -> Cadre:
-    """Change scalar fields of a cadre; the result is validated as a whole before it is saved."""
+def cadre_update(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, changes: dict[str, Any]) -> Cadre:
+    """Change fields of a cadre; the result is validated as a whole, then only the changed columns are saved.
+
+    The changes apply to the row as it stands under the lock, so a concurrent update of other fields
+    survives (no lost update)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationFailed(f"不能修改字段：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
-    lock_cadre(cadre.pk)
-    record = _record_of(cadre)
+    locked = _lock_to_update(jurisdiction, cadre.pk)
+    record = _record_of(locked)
     for name in set(changes) & set(SCALAR_FIELDS):
         setattr(record, name, changes[name])
     record.photo = changes.get("photo")
     normalise_record(record)
     errors = record_errors(record, timezone.localdate())
-    if "id_number" in changes and Cadre.objects.filter(id_number=record.id_number).exclude(pk=cadre.pk).exists():
+    if "id_number" in changes and Cadre.objects.filter(id_number=record.id_number).exclude(pk=locked.pk).exists():
         errors.append(FieldError("id_number", "该公民身份号码已属于另一名干部"))
     _raise_first(errors)
-    changed = _apply_scalars(cadre, record)
+    changed = _apply_scalars(locked, record)
     for name in OTHER_EDITABLE:
-        if name in changes and getattr(cadre, name) != changes[name]:
-            changed[name] = (getattr(cadre, name), changes[name])
-            setattr(cadre, name, changes[name])
-    cadre.save()
-    _log_changes(cadre, changed, actor=actor, source="edit")
-    audit_record(actor=actor, action="cadre.update", obj=cadre, org_unit=cadre.org_unit,
+        if name in changes and getattr(locked, name) != changes[name]:
+            changed[name] = (getattr(locked, name), changes[name])
+            setattr(locked, name, changes[name])
+    locked.save(update_fields=_update_fields(changed))
+    _log_changes(locked, changed, actor=actor, source="edit")
+    audit_record(actor=actor, action="cadres.cadre_update", obj=locked, org_unit=locked.org_unit,
                  summary={"fields": sorted(changed)})
-    return cadre
+    return locked
 
 
 def township_of(unit: OrgUnit) -> OrgUnit | None:
@@ -222,7 +239,10 @@ def township_of(unit: OrgUnit) -> OrgUnit | None:
 
 
 def check_r23(*, cadre: Cadre, target: OrgUnit, on: date, action: str) -> None:
-    """R23: a new township recruit with less than [2] years there may not be seconded or transferred out."""
+    """R23: a new township recruit with less than [2] years there may not be seconded or transferred out.
+
+    Allowed from the day the years are complete (recruited 2024-08-01: refused on 2026-07-31, allowed
+    on 2026-08-01)."""
     if cadre.township_recruit_on is None:
         return
     township = township_of(cadre.org_unit)
@@ -241,14 +261,19 @@ def check_r23(*, cadre: Cadre, target: OrgUnit, on: date, action: str) -> None:
         )
 
 
-@transaction.atomic
-def post_change(*, actor: Actor, cadre: Cadre, org_unit: OrgUnit, title: str, on: date, rank_level: str = "",
-                is_leading: bool = True, document_number: str = "", appointment_method: str = "",
-                publish_event: bool = True) -> PostHolding:
-    """Close the cadre's current leading holding on `on` and open the new one; announce `post_changed`."""
-    if not title.strip():
-        raise ValidationFailed("职务名称不能为空", field="title")
-    lock_cadre(cadre.pk)
+def _lock_to_move(jurisdiction: Jurisdiction, cadre: Cadre, target: OrgUnit) -> Cadre:
+    """Lock the cadre; the mover needs the role at the cadre's unit and must see the unit it goes to."""
+    locked = lock_cadre(cadre.pk)
+    require(jurisdiction, "cadres.cadre_move", locked.org_unit)
+    if not jurisdiction.contains(target):
+        raise NotFound("未找到该组织，或不在您的管辖范围内")
+    return locked
+
+
+def _change_post(*, actor: Actor, cadre: Cadre, org_unit: OrgUnit, title: str, on: date, rank_level: str,
+                 is_leading: bool, document_number: str, appointment_method: str,
+                 ) -> tuple[PostHolding | None, PostHolding]:
+    """Close the locked cadre's current leading holding on `on` and open the new one (no event)."""
     check_r23(cadre=cadre, target=org_unit, on=on, action="调出乡镇")
     old = cadre.post_holdings.filter(valid_to__isnull=True, appointment_method__in=["", "任命", "调任", "聘任", "选任"]
                                      ).order_by("-valid_from", "-pk").first()
@@ -266,59 +291,89 @@ def post_change(*, actor: Actor, cadre: Cadre, org_unit: OrgUnit, title: str, on
         setattr(cadre, name, value)
     cadre.save(update_fields=[*now_holds, "updated_at"])
     _log_changes(cadre, changed, actor=actor, source="post_change")
-    audit_record(actor=actor, action="cadre.post_change", obj=cadre, org_unit=org_unit,
+    audit_record(actor=actor, action="cadres.post_change", obj=cadre, org_unit=org_unit,
                  summary={"old": old.title if old else None, "new": new.title, "on": on.isoformat(),
                           "document_number": document_number})
-    if publish_event:
-        publish("post_changed", cadre=cadre, old_holding=old, new_holding=new, actor=actor)
+    return old, new
+
+
+def _require_title(title: str) -> None:
+    if not title.strip():
+        raise ValidationFailed("职务名称不能为空", field="title")
+
+
+@transaction.atomic
+def post_change(*, actor: Actor, jurisdiction: Jurisdiction = SYSTEM, cadre: Cadre, org_unit: OrgUnit, title: str,
+                on: date, rank_level: str = "", is_leading: bool = True, document_number: str = "",
+                appointment_method: str = "") -> PostHolding:
+    """Close the cadre's current leading holding on `on` and open the new one; announce `post_changed`.
+
+    `jurisdiction` defaults to SYSTEM only for callers in other apps that predate it (talks' tests);
+    every caller in this app passes it."""
+    _require_title(title)
+    locked = _lock_to_move(jurisdiction, cadre, org_unit)
+    old, new = _change_post(actor=actor, cadre=locked, org_unit=org_unit, title=title, on=on, rank_level=rank_level,
+                            is_leading=is_leading, document_number=document_number,
+                            appointment_method=appointment_method)
+    publish("post_changed", cadre=locked, old_holding=old, new_holding=new, actor=actor)
     return new
 
 
 @transaction.atomic
-def cadre_transfer(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date, title: str,
-                   rank_level: str = "", is_leading: bool = True, document_number: str = "") -> PostHolding:
-    """调动: the cadre moves to another unit with a new post (R23 checked by post_change)."""
-    holding = post_change(actor=actor, cadre=cadre, org_unit=to_org_unit, title=title, on=on, rank_level=rank_level,
-                          is_leading=is_leading, document_number=document_number, appointment_method="调任")
-    Cadre.objects.filter(pk=cadre.pk).update(org_unit=to_org_unit)
-    _log_changes(cadre, {"org_unit": (cadre.org_unit, to_org_unit)}, actor=actor, source="transfer")
-    cadre.org_unit = to_org_unit
-    audit_record(actor=actor, action="cadre.transfer", obj=cadre, org_unit=to_org_unit,
+def cadre_transfer(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, to_org_unit: OrgUnit, on: date,
+                   title: str, rank_level: str = "", is_leading: bool = True, document_number: str = "",
+                   ) -> PostHolding:
+    """调动: the cadre moves to another unit with a new post (R23 checked).
+
+    `post_changed` is published last, once the cadre serves in the new unit: talks files the 五必谈
+    trigger under the unit the cadre now belongs to."""
+    _require_title(title)
+    locked = _lock_to_move(jurisdiction, cadre, to_org_unit)
+    old, new = _change_post(actor=actor, cadre=locked, org_unit=to_org_unit, title=title, on=on,
+                            rank_level=rank_level, is_leading=is_leading, document_number=document_number,
+                            appointment_method="调任")
+    if locked.org_unit_id != to_org_unit.pk:
+        _log_changes(locked, {"org_unit": (locked.org_unit, to_org_unit)}, actor=actor, source="transfer")
+        locked.org_unit = to_org_unit
+        locked.save(update_fields=["org_unit", "updated_at"])
+    audit_record(actor=actor, action="cadres.cadre_transfer", obj=locked, org_unit=to_org_unit,
                  summary={"to": to_org_unit.name, "on": on.isoformat()})
-    return holding
+    publish("post_changed", cadre=locked, old_holding=old, new_holding=new, actor=actor)
+    return new
 
 
 POST_CHANGE_KINDS = {"appoint": "任职（职务变动）", "transfer": "调动（调往其他单位）", "second": "借调"}
 
 
-def cadre_move(*, actor: Actor, cadre: Cadre, kind: str, org_unit: OrgUnit, on: date, title: str = "",
-               until: date | None = None, rank_level: str = "", is_leading: bool = True, document_number: str = "",
-               appointment_method: str = "") -> PostHolding:
+def cadre_move(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, kind: str, org_unit: OrgUnit, on: date,
+               title: str = "", until: date | None = None, rank_level: str = "", is_leading: bool = True,
+               document_number: str = "", appointment_method: str = "") -> PostHolding:
     """One 任职变动 as the page and the API name it: `appoint` → post_change, `transfer` → cadre_transfer,
     `second` → cadre_second."""
     if kind == "second":
-        return cadre_second(actor=actor, cadre=cadre, to_org_unit=org_unit, on=on, until=until,
-                            title=title.strip() or "借调工作")
+        return cadre_second(actor=actor, jurisdiction=jurisdiction, cadre=cadre, to_org_unit=org_unit, on=on,
+                            until=until, title=title.strip() or "借调工作")
     if kind == "transfer":
-        return cadre_transfer(actor=actor, cadre=cadre, to_org_unit=org_unit, on=on, title=title,
-                              rank_level=rank_level, is_leading=is_leading, document_number=document_number)
+        return cadre_transfer(actor=actor, jurisdiction=jurisdiction, cadre=cadre, to_org_unit=org_unit, on=on,
+                              title=title, rank_level=rank_level, is_leading=is_leading,
+                              document_number=document_number)
     if kind == "appoint":
-        return post_change(actor=actor, cadre=cadre, org_unit=org_unit, title=title, on=on, rank_level=rank_level,
-                           is_leading=is_leading, document_number=document_number,
+        return post_change(actor=actor, jurisdiction=jurisdiction, cadre=cadre, org_unit=org_unit, title=title, on=on,
+                           rank_level=rank_level, is_leading=is_leading, document_number=document_number,
                            appointment_method=appointment_method)
     raise ValidationFailed(f"不支持的任职变动类型：{kind}", field="kind")
 
 
 @transaction.atomic
-def cadre_second(*, actor: Actor, cadre: Cadre, to_org_unit: OrgUnit, on: date, until: date | None,
-                 title: str = "借调工作") -> PostHolding:
+def cadre_second(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, to_org_unit: OrgUnit, on: date,
+                 until: date | None, title: str = "借调工作") -> PostHolding:
     """借调: a temporary holding elsewhere; the home post stays open. R23 refuses recent township recruits."""
-    lock_cadre(cadre.pk)
-    check_r23(cadre=cadre, target=to_org_unit, on=on, action="借调")
+    locked = _lock_to_move(jurisdiction, cadre, to_org_unit)
+    check_r23(cadre=locked, target=to_org_unit, on=on, action="借调")
     if until is not None and until <= on:
         raise ValidationFailed("借调截止日期应晚于开始日期", field="until")
-    holding = PostHolding.objects.create(cadre=cadre, org_unit=to_org_unit, title=title, is_leading=False,
+    holding = PostHolding.objects.create(cadre=locked, org_unit=to_org_unit, title=title, is_leading=False,
                                          valid_from=on, valid_to=until, appointment_method="借调")
-    audit_record(actor=actor, action="cadre.second", obj=cadre, org_unit=to_org_unit,
+    audit_record(actor=actor, action="cadres.cadre_second", obj=locked, org_unit=to_org_unit,
                  summary={"to": to_org_unit.name, "from": on.isoformat(), "until": until.isoformat() if until else None})
     return holding

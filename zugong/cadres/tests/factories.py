@@ -10,6 +10,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord, EducationData, FamilyData, ResumeData, ReviewData, RewardData
 from zugong.cadres.services import cadre_create
 from zugong.core.models import OrgUnit
+from zugong.core.permissions import SYSTEM
 
 
 def id_number(birth: date, order: int = 1, area: str = "110105") -> str:
@@ -37,4 +38,4 @@ def record(name: str = "张三", birth: date = date(1980, 5, 17), order: int = 1
 def make_cadre(unit: OrgUnit, name: str = "张三", birth: date = date(1980, 5, 17), order: int = 1,
                **extra: Any) -> Cadre:
     options = {k: extra.pop(k) for k in ("rank_level", "township_recruit_on", "managing_unit") if k in extra}
-    return cadre_create(actor=None, org_unit=unit, record=record(name, birth, order, **extra), **options)
+    return cadre_create(actor=None, jurisdiction=SYSTEM, org_unit=unit, record=record(name, birth, order, **extra), **options)

@@ -244,7 +244,7 @@ def test_township_staff_may_not_open_the_audit(bob, spread):
     web = logged_in(bob)
     for url in ("/cadres/audit/", "/cadres/audit/export.xlsx"):
         response = web.get(url)
-        assert response.status_code == 403 and "仅限组织部门" in response.content.decode()
+        assert response.status_code == 403 and "您没有审核干部档案的权限" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from zugong.cadres.importers import import_files
+from zugong.cadres.importers import cadre_import
 from zugong.cadres.lrm import write_lrm
 from zugong.cadres.lrmx import write_lrmx
 from zugong.cadres.models import Cadre, FamilyMember
@@ -16,6 +16,7 @@ from zugong.cadres.tests.factories import record
 from zugong.cadres.tests.test_lrmx import PHOTO
 from zugong.cadres.xlsx import COLUMNS, write_workbook
 from zugong.core.models import AuditEvent
+from zugong.core.permissions import SYSTEM
 
 
 def run(tmp_path: Path, files: dict[str, bytes], *extra: str) -> tuple[int, dict]:
@@ -48,8 +49,8 @@ def test_lrmx_import_then_second_import_updates(tree, tmp_path):
     cadre = Cadre.objects.get()
     assert cadre.org_unit == tree.township_a and bytes(cadre.photo or b"") == PHOTO
     assert FamilyMember.objects.filter(cadre=cadre, superseded_at__isnull=True).count() == 2
-    assert AuditEvent.objects.filter(action="cadre.import").count() == 2
-    assert AuditEvent.objects.filter(action="cadre.update").count() == 1
+    assert AuditEvent.objects.filter(action="cadres.cadre_import").count() == 2
+    assert AuditEvent.objects.filter(action="cadres.cadre_save_record").count() == 1
 
 
 @pytest.mark.django_db
@@ -127,7 +128,7 @@ def test_malformed_file_gives_clear_error_and_saves_nothing(tree, tmp_path, name
 @pytest.mark.django_db
 def test_duplicate_id_within_one_run_is_an_error(tree):
     data = write_lrmx(record())
-    result = import_files(actor=None, org_unit=tree.township_a, files=[("a.lrmx", data), ("b.lrmx", data)])
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("a.lrmx", data), ("b.lrmx", data)])
     assert [e.field for e in result.errors] == ["id_number"] and not Cadre.objects.exists()
 
 
@@ -154,7 +155,7 @@ def test_xlsx_reader_handles_excel_dates_numbers_and_gaps(tree):
     sheet.append(["钱七", "110105198005170017", None, date(1980, 5, 17), "汉族", None, None, "中共党员", 200306])
     out = _io.BytesIO()
     book.save(out)
-    result = import_files(actor=None, org_unit=tree.township_a, files=[("dates.xlsx", out.getvalue())])
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("dates.xlsx", out.getvalue())])
     assert not result.errors, result.errors
     cadre = Cadre.objects.get()
     assert (cadre.birth_date, cadre.party_join_date, cadre.sex) == (date(1980, 5, 17), date(2003, 6, 1), "1")
@@ -173,7 +174,7 @@ def test_not_a_zip_is_a_clear_error():
 def test_bulk_import_writes_cadres_and_histories_on_either_path(tree, monkeypatch, copy_threshold):
     monkeypatch.setattr("zugong.core.bulk.COPY_THRESHOLD", copy_threshold)
     people = [record(photo=PHOTO), record(name="李四", birth=date(1985, 2, 3), order=2)]
-    result = import_files(actor=None, org_unit=tree.township_a, files=[(f"{i}.lrmx", write_lrmx(p))
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[(f"{i}.lrmx", write_lrmx(p))
                                                                      for i, p in enumerate(people)])
     assert (result.errors, result.imported) == ([], 2)
     zhang = Cadre.objects.get(name="张三")
@@ -210,7 +211,7 @@ def test_xlsx_with_entity_declarations_is_refused(tree, member, message):
     evil = _rezip(write_workbook([record()]), member, lambda body: body.replace(
         b"<", b'<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><', 1))
     # when imported
-    result = import_files(actor=None, org_unit=tree.township_a, files=[("evil.xlsx", evil)])
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("evil.xlsx", evil)])
     # then it is refused and nothing is saved
     assert [e.message for e in result.errors] == [message] and not Cadre.objects.exists()
 
@@ -218,5 +219,5 @@ def test_xlsx_with_entity_declarations_is_refused(tree, member, message):
 @pytest.mark.django_db
 def test_xlsx_that_unpacks_too_large_is_refused(tree, monkeypatch):
     monkeypatch.setattr("zugong.core.xlsxguard.MAX_UNPACKED_BYTES", 1000)
-    result = import_files(actor=None, org_unit=tree.township_a, files=[("big.xlsx", write_workbook([record()]))])
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("big.xlsx", write_workbook([record()]))])
     assert [e.message for e in result.errors] == ["文件解压后过大"] and not Cadre.objects.exists()

@@ -10,13 +10,14 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from zugong.cadres.importers import import_files
+from zugong.cadres.importers import cadre_import
 from zugong.cadres.lrm import write_lrm
 from zugong.cadres.lrmx import write_lrmx
 from zugong.cadres.models import Cadre, CadreChange
 from zugong.cadres.tests.factories import make_cadre, record
 from zugong.conftest import logged_in
 from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.permissions import SYSTEM
 
 
 def _jpeg(colour: tuple[int, int, int] = (10, 120, 30)) -> bytes:
@@ -33,7 +34,7 @@ def _lrm(**extra) -> tuple[bytes, bytes | None]:
 def test_lrm_with_id_in_file_name_creates_cadre_with_photo_and_birth_day(tree):
     data, _ = _lrm(health="良好")
     number = record().id_number
-    result = import_files(actor=None, org_unit=tree.township_a,
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a,
                           files=[(f"张三_{number}.lrm", data), (f"张三_{number}.PIC", _jpeg())])
     assert (result.errors, result.imported) == ([], 1)
     cadre = Cadre.objects.get()
@@ -48,7 +49,7 @@ def test_lrm_matches_the_one_cadre_of_that_name_and_birth_month(tree):
     cadre = make_cadre(tree.township_a)
     # when an .lrm of the same name and birth month with a new post is imported
     data, _ = _lrm(current_post="甲镇党委书记")
-    result = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("张三.lrm", data)])
     # then that cadre is updated, nothing duplicated, the exact birth day kept
     assert (result.errors, result.imported, result.updated) == ([], 0, 1)
     cadre.refresh_from_db()
@@ -59,13 +60,13 @@ def test_lrm_matches_the_one_cadre_of_that_name_and_birth_month(tree):
 @pytest.mark.django_db
 def test_lrm_without_a_match_or_with_two_is_refused_with_a_hint(tree):
     data, _ = _lrm()
-    none = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    none = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("张三.lrm", data)])
     assert [e.field for e in none.errors] == ["id_number"]
     assert "库中没有姓名为张三、出生年月为 1980.05 的干部" in none.errors[0].message
     assert "文件名" in none.errors[0].message
     make_cadre(tree.township_a, birth=date(1980, 5, 3), order=2)
     make_cadre(tree.township_a2, birth=date(1980, 5, 20), order=3)
-    two = import_files(actor=None, org_unit=tree.township_a, files=[("张三.lrm", data)])
+    two = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("张三.lrm", data)])
     assert "不止一人" in two.errors[0].message and Cadre.objects.count() == 2
 
 
@@ -73,15 +74,15 @@ def test_lrm_without_a_match_or_with_two_is_refused_with_a_hint(tree):
 def test_lrm_name_match_sees_only_the_importers_jurisdiction(tree, carol):
     make_cadre(tree.township_a)  # county A: carol (county B) must not find or touch this one
     data, _ = _lrm(health="差")
-    result = import_files(actor=carol, org_unit=tree.township_b, files=[("张三.lrm", data)],
-                          jurisdiction=jurisdiction_for(carol))
+    result = cadre_import(actor=carol, jurisdiction=jurisdiction_for(carol), org_unit=tree.township_b,
+                          files=[("张三.lrm", data)])
     assert "库中没有" in result.errors[0].message
     assert Cadre.objects.get().health == "健康"
 
 
 @pytest.mark.django_db
 def test_photo_without_its_lrm_is_an_error(tree):
-    result = import_files(actor=None, org_unit=tree.township_a,
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a,
                           files=[("a.lrmx", write_lrmx(record())), ("lonely.pic", _jpeg())])
     assert [(e.file, e.message) for e in result.errors] == [("lonely.pic", "照片文件 lonely.pic 没有同名的 .lrm 文件")]
     assert not Cadre.objects.exists()

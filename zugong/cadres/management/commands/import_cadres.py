@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zugong.cadres.importers import import_files
+from zugong.cadres.importers import cadre_import
 from zugong.cadres.lrmx import MAX_FILE_BYTES
 from zugong.cadres.xlsx import MAX_XLSX_BYTES
 from zugong.core.models import OrgUnit
+from zugong.core.permissions import SYSTEM
 
 
 def with_photos(paths: list[Path]) -> list[Path]:
@@ -47,7 +48,9 @@ class Command(BaseCommand):
             if path.stat().st_size > max(MAX_FILE_BYTES, MAX_XLSX_BYTES):
                 raise CommandError(f"文件过大：{path}")
             files.append((str(path), path.read_bytes()))
-        result = import_files(actor=None, org_unit=unit, files=files, dry_run=options["dry_run"])
+        # the server operator's command imports as the system: every unit, every cadre
+        result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=unit, files=files,
+                              dry_run=options["dry_run"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         else:

@@ -1,0 +1,131 @@
+"""Forms of the roster pages: the detail page's 任职变动, the import upload and the list's search.
+
+Every form takes `jurisdiction=` and draws its units from the scoped selectors; dates are ISO in every
+language (`zugong.core.forms.DateField`); a choice a person must make starts empty (`blank_choice`).
+Scoping here only shapes the choices: the services check the permission table again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from zugong.cadres.models import CadreStatus, RankLevel
+from zugong.cadres.selectors import SORTS, CadreFilters
+from zugong.cadres.services import POST_CHANGE_KINDS
+from zugong.core.forms import DateField, ScopedForm, blank_choice
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import may
+from zugong.core.selectors import org_units_visible
+
+MAX_UNITS_SHOWN = 500  # a province sees ~300,000 units: the select lists the first ones by path
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DATE_MESSAGE = _("请填写有效的任职（调动、借调）日期")
+
+
+def _rank_levels() -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in RankLevel.objects.filter(is_active=True)]
+
+
+def _unit_field(field: forms.Field, jurisdiction: Jurisdiction, units: list[OrgUnit]) -> None:
+    """Accept any unit of the jurisdiction, list `units` (the select cannot hold a province's every unit)."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = org_units_visible(jurisdiction)
+    field.widget.choices = [("", field.empty_label or ""), *((u.pk, u.name) for u in units)]
+
+
+class PostChangeForm(ScopedForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(list(POST_CHANGE_KINDS.items())))
+    org_unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), empty_label="——请选择——")
+    title = forms.CharField(label=_("职务"), required=False, max_length=120)
+    on = DateField(label=_("日期"), error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE})
+    until = DateField(label=_("借调截止（借调时填写）"), required=False)
+    rank_level = forms.ChoiceField(label=_("职务层次"), required=False)
+    document_number = forms.CharField(label=_("任免文号"), required=False, max_length=80)
+    is_leading = forms.BooleanField(label=_("实职领导职务"), required=False, initial=True)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        units = list(org_units_visible(jurisdiction).order_by("path")[:MAX_UNITS_SHOWN])
+        _unit_field(self.fields["org_unit"], jurisdiction, units)
+        rank_level = self.fields["rank_level"]
+        assert isinstance(rank_level, forms.ChoiceField)
+        rank_level.choices = [("", "—"), *_rank_levels()]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        clean_one = super().clean  # (a bare super() does not work inside the comprehension)
+        return [clean_one(f, initial) for f in files]
+
+
+class ImportUploadForm(ScopedForm):
+    org = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), empty_label="——请选择——",
+                                 error_messages={"invalid_choice": _("请选择有权限的单位并上传文件")})
+    files = MultipleFileField(label=_("文件"), error_messages={"required": _("请选择有权限的单位并上传文件")})
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        self.units = importable_units(jurisdiction)
+        _unit_field(self.fields["org"], jurisdiction, self.units)
+        self.fields["files"].widget.attrs["accept"] = ".lrmx,.lrm,.pic,.xlsx"
+
+    def clean_org(self) -> OrgUnit:
+        unit: OrgUnit = self.cleaned_data["org"]
+        if not may(self.jurisdiction, "cadres.cadre_import", unit):
+            raise forms.ValidationError(_("请选择有权限的单位并上传文件"))
+        return unit
+
+    def clean_files(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["files"]
+        if sum(f.size or 0 for f in files) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("上传的文件总大小超过 20 MB"))
+        return files
+
+
+def importable_units(jurisdiction: Jurisdiction) -> list[OrgUnit]:
+    """The units (of the first shown) where this person may import cadres."""
+    units = org_units_visible(jurisdiction).order_by("path")[:MAX_UNITS_SHOWN]
+    return [u for u in units if may(jurisdiction, "cadres.cadre_import", u)]
+
+
+LEADING = {"1": True, "0": False}
+
+
+class CadreSearchForm(ScopedForm):
+    """The list's filters (GET). A value that does not parse is left out, never an error page."""
+
+    q = forms.CharField(required=False)
+    id_number = forms.CharField(required=False)
+    org = forms.IntegerField(required=False, min_value=1)
+    rank_level = forms.CharField(required=False)
+    leading = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1"), ("0", "0")])
+    age_min = forms.IntegerField(required=False, min_value=0, max_value=150)
+    age_max = forms.IntegerField(required=False, min_value=0, max_value=150)
+    age_on = DateField(required=False)
+    education = forms.CharField(required=False)
+    political_status = forms.CharField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *CadreStatus.choices])
+    managing_unit = forms.IntegerField(required=False, min_value=1)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def filters(self) -> CadreFilters:
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        sort = data.pop("sort", "name")
+        data["leading"] = LEADING.get(data.get("leading", ""))
+        self.sort: str = sort
+        return CadreFilters(**data)
