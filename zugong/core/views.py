@@ -1,13 +1,16 @@
-"""Thin views of the UI shell: dashboard, org tree browser, jurisdiction switcher, error pages."""
+"""Thin views of the UI shell: dashboard, org tree browser, jurisdiction switcher, error pages.
+
+Pages go through `@page` like every app's: it logs in, checks the action of the permission table and
+shows a `DomainError` (an org unit out of sight is `NotFound`) as the Chinese error page.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -15,14 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from zugong.core import selectors
-from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgKind, OrgUnit
-from zugong.core.request import actor_of
+from zugong.core.request import AuthedRequest, is_htmx, page
 
 CHILDREN_LIMIT = 500
 SEARCH_LIMIT = 100
@@ -47,18 +48,11 @@ def with_child_flag(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     return units.annotate(has_children=Exists(OrgUnit.objects.filter(parent_id=OuterRef("pk"))))
 
 
-def _jurisdiction(request: HttpRequest) -> Jurisdiction:
-    return request.jurisdiction  # type: ignore[attr-defined, no-any-return]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+# No action: the dashboard is where a signed-in person without any role learns that they have none
+# ("您还没有任何任职角色"); `core.home_view` (every role) decides only whether the menu lists it.
+@page(methods=("GET", "HEAD"))
+def home(request: AuthedRequest) -> HttpResponse:
+    jurisdiction = request.jurisdiction
     roots = list(with_child_flag(selectors.org_roots(jurisdiction))[:20])
     counts = org_counts_by_kind(jurisdiction)
     return render(request, "core/home.html", {
@@ -67,9 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _active_memberships(request: HttpRequest) -> list[Membership]:
+def _active_memberships(request: AuthedRequest) -> list[Membership]:
     active = request.session.get(ACTIVE_MEMBERSHIP_KEY)
-    own = Membership.objects.filter(user_id=actor_of(request).pk)
+    own = selectors.memberships_of(request.user.pk)
     if active:
         narrowed = list(own.filter(pk=active))
         if narrowed:
@@ -77,10 +71,9 @@ def _active_memberships(request: HttpRequest) -> list[Membership]:
     return list(own)
 
 
-@login_required
-@require_GET
-def org_tree(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+@page(action="core.org_view", methods=("GET", "HEAD"))
+def org_tree(request: AuthedRequest) -> HttpResponse:
+    jurisdiction = request.jurisdiction
     query = request.GET.get("q", "").strip()[:60]
     context: dict[str, object] = {"query": query}
     if query:
@@ -98,20 +91,16 @@ def _ancestors(jurisdiction: Jurisdiction, unit: OrgUnit) -> list[OrgUnit]:
     return list(selectors.org_units_visible(jurisdiction).filter(path__in=paths).order_by("path"))
 
 
-@login_required
-@require_GET
-def org_children(request: HttpRequest, unit_id: int) -> HttpResponse:
+@page(action="core.org_view", methods=("GET", "HEAD"))
+def org_children(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """A unit and its children: the full page, or (for htmx) only the children's list items."""
-    jurisdiction = _jurisdiction(request)
-    try:
-        unit = selectors.org_unit_get(jurisdiction, unit_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    jurisdiction = request.jurisdiction
+    unit = selectors.org_unit_get(jurisdiction, unit_id)
     children = list(with_child_flag(
         selectors.org_units_visible(jurisdiction).filter(parent_id=unit.pk).order_by("sort_order", "path")
     )[:CHILDREN_LIMIT + 1])
     context = {"unit": unit, "units": children[:CHILDREN_LIMIT], "truncated": len(children) > CHILDREN_LIMIT}
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "core/_org_nodes.html", context)
     else:
         context["ancestors"] = _ancestors(jurisdiction, unit)
@@ -120,11 +109,10 @@ def org_children(request: HttpRequest, unit_id: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def switch_jurisdiction(request: HttpRequest) -> HttpResponse:
+@page(methods=("POST",))  # any signed-in user may narrow to (or widen back from) their own memberships
+def switch_jurisdiction(request: AuthedRequest) -> HttpResponse:
     raw = request.POST.get("membership", "")
-    own = Membership.objects.filter(user=actor_of(request)).select_related("org_unit")
+    own = selectors.memberships_of(request.user.pk)
     chosen = own.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw == "":
         request.session.pop(ACTIVE_MEMBERSHIP_KEY, None)

@@ -99,7 +99,7 @@ def _finding_out(finding: Any) -> dict[str, Any]:
 
 
 @router.post("/rules/{code}/overrides", response={201: VersionOut})
-def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Status:
+def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Status[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request)
     rule = selectors.rule_get(code)
     unit = selectors.org_for(jurisdiction, payload.org)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +45,9 @@ class RuleOverrideForm(ScopedForm):
     def __init__(self, *args: Any, code: str, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.code = code
-        self.fields["org"].choices = [(u.pk, u.name) for u in units]
-        self.fields["name"].choices = blank_choice([(f.name, f"{f.title}（{f.name}）") for f in param_fields(code)])
+        cast(forms.ChoiceField, self.fields["org"]).choices = [(u.pk, u.name) for u in units]
+        cast(forms.ChoiceField, self.fields["name"]).choices = blank_choice(
+            [(f.name, f"{f.title}（{f.name}）") for f in param_fields(code)])
 
     def clean_org(self) -> OrgUnit:
         try:

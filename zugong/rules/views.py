@@ -147,7 +147,8 @@ def rule_override(request: AuthedRequest, code: str) -> HttpResponse:
         return _rule_page(request, org, rule, form=form, status=exc.status)
     messages.success(request, _("已调整%(code)s的参数，自%(day)s起在%(unit)s及下级生效。") % {
         "code": rule.code, "day": version.valid_from.isoformat(), "unit": unit.name})
-    return redirect(f"{reverse('rules:dashboard')}?{urlencode({'rule': rule.code, 'org': unit.pk})}")
+    query: dict[str, str | int] = {"rule": rule.code, "org": unit.pk}
+    return redirect(f"{reverse('rules:dashboard')}?{urlencode(query)}")
 
 
 @page(action="rules.notification_view", methods=("GET", "HEAD"))

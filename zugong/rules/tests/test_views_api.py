@@ -160,7 +160,7 @@ def test_run_scheduler_once_and_next_run(evaluated, capsys):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from zugong.rules.management.commands.run_scheduler import next_run
+    from zugong.rules.scheduler import next_run
 
     call_command("run_scheduler", "--once")
     assert "已评估" in capsys.readouterr().out
