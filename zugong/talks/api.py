@@ -8,22 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from zugong.cadres.selectors import cadres_visible
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for
 from zugong.talks.models import Interview, Talk
-from zugong.talks.services import (
-    interview_approve,
-    interview_assess,
-    interview_follow_up,
-    interview_hold,
-    interview_reject,
-    interview_report_submit,
-    interview_send_notice,
-    talk_record,
-)
+from zugong.talks.services.interviews import interview_step
+from zugong.talks.services.talks import talk_record
 from zugong.talks.stats import talk_stats
 
 router = Router(tags=["talks"])
@@ -125,10 +118,10 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
 def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request)
     talkers = list(selectors.talkers_visible(jurisdiction).filter(pk__in=payload.talker_ids))
-    talkees = list(selectors.cadres_visible(jurisdiction).filter(pk__in=payload.talkee_ids))
+    talkees = list(cadres_visible(jurisdiction).select_related("org_unit").filter(pk__in=payload.talkee_ids))
     if len(talkers) != len(set(payload.talker_ids)) or len(talkees) != len(set(payload.talkee_ids)):
         raise NotFound("谈话人或谈话对象不存在，或不在您的管辖范围内")
-    talk = talk_record(actor=actor_of(request), held_on=payload.held_on, kind=payload.kind,
+    talk = talk_record(actor=actor_of(request), jurisdiction=jurisdiction, held_on=payload.held_on, kind=payload.kind,
                        talkers=talkers, talkees=talkees, place=payload.place, topics=payload.topics,
                        summary=payload.summary)
     return Status(201, _talk_out(talk, talk.summary))
@@ -187,36 +180,9 @@ def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]
     return _interview_out(interview, record)
 
 
-STEPS = ("approve", "reject", "notice", "hold", "follow-up", "report", "assess")
-
-
 @router.post("/interviews/{interview_id}/{step}", response=InterviewOut)
 def interviews_step(request: HttpRequest, interview_id: int, step: str, payload: StepIn) -> dict[str, Any]:
-    jurisdiction = jurisdiction_of(request)
-    actor = actor_of(request)
-    interview = selectors.interview_get(jurisdiction, interview_id)
-    result = run_step(actor, interview, step, payload.dict())
-    return _interview_out(result, None)
-
-
-def run_step(actor: Any, interview: Interview, step: str, data: dict[str, Any]) -> Interview:
-    """One interview transition by name (shared by the API and the pages)."""
-    on: date = data["on"]
-    if step == "approve":
-        return interview_approve(actor=actor, interview=interview, on=on)
-    if step == "reject":
-        return interview_reject(actor=actor, interview=interview, on=on, reason=data.get("reason", ""))
-    if step == "notice":
-        return interview_send_notice(actor=actor, interview=interview, on=on,
-                                     scheduled_for=data.get("scheduled_for") or on)
-    if step == "hold":
-        return interview_hold(actor=actor, interview=interview, held_on=on, interviewers=data.get("interviewers", ""),
-                              place=data.get("place", ""), record=data.get("record", ""))
-    if step == "follow-up":
-        return interview_follow_up(actor=actor, interview=interview, on=on, meeting_minutes=data.get("note", ""))
-    if step == "report":
-        return interview_report_submit(actor=actor, interview=interview, submitted_on=on, text=data.get("text", ""))
-    if step == "assess":
-        return interview_assess(actor=actor, interview=interview, on=on, outcome=data.get("outcome", ""),
-                                note=data.get("note", ""))
-    raise ValidationFailed(f"未知的约谈步骤“{step}”，可选：{'、'.join(STEPS)}", field="step")
+    """One step of the procedure (`services.interviews.STEPS`); 409 envelope on an illegal transition."""
+    interview = interview_step(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                               interview_id=interview_id, step=step, data=payload.dict())
+    return _interview_out(interview, None)

@@ -14,6 +14,7 @@ from zugong.cadres.models import Cadre, PostHolding
 from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.names import person_name
+from zugong.core.permissions import SYSTEM
 from zugong.talks.models import (
     HardshipArea,
     InterviewSituation,
@@ -27,8 +28,7 @@ from zugong.talks.models import (
     TriggerKind,
 )
 from zugong.talks.roster import current_holdings_q
-from zugong.talks.services import (
-    cadre_flag_raise,
+from zugong.talks.services.interviews import (
     interview_approve,
     interview_assess,
     interview_follow_up,
@@ -37,13 +37,11 @@ from zugong.talks.services import (
     interview_reject,
     interview_report_submit,
     interview_send_notice,
-    supervision_record,
-    supervision_respond,
-    talk_plan_generate,
-    talk_record,
-    trigger_raise,
-    triggers_scan,
 )
+from zugong.talks.services.plans import talk_plan_generate
+from zugong.talks.services.supervision import supervision_record, supervision_respond
+from zugong.talks.services.talks import talk_record
+from zugong.talks.services.triggers import cadre_flag_raise, trigger_raise, triggers_scan
 
 MAX_COUNTIES = {"small": 2, "province": 4}  # province scale: a year of talks in the first four counties
 SUMMARIES = (
@@ -97,7 +95,7 @@ def _talks(ctx: DemoContext, rng: random.Random, items: list[TalkPlanItem], fall
     for item in items:
         if rng.random() > 0.85:
             continue
-        talk_record(actor=None, held_on=start + timedelta(days=rng.randrange(span)), kind=TalkKind.ANNUAL,
+        talk_record(actor=None, jurisdiction=SYSTEM, held_on=start + timedelta(days=rng.randrange(span)), kind=TalkKind.ANNUAL,
                     talkers=[item.talker or fallback], talkees=[item.talkee], place="县委组织部谈话室",
                     topics=rng.choice(TOPICS), summary=rng.choice(SUMMARIES))
         count += 1
@@ -108,20 +106,20 @@ def _triggers(ctx: DemoContext, rng: random.Random, county: OrgUnit, cadres: lis
     if len(cadres) < 4:
         return
     picks = rng.sample(cadres, 4)
-    cadre_flag_raise(actor=None, cadre=picks[0], kind="has_ideas", note="对交流轮岗有想法",
+    cadre_flag_raise(actor=None, jurisdiction=SYSTEM, cadre=picks[0], kind="has_ideas", note="对交流轮岗有想法",
                      raised_on=ctx.today - timedelta(days=12))
-    cadre_flag_raise(actor=None, cadre=picks[1], kind="has_reports", note="群众来信反映工作作风问题",
+    cadre_flag_raise(actor=None, jurisdiction=SYSTEM, cadre=picks[1], kind="has_reports", note="群众来信反映工作作风问题",
                      raised_on=ctx.today - timedelta(days=45))  # overdue: not talked with in 30 days
-    cadre_flag_raise(actor=None, cadre=picks[2], kind="illness", note="本人重病住院",
+    cadre_flag_raise(actor=None, jurisdiction=SYSTEM, cadre=picks[2], kind="illness", note="本人重病住院",
                      raised_on=ctx.today - timedelta(days=20))
-    trigger = trigger_raise(actor=None, cadre=picks[3], kind=TriggerKind.POST_CHANGE,
+    trigger = trigger_raise(actor=None, jurisdiction=SYSTEM, cadre=picks[3], kind=TriggerKind.POST_CHANGE,
                             raised_on=ctx.today - timedelta(days=25), detail="职务变动（演示）")
-    talk_record(actor=None, held_on=ctx.today - timedelta(days=3), kind=TalkKind.TRIGGERED, talkers=[talker],
+    talk_record(actor=None, jurisdiction=SYSTEM, held_on=ctx.today - timedelta(days=3), kind=TalkKind.TRIGGERED, talkers=[talker],
                 talkees=[picks[3]], trigger=trigger, topics="岗位调整谈话", summary="勉励尽快进入角色。")
     township = OrgUnit.objects.filter(parent=county, kind=OrgKind.TOWNSHIP).order_by("-path").first()
     if township is not None:
         HardshipArea.objects.create(org_unit=township, note="高寒山区（演示）")
-    triggers_scan(actor=None, org_unit=county, on=ctx.today)
+    triggers_scan(actor=None, jurisdiction=SYSTEM, org_unit=county, on=ctx.today)
 
 
 def _situation(code: str) -> list[InterviewSituation]:
@@ -135,31 +133,31 @@ def _interviews(ctx: DemoContext, county: OrgUnit, cadres: list[Cadre]) -> None:
     day = ctx.today - timedelta(days=80)
     stages = ["proposed", "rejected", "approved", "notice_sent", "held", "follow_up", "assessed"]
     for cadre, stage in zip(cadres, stages, strict=False):
-        interview = interview_propose(actor=None, target_kind=InterviewTarget.CADRE, cadre=cadre,
+        interview = interview_propose(actor=None, jurisdiction=SYSTEM, target_kind=InterviewTarget.CADRE, cadre=cadre,
                                       situations=_situation("C03") + _situation("C04"), proposed_on=day,
                                       reason="日常监管中发现工作不在状态、作风漂浮（演示）")
         if stage == "proposed":
             continue
         if stage == "rejected":
-            interview_reject(actor=None, interview=interview, on=day + timedelta(days=1), reason="经核实问题不属实")
+            interview_reject(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=1), reason="经核实问题不属实")
             continue
-        interview_approve(actor=None, interview=interview, on=day + timedelta(days=1))
+        interview_approve(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=1))
         if stage == "approved":
             continue
-        interview_send_notice(actor=None, interview=interview, on=day + timedelta(days=2),
+        interview_send_notice(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=2),
                               scheduled_for=day + timedelta(days=7))
         if stage == "notice_sent":
             continue
-        interview_hold(actor=None, interview=interview, held_on=day + timedelta(days=7), interviewers="部长、干部监督科长",
+        interview_hold(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, held_on=day + timedelta(days=7), interviewers="部长、干部监督科长",
                        place="干部约谈室", record="指出问题三条，提出整改要求，本人表态认真整改。")
         if stage == "held":
             continue
-        interview_follow_up(actor=None, interview=interview, on=day + timedelta(days=10))
+        interview_follow_up(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=10))
         if stage == "follow_up":
             continue
-        interview_report_submit(actor=None, interview=interview, submitted_on=day + timedelta(days=30),
+        interview_report_submit(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, submitted_on=day + timedelta(days=30),
                                 text="思想认识、整改措施和整改进展（演示）")
-        interview_assess(actor=None, interview=interview, on=day + timedelta(days=60),
+        interview_assess(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=60),
                          outcome="propose_admonishment", note="整改效果不明显")
     _team_interviews(ctx, county)
 
@@ -172,26 +170,26 @@ def _team_interviews(ctx: DemoContext, county: OrgUnit) -> None:
             .exclude(title__contains="副").select_related("cadre").first())
     for offset in (150, 60):
         day = ctx.today - timedelta(days=offset)
-        interview = interview_propose(actor=None, target_kind=InterviewTarget.TEAM, team=township,
+        interview = interview_propose(actor=None, jurisdiction=SYSTEM, target_kind=InterviewTarget.TEAM, team=township,
                                       team_head=head.cadre if head else None, situations=_situation("T05"),
                                       proposed_on=day, proposing_office="干部工作机构")
-        interview_approve(actor=None, interview=interview, on=day + timedelta(days=1))
-        interview_send_notice(actor=None, interview=interview, on=day + timedelta(days=2),
+        interview_approve(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=1))
+        interview_send_notice(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=2),
                               scheduled_for=day + timedelta(days=5))
-        interview_hold(actor=None, interview=interview, held_on=day + timedelta(days=5), interviewers="部长",
+        interview_hold(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, held_on=day + timedelta(days=5), interviewers="部长",
                        place="干部约谈室", record="班子年度目标任务推进滞后。")
-        interview_follow_up(actor=None, interview=interview, on=day + timedelta(days=9))
+        interview_follow_up(actor=None, jurisdiction=SYSTEM, interview_id=interview.pk, on=day + timedelta(days=9))
 
 
 def _supervision(ctx: DemoContext, cadres: list[Cadre]) -> None:
     if len(cadres) < 9:
         return
-    supervision_record(actor=None, cadre=cadres[7], kind="reminder", issued_on=ctx.today - timedelta(days=40),
+    supervision_record(actor=None, jurisdiction=SYSTEM, cadre=cadres[7], kind="reminder", issued_on=ctx.today - timedelta(days=40),
                        matter="提醒注意工作方式方法，改进作风。")
-    inquiry = supervision_record(actor=None, cadre=cadres[8], kind="inquiry", issued_on=ctx.today - timedelta(days=30),
+    inquiry = supervision_record(actor=None, jurisdiction=SYSTEM, cadre=cadres[8], kind="inquiry", issued_on=ctx.today - timedelta(days=30),
                                  matter="群众来信反映的问题，请于15日内书面说明。",
                                  response_due_on=ctx.today - timedelta(days=15))
-    supervision_respond(actor=None, action=inquiry, responded_on=ctx.today - timedelta(days=18),
+    supervision_respond(actor=None, jurisdiction=SYSTEM, action_id=inquiry.pk, responded_on=ctx.today - timedelta(days=18),
                         response="已就来信反映问题作出说明，附相关材料。")
 
 
@@ -218,7 +216,7 @@ def load_talks(ctx: DemoContext) -> None:
         with transaction.atomic():
             talkers = _talkers(ctx, county, rng, first=index == 0)
             _rules(county, talkers, departments.get(county.pk, []))
-            plan = talk_plan_generate(actor=None, year=ctx.today.year, org_unit=county, on=ctx.today).plan
+            plan = talk_plan_generate(actor=None, jurisdiction=SYSTEM, year=ctx.today.year, org_unit=county, on=ctx.today).plan
             items = list(plan.items.select_related("talker", "talkee", "talkee__org_unit").order_by("pk"))
             totals["plan"] += len(items)
             totals["talks"] += _talks(ctx, rng, items, talkers["staff"])

@@ -1,4 +1,7 @@
-"""Every user-facing read of the talks app, scoped to the caller's jurisdiction."""
+"""Every user-facing read of the talks app, scoped to the caller's jurisdiction.
+
+Cadres and org units have their own owners: `zugong.cadres.selectors.cadres_visible/cadre_get` and
+`zugong.core.selectors.org_unit_get`; talks calls them and does not re-implement them."""
 
 from __future__ import annotations
 
@@ -57,17 +60,6 @@ def talkers_visible(jurisdiction: Jurisdiction) -> QuerySet[Talker]:
     return scope(Talker.objects.filter(active=True).select_related("org_unit"), jurisdiction)
 
 
-def cadres_visible(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
-    return scope(Cadre.objects.select_related("org_unit"), jurisdiction)
-
-
-def cadre_get(jurisdiction: Jurisdiction, pk: int) -> Cadre:
-    cadre = cadres_visible(jurisdiction).filter(pk=pk).first()
-    if cadre is None:
-        raise NotFound(NOT_FOUND)
-    return cadre
-
-
 def triggers_visible(jurisdiction: Jurisdiction, *, status: str = TriggerStatus.OPEN) -> QuerySet[TalkTrigger]:
     triggers = scope(TalkTrigger.objects.select_related("cadre", "org_unit", "satisfied_by"), jurisdiction)
     return triggers.filter(status=status) if status else triggers
@@ -92,13 +84,6 @@ def situations_active() -> QuerySet[InterviewSituation]:
 
 def supervision_visible(jurisdiction: Jurisdiction) -> QuerySet[SupervisionAction]:
     return scope(SupervisionAction.objects.select_related("cadre", "org_unit"), jurisdiction)
-
-
-def org_unit_in(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:
-    unit = scope(OrgUnit.objects.all(), jurisdiction, org_field="").filter(pk=pk).first()
-    if unit is None:
-        raise NotFound(NOT_FOUND)
-    return unit
 
 
 def plan_get(jurisdiction: Jurisdiction, org_unit: OrgUnit, year: int) -> TalkPlan | None:

@@ -16,7 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interviews/", views.interview_list, name="interview-list"),
     path("interviews/new/", views.interview_new, name="interview-new"),
     path("interviews/<int:interview_id>/", views.interview_detail, name="interview-detail"),
-    path("interviews/<int:interview_id>/<str:step>/", views.interview_step, name="interview-step"),
+    path("interviews/<int:interview_id>/<str:step>/", views.interview_step_post, name="interview-step"),
     path("stats/", views.stats, name="stats"),
     path("stats.xlsx", views.stats_export, name="stats-export"),
 ]

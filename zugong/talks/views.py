@@ -1,66 +1,57 @@
-"""Pages of the talks app: talks, the annual plan, 五必谈 triggers, interviews, statistics."""
+"""Pages of the talks app: talks, the annual plan, 五必谈 triggers, interviews, statistics.
+
+Every page goes through `zugong.core.request.page`: login, the action of the permission table (the
+same action as its menu entry), and a `DomainError` turned into the Chinese 403 / 404 / 409 page.
+A POST form that fails validation is rendered again with the message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
-from zugong.core.errors import DomainError, NotFound
-from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.downloads import download
+from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.models import OrgUnit
-from zugong.core.request import actor_of
-from zugong.core.selectors import org_roots
+from zugong.core.permissions import may
+from zugong.core.request import AuthedRequest, page, query_int
+from zugong.core.selectors import org_roots, org_unit_get
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for, talker_user_ids
-from zugong.talks.api import run_step
 from zugong.talks.export import stats_xlsx, talks_xlsx
-from zugong.talks.forms import FlagForm, InterviewForm, StepForm, SupervisionForm, TalkForm
-from zugong.talks.models import InterviewStatus, InterviewTarget, TalkKind
-from zugong.talks.services import (
-    FollowUpInput,
-    cadre_flag_raise,
-    interview_propose,
-    supervision_record,
-    talk_follow_up_done,
-    talk_plan_generate,
-    talk_record,
-    triggers_scan,
+from zugong.talks.forms import (
+    STEP_FORMS,
+    STEP_LABELS,
+    FlagForm,
+    InterviewForm,
+    StepForm,
+    SupervisionForm,
+    TalkForm,
 )
-from zugong.talks.services.interviews import next_states
+from zugong.talks.models import Interview, InterviewTarget, TalkKind
+from zugong.talks.services.interviews import (
+    STEP_ACTIONS,
+    allowed_steps,
+    interview_propose,
+    interview_step,
+    refuse_unless_allowed,
+)
+from zugong.talks.services.plans import talk_plan_generate
+from zugong.talks.services.supervision import supervision_record
+from zugong.talks.services.talks import FollowUpInput, talk_follow_up_done, talk_record
+from zugong.talks.services.triggers import cadre_flag_raise, triggers_scan
 from zugong.talks.stats import talk_stats
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-View = Callable[..., HttpResponse]
+VIEW = "talks.talk_view"
 
 
-def domain_404(view: View) -> View:
-    """Out of jurisdiction is a 404 page, never a 403 (the record's existence is not disclosed)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return login_required(wrapped)
-
-
-def _jurisdiction(request: HttpRequest) -> Jurisdiction:
-    return request.jurisdiction  # type: ignore[attr-defined,no-any-return]
-
-
-def _date_arg(request: HttpRequest, name: str, default: date) -> date:
+def _date_arg(request: AuthedRequest, name: str, default: date) -> date:
     raw = request.GET.get(name, "")
     try:
         return date.fromisoformat(raw) if raw else default
@@ -68,220 +59,207 @@ def _date_arg(request: HttpRequest, name: str, default: date) -> date:
         return default
 
 
-def _default_org(request: HttpRequest) -> OrgUnit:
-    jurisdiction = _jurisdiction(request)
+def _default_org(request: AuthedRequest) -> OrgUnit:
     raw = request.GET.get("org") or request.POST.get("org") or ""
     if raw.isdigit():
-        return selectors.org_unit_in(jurisdiction, int(raw))
-    root = org_roots(jurisdiction).first()
+        return org_unit_get(request.jurisdiction, int(raw))
+    root = org_roots(request.jurisdiction).first()
     if root is None:
-        raise NotFound("您没有任何管辖范围")
+        raise NotFound(_("您没有任何管辖范围"))
     return root
 
 
-@domain_404
-def talk_list(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+@page(action=VIEW, methods=("GET", "HEAD"))
+def talk_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    talks = list(selectors.talk_list(jurisdiction, kind=kind)[:200])
-    return render(request, "talks/talk_list.html", {"talks": talks, "kinds": TalkKind.choices, "kind": kind})
+    talks = list(selectors.talk_list(request.jurisdiction, kind=kind)[:200])
+    return render(request, "talks/talk_list.html", {
+        "talks": talks, "kinds": TalkKind.choices, "kind": kind,
+        "may_record": may(request.jurisdiction, "talks.talk_record")})
 
 
-@domain_404
-def talk_export(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
-    talks = selectors.talk_list(jurisdiction, kind=request.GET.get("kind", ""))[:5000]
-    body = talks_xlsx(talks, reader_for(jurisdiction), actor_of(request))
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="talks.xlsx"'
-    return response
+@page(action=VIEW, methods=("GET", "HEAD"))
+def talk_export(request: AuthedRequest) -> HttpResponse:
+    talks = selectors.talk_list(request.jurisdiction, kind=request.GET.get("kind", ""))[:5000]
+    return download(talks_xlsx(talks, reader_for(request.jurisdiction), request.user), "talks.xlsx")
 
 
-@domain_404
-def talk_detail(request: HttpRequest, talk_id: int) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
-    talk = selectors.talk_get(jurisdiction, talk_id)
-    summary = talk_summary_for(reader_for(jurisdiction), actor_of(request), talk)
+@page(action=VIEW, methods=("GET", "HEAD"))
+def talk_detail(request: AuthedRequest, talk_id: int) -> HttpResponse:
+    talk = selectors.talk_get(request.jurisdiction, talk_id)
+    summary = talk_summary_for(reader_for(request.jurisdiction), request.user, talk)
     return render(request, "talks/talk_detail.html", {
         "talk": talk, "summary": summary, "can_read": summary is not None,
-        "is_talker": request.user.pk in talker_user_ids(talk)})
+        "is_talker": request.user.pk in talker_user_ids(talk),
+        "may_close": may(request.jurisdiction, "talks.talk_follow_up_done", talk.org_unit)})
 
 
-@domain_404
-@require_POST
-def follow_up_done(request: HttpRequest, talk_id: int, follow_up_id: int) -> HttpResponse:
-    talk = selectors.talk_get(_jurisdiction(request), talk_id)
-    follow_up = next((f for f in talk.follow_ups.all() if f.pk == follow_up_id), None)
-    if follow_up is None:
-        raise NotFound("未找到该跟进事项")
-    try:
-        talk_follow_up_done(actor=actor_of(request), follow_up=follow_up, done_on=timezone.localdate())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "跟进事项已办结")
-    return HttpResponseRedirect(reverse("talks:talk-detail", args=[talk.pk]))
+@page(action="talks.talk_follow_up_done", methods=("POST",))
+def follow_up_done(request: AuthedRequest, talk_id: int, follow_up_id: int) -> HttpResponse:
+    talk_follow_up_done(actor=request.user, jurisdiction=request.jurisdiction, talk_id=talk_id,
+                        follow_up_id=follow_up_id, done_on=timezone.localdate())
+    messages.success(request, _("跟进事项已办结"))
+    return HttpResponseRedirect(reverse("talks:talk-detail", args=[talk_id]))
 
 
-@domain_404
-def talk_new(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
-    form = TalkForm(request.POST or None, jurisdiction=jurisdiction,
-                    initial={"talkees": request.GET.getlist("cadre"), "kind": request.GET.get("kind", "annual")})
+@page(action="talks.talk_record")
+def talk_new(request: AuthedRequest) -> HttpResponse:
+    form = TalkForm(request.POST or None, jurisdiction=request.jurisdiction,
+                    initial={"talkees": request.GET.getlist("cadre"), "kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         follow_ups = [FollowUpInput(data["follow_up_action"], data["follow_up_owner"], data["follow_up_deadline"])
                       ] if data["follow_up_action"] else []
         try:
-            talk = talk_record(actor=actor_of(request), held_on=data["held_on"], kind=data["kind"],
-                               talkers=list(data["talkers"]), talkees=list(data["talkees"]), place=data["place"],
-                               topics=data["topics"], summary=data["summary"], follow_ups=follow_ups)
-        except DomainError as exc:
+            talk = talk_record(actor=request.user, jurisdiction=request.jurisdiction, held_on=data["held_on"],
+                               kind=data["kind"], talkers=list(data["talkers"]), talkees=list(data["talkees"]),
+                               place=data["place"], topics=data["topics"], summary=data["summary"],
+                               follow_ups=follow_ups)
+        except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "谈话已记录")
+            messages.success(request, _("谈话已记录"))
             return HttpResponseRedirect(reverse("talks:talk-detail", args=[talk.pk]))
     return render(request, "talks/talk_form.html", {"form": form})
 
 
-@domain_404
-def plan(request: HttpRequest) -> HttpResponse:
+@page(action=VIEW)
+def plan(request: AuthedRequest) -> HttpResponse:
+    """GET shows the plan of a year; POST (re)generates it (the service requires talks.plan_generate)."""
     org = _default_org(request)
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = query_int(request, "year", default=timezone.localdate().year, low=2000, high=2100)
+    assert year is not None
     if request.method == "POST":
-        try:
-            talk_plan_generate(actor=actor_of(request), year=year, org_unit=org)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已按分工规则生成 {year} 年度谈话计划")
+        talk_plan_generate(actor=request.user, jurisdiction=request.jurisdiction, year=year, org_unit=org)
+        messages.success(request, _("已按分工规则生成 %(year)s 年度谈话计划") % {"year": year})
         return HttpResponseRedirect(f"{reverse('talks:plan')}?org={org.pk}&year={year}")
-    the_plan = selectors.plan_get(_jurisdiction(request), org, year)
+    the_plan = selectors.plan_get(request.jurisdiction, org, year)
     coverage = selectors.plan_coverage(the_plan) if the_plan else None
-    return render(request, "talks/plan.html", {"org": org, "year": year, "plan": the_plan, "coverage": coverage})
+    return render(request, "talks/plan.html", {
+        "org": org, "year": year, "plan": the_plan, "coverage": coverage,
+        "may_generate": may(request.jurisdiction, "talks.plan_generate", org)})
 
 
-@domain_404
-def trigger_list(request: HttpRequest) -> HttpResponse:
+@page(action=VIEW)
+def trigger_list(request: AuthedRequest) -> HttpResponse:
+    """GET lists open triggers; POST scans the unit (the service requires talks.triggers_scan)."""
     org = _default_org(request)
     if request.method == "POST":
-        try:
-            result = triggers_scan(actor=actor_of(request), org_unit=org)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"检查完成，新增待谈事由 {sum(result.raised.values())} 项")
+        result = triggers_scan(actor=request.user, jurisdiction=request.jurisdiction, org_unit=org)
+        messages.success(request, _("检查完成，新增待谈事由 %(count)s 项") % {"count": sum(result.raised.values())})
         return HttpResponseRedirect(reverse("talks:trigger-list"))
-    triggers = list(selectors.triggers_visible(_jurisdiction(request))[:500])
+    triggers = list(selectors.triggers_visible(request.jurisdiction)[:500])
+    may_flag = may(request.jurisdiction, "talks.cadre_flag_raise")
     return render(request, "talks/trigger_list.html", {
         "triggers": triggers, "today": timezone.localdate(), "org": org,
-        "flag_form": FlagForm(jurisdiction=_jurisdiction(request))})
+        "may_scan": may(request.jurisdiction, "talks.triggers_scan", org),
+        "flag_form": FlagForm(jurisdiction=request.jurisdiction) if may_flag else None})
 
 
-@require_POST
-@domain_404
-def flag_new(request: HttpRequest) -> HttpResponse:
-    form = FlagForm(request.POST, jurisdiction=_jurisdiction(request))
+@page(action="talks.cadre_flag_raise", methods=("POST",))
+def flag_new(request: AuthedRequest) -> HttpResponse:
+    form = FlagForm(request.POST, jurisdiction=request.jurisdiction)
     if not form.is_valid():
-        messages.error(request, "请选择干部和标记")
+        messages.error(request, _("请选择干部和标记"))
     else:
         try:
-            cadre_flag_raise(actor=actor_of(request), cadre=form.cleaned_data["cadre"],
+            cadre_flag_raise(actor=request.user, jurisdiction=request.jurisdiction, cadre=form.cleaned_data["cadre"],
                              kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
-        except DomainError as exc:
+        except ValidationFailed as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已标记，谈话事由已生成")
+            messages.success(request, _("已标记，谈话事由已生成"))
     return HttpResponseRedirect(reverse("talks:trigger-list"))
 
 
-@domain_404
-def supervision_list(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
+@page(action=VIEW)
+def supervision_list(request: AuthedRequest) -> HttpResponse:
+    """GET lists 提醒/函询/诫勉; POST records one (the service requires talks.supervision_record)."""
+    jurisdiction = request.jurisdiction
+    may_record = may(jurisdiction, "talks.supervision_record")
     form = SupervisionForm(request.POST or None, jurisdiction=jurisdiction)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            supervision_record(actor=actor_of(request), cadre=data["cadre"], kind=data["kind"],
+            supervision_record(actor=request.user, jurisdiction=jurisdiction, cadre=data["cadre"], kind=data["kind"],
                                issued_on=data["issued_on"], matter=data["matter"],
                                response_due_on=data["response_due_on"])
-        except DomainError as exc:
+        except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已记录")
+            messages.success(request, _("已记录"))
             return HttpResponseRedirect(reverse("talks:supervision-list"))
     reader = reader_for(jurisdiction)
     actions = [(a, reader.covers(a.org_unit.path)) for a in selectors.supervision_visible(jurisdiction)[:300]]
-    return render(request, "talks/supervision_list.html", {"actions": actions, "form": form})
+    return render(request, "talks/supervision_list.html", {
+        "actions": actions, "form": form if may_record or request.method == "POST" else None})
 
 
-@domain_404
-def interview_list(request: HttpRequest) -> HttpResponse:
-    interviews = list(selectors.interviews_visible(_jurisdiction(request))[:300])
-    return render(request, "talks/interview_list.html", {"interviews": interviews})
+@page(action=VIEW, methods=("GET", "HEAD"))
+def interview_list(request: AuthedRequest) -> HttpResponse:
+    interviews = list(selectors.interviews_visible(request.jurisdiction)[:300])
+    return render(request, "talks/interview_list.html", {
+        "interviews": interviews, "may_propose": may(request.jurisdiction, "talks.interview_propose")})
 
 
-@domain_404
-def interview_new(request: HttpRequest) -> HttpResponse:
-    form = InterviewForm(request.POST or None, jurisdiction=_jurisdiction(request))
+@page(action="talks.interview_propose")
+def interview_new(request: AuthedRequest) -> HttpResponse:
+    form = InterviewForm(request.POST or None, jurisdiction=request.jurisdiction)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         is_team = data["target_kind"] == InterviewTarget.TEAM
         try:
             interview = interview_propose(
-                actor=actor_of(request), target_kind=data["target_kind"], team=data["team"],
-                team_head=data["cadre"] if is_team else None, cadre=None if is_team else data["cadre"],
-                situations=list(data["situations"]), proposed_on=data["proposed_on"],
-                proposing_office=data["proposing_office"], reason=data["reason"])
-        except DomainError as exc:
+                actor=request.user, jurisdiction=request.jurisdiction, target_kind=data["target_kind"],
+                team=data["team"], team_head=data["cadre"] if is_team else None,
+                cadre=None if is_team else data["cadre"], situations=list(data["situations"]),
+                proposed_on=data["proposed_on"], proposing_office=data["proposing_office"], reason=data["reason"])
+        except ValidationFailed as exc:
             form.add_error(None, exc.message)
         else:
+            messages.success(request, _("约谈建议已提出，报部主要负责人审批"))
             return HttpResponseRedirect(reverse("talks:interview-detail", args=[interview.pk]))
     return render(request, "talks/interview_form.html", {"form": form})
 
 
-STEP_FOR_STATUS: dict[str, str] = {InterviewStatus.APPROVED: "approve", InterviewStatus.REJECTED: "reject",
-                   InterviewStatus.NOTICE_SENT: "notice", InterviewStatus.HELD: "hold",
-                   InterviewStatus.FOLLOW_UP: "follow-up", InterviewStatus.ASSESSED: "assess"}
-STEP_LABEL = {"approve": "批准", "reject": "不予批准", "notice": "发出预告", "hold": "登记约谈",
-              "follow-up": "登记后续工作", "report": "登记书面报告", "assess": "评估"}
-
-
-@domain_404
-def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
-    jurisdiction = _jurisdiction(request)
-    interview = selectors.interview_get(jurisdiction, interview_id)
-    record = interview_record_for(reader_for(jurisdiction), actor_of(request), interview)
-    steps = [STEP_FOR_STATUS[s] for s in next_states(interview.status)]
-    if interview.status == InterviewStatus.FOLLOW_UP and interview.target_kind != InterviewTarget.TEAM \
-            and interview.report_submitted_on is None:
-        steps.insert(0, "report")
+def _render_interview(request: AuthedRequest, interview: Interview, bound: StepForm | None = None,
+                      status: int = 200) -> HttpResponse:
+    """The interview with a form for each step the state machine allows now and the person may take."""
+    record = interview_record_for(reader_for(request.jurisdiction), request.user, interview)
+    steps = [s for s in allowed_steps(interview) if may(request.jurisdiction, STEP_ACTIONS[s], interview.org_unit)]
+    forms = [(s, STEP_LABELS[s], bound if bound is not None and bound.step == s
+              else STEP_FORMS[s](jurisdiction=request.jurisdiction)) for s in steps]
     return render(request, "talks/interview_detail.html", {
-        "interview": interview, "record": record, "steps": [(s, STEP_LABEL[s]) for s in steps],
-        "form": StepForm(initial={"on": timezone.localdate()})})
+        "interview": interview, "record": record, "steps": forms}, status=status)
 
 
-@require_POST
-@domain_404
-def interview_step(request: HttpRequest, interview_id: int, step: str) -> HttpResponse:
-    interview = selectors.interview_get(_jurisdiction(request), interview_id)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写日期")
-    else:
+@page(action=VIEW, methods=("GET", "HEAD"))
+def interview_detail(request: AuthedRequest, interview_id: int) -> HttpResponse:
+    return _render_interview(request, selectors.interview_get(request.jurisdiction, interview_id))
+
+
+@page(action=VIEW, methods=("POST",))
+def interview_step_post(request: AuthedRequest, interview_id: int, step: str) -> HttpResponse:
+    """One step; the service checks the step's own action. A refused transition is the 409 page."""
+    interview = selectors.interview_get(request.jurisdiction, interview_id)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise NotFound(_("未知的约谈步骤"))
+    refuse_unless_allowed(interview, step)
+    form = form_class(request.POST, jurisdiction=request.jurisdiction)
+    if form.is_valid():
         try:
-            run_step(actor_of(request), interview, step, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            if exc.status == 409:
-                return render(request, "talks/interview_refused.html",
-                              {"interview": interview, "message": exc.message}, status=409)
+            interview_step(actor=request.user, jurisdiction=request.jurisdiction, interview_id=interview.pk,
+                           step=step, data=form.cleaned_data)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已{STEP_LABEL.get(step, step)}")
-    return HttpResponseRedirect(reverse("talks:interview-detail", args=[interview.pk]))
+            messages.success(request, _("已%(step)s") % {"step": STEP_LABELS[step]})
+            return HttpResponseRedirect(reverse("talks:interview-detail", args=[interview.pk]))
+    return _render_interview(request, interview, bound=form, status=400)
 
 
-def _stats_args(request: HttpRequest) -> tuple[OrgUnit, date, date]:
+def _stats_args(request: AuthedRequest) -> tuple[OrgUnit, date, date]:
     org = _default_org(request)
     today = timezone.localdate()
     start = _date_arg(request, "from", date(today.year, 1, 1))
@@ -289,18 +267,16 @@ def _stats_args(request: HttpRequest) -> tuple[OrgUnit, date, date]:
     return org, start, max(start, end)
 
 
-@domain_404
-def stats(request: HttpRequest) -> HttpResponse:
+@page(action=VIEW, methods=("GET", "HEAD"))
+def stats(request: AuthedRequest) -> HttpResponse:
     org, start, end = _stats_args(request)
     result = talk_stats(org, start, end)
-    chart = {"labels": [label for label, _ in result.by_unit[:20]], "values": [n for _, n in result.by_unit[:20]]}
+    chart = {"labels": [label for label, _n in result.by_unit[:20]], "values": [n for _l, n in result.by_unit[:20]]}
     by_kind = [(TalkKind(k).label, n) for k, n in result.by_kind.items()]
     return render(request, "talks/stats.html", {"stats": result, "org": org, "chart": chart, "by_kind": by_kind})
 
 
-@domain_404
-def stats_export(request: HttpRequest) -> HttpResponse:
+@page(action=VIEW, methods=("GET", "HEAD"))
+def stats_export(request: AuthedRequest) -> HttpResponse:
     org, start, end = _stats_args(request)
-    response = HttpResponse(stats_xlsx(talk_stats(org, start, end)), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="talk-stats.xlsx"'
-    return response
+    return download(stats_xlsx(talk_stats(org, start, end)), "talk-stats.xlsx")

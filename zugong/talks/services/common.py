@@ -1,34 +1,19 @@
-"""What every talks service shares: who may do what, and deadlines from rule parameters."""
+"""What every talks service shares: the actor's id, and deadlines from rule parameters."""
 
 from __future__ import annotations
 
 import calendar as month_calendar
-from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from zugong.core.calendar import add_days
-from zugong.core.errors import Forbidden, NotFound
-from zugong.core.jurisdiction import jurisdiction_for
-from zugong.core.models import OrgUnit, Role
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import Actor
 from zugong.talks.params import talk_param
 
-Actor = AbstractBaseUser | AnonymousUser | None
 
-WRITE_ROLES = frozenset({Role.ORG_ADMIN.value, Role.ORG_STAFF.value})
-APPROVE_ROLES = frozenset({Role.ORG_ADMIN.value, Role.LEADER.value})
-
-
-def require_role(actor: Actor, org_unit: OrgUnit, roles: Iterable[str], what: str) -> None:
-    """System actions (actor None: demo loader, event handlers) pass; people need the role there."""
-    if actor is None:
-        return
-    jurisdiction = jurisdiction_for(actor)
-    if not jurisdiction.contains(org_unit):
-        raise NotFound("未找到，或不在您的管辖范围内")
-    if not jurisdiction.has_role_at(org_unit, roles):
-        raise Forbidden(f"您没有{what}的权限")
+def actor_id(actor: Actor) -> int | None:
+    """The user id written to `created_by` and the like; None for the system."""
+    return actor.pk if actor is not None else None
 
 
 def add_months(start: date, months: int) -> date:

@@ -12,11 +12,13 @@ from django.utils import timezone
 from zugong.cadres.models import PostHolding
 from zugong.core.audit import audit_record
 from zugong.core.errors import ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import ancestor_paths, subtree_q
+from zugong.core.permissions import Actor, require
+from zugong.talks.locks import lock_plan
 from zugong.talks.models import PairingRule, TalkPlan, TalkPlanItem
 from zugong.talks.roster import leading_holdings
-from zugong.talks.services.common import WRITE_ROLES, Actor, require_role
 
 
 def _csv(raw: str) -> list[str]:
@@ -75,14 +77,15 @@ class PlanResult:
 
 
 @transaction.atomic
-def talk_plan_generate(*, actor: Actor, year: int, org_unit: OrgUnit, on: date | None = None) -> PlanResult:
+def talk_plan_generate(*, actor: Actor, jurisdiction: Jurisdiction, year: int, org_unit: OrgUnit,
+                       on: date | None = None) -> PlanResult:
     """Create or refresh the plan: new roster members are added, those who left are removed, and
     every item's talker follows the current rules. Regenerating is idempotent."""
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年度无效", field="year")
-    require_role(actor, org_unit, WRITE_ROLES, "生成谈话计划")
+    require(jurisdiction, "talks.plan_generate", org_unit)
     as_of = on or plan_as_of(year)
-    plan, _ = TalkPlan.objects.get_or_create(org_unit=org_unit, year=year)
+    plan = lock_plan(TalkPlan.objects.get_or_create(org_unit=org_unit, year=year)[0].pk)  # one generator at a time
     rules = compile_rules(org_unit)
     existing = {item.talkee_id: item for item in plan.items.all()}
     seen: set[int] = set()
@@ -100,12 +103,14 @@ def talk_plan_generate(*, actor: Actor, year: int, org_unit: OrgUnit, on: date |
             TalkPlanItem.objects.create(plan=plan, talkee=holding.cadre, **fields)
             created += 1
         else:
-            TalkPlanItem.objects.filter(pk=item.pk).update(**fields)
+            for name, value in fields.items():
+                setattr(item, name, value)
+            item.save(update_fields=list(fields))
     removed_ids = [pk for cadre_id, item in existing.items() if cadre_id not in seen for pk in [item.pk]]
     TalkPlanItem.objects.filter(pk__in=removed_ids).delete()
     plan.generated_at = timezone.now()
     plan.save(update_fields=["generated_at"])
-    audit_record(actor=actor, action="talk.plan_generate", obj=plan, org_unit=org_unit, summary={
+    audit_record(actor=actor, action="talks.talk_plan_generate", obj=plan, org_unit=org_unit, summary={
         "year": year, "as_of": as_of.isoformat(), "items": len(seen), "created": created,
         "removed": len(removed_ids), "unassigned": unassigned})
     return PlanResult(plan=plan, created=created, removed=len(removed_ids), unassigned=unassigned)
@@ -113,17 +118,17 @@ def talk_plan_generate(*, actor: Actor, year: int, org_unit: OrgUnit, on: date |
 
 @transaction.atomic
 def pairing_rule_create(
-    *, actor: Actor, org_unit: OrgUnit, talker_id: int, priority: int, unit_kinds: str = "",
-    title_keywords: str = "", unit_ids: list[int] | None = None, description: str = "",
+    *, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, talker_id: int, priority: int,
+    unit_kinds: str = "", title_keywords: str = "", unit_ids: list[int] | None = None, description: str = "",
 ) -> PairingRule:
-    require_role(actor, org_unit, WRITE_ROLES, "设置谈话分工")
+    require(jurisdiction, "talks.pairing_rule_create", org_unit)
     rule = PairingRule.objects.create(org_unit=org_unit, talker_id=talker_id, priority=priority,
                                       unit_kinds=unit_kinds, title_keywords=title_keywords,
                                       description=description)
     if unit_ids:
         units = OrgUnit.objects.filter(subtree_q(org_unit.path), pk__in=unit_ids)
         rule.units.set(units)
-    audit_record(actor=actor, action="talk.pairing_rule_create", obj=rule, org_unit=org_unit, summary={
+    audit_record(actor=actor, action="talks.pairing_rule_create", obj=rule, org_unit=org_unit, summary={
         "talker": talker_id, "priority": priority, "unit_kinds": unit_kinds, "title_keywords": title_keywords,
         "units": unit_ids or []})
     return rule

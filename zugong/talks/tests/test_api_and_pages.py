@@ -7,21 +7,23 @@ import pytest
 from openpyxl import load_workbook
 
 from zugong.conftest import bearer, logged_in
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.talks.models import Interview, InterviewSituation, InterviewStatus, InterviewTarget, TalkKind
-from zugong.talks.services import interview_propose, talk_record
+from zugong.talks.services.interviews import interview_propose
+from zugong.talks.services.talks import talk_record
 
 
 @pytest.fixture
 def talks(tree, alice, roster):
-    talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.secretary_a, roster.head_a])
-    talk_record(actor=alice, held_on=date(2025, 4, 2), kind=TalkKind.ANNUAL, talkers=[roster.deputy],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 4, 2), kind=TalkKind.ANNUAL, talkers=[roster.deputy],
                 talkees=[roster.deputy_a])
-    talk_record(actor=alice, held_on=date(2025, 5, 2), kind=TalkKind.TRIGGERED,
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 5, 2), kind=TalkKind.TRIGGERED,
                 talkers=[roster.minister, roster.staff], talkees=[roster.secretary_a])
-    talk_record(actor=alice, held_on=date(2025, 6, 2), kind=TalkKind.OTHER, talkers=[roster.staff],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 6, 2), kind=TalkKind.OTHER, talkers=[roster.staff],
                 talkees=[roster.finance_head])
-    talk_record(actor=alice, held_on=date(2024, 6, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2024, 6, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.secretary_a2])
 
 
@@ -60,7 +62,7 @@ def test_stats_page_and_excel_export(tree, alice, talks) -> None:
 
 
 def test_interview_transition_endpoint_and_409_envelope(tree, alice, roster) -> None:
-    interview = interview_propose(actor=alice, target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
+    interview = interview_propose(actor=alice, jurisdiction=jurisdiction_for(alice), target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
                                   situations=[InterviewSituation.objects.get(code="C01")], proposed_on=date(2025, 3, 1))
     client = bearer(alice)
     url = f"/api/v1/interviews/{interview.pk}"
@@ -76,7 +78,7 @@ def test_interview_transition_endpoint_and_409_envelope(tree, alice, roster) -> 
 
 
 def test_interview_page_steps_and_refusal_page(tree, alice, roster) -> None:
-    interview = interview_propose(actor=alice, target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
+    interview = interview_propose(actor=alice, jurisdiction=jurisdiction_for(alice), target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
                                   situations=[InterviewSituation.objects.get(code="C01")], proposed_on=date(2025, 3, 1))
     client = logged_in(alice)
     page = client.get(f"/talks/interviews/{interview.pk}/").content.decode()
@@ -106,11 +108,11 @@ def test_record_talk_page(tree, alice, bob, roster) -> None:
     assert response.status_code == 302
     page = logged_in(alice).get(response["Location"]).content.decode()
     assert "谈了工作" in page and "协调子女入学" in page
-    # bob is township staff: the county's talkers are outside his jurisdiction, and nothing is recorded
+    # bob is township staff: recording talks is the org department's (talks.talk_record), nothing is recorded
     from zugong.talks.models import Talk
 
     response = logged_in(bob).post("/talks/new/", data)
-    assert response.status_code == 200 and "有效的选项" in response.content.decode()
+    assert response.status_code == 403 and "您没有记录谈心谈话的权限" in response.content.decode()
     assert Talk.objects.count() == 1
 
 
@@ -123,9 +125,9 @@ def test_plan_page_generates_and_shows_coverage(tree, alice, roster) -> None:
 
 
 def test_trigger_page_lists_open_triggers(tree, alice, bob, carol, roster) -> None:
-    from zugong.talks.services import cadre_flag_raise
+    from zugong.talks.services.triggers import cadre_flag_raise
 
-    cadre_flag_raise(actor=alice, cadre=roster.head_a, kind="has_ideas", raised_on=date(2025, 1, 2))
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="has_ideas", raised_on=date(2025, 1, 2))
     assert "陈镇长" in logged_in(alice).get("/talks/triggers/").content.decode()
     assert "陈镇长" in logged_in(bob).get("/talks/triggers/").content.decode()
     assert "陈镇长" not in logged_in(carol).get("/talks/triggers/").content.decode()
@@ -177,12 +179,13 @@ def test_record_a_talk_through_the_api(tree, alice, bob, carol, roster) -> None:
 
 def test_plan_trigger_and_interview_pages_query_counts(tree, alice, roster, talks,
                                                        django_assert_max_num_queries) -> None:
-    from zugong.talks.services import cadre_flag_raise, talk_plan_generate
+    from zugong.talks.services.plans import talk_plan_generate
+    from zugong.talks.services.triggers import cadre_flag_raise
 
-    talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
     for cadre in (roster.head_a, roster.deputy_a, roster.secretary_a2):
-        cadre_flag_raise(actor=alice, cadre=cadre, kind="has_ideas", raised_on=date(2025, 7, 1))
-        interview_propose(actor=alice, target_kind=InterviewTarget.CADRE, cadre=cadre,
+        cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=cadre, kind="has_ideas", raised_on=date(2025, 7, 1))
+        interview_propose(actor=alice, jurisdiction=jurisdiction_for(alice), target_kind=InterviewTarget.CADRE, cadre=cadre,
                           situations=[InterviewSituation.objects.get(code="C02")], proposed_on=date(2025, 3, 1))
     client = logged_in(alice)
     for url in (f"/talks/plan/?org={tree.county_a.pk}&year=2025", "/talks/triggers/", "/talks/interviews/"):
@@ -192,10 +195,10 @@ def test_plan_trigger_and_interview_pages_query_counts(tree, alice, roster, talk
 
 def test_follow_up_marked_done_from_the_talk_page(tree, alice, bob, carol, roster) -> None:
     from zugong.talks.models import TalkFollowUp
-    from zugong.talks.services import FollowUpInput
+    from zugong.talks.services.talks import FollowUpInput
 
     # given: a talk with one open follow-up action
-    talk = talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    talk = talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                        talkees=[roster.secretary_a],
                        follow_ups=[FollowUpInput("落实村道修缮", "甲镇党委", date(2025, 4, 30))])
     follow_up = TalkFollowUp.objects.get(talk=talk)

@@ -9,9 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from zugong.conftest import bearer, logged_in, make_user
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import AccessEvent, Role
 from zugong.talks.models import ConfidentialGrant, InterviewSituation, InterviewTarget, TalkKind
-from zugong.talks.services import interview_propose, talk_record
+from zugong.talks.services.interviews import interview_propose
+from zugong.talks.services.talks import talk_record
 
 SECRET = "本人反映家庭困难，希望调整岗位"
 
@@ -19,7 +21,7 @@ SECRET = "本人反映家庭困难，希望调整岗位"
 @pytest.fixture
 def talk(tree, alice, roster):
     # held by 赵干事 (the staffer's own talker profile) with 甲镇 cadres
-    return talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.staff],
+    return talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.staff],
                        talkees=[roster.secretary_a], topics="年度谈话", summary=SECRET)
 
 
@@ -90,7 +92,7 @@ def test_a_user_grant_is_limited_to_its_subtree(tree, talk) -> None:
 
 
 def test_interview_record_is_confidential(tree, alice, bob, carol, roster) -> None:
-    interview = interview_propose(actor=alice, target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
+    interview = interview_propose(actor=alice, jurisdiction=jurisdiction_for(alice), target_kind=InterviewTarget.CADRE, cadre=roster.head_a,
                                   situations=[InterviewSituation.objects.get(code="C03")],
                                   proposed_on=date(2025, 3, 1), reason="履职不力的具体情况")
     assert bearer(alice).get(f"/api/v1/interviews/{interview.pk}").json()["record"]["reason"] == "履职不力的具体情况"

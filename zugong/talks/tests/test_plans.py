@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.talks.models import PairingRule, TalkKind
 from zugong.talks.selectors import plan_coverage
-from zugong.talks.services import talk_plan_generate, talk_record
+from zugong.talks.services.plans import talk_plan_generate
+from zugong.talks.services.talks import talk_record
 
 
 def test_plan_covers_every_leading_cadre_of_rank_fuke_and_above(tree, alice, roster) -> None:
-    result = talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    result = talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
     talkees = {item.talkee.name: item for item in result.plan.items.select_related("talkee", "talker")}
     # given the roster: the non-leading clerk and county B's cadre are left out
     assert set(talkees) == {"张书记", "陈镇长", "刘副镇长", "周书记", "吴局长"}
@@ -23,24 +25,24 @@ def test_plan_covers_every_leading_cadre_of_rank_fuke_and_above(tree, alice, ros
 
 def test_plan_without_matching_rule_is_unassigned_and_regenerating_is_idempotent(tree, alice, roster) -> None:
     PairingRule.objects.filter(description__startswith="部长：综合").delete()
-    first = talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    first = talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
     assert first.unassigned == 1
-    again = talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    again = talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
     assert again.created == 0 and again.removed == 0 and again.plan.items.count() == 5
 
 
 def test_plan_drops_a_cadre_whose_post_ended(tree, alice, roster) -> None:
-    talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
+    talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1))
     roster.deputy_a.post_holdings.update(valid_to=date(2025, 7, 1))
-    result = talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 8, 1))
+    result = talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 8, 1))
     assert result.removed == 1 and result.plan.items.count() == 4
 
 
 def test_plan_coverage_per_talker_unit_and_overall(tree, alice, roster) -> None:
-    plan = talk_plan_generate(actor=alice, year=2025, org_unit=tree.county_a, on=date(2025, 6, 1)).plan
-    talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    plan = talk_plan_generate(actor=alice, jurisdiction=jurisdiction_for(alice), year=2025, org_unit=tree.county_a, on=date(2025, 6, 1)).plan
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.secretary_a, roster.head_a])
-    talk_record(actor=alice, held_on=date(2024, 12, 30), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2024, 12, 30), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.finance_head])  # the year before: does not count
     coverage = plan_coverage(plan)
     assert (coverage.overall.planned, coverage.overall.done) == (5, 2)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.rules.engine import evaluate
 from zugong.rules.registry import caps_for, sources_for
 from zugong.talks.models import Interview, InterviewStatus, InterviewTarget, TalkKind
-from zugong.talks.services import cadre_flag_raise, talk_record
+from zugong.talks.services.talks import talk_record
+from zugong.talks.services.triggers import cadre_flag_raise
 
 
 def report_of(code: str, as_of: date, org_unit) -> dict:
@@ -21,7 +23,7 @@ def test_sources_are_registered() -> None:
 
 
 def test_r04_coverage_counts_the_roster_and_who_was_talked_with(tree, alice, roster) -> None:
-    talk_record(actor=alice, held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 3, 2), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.secretary_a, roster.head_a])
     row = report_of("R04", date(2025, 6, 30), tree.county_a)
     # 5 on the roster; two talked with this year, three still pending in the running year
@@ -30,7 +32,7 @@ def test_r04_coverage_counts_the_roster_and_who_was_talked_with(tree, alice, ros
 
 
 def test_r03_flag_deadline_becomes_overdue(tree, alice, roster) -> None:
-    cadre_flag_raise(actor=alice, cadre=roster.head_a, kind="has_ideas", raised_on=date(2025, 5, 1))
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="has_ideas", raised_on=date(2025, 5, 1))
     row = report_of("R03", date(2025, 6, 15), tree.county_a)
     assert (row["subjects"], row["overdue"]) == (1, 1)
 
@@ -54,10 +56,10 @@ def test_r14_cap_through_the_registry(tree, roster) -> None:
 
 
 def test_r05_trigger_met_on_time_is_compliant(tree, alice, roster) -> None:
-    from zugong.talks.services import trigger_raise
+    from zugong.talks.services.triggers import trigger_raise
 
-    trigger_raise(actor=alice, cadre=roster.deputy_a, kind="post_change", raised_on=date(2025, 5, 1))
-    talk_record(actor=alice, held_on=date(2025, 5, 20), kind=TalkKind.TRIGGERED, talkers=[roster.deputy],
+    trigger_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.deputy_a, kind="post_change", raised_on=date(2025, 5, 1))
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 5, 20), kind=TalkKind.TRIGGERED, talkers=[roster.deputy],
                 talkees=[roster.deputy_a])
     row = report_of("R05", date(2025, 5, 31), tree.county_a)
     assert (row["subjects"], row["compliant"]) == (1, 1)

@@ -6,30 +6,31 @@ import pytest
 
 from zugong.conftest import logged_in
 from zugong.core.errors import IllegalTransition, NotFound, ValidationFailed
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.talks.models import SupervisionAction, TalkTrigger, TriggerKind
-from zugong.talks.services import supervision_conclude, supervision_record, supervision_respond
+from zugong.talks.services.supervision import supervision_conclude, supervision_record, supervision_respond
 
 
 def test_inquiry_needs_an_answer_before_it_is_concluded(tree, alice, roster) -> None:
-    inquiry = supervision_record(actor=alice, cadre=roster.head_a, kind="inquiry", issued_on=date(2025, 3, 1),
+    inquiry = supervision_record(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="inquiry", issued_on=date(2025, 3, 1),
                                  matter="来信反映问题，请书面说明", response_due_on=date(2025, 3, 16))
     with pytest.raises(IllegalTransition, match="尚未收到本人答复"):
-        supervision_conclude(actor=alice, action=inquiry, outcome="了结")
-    supervision_respond(actor=alice, action=inquiry, responded_on=date(2025, 3, 10), response="情况说明……")
+        supervision_conclude(actor=alice, jurisdiction=jurisdiction_for(alice), action_id=inquiry.pk, outcome="了结")
+    supervision_respond(actor=alice, jurisdiction=jurisdiction_for(alice), action_id=inquiry.pk, responded_on=date(2025, 3, 10), response="情况说明……")
     with pytest.raises(IllegalTransition):
-        supervision_respond(actor=alice, action=inquiry, responded_on=date(2025, 3, 11), response="再次说明")
-    done = supervision_conclude(actor=alice, action=inquiry, outcome="反映问题不属实，予以了结")
+        supervision_respond(actor=alice, jurisdiction=jurisdiction_for(alice), action_id=inquiry.pk, responded_on=date(2025, 3, 11), response="再次说明")
+    done = supervision_conclude(actor=alice, jurisdiction=jurisdiction_for(alice), action_id=inquiry.pk, outcome="反映问题不属实，予以了结")
     assert (done.responded_on, done.outcome) == (date(2025, 3, 10), "反映问题不属实，予以了结")
 
 
 def test_supervision_validation_and_jurisdiction(tree, alice, carol, roster) -> None:
     with pytest.raises(ValidationFailed):
-        supervision_record(actor=alice, cadre=roster.head_a, kind="warning", issued_on=date(2025, 3, 1), matter="x")
+        supervision_record(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="warning", issued_on=date(2025, 3, 1), matter="x")
     with pytest.raises(ValidationFailed):
-        supervision_record(actor=alice, cadre=roster.head_a, kind="reminder", issued_on=date(2025, 3, 1),
+        supervision_record(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="reminder", issued_on=date(2025, 3, 1),
                            matter="x", response_due_on=date(2025, 2, 1))
     with pytest.raises(NotFound):
-        supervision_record(actor=carol, cadre=roster.head_a, kind="reminder", issued_on=date(2025, 3, 1), matter="x")
+        supervision_record(actor=carol, jurisdiction=jurisdiction_for(carol), cadre=roster.head_a, kind="reminder", issued_on=date(2025, 3, 1), matter="x")
 
 
 def test_supervision_page_records_and_masks_the_matter(tree, alice, bob, roster) -> None:

@@ -7,9 +7,11 @@ import pytest
 from zugong.cadres.models import PostHolding
 from zugong.core import events
 from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.talks.models import HardshipArea, KeyPost, TalkKind, TalkTrigger, TriggerKind, TriggerStatus
 from zugong.talks.problem_counts import register_problem_counter, unregister_problem_counter
-from zugong.talks.services import cadre_flag_raise, talk_record, triggers_scan
+from zugong.talks.services.talks import talk_record
+from zugong.talks.services.triggers import cadre_flag_raise, triggers_scan
 
 
 def test_post_changed_event_raises_a_post_change_trigger_due_in_30_days(tree, roster) -> None:
@@ -33,26 +35,26 @@ def test_post_change_into_a_key_post_raises_both_triggers(tree, roster) -> None:
 
 
 def test_flag_has_ideas_makes_a_r03_talk_due_and_a_talk_satisfies_it(tree, alice, roster) -> None:
-    cadre_flag_raise(actor=alice, cadre=roster.head_a, kind="has_ideas", note="对岗位调整有想法",
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="has_ideas", note="对岗位调整有想法",
                      raised_on=date(2025, 5, 6))
     trigger = TalkTrigger.objects.get(cadre=roster.head_a)
     assert (trigger.kind, trigger.rule_code, trigger.due_on) == (TriggerKind.FLAGGED, "R03", date(2025, 6, 5))
-    talk = talk_record(actor=alice, held_on=date(2025, 5, 20), kind=TalkKind.FLAGGED, talkers=[roster.minister],
+    talk = talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 5, 20), kind=TalkKind.FLAGGED, talkers=[roster.minister],
                        talkees=[roster.head_a], summary="沟通思想")
     trigger.refresh_from_db()
     assert trigger.status == TriggerStatus.SATISFIED and trigger.satisfied_by == talk
 
 
 def test_talk_before_the_flag_does_not_satisfy_it(tree, alice, roster) -> None:
-    cadre_flag_raise(actor=alice, cadre=roster.head_a, kind="has_reports", raised_on=date(2025, 5, 6))
-    talk_record(actor=alice, held_on=date(2025, 5, 1), kind=TalkKind.ANNUAL, talkers=[roster.minister],
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.head_a, kind="has_reports", raised_on=date(2025, 5, 6))
+    talk_record(actor=alice, jurisdiction=jurisdiction_for(alice), held_on=date(2025, 5, 1), kind=TalkKind.ANNUAL, talkers=[roster.minister],
                 talkees=[roster.head_a])
     assert TalkTrigger.objects.get(cadre=roster.head_a).status == TriggerStatus.OPEN
 
 
 def test_hardship_and_illness_flags_raise_r05_triggers_once(tree, alice, roster) -> None:
-    cadre_flag_raise(actor=alice, cadre=roster.secretary_a2, kind="illness", raised_on=date(2025, 2, 1))
-    cadre_flag_raise(actor=alice, cadre=roster.secretary_a2, kind="hardship", raised_on=date(2025, 2, 3))
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.secretary_a2, kind="illness", raised_on=date(2025, 2, 1))
+    cadre_flag_raise(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=roster.secretary_a2, kind="hardship", raised_on=date(2025, 2, 3))
     trigger = TalkTrigger.objects.get(cadre=roster.secretary_a2)
     assert trigger.kind == TriggerKind.HARDSHIP_OR_ILLNESS and trigger.rule_code == "R05"
     assert trigger.due_on == date(2025, 3, 3)
@@ -62,24 +64,24 @@ def test_bob_cannot_flag_and_carol_cannot_see_county_a(tree, bob, carol, roster)
     from zugong.core.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        cadre_flag_raise(actor=bob, cadre=roster.head_a, kind="has_ideas")
+        cadre_flag_raise(actor=bob, jurisdiction=jurisdiction_for(bob), cadre=roster.head_a, kind="has_ideas")
     with pytest.raises(NotFound):
-        cadre_flag_raise(actor=carol, cadre=roster.head_a, kind="has_ideas")
+        cadre_flag_raise(actor=carol, jurisdiction=jurisdiction_for(carol), cadre=roster.head_a, kind="has_ideas")
 
 
 def test_scan_raises_key_post_triggers_once_a_year(tree, alice, roster) -> None:
     KeyPost.objects.create(org_unit=tree.county_a, title_keyword="财政局局长")
-    first = triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 1))
-    second = triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 2))
+    first = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 3, 1))
+    second = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 3, 2))
     assert first.raised == {TriggerKind.KEY_POST: 1} and second.raised == {}
     assert TalkTrigger.objects.get().cadre == roster.finance_head
 
 
 def test_scan_problem_unit_uses_the_pluggable_count_and_threshold(tree, alice, roster) -> None:
-    assert triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 1)).raised == {}
+    assert triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 3, 1)).raised == {}
     register_problem_counter("test", lambda ids, start, end: {tree.township_a.pk: 5, tree.township_a2.pk: 4})
     try:
-        result = triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 1))
+        result = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 3, 1))
     finally:
         unregister_problem_counter("test")
     # the threshold is 5: 甲镇 (5) has many problems, 丙乡 (4) does not; its heads (书记, 镇长) are due
@@ -91,8 +93,8 @@ def test_scan_problem_unit_uses_the_pluggable_count_and_threshold(tree, alice, r
 def test_scan_hardship_area_long_service(tree, alice, roster) -> None:
     HardshipArea.objects.create(org_unit=tree.township_a2, note="高寒山区")
     # 周书记 serves in 丙乡 since 2020-03-01: five years are reached on 2025-03-01, not before
-    assert triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 2, 27)).raised == {}
-    result = triggers_scan(actor=alice, org_unit=tree.county_a, on=date(2025, 3, 2))
+    assert triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 2, 27)).raised == {}
+    result = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=date(2025, 3, 2))
     assert result.raised == {TriggerKind.HARDSHIP_AREA: 1}
     assert TalkTrigger.objects.get(kind=TriggerKind.HARDSHIP_AREA).cadre == roster.secretary_a2
 
