@@ -191,6 +191,11 @@ class OrderEvent(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["occurred_at", "pk"]
 
+    @property
+    def to_status_label(self) -> str:
+        """The step in words (待派单, 已派单…) for the timeline; the raw code if it is not a status."""
+        return str(OrderStatus(self.to_status).label) if self.to_status in OrderStatus.values else self.to_status
+
 
 # ---------------------------------------------------------------- petitions (信访, R28)
 

@@ -9,44 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
-from zugong.masswork.models import OrderStatus, Rating, ServiceCategory, ServiceOrder, Wall
+from zugong.masswork.forms import PublicOrderForm, PublicRateForm
+from zugong.masswork.models import OrderStatus, Rating, ServiceOrder, Wall
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services.public import Throttled, photo_max_bytes, public_order_place
 from zugong.masswork.services.validation import mask_name
 
 FORM_OVERHEAD_BYTES = 64 * 1024  # the text fields and multipart framing around the photo
-
-
-class OrderForm(forms.Form):
-    wall = forms.TypedChoiceField(label="所在社区", coerce=int)
-    resident_name = forms.CharField(label="您的姓名", max_length=40)
-    resident_phone = forms.CharField(label="手机号码", max_length=20,
-                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    category = forms.ChoiceField(label="需求类别", choices=ServiceCategory.choices, initial=ServiceCategory.OTHER)
-    description = forms.CharField(label="需求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    address = forms.CharField(label="地址（选填）", max_length=200, required=False)
-    photo = forms.FileField(label="照片（选填）", required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [(w.pk, f"{w.community.name} · {w.name}") for w in selectors.public_walls()]
-        self.fields["wall"].choices = choices  # type: ignore[attr-defined]
-
-
-class RateForm(forms.Form):
-    rating = forms.ChoiceField(label="您的评价", choices=Rating.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label="不满意的原因", max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def client_address(request: HttpRequest) -> str:
@@ -71,9 +48,10 @@ def _body_too_large(request: HttpRequest) -> bool:
 def order_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _body_too_large(request):
         return render(request, "masswork/public/order_new.html",
-                      {"form": OrderForm(), "too_large": f"提交内容过大：照片不能超过 {photo_max_bytes() // (1024 * 1024)} MB"},
+                      {"form": PublicOrderForm(), "too_large": _("提交内容过大：照片不能超过 %(mb)s MB") % {
+                          "mb": photo_max_bytes() // (1024 * 1024)}},
                       status=413)
-    form = OrderForm(request.POST or None, request.FILES or None)
+    form = PublicOrderForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,7 +91,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         order = _order_or_404(code)
     except NotFound as exc:
         return _not_found(request, exc.message)
-    form = RateForm(request.POST or None)
+    form = PublicRateForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -130,6 +108,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     events = order.events.select_related("member").all()
     return render(request, "masswork/public/track.html", {
         "order": order, "form": form, "events": events, "masked_name": mask_name(order.resident_name),
+        "may_rate": OrderStatus.RATED in order_services.next_states(order.status),
         "is_new": request.GET.get("new") == "1", "rated": request.GET.get("rated") == "1",
     }, status=status)
 
@@ -144,17 +123,13 @@ def wall_board(request: HttpRequest, wall_id: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class BoardRow:
-    ordered: str
+    ordered: datetime
     resident: str
     request: str
     member: str
-    dispatched: str
+    dispatched: datetime | None
     outcome: str
     rating: str
-
-
-def _day(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else "—"
 
 
 def _cut(text: str, limit: int = 60) -> str:
@@ -165,8 +140,8 @@ def board_rows(wall: Wall) -> list[BoardRow]:
     """The 公示 rows as plain strings: the template only prints them (auto-escaped)."""
     statuses = {k: str(v) for k, v in OrderStatus.choices}
     ratings = {k: str(v) for k, v in Rating.choices}
-    return [BoardRow(ordered=_day(o.ordered_at), resident=mask_name(o.resident_name), request=_cut(o.description),
-                     member=o.member.name if o.member else "待派单", dispatched=_day(o.dispatched_at),
+    return [BoardRow(ordered=o.ordered_at, resident=mask_name(o.resident_name), request=_cut(o.description),
+                     member=o.member.name if o.member else _("待派单"), dispatched=o.dispatched_at,
                      outcome=_cut(o.report) if o.report else statuses[o.status], rating=ratings.get(o.rating, "—"))
             for o in selectors.public_board(wall)]
 

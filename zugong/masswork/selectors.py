@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from zugong.cadres.models import Cadre
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.masswork.models import (
@@ -125,7 +124,7 @@ def member_suggestions(order: ServiceOrder) -> list[Suggestion]:
     for member in members:
         hits = _specialty_hits(member, order)
         claims = order.category in member.claimed_posts.split(",")
-        load = int(member.load)  # type: ignore[attr-defined]
+        load = int(member.load)
         ranked.append(Suggestion(member, hits * 3 + (2 if claims else 0) - load, hits, claims, load))
     return sorted(ranked, key=lambda s: (-s.score, s.load, s.member.pk))
 
@@ -207,12 +206,19 @@ def duty_visible(jurisdiction: Jurisdiction) -> QuerySet[DutyShift]:
     return scope(DutyShift.objects.select_related("village", "cadre"), jurisdiction, org_field="village")
 
 
-def cadre_in_scope(jurisdiction: Jurisdiction, pk: int) -> Cadre:
-    cadre = scope(Cadre.objects.all(), jurisdiction).filter(pk=pk).first()
-    if cadre is None:
-        raise NotFound("未找到该干部，或不在您的管辖范围内")
-    return cadre
-
-
 def pairings_visible(jurisdiction: Jurisdiction) -> QuerySet[Pairing]:
     return scope(Pairing.objects.select_related("cadre", "village"), jurisdiction, org_field="village")
+
+
+def pairing_get(jurisdiction: Jurisdiction, pk: int) -> Pairing:
+    pairing = pairings_visible(jurisdiction).filter(pk=pk).first()
+    if pairing is None:
+        raise NotFound("未找到该结对记录，或不在您的管辖范围内")
+    return pairing
+
+
+def duty_shift_get(jurisdiction: Jurisdiction, pk: int) -> DutyShift:
+    shift = duty_visible(jurisdiction).filter(pk=pk).first()
+    if shift is None:
+        raise NotFound("未找到该值班，或不在您的管辖范围内")
+    return shift

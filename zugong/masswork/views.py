@@ -1,209 +1,240 @@
 """Staff pages under /masswork/: the order list and dispatch, household visits (phone form),
-printable pairing cards, petitions (masked) with their statistics."""
+printable pairing cards, petitions (masked) with their statistics.
+
+Every page goes through `@page(action=...)` (login, the permission table, the Chinese 403/404/409
+page); a POST that fails re-shows the page with the service's message. The steps a page offers come
+from the state machines (`next_states`), never from the template.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
 
-from zugong.cadres.models import Cadre
-from zugong.core.errors import DomainError, NotFound, ValidationFailed
-from zugong.core.jurisdiction import scope
-from zugong.core.models import OrgKind
-from zugong.core.request import actor_of, jurisdiction_of
-from zugong.core.selectors import org_units_visible
-from zugong.masswork import selectors
-from zugong.masswork.models import OrderStatus, Pairing
+from zugong.core.errors import DomainError, ValidationFailed
+from zugong.core.forms import ScopedForm
+from zugong.core.permissions import may
+from zugong.core.request import AuthedRequest, page
+from zugong.masswork import forms, selectors
+from zugong.masswork.models import OrderStatus, Petition, PetitionStatus, ServiceOrder
 from zugong.masswork.petition_reports import petition_stats
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services import petitions as petition_services
 from zugong.masswork.services.petitions import may_see_identity, petitioner_identity
 from zugong.masswork.services.visits import household_visit_record
 
+# The action of the permission table behind each step of the order state machine.
+ORDER_STEP_ACTION = {
+    OrderStatus.DISPATCHED: "masswork.order_dispatch",
+    OrderStatus.ACCEPTED: "masswork.order_accept",
+    OrderStatus.DONE: "masswork.order_complete",
+    OrderStatus.RATED: "masswork.order_rate_on_behalf",
+    OrderStatus.FOLLOW_UP: "masswork.order_rate_on_behalf",
+    OrderStatus.EXPLAINED: "masswork.order_explain",
+}
 
-def _order_or_404(request: HttpRequest, pk: int) -> selectors.ServiceOrder:
-    try:
-        return selectors.order_get(jurisdiction_of(request), pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
-
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    jurisdiction = jurisdiction_of(request)
-    status = request.GET.get("status", "")
-    overdue = request.GET.get("overdue") == "1"
+@page(action="masswork.order_view", methods=("GET", "HEAD"))
+def index(request: AuthedRequest) -> HttpResponse:
+    jurisdiction = request.jurisdiction
+    form = forms.OrderFilterForm(request.GET, jurisdiction=jurisdiction)
+    status = overdue = None
+    if form.is_valid():
+        status, overdue = form.cleaned_data["status"], form.cleaned_data["overdue"]
     today = timezone.localdate()
-    orders = selectors.order_list(jurisdiction, status=status if status in OrderStatus.values else "",
-                                  overdue_on=today if overdue else None, limit=100)
+    orders = selectors.order_list(jurisdiction, status=status or "", overdue_on=today if overdue else None,
+                                  limit=100)
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction), today=today)
     return render(request, "masswork/index.html", {
-        "orders": orders, "stats": stats, "statuses": OrderStatus.choices, "status": status, "overdue": overdue,
-        "today": today})
+        "orders": orders, "stats": stats, "form": form, "today": today, "waiting": OrderStatus.ORDERED})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+def order_steps(request: AuthedRequest, order: ServiceOrder) -> set[str]:
+    """The next states of the order that this person's roles allow (what the page offers)."""
+    return {to for to in order_services.next_states(order.status)
+            if may(request.jurisdiction, ORDER_STEP_ACTION[to], order.org_unit)}
+
+
+def _dispatch_form(request: AuthedRequest, order: ServiceOrder) -> forms.DispatchForm:
+    ranked = [(s.member, _("%(name)s（特长匹配 %(hits)s，%(post)s在办 %(load)s）") % {
+        "name": s.member.name, "hits": s.specialty_hits, "load": s.load,
+        "post": _("认领该岗位，") if s.claims_post else ""}) for s in selectors.member_suggestions(order)]
+    data = request.POST if request.method == "POST" else None
+    return forms.DispatchForm(data, jurisdiction=request.jurisdiction, order=order, ranked=ranked)
+
+
+@page(action="masswork.order_view", methods=("GET", "HEAD", "POST"))
+def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.jurisdiction, pk)
     if request.method == "POST":
         return _order_action(request, order)
+    steps = order_steps(request, order)
+    j = request.jurisdiction
     return render(request, "masswork/order_detail.html", {
-        "order": order, "suggestions": selectors.member_suggestions(order),
+        "order": order, "steps": steps, "redispatch": order.status == OrderStatus.FOLLOW_UP,
+        "dispatch_form": _dispatch_form(request, order) if OrderStatus.DISPATCHED in steps else None,
+        "complete_form": forms.CompleteForm(jurisdiction=j, auto_id="mw-%s"),
+        "explain_form": forms.ExplainForm(jurisdiction=j, auto_id="mw-%s"),
+        "rating_form": forms.PhoneRatingForm(jurisdiction=j, auto_id="mw-%s"),
         "events": order.events.select_related("member").all()})
 
 
-def _order_action(request: HttpRequest, order: selectors.ServiceOrder) -> HttpResponse:
-    jurisdiction, actor = jurisdiction_of(request), actor_of(request)
+def _order_action(request: AuthedRequest, order: ServiceOrder) -> HttpResponse:
+    j, actor = request.jurisdiction, request.user
     action = request.POST.get("action", "")
     try:
         if action == "dispatch":
-            order_services.order_dispatch(actor=actor, jurisdiction=jurisdiction, order_id=order.pk,
-                                          member_id=int(request.POST.get("member_id", "0") or 0))
+            form = _dispatch_form(request, order)
+            _require_valid(form)
+            order_services.order_dispatch(actor=actor, jurisdiction=j, order_id=order.pk,
+                                          member_id=form.cleaned_data["member_id"].pk)
         elif action == "accept":
-            order_services.order_accept(actor=actor, jurisdiction=jurisdiction, order_id=order.pk)
+            order_services.order_accept(actor=actor, jurisdiction=j, order_id=order.pk)
         elif action == "complete":
-            order_services.order_complete(actor=actor, jurisdiction=jurisdiction, order_id=order.pk,
-                                          report=request.POST.get("report", ""))
+            complete = forms.CompleteForm(request.POST, jurisdiction=j)
+            _require_valid(complete)
+            order_services.order_complete(actor=actor, jurisdiction=j, order_id=order.pk,
+                                          report=complete.cleaned_data["report"])
         elif action == "explain":
-            order_services.order_explain(actor=actor, jurisdiction=jurisdiction, order_id=order.pk,
-                                         explanation=request.POST.get("explanation", ""))
+            explain = forms.ExplainForm(request.POST, jurisdiction=j)
+            _require_valid(explain)
+            order_services.order_explain(actor=actor, jurisdiction=j, order_id=order.pk,
+                                         explanation=explain.cleaned_data["explanation"])
         else:
-            messages.error(request, "未知的操作")
+            raise ValidationFailed(_("未知的操作"))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已保存")
+        messages.success(request, _("已保存"))
     return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))
 
 
-class VisitForm(forms.Form):
-    village = forms.TypedChoiceField(label="村（社区）", coerce=int)
-    cadre = forms.TypedChoiceField(label="走访干部", coerce=int)
-    household = forms.CharField(label="农户", max_length=60)
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
-    matters = forms.CharField(label="反映事项", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+def _require_valid(form: ScopedForm) -> None:
+    """A posted form that does not validate: its first message, as the page's error."""
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        raise ValidationFailed(errors[0] if errors else _("请检查填写的内容"))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest) -> HttpResponse:
-    jurisdiction = jurisdiction_of(request)
-    villages = org_units_visible(jurisdiction).filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("path")
-    cadres = scope(Cadre.objects.filter(status="serving"), jurisdiction).order_by("name", "pk")
-    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
-    form.fields["village"].choices = [(v.pk, v.name) for v in villages[:500]]  # type: ignore[attr-defined]
-    form.fields["cadre"].choices = [(c.pk, c.name) for c in cadres[:500]]  # type: ignore[attr-defined]
+@page(action="masswork.order_rate_on_behalf", methods=("POST",))
+def order_rate_by_phone(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.jurisdiction, pk)
+    form = forms.PhoneRatingForm(request.POST, jurisdiction=request.jurisdiction)
+    try:
+        _require_valid(form)
+        order_services.order_rate_on_behalf(actor=request.user, jurisdiction=request.jurisdiction,
+                                            order_id=order.pk, rating=form.cleaned_data["rating"],
+                                            reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存"))
+    return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))
+
+
+@page(action="masswork.visit_record", methods=("GET", "HEAD", "POST"))
+def visit_new(request: AuthedRequest) -> HttpResponse:
+    form = forms.VisitForm(request.POST or None, jurisdiction=request.jurisdiction)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            household_visit_record(actor=actor_of(request), jurisdiction=jurisdiction,
-                                   village=villages.get(pk=data["village"]), cadre=cadres.get(pk=data["cadre"]),
-                                   household=data["household"], visited_on=data["visited_on"],
-                                   matters=data["matters"])
+            household_visit_record(actor=request.user, jurisdiction=request.jurisdiction, village=data["village"],
+                                   cadre=data["cadre"], household=data["household"],
+                                   visited_on=data["visited_on"], matters=data["matters"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "走访记录已保存")
+            messages.success(request, _("走访记录已保存"))
             return HttpResponseRedirect(reverse("masswork:visit-new"))
     return render(request, "masswork/visit_form.html", {"form": form})
 
 
-@login_required
-def pairing_cards(request: HttpRequest, pk: int) -> HttpResponse:
+@page(action="masswork.township_view", methods=("GET", "HEAD"))
+def pairing_cards(request: AuthedRequest, pk: int) -> HttpResponse:
     """Printable 民情登记卡 / 办结卡 / 联系卡 of one pairing."""
-    pairing = scope(Pairing.objects.select_related("cadre", "village"), jurisdiction_of(request),
-                    org_field="village").filter(pk=pk).first()
-    if pairing is None:
-        raise Http404("未找到该结对记录")
+    pairing = selectors.pairing_get(request.jurisdiction, pk)
     return render(request, "masswork/pairing_cards.html", {"pairing": pairing})
 
 
-def _parse_day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-@login_required
-def petitions(request: HttpRequest) -> HttpResponse:
-    jurisdiction, user = jurisdiction_of(request), actor_of(request)
-    start, end = _parse_day(request.GET.get("from", "")), _parse_day(request.GET.get("to", ""))
+@page(action="masswork.petition_view", methods=("GET", "HEAD"))
+def petitions(request: AuthedRequest) -> HttpResponse:
+    jurisdiction, user = request.jurisdiction, request.user
+    form = forms.PetitionStatsForm(request.GET, jurisdiction=jurisdiction)
+    start = end = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     rows = selectors.petitions_visible(jurisdiction).order_by("-received_on", "-pk")[:100]
     listed = [(p, petitioner_identity(user=user, jurisdiction=jurisdiction, petition=p, reveal=False)) for p in rows]
     stats = petition_stats(selectors.petitions_visible(jurisdiction), start=start, end=end,
                            today=timezone.localdate())
-    return render(request, "masswork/petitions.html", {"rows": listed, "stats": stats, "start": start, "end": end})
+    return render(request, "masswork/petitions.html", {"rows": listed, "stats": stats, "form": form})
 
 
-@login_required
-@require_POST
-def order_rate_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    try:
-        order_services.order_rate_on_behalf(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
-                                            order_id=order.pk, rating=request.POST.get("rating", ""),
-                                            reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))
-
-
-def _petition_or_404(request: HttpRequest, pk: int) -> selectors.Petition:
-    try:
-        return selectors.petition_get(jurisdiction_of(request), pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = _petition_or_404(request, pk)
-    jurisdiction, user = jurisdiction_of(request), actor_of(request)
+@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
+def petition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    petition = selectors.petition_get(request.jurisdiction, pk)
     if request.method == "POST":
         try:
-            _petition_action(request, petition.pk)
+            _petition_action(request, petition)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         return HttpResponseRedirect(reverse("masswork:petition", args=[petition.pk]))
-    reveal = request.GET.get("reveal") == "1"
+    return render(request, "masswork/petition_detail.html", _petition_context(request, petition))
+
+
+def _petition_context(request: AuthedRequest, petition: Petition) -> dict[str, object]:
+    jurisdiction, user = request.jurisdiction, request.user
     try:
-        identity = petitioner_identity(user=user, jurisdiction=jurisdiction, petition=petition, reveal=reveal)
+        identity = petitioner_identity(user=user, jurisdiction=jurisdiction, petition=petition,
+                                       reveal=request.GET.get("reveal") == "1")
     except DomainError as exc:
         messages.error(request, exc.message)
         identity = petitioner_identity(user=user, jurisdiction=jurisdiction, petition=petition, reveal=False)
-    return render(request, "masswork/petition_detail.html", {
-        "petition": petition, "identity": identity, "is_owner": petition.owner_id == user.pk,
-        "is_receiver": petition.transfer_to_id == user.pk,
-        "may_reveal": may_see_identity(user=user, jurisdiction=jurisdiction, petition=petition)})
+    is_owner = petition.owner_id == user.pk
+    handles = may(jurisdiction, "masswork.petition_handle", petition.org_unit)
+    steps = set(petition_services.next_states(petition.status)) if is_owner and handles else set()
+    j = jurisdiction
+    return {
+        "petition": petition, "identity": identity, "steps": steps, "is_receiver": petition.transfer_to_id == user.pk,
+        "may_extend": is_owner and handles and petition_services.petition_extendable(petition),
+        "may_rate": handles and petition.status == PetitionStatus.CLOSED,
+        "may_reveal": may_see_identity(user=user, jurisdiction=jurisdiction, petition=petition),
+        "decide_form": forms.DecideForm(jurisdiction=j, auto_id="mw-%s"),
+        "close_form": forms.CloseForm(jurisdiction=j, auto_id="mw-%s"),
+        "extend_form": forms.ExtendForm(jurisdiction=j, auto_id="mw-%s"),
+        "satisfaction_form": forms.SatisfactionForm(jurisdiction=j, auto_id="mw-%s")}
 
 
-def _petition_action(request: HttpRequest, pk: int) -> None:
-    j, actor, post = jurisdiction_of(request), actor_of(request), request.POST
+def _petition_action(request: AuthedRequest, petition: Petition) -> None:
+    j, actor, post, pk = request.jurisdiction, request.user, request.POST, petition.pk
     action = post.get("action", "")
     if action in ("accept", "reject"):
+        decide = forms.DecideForm(post, jurisdiction=j)
+        _require_valid(decide)
         petition_services.petition_decide(actor=actor, jurisdiction=j, petition_id=pk, accept=action == "accept",
-                                          note=post.get("note", ""))
+                                          note=decide.cleaned_data["note"])
     elif action == "extend":
-        petition_services.petition_extend(actor=actor, jurisdiction=j, petition_id=pk, reason=post.get("reason", ""))
+        extend = forms.ExtendForm(post, jurisdiction=j)
+        _require_valid(extend)
+        petition_services.petition_extend(actor=actor, jurisdiction=j, petition_id=pk,
+                                          reason=extend.cleaned_data["reason"])
     elif action == "close":
-        petition_services.petition_close(actor=actor, jurisdiction=j, petition_id=pk, reply=post.get("reply", ""))
+        close = forms.CloseForm(post, jurisdiction=j)
+        _require_valid(close)
+        petition_services.petition_close(actor=actor, jurisdiction=j, petition_id=pk,
+                                         reply=close.cleaned_data["reply"])
     elif action == "satisfaction":
+        rate = forms.SatisfactionForm(post, jurisdiction=j)
+        _require_valid(rate)
         petition_services.petition_rate(actor=actor, jurisdiction=j, petition_id=pk,
-                                        satisfaction=post.get("satisfaction", ""))
+                                        satisfaction=rate.cleaned_data["satisfaction"])
     elif action == "take":
         petition_services.petition_transfer_accept(actor=actor, jurisdiction=j, petition_id=pk)
     else:
-        raise ValidationFailed("未知的操作")
+        raise ValidationFailed(_("未知的操作"))

@@ -1,9 +1,6 @@
-"""JSON API of the masswork app, mounted under /api/v1/ by zugong/api.py.
-
-Orders (民心墙): list, detail, member suggestions, and the transitions dispatch / accept / complete /
-rate / explain. A transition the order's state does not allow answers 409 with a Chinese message.
-Petitions: see `petition_api.py` (same router).
-"""
+"""Order endpoints (民心墙): list, detail, member suggestions, and the transitions dispatch / accept /
+complete / rate / explain. A transition the order's state does not allow answers 409 with a Chinese
+message."""
 
 from __future__ import annotations
 
@@ -18,7 +15,7 @@ from zugong.masswork import selectors
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
 
-router = Router(tags=["masswork"])
+router = Router(tags=["orders"])
 
 
 class OrderOut(Schema):
@@ -119,11 +116,11 @@ def order_list(request: HttpRequest, status: str = "", wall_id: int | None = Non
 
 
 @router.post("/orders", response={201: OrderOut})
-def order_create(request: HttpRequest, payload: OrderIn) -> Status:
+def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
     jurisdiction = jurisdiction_of(request)
     wall = selectors.wall_get(jurisdiction, payload.wall_id)
     order = order_services.order_place(
-        actor=actor_of(request), wall=wall, channel=payload.channel, category=payload.category,
+        actor=actor_of(request), jurisdiction=jurisdiction, wall=wall, channel=payload.channel, category=payload.category,
         urgency=payload.urgency, resident_name=payload.resident_name, resident_phone=payload.resident_phone,
         address=payload.address, description=payload.description)
     return Status(201, order_out(selectors.order_get(jurisdiction, order.pk)))
@@ -212,6 +209,3 @@ def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut
     wall = selectors.wall_get(jurisdiction_of(request), wall_id)
     return [MemberStatsOut(**row.__dict__) for row in selectors.member_stats(wall)]
 
-
-router.add_router("", "zugong.masswork.petition_api.router")
-router.add_router("", "zugong.masswork.township_api.router")

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.permissions import may
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.masswork import selectors
@@ -125,7 +126,7 @@ def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offse
 
 
 @router.post("/petitions", response={201: PetitionOut})
-def petition_create(request: HttpRequest, payload: PetitionIn) -> Status:
+def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[PetitionOut]:
     jurisdiction = jurisdiction_of(request)
     org = org_unit_get(jurisdiction, payload.org_id)
     data = payload.dict(exclude={"org_id"})
@@ -165,7 +166,7 @@ def petition_transfer(request: HttpRequest, petition_id: int, payload: TransferI
     jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
     target = User.objects.filter(pk=payload.user_id, is_active=True).first()
-    if target is None or not jurisdiction_for(target).has_role_at(petition.org_unit, svc.STAFF_ROLES):
+    if target is None or not may(jurisdiction_for(target), "masswork.petition_handle", petition.org_unit):
         raise ValidationFailed("接收人不存在或无权办理该信访事项", field="user_id")
     svc.petition_transfer_request(actor=actor_of(request), jurisdiction=jurisdiction,
                                   petition_id=petition_id, to_user=target)

@@ -8,6 +8,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import NotFound
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import meetings_visible, org_unit_get
@@ -93,12 +94,12 @@ def ledger_discuss(request: HttpRequest, meeting_id: int, payload: DiscussIn) ->
 
 
 @router.post("/visits", response={201: VisitOut})
-def visit_create(request: HttpRequest, payload: VisitIn) -> Status:
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
     jurisdiction = jurisdiction_of(request)
     visit = visits.household_visit_record(
         actor=actor_of(request), jurisdiction=jurisdiction,
         village=org_unit_get(jurisdiction, payload.village_id),
-        cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), household=payload.household,
+        cadre=cadre_get(jurisdiction, payload.cadre_id), household=payload.household,
         visited_on=payload.visited_on, matters=payload.matters)
     return Status(201, VisitOut(id=visit.pk, ledger_entry_id=visit.ledger_entry_id))
 
@@ -114,19 +115,18 @@ def duty_list(request: HttpRequest, village_id: int | None = None, day: date | N
 
 
 @router.post("/duty", response={201: ShiftOut})
-def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status:
+def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
     jurisdiction = jurisdiction_of(request)
     shift = duty.duty_shift_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
                                      village=org_unit_get(jurisdiction, payload.village_id),
-                                     cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
+                                     cadre=cadre_get(jurisdiction, payload.cadre_id), day=payload.day)
     return Status(201, shift_out(shift))
 
 
 @router.post("/duty/{shift_id}/check-in", response=ShiftOut)
 def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
     jurisdiction = jurisdiction_of(request)
-    if not selectors.duty_visible(jurisdiction).filter(pk=shift_id).exists():
-        raise NotFound("未找到该值班，或不在您的管辖范围内")
+    selectors.duty_shift_get(jurisdiction, shift_id)  # 404 outside the jurisdiction, before any lock
     return shift_out(duty.duty_check_in(actor=actor_of(request), jurisdiction=jurisdiction,
                                         shift_id=shift_id))
 
@@ -177,11 +177,11 @@ def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[Pair
 
 
 @router.post("/pairings", response={201: PairingOut})
-def pairing_create(request: HttpRequest, payload: PairingIn) -> Status:
+def pairing_create(request: HttpRequest, payload: PairingIn) -> Status[PairingOut]:
     jurisdiction = jurisdiction_of(request)
     pairing = visits.pairing_create(
         actor=actor_of(request), jurisdiction=jurisdiction,
-        cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id),
+        cadre=cadre_get(jurisdiction, payload.cadre_id),
         village=org_unit_get(jurisdiction, payload.village_id), valid_from=payload.valid_from,
         household=payload.household, household_phone=payload.household_phone,
         household_address=payload.household_address, needs=payload.needs)
@@ -191,17 +191,16 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Status:
 @router.post("/pairings/{pairing_id}/resolve", response=PairingOut)
 def pairing_resolve(request: HttpRequest, pairing_id: int, payload: ResolveIn) -> PairingOut:
     jurisdiction = jurisdiction_of(request)
-    if not selectors.pairings_visible(jurisdiction).filter(pk=pairing_id).exists():
-        raise NotFound("未找到该结对记录，或不在您的管辖范围内")
+    selectors.pairing_get(jurisdiction, pairing_id)
     return pairing_out(visits.pairing_resolve(actor=actor_of(request), jurisdiction=jurisdiction,
                                               pairing_id=pairing_id, resolution=payload.resolution,
                                               resolved_on=payload.resolved_on))
 
 
 @router.post("/in-village-days", response={201: dict[str, int]})
-def in_village_day(request: HttpRequest, payload: InVillageIn) -> Status:
+def in_village_day(request: HttpRequest, payload: InVillageIn) -> Status[dict[str, int]]:
     jurisdiction = jurisdiction_of(request)
     row = duty.in_village_day_record(actor=actor_of(request), jurisdiction=jurisdiction,
                                      village=org_unit_get(jurisdiction, payload.village_id),
-                                     cadre=selectors.cadre_in_scope(jurisdiction, payload.cadre_id), day=payload.day)
+                                     cadre=cadre_get(jurisdiction, payload.cadre_id), day=payload.day)
     return Status(201, {"id": row.pk})

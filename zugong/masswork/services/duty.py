@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,8 +12,9 @@ from zugong.core.audit import audit_record
 from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.permissions import Actor, require
+from zugong.masswork.locks import lock_duty_shift
 from zugong.masswork.models import DutyShift, InVillageDay
-from zugong.masswork.services.common import require_in_scope
 
 
 def _village(org: OrgUnit) -> None:
@@ -23,23 +23,24 @@ def _village(org: OrgUnit) -> None:
 
 
 @transaction.atomic
-def duty_shift_schedule(*, actor: User, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
+def duty_shift_schedule(*, actor: Actor, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
                         day: date) -> DutyShift:
+    require(jurisdiction, "masswork.duty_schedule", village)
     _village(village)
-    require_in_scope(jurisdiction, village, "该村")
     try:
         with transaction.atomic():
             shift = DutyShift.objects.create(village=village, cadre=cadre, day=day)
     except IntegrityError as exc:
         raise Conflict(f"{cadre.name} 在 {day:%Y-%m-%d} 已排班") from exc
-    audit_record(actor=actor, action="masswork.duty_schedule", obj=shift, org_unit=village)
+    audit_record(actor=actor, action="masswork.duty_shift_schedule", obj=shift, org_unit=village)
     return shift
 
 
 @transaction.atomic
-def duty_check_in(*, actor: User, jurisdiction: Jurisdiction, shift_id: int, at: datetime | None = None) -> DutyShift:
-    shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift_id)
-    require_in_scope(jurisdiction, shift.village, "该值班")
+def duty_check_in(*, actor: Actor, jurisdiction: Jurisdiction, shift_id: int, at: datetime | None = None) -> DutyShift:
+    """Only on the day of the shift (the day before and the day after are refused), once."""
+    shift = lock_duty_shift(shift_id)
+    require(jurisdiction, "masswork.duty_check_in", shift.village)
     moment = at or timezone.now()
     if timezone.localdate(moment) != shift.day:
         raise IllegalTransition("只能在值班当天签到")
@@ -52,14 +53,15 @@ def duty_check_in(*, actor: User, jurisdiction: Jurisdiction, shift_id: int, at:
 
 
 @transaction.atomic
-def in_village_day_record(*, actor: User, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
+def in_village_day_record(*, actor: Actor, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
                           day: date) -> InVillageDay:
+    """A day the cadre spent in the village: today or earlier, once per cadre and day."""
+    require(jurisdiction, "masswork.in_village_day_record", village)
     _village(village)
-    require_in_scope(jurisdiction, village, "该村")
     if day > timezone.localdate():
         raise ValidationFailed("不能登记未来的在村天数", field="day")
     row, created = InVillageDay.objects.get_or_create(cadre=cadre, day=day, defaults={"village": village})
     if not created:
         raise Conflict(f"{cadre.name} 在 {day:%Y-%m-%d} 已登记")
-    audit_record(actor=actor, action="masswork.in_village_day", obj=row, org_unit=village)
+    audit_record(actor=actor, action="masswork.in_village_day_record", obj=row, org_unit=village)
     return row

@@ -9,58 +9,66 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from zugong.cadres.services import township_of
 from zugong.core.audit import audit_record
 from zugong.core.errors import IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
+from zugong.core.models import Meeting, MeetingKind, OrgUnit
+from zugong.core.permissions import Actor, require
+from zugong.masswork.locks import lock_ledger_entries, lock_ledger_entry
 from zugong.masswork.models import LedgerEntry, LedgerSource, LedgerStatus
-from zugong.masswork.services.common import require_in_scope
 from zugong.masswork.services.validation import clean_text
 
 
-def township_of(org: OrgUnit) -> OrgUnit:
-    unit: OrgUnit | None = org
-    while unit is not None and unit.kind != OrgKind.TOWNSHIP:
-        unit = unit.parent
-    if unit is None:
+def ledger_township(org: OrgUnit) -> OrgUnit:
+    """The township whose ledger takes a matter raised at `org` (cadres' `township_of`, required here)."""
+    township = township_of(org)
+    if township is None:
         raise ValidationFailed("民情台账只能记在乡镇（街道）下", field="org_unit")
-    return unit
+    return township
 
 
-@transaction.atomic
-def ledger_entry_add(
-    *, actor: User | None, jurisdiction: Jurisdiction | None, org_unit: OrgUnit, source: str, matter: str,
-    household: str = "", recorded_on: date | None = None, source_ref: str = "",
+def ledger_entry_create(
+    *, actor: Actor, org_unit: OrgUnit, source: str, matter: str, household: str = "",
+    recorded_on: date | None = None, source_ref: str = "",
 ) -> LedgerEntry:
-    township = township_of(org_unit)
-    if jurisdiction is not None:
-        require_in_scope(jurisdiction, township, "该乡镇")
+    """An entry raised by another service that already checked its own action (a visit in a village
+    adds to the township's ledger even when the visitor holds no role at the township)."""
+    township = ledger_township(org_unit)
     if source not in LedgerSource.values:
         raise ValidationFailed("民情来源不正确", field="source")
     entry = LedgerEntry.objects.create(
         org_unit=township, source=source, source_ref=source_ref[:40], household=household.strip()[:60],
         matter=clean_text(matter, field="matter", label="民情事项", max_length=2000),
         recorded_on=recorded_on or timezone.localdate())
-    audit_record(actor=actor, action="masswork.ledger_add", obj=entry, org_unit=township,
+    audit_record(actor=actor, action="masswork.ledger_entry_add", obj=entry, org_unit=township,
                  summary={"source": source})
     return entry
 
 
 @transaction.atomic
+def ledger_entry_add(
+    *, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, source: str, matter: str,
+    household: str = "", recorded_on: date | None = None, source_ref: str = "",
+) -> LedgerEntry:
+    require(jurisdiction, "masswork.ledger_record", ledger_township(org_unit))
+    return ledger_entry_create(actor=actor, org_unit=org_unit, source=source, matter=matter, household=household,
+                               recorded_on=recorded_on, source_ref=source_ref)
+
+
+@transaction.atomic
 def ledger_discuss(
-    *, actor: User, jurisdiction: Jurisdiction, meeting: Meeting, entry_ids: list[int], decision: str,
+    *, actor: Actor, jurisdiction: Jurisdiction, meeting: Meeting, entry_ids: list[int], decision: str,
 ) -> list[LedgerEntry]:
     """Record that a 民情分析会 discussed these entries and what it decided."""
     if meeting.kind != MeetingKind.LEDGER_MEETING:
         raise ValidationFailed("只能关联民情分析会", field="meeting")
-    require_in_scope(jurisdiction, meeting.org_unit, "该会议")
+    require(jurisdiction, "masswork.ledger_record", meeting.org_unit)
     text = clean_text(decision, field="decision", label="会议议定", max_length=2000)
-    entries = list(LedgerEntry.objects.select_for_update().filter(pk__in=entry_ids, org_unit_id=meeting.org_unit_id)
-                   .order_by("pk"))
+    entries = lock_ledger_entries(entry_ids, org_unit_id=meeting.org_unit_id)
     if len(entries) != len(set(entry_ids)):
         raise ValidationFailed("部分台账事项不属于该乡镇", field="entry_ids")
     for entry in entries:
@@ -74,10 +82,10 @@ def ledger_discuss(
 
 
 @transaction.atomic
-def ledger_resolve(*, actor: User, jurisdiction: Jurisdiction, entry_id: int, resolved_on: date | None = None
+def ledger_resolve(*, actor: Actor, jurisdiction: Jurisdiction, entry_id: int, resolved_on: date | None = None
                    ) -> LedgerEntry:
-    entry = LedgerEntry.objects.select_for_update().select_related("org_unit").get(pk=entry_id)
-    require_in_scope(jurisdiction, entry.org_unit, "该台账事项")
+    entry = lock_ledger_entry(entry_id)
+    require(jurisdiction, "masswork.ledger_record", entry.org_unit)
     if entry.status == LedgerStatus.RESOLVED:
         raise IllegalTransition("该民情事项已办结")
     entry.status, entry.resolved_on = LedgerStatus.RESOLVED, resolved_on or timezone.localdate()

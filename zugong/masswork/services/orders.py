@@ -6,15 +6,15 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
 from zugong.core.calendar import add_days
-from zugong.core.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
+from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import Role
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import Actor, may, require
 from zugong.masswork.locks import lock_order
 from zugong.masswork.models import (
     ORDER_ALLOWED,
@@ -31,8 +31,6 @@ from zugong.masswork.models import (
 from zugong.masswork.params import bool_param, int_param
 from zugong.masswork.services.validation import clean_phone, clean_text
 
-User = AbstractBaseUser | AnonymousUser | None
-DISPATCH_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_STAFF, Role.TOWNSHIP_STAFF, Role.GROUP_LEADER})
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 _CODE_LENGTH = 12  # 32**12 = 2**60 codes
 
@@ -52,35 +50,42 @@ def dispatch_deadline(ordered_on: date, *, wall: Wall) -> date:
     return add_days(ordered_on, days, workdays=workdays)
 
 
-def _transition(order: ServiceOrder, to: str, *, member: Member | None = None, note: str = "") -> None:
+def next_states(status: str) -> list[str]:
+    """The states an order in `status` may move to, in the order of the procedure (for the pages)."""
+    return [s for s in OrderStatus.values if s in ORDER_ALLOWED[status]]
+
+
+def _transition(order: ServiceOrder, to: str, *, member: Member | None = None, note: str = "") -> list[str]:
+    """Check `ORDER_ALLOWED`, log the step; returns the fields the caller saves."""
     if to not in ORDER_ALLOWED[order.status]:
         message = REFUSALS.get(order.status) if to == OrderStatus.DISPATCHED else None
-        raise IllegalTransition(message or f"点单当前状态为“{order.get_status_display()}”，不能执行该操作")
+        raise IllegalTransition(message or f"点单当前状态为“{order.get_status_display()}”，不能执行该操作"
+                                           f"（不能转为“{OrderStatus(to).label}”）")
     OrderEvent.objects.create(order=order, from_status=order.status, to_status=to, member=member, note=note)
     order.status = to
     order.updated_at = timezone.now()
+    return ["status", "updated_at"]
 
 
-def _require_staff(jurisdiction: Jurisdiction, order: ServiceOrder) -> None:
-    if not jurisdiction.contains_path(order.org_unit.path):
-        raise NotFound("未找到该点单，或不在您的管辖范围内")
-    if not jurisdiction.has_role_at(order.org_unit, DISPATCH_ROLES):
-        raise Forbidden("只有党小组长或组工干部可以派单和回访")
-
-
-def _require_member_or_staff(actor: User, jurisdiction: Jurisdiction, order: ServiceOrder) -> None:
-    member_user = order.member.user_id if order.member else None
-    if actor is not None and actor.is_authenticated and member_user == actor.pk:
+def _require_member_or_staff(actor: Actor, jurisdiction: Jurisdiction, order: ServiceOrder, action: str) -> None:
+    """The table allows the action; a plain member (no dispatcher role) only on the order they hold."""
+    require(jurisdiction, action, order.org_unit)
+    if may(jurisdiction, "masswork.order_dispatch", order.org_unit):
         return
-    _require_staff(jurisdiction, order)
+    member_user = order.member.user_id if order.member else None
+    if actor is None or member_user != actor.pk:
+        raise Forbidden("只有承办党员本人或党小组长可以办理该点单")
 
 
 @transaction.atomic
 def order_place(
-    *, actor: User, wall: Wall, channel: str, resident_name: str, resident_phone: str, description: str,
-    category: str = ServiceCategory.OTHER, urgency: int = Urgency.NORMAL, address: str = "",
-    lat: float | None = None, long: float | None = None, photo: str = "", ordered_at: datetime | None = None,
+    *, actor: Actor, jurisdiction: Jurisdiction, wall: Wall, channel: str, resident_name: str,
+    resident_phone: str, description: str, category: str = ServiceCategory.OTHER, urgency: int = Urgency.NORMAL,
+    address: str = "", lat: float | None = None, long: float | None = None, photo: str = "",
+    ordered_at: datetime | None = None,
 ) -> ServiceOrder:
+    """An order taken down by staff, or (actor None, jurisdiction SYSTEM) placed by a resident."""
+    require(jurisdiction, "masswork.order_place", wall.org_unit)
     if not wall.is_active:
         raise ValidationFailed("该民心墙已停用", field="wall")
     if channel not in Channel.values:
@@ -109,61 +114,61 @@ def order_place(
 
 @transaction.atomic
 def order_dispatch(
-    *, actor: User, jurisdiction: Jurisdiction, order_id: int, member_id: int, handle_due: date | None = None,
+    *, actor: Actor, jurisdiction: Jurisdiction, order_id: int, member_id: int, handle_due: date | None = None,
 ) -> ServiceOrder:
     """One matter to one member. Also the re-dispatch after an unsatisfied rating, with a new deadline."""
     order = lock_order(order_id)
-    _require_staff(jurisdiction, order)
+    require(jurisdiction, "masswork.order_dispatch", order.org_unit)
     member = Member.objects.filter(pk=member_id, wall_id=order.wall_id, is_active=True).first()
     if member is None:
         raise ValidationFailed("该党员不在本民心墙的在职党员名单中", field="member_id")
-    if handle_due is not None and handle_due < timezone.localdate():
+    today = timezone.localdate()
+    if handle_due is not None and handle_due < today:
         raise ValidationFailed("办理期限不能早于今天", field="handle_due")
     redispatch = order.status == OrderStatus.FOLLOW_UP
-    _transition(order, OrderStatus.DISPATCHED, member=member, note="重新派单" if redispatch else "")
-    today = timezone.localdate()
+    fields = _transition(order, OrderStatus.DISPATCHED, member=member, note="重新派单" if redispatch else "")
     order.member = member
     order.dispatched_at = timezone.now()
-    order.dispatched_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+    order.dispatched_by_id = actor.pk if actor is not None else None
     order.dispatch_count += 1
     order.handle_due = handle_due or add_days(today, int_param("R16", "handle_days", org_unit=order.org_unit),
                                               workdays=False)
+    fields += ["member", "dispatched_at", "dispatched_by", "dispatch_count", "handle_due"]
     if redispatch:
         order.accepted_at = order.done_at = order.rated_at = None
-    order.save()
-    audit_record(actor=actor, action="masswork.order_redispatch" if redispatch else "masswork.order_dispatch",
-                 obj=order, org_unit=order.org_unit, summary={"member": member.pk, "due": order.handle_due})
+        fields += ["accepted_at", "done_at", "rated_at"]
+    order.save(update_fields=fields)
+    audit_record(actor=actor, action="masswork.order_dispatch", obj=order, org_unit=order.org_unit,
+                 summary={"member": member.pk, "due": order.handle_due, "redispatch": redispatch})
     return order
 
 
 @transaction.atomic
-def order_accept(*, actor: User, jurisdiction: Jurisdiction, order_id: int) -> ServiceOrder:
+def order_accept(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int) -> ServiceOrder:
     order = lock_order(order_id)
-    _require_member_or_staff(actor, jurisdiction, order)
-    _transition(order, OrderStatus.ACCEPTED, member=order.member)
+    _require_member_or_staff(actor, jurisdiction, order, "masswork.order_accept")
+    fields = _transition(order, OrderStatus.ACCEPTED, member=order.member)
     order.accepted_at = timezone.now()
-    order.save()
+    order.save(update_fields=[*fields, "accepted_at"])
     audit_record(actor=actor, action="masswork.order_accept", obj=order, org_unit=order.org_unit)
     return order
 
 
 @transaction.atomic
-def order_complete(*, actor: User, jurisdiction: Jurisdiction, order_id: int, report: str) -> ServiceOrder:
+def order_complete(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, report: str) -> ServiceOrder:
     order = lock_order(order_id)
-    _require_member_or_staff(actor, jurisdiction, order)
+    _require_member_or_staff(actor, jurisdiction, order, "masswork.order_complete")
     text = clean_text(report, field="report", label="办理情况", max_length=2000)
-    _transition(order, OrderStatus.DONE, member=order.member, note=text)
+    fields = _transition(order, OrderStatus.DONE, member=order.member, note=text)
     order.report = text
     order.done_at = timezone.now()
-    order.save()
+    order.save(update_fields=[*fields, "report", "done_at"])
     audit_record(actor=actor, action="masswork.order_complete", obj=order, org_unit=order.org_unit)
     return order
 
 
-@transaction.atomic
-def order_rate(*, actor: User, order_id: int, rating: str, reason: str = "") -> ServiceOrder:
-    """The resident's 评单 (through the tracking code). 不满意 needs a reason and opens a follow-up."""
-    order = lock_order(order_id)
+def _rate(order: ServiceOrder, *, rating: str, reason: str) -> None:
+    """评单 on a locked order: 不满意 needs a reason and opens a follow-up."""
     if rating not in Rating.values:
         raise ValidationFailed("请选择“满意”“基本满意”或“不满意”", field="rating")
     why = clean_text(reason, field="reason", label="不满意原因", max_length=1000,
@@ -171,41 +176,63 @@ def order_rate(*, actor: User, order_id: int, rating: str, reason: str = "") -> 
     to = OrderStatus.FOLLOW_UP if rating == Rating.UNSATISFIED else OrderStatus.RATED
     if order.status != OrderStatus.DONE:
         raise IllegalTransition("该点单尚未办结或已经评价，不能评单")
-    _transition(order, to, note=why)
+    fields = _transition(order, to, note=why)
     order.rating, order.rating_reason, order.rated_at = rating, why, timezone.now()
-    order.save()
+    order.save(update_fields=[*fields, "rating", "rating_reason", "rated_at"])
+
+
+@transaction.atomic
+def order_rate(*, actor: Actor, order_id: int, rating: str, reason: str = "") -> ServiceOrder:
+    """The resident's 评单 on the public page: holding the tracking code is the permission (no role)."""
+    order = lock_order(order_id)
+    _rate(order, rating=rating, reason=reason)
     audit_record(actor=actor, action="masswork.order_rate", obj=order, org_unit=order.org_unit,
                  summary={"rating": rating})
     return order
 
 
 @transaction.atomic
-def order_explain(*, actor: User, jurisdiction: Jurisdiction, order_id: int, explanation: str) -> ServiceOrder:
+def order_rate_on_behalf(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, rating: str,
+                         reason: str = "") -> ServiceOrder:
+    """A rating the resident gave by phone, recorded by the party group (never by the member)."""
+    order = lock_order(order_id)
+    require(jurisdiction, "masswork.order_rate_on_behalf", order.org_unit)
+    _rate(order, rating=rating, reason=reason)
+    audit_record(actor=actor, action="masswork.order_rate_on_behalf", obj=order, org_unit=order.org_unit,
+                 summary={"rating": rating})
+    return order
+
+
+@transaction.atomic
+def order_explain(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, explanation: str) -> ServiceOrder:
     """Close a follow-up whose cause was objective, with the explanation given to the resident."""
     order = lock_order(order_id)
-    _require_staff(jurisdiction, order)
+    require(jurisdiction, "masswork.order_explain", order.org_unit)
     text = clean_text(explanation, field="explanation", label="解释说明", max_length=2000)
-    _transition(order, OrderStatus.EXPLAINED, note=text)
+    fields = _transition(order, OrderStatus.EXPLAINED, note=text)
     order.explanation = text
-    order.save()
+    order.save(update_fields=[*fields, "explanation"])
     audit_record(actor=actor, action="masswork.order_explain", obj=order, org_unit=order.org_unit)
     return order
 
 
 @transaction.atomic
-def wall_create(*, actor: User, org_unit_id: int, community_id: int, name: str, location: str = "") -> Wall:
-    wall = Wall.objects.create(org_unit_id=org_unit_id, community_id=community_id,
+def wall_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, community: OrgUnit, name: str,
+                location: str = "") -> Wall:
+    require(jurisdiction, "masswork.wall_create", org_unit)
+    wall = Wall.objects.create(org_unit=org_unit, community=community,
                                name=clean_text(name, field="name", label="名称", max_length=120),
                                location=location.strip()[:200])
-    audit_record(actor=actor, action="masswork.wall_create", obj=wall, org_unit=wall.org_unit)
+    audit_record(actor=actor, action="masswork.wall_create", obj=wall, org_unit=org_unit)
     return wall
 
 
 @transaction.atomic
 def member_register(
-    *, actor: User, wall: Wall, name: str, specialties: str = "", claimed_posts: str = "", work_unit: str = "",
-    phone: str = "", user_id: int | None = None,
+    *, actor: Actor, jurisdiction: Jurisdiction, wall: Wall, name: str, specialties: str = "",
+    claimed_posts: str = "", work_unit: str = "", phone: str = "", user_id: int | None = None,
 ) -> Member:
+    require(jurisdiction, "masswork.member_register", wall.org_unit)
     posts = [p.strip() for p in claimed_posts.replace("，", ",").split(",") if p.strip()]
     unknown = [p for p in posts if p not in ServiceCategory.values]
     if unknown:
@@ -215,13 +242,3 @@ def member_register(
                                    work_unit=work_unit.strip()[:120], phone=phone.strip()[:20], user_id=user_id)
     audit_record(actor=actor, action="masswork.member_register", obj=member, org_unit=wall.org_unit)
     return member
-
-
-def order_rate_on_behalf(*, actor: User, jurisdiction: Jurisdiction, order_id: int, rating: str,
-                         reason: str = "") -> ServiceOrder:
-    """A rating the resident gave by phone, recorded by the party group (not by the member)."""
-    order = ServiceOrder.objects.select_related("org_unit").filter(pk=order_id).first()
-    if order is None:
-        raise NotFound("未找到该点单")
-    _require_staff(jurisdiction, order)
-    return order_rate(actor=actor, order_id=order_id, rating=rating, reason=reason)

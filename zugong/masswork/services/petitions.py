@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from zugong.core.audit import access_record, audit_record
 from zugong.core.calendar import add_days
-from zugong.core.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
+from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import OrgUnit, Role
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import Actor, may, require
 from zugong.masswork.locks import lock_petition
 from zugong.masswork.models import (
     PETITION_ALLOWED,
@@ -30,7 +31,6 @@ from zugong.masswork.models import (
 from zugong.masswork.params import bool_param, int_param
 from zugong.masswork.services.validation import clean_text, mask_id_number, mask_name, mask_phone
 
-STAFF_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_STAFF, Role.LEADER, Role.TOWNSHIP_STAFF})
 SIMILARITY_THRESHOLD = 0.6
 REPEAT_WINDOW_DAYS = 365
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -46,21 +46,33 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _require_staff(jurisdiction: Jurisdiction, org: OrgUnit) -> None:
-    if not jurisdiction.contains(org):
-        raise NotFound("未找到该信访事项，或不在您的管辖范围内")
-    if not jurisdiction.has_role_at(org, STAFF_ROLES):
-        raise Forbidden("您没有办理信访事项的权限")
+def _require_handler(jurisdiction: Jurisdiction, petition: Petition) -> None:
+    require(jurisdiction, "masswork.petition_handle", petition.org_unit)
 
 
-def _require_owner(actor: User, petition: Petition) -> None:
-    if petition.owner_id != actor.pk:
+def _person(actor: Actor) -> User:
+    """Petitions are owned by a person (首问责任制): the system cannot receive or hold one."""
+    if actor is None:
+        raise Forbidden("信访事项只能由工作人员本人办理")
+    return actor
+
+
+def _require_owner(actor: Actor, petition: Petition) -> User:
+    person = _person(actor)
+    if petition.owner_id != person.pk:
         raise Forbidden("只有首问责任人可以办理该信访事项，请先由其移交")
+    return person
+
+
+def next_states(status: str) -> list[str]:
+    """The states a petition in `status` may move to, in the order of the procedure (for the pages)."""
+    return [s for s in PetitionStatus.values if s in PETITION_ALLOWED[status]]
 
 
 def _transition(petition: Petition, to: str) -> None:
     if to not in PETITION_ALLOWED[petition.status]:
-        raise IllegalTransition(f"信访事项当前状态为“{petition.get_status_display()}”，不能执行该操作")
+        raise IllegalTransition(f"信访事项当前状态为“{petition.get_status_display()}”，不能执行该操作"
+                                f"（不能转为“{PetitionStatus(to).label}”）")
     petition.status = to
 
 
@@ -91,13 +103,14 @@ def _deadline(org: OrgUnit, start: date, name: str) -> date:
 
 @transaction.atomic
 def petition_receive(
-    *, actor: User, jurisdiction: Jurisdiction, org_unit: OrgUnit, channel: str, petitioner_name: str,
+    *, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, channel: str, petitioner_name: str,
     subject: str, content: str, received_on: date | None = None, petitioner_phone: str = "",
     petitioner_id_number: str = "", petitioner_address: str = "", visitors: int = 1,
     reception_day: ReceptionDay | None = None,
 ) -> Petition:
     """Register a petition; the staff member who receives it becomes its first-contact owner."""
-    _require_staff(jurisdiction, org_unit)
+    require(jurisdiction, "masswork.petition_receive", org_unit)
+    person = _person(actor)
     if channel not in PetitionChannel.values:
         raise ValidationFailed("信访方式不正确", field="channel")
     if not 1 <= visitors <= 500:
@@ -113,7 +126,7 @@ def petition_receive(
         petitioner_id_number=petitioner_id_number.strip()[:18], petitioner_address=petitioner_address.strip()[:200],
         visitors=visitors if channel == PetitionChannel.VISIT else 1,
         subject=clean_text(subject, field="subject", label="事由", max_length=200), content=text,
-        tokens=" ".join(sorted(tokens)), received_on=day, received_by=actor, owner=actor,
+        tokens=" ".join(sorted(tokens)), received_on=day, received_by=person, owner=person,
         reception_day=reception_day, accept_due=_deadline(org_unit, day, "accept_days"), repeat_of=repeat)
     audit_record(actor=actor, action="masswork.petition_receive", obj=petition, org_unit=org_unit,
                  summary={"channel": channel, "repeat_of": repeat.pk if repeat else None})
@@ -121,14 +134,14 @@ def petition_receive(
 
 
 @transaction.atomic
-def petition_transfer_request(*, actor: User, jurisdiction: Jurisdiction, petition_id: int,
+def petition_transfer_request(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int,
                               to_user: User) -> Petition:
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
-    _require_owner(actor, petition)
+    _require_handler(jurisdiction, petition)
+    owner = _require_owner(actor, petition)
     if petition.status not in (PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED):
         raise IllegalTransition("已办结或不予受理的信访事项不能移交")
-    if to_user.pk == actor.pk:
+    if to_user.pk == owner.pk:
         raise ValidationFailed("不能移交给自己", field="to_user")
     petition.transfer_to_id = to_user.pk
     petition.save(update_fields=["transfer_to"])
@@ -138,14 +151,15 @@ def petition_transfer_request(*, actor: User, jurisdiction: Jurisdiction, petiti
 
 
 @transaction.atomic
-def petition_transfer_accept(*, actor: User, jurisdiction: Jurisdiction, petition_id: int) -> Petition:
+def petition_transfer_accept(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int) -> Petition:
     """The owner stays responsible until the receiver accepts (首问责任制)."""
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
-    if petition.transfer_to_id != actor.pk:
+    _require_handler(jurisdiction, petition)
+    receiver = _person(actor)
+    if petition.transfer_to_id != receiver.pk:
         raise IllegalTransition("该信访事项没有移交给您")
     previous = petition.owner_id
-    petition.owner_id, petition.transfer_to_id = actor.pk, None
+    petition.owner_id, petition.transfer_to_id = receiver.pk, None
     petition.save(update_fields=["owner", "transfer_to"])
     audit_record(actor=actor, action="masswork.petition_transfer_accept", obj=petition,
                  org_unit=petition.org_unit, summary={"from": previous})
@@ -153,10 +167,10 @@ def petition_transfer_accept(*, actor: User, jurisdiction: Jurisdiction, petitio
 
 
 @transaction.atomic
-def petition_decide(*, actor: User, jurisdiction: Jurisdiction, petition_id: int, accept: bool,
+def petition_decide(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int, accept: bool,
                     note: str = "", decided_on: date | None = None) -> Petition:
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
+    _require_handler(jurisdiction, petition)
     _require_owner(actor, petition)
     day = decided_on or timezone.localdate()
     if day < petition.received_on:
@@ -168,37 +182,42 @@ def petition_decide(*, actor: User, jurisdiction: Jurisdiction, petition_id: int
     petition.close_due = _deadline(petition.org_unit, day, "days") if accept else None
     if not accept:
         petition.closed_on = day
-    petition.save()
-    audit_record(actor=actor, action="masswork.petition_accept" if accept else "masswork.petition_reject",
-                 obj=petition, org_unit=petition.org_unit, summary={"on": day})
+    petition.save(update_fields=["status", "accepted_on", "decision_note", "close_due", "closed_on"])
+    audit_record(actor=actor, action="masswork.petition_decide", obj=petition, org_unit=petition.org_unit,
+                 summary={"accept": accept, "on": day})
     return petition
 
 
+def petition_extendable(petition: Petition) -> bool:
+    """Accepted and not yet extended: the closure deadline may be extended once."""
+    return petition.status == PetitionStatus.ACCEPTED and petition.close_due is not None and not petition.extended
+
+
 @transaction.atomic
-def petition_extend(*, actor: User, jurisdiction: Jurisdiction, petition_id: int,
+def petition_extend(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int,
                     reason: str) -> Petition:
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
+    _require_handler(jurisdiction, petition)
     _require_owner(actor, petition)
-    if petition.status != PetitionStatus.ACCEPTED or petition.close_due is None:
-        raise IllegalTransition("只有已受理、正在办理的信访事项可以延期")
     if petition.extended:
         raise IllegalTransition("办结期限只能延长一次")
+    if not petition_extendable(petition) or petition.close_due is None:
+        raise IllegalTransition("只有已受理、正在办理的信访事项可以延期")
     why = clean_text(reason, field="reason", label="延期理由", max_length=2000)
     petition.close_due = _deadline(petition.org_unit, petition.close_due, "extend_days")
     petition.extended, petition.extension_reason = True, why
-    petition.save()
+    petition.save(update_fields=["close_due", "extended", "extension_reason"])
     audit_record(actor=actor, action="masswork.petition_extend", obj=petition, org_unit=petition.org_unit,
                  summary={"close_due": petition.close_due})
     return petition
 
 
 @transaction.atomic
-def petition_close(*, actor: User, jurisdiction: Jurisdiction, petition_id: int, reply: str,
+def petition_close(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int, reply: str,
                    closed_on: date | None = None) -> Petition:
     """办结 with the written reply (信函答复制) that the reply letter prints."""
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
+    _require_handler(jurisdiction, petition)
     _require_owner(actor, petition)
     day = closed_on or timezone.localdate()
     if petition.accepted_on and day < petition.accepted_on:
@@ -206,17 +225,17 @@ def petition_close(*, actor: User, jurisdiction: Jurisdiction, petition_id: int,
     text = clean_text(reply, field="reply", label="答复意见", max_length=10000)
     _transition(petition, PetitionStatus.CLOSED)
     petition.reply, petition.closed_on = text, day
-    petition.save()
+    petition.save(update_fields=["status", "reply", "closed_on"])
     audit_record(actor=actor, action="masswork.petition_close", obj=petition, org_unit=petition.org_unit,
                  summary={"on": day, "late": bool(petition.close_due and day > petition.close_due)})
     return petition
 
 
 @transaction.atomic
-def petition_rate(*, actor: User, jurisdiction: Jurisdiction, petition_id: int,
+def petition_rate(*, actor: Actor, jurisdiction: Jurisdiction, petition_id: int,
                   satisfaction: str) -> Petition:
     petition = lock_petition(petition_id)
-    _require_staff(jurisdiction, petition.org_unit)
+    _require_handler(jurisdiction, petition)
     if petition.status != PetitionStatus.CLOSED:
         raise IllegalTransition("信访事项办结后才能记录满意度")
     if satisfaction not in Satisfaction.values:
@@ -229,33 +248,34 @@ def petition_rate(*, actor: User, jurisdiction: Jurisdiction, petition_id: int,
 
 
 @transaction.atomic
-def reception_day_schedule(*, actor: User, jurisdiction: Jurisdiction, org_unit: OrgUnit, day: date,
+def reception_day_schedule(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, day: date,
                            leader_name: str, leader_title: str = "", location: str = "") -> ReceptionDay:
-    _require_staff(jurisdiction, org_unit)
+    require(jurisdiction, "masswork.reception_day_record", org_unit)
     row = ReceptionDay.objects.create(
         org_unit=org_unit, day=day, leader_name=clean_text(leader_name, field="leader_name", label="接访领导",
                                                            max_length=40),
         leader_title=leader_title.strip()[:80], location=location.strip()[:120], created_by=actor)
-    audit_record(actor=actor, action="masswork.reception_schedule", obj=row, org_unit=org_unit)
+    audit_record(actor=actor, action="masswork.reception_day_schedule", obj=row, org_unit=org_unit)
     return row
 
 
 @transaction.atomic
-def reception_day_record(*, actor: User, jurisdiction: Jurisdiction, reception_day: ReceptionDay,
+def reception_day_record(*, actor: Actor, jurisdiction: Jurisdiction, reception_day: ReceptionDay,
                          record: str) -> ReceptionDay:
-    _require_staff(jurisdiction, reception_day.org_unit)
+    require(jurisdiction, "masswork.reception_day_record", reception_day.org_unit)
     if reception_day.day > timezone.localdate():
         raise IllegalTransition("接访日尚未到来，不能登记接访情况")
     reception_day.record = clean_text(record, field="record", label="接访情况", max_length=5000)
     reception_day.held = True
     reception_day.save(update_fields=["record", "held"])
-    audit_record(actor=actor, action="masswork.reception_record", obj=reception_day, org_unit=reception_day.org_unit)
+    audit_record(actor=actor, action="masswork.reception_day_record", obj=reception_day,
+                 org_unit=reception_day.org_unit)
     return reception_day
 
 
 def may_see_identity(*, user: User, jurisdiction: Jurisdiction, petition: Petition) -> bool:
     """org_admin over the unit, the current first-contact owner, or an explicit grant."""
-    if jurisdiction.has_role_at(petition.org_unit, {Role.ORG_ADMIN}) or petition.owner_id == user.pk:
+    if may(jurisdiction, "masswork.petitioner_identity_view", petition.org_unit) or petition.owner_id == user.pk:
         return True
     today = timezone.localdate()
     grants = PetitionerAccessGrant.objects.filter(user_id=user.pk).select_related("org_unit")
@@ -279,13 +299,10 @@ def petitioner_identity(*, user: User, jurisdiction: Jurisdiction, petition: Pet
 
 
 @transaction.atomic
-def petitioner_access_grant(*, actor: User, jurisdiction: Jurisdiction, user: User, org_unit: OrgUnit,
+def petitioner_access_grant(*, actor: Actor, jurisdiction: Jurisdiction, user: User, org_unit: OrgUnit,
                             valid_to: date | None = None) -> PetitionerAccessGrant:
     """An org_admin lets `user` see petitioners' identities under `org_unit` (each view still logged)."""
-    if not jurisdiction.contains(org_unit):
-        raise NotFound("未找到该组织，或不在您的管辖范围内")
-    if not jurisdiction.has_role_at(org_unit, {Role.ORG_ADMIN}):
-        raise Forbidden("只有组织部管理员可以授权查看信访人身份信息")
+    require(jurisdiction, "masswork.petitioner_access_grant", org_unit)
     grant = PetitionerAccessGrant.objects.create(user=user, org_unit=org_unit, granted_by=actor, valid_to=valid_to)
     audit_record(actor=actor, action="masswork.petitioner_access_grant", obj=grant, org_unit=org_unit,
                  summary={"user": user.pk, "valid_to": valid_to})

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from zugong.core.errors import Conflict, ValidationFailed
+from zugong.core.permissions import SYSTEM
 from zugong.masswork.models import Channel, ServiceOrder, Wall
 from zugong.masswork.services.orders import order_place
 from zugong.masswork.services.validation import clean_phone
@@ -65,7 +66,7 @@ def throttle_count(*, phone: str, client_address: str) -> None:
         cache.incr(key)
 
 
-def photo_store(upload: UploadedFile) -> str:
+def photo_store(upload: UploadedFile[bytes]) -> str:
     """Check and re-encode an uploaded photo; return the stored file name."""
     if upload.size is None or upload.size > photo_max_bytes():
         raise ValidationFailed(f"照片不能超过 {photo_max_bytes() // (1024 * 1024)} MB", field="photo")
@@ -93,14 +94,15 @@ def photo_store(upload: UploadedFile) -> str:
 
 def public_order_place(
     *, wall: Wall, resident_name: str, resident_phone: str, description: str, category: str, client_address: str,
-    address: str = "", photo: UploadedFile | None = None, channel: str = Channel.PUBLIC,
+    address: str = "", photo: UploadedFile[bytes] | None = None, channel: str = Channel.PUBLIC,
     lat: float | None = None, long: float | None = None,
 ) -> ServiceOrder:
     phone = clean_phone(resident_phone)
     throttle_check(phone=phone, client_address=client_address)
     photo_name = photo_store(photo) if photo is not None else ""
-    order = order_place(actor=None, wall=wall, channel=channel, resident_name=resident_name, resident_phone=phone,
-                        description=description, category=category, address=address, photo=photo_name,
+    # The resident has no account: the system places the order for them (the throttle is the guard).
+    order = order_place(actor=None, jurisdiction=SYSTEM, wall=wall, channel=channel, resident_name=resident_name,
+                        resident_phone=phone, description=description, category=category, address=address, photo=photo_name,
                         lat=lat, long=long)
     throttle_count(phone=phone, client_address=client_address)
     return order

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from zugong.conftest import Tree
 from zugong.core.models import OrgKind
+from zugong.core.permissions import SYSTEM
 from zugong.core.services import org_unit_create
 from zugong.masswork.models import Member, ServiceCategory, Wall
 from zugong.masswork.services.orders import member_register, wall_create
@@ -34,20 +35,20 @@ def walls(tree: Tree) -> Walls:
     group_a = org_unit_create(actor=None, kind=OrgKind.PARTY_GROUP, name="第一党小组", parent=tree.community_a)
     community_b = org_unit_create(actor=None, kind=OrgKind.COMMUNITY, name="乙社区", parent=tree.township_b)
     group_b = org_unit_create(actor=None, kind=OrgKind.PARTY_GROUP, name="第一党小组", parent=community_b)
-    wall_a = wall_create(actor=None, org_unit_id=group_a.pk, community_id=tree.community_a.pk, name="甲社区民心墙")
-    wall_b = wall_create(actor=None, org_unit_id=group_b.pk, community_id=community_b.pk, name="乙社区民心墙")
-    plumber = member_register(actor=None, wall=wall_a, name="王水工", specialties="水电、维修",
+    wall_a = wall_create(actor=None, jurisdiction=SYSTEM, org_unit=group_a, community=tree.community_a, name="甲社区民心墙")
+    wall_b = wall_create(actor=None, jurisdiction=SYSTEM, org_unit=group_b, community=community_b, name="乙社区民心墙")
+    plumber = member_register(actor=None, jurisdiction=SYSTEM, wall=wall_a, name="王水工", specialties="水电、维修",
                               claimed_posts=ServiceCategory.REPAIR)
-    nurse = member_register(actor=None, wall=wall_a, name="李护士", specialties="护理、量血压",
+    nurse = member_register(actor=None, jurisdiction=SYSTEM, wall=wall_a, name="李护士", specialties="护理、量血压",
                             claimed_posts=f"{ServiceCategory.HEALTH},{ServiceCategory.ELDERLY}")
-    other_b = member_register(actor=None, wall=wall_b, name="赵党员", specialties="法律")
+    other_b = member_register(actor=None, jurisdiction=SYSTEM, wall=wall_b, name="赵党员", specialties="法律")
     return Walls(wall_a, wall_b, plumber, nurse, other_b)
 
 
 def place(wall: Wall, **kwargs: Any) -> Any:
     from zugong.masswork.services.orders import order_place
 
-    values: dict[str, Any] = {"actor": None, "wall": wall, "channel": "wall", "resident_name": "张三丰",
+    values: dict[str, Any] = {"actor": None, "jurisdiction": SYSTEM, "wall": wall, "channel": "wall", "resident_name": "张三丰",
                               "resident_phone": "13800138000", "description": "楼道灯坏了，请帮忙维修",
                               "category": ServiceCategory.REPAIR}
     values.update(kwargs)

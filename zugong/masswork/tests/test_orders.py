@@ -64,7 +64,8 @@ def test_follow_up_redispatch_with_new_deadline(walls, alice):
                                member_id=walls.nurse.pk, handle_due=date(2099, 1, 5))
     assert again.status == OrderStatus.DISPATCHED and again.member == walls.nurse
     assert again.handle_due == date(2099, 1, 5) and again.dispatch_count == 2 and again.done_at is None
-    assert AuditEvent.objects.filter(action="masswork.order_redispatch", object_id=str(order.pk)).count() == 1
+    dispatches = AuditEvent.objects.filter(action="masswork.order_dispatch", object_id=str(order.pk))
+    assert [e.summary["redispatch"] for e in dispatches.order_by("sequence")] == [False, True]
 
 
 def test_follow_up_explanation_closes(walls, alice):

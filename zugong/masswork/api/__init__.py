@@ -1,0 +1,11 @@
+"""JSON API of the masswork app, mounted under /api/v1/ by zugong/api.py: one router, one module per
+subdomain — `orders` (民心墙), `petitions` (信访), `township` (ledger, visits, pairings, duty)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["masswork"])
+router.add_router("", "zugong.masswork.api.orders.router")
+router.add_router("", "zugong.masswork.api.petitions.router")
+router.add_router("", "zugong.masswork.api.township.router")
