@@ -90,7 +90,7 @@ def page_two(record: CadreRecord, on: date) -> Grid:
 # --- DOCX -------------------------------------------------------------------------------------------
 
 def _docx_grid(document: DocxDocument, grid: Grid, merges: list[tuple[int, int, int, int]]) -> DocxTable:
-    table = document.add_table(rows=len(grid), cols=len(grid[0]))
+    table: DocxTable = document.add_table(rows=len(grid), cols=len(grid[0]))
     table.style = "Table Grid"
     for r, row in enumerate(grid):
         for c, text in enumerate(row):
@@ -125,7 +125,7 @@ def render_docx(record: CadreRecord, *, on: date) -> bytes:
         run.add_picture(io.BytesIO(record.photo), width=Cm(2.5))
     else:
         table.cell(0, 6).text = "照片"
-    document.add_page_break()
+    document.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
     grid = page_two(record, on)
     family_end = 3 + max(0, len(grid) - 7)
     _docx_grid(document, grid, [(0, 1, 0, 5), (1, 1, 1, 5), (2, 1, 2, 5), (3, 0, family_end, 0),

@@ -6,6 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -25,7 +26,7 @@ from zugong.cadres.services import SCALAR_FIELDS
 from zugong.cadres.xlsx import write_workbook
 
 
-def _current(model: type, attr: str) -> Prefetch:
+def _current(model: type, attr: str) -> Prefetch[Any]:
     return Prefetch(attr, queryset=model._default_manager.filter(superseded_at__isnull=True)  # type: ignore[attr-defined]
                     .order_by("sort_order", "pk"), to_attr=f"current_{attr}")
 

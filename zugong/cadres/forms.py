@@ -11,18 +11,19 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zugong.cadres.models import CadreStatus, RankLevel
 from zugong.cadres.selectors import SORTS, CadreFilters
 from zugong.cadres.services import POST_CHANGE_KINDS
-from zugong.core.forms import DateField, ScopedForm, blank_choice
+from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
 from zugong.core.selectors import org_units_visible
 
-MAX_UNITS_SHOWN = 500  # a province sees ~300,000 units: the select lists the first ones by path
+MAX_UNITS_SHOWN = 500  # the import page lists the first units (by path) where one may import
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATE_MESSAGE = _("请填写有效的任职（调动、借调）日期")
 
@@ -32,7 +33,7 @@ def _rank_levels() -> list[tuple[str, str]]:
 
 
 def _unit_field(field: forms.Field, jurisdiction: Jurisdiction, units: list[OrgUnit]) -> None:
-    """Accept any unit of the jurisdiction, list `units` (the select cannot hold a province's every unit)."""
+    """Accept any unit of the jurisdiction, list `units` (a select cannot hold a province's every unit)."""
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = org_units_visible(jurisdiction)
     field.widget.choices = [("", field.empty_label or ""), *((u.pk, u.name) for u in units)]
@@ -40,7 +41,7 @@ def _unit_field(field: forms.Field, jurisdiction: Jurisdiction, units: list[OrgU
 
 class PostChangeForm(ScopedForm):
     kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(list(POST_CHANGE_KINDS.items())))
-    org_unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), empty_label="——请选择——")
+    org_unit = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("单位"))
     title = forms.CharField(label=_("职务"), required=False, max_length=120)
     on = DateField(label=_("日期"), error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE})
     until = DateField(label=_("借调截止（借调时填写）"), required=False)
@@ -50,8 +51,10 @@ class PostChangeForm(ScopedForm):
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        units = list(org_units_visible(jurisdiction).order_by("path")[:MAX_UNITS_SHOWN])
-        _unit_field(self.fields["org_unit"], jurisdiction, units)
+        org_unit = self.fields["org_unit"]
+        assert isinstance(org_unit, PickerField)
+        org_unit.queryset = org_units_visible(jurisdiction)
+        org_unit.widget.placeholder = gettext("输入单位名称或区划代码")
         rank_level = self.fields["rank_level"]
         assert isinstance(rank_level, forms.ChoiceField)
         rank_level.choices = [("", "—"), *_rank_levels()]
@@ -64,7 +67,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
@@ -75,13 +78,13 @@ class MultipleFileField(forms.FileField):
 class ImportUploadForm(ScopedForm):
     org = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), empty_label="——请选择——",
                                  error_messages={"invalid_choice": _("请选择有权限的单位并上传文件")})
-    files = MultipleFileField(label=_("文件"), error_messages={"required": _("请选择有权限的单位并上传文件")})
+    uploads = MultipleFileField(label=_("文件"), error_messages={"required": _("请选择有权限的单位并上传文件")})
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
         self.units = importable_units(jurisdiction)
         _unit_field(self.fields["org"], jurisdiction, self.units)
-        self.fields["files"].widget.attrs["accept"] = ".lrmx,.lrm,.pic,.xlsx"
+        self.fields["uploads"].widget.attrs["accept"] = ".lrmx,.lrm,.pic,.xlsx"
 
     def clean_org(self) -> OrgUnit:
         unit: OrgUnit = self.cleaned_data["org"]
@@ -89,8 +92,8 @@ class ImportUploadForm(ScopedForm):
             raise forms.ValidationError(_("请选择有权限的单位并上传文件"))
         return unit
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data["files"]
+    def clean_uploads(self) -> list[UploadedFile[Any]]:
+        files: list[UploadedFile[Any]] = self.cleaned_data["uploads"]
         if sum(f.size or 0 for f in files) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("上传的文件总大小超过 20 MB"))
         return files
@@ -122,10 +125,13 @@ class CadreSearchForm(ScopedForm):
     managing_unit = forms.IntegerField(required=False, min_value=1)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
 
+    def sort_key(self) -> str:
+        self.is_valid()
+        return str(self.cleaned_data.get("sort") or "name")
+
     def filters(self) -> CadreFilters:
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-        sort = data.pop("sort", "name")
+        data.pop("sort", None)
         data["leading"] = LEADING.get(data.get("leading", ""))
-        self.sort: str = sort
         return CadreFilters(**data)

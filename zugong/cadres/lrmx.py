@@ -76,7 +76,7 @@ def parse_xml(data: bytes) -> ET.Element:
         raise LrmxError([Problem("file", f"文件过大：{len(data) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB")])
     text = decode_xml(data)
     try:
-        root = SafeET.fromstring(text, forbid_dtd=True)
+        root: ET.Element = SafeET.fromstring(text, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise LrmxError([Problem("file", "文件含有 DTD 或实体声明，出于安全原因拒绝读取")]) from exc
     except ET.ParseError as exc:
@@ -311,4 +311,5 @@ def write_lrmx(record: CadreRecord, *, filled_on: date | None = None) -> bytes:
     put("GaiGeQianRenZhiNianLingJieXian", record.retirement_age_boundary)
     put("DaoLingNianYue", f"{record.retirement_due:%Y%m}" if record.retirement_due else "")
     ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"

@@ -51,7 +51,7 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     search = search_of(request.GET, jurisdiction)
     filters = search.filters()
     try:
-        result = selectors.cadre_search(jurisdiction, filters, sort=search.sort,
+        result = selectors.cadre_search(jurisdiction, filters, sort=search.sort_key(),
                                         cursor=request.GET.get("cursor", ""), limit=50)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -183,7 +183,7 @@ def import_page(request: AuthedRequest) -> HttpResponse:
             messages.error(request, message)
         return render(request, "cadres/import.html", context)
     unit: OrgUnit = form.cleaned_data["org"]
-    files = [(Path(f.name or "upload").name, f.read()) for f in form.cleaned_data["files"]]
+    files = [(Path(f.name or "upload").name, f.read()) for f in form.cleaned_data["uploads"]]
     result = cadre_import(actor=request.user, jurisdiction=jurisdiction, org_unit=unit, files=files, dry_run=True)
     context.update({"result": result, "unit": unit, "preview": _preview(result)})
     if not result.errors:

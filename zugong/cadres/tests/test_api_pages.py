@@ -127,7 +127,7 @@ def test_import_page_previews_then_saves(alice, tree):
     web = logged_in(alice)
     upload = io.BytesIO(write_lrmx(record(name="孙预览")))
     upload.name = "one.lrmx"
-    preview = web.post("/cadres/import/", {"org": tree.township_a.pk, "files": upload})
+    preview = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": upload})
     assert "孙预览" in preview.content.decode() and not Cadre.objects.exists()
     token = preview.context["token"]
     done = web.post("/cadres/import/", {"token": token})

@@ -107,7 +107,7 @@ def test_import_never_updates_a_cadre_outside_the_importers_units(tree, alice):
     upload = io.BytesIO(write_lrmx(record(health="病重")))
     upload.name = "theirs.lrmx"
     # when alice previews the import into her township
-    page = logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "files": upload})
+    page = logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "uploads": upload})
     # then it is refused, nothing is offered for confirmation and the cadre is untouched
     text = page.content.decode()
     assert "已登记在您无权维护的单位" in text and "token" not in page.context
@@ -124,7 +124,7 @@ def test_preview_lists_what_an_update_changes_and_confirm_keeps_file_names(tree,
     data, _ = write_lrm(replace(changed, id_number=""))
     lrm, pic = io.BytesIO(data), io.BytesIO(_jpeg((1, 2, 3)))
     lrm.name, pic.name = "张三.lrm", "张三.pic"
-    preview = web.post("/cadres/import/", {"org": tree.township_a.pk, "files": [lrm, pic]})
+    preview = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [lrm, pic]})
     rows = preview.context["preview"]
     assert [(r["action"], r["matched_by"]) for r in rows] == [("更新", "姓名和出生年月")]
     assert rows[0]["changes"] == ["健康状况", "照片", "家庭成员及社会关系"]
