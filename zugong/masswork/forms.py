@@ -25,7 +25,7 @@ EMPTY_LABEL = _("——请选择——")
 CHOICE_LIMIT = 500  # a phone form lists at most this many villages or cadres
 
 
-def _choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+def _choices(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return blank_choice(choices, EMPTY_LABEL)  # type: ignore[arg-type]
 
 

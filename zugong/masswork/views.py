@@ -28,7 +28,7 @@ from zugong.masswork.services.petitions import may_see_identity, petitioner_iden
 from zugong.masswork.services.visits import household_visit_record
 
 # The action of the permission table behind each step of the order state machine.
-ORDER_STEP_ACTION = {
+ORDER_STEP_ACTION: dict[str, str] = {
     OrderStatus.DISPATCHED: "masswork.order_dispatch",
     OrderStatus.ACCEPTED: "masswork.order_accept",
     OrderStatus.DONE: "masswork.order_complete",

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from zugong.conftest import bearer
+from zugong.core.errors import IllegalTransition
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.masswork.models import OrderStatus, ServiceOrder
 from zugong.masswork.services import orders as svc
@@ -112,7 +113,7 @@ def test_concurrent_dispatch_exactly_one_wins(walls, alice):
             barrier.wait()
             svc.order_dispatch(actor=alice, jurisdiction=jurisdiction, order_id=order.pk, member_id=member_id)
             outcomes.append("won")
-        except svc.IllegalTransition as exc:
+        except IllegalTransition as exc:
             outcomes.append(exc.message)
         finally:
             connections.close_all()
