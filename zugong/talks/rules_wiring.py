@@ -7,7 +7,7 @@ zugong/rules/registry.py documents; the engine scopes, counts and writes the fin
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -17,29 +17,33 @@ from zugong.talks.caps import rating_cap
 from zugong.talks.models import Interview, InterviewTarget, Talk, TalkTrigger, TriggerKind
 from zugong.talks.roster import roster_cadres
 
+if TYPE_CHECKING:
+    from zugong.rules.registry import SourceContext
+
 DEADLINE_COLUMNS = ("subject_id", "subject_label", "org_unit_id", "start_date", "due_date", "done_date")
 
 
-def _trigger_items(ctx: Any, flagged: bool) -> QuerySet[Any]:
+def _trigger_items(ctx: SourceContext, flagged: bool) -> QuerySet[Any]:
     triggers = TalkTrigger.objects.filter(ctx.org_q("org_unit__"), raised_on__lte=ctx.period_end)
     triggers = triggers.filter(kind=TriggerKind.FLAGGED) if flagged else triggers.exclude(kind=TriggerKind.FLAGGED)
-    return triggers.exclude(status="cancelled").annotate(
+    items: QuerySet[Any] = triggers.exclude(status="cancelled").annotate(
         subject_id=F("pk"), subject_label=F("cadre__name"), start_date=F("raised_on"), due_date=F("due_on"),
         done_date=F("satisfied_by__held_on"),
     ).values(*DEADLINE_COLUMNS)
+    return items
 
 
-def flagged_talk_items(ctx: Any) -> QuerySet[Any]:
+def flagged_talk_items(ctx: SourceContext) -> QuerySet[Any]:
     """R03: each 有想法/有反映 flag, from the flag to the talk."""
     return _trigger_items(ctx, flagged=True)
 
 
-def triggered_talk_items(ctx: Any) -> QuerySet[Any]:
+def triggered_talk_items(ctx: SourceContext) -> QuerySet[Any]:
     """R05: each 五必谈 trigger, from the trigger to the talk."""
     return _trigger_items(ctx, flagged=False)
 
 
-def roster_population(ctx: Any) -> QuerySet[Any]:
+def roster_population(ctx: SourceContext) -> QuerySet[Any]:
     """R04: the 副科级以上实职 roster on the evaluation day (one subject per cadre)."""
     roster = roster_cadres_q(ctx.as_of)
     return roster.filter(ctx.org_q("org_unit__")).annotate(subject_id=F("pk"), subject_label=F("name")).values(
@@ -53,7 +57,7 @@ def roster_cadres_q(on: date) -> QuerySet[Cadre]:
     return roster_cadres(root, on)
 
 
-def talk_events(ctx: Any) -> QuerySet[Any]:
+def talk_events(ctx: SourceContext) -> QuerySet[Any]:
     """R04: one event per talkee per talk."""
     through = Talk.talkees.through
     return through.objects.filter(talk__held_on__gte=ctx.period_start, talk__held_on__lte=ctx.period_end).annotate(
@@ -61,14 +65,15 @@ def talk_events(ctx: Any) -> QuerySet[Any]:
         "subject_id", "event_date")
 
 
-def report_items(ctx: Any) -> QuerySet[Any]:
+def report_items(ctx: SourceContext) -> QuerySet[Any]:
     """R15: a cadre's written report, due one month after the unit head was informed."""
     interviews = Interview.objects.filter(ctx.org_q("org_unit__"), head_informed_on__isnull=False,
                                           head_informed_on__lte=ctx.period_end).exclude(
         target_kind=InterviewTarget.TEAM)
-    return interviews.annotate(
+    items: QuerySet[Any] = interviews.annotate(
         subject_id=F("pk"), subject_label=F("cadre__name"), start_date=F("head_informed_on"),
         due_date=F("report_due_on"), done_date=F("report_submitted_on")).values(*DEADLINE_COLUMNS)
+    return items
 
 
 def r14_caps(*, org_unit: Any = None, on: date | None = None, cadre: Cadre | None = None, team: Any = None,
