@@ -1,0 +1,76 @@
+"""Rule R23 at its edge: a township recruit of 2024-08-01 may leave the township from 2026-08-01.
+
+The dates are literals on purpose: they hold the register's defaults (2 years before a transfer or
+secondment, 3 years of minimum service). Changing either default in `zugong/rules/params.py`
+(`R23Params`) makes these tests fail, as it should: that is a change of policy, not of code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from zugong.cadres.models import Cadre, PostHolding
+from zugong.cadres.services import cadre_move
+from zugong.cadres.tests.factories import make_cadre
+from zugong.core.errors import GateRefused
+from zugong.core.jurisdiction import jurisdiction_for
+
+RECRUITED = date(2024, 8, 1)
+DAY_BEFORE, GATE_DAY, DAY_AFTER = date(2026, 7, 31), date(2026, 8, 1), date(2026, 8, 2)
+
+
+def _move(alice, cadre: Cadre, kind: str, to, on: date) -> PostHolding:
+    return cadre_move(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=cadre, kind=kind, org_unit=to,
+                      on=on, title="科员")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["transfer", "second"])
+def test_refused_the_day_before_the_gate_date(tree, alice, kind):
+    cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    with pytest.raises(GateRefused) as refused:
+        _move(alice, cadre, kind, tree.county_a, DAY_BEFORE)
+    assert refused.value.message == (
+        "不符合R23（新录用乡镇公务员服务年限）：张三 于 2024年08月01日 新录用到甲镇，至 2026年07月31日 在乡镇工作"
+        f"不满 2 年，2026年08月01日 前不得{'调出乡镇' if kind == 'transfer' else '借调'}（乡镇最低服务年限为 3 年）")
+    assert not PostHolding.objects.filter(cadre=cadre).exists()
+    assert Cadre.objects.get(pk=cadre.pk).org_unit == tree.township_a
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["transfer", "second"])
+@pytest.mark.parametrize("on", [GATE_DAY, DAY_AFTER], ids=["the day of", "the day after"])
+def test_allowed_from_the_gate_date(tree, alice, kind, on):
+    cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    holding = _move(alice, cadre, kind, tree.county_a, on)
+    assert (holding.org_unit, holding.valid_from) == (tree.county_a, on)
+    moved_to = tree.county_a if kind == "transfer" else tree.township_a  # a secondment keeps the home unit
+    assert Cadre.objects.get(pk=cadre.pk).org_unit == moved_to
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("on", [DAY_BEFORE, GATE_DAY, DAY_AFTER])
+def test_moves_within_the_township_are_never_gated(tree, alice, on):
+    cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    assert _move(alice, cadre, "transfer", tree.village_a, on).org_unit == tree.village_a
+
+
+@pytest.mark.django_db
+def test_a_recruit_of_29_february_may_leave_from_28_february(tree, alice):
+    cadre = make_cadre(tree.township_a, township_recruit_on=date(2024, 2, 29))
+    with pytest.raises(GateRefused, match="2026年02月28日 前不得借调"):
+        _move(alice, cadre, "second", tree.county_a, date(2026, 2, 27))
+    assert _move(alice, cadre, "second", tree.county_a, date(2026, 2, 28)).valid_from == date(2026, 2, 28)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("on", "status"), [("2026-07-31", 409), ("2026-08-01", 201), ("2026-08-02", 201)])
+def test_api_answers_409_only_before_the_gate_date(tree, alice, on, status):
+    from zugong.conftest import bearer
+
+    cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    response = bearer(alice).post(f"/api/v1/cadres/{cadre.pk}/posts", content_type="application/json",
+                                  data={"kind": "transfer", "org_unit_id": tree.county_a.pk, "title": "科员", "on": on})
+    assert response.status_code == status
