@@ -1,7 +1,10 @@
-"""Parameters of the mass-work rules, with their defaults in one place.
+"""Parameters of the mass-work rules: each has one owner.
 
-When the rule engine (`zugong.rules.registry`) is installed its effective-dated parameter wins
-(`param(code, name, org_unit=, on=)`); otherwise the default below applies.
+The rule register (`zugong.rules`, seeded by its migration, overridable per org unit and date) owns
+every parameter it declares: R16 `days` (3) and `workdays`, R28 `days` (60) and `workdays`, and the
+R08–R11 targets the rule engine reads itself. The three parameters the register does not declare are
+masswork's own and have their defaults here. `param()` asks the register first; a parameter that
+neither knows is a programming error (KeyError), never a silent default.
 """
 
 from __future__ import annotations
@@ -14,19 +17,11 @@ from django.utils import timezone
 
 from zugong.core.models import OrgUnit
 
-# Names follow the rule register (zugong/rules/params.py) where it has the parameter.
+# Only what the register does not declare (zugong/rules/params.py): masswork's own deadlines.
 DEFAULTS: dict[tuple[str, str], Any] = {
-    ("R16", "days"): 3,               # 三天内派单
-    ("R16", "workdays"): False,       # calendar days unless configured
     ("R16", "handle_days"): 7,        # deadline given to the member on (re-)dispatch
     ("R28", "accept_days"): 15,       # 受理期限
-    ("R28", "days"): 60,              # 办结期限（自受理之日起）
     ("R28", "extend_days"): 30,       # 延期一次
-    ("R28", "workdays"): False,
-    ("R08", "min_count"): 2,          # 结对户数
-    ("R09", "min_total"): 10,         # 每月走访户数
-    ("R10", "min_share_of_days"): 2 / 3,
-    ("R11", "min_on_duty"): 1,
 }
 
 
@@ -40,7 +35,7 @@ def _registry_param(code: str, name: str, org_unit: OrgUnit | None, on: date | N
         return None
     try:
         return lookup(code, name, org_unit=org_unit, on=on or timezone.localdate())
-    except (LookupError, ImportError):  # the register has no such rule or parameter (yet)
+    except (LookupError, ImportError):  # the register has no such rule or parameter
         return None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -56,11 +58,13 @@ def place(wall: Wall, **kwargs: Any) -> Any:
 
 
 @pytest.fixture
-def defaults_only(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
-    """Parameters from masswork's defaults only, so tests can set them without the rule register."""
-    from zugong.masswork import params
+def override(tree: Tree) -> Callable[..., None]:
+    """Set rule parameters the way an org_admin does: an override in the rule register (province-wide),
+    so the services read them exactly as in production. Defaults come from the register's seed."""
+    from zugong.rules.services import rule_override_set
 
-    monkeypatch.setattr(params, "_registry_param", lambda *args: None)
-    table = dict(params.DEFAULTS)
-    monkeypatch.setattr(params, "DEFAULTS", table)
-    return table
+    def set_params(code: str, **params: Any) -> None:
+        rule_override_set(actor=None, jurisdiction=SYSTEM, code=code, org_unit=tree.province,
+                          valid_from=date(2000, 1, 1), params=params)
+
+    return set_params

@@ -159,27 +159,27 @@ def test_every_channel_accepted(walls, channel):
     assert place(walls.a, channel=channel).channel == channel
 
 
-def test_dispatch_deadline_three_calendar_days_over_spring_festival(walls, defaults_only):
+def test_dispatch_deadline_three_calendar_days_over_spring_festival(walls):
     order = place(walls.a, ordered_at=_at("2024-02-08"))
     assert order.dispatch_due == date(2024, 2, 11)
 
 
-def test_dispatch_deadline_in_workdays_skips_spring_festival(walls, defaults_only):
+def test_dispatch_deadline_in_workdays_skips_spring_festival(walls, override):
     # 2024 Spring Festival: 10–17 Feb off, Sunday 18 Feb a make-up working day.
-    defaults_only[("R16", "workdays")] = True
+    override("R16", workdays=True)
     order = place(walls.a, ordered_at=_at("2024-02-08"))
     assert order.dispatch_due == date(2024, 2, 19)
 
 
-def test_dispatch_deadline_in_workdays_skips_national_day(walls, defaults_only):
+def test_dispatch_deadline_in_workdays_skips_national_day(walls, override):
     # 2024 National Day: 1–7 Oct off; ordered Sat 28 Sep: Sun 29 Sep, Mon 30 Sep, then Tue 8 Oct.
-    defaults_only[("R16", "workdays")] = True
+    override("R16", workdays=True)
     order = place(walls.a, ordered_at=_at("2024-09-28"))
     assert order.dispatch_due == date(2024, 10, 8)
 
 
-def test_dispatch_deadline_parameter_changes_it(walls, defaults_only):
-    defaults_only[("R16", "days")] = 5
+def test_dispatch_deadline_parameter_changes_it(walls, override):
+    override("R16", days=5)
     order = place(walls.a, ordered_at=_at("2024-03-01"))
     assert order.dispatch_due == date(2024, 3, 6)
 

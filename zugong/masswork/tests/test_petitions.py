@@ -31,7 +31,7 @@ def decide(user, petition, accept=True, **kwargs):
                                accept=accept, **kwargs)
 
 
-def test_intake_makes_receiver_owner_and_sets_acceptance_deadline(tree, alice, defaults_only):
+def test_intake_makes_receiver_owner_and_sets_acceptance_deadline(tree, alice):
     petition = receive(alice, tree.county_a, visitors=3)
     assert petition.owner == alice and petition.received_by == alice
     assert petition.status == PetitionStatus.RECEIVED and petition.visitors == 3
@@ -43,24 +43,23 @@ def test_letters_count_one_visitor(tree, alice):
     assert receive(alice, tree.county_a, channel="letter", visitors=5).visitors == 1
 
 
-def test_acceptance_deadline_in_workdays_over_national_day(tree, alice, defaults_only):
-    defaults_only[("R28", "workdays")] = True
+def test_acceptance_deadline_in_workdays_over_national_day(tree, alice, override):
+    override("R28", workdays=True)
     petition = receive(alice, tree.county_a, received_on=date(2024, 9, 25))
     assert petition.accept_due == date(2024, 10, 21)
 
 
-def test_closure_deadline_calendar_and_workdays_over_spring_festival(tree, alice, defaults_only):
+def test_closure_deadline_calendar_and_workdays_over_spring_festival(tree, alice, override):
     petition = decide(alice, receive(alice, tree.county_a, received_on=date(2024, 1, 5)),
                       decided_on=date(2024, 1, 10))
     assert petition.close_due == date(2024, 3, 10)
-    defaults_only[("R28", "workdays")] = True
-    defaults_only[("R28", "days")] = 15
+    override("R28", workdays=True, days=15)
     other = decide(alice, receive(alice, tree.county_a, received_on=date(2024, 2, 1), content="另一事项：道路维修"),
                    decided_on=date(2024, 2, 5))
     assert other.close_due == date(2024, 3, 1)
 
 
-def test_extension_once_with_reason(tree, alice, defaults_only):
+def test_extension_once_with_reason(tree, alice):
     petition = decide(alice, receive(alice, tree.county_a), decided_on=date(2024, 3, 5))
     assert petition.close_due == date(2024, 5, 4)
     j = jurisdiction_for(alice)

@@ -109,7 +109,7 @@ def test_r10_two_thirds_of_the_year_in_village(tree):
     assert _finding("R10", secretary.pk, date(2024, 1, 1)).status == "compliant"
 
 
-def test_r16_dispatch_within_three_days(walls, alice, defaults_only):
+def test_r16_dispatch_within_three_days(walls, alice):
     j = jurisdiction_for(alice)
     now = timezone.now()
     prompt = place(walls.a, ordered_at=now - timedelta(days=1))
@@ -125,7 +125,7 @@ def test_r16_dispatch_within_three_days(walls, alice, defaults_only):
     assert findings[str(waiting.pk)].due_date == timezone.localdate(now - timedelta(days=10)) + timedelta(days=3)
 
 
-def test_r28_petition_closure(tree, alice, defaults_only):
+def test_r28_petition_closure(tree, alice):
     j = jurisdiction_for(alice)
     base: dict[str, Any] = {"channel": "letter", "petitioner_name": "甲", "subject": "事", "received_on": date(2024, 1, 2)}
     closed = petition_svc.petition_receive(actor=alice, jurisdiction=j, org_unit=tree.county_a, content="修路一事", **base)
