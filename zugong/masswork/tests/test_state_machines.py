@@ -32,17 +32,17 @@ from zugong.masswork.services import orders as order_svc
 from zugong.masswork.services import petitions as petition_svc
 from zugong.masswork.tests.conftest import place
 
-O = OrderStatus
+OS = OrderStatus
 ORDER_PROCEDURE = {
-    (O.ORDERED, O.DISPATCHED),       # 派单
-    (O.DISPATCHED, O.ACCEPTED),      # 接单
-    (O.ACCEPTED, O.DONE),            # 办结
-    (O.DONE, O.RATED),               # 评单 满意 / 基本满意
-    (O.DONE, O.FOLLOW_UP),           # 评单 不满意
-    (O.FOLLOW_UP, O.DISPATCHED),     # 重新派单
-    (O.FOLLOW_UP, O.EXPLAINED),      # 解释说明
+    (OS.ORDERED, OS.DISPATCHED),       # 派单
+    (OS.DISPATCHED, OS.ACCEPTED),      # 接单
+    (OS.ACCEPTED, OS.DONE),            # 办结
+    (OS.DONE, OS.RATED),               # 评单 满意 / 基本满意
+    (OS.DONE, OS.FOLLOW_UP),           # 评单 不满意
+    (OS.FOLLOW_UP, OS.DISPATCHED),     # 重新派单
+    (OS.FOLLOW_UP, OS.EXPLAINED),      # 解释说明
 }
-ORDER_FORBIDDEN = [(a, b) for a in O.values for b in O.values if (a, b) not in ORDER_PROCEDURE]
+ORDER_FORBIDDEN = [(a, b) for a in OS.values for b in OS.values if (a, b) not in ORDER_PROCEDURE]
 
 P = PetitionStatus
 PETITION_PROCEDURE = {(P.RECEIVED, P.ACCEPTED), (P.RECEIVED, P.REJECTED), (P.ACCEPTED, P.CLOSED)}
@@ -50,7 +50,7 @@ PETITION_FORBIDDEN = [(a, b) for a in P.values for b in P.values if (a, b) not i
 
 
 def test_order_table_is_the_procedure():
-    assert set(ORDER_ALLOWED) == set(O.values)
+    assert set(ORDER_ALLOWED) == set(OS.values)
     assert {(a, b) for a, targets in ORDER_ALLOWED.items() for b in targets} == ORDER_PROCEDURE
 
 
@@ -63,18 +63,18 @@ def _order_step(walls: Any, alice: Any, order_id: int, to: str) -> Callable[[], 
     """The service call that moves an order to `to` (nothing moves an order back to 待派单)."""
     j = jurisdiction_for(alice)
     steps: dict[str, Callable[[], Any]] = {
-        O.DISPATCHED: lambda: order_svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order_id,
+        OS.DISPATCHED: lambda: order_svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order_id,
                                                        member_id=walls.nurse.pk),
-        O.ACCEPTED: lambda: order_svc.order_accept(actor=alice, jurisdiction=j, order_id=order_id),
-        O.DONE: lambda: order_svc.order_complete(actor=alice, jurisdiction=j, order_id=order_id, report="已办"),
-        O.RATED: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.SATISFIED),
-        O.FOLLOW_UP: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.UNSATISFIED,
+        OS.ACCEPTED: lambda: order_svc.order_accept(actor=alice, jurisdiction=j, order_id=order_id),
+        OS.DONE: lambda: order_svc.order_complete(actor=alice, jurisdiction=j, order_id=order_id, report="已办"),
+        OS.RATED: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.SATISFIED),
+        OS.FOLLOW_UP: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.UNSATISFIED,
                                                   reason="没有修好"),
-        O.EXPLAINED: lambda: order_svc.order_explain(actor=alice, jurisdiction=j, order_id=order_id,
+        OS.EXPLAINED: lambda: order_svc.order_explain(actor=alice, jurisdiction=j, order_id=order_id,
                                                      explanation="属供电公司线路"),
     }
-    if to == O.ORDERED:
-        return lambda: order_svc._transition(ServiceOrder.objects.get(pk=order_id), O.ORDERED)
+    if to == OS.ORDERED:
+        return lambda: order_svc._transition(ServiceOrder.objects.get(pk=order_id), OS.ORDERED)
     return steps[to]
 
 
@@ -110,7 +110,7 @@ def test_order_forbidden_step_is_refused_and_changes_nothing(walls, alice, start
 def test_order_refusal_over_the_api_is_409_and_names_the_state(walls, alice):
     from zugong.conftest import bearer
 
-    order = _order_in(walls, O.ACCEPTED)
+    order = _order_in(walls, OS.ACCEPTED)
     response = bearer(alice).post(f"/api/v1/orders/{order.pk}/explain", {"explanation": "x"},
                                   content_type="application/json")
     assert response.status_code == 409
@@ -118,11 +118,11 @@ def test_order_refusal_over_the_api_is_409_and_names_the_state(walls, alice):
 
 
 # The form each step of the order page posts (ids in order_detail.html).
-ORDER_FORMS = {O.DISPATCHED: "mw-dispatch", O.ACCEPTED: "mw-accept", O.DONE: "mw-complete", O.RATED: "mw-rate",
-               O.FOLLOW_UP: "mw-rate", O.EXPLAINED: "mw-explain"}
+ORDER_FORMS = {OS.DISPATCHED: "mw-dispatch", OS.ACCEPTED: "mw-accept", OS.DONE: "mw-complete", OS.RATED: "mw-rate",
+               OS.FOLLOW_UP: "mw-rate", OS.EXPLAINED: "mw-explain"}
 
 
-@pytest.mark.parametrize("status", O.values)
+@pytest.mark.parametrize("status", OS.values)
 def test_order_page_offers_exactly_the_allowed_steps(walls, alice, status):
     order = _order_in(walls, status)
     body = logged_in(alice).get(f"/masswork/orders/{order.pk}/").content.decode()
@@ -135,7 +135,7 @@ def test_order_page_offers_a_leader_no_step(walls, tree):
     from zugong.core.models import Role
 
     leader = make_user("lu", tree.county_a, Role.LEADER)
-    order = _order_in(walls, O.ORDERED)
+    order = _order_in(walls, OS.ORDERED)
     body = logged_in(leader).get(f"/masswork/orders/{order.pk}/").content.decode()
     assert "楼道灯坏了" in body and not any(f'id="{form}"' in body for form in ORDER_FORMS.values())
 
