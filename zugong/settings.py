@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "zugong.rules",
     "zugong.talks",
     "zugong.masswork",
+    "zugong.meetings",
 ]
 
 MIDDLEWARE = [

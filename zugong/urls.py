@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from zugong.api import api
 from zugong.cadres import pickers as cadre_pickers
+from zugong.core import attachment_views
 from zugong.core import views as core_views
 
 handler403 = "zugong.core.views.error_403"
@@ -22,6 +23,8 @@ urlpatterns = [
     path("core/", include("zugong.core.urls")),
     path("pick/", include("zugong.core.picker_urls")),
     path("pick/cadres/", cadre_pickers.cadre_pick, name="pick-cadres"),
+    path("files/<int:pk>/", attachment_views.attachment_download, name="attachment"),
+    path("meetings/", include("zugong.meetings.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),

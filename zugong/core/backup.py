@@ -269,7 +269,7 @@ def restore_read(path: Path) -> BackupReport:
             report = verify_chain()
             if not report.intact:
                 raise BackupError(f"恢复后审计链在第 {report.first_bad_sequence} 号事件处断开：{report.reason}；已撤销恢复")
-            audit_record(actor=None, action="backup.restore", object_type="backup", object_id=path.name[:64],
+            audit_record(actor=None, action="core.backup_restore", object_type="backup", object_id=path.name[:64],
                          summary={"created_at": manifest.get("created_at"), "audit_events": report.count})
             # Inside the transaction: if a file cannot be written, the database load is undone too.
             media_files = _restore_media(archive)

@@ -8,13 +8,14 @@ of everyone in the jurisdiction).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from zugong.core.formats import ISO_INPUT
 from zugong.core.jurisdiction import Jurisdiction
@@ -43,7 +44,8 @@ class ScopedForm(forms.Form):
         self.jurisdiction = jurisdiction
 
 
-def blank_choice(choices: list[tuple[str, str]], label: str = "——请选择——") -> list[tuple[str, str]]:
+def blank_choice(choices: Sequence[tuple[str, str | Promise]], label: str | Promise = "——请选择——"
+                 ) -> list[tuple[str, str | Promise]]:
     """Choices with an empty first entry, so a person must choose (nothing pre-selected)."""
     return [("", label), *choices]
 
@@ -54,7 +56,7 @@ class PickerWidget(forms.SelectMultiple):
 
     template_name = "core/widgets/picker.html"
 
-    def __init__(self, url_name: str, *, multiple: bool, placeholder: str = "", query: str = "",
+    def __init__(self, url_name: str, *, multiple: bool, placeholder: str | Promise = "", query: str = "",
                  attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs)
         self.url_name, self.multiple, self.placeholder, self.query = url_name, multiple, placeholder, query
@@ -98,7 +100,7 @@ Labeller = Callable[[Any], str]
 class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """One record chosen with a search picker; `queryset` is already scoped to the jurisdiction."""
 
-    def __init__(self, queryset: QuerySet[Any], *, url_name: str, placeholder: str = "", query: str = "",
+    def __init__(self, queryset: QuerySet[Any], *, url_name: str, placeholder: str | Promise = "", query: str = "",
                  label_from: Labeller | None = None, **kwargs: Any) -> None:
         super().__init__(queryset, widget=PickerWidget(url_name, multiple=False, placeholder=placeholder,
                                                        query=query), **kwargs)
@@ -111,7 +113,7 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class PickerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Several records chosen with a search picker."""
 
-    def __init__(self, queryset: QuerySet[Any], *, url_name: str, placeholder: str = "", query: str = "",
+    def __init__(self, queryset: QuerySet[Any], *, url_name: str, placeholder: str | Promise = "", query: str = "",
                  label_from: Labeller | None = None, **kwargs: Any) -> None:
         super().__init__(queryset, widget=PickerWidget(url_name, multiple=True, placeholder=placeholder,
                                                        query=query), **kwargs)
@@ -119,3 +121,24 @@ class PickerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-
 
     def label_from_instance(self, obj: Any) -> str:
         return self.label_from(obj) if self.label_from else str(obj)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; each is checked by content in the service (core/attachments.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from zugong.core.attachments import ACCEPT
+
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -331,7 +331,7 @@ def import_org_units(path: Path, *, actor: Actor = None, dry_run: bool = False) 
     with transaction.atomic():
         for unit in _save(ordered, actor):
             by_kind[unit.kind] = by_kind.get(unit.kind, 0) + 1
-        audit_record(actor=actor, action="org_unit.import", object_type="file", object_id=path.name[:64],
+        audit_record(actor=actor, action="core.org_unit_import", object_type="file", object_id=path.name[:64],
                      summary={"rows": len(ordered), "by_kind": by_kind, "dry_run": dry_run})
         if dry_run:
             transaction.set_rollback(True)

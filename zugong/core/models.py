@@ -230,3 +230,32 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_kind_display()}"
+
+
+class Attachment(models.Model):
+    """A file attached to a record of any app (meeting minutes, rectification evidence …).
+
+    The bytes are checked by content before they are kept (core/attachments.py) and stored under the
+    var dir with mode 0600; the row says whose it is (`owner_type`, `owner_id`) and in which unit, so a
+    download is scoped like any other read.
+    """
+
+    owner_type = models.CharField(max_length=80)
+    owner_id = models.CharField(max_length=64)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=120, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["owner_type", "owner_id"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -52,8 +52,6 @@ PERMISSIONS: Mapping[str, Permission] = {
     "core.home_view": _read(EVERYONE, "查看工作台"),
     "core.org_view": _read(EVERYONE, "查看组织机构"),
     "core.user_pick": _read(GRASSROOTS, "选择用户"),
-    "core.meeting_view": _read(GRASSROOTS_READERS, "查看会议记录"),
-    "core.meeting_record": Permission(TOWNSHIP, "登记会议"),
     "core.calendar_edit": Permission(ADMIN, "维护工作日历"),
     "core.membership_edit": Permission(ADMIN, "管理用户和任职角色"),
     # cadres
@@ -66,6 +64,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     "cadres.cadre_export": _read(ORG_DEPT, "导出干部任免审批表"),
     "cadres.cadre_move": Permission(ORG_DEPT, "办理任职变动"),
     "cadres.archive_audit": _read(ORG_DEPT, "审核干部档案"),
+    # meetings (民情分析会, 务虚会, 座谈会, 中心组学习: the data of R07, R12, R29)
+    "meetings.meeting_view": _read(GRASSROOTS_READERS, "查看会议记录"),
+    "meetings.meeting_record": Permission(TOWNSHIP, "登记会议"),
     # rules
     "rules.finding_view": _read(EVERYONE, "查看制度执行情况"),
     "rules.rule_override_set": Permission(ADMIN, "调整制度参数"),

@@ -38,7 +38,7 @@ def org_unit_create(
         parent=parent, valid_from=valid_from, sort_order=sort_order,
         path=child_path(parent.path if parent else "", number), depth=(parent.depth + 1) if parent else 0,
     )
-    audit_record(actor=actor, action="org_unit.create", obj=unit, org_unit=unit,
+    audit_record(actor=actor, action="core.org_unit_create", obj=unit, org_unit=unit,
                  summary={"name": unit.name, "kind": kind, "division_code": unit.division_code})
     events.publish("org_unit_created", org_unit=unit, actor=actor)
     return unit
@@ -53,7 +53,7 @@ def api_token_issue(*, actor: Actor, user: AbstractBaseUser) -> str:
     """Create a bearer token for `user`; the raw token is returned once and never stored."""
     raw = "zg_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user_id=user.pk, key_hash=hash_token(raw), prefix=raw[:8])
-    audit_record(actor=actor, action="api_token.issue", object_type="auth.user", object_id=str(user.pk))
+    audit_record(actor=actor, action="core.api_token_issue", object_type="auth.user", object_id=str(user.pk))
     return raw
 
 
@@ -70,7 +70,7 @@ def user_create(
     user = user_model.objects.create_user(username=username, password=password, email=email,
                                           first_name=full_name)
     Membership.objects.create(user=user, org_unit=org_unit, role=role)
-    audit_record(actor=actor, action="user.create", obj=user, org_unit=org_unit,
+    audit_record(actor=actor, action="core.user_create", obj=user, org_unit=org_unit,
                  summary={"username": username, "role": role})
     return user
 
@@ -80,7 +80,7 @@ def membership_grant(*, actor: Actor, user: AbstractBaseUser, org_unit: OrgUnit,
     if role not in Role.values:
         raise ValidationFailed(f"角色“{role}”无效", field="role")
     membership, _ = Membership.objects.get_or_create(user_id=user.pk, org_unit=org_unit, role=role)
-    audit_record(actor=actor, action="membership.grant", obj=membership, org_unit=org_unit,
+    audit_record(actor=actor, action="core.membership_grant", obj=membership, org_unit=org_unit,
                  summary={"user_id": user.pk, "role": role})
     return membership
 
@@ -94,7 +94,7 @@ def meeting_record(
         kind=kind, org_unit=org_unit, held_on=held_on, title=title, attendees=attendees, minutes=minutes,
         decisions=decisions, created_by_id=getattr(actor, "pk", None),
     )
-    audit_record(actor=actor, action="meeting.record", obj=meeting, org_unit=org_unit,
+    audit_record(actor=actor, action="core.meeting_record", obj=meeting, org_unit=org_unit,
                  summary={"kind": kind, "held_on": held_on.isoformat(), "title": title})
     return meeting
 
@@ -104,7 +104,7 @@ def calendar_override_set(*, actor: Actor, day: date, is_workday: bool, note: st
     override, _ = CalendarOverride.objects.update_or_create(day=day, defaults={"is_workday": is_workday,
                                                                               "note": note})
     summary: dict[str, Any] = {"day": day.isoformat(), "is_workday": is_workday, "note": note}
-    audit_record(actor=actor, action="calendar_override.set", obj=override, summary=summary)
+    audit_record(actor=actor, action="core.calendar_override_set", obj=override, summary=summary)
     return override
 
 
@@ -114,7 +114,7 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     org_unit = membership.org_unit
     membership_id = membership.pk
     membership.delete()
-    audit_record(actor=actor, action="membership.revoke", object_type="core.membership",
+    audit_record(actor=actor, action="core.membership_revoke", object_type="core.membership",
                  object_id=str(membership_id), org_unit=org_unit, summary=summary)
 
 
@@ -123,5 +123,5 @@ def calendar_override_delete(*, actor: Actor, override: CalendarOverride) -> Non
     summary: dict[str, Any] = {"day": override.day.isoformat(), "is_workday": override.is_workday}
     override_id = override.pk
     override.delete()
-    audit_record(actor=actor, action="calendar_override.delete", object_type="core.calendaroverride",
+    audit_record(actor=actor, action="core.calendar_override_delete", object_type="core.calendaroverride",
                  object_id=str(override_id), summary=summary)

@@ -24,14 +24,20 @@ class UnsafeWorkbook(ValueError):
 
 
 def guard_xlsx(data: bytes) -> None:
+    guard_ooxml(data, streamed=STREAMED_PARTS, what=".xlsx")
+
+
+def guard_ooxml(data: bytes, *, streamed: tuple[str, ...] = (), what: str = "Office") -> None:
+    """Any Office Open XML package (.xlsx, .docx): unpacked size, and every XML part not in `streamed`
+    parsed with defusedxml, DTDs forbidden."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise UnsafeWorkbook("文件解压后过大")
             for name in archive.namelist():
-                if name.endswith((".xml", ".rels")) and not name.startswith(STREAMED_PARTS):
+                if name.endswith((".xml", ".rels")) and not name.startswith(streamed):
                     SafeET.fromstring(archive.read(name), forbid_dtd=True)
     except DefusedXmlException as exc:
         raise UnsafeWorkbook("文件含有 DTD 或实体声明，出于安全原因拒绝读取") from exc
     except (zipfile.BadZipFile, ParseError, KeyError) as exc:
-        raise UnsafeWorkbook("不是有效的 .xlsx 文件") from exc
+        raise UnsafeWorkbook(f"不是有效的 {what} 文件") from exc

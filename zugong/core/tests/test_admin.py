@@ -54,11 +54,11 @@ def test_calendar_override_saved_in_admin_is_audited(admin_client: Client) -> No
     override = CalendarOverride.objects.get()
     assert (override.day, override.is_workday, override.note) == (date(2031, 1, 1), False, "元旦")
     event = AuditEvent.objects.order_by("-sequence").first()
-    assert event is not None and event.action == "calendar_override.set" and event.actor_name == "root"
+    assert event is not None and event.action == "core.calendar_override_set" and event.actor_name == "root"
     response = admin_client.post(f"/admin/core/calendaroverride/{override.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not CalendarOverride.objects.exists()
-    assert AuditEvent.objects.order_by("-sequence").values_list("action", flat=True)[0] == "calendar_override.delete"
+    assert AuditEvent.objects.order_by("-sequence").values_list("action", flat=True)[0] == "core.calendar_override_delete"
     assert verify_chain().intact
 
 
@@ -70,7 +70,7 @@ def test_calendar_override_moved_to_another_day_in_admin(admin_client: Client) -
     assert response.status_code == 302
     assert list(CalendarOverride.objects.values_list("day", "note")) == [(date(2031, 1, 2), "元旦（改）")]
     actions = list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True))[-3:]
-    assert actions == ["calendar_override.set", "calendar_override.delete", "calendar_override.set"]
+    assert actions == ["core.calendar_override_set", "core.calendar_override_delete", "core.calendar_override_set"]
 
 
 def test_org_unit_created_in_admin_gets_path_and_audit(admin_client: Client, tree: Tree) -> None:
@@ -81,7 +81,7 @@ def test_org_unit_created_in_admin_gets_path_and_audit(admin_client: Client, tre
     unit = OrgUnit.objects.get(name="新村")
     assert unit.parent_id == tree.township_a.pk
     assert unit.path.startswith(tree.township_a.path) and unit.depth == tree.township_a.depth + 1
-    assert AuditEvent.objects.filter(action="org_unit.create", object_id=str(unit.pk), actor_name="root").exists()
+    assert AuditEvent.objects.filter(action="core.org_unit_create", object_id=str(unit.pk), actor_name="root").exists()
 
 
 def test_org_unit_is_read_only_after_creation(admin_client: Client, tree: Tree) -> None:
@@ -101,7 +101,7 @@ def test_membership_grant_and_revoke_in_admin_are_audited(admin_client: Client, 
     admin_client.post(f"/admin/core/membership/{membership.pk}/delete/", {"post": "yes"})
     assert not Membership.objects.filter(pk=membership.pk).exists()
     actions = list(AuditEvent.objects.order_by("-sequence").values_list("action", flat=True)[:2])
-    assert actions == ["membership.revoke", "membership.grant"]
+    assert actions == ["core.membership_revoke", "core.membership_grant"]
 
 
 def test_meeting_recorded_in_admin_is_audited(admin_client: Client, tree: Tree) -> None:
@@ -110,7 +110,7 @@ def test_meeting_recorded_in_admin_is_audited(admin_client: Client, tree: Tree) 
         "attendees": "", "minutes": "", "decisions": ""})
     assert response.status_code == 302
     meeting = Meeting.objects.get()
-    assert AuditEvent.objects.filter(action="meeting.record", object_id=str(meeting.pk)).exists()
+    assert AuditEvent.objects.filter(action="core.meeting_record", object_id=str(meeting.pk)).exists()
 
 
 @pytest.mark.parametrize("model", ["auditevent", "accessevent"])

@@ -56,7 +56,7 @@ def test_chain_is_intact_after_services_write(chain: list[AuditEvent]) -> None:
     assert [e.sequence for e in chain] == list(range(1, 15))
     assert chain[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
-    assert chain[10].action == "meeting.record" and chain[10].actor_name == "alice"
+    assert chain[10].action == "core.meeting_record" and chain[10].actor_name == "alice"
 
 
 def test_empty_chain_is_intact(db) -> None:

@@ -85,7 +85,7 @@ def test_backup_flush_restore_round_trip(filled: str, tmp_path: Path, media_root
     after = snapshot()
     restored_audit = after.pop("audit")
     assert restored_audit[:-1] == before.pop("audit")
-    assert restored_audit[-1][2] == "backup.restore"  # the restore itself is recorded at the end of the chain
+    assert restored_audit[-1][2] == "core.backup_restore"  # the restore itself is recorded at the end of the chain
     assert after == before
     call_command("verify_audit")
     assert "14 个事件" in capsys.readouterr().out

@@ -60,8 +60,8 @@ def test_good_csv_imports_whole_tree_in_order(tree: Tree, tmp_path: Path) -> Non
     west = OrgUnit.objects.get(name="西村")
     assert west.parent_id == township.pk and west.path.startswith(township.path) and west.depth == 4
     assert OrgUnit.objects.get(name="新县委组织部").division_code is None
-    assert AuditEvent.objects.filter(action="org_unit.create").count() == 10 + 5
-    assert AuditEvent.objects.filter(action="org_unit.import").count() == 1
+    assert AuditEvent.objects.filter(action="core.org_unit_create").count() == 10 + 5
+    assert AuditEvent.objects.filter(action="core.org_unit_import").count() == 1
     assert verify_chain().intact
 
 

@@ -42,7 +42,7 @@ def test_org_unit_create_is_audited(tree: Tree, alice: User) -> None:
     assert unit.name == "新村"
     event = last_event()
     assert (event.action, event.object_id, event.org_unit_id, event.actor_name) == (
-        "org_unit.create", str(unit.pk), unit.pk, "alice")
+        "core.org_unit_create", str(unit.pk), unit.pk, "alice")
     assert event.summary == {"name": "新村", "kind": "village", "division_code": "990121001299"}
 
 
@@ -71,7 +71,7 @@ def test_user_create_with_membership_and_audit(tree: Tree, alice: User) -> None:
                        password="long-enough-pw", full_name="戴维")
     assert user.check_password("long-enough-pw")
     assert Membership.objects.get(user_id=user.pk).org_unit_id == tree.township_b.pk
-    assert last_event().action == "user.create" and last_event().summary == {"username": "dave",
+    assert last_event().action == "core.user_create" and last_event().summary == {"username": "dave",
                                                                               "role": "township_staff"}
 
 
@@ -92,7 +92,7 @@ def test_membership_grant_is_idempotent_and_revoke_audited(tree: Tree, bob: User
     membership_revoke(actor=None, membership=first)
     assert Membership.objects.filter(user=bob).count() == 1
     event = last_event()
-    assert (event.action, event.object_id, event.org_unit_id) == ("membership.revoke", str(first_pk),
+    assert (event.action, event.object_id, event.org_unit_id) == ("core.membership_revoke", str(first_pk),
                                                                  tree.village_b.pk)
     with pytest.raises(ValidationFailed, match="角色“chief”无效"):
         membership_grant(actor=None, user=bob, org_unit=tree.village_b, role="chief")

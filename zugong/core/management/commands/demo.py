@@ -39,6 +39,6 @@ class Command(BaseCommand):
             started = timezone.now()
             registered.func(ctx)
             ctx.say(f"[{registered.name}] {(timezone.now() - started).total_seconds():.1f}s")
-        audit_record(actor=None, action="demo.load", object_type="demo", object_id=ctx.scale,
+        audit_record(actor=None, action="core.demo_load", object_type="demo", object_id=ctx.scale,
                      summary={"scale": ctx.scale, "seed": ctx.seed})
         print_accounts(ctx)
