@@ -117,9 +117,11 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         # The detail text is written only for the findings inserted; what it says is fingerprinted by
         # its inputs (measure, status, target) and the job's wording (`detail_params`).
         statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
-        return _replace_changed(job, statement, [*args, *tail, *where_params], counts_sql, counts_params,
-                                where_sql, where_params, detail_sql("d.measure"), detail_params,
-                                _seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]))
+        return _replace_changed(
+            job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
+            counts_params=counts_params, where_sql=where_sql, where_params=where_params,
+            detail_sql=detail_sql("d.measure"), detail_params=detail_params,
+            seed=_seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]))
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
     with connection.cursor() as cursor:
@@ -152,7 +154,7 @@ def _seed(constants: list[Any]) -> int:
 _SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
 
 
-def _replace_changed(job: Job, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
+def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
                      seed: int) -> dict[str, int]:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
