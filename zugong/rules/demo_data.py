@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.models import Meeting, MeetingKind, OrgUnit
+from zugong.core.permissions import SYSTEM
 from zugong.rules.engine import evaluate
 from zugong.rules.kinds.periods import period_containing
 
@@ -61,6 +62,6 @@ def load_meetings(ctx: DemoContext) -> None:
                       0.8, 0.35)
     Meeting.objects.bulk_create(rows, batch_size=2000)
     ctx.say(f"rules: {len(rows)} 次会议（民情分析会、务虚会、座谈会、中心组学习）")
-    report = evaluate(as_of=today, periods=MONTHS)
+    report = evaluate(as_of=today, periods=MONTHS, actor=None, jurisdiction=SYSTEM)
     evaluated = [r for r in report.rules if r.subjects]
     ctx.say(f"rules: 评估 {len(evaluated)} 项制度，{sum(r.subjects for r in evaluated)} 条执行情况")

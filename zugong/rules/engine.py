@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from zugong.core.audit import audit_record
 from zugong.core.errors import NotFound
-from zugong.core.jurisdiction import minimal_roots
+from zugong.core.jurisdiction import Jurisdiction, minimal_roots
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
+from zugong.core.permissions import SYSTEM, Actor, require
 from zugong.rules.kinds.aggregate import evaluate_aggregate, replaces_its_findings
 from zugong.rules.kinds.deadline import evaluate_deadline
 from zugong.rules.kinds.periods import Period, period_containing
@@ -180,12 +181,15 @@ def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: i
 
 
 def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None = None, periods: int = 2,
-             actor: Any = None) -> EvaluationReport:
+             actor: Actor = None, jurisdiction: Jurisdiction = SYSTEM) -> EvaluationReport:
     """Evaluate the register (or one rule) for the periods around `as_of` within `org_unit`'s subtree.
 
     `periods` is how many periods are evaluated, going back from the one containing `as_of`
-    (2: the running period and the one just closed).
+    (2: the running period and the one just closed). The scheduler, the command and the demo run it
+    as the system (`actor=None`, `jurisdiction=SYSTEM`, the defaults); a person needs `rules.evaluate`
+    at `org_unit`.
     """
+    require(jurisdiction, "rules.evaluate", org_unit)
     rules = Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code")
     if rule is not None:
         rules = Rule.objects.filter(code=rule)

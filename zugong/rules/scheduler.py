@@ -24,11 +24,12 @@ def next_run(now: datetime, hour: int, minute: int) -> datetime:
 
 
 def evaluate_now() -> int:
+    from zugong.core.permissions import SYSTEM
     from zugong.rules.engine import evaluate
 
     close_old_connections()
     try:
-        report = evaluate(as_of=timezone.localdate())
+        report = evaluate(as_of=timezone.localdate(), actor=None, jurisdiction=SYSTEM)
     finally:
         # Never leave a connection open in the server's master process: workers fork from it.
         connections.close_all()

@@ -99,3 +99,17 @@ def test_disabled_rule_gives_no_findings_there_and_gates_pass(tree, alice):
     with pytest.raises(ValidationFailed):
         rule_disable(actor=alice, jurisdiction=jurisdiction_for(alice), code="R07", org_unit=tree.county_a,
                      valid_from=date(2024, 6, 1), note=" ")
+
+
+def test_evaluation_by_a_person_needs_rules_evaluate_in_the_unit(tree, alice, bob, carol):
+    with pytest.raises(Forbidden):
+        evaluate(as_of=date(2024, 4, 3), org_unit=tree.township_a, rule="R07", actor=bob,
+                 jurisdiction=jurisdiction_for(bob))
+    with pytest.raises(NotFound):
+        evaluate(as_of=date(2024, 4, 3), org_unit=tree.county_a, rule="R07", actor=carol,
+                 jurisdiction=jurisdiction_for(carol))
+    assert not Finding.objects.exists()
+    evaluate(as_of=date(2024, 4, 3), org_unit=tree.county_a, rule="R07", actor=alice,
+             jurisdiction=jurisdiction_for(alice))
+    assert AuditEvent.objects.get(action="rules.evaluate").actor == alice
+    assert set(Finding.objects.values_list("subject_label", flat=True)) == {"甲镇", "丙乡"}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zugong.core.errors import DomainError
 from zugong.core.models import OrgUnit
+from zugong.core.permissions import SYSTEM
 from zugong.rules.engine import evaluate
 
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             raise CommandError("--periods 应在 1 到 24 之间")
         try:
             report = evaluate(as_of=options["as_of"] or timezone.localdate(), org_unit=org,
-                              rule=options["rule"].upper() if options["rule"] else None, periods=options["periods"])
+                              rule=options["rule"].upper() if options["rule"] else None, periods=options["periods"],
+                              actor=None, jurisdiction=SYSTEM)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         data = report.as_dict()

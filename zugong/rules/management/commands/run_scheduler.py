@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from zugong.core.permissions import SYSTEM
 from zugong.rules.engine import evaluate
 from zugong.rules.scheduler import next_run
 
@@ -37,6 +38,6 @@ class Command(BaseCommand):
             self.stdout.write("已停止")
 
     def _evaluate(self) -> None:
-        report = evaluate(as_of=timezone.localdate())
+        report = evaluate(as_of=timezone.localdate(), actor=None, jurisdiction=SYSTEM)
         judged = sum(r.subjects for r in report.rules)
         self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} 已评估 {len(report.rules)} 项制度，{judged} 条执行情况")
