@@ -17,7 +17,14 @@ from django.utils import timezone
 from zugong.core.errors import IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.rules.engine import evaluate
-from zugong.talks.models import ALLOWED, Interview, InterviewSituation, InterviewStatus, InterviewTarget, TalkKind
+from zugong.talks.models import (
+    ALLOWED,
+    Interview,
+    InterviewSituation,
+    InterviewStatus,
+    InterviewTarget,
+    TalkKind,
+)
 from zugong.talks.services.interviews import STEP_TO, allowed_steps, interview_step
 from zugong.talks.services.talks import talk_record
 from zugong.talks.services.triggers import cadre_flag_raise, trigger_raise
