@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from zugong.cadres import idcard
 from zugong.cadres.codes import name_of
@@ -18,7 +20,8 @@ from zugong.core.models import OrgUnit
 CODED = {"sex": "sex", "ethnicity": "ethnicity", "political_status": "political_status",
          "highest_education": "education"}
 UNIT_FIELDS = frozenset({"org_unit", "managing_unit"})
-SOURCES = {"edit": "修改", "import": "导入", "transfer": "调动", "post_change": "任职变动"}
+SOURCES: dict[str, StrOrPromise] = {"edit": _("修改"), "import": _("导入"), "transfer": _("调动"),
+                                    "post_change": _("任职变动")}
 
 
 def field_label(name: str) -> str:

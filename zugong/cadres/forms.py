@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zugong.cadres.models import CadreStatus, RankLevel
 from zugong.cadres.selectors import SORTS, CadreFilters
 from zugong.cadres.services import POST_CHANGE_KINDS
-from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
+from zugong.core.forms import DateField, PickerField, ScopedForm
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
@@ -26,6 +26,7 @@ from zugong.core.selectors import org_units_visible
 MAX_UNITS_SHOWN = 500  # the import page lists the first units (by path) where one may import
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATE_MESSAGE = _("请填写有效的任职（调动、借调）日期")
+EMPTY_LABEL = _("——请选择——")
 
 
 def _rank_levels() -> list[tuple[str, str]]:
@@ -40,7 +41,7 @@ def _unit_field(field: forms.Field, jurisdiction: Jurisdiction, units: list[OrgU
 
 
 class PostChangeForm(ScopedForm):
-    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(list(POST_CHANGE_KINDS.items())))
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", EMPTY_LABEL), *POST_CHANGE_KINDS.items()])
     org_unit = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("单位"))
     title = forms.CharField(label=_("职务"), required=False, max_length=120)
     on = DateField(label=_("日期"), error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE})
@@ -76,7 +77,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportUploadForm(ScopedForm):
-    org = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), empty_label="——请选择——",
+    org = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), empty_label=EMPTY_LABEL,
                                  error_messages={"invalid_choice": _("请选择有权限的单位并上传文件")})
     uploads = MultipleFileField(label=_("文件"), error_messages={"required": _("请选择有权限的单位并上传文件")})
 

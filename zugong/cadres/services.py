@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from zugong.cadres import idcard
 from zugong.cadres.codes import lookup
@@ -342,7 +344,8 @@ def cadre_transfer(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, to
     return new
 
 
-POST_CHANGE_KINDS = {"appoint": "任职（职务变动）", "transfer": "调动（调往其他单位）", "second": "借调"}
+POST_CHANGE_KINDS: dict[str, StrOrPromise] = {
+    "appoint": _("任职（职务变动）"), "transfer": _("调动（调往其他单位）"), "second": _("借调")}
 
 
 def cadre_move(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, kind: str, org_unit: OrgUnit, on: date,

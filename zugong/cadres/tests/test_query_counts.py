@@ -4,6 +4,7 @@ it shows: count with a few rows, add many more, count again (no N+1)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from zugong.conftest import bearer, logged_in
 from zugong.core.jurisdiction import jurisdiction_for
 
 
-def _queries(client, url: str) -> tuple[int, object]:
+def _queries(client, url: str) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
