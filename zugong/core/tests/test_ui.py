@@ -124,6 +124,8 @@ def test_another_countys_org_is_404_page_not_403(tree: Tree, alice: User) -> Non
     html = response.content.decode()
     assert response.status_code == 404
     assert "页面不存在" in html and "乙县" not in html
+    # the selector's DomainError message, shown as it is by @page (Chinese, not translated)
+    assert "未找到该组织，或不在您的管辖范围内" in html
     assert not any(marker in html for marker in DEBUG_MARKERS)
 
 
@@ -303,15 +305,14 @@ def test_active_nav_entry_is_marked(tree: Tree, alice: User) -> None:
 
 def test_run_command_prepares_and_execs_gunicorn(tree: Tree, alice: User, bob: User, settings, tmp_path,
                                                  monkeypatch) -> None:
+    import os
     from io import StringIO
 
     from django.core.management import call_command
 
-    from zugong.core.management.commands import run
-
     settings.STATIC_ROOT = tmp_path / "static"
     executed: list[list[str]] = []
-    monkeypatch.setattr(run.os, "execv", lambda path, argv: executed.append(argv))
+    monkeypatch.setattr(os, "execv", lambda path, argv: executed.append(argv))  # the module `run` calls
     out = StringIO()
     # when: the database already holds org units (the demo is skipped)
     call_command("run", host="127.0.0.1", port=8101, workers=3, stdout=out)
@@ -419,3 +420,53 @@ def test_dashboard_for_user_without_membership(db) -> None:
     html = page(logged_in(user), "/")
     assert "您还没有任何任职角色" in html
     assert 'data-kind="total"' not in html
+
+
+@pytest.mark.parametrize("url", ["/core/orgs/", "/core/orgs/?q=县"])
+def test_org_pages_refuse_a_user_without_any_role(db, url: str) -> None:
+    user = User.objects.create_user(username="nobody", password="pw-nobody")
+    response = logged_in(user).get(url)
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode() and "您没有查看组织机构的权限" in response.content.decode()
+
+
+@pytest.mark.parametrize(("url", "method"), [("/", "post"), ("/core/orgs/", "post"), ("/core/jurisdiction/", "get")])
+def test_core_pages_allow_only_their_methods(tree: Tree, alice: User, url: str, method: str) -> None:
+    assert getattr(logged_in(alice), method)(url).status_code == 405
+
+
+def _queries(client: Client, url: str, **headers: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, headers=headers).status_code == 200
+    return len(queries)
+
+
+def _more_townships(tree: Tree, first: int) -> None:
+    from zugong.core.models import OrgKind
+    from zugong.core.services import org_unit_create
+
+    for i in range(first, first + 30):
+        township = org_unit_create(actor=None, kind=OrgKind.TOWNSHIP, name=f"新{i}镇", parent=tree.county_a)
+        org_unit_create(actor=None, kind=OrgKind.VILLAGE, name=f"新{i}村", parent=township)
+
+
+@pytest.mark.parametrize(("url", "htmx"), [
+    ("/", False), ("/core/orgs/", False), ("/core/orgs/?q=镇", False),
+    ("children", False), ("children", True),
+])
+def test_core_list_pages_query_count_does_not_grow(tree: Tree, alice: User, url: str, htmx: bool) -> None:
+    """The dashboard, the tree root, the search and a unit's children (page and htmx fragment) read the
+    same number of queries with 30 or 60 more townships (each with a village) under county A."""
+    client = logged_in(alice)
+    target = f"/core/orgs/{tree.county_a.pk}/children/" if url == "children" else url
+    headers = {"HX-Request": "true"} if htmx else {}
+    _more_townships(tree, 0)
+    before = _queries(client, target, **headers)
+    _more_townships(tree, 100)
+    assert _queries(client, target, **headers) == before
+    if url == "children":
+        html = client.get(target, headers=headers).content.decode()
+        assert html.count('hx-get="/core/orgs/') >= 60  # every new township is listed, expandable
