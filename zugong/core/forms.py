@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from zugong.core.formats import ISO_INPUT
 from zugong.core.jurisdiction import Jurisdiction
@@ -44,7 +45,7 @@ class ScopedForm(forms.Form):
         self.jurisdiction = jurisdiction
 
 
-def blank_choice(choices: Sequence[tuple[str, str | Promise]], label: str | Promise = "——请选择——"
+def blank_choice(choices: Sequence[tuple[str, str | Promise]], label: str | Promise = _("——请选择——")
                  ) -> list[tuple[str, str | Promise]]:
     """Choices with an empty first entry, so a person must choose (nothing pre-selected)."""
     return [("", label), *choices]

@@ -269,3 +269,58 @@ def test_app_pages_are_english_after_switching(tree: Tree, alice: User, url: str
     assert re.search(rf"<title>\s*{re.escape(title)} ·", html), re.search(r"<title>.*?</title>", html, re.S)
     for text in texts:
         assert text in html, (url, text)
+
+
+_GETTEXT_CALL = re.compile(r"\b(gettext|pgettext|ngettext|npgettext)\((.*?)\) ")
+
+
+def template_msgids(path: Path) -> set[tuple[str | None, str]]:
+    """(context, msgid) of every string a template marks for translation, read the way makemessages
+    reads it (Django's `templatize`)."""
+    import ast
+
+    from django.utils.translation.template import templatize
+
+    found: set[tuple[str | None, str]] = set()
+    for function, raw in _GETTEXT_CALL.findall(templatize(path.read_text(encoding="utf-8"))):
+        try:
+            args = ast.literal_eval(f"({raw},)")
+        except (ValueError, SyntaxError):
+            args = tuple(ast.literal_eval(part) for part in re.findall(r"u?'(?:[^'\\]|\\.)*'", raw))
+        strings = [a for a in args if isinstance(a, str)]
+        if function.startswith("p") or function.startswith("np"):
+            found.add((strings[0], strings[1]))
+        elif strings:
+            found.add((None, strings[0]))
+    return found
+
+
+def all_english() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for locale_dir in [*OTHER_CATALOGS.values(), *(PACKAGE / app / "locale" for app in APPS)]:
+        po, _ = catalog_paths(locale_dir)
+        for entry in parse_po(po.read_text(encoding="utf-8")):
+            if entry.msgid and entry.msgstr.get(0):
+                merged[lookup_key(entry)] = entry.msgstr[0]
+    return merged
+
+
+def test_every_template_string_has_an_english_entry() -> None:
+    # given: every template of the shell, core and the apps
+    english = all_english()
+    templates = sorted([*(PACKAGE / "templates").rglob("*.html"),
+                        *(p for app in ["core", *APPS] for p in (PACKAGE / app / "templates").rglob("*.html"))])
+    assert len(templates) > 40
+    # then: each string they mark for translation is in an English catalogue, translated
+    missing = {str(path.relative_to(PACKAGE)): sorted(msgid for ctx, msgid in template_msgids(path)
+                                                      if (f"{ctx}\x04{msgid}" if ctx else msgid) not in english)
+               for path in templates}
+    missing = {path: ids for path, ids in missing.items() if ids}
+    assert not missing, f"template strings with no English entry (run makemessages, translate, msgfmt): {missing}"
+
+
+def test_template_msgids_reads_translate_and_blocktranslate(tmp_path: Path) -> None:
+    page = tmp_path / "t.html"
+    page.write_text('{% load i18n %}{% translate "甲" %}{% translate "乙" context "菜单" %}'
+                    '{% blocktranslate with n=x %}第 {{ n }} 页{% endblocktranslate %}', encoding="utf-8")
+    assert template_msgids(page) == {(None, "甲"), ("菜单", "乙"), (None, "第 %(n)s 页")}
