@@ -45,7 +45,10 @@ class ScopedForm(forms.Form):
         self.jurisdiction = jurisdiction
 
 
-def blank_choice(choices: Sequence[tuple[str, str | Promise]], label: str | Promise = _("——请选择——")
+CHOOSE = _("——请选择——")
+
+
+def blank_choice(choices: Sequence[tuple[str, str | Promise]], label: str | Promise = CHOOSE
                  ) -> list[tuple[str, str | Promise]]:
     """Choices with an empty first entry, so a person must choose (nothing pre-selected)."""
     return [("", label), *choices]
