@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from zugong.api import api
 from zugong.cadres import pickers as cadre_pickers
@@ -12,6 +14,7 @@ handler404 = "zugong.core.views.error_404"
 handler500 = "zugong.core.views.error_500"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("zugong/favicon.svg"), permanent=True)),
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -29,6 +29,7 @@ PUBLIC_PREFIXES = (
     "m/", "open311/",  # residents' public pages and the Open311 endpoint: no account by design
     "admin/",  # Django admin: staff users only, with its own permission system
     "api/",  # django-ninja: its own auth (bearer or session) and the JSON error envelope
+    "favicon.ico",  # a redirect to the static icon
 )
 
 
