@@ -74,6 +74,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rules.notification_view": _read(EVERYONE, "查看制度执行提醒"),
     # Marking one's own notices read changes no domain data, so it is open to every role (leaders too).
     "rules.notifications_mark_read": _read(EVERYONE, "标记提醒已读"),
+    # Who is sent the reminders of a unit: the organisation staff of the nearest level that has any.
+    "rules.reminder_receive": _read(ORG_DEPT, "接收制度执行提醒"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),

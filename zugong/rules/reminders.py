@@ -21,13 +21,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zugong.core.models import Membership, Role
+from zugong.core.models import Membership
 from zugong.core.orgtree import subtree_q
+from zugong.core.permissions import permission
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule
 from zugong.rules.versions import ancestor_paths
 
 NOTIFY_STATUSES = (FindingStatus.DUE_SOON, FindingStatus.OVERDUE)
-RECIPIENT_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+RECIPIENT_ROLES = permission("rules.reminder_receive").roles  # org_admin, org_staff
 
 
 def _staff_by_path(root_path: str) -> dict[str, list[int]]:
