@@ -120,3 +120,31 @@ def test_value_parsing_and_nesting():
     assert [parse_value(v) for v in ("12", " 0.5 ", "是", "否", "true", "month", "")] == [
         12, 0.5, True, False, True, "month", ""]
     assert nest("retreat.min_count", 2) == {"retreat": {"min_count": 2}}
+
+
+def test_rule_page_in_english(tree, alice):
+    client = logged_in(alice)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/rules/", {"rule": "R09", "org": tree.county_a.pk}).content.decode()
+    assert '<html lang="en"' in html
+    assert "Parameters in force" in html and "Change a parameter" in html and "Save the parameter" in html
+    # a refusal stays Chinese: DomainError messages are shown as they are (docs/rules.md, "Pages and errors")
+    refused = _post(alice, tree.county_a, client=client, name="min_total", value="许多").content.decode()
+    assert "参数“每月最少走访户数”（min_total）应为数字" in refused
+
+
+def test_inbox_mark_read_says_how_many_and_is_audited(tree, alice):
+    from zugong.rules.models import Notification, Rule
+
+    rule = Rule.objects.get(code="R07")
+    Notification.objects.bulk_create([
+        Notification(user=alice, rule=rule, period_start=date(2024, m, 1), subject_type="core.orgunit",
+                     subject_id=str(tree.township_a.pk), status="overdue", org_unit=tree.township_a,
+                     title=f"R07 民情分析会：甲镇已逾期{m}", body="") for m in (1, 2, 3)])
+    client = logged_in(alice)
+    assert "未读 3 条" in client.get("/rules/inbox/").content.decode()
+    response = client.post("/rules/inbox/read/", follow=True)
+    assert "已将 3 条提醒标为已读。" in response.content.decode()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="rules.notifications_mark_read")
+    assert (event.actor, event.summary) == (alice, {"count": 3})
