@@ -193,6 +193,15 @@ class ParamRow:
     title: str
     value: Any
 
+    @property
+    def shown(self) -> Any:
+        """The value as a page shows it: 10 rather than 10.0, a list as 七一、春节 (booleans: the template)."""
+        if isinstance(self.value, float) and self.value.is_integer():
+            return int(self.value)
+        if isinstance(self.value, list):
+            return "、".join(str(item) for item in self.value)
+        return self.value
+
 
 def params_in_force_rows(rule: Rule, *, org: OrgUnit | None, on: date,
                          fields: Sequence[ParamField]) -> list[ParamRow]:

@@ -41,6 +41,16 @@ def test_admin_sets_a_parameter_through_the_rule_page(tree, alice):
     assert '<tr data-param="min_total"><td><code>min_total</code></td><td>每月最少走访户数</td><td>12</td>' in shown
 
 
+def test_parameters_in_force_are_shown_plainly(tree, alice):
+    html = logged_in(alice).get("/rules/", {"rule": "R25"}).content.decode()
+    assert '<tr data-param="occasions"><td><code>occasions</code></td><td>走访节点</td><td>七一、春节</td>' in html
+    html = logged_in(alice).get("/rules/", {"rule": "R09"}).content.decode()
+    assert '<td>每月最少走访户数</td><td>10</td>' in html and '<td>最低天数占比</td><td>—</td>' in html
+    html = logged_in(alice).get("/rules/", {"rule": "R12"}).content.decode()
+    assert '<td><code>retreat.max_count</code></td><td>务虚会·最多次数</td><td>2</td>' in html
+    assert '<td><code>symposium.period</code></td><td>座谈会·周期</td><td>quarter</td>' in html
+
+
 @pytest.mark.parametrize(("code", "name", "value", "saved"), [
     ("R12", "retreat.min_count", "2", {"retreat": {"min_count": 2}}),
     ("R16", "workdays", "是", {"workdays": True}),
