@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from zugong.core.audit import access_record
+from zugong.core.audit import access_record, access_record_many
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import Role
 from zugong.talks.models import ConfidentialGrant, Interview, Talk
@@ -77,6 +77,16 @@ def talk_summary_for(reader: ConfidentialReader, user: AbstractBaseUser, talk: T
         return None
     access_record(user=user, obj=talk, field="summary", org_unit=talk.org_unit, channel=channel)
     return talk.summary
+
+
+def talk_summaries_for(reader: ConfidentialReader, user: AbstractBaseUser, talks: Iterable[Talk], *,
+                       channel: str) -> dict[int, str | None]:
+    """Each talk's summary, or None when `user` may not read it; every full view logged in one statement
+    (a list or an export costs the same number of queries for 5 talks or 500)."""
+    readable = [t for t in talks if reader.can_read_talk(t, talker_user_ids(t))]
+    access_record_many(user=user, viewed=[(t, t.org_unit) for t in readable], field="summary", channel=channel)
+    shown = {t.pk: t.summary for t in readable}
+    return {t.pk: shown.get(t.pk) for t in talks}
 
 
 def interview_record_for(reader: ConfidentialReader, user: AbstractBaseUser, interview: Interview, *,

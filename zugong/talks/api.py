@@ -13,7 +13,7 @@ from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
-from zugong.talks.access import interview_record_for, reader_for, talk_summary_for
+from zugong.talks.access import interview_record_for, reader_for, talk_summaries_for, talk_summary_for
 from zugong.talks.models import Interview, Talk
 from zugong.talks.services.interviews import interview_step
 from zugong.talks.services.talks import talk_record
@@ -110,8 +110,10 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
     jurisdiction = jurisdiction_of(request)
     user = actor_of(request)
     reader = reader_for(jurisdiction)
-    talks = selectors.talk_list(jurisdiction, kind=kind, start=start, end=end)[offset:offset + min(limit, 500)]
-    return [_talk_out(t, talk_summary_for(reader, user, t, channel="api")) for t in talks]
+    offset, limit = max(offset, 0), max(0, min(limit, 500))
+    talks = list(selectors.talk_list(jurisdiction, kind=kind, start=start, end=end)[offset:offset + limit])
+    summaries = talk_summaries_for(reader, user, talks, channel="api")
+    return [_talk_out(t, summaries[t.pk]) for t in talks]
 
 
 @router.post("/talks", response={201: TalkOut})

@@ -9,7 +9,7 @@ from io import BytesIO
 from django.contrib.auth.models import AbstractBaseUser
 from openpyxl import Workbook
 
-from zugong.talks.access import ConfidentialReader, talk_summary_for
+from zugong.talks.access import ConfidentialReader, talk_summaries_for
 from zugong.talks.models import Talk, TalkerRole, TalkKind
 from zugong.talks.stats import TalkStats
 
@@ -23,13 +23,15 @@ def _bytes(book: Workbook) -> bytes:
 
 
 def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: AbstractBaseUser) -> bytes:
+    talks = list(talks)
+    summaries = talk_summaries_for(reader, user, talks, channel="export")
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "谈心谈话"
     sheet.append(["日期", "类型", "谈话人", "谈话对象", "单位", "地点", "主题", "内容摘要"])
     for talk in talks:
-        summary = talk_summary_for(reader, user, talk, channel="export")
+        summary = summaries[talk.pk]
         sheet.append([talk.held_on, talk.get_kind_display(), "、".join(t.name for t in talk.talkers.all()),
                       "、".join(c.name for c in talk.talkees.all()), talk.org_unit.name, talk.place, talk.topics,
                       summary if summary is not None else HIDDEN])

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zugong.cadres.models import Cadre
+from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
-from zugong.core.forms import DateField, ScopedForm, blank_choice
+from zugong.core.forms import DateField, PickerField, PickerMultipleField, ScopedForm, blank_choice
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
@@ -28,24 +29,33 @@ from zugong.talks.models import (
     TalkKind,
 )
 
-EMPTY_LABEL = _("——请选择——")
 PROPOSING_OFFICES = [("干部监督机构", _("干部监督机构")), ("干部工作机构", _("干部工作机构"))]
 
 
 def _choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return blank_choice(choices, EMPTY_LABEL)  # type: ignore[arg-type]
+    return blank_choice(choices)
+
+
+def _cadre_picker(label: Any, *, required: bool = True) -> PickerField:
+    return PickerField(Cadre.objects.none(), url_name="pick-cadres", label=label, required=required,
+                       placeholder=_("输入姓名、拼音首字母或身份证号搜索"), label_from=cadre_label)
+
+
+def _scope(field: Any, queryset: Any) -> None:
+    """Put the jurisdiction-scoped queryset into a field declared with `.none()`."""
+    field.queryset = queryset
 
 
 def _leading_cadres(jurisdiction: Jurisdiction) -> Any:
-    return (cadres_visible(jurisdiction).filter(is_leading=True).select_related("org_unit")
-            .order_by("org_unit__path", "name"))
+    return cadres_visible(jurisdiction).filter(is_leading=True).select_related("org_unit")
 
 
 class TalkForm(ScopedForm):
     held_on = DateField(label=_("谈话日期"))
     kind = forms.ChoiceField(label=_("谈话类型"), choices=_choices(TalkKind.choices))
     talkers = forms.ModelMultipleChoiceField(label=_("谈话人"), queryset=Talker.objects.none())
-    talkees = forms.ModelMultipleChoiceField(label=_("谈话对象"), queryset=Cadre.objects.none())
+    talkees = PickerMultipleField(Cadre.objects.none(), url_name="pick-cadres", label=_("谈话对象"),
+                                  placeholder=_("输入姓名、拼音首字母或身份证号搜索"), label_from=cadre_label)
     place = forms.CharField(label=_("地点"), required=False, max_length=120)
     topics = forms.CharField(label=_("主题"), required=False, max_length=300)
     summary = forms.CharField(label=_("谈话内容摘要（保密）"), required=False,
@@ -56,10 +66,8 @@ class TalkForm(ScopedForm):
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        talkers: Any = self.fields["talkers"]
-        talkers.queryset = selectors.talkers_visible(jurisdiction).order_by("role", "name")
-        talkees: Any = self.fields["talkees"]
-        talkees.queryset = cadres_visible(jurisdiction).select_related("org_unit").order_by("org_unit__path", "name")
+        _scope(self.fields["talkers"], selectors.talkers_visible(jurisdiction).order_by("role", "name"))
+        _scope(self.fields["talkees"], cadres_visible(jurisdiction).select_related("org_unit"))
         self.fields["held_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
@@ -71,10 +79,9 @@ class TalkForm(ScopedForm):
 
 class InterviewForm(ScopedForm):
     target_kind = forms.ChoiceField(label=_("约谈对象类型"), choices=_choices(InterviewTarget.choices))
-    team = forms.ModelChoiceField(label=_("被约谈班子（单位）"), queryset=OrgUnit.objects.none(), required=False,
-                                  empty_label=EMPTY_LABEL)
-    cadre = forms.ModelChoiceField(label=_("被约谈干部 / 单位主要负责人"), queryset=Cadre.objects.none(),
-                                   required=False, empty_label=EMPTY_LABEL)
+    team = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("被约谈班子（单位）"), required=False,
+                       placeholder=_("输入单位名称搜索"))
+    cadre = _cadre_picker(_("被约谈干部 / 单位主要负责人"), required=False)
     situations = forms.ModelMultipleChoiceField(label=_("约谈情形"), queryset=InterviewSituation.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple)
     proposed_on = DateField(label=_("提出日期"))
@@ -83,10 +90,8 @@ class InterviewForm(ScopedForm):
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        team: Any = self.fields["team"]
-        team.queryset = org_units_visible(jurisdiction).order_by("path")
-        cadre: Any = self.fields["cadre"]
-        cadre.queryset = cadres_visible(jurisdiction).select_related("org_unit").order_by("org_unit__path", "name")
+        _scope(self.fields["team"], org_units_visible(jurisdiction))
+        _scope(self.fields["cadre"], cadres_visible(jurisdiction).select_related("org_unit"))
         situations: Any = self.fields["situations"]
         situations.queryset = selectors.situations_active()
         situations.label_from_instance = lambda s: f"[{s.get_scope_display()}] {s.text}"
@@ -157,18 +162,17 @@ STEP_LABELS = {"approve": _("批准"), "reject": _("不予批准"), "notice": _(
 
 
 class FlagForm(ScopedForm):
-    cadre = forms.ModelChoiceField(label=_("干部"), queryset=Cadre.objects.none(), empty_label=EMPTY_LABEL)
+    cadre = _cadre_picker(_("干部"))
     kind = forms.ChoiceField(label=_("标记"), choices=_choices(FlagKind.choices))
     note = forms.CharField(label=_("情况"), required=False, max_length=300)
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        cadre: Any = self.fields["cadre"]
-        cadre.queryset = _leading_cadres(jurisdiction)
+        _scope(self.fields["cadre"], _leading_cadres(jurisdiction))
 
 
 class SupervisionForm(ScopedForm):
-    cadre = forms.ModelChoiceField(label=_("干部"), queryset=Cadre.objects.none(), empty_label=EMPTY_LABEL)
+    cadre = _cadre_picker(_("干部"))
     kind = forms.ChoiceField(label=_("方式"), choices=_choices(SupervisionKind.choices))
     issued_on = DateField(label=_("日期"))
     matter = forms.CharField(label=_("事项（保密）"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -176,6 +180,5 @@ class SupervisionForm(ScopedForm):
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        cadre: Any = self.fields["cadre"]
-        cadre.queryset = _leading_cadres(jurisdiction)
+        _scope(self.fields["cadre"], _leading_cadres(jurisdiction))
         self.fields["issued_on"].initial = timezone.localdate()
