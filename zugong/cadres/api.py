@@ -192,9 +192,11 @@ def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
 
 @router.get("/cadres", response=PageOut)
 def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, Any]:
+    jurisdiction = jurisdiction_of(request)
+    require(jurisdiction, "cadres.cadre_view")  # the same action as the list page
     data = params.dict()
     sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
-    page = selectors.cadre_search(jurisdiction_of(request), selectors.CadreFilters(**data), sort=sort,
+    page = selectors.cadre_search(jurisdiction, selectors.CadreFilters(**data), sort=sort,
                                   cursor=cursor, limit=limit)
     return {"items": [_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
@@ -203,6 +205,7 @@ def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, 
 def cadre_detail(request: HttpRequest, cadre_id: int, full_id: bool = False) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_record_get(jurisdiction, cadre_id)
+    require(jurisdiction, "cadres.cadre_view", cadre.org_unit)
     if full_id:
         require(jurisdiction, "cadres.cadre_confidential_view", cadre.org_unit)
         access_record(user=actor_of(request), obj=cadre, field="id_number", org_unit=cadre.org_unit,
@@ -249,5 +252,7 @@ def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn
 @router.get("/cadres/{cadre_id}/changes", response=list[ChangeOut])
 def cadre_change_list(request: HttpRequest, cadre_id: int) -> list[dict[str, Any]]:
     """Every overwritten value of the cadre's fields, newest first (ID numbers masked)."""
-    cadre = selectors.cadre_get(jurisdiction_of(request), cadre_id)
+    jurisdiction = jurisdiction_of(request)
+    cadre = selectors.cadre_get(jurisdiction, cadre_id)
+    require(jurisdiction, "cadres.cadre_view", cadre.org_unit)
     return change_rows(selectors.cadre_changes(cadre))

@@ -133,3 +133,25 @@ def test_page_answers_as_the_permission_table_says(tree, url, name):
     assert response.status_code == expected
     if expected != 200:
         assert response.templates[0].name == "error.html"  # the one Chinese error page of @page
+
+
+ENDPOINTS = ["/api/v1/cadres", "/api/v1/cadres/{pk}", "/api/v1/cadres/{pk}/changes"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ENDPOINTS)
+@pytest.mark.parametrize("name", [*PEOPLE, "villager"])
+def test_read_endpoints_answer_as_the_pages_do(tree, url, name):
+    from zugong.conftest import bearer
+
+    cadre = make_cadre(tree.township_a)
+    person = make_user(name, tree.village_a, Role.VILLAGE_STAFF) if name == "villager" else _person(tree, name)
+    response = bearer(person).get(url.format(pk=cadre.pk))
+    role = Role.VILLAGE_STAFF.value if name == "villager" else (PEOPLE[name][1].value if PEOPLE[name] else None)
+    allowed = role in PERMISSIONS["cadres.cadre_view"].roles
+    sees_the_unit = name in ("alice", "bob", "lee")  # 甲镇 lies in their jurisdiction
+    if "{pk}" in url:
+        expected = 404 if not sees_the_unit else 200 if allowed else 403
+    else:
+        expected = 200 if allowed else 403
+    assert response.status_code == expected
