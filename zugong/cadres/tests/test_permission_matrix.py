@@ -147,7 +147,8 @@ def test_read_endpoints_answer_as_the_pages_do(tree, url, name):
     cadre = make_cadre(tree.township_a)
     person = make_user(name, tree.village_a, Role.VILLAGE_STAFF) if name == "villager" else _person(tree, name)
     response = bearer(person).get(url.format(pk=cadre.pk))
-    role = Role.VILLAGE_STAFF.value if name == "villager" else (PEOPLE[name][1].value if PEOPLE[name] else None)
+    where = PEOPLE.get(name)
+    role = Role.VILLAGE_STAFF.value if name == "villager" else (where[1].value if where else None)
     allowed = role in PERMISSIONS["cadres.cadre_view"].roles
     sees_the_unit = name in ("alice", "bob", "lee")  # 甲镇 lies in their jurisdiction
     if "{pk}" in url:
