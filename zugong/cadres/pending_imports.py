@@ -38,11 +38,21 @@ def keep(files: list[tuple[str, bytes]]) -> str:
 
 
 def folder(token: str) -> Path | None:
-    """The folder of a token, or None for a malformed or unknown (or expired) one."""
+    """The folder of a token, or None for a malformed, unknown or expired one (older than a day, even
+    when no later upload has swept it away yet)."""
     if not token.isalnum():
         return None
     path = root() / token
-    return path if (path / "manifest.json").is_file() else None
+    if not (path / "manifest.json").is_file():
+        return None
+    if _stale(path):
+        remove(path)
+        return None
+    return path
+
+
+def _stale(path: Path) -> bool:
+    return path.stat().st_mtime < time.time() - MAX_AGE_SECONDS
 
 
 def read(path: Path) -> list[tuple[str, bytes]]:
@@ -57,7 +67,6 @@ def remove(path: Path) -> None:
 
 
 def discard_stale(base: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
     for path in base.iterdir():
-        if path.is_dir() and path.stat().st_mtime < cutoff:
+        if path.is_dir() and _stale(path):
             remove(path)
