@@ -122,3 +122,28 @@ def test_command_json_output(clean, tree):
     assert body["cadres_checked"] == 1
     assert [(f["name"], f["check"], f["severity"]) for f in body["findings"]] == [("赵六", "id_check_digit", "error")]
     assert set(body["findings"][0]) == {"id_number", "name", "check", "severity", "message"}
+
+
+# The audit's age and gap limits at their edges: the month before, the month of and the month after
+# (the checks have month precision). Birth in the factory record: 1980-05-17.
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "check", "limit_month"), [
+    ("party_join_date", "party_before_18", date(1998, 5, 1)),
+    ("work_start_date", "work_before_16", date(1996, 5, 1)),
+])
+@pytest.mark.parametrize(("shift", "flagged"), [(-1, True), (0, False), (1, False)],
+                         ids=["month before", "month of", "month after"])
+def test_age_limits_at_their_month(clean, field, check, limit_month, shift, flagged):
+    month = limit_month.month + shift
+    day = date(limit_month.year, month, 1)
+    Cadre.objects.filter(pk=clean.pk).update(**{field: day})
+    assert (check in checks_for(clean)) is flagged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("next_start", "flagged"), [
+    (date(2002, 9, 1), False), (date(2002, 10, 1), False), (date(2002, 11, 1), True),
+], ids=["2 months", "3 months (the limit)", "4 months"])
+def test_resume_gap_at_three_months(clean, next_start, flagged):
+    _resume(clean, (date(1998, 9, 1), date(2002, 7, 1), "示范大学学习"), (next_start, None, "甲镇科员"))
+    assert ("resume_gap" in checks_for(clean)) is flagged
