@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import Meeting, Membership, OrgUnit
+from zugong.core.models import Meeting, Membership, OrgKind, OrgUnit
 
 
 def org_units_visible(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
@@ -54,3 +57,22 @@ def meetings_visible(jurisdiction: Jurisdiction) -> QuerySet[Meeting]:
 def memberships_of(user_id: int) -> QuerySet[Membership]:
     """The signed-in user's own memberships (what /me and the jurisdiction switcher show)."""
     return Membership.objects.filter(user_id=user_id).select_related("org_unit").order_by("pk")
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str | Promise
+    count: int
+
+
+def org_counts_by_kind(jurisdiction: Jurisdiction) -> list[KindCount]:
+    """How many org units of each kind the jurisdiction holds, in the order of OrgKind."""
+    visible = scope(OrgUnit.objects.all(), jurisdiction, org_field="")
+    rows = {row["kind"]: row["n"] for row in visible.order_by().values("kind").annotate(n=Count("pk"))}
+    return [KindCount(kind.value, kind.label, rows[kind.value]) for kind in OrgKind if rows.get(kind.value)]
+
+
+def with_child_flag(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    # A child of a visible unit lies in the same subtree, so it is visible too: no second scope needed.
+    return units.annotate(has_children=Exists(OrgUnit.objects.filter(parent_id=OuterRef("pk"))))

@@ -6,46 +6,23 @@ shows a `DomainError` (an org unit out of sight is `NotFound`) as the Chinese er
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from zugong.core import selectors
-from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
-from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgKind, OrgUnit
+from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgUnit
 from zugong.core.request import AuthedRequest, is_htmx, page
 
 CHILDREN_LIMIT = 500
 SEARCH_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class KindCount:
-    kind: str
-    label: str | Promise
-    count: int
-
-
-def org_counts_by_kind(jurisdiction: Jurisdiction) -> list[KindCount]:
-    """How many org units of each kind the jurisdiction holds, in the order of OrgKind."""
-    visible = scope(OrgUnit.objects.all(), jurisdiction, org_field="")
-    rows = {row["kind"]: row["n"] for row in visible.order_by().values("kind").annotate(n=Count("pk"))}
-    return [KindCount(kind.value, kind.label, rows[kind.value]) for kind in OrgKind if rows.get(kind.value)]
-
-
-def with_child_flag(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
-    # A child of a visible unit lies in the same subtree, so it is visible too: no second scope needed.
-    return units.annotate(has_children=Exists(OrgUnit.objects.filter(parent_id=OuterRef("pk"))))
 
 
 # No action: the dashboard is where a signed-in person without any role learns that they have none
@@ -53,8 +30,8 @@ def with_child_flag(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
 @page(methods=("GET", "HEAD"))
 def home(request: AuthedRequest) -> HttpResponse:
     jurisdiction = request.jurisdiction
-    roots = list(with_child_flag(selectors.org_roots(jurisdiction))[:20])
-    counts = org_counts_by_kind(jurisdiction)
+    roots = list(selectors.with_child_flag(selectors.org_roots(jurisdiction))[:20])
+    counts = selectors.org_counts_by_kind(jurisdiction)
     return render(request, "core/home.html", {
         "roots": roots, "counts": counts, "total": sum(c.count for c in counts),
         "roles": sorted({g.get_role_display() for g in _active_memberships(request)}),
@@ -80,7 +57,7 @@ def org_tree(request: AuthedRequest) -> HttpResponse:
         results = list(selectors.org_unit_list(jurisdiction, query=query, limit=SEARCH_LIMIT + 1))
         context.update(results=results[:SEARCH_LIMIT], truncated=len(results) > SEARCH_LIMIT)
     else:
-        context["roots"] = list(with_child_flag(selectors.org_roots(jurisdiction))[:50])
+        context["roots"] = list(selectors.with_child_flag(selectors.org_roots(jurisdiction))[:50])
     return render(request, "core/org_tree.html", context)
 
 
@@ -96,7 +73,7 @@ def org_children(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """A unit and its children: the full page, or (for htmx) only the children's list items."""
     jurisdiction = request.jurisdiction
     unit = selectors.org_unit_get(jurisdiction, unit_id)
-    children = list(with_child_flag(
+    children = list(selectors.with_child_flag(
         selectors.org_units_visible(jurisdiction).filter(parent_id=unit.pk).order_by("sort_order", "path")
     )[:CHILDREN_LIMIT + 1])
     context = {"unit": unit, "units": children[:CHILDREN_LIMIT], "truncated": len(children) > CHILDREN_LIMIT}
