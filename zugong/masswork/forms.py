@@ -21,12 +21,11 @@ from zugong.core.selectors import org_units_visible
 from zugong.masswork.models import Member, OrderStatus, Rating, Satisfaction, ServiceCategory, ServiceOrder
 from zugong.masswork.selectors import public_walls
 
-EMPTY_LABEL = _("——请选择——")
 CHOICE_LIMIT = 500  # a phone form lists at most this many villages or cadres
 
 
 def _choices(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    return blank_choice(choices, EMPTY_LABEL)  # type: ignore[arg-type]
+    return blank_choice(choices)
 
 
 def villages_for_visits(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
@@ -69,7 +68,7 @@ class VisitForm(ScopedForm):
 
 class OrderFilterForm(ScopedForm):
     status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=blank_choice(list(OrderStatus.choices), _("全部")))  # type: ignore[arg-type]
+                               choices=blank_choice(list(OrderStatus.choices), _("全部")))
     overdue = forms.BooleanField(label=_("超期未派单"), required=False)
 
 
