@@ -8,15 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from zugong.cadres.models import Cadre
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
 from zugong.talks.models import (
+    ALLOWED,
     Interview,
     InterviewSituation,
+    InterviewStatus,
     SupervisionAction,
     Talk,
     Talker,
@@ -132,3 +134,27 @@ def plan_coverage(plan: TalkPlan) -> PlanCoverage:
         if not done:
             not_yet.append(item)
     return PlanCoverage(overall, list(talkers.values()), list(units.values()), not_yet)
+
+
+# ---------------------------------------------------------------- the home page's due items (core.views.home)
+
+def triggers_due(jurisdiction: Jurisdiction) -> QuerySet[TalkTrigger]:
+    """The open 五必谈 triggers, the earliest due date first."""
+    return triggers_visible(jurisdiction).order_by("due_on", "pk")
+
+
+def plan_coverage_totals(jurisdiction: Jurisdiction, year: int) -> CoverageRow:
+    """Planned and done talks of every plan of `year` in the jurisdiction, in one query (rule of `plan_coverage`)."""
+    through = Talk.talkees.through
+    done = Exists(through.objects.filter(cadre_id=OuterRef("talkee_id"), talk__held_on__year=year))
+    items = scope(TalkPlanItem.objects.filter(plan__year=year), jurisdiction, org_field="plan__org_unit")
+    totals = items.aggregate(planned=Count("pk"), done=Count("pk", filter=done))
+    return CoverageRow("合计", totals["planned"], totals["done"])
+
+
+def interviews_open_by_status(jurisdiction: Jurisdiction) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the 约谈 that still have a step ahead, in the order of the procedure."""
+    open_states = [s for s in InterviewStatus if ALLOWED[s]]
+    rows = dict(scope(Interview.objects.filter(status__in=open_states), jurisdiction).order_by()
+                .values_list("status").annotate(n=Count("pk")))
+    return [(s.value, str(s.label), rows[s.value]) for s in open_states if rows.get(s.value)]

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
@@ -43,9 +44,15 @@ def next_states(status: str) -> list[str]:
     return [s for s in InterviewStatus.values if s in ALLOWED[status]]
 
 
+def _label(status: str) -> str:
+    """A state's name in the refusal: Chinese like every DomainError message, whatever the page language."""
+    with translation.override("zh-hans"):
+        return str(STATUS_LABEL[status])
+
+
 def refusal(status: str, to: str) -> str:
-    allowed = "、".join(str(STATUS_LABEL[s]) for s in next_states(status)) or "无"
-    return f"约谈当前为“{STATUS_LABEL[status]}”，不能改为“{STATUS_LABEL[to]}”（可进行：{allowed}）"
+    allowed = "、".join(_label(s) for s in next_states(status)) or "无"
+    return f"约谈当前为“{_label(status)}”，不能改为“{_label(to)}”（可进行：{allowed}）"
 
 
 def _move(jurisdiction: Jurisdiction, interview_id: int, to: str, action: str) -> Interview:
@@ -190,7 +197,7 @@ def interview_report_submit(*, actor: Actor, jurisdiction: Jurisdiction, intervi
     require(jurisdiction, "talks.interview_step", locked.org_unit)
     if locked.status != InterviewStatus.FOLLOW_UP or locked.target_kind == InterviewTarget.TEAM:
         raise IllegalTransition(
-            f"约谈当前为“{STATUS_LABEL[locked.status]}”，只有对领导干部约谈的整改跟进阶段才能登记书面报告")
+            f"约谈当前为“{_label(locked.status)}”，只有对领导干部约谈的整改跟进阶段才能登记书面报告")
     if not text.strip():
         raise ValidationFailed("请填写书面报告内容", field="text")
     locked.report_submitted_on, locked.report_text = submitted_on, text
@@ -249,7 +256,7 @@ def refuse_unless_allowed(interview: Interview, step: str) -> None:
         return
     if step == "report":
         raise IllegalTransition(
-            f"约谈当前为“{STATUS_LABEL[interview.status]}”，只有对领导干部约谈的整改跟进阶段才能登记书面报告")
+            f"约谈当前为“{_label(interview.status)}”，只有对领导干部约谈的整改跟进阶段才能登记书面报告")
     raise IllegalTransition(refusal(interview.status, STEP_TO[step]))
 
 

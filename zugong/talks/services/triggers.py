@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zugong.cadres.models import Cadre, CadreStatus, PostHolding
 from zugong.core import events
@@ -124,7 +124,8 @@ def on_cadre_flagged(*, cadre: Cadre, flag: str, raised_on: date | None = None, 
     kind = FLAG_TO_TRIGGER.get(flag)
     if kind is None:
         return
-    label = dict(FlagKind.choices).get(flag, flag)
+    with translation.override("zh-hans"):  # stored text: Chinese whatever the language of the page
+        label = str(dict(FlagKind.choices).get(flag, flag))
     trigger_raise(actor=None, jurisdiction=SYSTEM, cadre=cadre, kind=kind, raised_on=_today_or(raised_on),
                   detail=f"{label}：{note}" if note else str(label))
 

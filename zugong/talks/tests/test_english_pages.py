@@ -8,6 +8,8 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from zugong.conftest import logged_in
 from zugong.core.jurisdiction import jurisdiction_for
@@ -21,7 +23,14 @@ from zugong.talks.services.triggers import cadre_flag_raise
 CJK = re.compile(r"[\u3400-\u9fff]")
 DATA = re.compile(r"[张陈刘周吴孙郑][\u3400-\u9fff]{1,3}|李部长|王副部长|赵干事|甲县财政局|甲县|甲镇|丙乡|示范[省市]"
                   r"|[\u3400-\u9fff]*党委书记|[\u3400-\u9fff]*镇长|[\u3400-\u9fff]*局长|谈了工作|协调子女入学|干部科"
-                  r"|群众反映|提醒改进|约谈事由|对岗位")
+                  r"|群众反映|提醒改进|约谈事由|有想法：对岗位")  # the trigger's stored detail
+
+
+@pytest.fixture(autouse=True)
+def _chinese_again():
+    """The test client runs requests in this thread: switch back so later tests see Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def english(user):
@@ -66,6 +75,12 @@ def test_page_has_no_chinese_of_its_own_in_english(alice, everything, url) -> No
              for t in t if t.strip()]
     chinese = [t for t in texts if CJK.search(DATA.sub("", t)) and not any(s in t for s in situations)]
     assert chinese == [], url
+
+
+def test_a_refusal_stays_chinese_on_an_english_page(alice, everything) -> None:
+    response = english(alice).post(f"/talks/interviews/{everything['interview']}/hold/", {"on": "2025-03-05"})
+    assert response.status_code == 409
+    assert "约谈当前为“已批准”，不能改为“已约谈”（可进行：已预告）" in response.content.decode()
 
 
 def test_the_interview_step_form_is_english(alice, everything) -> None:
