@@ -69,6 +69,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "meetings.meeting_record": Permission(TOWNSHIP, "登记会议"),
     # rules
     "rules.finding_view": _read(EVERYONE, "查看制度执行情况"),
+    # The home page's overview of the current period of every rule (the leader's and the departments').
+    "rules.overview_view": _read(READERS, "查看制度执行概览"),
     "rules.rule_override_set": Permission(ADMIN, "调整制度参数"),
     "rules.evaluate": Permission(ORG_DEPT, "评估制度执行情况"),
     "rules.notification_view": _read(EVERYONE, "查看制度执行提醒"),
@@ -81,7 +83,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),
     "talks.talk_follow_up_done": Permission(ORG_DEPT, "办结谈话跟进事项"),
     "talks.talker_register": Permission(ORG_DEPT, "登记谈话人"),
-    "talks.plan_generate": Permission(ORG_DEPT, "生成谈话计划"),
+    "talks.talk_plan_generate": Permission(ORG_DEPT, "生成谈话计划"),
     "talks.pairing_rule_create": Permission(ORG_DEPT, "设置谈话分工"),
     "talks.trigger_raise": Permission(ORG_DEPT, "登记谈话事由"),
     "talks.trigger_cancel": Permission(ORG_DEPT, "撤销谈话事由"),

@@ -137,7 +137,7 @@ def plan(request: AuthedRequest) -> HttpResponse:
     coverage = selectors.plan_coverage(the_plan) if the_plan else None
     return render(request, "talks/plan.html", {
         "org": org, "year": year, "plan": the_plan, "coverage": coverage,
-        "may_generate": may(request.jurisdiction, "talks.plan_generate", org)})
+        "may_generate": may(request.jurisdiction, "talks.talk_plan_generate", org)})
 
 
 @page(action=VIEW)

@@ -83,7 +83,7 @@ def talk_plan_generate(*, actor: Actor, jurisdiction: Jurisdiction, year: int, o
     every item's talker follows the current rules. Regenerating is idempotent."""
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年度无效", field="year")
-    require(jurisdiction, "talks.plan_generate", org_unit)
+    require(jurisdiction, "talks.talk_plan_generate", org_unit)
     as_of = on or plan_as_of(year)
     plan = lock_plan(TalkPlan.objects.get_or_create(org_unit=org_unit, year=year)[0].pk)  # one generator at a time
     rules = compile_rules(org_unit)
