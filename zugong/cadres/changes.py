@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -44,7 +45,7 @@ def _shown(name: str, value: str, units: dict[int, str]) -> str:
     if name == "status":
         return str(dict(CadreStatus.choices).get(value, value))
     if value in {"true", "false"}:
-        return "是" if value == "true" else "否"
+        return gettext("是") if value == "true" else gettext("否")
     return value
 
 
