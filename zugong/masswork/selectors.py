@@ -7,14 +7,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import OrgKind, OrgUnit
 from zugong.masswork.models import (
     LOAD_STATUSES,
     DutyShift,
+    HouseholdVisit,
     LedgerEntry,
+    LedgerStatus,
     Member,
     OrderStatus,
     Pairing,
@@ -222,3 +226,53 @@ def duty_shift_get(jurisdiction: Jurisdiction, pk: int) -> DutyShift:
     if shift is None:
         raise NotFound("未找到该值班，或不在您的管辖范围内")
     return shift
+
+
+# ---------------------------------------------------------------- the home page's due items (core.views.home)
+# Each returns at most `limit` rows and costs one or two queries however much data there is.
+
+@dataclass(frozen=True)
+class VillageVisits:
+    villages: int  # villages and communities in the jurisdiction
+    without: int  # of which none had a household visit in the period
+    visits: int
+    least: list[tuple[int, str, int]]  # (unit id, name, visits): the least visited first
+
+
+def village_visit_counts(jurisdiction: Jurisdiction, *, start: date, end: date, limit: int = 10) -> VillageVisits:
+    """Household visits from `start` to `end` (inclusive) per village of the jurisdiction (two queries)."""
+    visits = (HouseholdVisit.objects.filter(org_unit_id=OuterRef("pk"), visited_on__range=(start, end))
+              .order_by().values("org_unit_id").annotate(n=Count("pk")).values("n"))
+    villages = (scope(OrgUnit.objects.filter(kind__in=(OrgKind.VILLAGE, OrgKind.COMMUNITY)), jurisdiction,
+                      org_field="").annotate(n=Coalesce(Subquery(visits, output_field=IntegerField()), 0)))
+    totals = villages.aggregate(villages=Count("pk"), without=Count("pk", filter=Q(n=0)), visits=Sum("n"))
+    least = list(villages.order_by("n", "path").values_list("pk", "name", "n")[:limit])
+    return VillageVisits(totals["villages"], totals["without"], totals["visits"] or 0, least)
+
+
+def duty_shifts_between(jurisdiction: Jurisdiction, *, start: date, end: date, limit: int = 10) -> QuerySet[DutyShift]:
+    """The duty shifts of the jurisdiction's villages from `start` to `end`, in the order of the day."""
+    return duty_visible(jurisdiction).filter(day__range=(start, end)).order_by("day", "village__path", "pk")[:limit]
+
+
+def duty_shifts_missed(jurisdiction: Jurisdiction, *, start: date, before: date) -> int:
+    """Shifts from `start` up to the day before `before` without a check-in."""
+    return duty_visible(jurisdiction).filter(day__gte=start, day__lt=before, checked_in_at__isnull=True).count()
+
+
+def ledger_open(jurisdiction: Jurisdiction) -> QuerySet[LedgerEntry]:
+    """The 民情台账 entries not yet resolved, the oldest first."""
+    return (ledger_visible(jurisdiction).filter(status__in=(LedgerStatus.OPEN, LedgerStatus.IN_PROGRESS))
+            .order_by("recorded_on", "pk"))
+
+
+def orders_awaiting_dispatch(jurisdiction: Jurisdiction) -> QuerySet[ServiceOrder]:
+    """Orders the staff must dispatch (new, or back after an unsatisfied rating), by their dispatch deadline."""
+    return (orders_visible(jurisdiction).filter(status__in=(OrderStatus.ORDERED, OrderStatus.FOLLOW_UP))
+            .order_by("dispatch_due", "urgency", "pk"))
+
+
+def orders_held_by_user(jurisdiction: Jurisdiction, user_id: int) -> QuerySet[ServiceOrder]:
+    """Orders dispatched to the party member who is this user, waiting for them to accept or complete."""
+    return (orders_visible(jurisdiction).filter(member__user_id=user_id, status__in=LOAD_STATUSES)
+            .order_by("handle_due", "dispatched_at", "pk"))

@@ -1,0 +1,70 @@
+"""End to end in headless Chromium, in Chinese: township staff record a household visit on a phone
+with the date the form fills in (an ISO date the date input accepts), and the org department takes an
+order through dispatch, acceptance, completion and a phone rating that nobody pre-selected."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from zugong.cadres.models import Cadre
+from zugong.e2e import browser, horizontal_overflow, phone_browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.masswork.models import HouseholdVisit, OrderStatus, ServiceOrder
+from zugong.masswork.tests.conftest import place
+
+
+@pytest.mark.e2e
+def test_visit_form_saves_with_the_date_it_fills_in(live_server, phone_browser, tree, bob):  # noqa: F811
+    driver = phone_browser
+    Cadre.objects.create(name="陈包村", org_unit=tree.township_a)
+    sign_in(driver, live_server.url, "bob", "pw-bob")
+    driver.get(live_server.url + "/masswork/visits/new/")
+    wait_for_text(driver, "h1", "入户走访登记")
+    # the date input shows today's date: its value is ISO, which the browser accepts
+    assert driver.find_element(By.ID, "id_visited_on").get_attribute("value") == timezone.localdate().isoformat()
+    Select(driver.find_element(By.ID, "id_village")).select_by_visible_text("甲村")
+    Select(driver.find_element(By.ID, "id_cadre")).select_by_visible_text("陈包村")
+    driver.find_element(By.ID, "id_household").send_keys("孙家")
+    driver.find_element(By.ID, "id_matters").send_keys("孩子上学远")
+    driver.find_element(By.CSS_SELECTOR, "#mw-visit-form button[type=submit]").click()
+    wait_for_text(driver, ".zg-messages", "走访记录已保存")
+    visit = HouseholdVisit.objects.get()
+    assert (visit.household, visit.visited_on, visit.ledger_entry is not None) == ("孙家", timezone.localdate(), True)
+    assert horizontal_overflow(driver) == 0
+
+
+@pytest.mark.e2e
+def test_order_taken_through_its_steps_on_the_page(live_server, browser, walls, alice):  # noqa: F811
+    driver = browser
+    order = place(walls.a)
+    sign_in(driver, live_server.url, "alice", "pw-alice")
+    url = f"{live_server.url}/masswork/orders/{order.pk}/"
+    driver.get(url)
+    # 派单: the suggestions, best first
+    wait_for(driver, "#mw-dispatch")
+    assert Select(driver.find_element(By.ID, "mw-member")).first_selected_option.text.startswith("王水工")
+    assert driver.find_elements(By.ID, "mw-accept") == []
+    driver.find_element(By.CSS_SELECTOR, "#mw-dispatch button").click()
+    wait_for_text(driver, "#mw-status", "已派单")
+    # 接单, 办结
+    driver.find_element(By.CSS_SELECTOR, "#mw-accept button").click()
+    wait_for_text(driver, "#mw-status", "已接单")
+    driver.find_element(By.ID, "mw-report").send_keys("已更换灯泡")
+    driver.find_element(By.CSS_SELECTOR, "#mw-complete button").click()
+    wait_for_text(driver, "#mw-status", "已办结待评")
+    # 电话回访: nothing is pre-selected, and the browser will not send an empty answer
+    rating = Select(driver.find_element(By.ID, "mw-rating"))
+    assert rating.first_selected_option.get_attribute("value") == ""
+    driver.find_element(By.CSS_SELECTOR, "#mw-rate button").click()
+    assert ServiceOrder.objects.get(pk=order.pk).status == OrderStatus.DONE
+    rating.select_by_visible_text("基本满意")
+    driver.find_element(By.CSS_SELECTOR, "#mw-rate button").click()
+    wait_for_text(driver, "#mw-status", "已评单")
+    # the timeline speaks Chinese
+    timeline = driver.find_element(By.ID, "mw-events").text
+    assert all(label in timeline for label in ("待派单", "已派单", "已接单", "已办结待评", "已评单"))
+    assert "dispatched" not in timeline
+    order.refresh_from_db()
+    assert (order.status, order.rating, order.member) == (OrderStatus.RATED, "basic", walls.plumber)
