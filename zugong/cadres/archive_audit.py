@@ -14,6 +14,8 @@ from itertools import groupby
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from zugong.cadres import idcard
 from zugong.cadres.dates import months_between
@@ -40,22 +42,23 @@ class Finding:
                 "message": self.message}
 
 
-CHECKS: dict[str, str] = {
-    "id_format": "公民身份号码格式不正确",
-    "id_check_digit": "公民身份号码校验位错误",
-    "id_area": "公民身份号码地址码不存在",
-    "id_birth": "公民身份号码出生日期无效",
-    "birth_vs_id": "出生年月与公民身份号码不一致",
-    "sex_vs_id": "性别与公民身份号码不一致",
-    "party_before_18": "入党时未满18周岁",
-    "work_before_16": "参加工作时未满16周岁",
-    "resume_missing": "缺少简历",
-    "resume_order": "简历顺序颠倒",
-    "resume_overlap": "简历时段重叠",
-    "resume_before_birth": "简历起始早于出生",
-    "resume_gap": "简历时段间断超过3个月",
-    "study_overlaps_work": "全日制学习与工作时段重叠且未注明在职",
-    "two_leading_posts": "同时担任两个同层次领导职务",
+# What each check is called on the page and in exports (translated; the CLI prints them in Chinese).
+CHECKS: dict[str, StrOrPromise] = {
+    "id_format": _("公民身份号码格式不正确"),
+    "id_check_digit": _("公民身份号码校验位错误"),
+    "id_area": _("公民身份号码地址码不存在"),
+    "id_birth": _("公民身份号码出生日期无效"),
+    "birth_vs_id": _("出生年月与公民身份号码不一致"),
+    "sex_vs_id": _("性别与公民身份号码不一致"),
+    "party_before_18": _("入党时未满18周岁"),
+    "work_before_16": _("参加工作时未满16周岁"),
+    "resume_missing": _("缺少简历"),
+    "resume_order": _("简历顺序颠倒"),
+    "resume_overlap": _("简历时段重叠"),
+    "resume_before_birth": _("简历起始早于出生"),
+    "resume_gap": _("简历时段间断超过3个月"),
+    "study_overlaps_work": _("全日制学习与工作时段重叠且未注明在职"),
+    "two_leading_posts": _("同时担任两个同层次领导职务"),
 }
 
 
@@ -119,7 +122,7 @@ def _resume_findings(pk: int, number: str, name: str, birth: date | None,
     if birth and rows and (rows[0][0].year, rows[0][0].month) < (birth.year, birth.month):
         yield finding("resume_before_birth", f"简历起始 {rows[0][0]:%Y.%m} 早于出生 {birth:%Y.%m}", ERROR)
     for index in range(1, len(rows)):
-        (p_start, p_end, p_text, _), (start, _end, text, note) = rows[index - 1], rows[index]
+        (p_start, p_end, p_text, _prev_note), (start, _end, text, note) = rows[index - 1], rows[index]
         line = index + 1
         if start < p_start:
             yield finding("resume_order", f"简历第 {line} 行起始 {start:%Y.%m} 早于上一行起始 {p_start:%Y.%m}")

@@ -122,7 +122,7 @@ def _row(f: Finding, unit: str) -> FindingRow:
     masked = idcard.mask(f.id_number)
     # The identity checks quote the number: the mask must hold in the explanation too.
     message = f.message.replace(f.id_number, masked) if f.id_number else f.message
-    return FindingRow(f, archive_audit.CHECKS[f.check], masked, unit, message)
+    return FindingRow(f, str(archive_audit.CHECKS[f.check]), masked, unit, message)
 
 
 def _page_number(raw: str | None) -> int:
@@ -172,13 +172,13 @@ def audit_page(request: AuthedRequest) -> HttpResponse:
             context.update({"in_scope": in_scope, "limit": AUTO_AUDIT_MAX, "run_query": filters.query(run="1")})
             return render(request, "cadres/audit.html", context)
     cadres, checked, findings = audit_findings(jurisdiction, filters)
-    page_ = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    findings_page = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     context.update({
-        "audited": True, "checked": checked, "total": len(findings), "page": page_,
-        "rows": rows_of(cadres, list(page_)), "page_links": _page_links(page_, filters),
+        "audited": True, "checked": checked, "total": len(findings), "page": findings_page,
+        "rows": rows_of(cadres, list(findings_page)), "page_links": _page_links(findings_page, filters),
         **_summary(findings, filters),
-        "previous_query": filters.query(page=str(page_.number - 1)) if page_.has_previous() else "",
-        "next_query": filters.query(page=str(page_.number + 1)) if page_.has_next() else "",
+        "previous_query": filters.query(page=str(findings_page.number - 1)) if findings_page.has_previous() else "",
+        "next_query": filters.query(page=str(findings_page.number + 1)) if findings_page.has_next() else "",
     })
     return render(request, "cadres/audit.html", context)
 
