@@ -19,6 +19,7 @@ from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
 from zugong.masswork.forms import PublicOrderForm, PublicRateForm
 from zugong.masswork.models import OrderStatus, Rating, ServiceOrder, Wall
+from zugong.masswork.params import int_param
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services.public import Throttled, photo_max_bytes, public_order_place
 from zugong.masswork.services.validation import mask_name
@@ -47,10 +48,9 @@ def _body_too_large(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _body_too_large(request):
-        return render(request, "masswork/public/order_new.html",
-                      {"form": PublicOrderForm(), "too_large": _("提交内容过大：照片不能超过 %(mb)s MB") % {
-                          "mb": photo_max_bytes() // (1024 * 1024)}},
-                      status=413)
+        too_large = _("提交内容过大：照片不能超过 %(mb)s MB") % {"mb": photo_max_bytes() // (1024 * 1024)}
+        return render(request, "masswork/public/order_new.html", {
+            "form": PublicOrderForm(), "dispatch_days": int_param("R16", "days"), "too_large": too_large}, status=413)
     form = PublicOrderForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("masswork-public:track", args=[order.tracking_code]) + "?new=1")
     elif request.method == "POST":
         status = 400
-    return render(request, "masswork/public/order_new.html", {"form": form}, status=status)
+    return render(request, "masswork/public/order_new.html",
+                  {"form": form, "dispatch_days": int_param("R16", "days")}, status=status)
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
