@@ -1,7 +1,7 @@
 """Forms of the roster pages: the detail page's 任职变动, the import upload and the list's search.
 
 Every form takes `jurisdiction=` and draws its units from the scoped selectors; dates are ISO in every
-language (`zugong.core.forms.DateField`); a choice a person must make starts empty (`blank_choice`).
+language (`zugong.core.forms.DateField`); a choice a person must make starts empty (`EMPTY_LABEL`).
 Scoping here only shapes the choices: the services check the permission table again.
 """
 
