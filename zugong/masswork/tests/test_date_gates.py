@@ -305,3 +305,11 @@ def test_household_visit_yesterday_today_and_tomorrow(tree, bob, offset, allowed
     else:
         with pytest.raises(ValidationFailed, match="走访日期不能晚于今天"):
             record()
+
+
+def test_public_page_promises_the_registers_dispatch_days(walls, override):
+    from django.test import Client
+
+    assert "我们将在 3 天内派在职党员为您办理" in Client().get("/m/").content.decode()
+    override("R16", days=5)
+    assert "我们将在 5 天内派在职党员为您办理" in Client().get("/m/").content.decode()
