@@ -145,10 +145,11 @@ def bench_import(township: Any) -> list[str]:
     import random
 
     from zugong.cadres.demo_data import Factory
-    from zugong.cadres.importers import import_files
+    from zugong.cadres.importers import cadre_import
     from zugong.cadres.models import Cadre
     from zugong.cadres.records import CadreRecord, EducationData, ResumeData, ReviewData
     from zugong.cadres.xlsx import write_workbook
+    from zugong.core.permissions import SYSTEM
 
     factory = Factory(random.Random(99), date(2026, 1, 5), used_ids=set(
         str(i) for i in Cadre.objects.values_list("id_number", flat=True)))
@@ -169,7 +170,7 @@ def bench_import(township: Any) -> list[str]:
     def run_import() -> None:
         try:
             with transaction.atomic():
-                result = import_files(actor=None, org_unit=township, files=[("bench.xlsx", data)])
+                result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=township, files=[("bench.xlsx", data)])
                 assert result.imported == IMPORT_ROWS and not result.errors, result.errors[:3]
                 raise Rollback
         except Rollback:

@@ -52,8 +52,6 @@ PERMISSIONS: Mapping[str, Permission] = {
     "core.home_view": _read(EVERYONE, "查看工作台"),
     "core.org_view": _read(EVERYONE, "查看组织机构"),
     "core.user_pick": _read(GRASSROOTS, "选择用户"),
-    "core.calendar_edit": Permission(ADMIN, "维护工作日历"),
-    "core.membership_edit": Permission(ADMIN, "管理用户和任职角色"),
     # cadres
     "cadres.cadre_pick": _read(GRASSROOTS_READERS | {Role.GROUP_LEADER.value}, "选择干部"),
     "cadres.cadre_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看干部信息"),
@@ -76,8 +74,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rules.notification_view": _read(EVERYONE, "查看制度执行提醒"),
     # Marking one's own notices read changes no domain data, so it is open to every role (leaders too).
     "rules.notifications_mark_read": _read(EVERYONE, "标记提醒已读"),
-    # Who is sent the reminders of a unit: the organisation staff of the nearest level that has any.
-    "rules.reminder_receive": _read(ORG_DEPT, "接收制度执行提醒"),
+    # Who is sent the reminders of a unit: those who hold this role at the unit, of the nearest level that has
+    # any (a village's or township's own staff about their overdue R09, R11, R16 …, else the departments).
+    "rules.reminder_receive": _read(GRASSROOTS, "接收制度执行提醒"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),

@@ -94,7 +94,7 @@ def test_a_role_held_higher_up_applies_below(tree: Tree) -> None:
     jurisdiction = jurisdiction_for(_member(tree.county_a, Role.ORG_STAFF, "s1"))
     assert may(jurisdiction, "talks.talk_record", tree.village_a)
     assert not may(jurisdiction, "talks.talk_record", tree.village_b)
-    assert not may(jurisdiction, "core.calendar_edit")  # org_admin only
+    assert not may(jurisdiction, "rules.rule_override_set")  # org_admin only
 
 
 def test_leader_is_read_only_except_approving_interviews(tree: Tree) -> None:
