@@ -125,10 +125,9 @@ def talk_new(request: AuthedRequest) -> HttpResponse:
 
 @page(action=VIEW)
 def plan(request: AuthedRequest) -> HttpResponse:
-    """GET shows the plan of a year; POST (re)generates it (the service requires talks.plan_generate)."""
+    """GET shows the plan of a year; POST (re)generates it (the service requires talks.talk_plan_generate)."""
     org = _default_org(request)
-    year = query_int(request, "year", default=timezone.localdate().year, low=2000, high=2100)
-    assert year is not None
+    year = query_int(request, "year", low=2000, high=2100) or timezone.localdate().year
     if request.method == "POST":
         talk_plan_generate(actor=request.user, jurisdiction=request.jurisdiction, year=year, org_unit=org)
         messages.success(request, _("已按分工规则生成 %(year)s 年度谈话计划") % {"year": year})

@@ -4,6 +4,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zugong.conftest import bearer, logged_in
@@ -188,3 +189,16 @@ def test_follow_up_marked_done_from_the_talk_page(tree, alice, bob, carol, roste
     follow_up.refresh_from_db()
     assert follow_up.done_on is not None
     assert "已完成" in logged_in(alice).get(f"/talks/{talk.pk}/").content.decode()
+
+
+def test_pages_never_fail_on_bad_query_parameters(tree, alice, carol, roster) -> None:
+    client = logged_in(alice)
+    this_year = timezone.localdate().year
+    assert f"{this_year} 年度谈话计划" in client.get(f"/talks/plan/?org={tree.county_a.pk}&year=abc").content.decode()
+    assert client.get(f"/talks/plan/?org={tree.county_a.pk}&year=99999").status_code == 200
+    assert client.get(f"/talks/stats/?org={tree.county_a.pk}&from=2025-13-01&to=x").status_code == 200
+    # a unit outside the jurisdiction is the 404 page, the same as one that does not exist
+    for org in (tree.county_b.pk, 10**9):
+        response = client.get(f"/talks/plan/?org={org}")
+        assert response.status_code == 404 and "不在您的管辖范围内" in response.content.decode()
+    assert bearer(alice).get("/api/v1/talks?limit=-5&offset=-3").status_code == 200
