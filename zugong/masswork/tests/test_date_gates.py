@@ -312,3 +312,32 @@ def test_public_page_promises_the_registers_dispatch_days(walls):
     from django.test import Client
 
     assert "我们将在 3 天内派在职党员为您办理" in Client().get("/m/").content.decode()
+
+
+@pytest.mark.parametrize(("offset", "allowed"), [(BEFORE, False), (ON, True), (AFTER, True)])
+def test_closure_the_day_before_of_and_after_the_day_accepted(tree, alice, offset, allowed):
+    j = jurisdiction_for(alice)
+    petition = _receive(alice, tree, date(2024, 3, 1))
+    petition_svc.petition_decide(actor=alice, jurisdiction=j, petition_id=petition.pk, accept=True,
+                                 decided_on=date(2024, 3, 5))
+    closed_on = date(2024, 3, 5) + timedelta(days=offset)
+
+    def close() -> Any:
+        return petition_svc.petition_close(actor=alice, jurisdiction=j, petition_id=petition.pk, reply="已答复",
+                                           closed_on=closed_on)
+
+    if allowed:
+        assert close().closed_on == closed_on
+    else:
+        with pytest.raises(ValidationFailed, match="办结日期不能早于受理日期"):
+            close()
+
+
+@pytest.mark.parametrize(("valid_to_offset", "sees"), [(BEFORE, False), (ON, False), (AFTER, True)])
+def test_identity_grant_ending_yesterday_today_and_tomorrow(tree, alice, bob, valid_to_offset, sees):
+    # A grant is valid up to the day before its valid_to (valid_to is the first day without it).
+    petition = _receive(alice, tree, date(2024, 3, 1))
+    petition_svc.petitioner_access_grant(actor=alice, jurisdiction=jurisdiction_for(alice), user=bob,
+                                         org_unit=tree.county_a,
+                                         valid_to=timezone.localdate() + timedelta(days=valid_to_offset))
+    assert petition_svc.may_see_identity(user=bob, jurisdiction=jurisdiction_for(bob), petition=petition) is sees
