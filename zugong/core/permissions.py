@@ -79,6 +79,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rules.reminder_receive": _read(GRASSROOTS, "接收制度执行提醒"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
+    # Who reads what was said (summaries, interview records) in their whole jurisdiction; talkers,
+    # proposers, approvers and ConfidentialGrant rows add readers (talks/access.py).
+    "talks.talk_confidential_view": _read(ADMIN, "查看谈话内容"),
     "talks.talk_record": Permission(ORG_DEPT, "记录谈心谈话"),
     "talks.talk_follow_up_done": Permission(ORG_DEPT, "办结谈话跟进事项"),
     "talks.talker_register": Permission(ORG_DEPT, "登记谈话人"),
