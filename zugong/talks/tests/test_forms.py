@@ -74,3 +74,12 @@ def test_a_step_the_state_machine_refuses_is_the_409_page(tree, alice, roster) -
     assert response.status_code == 409
     assert "约谈当前为“已批准”，不能改为“已评估”（可进行：已预告）" in response.content.decode()
     assert logged_in(alice).post(f"/talks/interviews/{interview.pk}/dance/", {}).status_code == 404
+
+
+def test_the_record_link_of_a_trigger_prefills_the_talkee_and_kind(tree, alice, roster) -> None:
+    html = logged_in(alice).get(f"/talks/new/?cadre={roster.head_a.pk}&kind=flagged").content.decode()
+    talkees = html.split('name="talkees"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\d+)" selected>([^<]*)</option>', talkees) == [
+        (str(roster.head_a.pk), "陈镇长（甲镇 · 甲镇镇长）")]
+    kind = html.split('name="kind"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', kind) == ["flagged"]
