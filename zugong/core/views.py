@@ -6,22 +6,42 @@ shows a `DomainError` (an org unit out of sight is `NotFound`) as the Chinese er
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Generic, TypeVar
+
 from django.contrib import messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zugong.core import selectors
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgUnit
+from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, is_htmx, page
+from zugong.masswork import selectors as masswork_selectors
+from zugong.rules import selectors as rule_selectors
+from zugong.talks import selectors as talk_selectors
 
 CHILDREN_LIMIT = 500
+DUE_ROWS = 10
+T = TypeVar("T", bound=Model)
+# The dashboards the overview links to: (label, URL name, the action of that page).
+DASHBOARDS = (
+    (gettext_lazy("制度执行"), "rules:dashboard", "rules.finding_view"),
+    (gettext_lazy("谈话统计"), "talks:stats", "talks.talk_view"),
+    (gettext_lazy("民心墙"), "masswork:index", "masswork.order_view"),
+    (gettext_lazy("信访"), "masswork:petitions", "masswork.petition_view"),
+)
 SEARCH_LIMIT = 100
 
 
@@ -30,12 +50,66 @@ SEARCH_LIMIT = 100
 @page(methods=("GET", "HEAD"))
 def home(request: AuthedRequest) -> HttpResponse:
     jurisdiction = request.jurisdiction
+    today = timezone.localdate()
     roots = list(selectors.with_child_flag(selectors.org_roots(jurisdiction))[:20])
     counts = selectors.org_counts_by_kind(jurisdiction)
     return render(request, "core/home.html", {
         "roots": roots, "counts": counts, "total": sum(c.count for c in counts),
         "roles": sorted({g.get_role_display() for g in _active_memberships(request)}),
+        "due": _due_items(request, today), "today": today,
     })
+
+
+@dataclass(frozen=True)
+class DueRows(Generic[T]):
+    items: list[T]
+    total: int
+
+
+def _due_rows(rows: QuerySet[T]) -> DueRows[T]:
+    """At most DUE_ROWS rows and how many there are: two queries whatever the data."""
+    return DueRows(list(rows[:DUE_ROWS]), rows.count())
+
+
+def _due_items(request: AuthedRequest, today: date) -> dict[str, object]:
+    """The person's own due items, each read by the app that owns it and shown only when the person may open
+    the page where the work is done. The organisation departments' daily work is talks, 约谈 and overdue
+    findings; the village, township and party-group work (visits, duty, ledger, orders) is shown to those
+    whose daily work it is, i.e. who hold its action but not the departments' (`talks.talk_record`)."""
+    j = request.jurisdiction
+    grassroots = not may(j, "talks.talk_record")
+    due: dict[str, object] = {}
+    if not grassroots:
+        due["triggers"] = _due_rows(talk_selectors.triggers_due(j))
+        due["coverage"] = talk_selectors.plan_coverage_totals(j, today.year)
+    if may(j, "talks.talk_view") and (may(j, "talks.interview_step") or may(j, "talks.interview_approve")):
+        due["interviews"] = talk_selectors.interviews_open_by_status(j)
+    if may(j, "rules.reminder_receive"):
+        due["overdue"] = rule_selectors.overdue_by_rule(j)
+    if may(j, "rules.overview_view"):
+        due["overview"] = [s for s in rule_selectors.summaries(j, org=None, today=today) if s.period_start]
+        due["dashboards"] = [(label, reverse(url)) for label, url, action in DASHBOARDS if may(j, action)]
+    if grassroots:
+        due.update(_grassroots_items(request, today))
+    return due
+
+
+def _grassroots_items(request: AuthedRequest, today: date) -> dict[str, object]:
+    j = request.jurisdiction
+    due: dict[str, object] = {}
+    if may(j, "masswork.visit_record"):
+        due["visits"] = masswork_selectors.village_visit_counts(j, start=today.replace(day=1), end=today)
+    if may(j, "masswork.township_view") and may(j, "masswork.duty_check_in"):
+        monday = today - timedelta(days=today.weekday())
+        due["duty"] = list(masswork_selectors.duty_shifts_between(j, start=monday, end=monday + timedelta(days=6)))
+        due["duty_missed"] = masswork_selectors.duty_shifts_missed(j, start=monday, before=today)
+    if may(j, "masswork.township_view") and may(j, "masswork.ledger_record"):
+        due["ledger"] = _due_rows(masswork_selectors.ledger_open(j))
+    if may(j, "masswork.order_view") and may(j, "masswork.order_dispatch"):
+        due["dispatch"] = _due_rows(masswork_selectors.orders_awaiting_dispatch(j))
+    if may(j, "masswork.order_view") and may(j, "masswork.order_accept"):
+        due["my_orders"] = _due_rows(masswork_selectors.orders_held_by_user(j, request.user.pk))
+    return due
 
 
 def _active_memberships(request: AuthedRequest) -> list[Membership]:

@@ -217,8 +217,10 @@ def _dotted(params: dict[str, Any], name: str) -> Any:
     return value
 
 
-def notifications_for(user_id: int) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=user_id).select_related("rule", "org_unit")
+def notifications_for(jurisdiction: Jurisdiction, user_id: int) -> QuerySet[Notification]:
+    """The user's notices about units they can still see (a notice whose unit left their jurisdiction, e.g.
+    after a transfer, would link to a page that no longer opens)."""
+    return scope(Notification.objects.filter(user_id=user_id).select_related("rule", "org_unit"), jurisdiction)
 
 
 def rule_get(code: str) -> Rule:
@@ -230,3 +232,10 @@ def rule_get(code: str) -> Rule:
 
 def version_in_force(rule: Rule, on: date) -> RuleVersion | None:
     return RuleVersion.objects.filter(in_force_q(on), rule=rule, scope__isnull=True).first()
+
+
+def overdue_by_rule(jurisdiction: Jurisdiction, *, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(code, title, count) of the rules with the most overdue findings in the jurisdiction (one query)."""
+    rows = (findings_for(jurisdiction, status=FindingStatus.OVERDUE).order_by()
+            .values("rule__code", "rule__title").annotate(n=Count("id")).order_by("-n", "rule__code")[:limit])
+    return [(row["rule__code"], row["rule__title"], row["n"]) for row in rows]
