@@ -1,10 +1,16 @@
 """Reminders: a due-soon or overdue finding notifies the people responsible, once per status.
 
-Recipients are the finding's responsible user (when its source names one) and the org_admin /
-org_staff members of the nearest level at or above the finding's org unit that has any — the
-township's own organisation staff first, the county's when the township has none — so a province
-admin is not flooded with every village's notices. The unique key (user, rule, part, period,
+A notice goes only to a user whose jurisdiction contains the finding's unit and who holds
+`rules.reminder_receive` there (org_admin, org_staff, township_staff, village_staff in the permission
+table), so its 查看 link always opens. Of those, the members of the **nearest** level at or above the
+unit that has any receive it — a village's own staff, else the township's, else the county's
+organisation department — so a province admin is not flooded with every village's notices and a
+township hears about its own overdue findings first. The finding's responsible user (when its source
+names one) receives it too, under the same condition. The unique key (user, rule, part, period,
 subject, status) makes a re-evaluation with an unchanged status send nothing.
+
+The title names the subject by its record number for records that carry a resident's data (点单第 12 号,
+信访事项第 7 号) and never by a resident's tracking code, which is the resident's key to their order.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ from zugong.rules.models import Finding, FindingStatus, Notification, Rule
 from zugong.rules.versions import ancestor_paths
 
 NOTIFY_STATUSES = (FindingStatus.DUE_SOON, FindingStatus.OVERDUE)
-RECIPIENT_ROLES = permission("rules.reminder_receive").roles  # org_admin, org_staff
+RECIPIENT_ROLES = permission("rules.reminder_receive").roles
+# Subjects named by their record number rather than their label (a tracking code, a petition's matter).
+NUMBERED_SUBJECTS = {"masswork.serviceorder": "点单", "masswork.petition": "信访事项"}
 
 
 def _staff_by_path(root_path: str) -> dict[str, list[int]]:
@@ -43,8 +51,13 @@ def _staff_by_path(root_path: str) -> dict[str, list[int]]:
 
 
 def recipients(path: str, responsible_user_id: int | None, staff: dict[str, list[int]]) -> set[int]:
-    found: set[int] = {responsible_user_id} if responsible_user_id else set()
-    for ancestor in reversed(ancestor_paths(path)):
+    """The receivers of the nearest level at or above `path`, and the responsible user when they are one
+    of the receivers at or above `path` (anyone else could not open the notice)."""
+    found: set[int] = set()
+    above = ancestor_paths(path)
+    if responsible_user_id and any(responsible_user_id in staff.get(p, ()) for p in above):
+        found.add(responsible_user_id)
+    for ancestor in reversed(above):
         if staff.get(ancestor):
             return found | set(staff[ancestor])
     return found
@@ -60,7 +73,7 @@ def notify_changes(*, rule: Rule, period_starts: set[date], root_path: str) -> l
     rows = list(Finding.objects.filter(rule=rule, period_start__in=period_starts, status__in=NOTIFY_STATUSES)
                 .filter(scope)
                 .values("part", "period_start", "subject_type", "subject_id", "subject_label", "status",
-                        "org_unit_id", "org_unit__path", "responsible_user_id", "detail"))
+                        "org_unit_id", "org_unit__path", "org_unit__name", "responsible_user_id", "detail"))
     if not rows:
         return []
     staff = _staff_by_path(root_path)
@@ -85,9 +98,18 @@ def _notice(rule: Rule, row: Mapping[str, Any], user_id: int) -> Notification:
     return Notification(
         user_id=user_id, rule=rule, part=row["part"], period_start=row["period_start"],
         subject_type=row["subject_type"], subject_id=row["subject_id"], status=row["status"],
-        org_unit_id=row["org_unit_id"], title=f"{rule.code} {rule.title}：{row['subject_label']}{label}"[:200],
+        org_unit_id=row["org_unit_id"], title=f"{rule.code} {rule.title}：{subject_text(row)}{label}"[:200],
         body=row["detail"][:400],
     )
+
+
+def subject_text(row: Mapping[str, Any]) -> str:
+    """What a notice calls its subject: a record number with its unit, or the source's label."""
+    noun = NUMBERED_SUBJECTS.get(row["subject_type"])
+    if noun is None:
+        return str(row["subject_label"])
+    unit = row.get("org_unit__name") or ""
+    return f"{noun}第 {row['subject_id']} 号" + (f"（{unit}）" if unit else "")
 
 
 def send_emails(notices: list[tuple[int, str, str]]) -> int:

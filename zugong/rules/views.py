@@ -153,7 +153,7 @@ def rule_override(request: AuthedRequest, code: str) -> HttpResponse:
 
 @page(action="rules.notification_view", methods=("GET", "HEAD"))
 def inbox(request: AuthedRequest) -> HttpResponse:
-    notices = selectors.notifications_for(request.user.pk)
+    notices = selectors.notifications_for(request.jurisdiction, request.user.pk)
     status = request.GET.get("status", "")
     if status in FindingStatus.values:
         notices = notices.filter(status=status)
