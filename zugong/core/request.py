@@ -96,6 +96,15 @@ def jurisdiction_of(request: HttpRequest) -> Jurisdiction:
     return cast(AuthedRequest, request).jurisdiction
 
 
+def require_action(request: HttpRequest, action: str) -> Jurisdiction:
+    """For an API endpoint: the request's jurisdiction, refused (403) unless some role in it allows
+    `action` — the same check `@page(action=...)` makes for a page."""
+    jurisdiction = jurisdiction_of(request)
+    if not may(jurisdiction, action):
+        raise Forbidden(f"您没有{permission(action).label}的权限")
+    return jurisdiction
+
+
 def actor_of(request: HttpRequest) -> User:
     """The signed-in user of a page or API call that requires login."""
     user = request.user
