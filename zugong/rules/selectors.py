@@ -113,6 +113,14 @@ class RuleSummary:
     trend: list[tuple[date, Rate]] = field(default_factory=list)
     has_source: bool = False
 
+    @property
+    def period_starts(self) -> list[date]:
+        """The headline period and the trend's, latest first (the rule page's choice of period)."""
+        starts = {start for start, _rate in self.trend}
+        if self.period_start is not None:
+            starts.add(self.period_start)
+        return sorted(starts, reverse=True)
+
 
 def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, periods: int = 12,
               rule: Rule | None = None) -> list[RuleSummary]:
@@ -127,14 +135,17 @@ def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, p
 
 
 def _summary(rule: Rule, found: dict[tuple[date, date], Rate], *, today: date, periods: int) -> RuleSummary:
+    """Headline the period running today (its pending findings counted apart, not in the rate); without
+    findings for it, the latest judged period. The trend is the closed periods."""
     item = RuleSummary(rule=rule, has_source=is_wired(rule.code))
     if found:
         keys = sorted(found)
+        current = [k for k in keys if k[0] <= today <= k[1]]
         assessed = [k for k in keys if found[k].assessed] or keys
-        closed = [k for k in assessed if k[1] < today] or assessed
-        item.period_start, item.period_end = closed[-1]
-        item.rate = found[closed[-1]]
-        item.trend = [(start, found[(start, end)]) for start, end in keys[-periods:]]
+        chosen = current[-1] if current else ([k for k in assessed if k[1] < today] or assessed)[-1]
+        item.period_start, item.period_end = chosen
+        item.rate = found[chosen]
+        item.trend = [(start, found[(start, end)]) for start, end in keys if end < today][-periods:]
     return item
 
 

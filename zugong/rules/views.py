@@ -68,8 +68,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 def _summary_xlsx(org: OrgUnit | None, items: list[selectors.RuleSummary]) -> HttpResponse:
     rows = [(s.rule.code, s.rule.title, s.rule.get_kind_display(), str(s.period_start or ""),
              s.rate.rate, s.rate.get("compliant"), s.rate.get("due_soon"), s.rate.get("overdue"),
-             s.rate.get("violated"), "有" if s.has_source else "无") for s in items]
-    header = ["编号", "制度", "类型", "周期", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "数据来源"]
+             s.rate.get("violated"), "有" if s.has_source else "无", s.rate.get("pending")) for s in items]
+    header = ["编号", "制度", "类型", "周期", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "数据来源", "进行中"]
     name = f"制度执行情况-{org.name if org else '全部'}.xlsx"
     return download(workbook_bytes([("制度执行情况", header, rows)]), name)
 
@@ -92,7 +92,7 @@ def _rule_page(request: AuthedRequest, org: OrgUnit | None, rule: Rule,
     return render(request, "rules/rule.html", {
         "rule": rule, "org": org, "summary": summary, "period": period, "rows": rows, "page": findings,
         "trend": trend, "crumbs": selectors.org_chain(jurisdiction, org),
-        "periods": [start for start, _rate in reversed(summary.trend)],
+        "periods": summary.period_starts,
         "today": today, "in_force": selectors.params_in_force_rows(rule, org=org, on=today, fields=param_fields(rule.code)),
         "form": form or _override_form(request, rule, org),
     }, status=status)
