@@ -147,3 +147,17 @@ def test_supervision_list_page(tree, alice, roster) -> None:
     many, html = measured(client, "/talks/supervision/")
     assert html.count("提醒事项") == 2 + MORE
     assert many == few
+
+
+def test_statistics_page_endpoint_and_export(tree, alice, roster, some_talks) -> None:
+    period = "from=2025-01-01&to=2025-12-31"
+    urls = [f"/talks/stats/?org={tree.county_a.pk}&{period}", f"/talks/stats.xlsx?org={tree.county_a.pk}&{period}"]
+    page = logged_in(alice)
+    few = [measured(page, url)[0] for url in urls]
+    few_api, body = measured(bearer(alice), f"/api/v1/talks/stats?org=990121&{period}")
+    assert json.loads(body)["total"] == 5
+    record_talks(alice, roster, new_cadres(tree, MORE), first=date(2025, 6, 1))
+    assert [measured(page, url)[0] for url in urls] == few
+    many_api, body = measured(bearer(alice), f"/api/v1/talks/stats?org=990121&{period}")
+    assert json.loads(body)["total"] == 5 + MORE
+    assert many_api == few_api
