@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from zugong.core.audit import access_record, access_record_many
@@ -71,7 +71,7 @@ def talker_user_ids(talk: Talk) -> list[int | None]:
     return [t.user_id for t in talk.talkers.all()]
 
 
-def talk_summary_for(reader: ConfidentialReader, user: AbstractBaseUser, talk: Talk, *,
+def talk_summary_for(reader: ConfidentialReader, user: User, talk: Talk, *,
                      channel: str = "web") -> str | None:
     """The summary when `user` may read it (and the view is logged), else None."""
     if not reader.can_read_talk(talk, talker_user_ids(talk)):
@@ -80,7 +80,7 @@ def talk_summary_for(reader: ConfidentialReader, user: AbstractBaseUser, talk: T
     return talk.summary
 
 
-def talk_summaries_for(reader: ConfidentialReader, user: AbstractBaseUser, talks: Iterable[Talk], *,
+def talk_summaries_for(reader: ConfidentialReader, user: User, talks: Iterable[Talk], *,
                        channel: str) -> dict[int, str | None]:
     """Each talk's summary, or None when `user` may not read it; every full view logged in one statement
     (a list or an export costs the same number of queries for 5 talks or 500)."""
@@ -90,7 +90,7 @@ def talk_summaries_for(reader: ConfidentialReader, user: AbstractBaseUser, talks
     return {t.pk: shown.get(t.pk) for t in talks}
 
 
-def interview_record_for(reader: ConfidentialReader, user: AbstractBaseUser, interview: Interview, *,
+def interview_record_for(reader: ConfidentialReader, user: User, interview: Interview, *,
                          channel: str = "web") -> dict[str, str] | None:
     if not reader.can_read_interview(interview):
         return None

@@ -6,8 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from zugong.cadres.models import Cadre, PostHolding
@@ -54,8 +53,8 @@ SUMMARIES = (
 TOPICS = ("年度普遍谈话", "思想动态", "工作作风", "班子建设", "关心关爱")
 
 
-def _user(username: str) -> AbstractBaseUser | None:
-    return get_user_model().objects.filter(username=username).first()
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
 
 
 def _talkers(ctx: DemoContext, county: OrgUnit, rng: random.Random, first: bool) -> dict[str, Talker]:

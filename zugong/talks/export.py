@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from io import BytesIO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from openpyxl import Workbook
 
 from zugong.talks.access import ConfidentialReader, talk_summaries_for
@@ -22,7 +22,7 @@ def _bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: AbstractBaseUser) -> bytes:
+def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: User) -> bytes:
     talks = list(talks)
     summaries = talk_summaries_for(reader, user, talks, channel="export")
     book = Workbook()
