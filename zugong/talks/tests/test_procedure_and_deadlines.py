@@ -249,3 +249,20 @@ def test_r04_one_talk_in_the_year_is_enough(tree, alice, roster) -> None:
                 talkers=[roster.minister], talkees=[roster.head_a])
     row = r_row("R04", date(2025, 12, 20), tree.county_a)
     assert (row["subjects"], row["compliant"], row["due_soon"]) == (5, 1, 0)
+
+
+@pytest.mark.parametrize(("submitted", "status"), [
+    (date(2025, 3, 2), "compliant"), (date(2025, 3, 3), "compliant"), (date(2025, 3, 4), "violated")])
+def test_r15_in_working_days_around_a_deadline_after_the_spring_festival(tree, alice, roster, submitted,
+                                                                         status) -> None:
+    from zugong.rules.services import rule_override_set
+
+    # given 22 working days from Fri 2025-01-24 across the Spring Festival holiday: due Mon 2025-03-03
+    rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R15", org_unit=tree.county_a,
+                      valid_from=date(2025, 1, 1), params={"workdays": True, "days": 22})
+    interview = to_follow_up(alice, roster, roster.head_a, date(2025, 1, 24))
+    assert interview.report_due_on == date(2025, 3, 3)
+    interview_step(actor=alice, jurisdiction=jurisdiction_for(alice), interview_id=interview.pk, step="report",
+                   data={"on": submitted, "text": "认识、措施和进展"})
+    row = r15(submitted, tree.county_a)
+    assert (row["subjects"], row[status]) == (1, 1)
