@@ -266,3 +266,32 @@ def test_r15_in_working_days_around_a_deadline_after_the_spring_festival(tree, a
                    data={"on": submitted, "text": "认识、措施和进展"})
     row = r15(submitted, tree.county_a)
     assert (row["subjects"], row[status]) == (1, 1)
+
+
+# --- R05 scan gates: five years in a hardship area, the problem threshold -------------------------
+
+@pytest.mark.parametrize(("scanned_on", "raised"), [
+    (date(2025, 2, 28), 0), (date(2025, 3, 1), 1), (date(2025, 3, 2), 1)])
+def test_five_years_in_a_hardship_area_on_the_day_before_of_and_after(tree, alice, roster, scanned_on,
+                                                                      raised) -> None:
+    from zugong.talks.models import HardshipArea
+    from zugong.talks.services.triggers import triggers_scan
+
+    HardshipArea.objects.create(org_unit=tree.township_a2, note="高寒山区")
+    # 周书记 serves in 丙乡 since 2020-03-01; register R05 hardship_years: 5
+    result = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a, on=scanned_on)
+    assert result.raised.get("hardship_area_long_service", 0) == raised
+
+
+@pytest.mark.parametrize(("problems", "raised"), [(4, 0), (5, 2), (6, 2)])
+def test_problem_unit_threshold_below_at_and_above(tree, alice, roster, problems, raised) -> None:
+    from zugong.talks.problem_counts import register_problem_counter, unregister_problem_counter
+    from zugong.talks.services.triggers import triggers_scan
+
+    register_problem_counter("gate", lambda ids, start, end: {tree.township_a.pk: problems})
+    try:
+        result = triggers_scan(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                               on=date(2025, 3, 1))
+    finally:
+        unregister_problem_counter("gate")
+    assert result.raised.get("problem_unit", 0) == raised  # 甲镇's 书记 and 镇长; register threshold: 5
