@@ -1,5 +1,6 @@
 """Demo meetings for the meeting rules (R07, R12, R29), some kept and some broken, then an evaluation of
-the last twelve periods so the compliance dashboard has data and a trend."""
+every rule for its own periods of the last year (13 months, 5 quarters, this year and last year), so the
+compliance dashboard has the current period of each rule and a trend."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from zugong.core.permissions import SYSTEM
 from zugong.rules.engine import evaluate
 from zugong.rules.kinds.periods import period_containing
 
-MONTHS = 12
-QUARTERS = 12
-YEARS = 12
+YEARS_BACK = 1
 
 
 def _day_in(start: date, end: date, rng: random.Random, today: date) -> date | None:
@@ -24,10 +23,16 @@ def _day_in(start: date, end: date, rng: random.Random, today: date) -> date | N
     return start + timedelta(days=rng.randrange((last - start).days + 1))
 
 
-def _periods(kind: str, today: date, count: int) -> list[tuple[date, date]]:
+def since(today: date) -> date:
+    """The first day of the same month a year ago: what the demo evaluates back to."""
+    return today.replace(year=today.year - YEARS_BACK, day=1)
+
+
+def _periods(kind: str, today: date) -> list[tuple[date, date]]:
+    """The periods of `kind` from the one containing `since(today)` to the one containing today."""
     result = []
     period = period_containing(kind, today)
-    for _ in range(count):
+    while period.end >= since(today):
         result.append((period.start, period.end))
         period = period.previous()
     return result
@@ -55,13 +60,13 @@ def load_meetings(ctx: DemoContext) -> None:
     townships: list[OrgUnit] = ctx.data["townships"]
     counties: list[OrgUnit] = ctx.data["counties"]
     departments = [ctx.data["province"], *ctx.data["cities"], *counties]
-    rows = _meetings(MeetingKind.LEDGER_MEETING, townships, _periods("month", today, MONTHS), rng, today, 0.65)
-    rows += _meetings(MeetingKind.RETREAT, counties, _periods("year", today, YEARS), rng, today, 0.75, 0.3)
-    rows += _meetings(MeetingKind.SYMPOSIUM, counties, _periods("quarter", today, QUARTERS), rng, today, 0.7)
-    rows += _meetings(MeetingKind.STUDY_GROUP, departments, _periods("quarter", today, QUARTERS), rng, today,
+    rows = _meetings(MeetingKind.LEDGER_MEETING, townships, _periods("month", today), rng, today, 0.65)
+    rows += _meetings(MeetingKind.RETREAT, counties, _periods("year", today), rng, today, 0.75, 0.3)
+    rows += _meetings(MeetingKind.SYMPOSIUM, counties, _periods("quarter", today), rng, today, 0.7)
+    rows += _meetings(MeetingKind.STUDY_GROUP, departments, _periods("quarter", today), rng, today,
                       0.8, 0.35)
     Meeting.objects.bulk_create(rows, batch_size=2000)
     ctx.say(f"rules: {len(rows)} 次会议（民情分析会、务虚会、座谈会、中心组学习）")
-    report = evaluate(as_of=today, periods=MONTHS, actor=None, jurisdiction=SYSTEM)
+    report = evaluate(as_of=today, since=since(today), actor=None, jurisdiction=SYSTEM)
     evaluated = [r for r in report.rules if r.subjects]
     ctx.say(f"rules: 评估 {len(evaluated)} 项制度，{sum(r.subjects for r in evaluated)} 条执行情况")

@@ -115,13 +115,18 @@ def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
     return evaluate_aggregate(job, source, kind)
 
 
-def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int,
+def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int | date,
                      now: datetime, counts: Counter[str]) -> tuple[set[date], bool]:
-    """Run the jobs of one source; add the findings written, by status, to `counts`."""
+    """Run the jobs of one source; add the findings written, by status, to `counts`.
+
+    `periods` is a number of periods, or a date: every period of the source's own length from the one
+    containing `as_of` back to the one containing that date (a year back: 13 months, 5 quarters, 2 years)."""
     day = as_of
     starts: set[date] = set()
     any_enabled = False
-    for _ in range(periods):
+    done = 0
+    while (day >= periods) if isinstance(periods, date) else (done < periods):
+        done += 1
         root_period: Period | None = None
         for region in regions_for(rule, root_path, day):
             params = _part_params(region.params, source.part)
@@ -162,7 +167,7 @@ def _report(code: str, counts: Counter[str], enabled: bool) -> RuleReport:
 
 
 @transaction.atomic
-def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int) -> RuleReport:
+def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int | date) -> RuleReport:
     now = timezone.now()
     root_path = org_unit.path if org_unit else ""
     sources = sources_for(rule.code)
@@ -181,11 +186,13 @@ def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: i
 
 
 def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None = None, periods: int = 2,
-             actor: Actor = None, jurisdiction: Jurisdiction = SYSTEM) -> EvaluationReport:
+             since: date | None = None, actor: Actor = None, jurisdiction: Jurisdiction = SYSTEM) -> EvaluationReport:
     """Evaluate the register (or one rule) for the periods around `as_of` within `org_unit`'s subtree.
 
     `periods` is how many periods are evaluated, going back from the one containing `as_of`
-    (2: the running period and the one just closed). The scheduler, the command and the demo run it
+    (2: the running period and the one just closed). `since` instead evaluates each rule for its own
+    periods back to the one containing that day, so a yearly rule is not evaluated for 12 years when a
+    monthly one is for 12 months (the demo). The scheduler, the command and the demo run it
     as the system (`actor=None`, `jurisdiction=SYSTEM`, the defaults); a person needs `rules.evaluate`
     at `org_unit`.
     """
@@ -201,14 +208,15 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
             report.rules.append(RuleReport(code=item.code, status=_service_status(item)))
             continue
         try:
-            report.rules.append(_evaluate_rule(item, org_unit, as_of, periods))
+            report.rules.append(_evaluate_rule(item, org_unit, as_of, since if since is not None else periods))
         except SOURCE_ERRORS as exc:
             # A broken source of one module must not stop the register; its rule reports the error.
             logger.exception("rule %s could not be evaluated", item.code)
             report.rules.append(RuleReport(code=item.code, status="error", message=str(exc)[:300]))
     audit_record(actor=actor, action="rules.evaluate", object_type="rules.rule", object_id=rule or "*",
                  org_unit=org_unit, summary={"as_of": as_of.isoformat(), "periods": periods,
-                                             "rules": len(report.rules)})
+                                             "rules": len(report.rules),
+                                             **({"since": since.isoformat()} if since is not None else {})})
     return report
 
 
