@@ -48,11 +48,11 @@ def register() -> None:
         events=lambda ctx: _meetings(ctx, MeetingKind.LEDGER_MEETING), event_label="民情分析会",
     ))
     register_source("R12", AggregateSource(
-        subject_type="core.orgunit", population=counties, part="retreat",
+        subject_type="core.orgunit", population=org_departments, part="retreat",
         events=lambda ctx: _meetings(ctx, MeetingKind.RETREAT), event_label="务虚会",
     ))
     register_source("R12", AggregateSource(
-        subject_type="core.orgunit", population=counties, part="symposium",
+        subject_type="core.orgunit", population=org_departments, part="symposium",
         events=lambda ctx: _meetings(ctx, MeetingKind.SYMPOSIUM), event_label="座谈会",
     ))
     register_source("R29", AggregateSource(

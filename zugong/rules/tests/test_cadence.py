@@ -63,6 +63,21 @@ def test_r12_retreat_yearly_and_symposium_quarterly_per_county(tree):
     assert not Finding.objects.filter(rule__code="R12", subject_id=str(tree.township_a.pk)).exists()
 
 
+def test_r12_counts_province_city_and_county_org_departments(tree):
+    # given: the province and the city held their retreats and symposia, the counties nothing
+    for unit in (tree.province, tree.city):
+        Meeting.objects.create(kind=MeetingKind.RETREAT, org_unit=unit, held_on=date(2024, 1, 20))
+        Meeting.objects.create(kind=MeetingKind.SYMPOSIUM, org_unit=unit, held_on=date(2024, 2, 20))
+    # when
+    evaluate(as_of=date(2024, 4, 2), rule="R12")
+    # then: the province and the city are subjects of both parts, like every county; townships are not
+    subjects = set(Finding.objects.filter(rule__code="R12", part="symposium", period_start=date(2024, 1, 1))
+                   .values_list("subject_label", "status"))
+    assert subjects == {("示范省", "compliant"), ("示范市", "compliant"), ("甲县", "overdue"), ("乙县", "overdue")}
+    assert _finding("R12", tree.province, date(2024, 1, 1), "retreat").status == "compliant"
+    assert _finding("R12", tree.city, date(2024, 1, 1), "retreat").detail.startswith("2024年务虚会 1 次")
+
+
 def test_r29_more_than_two_study_sessions_a_quarter_is_violated(tree):
     for day in (5, 15, 25):
         Meeting.objects.create(kind=MeetingKind.STUDY_GROUP, org_unit=tree.county_a, held_on=date(2024, 2, day))
