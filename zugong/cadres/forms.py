@@ -23,7 +23,6 @@ from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
 from zugong.core.selectors import org_units_visible
 
-MAX_UNITS_SHOWN = 500  # the import page lists the first units (by path) where one may import
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATE_MESSAGE = _("请填写有效的任职（调动、借调）日期")
 EMPTY_LABEL = _("——请选择——")
@@ -31,13 +30,6 @@ EMPTY_LABEL = _("——请选择——")
 
 def _rank_levels() -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in RankLevel.objects.filter(is_active=True)]
-
-
-def _unit_field(field: forms.Field, jurisdiction: Jurisdiction, units: list[OrgUnit]) -> None:
-    """Accept any unit of the jurisdiction, list `units` (a select cannot hold a province's every unit)."""
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = org_units_visible(jurisdiction)
-    field.widget.choices = [("", field.empty_label or ""), *((u.pk, u.name) for u in units)]
 
 
 class PostChangeForm(ScopedForm):
@@ -76,15 +68,22 @@ class MultipleFileField(forms.FileField):
         return [clean_one(f, initial) for f in files]
 
 
+def unit_picker(jurisdiction: Jurisdiction, *, label: Any, required: bool = True, **kwargs: Any) -> PickerField:
+    """A unit of the jurisdiction, found by name or division code (a select cannot hold a province's units)."""
+    field = PickerField(org_units_visible(jurisdiction), url_name="pick:units", label=label, required=required,
+                        placeholder=gettext("输入单位名称或区划代码"), **kwargs)
+    return field
+
+
 class ImportUploadForm(ScopedForm):
-    org = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.none(), empty_label=EMPTY_LABEL,
-                                 error_messages={"invalid_choice": _("请选择有权限的单位并上传文件")})
+    org = forms.Field(label=_("所在单位"))  # a scoped unit picker, set in __init__
     uploads = MultipleFileField(label=_("文件"), error_messages={"required": _("请选择有权限的单位并上传文件")})
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        self.units = importable_units(jurisdiction)
-        _unit_field(self.fields["org"], jurisdiction, self.units)
+        self.fields["org"] = unit_picker(jurisdiction, label=_("所在单位"), error_messages={
+            "required": _("请选择有权限的单位并上传文件"), "invalid_choice": _("请选择有权限的单位并上传文件")})
+        self.order_fields(["org", "uploads"])
         self.fields["uploads"].widget.attrs["accept"] = ".lrmx,.lrm,.pic,.xlsx"
 
     def clean_org(self) -> OrgUnit:
@@ -100,10 +99,12 @@ class ImportUploadForm(ScopedForm):
         return files
 
 
-def importable_units(jurisdiction: Jurisdiction) -> list[OrgUnit]:
-    """The units (of the first shown) where this person may import cadres."""
-    units = org_units_visible(jurisdiction).order_by("path")[:MAX_UNITS_SHOWN]
-    return [u for u in units if may(jurisdiction, "cadres.cadre_import", u)]
+class UnitFilterForm(ScopedForm):
+    """The list's 单位（含下级） filter, rendered as a picker (the filtering itself is CadreSearchForm's)."""
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        self.fields["org"] = unit_picker(jurisdiction, label=_("单位（含下级）"), required=False)
 
 
 LEADING = {"1": True, "0": False}

@@ -19,7 +19,7 @@ from django.utils import timezone
 from zugong.cadres import exporters, idcard, pending_imports, selectors
 from zugong.cadres.changes import change_rows
 from zugong.cadres.codes import choices
-from zugong.cadres.forms import CadreSearchForm, ImportUploadForm, PostChangeForm, importable_units
+from zugong.cadres.forms import CadreSearchForm, ImportUploadForm, PostChangeForm, UnitFilterForm
 from zugong.cadres.importers import PREVIEW_DIFFS, ImportResult, cadre_import
 from zugong.cadres.models import Cadre, CadreStatus, RankLevel
 from zugong.cadres.services import POST_CHANGE_KINDS, cadre_move
@@ -65,7 +65,7 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
         "rows": rows, "page": result, "query": request.GET, "params": params.urlencode(),
         "rank_levels": [r for r in levels if r.is_active], "educations": choices("education"),
         "political": choices("political_status"), "statuses": CadreStatus.choices,
-        "units": org_units_visible(jurisdiction).filter(depth__lte=3).order_by("path")[:200],
+        "unit_filter": UnitFilterForm(request.GET, jurisdiction=jurisdiction)["org"],
         "may_export_forms": may(jurisdiction, "cadres.cadre_export"),
         "may_import": may(jurisdiction, "cadres.cadre_import"),
     })
@@ -173,7 +173,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 def import_page(request: AuthedRequest) -> HttpResponse:
     jurisdiction = request.jurisdiction
     if request.method == "POST" and request.POST.get("token"):
-        return _import_confirm(request, importable_units(jurisdiction))
+        return _import_confirm(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, jurisdiction=jurisdiction)
     context: dict[str, Any] = {"form": form}
     if request.method != "POST":
@@ -200,10 +200,10 @@ def _preview(result: ImportResult) -> list[dict[str, Any]]:
             for p in result.parsed[:PREVIEW_DIFFS]]
 
 
-def _import_confirm(request: AuthedRequest, units: list[OrgUnit]) -> HttpResponse:
+def _import_confirm(request: AuthedRequest) -> HttpResponse:
     waiting = request.session.get("cadre_import") or {}
     token = request.POST.get("token", "")
-    unit = next((u for u in units if u.pk == waiting.get("org")), None)
+    unit = org_units_visible(request.jurisdiction).filter(pk=waiting.get("org") or 0).first()
     folder = pending_imports.folder(token)
     if waiting.get("token") != token or unit is None or folder is None:
         messages.error(request, "导入预览已失效，请重新上传")

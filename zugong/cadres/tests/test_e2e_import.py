@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from zugong.cadres.lrmx import write_lrmx
 from zugong.cadres.models import Cadre
@@ -27,7 +26,9 @@ def test_import_preview_confirm_then_search_and_open(live_server, browser, tree:
     sign_in(browser, live_server.url, "alice", "pw-alice")
     # when: she uploads it for 甲镇 and asks for a preview
     browser.get(live_server.url + "/cadres/import/")
-    Select(wait_for(browser, "select[name=org]")).select_by_visible_text("甲镇")
+    wait_for(browser, "#id_org ~ .zg-picker-search").send_keys("甲镇")  # the unit picker
+    wait_for(browser, f'#id_org-options li[data-value="{tree.township_a.pk}"]').click()
+    wait_for_text(browser, "#id_org ~ .zg-picker-chosen", "甲镇")
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
     browser.find_element(By.CSS_SELECTOR, "#zg-import-upload button[type=submit]").click()
     # then: the preview names the person as new, and nothing is saved yet
