@@ -134,6 +134,51 @@ def write_workbook(records: list[CadreRecord], *, mask_id: bool = False) -> byte
     return out.getvalue()
 
 
+# How to fill each column (the template's second sheet, 填写说明): format, then an example.
+NOTES: dict[str, tuple[str, str]] = {
+    "name": ("必填；与身份证一致", "张伟"),
+    "id_number": ("必填；18 位公民身份号码，末位可为 X；出生日期从中读取", "110105198205170011"),
+    "sex": ("男 / 女", "男"),
+    "birth_date": ("必填；年.月 或 年.月.日，也可写成 1982-05 / 1982年5月", "1982.05"),
+    "ethnicity": ("民族全称", "汉族"),
+    "native_place": ("省市县，可简写", "山东济南"),
+    "birthplace": ("省市县，可简写", "北京"),
+    "political_status": ("中共党员、中共预备党员、共青团员、民主党派简称（民建等）、群众", "中共党员"),
+    "party_join_date": ("年.月", "2004.06"),
+    "work_start_date": ("年.月", "2004.07"),
+    "health": ("健康 / 良好 / 一般 …", "健康"),
+    "professional_title": ("如 高级经济师；无则空", ""),
+    "specialties": ("简要填写", "熟悉基层党建工作"),
+    "ft_level": ("全日制教育的学历", "大学"),
+    "ft_degree": ("全日制教育的学位", "法学学士"),
+    "ft_school": ("院校系及专业", "示范大学法学专业"),
+    "is_level": ("在职教育的学历", "研究生"),
+    "is_degree": ("在职教育的学位", "公共管理硕士"),
+    "is_school": ("院校系及专业", "示范大学公共管理专业"),
+    "current_post": ("现任职务全称", "甲县乙镇党委副书记"),
+    "resume": ("每段一行：起止年月 + 经历，如 2004.07--2008.09 甲县乙镇科员；至今的一段只写起始年月",
+               "2000.09--2004.07 示范大学法学专业学习\n2004.07-- 甲县乙镇科员"),
+    "rewards": ("无则填 无", "2019年被评为县优秀共产党员"),
+    "reviews": ("年度 + 等次，如 2023年度考核称职", "2023年度考核称职；2024年度考核优秀"),
+}
+
+
 def template() -> bytes:
-    """The empty import template users download from the UI."""
-    return write_workbook([])
+    """The import template users download: the header row to fill, and a second sheet 填写说明 with each
+    column's format and an example (kept off the first sheet, so the example is never imported)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "干部信息"
+    sheet.append([label for _, label in COLUMNS])
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "填写格式", "示例"])
+    for key, label in COLUMNS:
+        rule, example = NOTES[key]
+        notes.append([label, "必填" if key in REQUIRED else "", rule, example])
+    for column, width in zip("ABCD", (18, 10, 60, 50), strict=True):
+        notes.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
