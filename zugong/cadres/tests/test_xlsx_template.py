@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+
 from openpyxl import Workbook, load_workbook
 
 from zugong.cadres.xlsx import COLUMNS, NOTES, REQUIRED, read_rows, record_from_row, template
