@@ -91,7 +91,7 @@ def _finding_out(finding: Any) -> dict[str, Any]:
     return {
         "id": finding.pk, "rule": finding.rule.code, "part": finding.part, "period_start": finding.period_start,
         "period_end": finding.period_end, "subject_type": finding.subject_type, "subject_id": finding.subject_id,
-        "subject_label": finding.subject_label, "org_unit_id": finding.org_unit_id,
+        "subject_label": finding.subject_name, "org_unit_id": finding.org_unit_id,
         "org_unit_name": finding.org_unit.name if finding.org_unit else None, "status": finding.status,
         "measure": finding.measure, "target": finding.target, "due_date": finding.due_date,
         "done_date": finding.done_date, "detail": finding.detail, "evaluated_at": finding.evaluated_at.isoformat(),

@@ -31,12 +31,11 @@ from zugong.core.models import Membership
 from zugong.core.orgtree import subtree_q
 from zugong.core.permissions import permission
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule
+from zugong.rules.subjects import subject_text
 from zugong.rules.versions import ancestor_paths
 
 NOTIFY_STATUSES = (FindingStatus.DUE_SOON, FindingStatus.OVERDUE)
 RECIPIENT_ROLES = permission("rules.reminder_receive").roles
-# Subjects named by their record number rather than their label (a tracking code, a petition's matter).
-NUMBERED_SUBJECTS = {"masswork.serviceorder": "点单", "masswork.petition": "信访事项"}
 
 
 def _staff_by_path(root_path: str) -> dict[str, list[int]]:
@@ -98,18 +97,13 @@ def _notice(rule: Rule, row: Mapping[str, Any], user_id: int) -> Notification:
     return Notification(
         user_id=user_id, rule=rule, part=row["part"], period_start=row["period_start"],
         subject_type=row["subject_type"], subject_id=row["subject_id"], status=row["status"],
-        org_unit_id=row["org_unit_id"], title=f"{rule.code} {rule.title}：{subject_text(row)}{label}"[:200],
+        org_unit_id=row["org_unit_id"], title=f"{rule.code} {rule.title}：{_subject(row)}{label}"[:200],
         body=row["detail"][:400],
     )
 
 
-def subject_text(row: Mapping[str, Any]) -> str:
-    """What a notice calls its subject: a record number with its unit, or the source's label."""
-    noun = NUMBERED_SUBJECTS.get(row["subject_type"])
-    if noun is None:
-        return str(row["subject_label"])
-    unit = row.get("org_unit__name") or ""
-    return f"{noun}第 {row['subject_id']} 号" + (f"（{unit}）" if unit else "")
+def _subject(row: Mapping[str, Any]) -> str:
+    return subject_text(row["subject_type"], row["subject_id"], row["subject_label"], row["org_unit__name"] or "")
 
 
 def send_emails(notices: list[tuple[int, str, str]]) -> int:

@@ -18,6 +18,7 @@ from zugong.core.models import PATH_SEGMENT_WIDTH, OrgUnit
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule, RuleVersion
 from zugong.rules.params import ParamField
 from zugong.rules.registry import is_wired
+from zugong.rules.subjects import subject_name
 from zugong.rules.versions import ancestor_paths, in_force_q, params_in_force
 
 SEVERITY = Case(
@@ -64,7 +65,7 @@ def register_rows(*, on: date, jurisdiction: Jurisdiction | None = None) -> list
 
 def findings_for(jurisdiction: Jurisdiction, *, rule: str | None = None, org: OrgUnit | None = None,
                  status: str | None = None, period_start: date | None = None) -> QuerySet[Finding]:
-    rows = scope(Finding.objects.select_related("rule", "org_unit"), jurisdiction)
+    rows = scope(Finding.objects.select_related("rule", "org_unit").annotate(subject_name=subject_name()), jurisdiction)
     if rule:
         rows = rows.filter(rule__code=rule)
     if org is not None:

@@ -31,6 +31,7 @@ from zugong.rules.forms import RuleOverrideForm
 from zugong.rules.models import Finding, FindingStatus, Rule
 from zugong.rules.params import param_fields
 from zugong.rules.services import notifications_mark_read, rule_override_set
+from zugong.rules.subjects import subject_text
 
 SUBJECTS_PER_PAGE = 100
 NOTICES_PER_PAGE = 50
@@ -120,7 +121,7 @@ def _rule_xlsx(rule: Rule, org: OrgUnit | None, period: date | None, rows: list[
                subjects: QuerySet[Finding] | None) -> HttpResponse:
     units = [(r.label, r.rate.rate, r.rate.get("compliant"), r.rate.get("due_soon"), r.rate.get("overdue"),
               r.rate.get("violated"), r.rate.get("pending")) for r in rows]
-    people = [(f.subject_label, f.org_unit.name if f.org_unit else "", f.get_status_display(), f.measure, f.target,
+    people = [(subject_text(f.subject_type, f.subject_id, f.subject_label), f.org_unit.name if f.org_unit else "", f.get_status_display(), f.measure, f.target,
                str(f.due_date or ""), f.detail) for f in (subjects.iterator() if subjects is not None else [])]
     return download(workbook_bytes([
         ("下级落实情况", ["单位", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "进行中"], units),

@@ -162,3 +162,19 @@ def test_the_inbox_hides_notices_about_units_the_reader_no_longer_sees(tree, bob
     Membership.objects.filter(user=bob).update(org_unit=tree.township_a2)  # bob moved to 丙乡
     html = logged_in(bob).get("/rules/inbox/").content.decode()
     assert "点单第 12 号" not in html and "暂无提醒" in html
+
+
+def test_rule_page_excel_and_api_name_orders_by_number_not_tracking_code(tree, bob, tmp_path):
+    from openpyxl import load_workbook
+
+    from zugong.conftest import bearer, logged_in
+    _finding(tree.village_a)
+    client = logged_in(bob)
+    html = client.get("/rules/", {"rule": "R16", "period": "2024-03-01"}).content.decode()
+    assert "<td>点单第 12 号</td>" in html and "MX7K2Q9P" not in html
+    path = tmp_path / "r16.xlsx"
+    path.write_bytes(client.get("/rules/", {"rule": "R16", "period": "2024-03-01", "export": "xlsx"}).content)
+    subjects = list(load_workbook(path)["对象明细"].iter_rows(values_only=True))
+    assert subjects[1][0] == "点单第 12 号"
+    body = bearer(bob).get("/api/v1/findings", {"rule": "R16"}).json()
+    assert [row["subject_label"] for row in body["results"]] == ["点单第 12 号"]
