@@ -20,6 +20,7 @@ from zugong.cadres.models import Cadre
 from zugong.conftest import Tree, logged_in, make_user
 from zugong.core.models import OrgKind, OrgUnit, Role
 from zugong.core.services import org_unit_create
+from zugong.e2e import browser, sign_in, wait_for_text  # noqa: F401
 from zugong.masswork.models import (
     DutyShift,
     HouseholdVisit,
@@ -252,3 +253,37 @@ def test_a_user_without_membership_sees_no_due_items(db: None) -> None:
     html = logged_in(user).get("/").content.decode()
     assert "您还没有任何任职角色" in html
     assert 'id="zg-due"' not in html
+
+
+def test_home_in_english(world: World) -> None:
+    grow(world, 2)
+    for who, expected in (("bob", ["Due items", "Wish wall: 2 orders to dispatch", "Household visits this month",
+                                   "Duty shifts this week", "Sentiment ledger: 2 open entries"]),
+                          ("alice", ["Due items", "Five must-talks due: 2 cadres", "Interviews awaiting a step",
+                                     "Rules with overdue items"]),
+                          ("leader", ["Rules: compliance in the current period"])):
+        client = logged_in(world.users[who])
+        assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+        html = client.get("/").content.decode()
+        for text in expected:
+            assert text in html, (who, text)
+        assert "待办事项" not in html
+
+
+@pytest.mark.e2e
+def test_township_staff_open_an_order_to_dispatch_from_the_home_page(live_server, browser, world: World) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    # given: two orders waiting for dispatch in bob's township (and two more in county B)
+    grow(world, 2)
+    waiting = list(ServiceOrder.objects.filter(wall=world.wall_a, status=OrderStatus.ORDERED)
+                   .order_by("dispatch_due", "urgency", "pk"))
+    # when: bob signs in; the due items come first, and he opens the first order of the dispatch block
+    sign_in(browser, live_server.url, "bob", "pw-bob")
+    wait_for_text(browser, '#zg-due article[data-block="dispatch"] header', "民心墙待派单 2 件")
+    links = browser.find_elements(By.CSS_SELECTOR, '#zg-due article[data-block="dispatch"] tbody a')
+    assert [a.text for a in links] == [f"第 {o.pk} 号 {o.get_category_display()}" for o in waiting]
+    links[0].click()
+    # then: the order's page, where the dispatch is done
+    wait_for_text(browser, "h1", "点单详情")
+    assert browser.current_url.endswith(f"/masswork/orders/{waiting[0].pk}/")
