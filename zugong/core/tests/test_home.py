@@ -288,3 +288,38 @@ def test_township_staff_open_an_order_to_dispatch_from_the_home_page(live_server
     # then: the order's page, where the dispatch is done
     wait_for_text(browser, "h1", "点单详情")
     assert browser.current_url.endswith(f"/masswork/orders/{waiting[0].pk}/")
+
+
+def test_dispatch_deadline_marks_only_orders_past_their_day(world: World) -> None:
+    """The day before, of and after an order's dispatch deadline: only a deadline already past is 已逾期."""
+    today = timezone.localdate()
+    orders = {offset: _order(world.wall_a, due=today + timedelta(days=offset)) for offset in (-1, 0, 1)}
+    html = home(world, "bob")
+    block = html[html.index('data-block="dispatch"'):]
+    block = block[:block.index("</article>")]
+    rows = {offset: re.search(rf'/masswork/orders/{order.pk}/".*?</tr>', block, re.S) for offset, order in orders.items()}
+    marked = {offset: "已逾期" in row.group(0) for offset, row in rows.items() if row}
+    assert marked == {-1: True, 0: False, 1: False}
+
+
+def test_missed_check_ins_are_the_days_before_today(world: World) -> None:
+    """A shift is missed from the day after its day: the day before, of and after a shift on Wednesday."""
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.masswork.selectors import duty_shifts_missed
+    wednesday = date(2024, 3, 6)
+    DutyShift.objects.create(village=world.tree.village_a, cadre=world.cadre_a, day=wednesday)
+    j = jurisdiction_for(world.users["bob"])
+    monday = date(2024, 3, 4)
+    assert [duty_shifts_missed(j, start=monday, before=day) for day in
+            (date(2024, 3, 5), wednesday, date(2024, 3, 7))] == [0, 0, 1]
+
+
+def test_visits_of_the_month_count_its_first_and_last_day_only(world: World) -> None:
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.masswork.selectors import village_visit_counts
+    for day in (date(2024, 2, 29), date(2024, 3, 1), date(2024, 3, 31), date(2024, 4, 1)):
+        HouseholdVisit.objects.create(org_unit=world.tree.village_a, cadre=world.cadre_a, household=str(day),
+                                      visited_on=day)
+    counts = village_visit_counts(jurisdiction_for(world.users["bob"]), start=date(2024, 3, 1), end=date(2024, 3, 31))
+    assert (counts.visits, counts.villages, counts.without) == (2, 2, 1)
+    assert counts.least == [(world.tree.community_a.pk, "甲社区", 0), (world.tree.village_a.pk, "甲村", 2)]
