@@ -40,7 +40,8 @@ from zugong.core.audit import audit_record
 from zugong.core.errors import GateRefused, NotFound, ValidationFailed
 from zugong.core.events import publish
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.models import OrgUnit
+from zugong.core.orgtree import township_of
 from zugong.core.permissions import SYSTEM, Actor, require
 
 SCALAR_FIELDS = (
@@ -230,14 +231,6 @@ def cadre_update(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, chan
     audit_record(actor=actor, action="cadres.cadre_update", obj=locked, org_unit=locked.org_unit,
                  summary={"fields": sorted(changed)})
     return locked
-
-
-def township_of(unit: OrgUnit) -> OrgUnit | None:
-    """The township (乡镇) whose subtree holds `unit`, or None."""
-    if unit.kind == OrgKind.TOWNSHIP:
-        return unit
-    prefixes = [unit.path[:i] for i in range(1, len(unit.path))]
-    return OrgUnit.objects.filter(kind=OrgKind.TOWNSHIP, path__in=prefixes).order_by("-depth").first()
 
 
 def check_r23(*, cadre: Cadre, target: OrgUnit, on: date, action: str) -> None:

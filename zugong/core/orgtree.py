@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from zugong.core.models import PATH_SEGMENT_WIDTH, PATH_UPPER_SENTINEL, OrgUnit
+from zugong.core.models import PATH_SEGMENT_WIDTH, PATH_UPPER_SENTINEL, OrgKind, OrgUnit
 
 _SEGMENT_LIMIT = 10**PATH_SEGMENT_WIDTH - 1
 
@@ -45,3 +45,11 @@ def ancestor_paths(path: str) -> list[str]:
     """The paths of every unit from the root down to `path` itself, top first."""
     step = PATH_SEGMENT_WIDTH + 1
     return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
+def township_of(unit: OrgUnit) -> OrgUnit | None:
+    """The township (乡镇) whose subtree holds `unit` (the unit itself when it is one), or None."""
+    if unit.kind == OrgKind.TOWNSHIP:
+        return unit
+    return (OrgUnit.objects.filter(kind=OrgKind.TOWNSHIP, path__in=ancestor_paths(unit.path)[:-1])
+            .order_by("-depth").first())

@@ -15,7 +15,8 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import PATH_SEGMENT_WIDTH, Membership, OrgUnit
+from zugong.core.models import Membership, OrgUnit
+from zugong.core.orgtree import ancestor_paths
 from zugong.core.selectors import org_units_visible
 
 LIMIT = 20
@@ -35,8 +36,7 @@ def clean_query(raw: str) -> str:
 
 def ancestor_names(units: Iterable[OrgUnit], *, jurisdiction: Jurisdiction) -> dict[int, str]:
     """"甲县 › 甲镇" for each unit: its visible ancestors, fetched for all units in one query."""
-    step = PATH_SEGMENT_WIDTH + 1
-    wanted = {u.pk: [u.path[:end] for end in range(step, len(u.path), step)] for u in units}
+    wanted = {u.pk: ancestor_paths(u.path)[:-1] for u in units}
     paths = {p for chain in wanted.values() for p in chain}
     names = dict(org_units_visible(jurisdiction).filter(path__in=paths).values_list("path", "name")) if paths else {}
     return {pk: " › ".join(names[p] for p in chain if p in names) for pk, chain in wanted.items()}
