@@ -1,69 +1,241 @@
 """Forms of the masswork staff pages. Every form takes `jurisdiction=` and draws its choices from the
-scoped selectors (masswork's for walls and members, cadres' for cadres, core's for org units); dates
+scoped selectors (masswork's for walls and members, cadres' for cadres, core's for org units and users);
+cadres, units and users are picked with search pickers (`PickerField`), never a `<select>` of everyone; dates
 are ISO in every language (`zugong.core.forms.DateField`); an answer a person must give (a rating, a
 satisfaction) starts empty (`blank_choice`), so nothing is recorded that nobody chose."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zugong.cadres.models import Cadre
+from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
-from zugong.core.forms import DateField, ScopedForm, blank_choice
+from zugong.core.forms import CHOOSE, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.models import OrgKind, OrgUnit
-from zugong.core.selectors import org_units_visible
-from zugong.masswork.models import Member, OrderStatus, Rating, Satisfaction, ServiceCategory, ServiceOrder
-from zugong.masswork.selectors import public_walls
+from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
+from zugong.core.pickers import users_visible
+from zugong.core.selectors import meetings_visible, org_units_visible
+from zugong.masswork.models import (
+    LedgerEntry,
+    LedgerSource,
+    Member,
+    OrderStatus,
+    PetitionChannel,
+    Rating,
+    ReceptionDay,
+    Satisfaction,
+    ServiceCategory,
+    ServiceOrder,
+)
+from zugong.masswork.selectors import public_walls, reception_days_visible
 
-CHOICE_LIMIT = 500  # a phone form lists at most this many villages or cadres
+CADRE_HINT = _("输入姓名、拼音首字母或身份证号搜索")
+UNIT_HINT = _("输入单位名称搜索")
+VILLAGES = "kind=village&kind=community"
+VILLAGES_ONLY = "kind=village"
+LEDGER_UNITS = "kind=township&kind=village&kind=community"
 
 
-def _choices(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    return blank_choice(choices)
+def unit_label(unit: OrgUnit) -> str:
+    return unit.name
 
 
-def villages_for_visits(jurisdiction: Jurisdiction) -> QuerySet[OrgUnit]:
-    return org_units_visible(jurisdiction).filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY]).order_by("path")
+def user_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _units(label: Any, query: str) -> PickerField:
+    return PickerField(OrgUnit.objects.none(), url_name="pick:units", query=query, label=label,
+                       placeholder=UNIT_HINT, label_from=unit_label)
+
+
+def _cadre(label: Any) -> PickerField:
+    return PickerField(Cadre.objects.none(), url_name="pick-cadres", label=label, placeholder=CADRE_HINT,
+                       label_from=cadre_label)
+
+
+def units_of_kinds(jurisdiction: Jurisdiction, *kinds: str) -> QuerySet[OrgUnit]:
+    return org_units_visible(jurisdiction).filter(kind__in=kinds)
 
 
 def serving_cadres(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
-    return cadres_visible(jurisdiction).filter(status="serving").order_by("name", "pk")
+    return cadres_visible(jurisdiction).filter(status="serving").select_related("org_unit")
+
+
+def _scope(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    field: Any = form.fields[name]
+    field.queryset = queryset
 
 
 class VisitForm(ScopedForm):
-    """入户走访 on a phone: the village and cadre lists come from the user's jurisdiction."""
+    """入户走访 on a phone: the village and the cadre are found with search pickers in the jurisdiction."""
 
-    village = forms.TypedChoiceField(label=_("村（社区）"), coerce=int)
-    cadre = forms.TypedChoiceField(label=_("走访干部"), coerce=int)
+    village = _units(_("村（社区）"), VILLAGES)
+    cadre = _cadre(_("走访干部"))
     household = forms.CharField(label=_("农户"), max_length=60)
     visited_on = DateField(label=_("走访日期"))
     matters = forms.CharField(label=_("反映事项"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
-        village: Any = self.fields["village"]
-        village.choices = _choices([(v.pk, v.name) for v in villages_for_visits(jurisdiction)[:CHOICE_LIMIT]])
-        cadre: Any = self.fields["cadre"]
-        cadre.choices = _choices([(c.pk, c.name) for c in serving_cadres(jurisdiction)[:CHOICE_LIMIT]])
+        _scope(self, "village", units_of_kinds(jurisdiction, OrgKind.VILLAGE, OrgKind.COMMUNITY))
+        _scope(self, "cadre", serving_cadres(jurisdiction))
         self.fields["visited_on"].initial = timezone.localdate()
 
-    def clean_village(self) -> OrgUnit:
-        unit = villages_for_visits(self.jurisdiction).filter(pk=self.cleaned_data["village"]).first()
-        if unit is None:
-            raise forms.ValidationError(_("请选择村或社区"))
-        return unit
 
-    def clean_cadre(self) -> Cadre:
-        cadre = serving_cadres(self.jurisdiction).filter(pk=self.cleaned_data["cadre"]).first()
-        if cadre is None:
-            raise forms.ValidationError(_("请选择走访干部"))
-        return cadre
+class LedgerEntryForm(ScopedForm):
+    """一条民情: raised in a village or community (or at the township itself), kept in the township's ledger."""
+
+    org_unit = _units(_("所在乡镇或村（社区）"), LEDGER_UNITS)
+    source = forms.ChoiceField(label=_("来源"), choices=blank_choice(list(LedgerSource.choices)))
+    household = forms.CharField(label=_("反映群众"), max_length=60, required=False)
+    matter = forms.CharField(label=_("民情事项"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    recorded_on = DateField(label=_("登记日期"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "org_unit", units_of_kinds(jurisdiction, OrgKind.TOWNSHIP, OrgKind.VILLAGE, OrgKind.COMMUNITY))
+        self.fields["recorded_on"].initial = timezone.localdate()
+
+
+class LedgerResolveForm(ScopedForm):
+    resolved_on = DateField(label=_("办结日期"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        self.fields["resolved_on"].initial = timezone.localdate()
+
+
+MEETING_CHOICES = 50  # the latest 民情分析会 offered for linking
+
+
+class LedgerDiscussForm(ScopedForm):
+    """Link chosen entries to a 民情分析会 recorded on /meetings/, with what it decided."""
+
+    meeting = forms.ModelChoiceField(label=_("民情分析会"), queryset=Meeting.objects.none(), empty_label=CHOOSE)
+    entry_ids = forms.TypedMultipleChoiceField(label=_("讨论的民情事项"), coerce=int, choices=[],
+                                               widget=forms.CheckboxSelectMultiple)
+    decision = forms.CharField(label=_("会议议定"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, entries: list[LedgerEntry] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        meetings = (meetings_visible(jurisdiction).filter(kind=MeetingKind.LEDGER_MEETING)
+                    .select_related("org_unit").order_by("-held_on", "-pk"))
+        meeting: Any = self.fields["meeting"]
+        meeting.queryset = meetings
+        meeting.label_from_instance = lambda m: f"{m.held_on:%Y-%m-%d} {m.org_unit.name} {m.title}".strip()
+        ids: Any = self.fields["entry_ids"]
+        if entries is not None:
+            ids.choices = [(e.pk, e.matter[:40]) for e in entries]
+        else:  # bound from a POST: the ids are checked by the service against the meeting's township
+            ids.valid_value = lambda value: True
+        self._latest = meetings
+
+    def meeting_choices(self) -> list[Meeting]:
+        return list(self._latest[:MEETING_CHOICES])
+
+
+class ReceptionDayForm(ScopedForm):
+    """接访日 scheduled: the unit, the day and the leader who receives."""
+
+    org_unit = _units(_("接访单位"), "")
+    day = DateField(label=_("接访日期"))
+    leader_name = forms.CharField(label=_("接访领导"), max_length=40)
+    leader_title = forms.CharField(label=_("职务"), max_length=80, required=False)
+    location = forms.CharField(label=_("地点"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "org_unit", org_units_visible(jurisdiction))
+
+
+class ReceptionRecordForm(ScopedForm):
+    record = forms.CharField(label=_("接访情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DutyShiftForm(ScopedForm):
+    """坐班 scheduled: the village, the cadre on the shift and their own account (who alone checks in)."""
+
+    village = _units(_("村"), VILLAGES_ONLY)
+    cadre = _cadre(_("值班干部"))
+    user = PickerField(User.objects.none(), url_name="pick:users", label=_("签到账号（值班干部本人）"),
+                       placeholder=_("输入账号或姓名搜索"), label_from=user_label)
+    day = DateField(label=_("值班日期"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "village", units_of_kinds(jurisdiction, OrgKind.VILLAGE))
+        _scope(self, "cadre", serving_cadres(jurisdiction))
+        _scope(self, "user", User.objects.filter(users_visible(jurisdiction), is_active=True))
+
+
+class InVillageDayForm(ScopedForm):
+    """驻村日: a day the village secretary or director spent in the village (today or earlier)."""
+
+    village = _units(_("村"), VILLAGES_ONLY)
+    cadre = _cadre(_("驻村干部"))
+    day = DateField(label=_("驻村日期"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "village", units_of_kinds(jurisdiction, OrgKind.VILLAGE))
+        _scope(self, "cadre", serving_cadres(jurisdiction))
+        self.fields["day"].initial = timezone.localdate()
+
+
+class PairingForm(ScopedForm):
+    """联系村 (no household) or 结亲家 with one household and its needs (民情登记卡)."""
+
+    cadre = _cadre(_("结对干部"))
+    village = _units(_("联系村（社区）"), VILLAGES)
+    valid_from = DateField(label=_("结对日期"))
+    household = forms.CharField(label=_("结对农户（联系村可不填）"), max_length=60, required=False)
+    household_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    household_address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    needs = forms.CharField(label=_("民情登记"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "cadre", serving_cadres(jurisdiction))
+        _scope(self, "village", units_of_kinds(jurisdiction, OrgKind.VILLAGE, OrgKind.COMMUNITY))
+        self.fields["valid_from"].initial = timezone.localdate()
+
+
+class PetitionForm(ScopedForm):
+    """登记信访: the receiving unit, the petitioner and the matter; the receiver becomes its first-contact owner."""
+
+    org_unit = _units(_("受理单位"), "")
+    channel = forms.ChoiceField(label=_("信访方式"), choices=blank_choice(list(PetitionChannel.choices)))
+    received_on = DateField(label=_("登记日期"))
+    petitioner_name = forms.CharField(label=_("信访人姓名"), max_length=40)
+    petitioner_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
+                                       widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    petitioner_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    petitioner_address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    visitors = forms.IntegerField(label=_("来访人数"), min_value=1, max_value=500, initial=1)
+    subject = forms.CharField(label=_("事由"), max_length=200)
+    content = forms.CharField(label=_("信访内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
+    reception_day = forms.ModelChoiceField(label=_("领导接访日（当天接访时选择）"), required=False,
+                                           queryset=ReceptionDay.objects.none(), empty_label=_("（无）"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "org_unit", org_units_visible(jurisdiction))
+        today = timezone.localdate()
+        days: Any = self.fields["reception_day"]
+        days.queryset = reception_days_visible(jurisdiction).filter(day__range=(today - timedelta(days=30), today))
+        days.label_from_instance = lambda d: f"{d.day:%Y-%m-%d} {d.leader_name}"
+        self.fields["received_on"].initial = today
 
 
 class OrderFilterForm(ScopedForm):
@@ -98,7 +270,7 @@ class ExplainForm(ScopedForm):
 class PhoneRatingForm(ScopedForm):
     """The resident's answer on a phone follow-up: nothing pre-selected."""
 
-    rating = forms.ChoiceField(label=_("电话回访评价"), choices=_choices(list(Rating.choices)))
+    rating = forms.ChoiceField(label=_("电话回访评价"), choices=blank_choice(list(Rating.choices)))
     reason = forms.CharField(label=_("不满意原因"), required=False, max_length=1000)
 
 
@@ -126,16 +298,17 @@ class CloseForm(ScopedForm):
 
 
 class SatisfactionForm(ScopedForm):
-    satisfaction = forms.ChoiceField(label=_("信访人满意度"), choices=_choices(list(Satisfaction.choices)))
+    satisfaction = forms.ChoiceField(label=_("信访人满意度"), choices=blank_choice(list(Satisfaction.choices)))
 
 
 # ---------------------------------------------------------------- the residents' pages (/m/, no account)
 
 
 class PublicOrderForm(forms.Form):
-    """点单 by a resident: no jurisdiction (the active walls are public)."""
+    """点单 by a resident: no jurisdiction (the active walls are public). The page first narrows the walls
+    to one community (county → community), so a phone never shows every wall of the province."""
 
-    wall = forms.TypedChoiceField(label=_("所在社区"), coerce=int)
+    wall = forms.TypedChoiceField(label=_("民心墙"), coerce=int)
     resident_name = forms.CharField(label=_("您的姓名"), max_length=40)
     resident_phone = forms.CharField(label=_("手机号码"), max_length=20,
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
@@ -145,10 +318,18 @@ class PublicOrderForm(forms.Form):
     photo = forms.FileField(label=_("照片（选填）"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, community_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        walls = public_walls()
+        if community_id is not None:
+            walls = walls.filter(community_id=community_id)
+        elif self.is_bound:  # a post without the community: the posted wall decides which walls are shown again
+            posted = str(self.data.get("wall", ""))
+            walls = walls.filter(community_id__in=walls.filter(pk=int(posted) if posted.isdigit() else 0)
+                                 .values("community_id"))
+        rows = [(str(w.pk), w.name) for w in walls]
         wall: Any = self.fields["wall"]
-        wall.choices = [(w.pk, f"{w.community.name} · {w.name}") for w in public_walls()]
+        wall.choices = rows if len(rows) == 1 else blank_choice(rows)
 
 
 class PublicRateForm(forms.Form):

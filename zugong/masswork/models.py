@@ -158,6 +158,9 @@ class ServiceOrder(models.Model):
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
     rating_reason = models.TextField(_("不满意原因"), blank=True)
     rated_at = models.DateTimeField(_("评单时间"), null=True, blank=True)
+    # Who recorded a rating the resident gave by phone (代评); empty when the resident rated it themselves.
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代评人"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     explanation = models.TextField(_("解释说明"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -380,6 +383,9 @@ class DutyShift(models.Model):
     village = models.ForeignKey(OrgUnit, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("值班干部"), on_delete=models.PROTECT,
                               related_name="duty_shifts")
+    # The account of the cadre on the shift: the only person who may check in (a cadre record has no login).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签到账号"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("值班日期"))
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
 

@@ -12,6 +12,26 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zugong.masswork.models import Petition, PetitionChannel, PetitionStatus
+from zugong.masswork.params import bool_param, int_param
+
+
+@dataclass(frozen=True)
+class Promise:
+    """公开承诺 printed on the intake receipt: the R28 time limits of the petition's unit on its day."""
+
+    accept_days: int
+    close_days: int
+    extend_days: int
+    workdays: bool  # working days (工作日) instead of calendar days
+    accept_due: date
+
+
+def petition_promise(petition: Petition) -> Promise:
+    unit, day = petition.org_unit, petition.received_on
+    return Promise(accept_days=int_param("R28", "accept_days", org_unit=unit, on=day),
+                   close_days=int_param("R28", "days", org_unit=unit, on=day),
+                   extend_days=int_param("R28", "extend_days", org_unit=unit, on=day),
+                   workdays=bool_param("R28", "workdays", org_unit=unit, on=day), accept_due=petition.accept_due)
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,31 @@ def _body_too_large(request: HttpRequest) -> bool:
     return length > photo_max_bytes() + FORM_OVERHEAD_BYTES
 
 
+def _query_id(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 10 else None
+
+
+def _choice_step(request: HttpRequest) -> HttpResponse:
+    """Before the form: the county, then the community (links a thumb can hit; no script needed)."""
+    county_id = _query_id(request, "county")
+    communities = selectors.public_communities(county_id) if county_id is not None else []
+    return render(request, "masswork/public/order_choose.html", {
+        "counties": [] if communities else selectors.public_counties(), "communities": communities,
+        "dispatch_days": int_param("R16", "days")})
+
+
 @require_http_methods(["GET", "POST"])
 def order_new(request: HttpRequest) -> HttpResponse:
+    community_id = _query_id(request, "community")
     if request.method == "POST" and _body_too_large(request):
-        too_large = _("提交内容过大：照片不能超过 %(mb)s MB") % {"mb": photo_max_bytes() // (1024 * 1024)}
+        too_large = _("提交内容过大，照片不能超过 %(mb)s MB") % {"mb": photo_max_bytes() // (1024 * 1024)}
         return render(request, "masswork/public/order_new.html", {
-            "form": PublicOrderForm(), "dispatch_days": int_param("R16", "days"), "too_large": too_large}, status=413)
-    form = PublicOrderForm(request.POST or None, request.FILES or None)
+            "form": PublicOrderForm(community_id=community_id), "dispatch_days": int_param("R16", "days"),
+            "too_large": too_large}, status=413)
+    if request.method != "POST" and community_id is None:
+        return _choice_step(request)
+    form = PublicOrderForm(request.POST or None, request.FILES or None, community_id=community_id)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,8 +93,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
                   {"form": form, "dispatch_days": int_param("R16", "days")}, status=status)
 
 
+
+
+
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = selectors.normalise_tracking_code(request.GET.get("code", ""))
     if code:
         return HttpResponseRedirect(reverse("masswork-public:track", args=[code]))
     return render(request, "masswork/public/track_lookup.html")

@@ -7,16 +7,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.models import PATH_SEGMENT_WIDTH, OrgKind, OrgUnit
+from zugong.core.pickers import users_visible
 from zugong.masswork.models import (
     LOAD_STATUSES,
     DutyShift,
     HouseholdVisit,
+    InVillageDay,
     LedgerEntry,
     LedgerStatus,
     Member,
@@ -74,9 +77,14 @@ def order_get(jurisdiction: Jurisdiction, pk: int) -> ServiceOrder:
     return order
 
 
+def normalise_tracking_code(code: str) -> str:
+    """As a resident types it: spaces, dashes and lower case do not matter ("abcd efgh-jkmn")."""
+    return "".join(ch for ch in code if not ch.isspace() and ch not in "-－").upper()[:32]
+
+
 def order_by_tracking_code(code: str) -> ServiceOrder:
     order = (ServiceOrder.objects.select_related("wall", "wall__community", "member")
-             .filter(tracking_code=code.strip().upper()).first())
+             .filter(tracking_code=normalise_tracking_code(code)).first())
     if order is None:
         raise NotFound("查询码不存在，请核对后重新输入")
     return order
@@ -85,6 +93,23 @@ def order_by_tracking_code(code: str) -> ServiceOrder:
 def public_walls() -> QuerySet[Wall]:
     return Wall.objects.filter(is_active=True).select_related("community", "org_unit").order_by("community__path",
                                                                                                  "pk")
+
+
+def public_counties() -> list[OrgUnit]:
+    """The counties that have an active wall (the first step of the residents' choice), in tree order."""
+    step = PATH_SEGMENT_WIDTH + 1
+    paths = set(Wall.objects.filter(is_active=True).values_list("community__path", flat=True).distinct())
+    prefixes = {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+    return list(OrgUnit.objects.filter(kind=OrgKind.COUNTY, path__in=prefixes).order_by("path"))
+
+
+def public_communities(county_id: int) -> list[OrgUnit]:
+    """The communities (and villages) of one county that have an active wall (the second step)."""
+    county = OrgUnit.objects.filter(pk=county_id, kind=OrgKind.COUNTY).first()
+    if county is None:
+        return []
+    ids = public_walls().filter(community__path__startswith=county.path).values("community_id")
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
 
 
 def public_wall(pk: int) -> Wall:
@@ -148,6 +173,13 @@ class OrderStats:
         rated = self.satisfied + self.basic + self.unsatisfied
         return round(100 * (self.satisfied + self.basic) / rated, 1) if rated else 0.0
 
+    @property
+    def satisfaction_label(self) -> str:
+        """For the page: "—" while nothing is rated (a rate of nothing is not 0%), else "93.3%"."""
+        if not self.satisfied + self.basic + self.unsatisfied:
+            return "—"
+        return f"{self.satisfaction_rate:g}%"
+
 
 def order_stats(orders: QuerySet[ServiceOrder], *, today: date) -> OrderStats:
     row = orders.aggregate(
@@ -206,8 +238,34 @@ def ledger_visible(jurisdiction: Jurisdiction) -> QuerySet[LedgerEntry]:
     return scope(LedgerEntry.objects.select_related("org_unit", "meeting"), jurisdiction)
 
 
+def ledger_entry_get(jurisdiction: Jurisdiction, pk: int) -> LedgerEntry:
+    entry = ledger_visible(jurisdiction).filter(pk=pk).first()
+    if entry is None:
+        raise NotFound("未找到该民情事项，或不在您的管辖范围内")
+    return entry
+
+
+def in_village_days_visible(jurisdiction: Jurisdiction) -> QuerySet[InVillageDay]:
+    return scope(InVillageDay.objects.select_related("village", "cadre"), jurisdiction, org_field="village")
+
+
+def reception_day_get(jurisdiction: Jurisdiction, pk: int) -> ReceptionDay:
+    row = reception_days_visible(jurisdiction).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("未找到该接访日，或不在您的管辖范围内")
+    return row
+
+
+def user_get(jurisdiction: Jurisdiction, pk: int) -> User:
+    """An active user holding a membership in the jurisdiction (whom a shift may be given to)."""
+    user = User.objects.filter(users_visible(jurisdiction), pk=pk, is_active=True).first()
+    if user is None:
+        raise NotFound("未找到该用户，或不在您的管辖范围内")
+    return user
+
+
 def duty_visible(jurisdiction: Jurisdiction) -> QuerySet[DutyShift]:
-    return scope(DutyShift.objects.select_related("village", "cadre"), jurisdiction, org_field="village")
+    return scope(DutyShift.objects.select_related("village", "cadre", "user"), jurisdiction, org_field="village")
 
 
 def pairings_visible(jurisdiction: Jurisdiction) -> QuerySet[Pairing]:

@@ -21,7 +21,7 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.masswork import forms, selectors
 from zugong.masswork.models import OrderStatus, Petition, PetitionStatus, ServiceOrder
-from zugong.masswork.petition_reports import petition_stats
+from zugong.masswork.petition_reports import petition_promise, petition_stats
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services import petitions as petition_services
 from zugong.masswork.services.petitions import may_see_identity, petitioner_identity
@@ -54,9 +54,12 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 
 def order_steps(request: AuthedRequest, order: ServiceOrder) -> set[str]:
-    """The next states of the order that this person's roles allow (what the page offers)."""
+    """The next states of the order that this person's roles allow (what the page offers); 接单 only to
+    the member who holds the order (staff never accept in a member's name)."""
+    holder = order.member.user_id if order.member else None
     return {to for to in order_services.next_states(order.status)
-            if may(request.jurisdiction, ORDER_STEP_ACTION[to], order.org_unit)}
+            if may(request.jurisdiction, ORDER_STEP_ACTION[to], order.org_unit)
+            and (to != OrderStatus.ACCEPTED or holder == request.user.pk)}
 
 
 def _dispatch_form(request: AuthedRequest, order: ServiceOrder) -> forms.DispatchForm:
@@ -238,3 +241,88 @@ def _petition_action(request: AuthedRequest, petition: Petition) -> None:
         petition_services.petition_transfer_accept(actor=actor, jurisdiction=j, petition_id=pk)
     else:
         raise ValidationFailed(_("未知的操作"))
+
+
+@page(action="masswork.petition_receive", methods=("GET", "HEAD", "POST"))
+def petition_new(request: AuthedRequest) -> HttpResponse:
+    """登记信访: the receiver becomes the first-contact owner; then the receipt with the 公开承诺."""
+    j = request.jurisdiction
+    form = forms.PetitionForm(request.POST or None, jurisdiction=j)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            petition = petition_services.petition_receive(
+                actor=request.user, jurisdiction=j, org_unit=d["org_unit"], channel=d["channel"],
+                petitioner_name=d["petitioner_name"], subject=d["subject"], content=d["content"],
+                received_on=d["received_on"], petitioner_phone=d["petitioner_phone"],
+                petitioner_id_number=d["petitioner_id_number"], petitioner_address=d["petitioner_address"],
+                visitors=d["visitors"], reception_day=d["reception_day"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("信访事项已登记"))
+            return HttpResponseRedirect(reverse("masswork:petition-receipt", args=[petition.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "masswork/petition_form.html", {"form": form}, status=status)
+
+
+@page(action="masswork.petition_view", methods=("GET", "HEAD"))
+def petition_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The printable intake receipt (信访事项登记回执) with the public promise of the time limits."""
+    petition = selectors.petition_get(request.jurisdiction, pk)
+    identity = petitioner_identity(user=request.user, jurisdiction=request.jurisdiction, petition=petition,
+                                   reveal=may_see_identity(user=request.user, jurisdiction=request.jurisdiction,
+                                                           petition=petition))
+    return render(request, "masswork/petition_receipt.html", {
+        "petition": petition, "identity": identity, "promise": petition_promise(petition)})
+
+
+@page(action="masswork.petition_view", methods=("GET", "HEAD"))
+def reception_days(request: AuthedRequest) -> HttpResponse:
+    j = request.jurisdiction
+    rows = list(selectors.reception_days_visible(j).order_by("-day", "pk")[:100])
+    return render(request, "masswork/reception_days.html", {
+        "rows": rows, "today": timezone.localdate(), "may_record": may(j, "masswork.reception_day_record")})
+
+
+@page(action="masswork.reception_day_record", methods=("GET", "HEAD", "POST"))
+def reception_day_new(request: AuthedRequest) -> HttpResponse:
+    j = request.jurisdiction
+    form = forms.ReceptionDayForm(request.POST or None, jurisdiction=j)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            petition_services.reception_day_schedule(
+                actor=request.user, jurisdiction=j, org_unit=d["org_unit"], day=d["day"],
+                leader_name=d["leader_name"], leader_title=d["leader_title"], location=d["location"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("接访日已安排"))
+            return HttpResponseRedirect(reverse("masswork:reception-days"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "masswork/reception_day_form.html", {"form": form}, status=status)
+
+
+@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
+def reception_day_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One reception day, its petitions, and (on or after the day) the record of what happened."""
+    j = request.jurisdiction
+    row = selectors.reception_day_get(j, pk)
+    form = forms.ReceptionRecordForm(request.POST or None, jurisdiction=j, initial={"record": row.record})
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition_services.reception_day_record(actor=request.user, jurisdiction=j, reception_day=row,
+                                                   record=form.cleaned_data["record"])
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise  # not theirs to record: the refusal page
+            form.add_error("record", exc.message)
+        else:
+            messages.success(request, _("接访情况已登记"))
+            return HttpResponseRedirect(reverse("masswork:reception-day", args=[row.pk]))
+    petitions = list(selectors.petitions_visible(j).filter(reception_day=row).order_by("pk")[:100])
+    status = 400 if request.method == "POST" else 200
+    return render(request, "masswork/reception_day_detail.html", {
+        "row": row, "form": form, "petitions": petitions, "today": timezone.localdate(),
+        "may_record": may(j, "masswork.reception_day_record", row.org_unit)}, status=status)

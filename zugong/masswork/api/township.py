@@ -15,6 +15,7 @@ from zugong.core.selectors import meetings_visible, org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.api import reader
 from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
+from zugong.masswork.selectors import user_get
 from zugong.masswork.services import duty, ledger, visits
 
 router = Router(tags=["township"])
@@ -59,6 +60,7 @@ class VisitOut(Schema):
 class ShiftIn(Schema):
     village_id: int
     cadre_id: int
+    user_id: int  # the account of the cadre on the shift: only it may check in
     day: date
 
 
@@ -66,13 +68,14 @@ class ShiftOut(Schema):
     id: int
     village_id: int
     cadre: str
+    user_id: int | None
     day: date
     checked_in: bool
 
 
 def shift_out(shift: DutyShift) -> ShiftOut:
-    return ShiftOut(id=shift.pk, village_id=shift.village_id, cadre=shift.cadre.name, day=shift.day,
-                    checked_in=shift.checked_in_at is not None)
+    return ShiftOut(id=shift.pk, village_id=shift.village_id, cadre=shift.cadre.name, user_id=shift.user_id,
+                    day=shift.day, checked_in=shift.checked_in_at is not None)
 
 
 @router.get("/ledger", response=list[LedgerOut])
@@ -120,7 +123,8 @@ def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
     jurisdiction = jurisdiction_of(request)
     shift = duty.duty_shift_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
                                      village=org_unit_get(jurisdiction, payload.village_id),
-                                     cadre=cadre_get(jurisdiction, payload.cadre_id), day=payload.day)
+                                     cadre=cadre_get(jurisdiction, payload.cadre_id),
+                                     user=user_get(jurisdiction, payload.user_id), day=payload.day)
     return Status(201, shift_out(shift))
 
 

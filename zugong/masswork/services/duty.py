@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
-from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
-from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
 from zugong.core.models import OrgKind, OrgUnit
-from zugong.core.permissions import Actor, require
+from zugong.core.permissions import Actor, may, require
 from zugong.masswork.locks import lock_duty_shift
 from zugong.masswork.models import DutyShift, InVillageDay
 
@@ -24,12 +25,15 @@ def _village(org: OrgUnit) -> None:
 
 @transaction.atomic
 def duty_shift_schedule(*, actor: Actor, jurisdiction: Jurisdiction, village: OrgUnit, cadre: Cadre,
-                        day: date) -> DutyShift:
+                        user: User, day: date) -> DutyShift:
+    """A shift of `cadre`, whose own account `user` checks in: it must hold the check-in action at the village."""
     require(jurisdiction, "masswork.duty_schedule", village)
     _village(village)
+    if not may(jurisdiction_for(user), "masswork.duty_check_in", village):
+        raise ValidationFailed("签到账号在该村没有坐班签到的权限", field="user")
     try:
         with transaction.atomic():
-            shift = DutyShift.objects.create(village=village, cadre=cadre, day=day)
+            shift = DutyShift.objects.create(village=village, cadre=cadre, user=user, day=day)
     except IntegrityError as exc:
         raise Conflict(f"{cadre.name} 在 {day:%Y-%m-%d} 已排班") from exc
     audit_record(actor=actor, action="masswork.duty_shift_schedule", obj=shift, org_unit=village)
@@ -38,9 +42,11 @@ def duty_shift_schedule(*, actor: Actor, jurisdiction: Jurisdiction, village: Or
 
 @transaction.atomic
 def duty_check_in(*, actor: Actor, jurisdiction: Jurisdiction, shift_id: int, at: datetime | None = None) -> DutyShift:
-    """Only on the day of the shift (the day before and the day after are refused), once."""
+    """The cadre on the shift, in person (their own account), only on the day of the shift, once."""
     shift = lock_duty_shift(shift_id)
     require(jurisdiction, "masswork.duty_check_in", shift.village)
+    if actor is None or shift.user_id != actor.pk:
+        raise Forbidden("只有值班干部本人可以签到")
     moment = at or timezone.now()
     if timezone.localdate(moment) != shift.day:
         raise IllegalTransition("只能在值班当天签到")

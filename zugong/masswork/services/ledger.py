@@ -12,11 +12,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from zugong.cadres.services import township_of
 from zugong.core.audit import audit_record
 from zugong.core.errors import IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import Meeting, MeetingKind, OrgUnit
+from zugong.core.orgtree import township_of
 from zugong.core.permissions import Actor, require
 from zugong.masswork.locks import lock_ledger_entries, lock_ledger_entry
 from zugong.masswork.models import LedgerEntry, LedgerSource, LedgerStatus
@@ -24,7 +24,7 @@ from zugong.masswork.services.validation import clean_text
 
 
 def ledger_township(org: OrgUnit) -> OrgUnit:
-    """The township whose ledger takes a matter raised at `org` (cadres' `township_of`, required here)."""
+    """The township whose ledger takes a matter raised at `org` (core.orgtree `township_of`, required here)."""
     township = township_of(org)
     if township is None:
         raise ValidationFailed("民情台账只能记在乡镇（街道）下", field="org_unit")
@@ -54,7 +54,9 @@ def ledger_entry_add(
     *, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, source: str, matter: str,
     household: str = "", recorded_on: date | None = None, source_ref: str = "",
 ) -> LedgerEntry:
-    require(jurisdiction, "masswork.ledger_record", ledger_township(org_unit))
+    """A matter raised at `org_unit` (a village, community or the township itself), checked there: village
+    staff record what their village raised, as with a visit; the entry goes into the township's ledger."""
+    require(jurisdiction, "masswork.ledger_record", org_unit)
     return ledger_entry_create(actor=actor, org_unit=org_unit, source=source, matter=matter, household=household,
                                recorded_on=recorded_on, source_ref=source_ref)
 

@@ -135,8 +135,8 @@ def order_dispatch(
                                               workdays=False)
     fields += ["member", "dispatched_at", "dispatched_by", "dispatch_count", "handle_due"]
     if redispatch:
-        order.accepted_at = order.done_at = order.rated_at = None
-        fields += ["accepted_at", "done_at", "rated_at"]
+        order.accepted_at = order.done_at = order.rated_at = order.rated_by = None
+        fields += ["accepted_at", "done_at", "rated_at", "rated_by"]
     order.save(update_fields=fields)
     audit_record(actor=actor, action="masswork.order_dispatch", obj=order, org_unit=order.org_unit,
                  summary={"member": member.pk, "due": order.handle_due, "redispatch": redispatch})
@@ -145,8 +145,12 @@ def order_dispatch(
 
 @transaction.atomic
 def order_accept(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int) -> ServiceOrder:
+    """接单 is the member's own act: only the member who holds the order (never staff in their name)."""
     order = lock_order(order_id)
-    _require_member_or_staff(actor, jurisdiction, order, "masswork.order_accept")
+    require(jurisdiction, "masswork.order_accept", order.org_unit)
+    holder = order.member.user_id if order.member else None
+    if OrderStatus.ACCEPTED in ORDER_ALLOWED[order.status] and (actor is None or holder != actor.pk):
+        raise Forbidden("只有承办党员本人可以接单")
     fields = _transition(order, OrderStatus.ACCEPTED, member=order.member)
     order.accepted_at = timezone.now()
     order.save(update_fields=[*fields, "accepted_at"])
@@ -167,7 +171,7 @@ def order_complete(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, r
     return order
 
 
-def _rate(order: ServiceOrder, *, rating: str, reason: str) -> None:
+def _rate(order: ServiceOrder, *, rating: str, reason: str, note: str = "") -> list[str]:
     """评单 on a locked order: 不满意 needs a reason and opens a follow-up."""
     if rating not in Rating.values:
         raise ValidationFailed("请选择“满意”“基本满意”或“不满意”", field="rating")
@@ -176,16 +180,16 @@ def _rate(order: ServiceOrder, *, rating: str, reason: str) -> None:
     to = OrderStatus.FOLLOW_UP if rating == Rating.UNSATISFIED else OrderStatus.RATED
     if order.status != OrderStatus.DONE:
         raise IllegalTransition("该点单尚未办结或已经评价，不能评单")
-    fields = _transition(order, to, note=why)
+    fields = _transition(order, to, note=" ".join(t for t in (note, why) if t))
     order.rating, order.rating_reason, order.rated_at = rating, why, timezone.now()
-    order.save(update_fields=[*fields, "rating", "rating_reason", "rated_at"])
+    return [*fields, "rating", "rating_reason", "rated_at"]
 
 
 @transaction.atomic
 def order_rate(*, actor: Actor, order_id: int, rating: str, reason: str = "") -> ServiceOrder:
     """The resident's 评单 on the public page: holding the tracking code is the permission (no role)."""
     order = lock_order(order_id)
-    _rate(order, rating=rating, reason=reason)
+    order.save(update_fields=_rate(order, rating=rating, reason=reason))
     audit_record(actor=actor, action="masswork.order_rate", obj=order, org_unit=order.org_unit,
                  summary={"rating": rating})
     return order
@@ -194,12 +198,18 @@ def order_rate(*, actor: Actor, order_id: int, rating: str, reason: str = "") ->
 @transaction.atomic
 def order_rate_on_behalf(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, rating: str,
                          reason: str = "") -> ServiceOrder:
-    """A rating the resident gave by phone, recorded by the party group (never by the member)."""
+    """代评: a rating the resident gave by phone, recorded by the party group (never by the member), with
+    who recorded it on the order and in its timeline."""
     order = lock_order(order_id)
     require(jurisdiction, "masswork.order_rate_on_behalf", order.org_unit)
-    _rate(order, rating=rating, reason=reason)
+    if actor is None:
+        raise Forbidden("代评必须由工作人员本人登记")
+    who = actor.get_full_name() or actor.username
+    fields = _rate(order, rating=rating, reason=reason, note=f"电话回访代评（登记人 {who}）")
+    order.rated_by = actor
+    order.save(update_fields=[*fields, "rated_by"])
     audit_record(actor=actor, action="masswork.order_rate_on_behalf", obj=order, org_unit=order.org_unit,
-                 summary={"rating": rating})
+                 summary={"rating": rating, "rated_by": actor.pk})
     return order
 
 

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from zugong.conftest import Tree
-from zugong.core.models import OrgKind
+from zugong.conftest import Tree, make_user
+from zugong.core.models import OrgKind, Role
 from zugong.core.permissions import SYSTEM
 from zugong.core.services import org_unit_create
 from zugong.masswork.models import Member, ServiceCategory, Wall
@@ -25,6 +26,8 @@ class Walls:
     plumber: Member
     nurse: Member
     other_b: Member
+    plumber_user: User  # the party members' own accounts (role member at the wall's group): 接单 is theirs
+    nurse_user: User
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +47,24 @@ def walls(tree: Tree) -> Walls:
     nurse = member_register(actor=None, jurisdiction=SYSTEM, wall=wall_a, name="李护士", specialties="护理、量血压",
                             claimed_posts=f"{ServiceCategory.HEALTH},{ServiceCategory.ELDERLY}")
     other_b = member_register(actor=None, jurisdiction=SYSTEM, wall=wall_b, name="赵党员", specialties="法律")
-    return Walls(wall_a, wall_b, plumber, nurse, other_b)
+    accounts = {}
+    for member, username in ((plumber, "wang"), (nurse, "li")):
+        accounts[username] = make_user(username, group_a, Role.MEMBER)
+        member.user = accounts[username]
+        member.save(update_fields=["user"])
+    return Walls(wall_a, wall_b, plumber, nurse, other_b, accounts["wang"], accounts["li"])
+
+
+def accept(order_id: int) -> Any:
+    """接单 by the party member who holds the order, with their own account (nobody else may)."""
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.masswork.models import ServiceOrder
+    from zugong.masswork.services.orders import order_accept
+
+    member = ServiceOrder.objects.select_related("member__user").get(pk=order_id).member
+    assert member is not None and member.user is not None
+    holder = member.user
+    return order_accept(actor=holder, jurisdiction=jurisdiction_for(holder), order_id=order_id)
 
 
 def place(wall: Wall, **kwargs: Any) -> Any:

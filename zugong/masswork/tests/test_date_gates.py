@@ -265,7 +265,7 @@ def test_r11_duty_on_the_days_around_the_month_boundaries(tree, staffed, extra_d
 def test_duty_check_in_the_day_before_of_and_after_the_shift(tree, bob, offset, allowed):
     cadre = Cadre.objects.create(name="值班员", org_unit=tree.village_a)
     j = jurisdiction_for(bob)
-    shift = duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre,
+    shift = duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre, user=bob,
                                      day=date(2024, 4, 10))
     at = _at(date(2024, 4, 10) + timedelta(days=offset), 9)
     if allowed:

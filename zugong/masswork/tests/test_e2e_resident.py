@@ -11,6 +11,7 @@ from zugong.core.jurisdiction import jurisdiction_for
 from zugong.e2e import horizontal_overflow, phone_browser, wait_for, wait_for_text  # noqa: F401
 from zugong.masswork.models import OrderStatus, ServiceOrder
 from zugong.masswork.services import orders as svc
+from zugong.masswork.tests.conftest import accept
 
 
 @pytest.mark.e2e
@@ -20,8 +21,13 @@ def test_resident_places_and_rates_an_order_on_a_phone(live_server, phone_browse
     driver.get(live_server.url + "/m/")
     wait_for_text(driver, "h1", "民心墙")
     assert horizontal_overflow(driver) == 0
-    # when: the resident places an order
-    Select(driver.find_element(By.ID, "id_wall")).select_by_visible_text("甲社区 · 甲社区民心墙")
+    # when: the resident chooses the county, then the community (links, no long list), and places an order
+    driver.find_element(By.LINK_TEXT, "甲县").click()
+    wait_for(driver, "#mw-communities")
+    assert "乙社区" not in driver.find_element(By.ID, "mw-communities").text
+    driver.find_element(By.LINK_TEXT, "甲社区").click()
+    wall = Select(wait_for(driver, "#id_wall"))
+    assert [o.text for o in wall.options] == ["甲社区民心墙"]  # the community's one wall, already chosen
     driver.find_element(By.ID, "id_resident_name").send_keys("张三丰")
     driver.find_element(By.ID, "id_resident_phone").send_keys("13800138000")
     Select(driver.find_element(By.ID, "id_category")).select_by_value("repair")
@@ -38,11 +44,11 @@ def test_resident_places_and_rates_an_order_on_a_phone(live_server, phone_browse
     # the party group dispatches, the member handles it
     j = jurisdiction_for(alice)
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    accept(order.pk)
     svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="已更换灯泡")
     # the resident follows the code and rates
     driver.get(live_server.url + "/m/track/")
-    wait_for(driver, "#mw-code").send_keys(code.lower())
+    wait_for(driver, "#mw-code").send_keys(f" {code[:4].lower()} {code[4:8]} {code[8:].lower()} ")
     driver.find_element(By.ID, "mw-track-submit").click()
     wait_for_text(driver, "#mw-status", "已办结待评")
     assert "王水工" in driver.page_source and "已更换灯泡" in driver.page_source

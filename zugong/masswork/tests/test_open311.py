@@ -14,7 +14,7 @@ from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.services import api_token_issue
 from zugong.masswork.models import ServiceOrder
 from zugong.masswork.services import orders as svc
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
                   "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
@@ -50,7 +50,7 @@ def test_requests_json_filters(walls, alice):
     new = place(walls.a, category="repair")
     j = jurisdiction_for(alice)
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=new.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=new.pk)
+    accept(new.pk)
     svc.order_complete(actor=alice, jurisdiction=j, order_id=new.pk, report="修好了")
     client = Client()
 

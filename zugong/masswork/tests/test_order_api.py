@@ -12,7 +12,7 @@ from zugong.core.errors import IllegalTransition
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.masswork.models import OrderStatus, ServiceOrder
 from zugong.masswork.services import orders as svc
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 
 def test_dispatch_then_second_dispatch_is_409_in_chinese(walls, alice):
@@ -33,7 +33,8 @@ def test_accept_complete_rate_explain_over_the_api(walls, alice):
     order = place(walls.a)
     client.post(f"/api/v1/orders/{order.pk}/dispatch", {"member_id": walls.plumber.pk},
                 content_type="application/json")
-    assert client.post(f"/api/v1/orders/{order.pk}/accept").json()["status"] == "accepted"
+    assert client.post(f"/api/v1/orders/{order.pk}/accept").status_code == 403  # 接单 is the member's own act
+    assert bearer(walls.plumber_user).post(f"/api/v1/orders/{order.pk}/accept").json()["status"] == "accepted"
     done = client.post(f"/api/v1/orders/{order.pk}/complete", {"report": "已修好"}, content_type="application/json")
     assert done.json()["status"] == "done" and done.json()["report"] == "已修好"
     no_reason = client.post(f"/api/v1/orders/{order.pk}/rate", {"rating": "unsatisfied"},
@@ -137,7 +138,7 @@ def test_member_stats_per_wall(walls, alice, carol):
     for rating in ("satisfied", "unsatisfied"):
         order = place(walls.a)
         svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-        svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+        accept(order.pk)
         svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="好了")
         svc.order_rate(actor=None, order_id=order.pk, rating=rating, reason="慢")
     open_one = place(walls.a)
@@ -164,7 +165,7 @@ def test_member_cannot_record_a_rating_for_the_resident(walls, alice, tree):
     j = jurisdiction_for(alice)
     order = place(walls.a)
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    accept(order.pk)
     svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="好了")
     refused = bearer(member_user).post(f"/api/v1/orders/{order.pk}/rate", {"rating": "satisfied"},
                                        content_type="application/json")

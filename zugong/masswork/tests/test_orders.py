@@ -14,7 +14,7 @@ from zugong.core.models import AuditEvent, Role
 from zugong.masswork.models import OrderStatus, Rating, ServiceCategory
 from zugong.masswork.selectors import member_suggestions, order_stats, orders_visible
 from zugong.masswork.services import orders as svc
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,7 +27,7 @@ def _done(walls, alice):
     j = jurisdiction_for(alice)
     order = place(walls.a)
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    accept(order.pk)
     return svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="已更换灯泡")
 
 
@@ -38,7 +38,7 @@ def test_full_lifecycle_to_satisfied(walls, alice):
     assert order.status == OrderStatus.ORDERED and len(order.tracking_code) == 12
     # when
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    accept(order.pk)
     svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="已更换灯泡")
     rated = svc.order_rate(actor=None, order_id=order.pk, rating=Rating.SATISFIED)
     # then
@@ -85,7 +85,8 @@ def test_refusals_on_a_fresh_order(walls, alice, action, message):
     j = jurisdiction_for(alice)
     order = place(walls.a)
     calls = {
-        "accept": lambda: svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk),
+        "accept": lambda: svc.order_accept(actor=walls.plumber_user, jurisdiction=jurisdiction_for(walls.plumber_user),
+                                           order_id=order.pk),
         "complete": lambda: svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="x"),
         "rate": lambda: svc.order_rate(actor=None, order_id=order.pk, rating=Rating.SATISFIED),
         "explain": lambda: svc.order_explain(actor=alice, jurisdiction=j, order_id=order.pk, explanation="x"),

@@ -17,7 +17,7 @@ from zugong.conftest import bearer, logged_in, make_user
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Meeting, MeetingKind, Role
 from zugong.core.permissions import PERMISSIONS, actions_of
-from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
+from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, ReceptionDay
 from zugong.masswork.services.petitions import petition_receive
 from zugong.masswork.tests.conftest import place
 
@@ -56,8 +56,11 @@ def world(walls, tree, alice):
                                      household="冯家")
     meeting = Meeting.objects.create(kind=MeetingKind.LEDGER_MEETING, org_unit=tree.township_a,
                                      held_on=date(2024, 3, 28))
+    staff = make_user("vs", tree.village_a, Role.VILLAGE_STAFF)  # the account of the cadre on duty
+    reception = ReceptionDay.objects.create(org_unit=tree.county_a, day=date(2024, 3, 1), leader_name="王县长")
     return {"order": order, "petition": petition, "cadre": cadre, "entry": entry, "shift": shift,
-            "pairing": pairing, "meeting": meeting, "wall": walls.a, "member": walls.plumber, "tree": tree}
+            "pairing": pairing, "meeting": meeting, "wall": walls.a, "member": walls.plumber, "tree": tree,
+            "staff": staff, "reception": reception, "plumber_user": walls.plumber_user}
 
 
 @pytest.fixture
@@ -73,6 +76,11 @@ READS = [
     ("/masswork/petitions/", "宅基地", "petition_view"),
     ("/masswork/petitions/{petition}/", "宅基地", "petition_view"),
     ("/masswork/pairings/{pairing}/cards/", "冯家", "township_view"),
+    ("/masswork/pairings/", "冯家", "township_view"),
+    ("/masswork/duty/?from=2024-03-01", "陈包村", "township_view"),
+    ("/masswork/reception-days/", "王县长", "petition_view"),
+    ("/masswork/reception-days/{reception}/", "王县长", "petition_view"),
+    ("/masswork/petitions/{petition}/receipt/", "宅基地", "petition_view"),
     ("/api/v1/orders", "楼道灯坏了", "order_view"),
     ("/api/v1/orders/{order}", "楼道灯坏了", "order_view"),
     ("/api/v1/orders/{order}/suggestions", "王水工", "order_view"),
@@ -102,7 +110,7 @@ def test_read_permission_matrix(world, persons, who, url, marker, action):
     user = persons[who]
     client = bearer(user) if url.startswith("/api/") else logged_in(user)
     target = url.format(order=world["order"].pk, petition=world["petition"].pk, pairing=world["pairing"].pk,
-                        wall=world["wall"].pk)
+                        wall=world["wall"].pk, reception=world["reception"].pk)
     response = client.get(target)
     body = response.content.decode()
     if target.startswith("/api/") and response.status_code == 200:
@@ -138,7 +146,8 @@ def _writes(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("/api/v1/visits", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "household": "孙家",
                             "visited_on": "2024-03-05"}),
         (f"/api/v1/meetings/{world['meeting'].pk}/ledger", {"entry_ids": [world["entry"].pk], "decision": "议定"}),
-        ("/api/v1/duty", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "day": "2024-03-09"}),
+        ("/api/v1/duty", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "user_id": world["staff"].pk,
+                          "day": "2024-03-09"}),
         (f"/api/v1/duty/{world['shift'].pk}/check-in", {}),
         ("/api/v1/pairings", {"cadre_id": cadre.pk, "village_id": tree.village_a.pk, "valid_from": "2024-01-01"}),
         (f"/api/v1/pairings/{world['pairing'].pk}/resolve", {"resolution": "已帮扶"}),

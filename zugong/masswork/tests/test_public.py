@@ -13,7 +13,7 @@ from PIL import Image
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.masswork.models import OrderStatus, ServiceOrder
 from zugong.masswork.services import orders as svc
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +36,8 @@ def _png(size=(40, 30)) -> bytes:
 
 def test_place_order_gets_unguessable_code_and_tracks(walls):
     client = Client()
-    page = client.get("/m/")
-    assert page.status_code == 200 and "甲社区 · 甲社区民心墙" in page.content.decode()
+    page = client.get(f"/m/?community={walls.a.community_id}")
+    assert page.status_code == 200 and "甲社区民心墙" in page.content.decode()
     response = client.post("/m/", _form(walls.a))
     assert response.status_code == 302
     order = ServiceOrder.objects.get()
@@ -129,7 +129,7 @@ def _done_order(walls, alice):
     order = place(walls.a)
     j = jurisdiction_for(alice)
     svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.plumber.pk)
-    svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+    accept(order.pk)
     svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="已更换灯泡")
     return order
 

@@ -20,7 +20,7 @@ from zugong.core.permissions import SYSTEM
 from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, Petition
 from zugong.masswork.services import orders as order_svc
 from zugong.masswork.services.orders import member_register
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 MORE = 30
 
@@ -85,7 +85,7 @@ def _events(ctx: dict[str, Any]) -> None:
     j = jurisdiction_for(alice)
     for _ in range(MORE // 5):
         order_svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order.pk, member_id=walls.nurse.pk)
-        order_svc.order_accept(actor=alice, jurisdiction=j, order_id=order.pk)
+        accept(order.pk)
         order_svc.order_complete(actor=alice, jurisdiction=j, order_id=order.pk, report="已办")
         order_svc.order_rate(actor=None, order_id=order.pk, rating="unsatisfied", reason="不满意")
     for i in range(MORE):

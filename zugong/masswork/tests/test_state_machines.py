@@ -30,7 +30,7 @@ from zugong.masswork.models import (
 )
 from zugong.masswork.services import orders as order_svc
 from zugong.masswork.services import petitions as petition_svc
-from zugong.masswork.tests.conftest import place
+from zugong.masswork.tests.conftest import accept, place
 
 OS = OrderStatus
 ORDER_PROCEDURE = {
@@ -65,7 +65,7 @@ def _order_step(walls: Any, alice: Any, order_id: int, to: str) -> Callable[[], 
     steps: dict[str, Callable[[], Any]] = {
         OS.DISPATCHED: lambda: order_svc.order_dispatch(actor=alice, jurisdiction=j, order_id=order_id,
                                                        member_id=walls.nurse.pk),
-        OS.ACCEPTED: lambda: order_svc.order_accept(actor=alice, jurisdiction=j, order_id=order_id),
+        OS.ACCEPTED: lambda: accept(order_id),
         OS.DONE: lambda: order_svc.order_complete(actor=alice, jurisdiction=j, order_id=order_id, report="已办"),
         OS.RATED: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.SATISFIED),
         OS.FOLLOW_UP: lambda: order_svc.order_rate(actor=None, order_id=order_id, rating=Rating.UNSATISFIED,
@@ -122,12 +122,20 @@ ORDER_FORMS = {OS.DISPATCHED: "mw-dispatch", OS.ACCEPTED: "mw-accept", OS.DONE: 
                OS.FOLLOW_UP: "mw-rate", OS.EXPLAINED: "mw-explain"}
 
 
+# Who takes each step on the page: the party group's staff, or the member who holds the order (接单 is
+# only theirs; 办结 theirs or the staff's).
+STEP_TAKERS = {OS.DISPATCHED: {"staff"}, OS.ACCEPTED: {"holder"}, OS.DONE: {"staff", "holder"},
+               OS.RATED: {"staff"}, OS.FOLLOW_UP: {"staff"}, OS.EXPLAINED: {"staff"}}
+
+
+@pytest.mark.parametrize("viewer", ["staff", "holder"])
 @pytest.mark.parametrize("status", OS.values)
-def test_order_page_offers_exactly_the_allowed_steps(walls, alice, status):
-    order = _order_in(walls, status)
-    body = logged_in(alice).get(f"/masswork/orders/{order.pk}/").content.decode()
+def test_order_page_offers_exactly_the_allowed_steps(walls, alice, status, viewer):
+    order = _order_in(walls, status)  # held by the plumber
+    user = alice if viewer == "staff" else walls.plumber_user
+    body = logged_in(user).get(f"/masswork/orders/{order.pk}/").content.decode()
     offered = {form for form in set(ORDER_FORMS.values()) if f'id="{form}"' in body}
-    assert offered == {ORDER_FORMS[to] for start, to in ORDER_PROCEDURE if start == status}
+    assert offered == {ORDER_FORMS[to] for start, to in ORDER_PROCEDURE if start == status and viewer in STEP_TAKERS[to]}
 
 
 def test_order_page_offers_a_leader_no_step(walls, tree):

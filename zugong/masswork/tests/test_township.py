@@ -91,10 +91,11 @@ def test_pairing_and_printable_cards(tree, bob, carol, cadre):
 
 def test_duty_roster_and_check_in(tree, bob, cadre, settings):
     j = jurisdiction_for(bob)
-    shift = duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre,
+    shift = duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre, user=bob,
                                      day=date(2024, 3, 4))
     with pytest.raises(Conflict, match="已排班"):
-        duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre, day=date(2024, 3, 4))
+        duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.village_a, cadre=cadre, user=bob,
+                                 day=date(2024, 3, 4))
     with pytest.raises(IllegalTransition, match="当天"):
         duty.duty_check_in(actor=bob, jurisdiction=j, shift_id=shift.pk,
                            at=datetime(2024, 3, 5, 9, tzinfo=SHANGHAI))
@@ -104,7 +105,7 @@ def test_duty_roster_and_check_in(tree, bob, cadre, settings):
     with pytest.raises(IllegalTransition, match="已经签到"):
         duty.duty_check_in(actor=bob, jurisdiction=j, shift_id=shift.pk, at=datetime(2024, 3, 4, 9, tzinfo=SHANGHAI))
     with pytest.raises(ValidationFailed):
-        duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.community_a, cadre=cadre,
+        duty.duty_shift_schedule(actor=bob, jurisdiction=j, village=tree.community_a, cadre=cadre, user=bob,
                                  day=date(2024, 3, 4))
 
 
@@ -119,7 +120,10 @@ def test_in_village_days(tree, bob, cadre):
 def test_visit_form_page(tree, bob, cadre):
     client = logged_in(bob)
     page = client.get("/masswork/visits/new/")
-    assert page.status_code == 200 and "陈包村" in page.content.decode()
+    body = page.content.decode()
+    # search pickers, not a list of every cadre and village of the jurisdiction
+    assert page.status_code == 200 and "陈包村" not in body and "甲村" not in body
+    assert 'data-picker-url="/pick/cadres/"' in body and 'data-picker-url="/pick/units/?kind=village&amp;kind=community"' in body
     response = client.post("/masswork/visits/new/", {"village": tree.village_a.pk, "cadre": cadre.pk,
                                                      "household": "孙家", "visited_on": "2024-03-05",
                                                      "matters": "孩子上学远"})
@@ -174,7 +178,7 @@ def test_township_api_visit_ledger_meeting_duty(tree, bob, carol, cadre):
     assert linked.status_code == 200 and linked.json()[0]["meeting_id"] == meeting.pk
     assert linked.json()[0]["status"] == "in_progress"
     today = timezone.localdate()
-    shift = client.post("/api/v1/duty", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk,
+    shift = client.post("/api/v1/duty", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "user_id": bob.pk,
                                          "day": today.isoformat()}, content_type="application/json")
     assert shift.status_code == 201 and shift.json()["checked_in"] is False
     checked = client.post(f"/api/v1/duty/{shift.json()['id']}/check-in")
