@@ -9,6 +9,10 @@ search measured in the same run:
 1. `/pick/cadres/?q=…` by a two-character name prefix, by pinyin initials and by full pinyin;
 2. `/pick/units/?q=村` (20,000 villages: the first 20, each with its parents) and `?q=镇`.
 Target: p95 ≤ 100 ms per keystroke request.
+3. the form pages that used to list every cadre of the jurisdiction in a `<select>` (the province admin's
+   new-talk page took 36 s and weighed 12.9 MB, the new-interview page 41 s and 14 MB): time and size of
+   `/talks/new/`, `/talks/interviews/new/`, `/meetings/new/` and `/cadres/`, beside the raw SQL of one
+   50-row page of the roster. Target: each ≤ 1 s and ≤ 200 KB.
 """
 
 from __future__ import annotations
@@ -75,6 +79,38 @@ def _case(client: Any, url: str, params: dict[str, str], raw_sql: str, raw_param
     return p95 <= KEYSTROKE_P95_MS
 
 
+FORM_PAGE_MS, FORM_PAGE_BYTES = 1000.0, 200_000
+RAW_PAGE = """
+SELECT c.id, c.name, o.name FROM cadres_cadre c JOIN core_orgunit o ON o.id = c.org_unit_id
+WHERE o.path >= %s AND o.path < %s ORDER BY c.name_pinyin, c.id LIMIT 50
+"""
+
+
+def _form_pages(client: Any, low: str, high: str) -> list[str]:
+    failures = []
+    for url in ("/talks/new/", "/talks/interviews/new/", "/meetings/new/", "/cadres/"):
+        def request(url: str = url) -> object:
+            response = client.get(url, HTTP_HOST="localhost")
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        def raw() -> object:
+            with connection.cursor() as cursor:
+                cursor.execute(RAW_PAGE, [low, high])
+                return cursor.fetchall()
+
+        size = len(request().content)  # type: ignore[attr-defined]
+        measured, baseline = time_pair_ms(request, raw, repeat=10)
+        report(f"form page {url} ({size / 1024:.1f} KB)", measured, baseline)
+        median = Stats.of(measured).median
+        ok = median <= FORM_PAGE_MS and size <= FORM_PAGE_BYTES
+        print(f"  median {median:.1f} ms (target ≤ {FORM_PAGE_MS:.0f} ms), {size} bytes "
+              f"(target ≤ {FORM_PAGE_BYTES}){'' if ok else ' ABOVE TARGET'}")
+        if not ok:
+            failures.append(url)
+    return failures
+
+
 def main() -> None:
     require_postgres()
     use_scratch_database("zg_bench_cadres")
@@ -100,6 +136,7 @@ def main() -> None:
         if not _case(client, "/pick/units/", {"q": query}, RAW_UNITS,
                      [low, high, f"%{query}%", f"%{query}%", f"{query}%"], label):
             failures.append(label)
+    failures += _form_pages(client, low, high)
     if failures:
         print("above target: " + ", ".join(failures))
         raise SystemExit(1)
