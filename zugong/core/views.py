@@ -79,14 +79,14 @@ def _due_items(request: AuthedRequest, today: date) -> dict[str, object]:
     j = request.jurisdiction
     grassroots = not may(j, "talks.talk_record")
     due: dict[str, object] = {}
-    if not grassroots:
+    if not grassroots and may(j, "talks.talk_view"):
         due["triggers"] = _due_rows(talk_selectors.triggers_due(j))
         due["coverage"] = talk_selectors.plan_coverage_totals(j, today.year)
     if may(j, "talks.talk_view") and (may(j, "talks.interview_step") or may(j, "talks.interview_approve")):
         due["interviews"] = talk_selectors.interviews_open_by_status(j)
-    if may(j, "rules.reminder_receive"):
+    if may(j, "rules.reminder_receive") and may(j, "rules.finding_view"):
         due["overdue"] = rule_selectors.overdue_by_rule(j)
-    if may(j, "rules.overview_view"):
+    if may(j, "rules.overview_view") and may(j, "rules.finding_view"):
         due["overview"] = [s for s in rule_selectors.summaries(j, org=None, today=today) if s.period_start]
         due["dashboards"] = [(label, reverse(url)) for label, url, action in DASHBOARDS if may(j, action)]
     if grassroots:
