@@ -101,7 +101,8 @@ def _grassroots_items(request: AuthedRequest, today: date) -> dict[str, object]:
         due["visits"] = masswork_selectors.village_visit_counts(j, start=today.replace(day=1), end=today)
     if may(j, "masswork.township_view") and may(j, "masswork.duty_check_in"):
         monday = today - timedelta(days=today.weekday())
-        due["duty"] = list(masswork_selectors.duty_shifts_between(j, start=monday, end=monday + timedelta(days=6)))
+        due["duty"] = list(masswork_selectors.duty_shifts_between(j, start=monday, end=monday + timedelta(days=6),
+                                                                  user_id=request.user.pk))
         due["duty_missed"] = masswork_selectors.duty_shifts_missed(j, start=monday, before=today)
     if may(j, "masswork.township_view") and may(j, "masswork.ledger_record"):
         due["ledger"] = _due_rows(masswork_selectors.ledger_open(j))

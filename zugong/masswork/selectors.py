@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from zugong.core.errors import NotFound
@@ -308,9 +308,15 @@ def village_visit_counts(jurisdiction: Jurisdiction, *, start: date, end: date, 
     return VillageVisits(totals["villages"], totals["without"], totals["visits"] or 0, least)
 
 
-def duty_shifts_between(jurisdiction: Jurisdiction, *, start: date, end: date, limit: int = 10) -> QuerySet[DutyShift]:
-    """The duty shifts of the jurisdiction's villages from `start` to `end`, in the order of the day."""
-    return duty_visible(jurisdiction).filter(day__range=(start, end)).order_by("day", "village__path", "pk")[:limit]
+def duty_shifts_between(jurisdiction: Jurisdiction, *, start: date, end: date, user_id: int | None = None,
+                        limit: int = 10) -> QuerySet[DutyShift]:
+    """The duty shifts of the jurisdiction's villages from `start` to `end`: the user's own shifts (those they
+    check in to) first, then by day."""
+    shifts = duty_visible(jurisdiction).filter(day__range=(start, end))
+    if user_id is None:
+        return shifts.order_by("day", "village__path", "pk")[:limit]
+    own_first = Case(When(user_id=user_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return shifts.order_by(own_first, "day", "village__path", "pk")[:limit]
 
 
 def duty_shifts_missed(jurisdiction: Jurisdiction, *, start: date, before: date) -> int:

@@ -325,3 +325,17 @@ def test_visits_of_the_month_count_its_first_and_last_day_only(world: World) -> 
     counts = village_visit_counts(jurisdiction_for(world.users["bob"]), start=date(2024, 3, 1), end=date(2024, 3, 31))
     assert (counts.visits, counts.villages, counts.without) == (2, 2, 1)
     assert counts.least == [(world.tree.community_a.pk, "甲社区", 0), (world.tree.village_a.pk, "甲村", 2)]
+
+
+def test_the_village_staffs_own_shift_comes_first_and_is_marked(world: World) -> None:
+    grow(world, 9)  # nine shifts of others this week in 甲村, before the own one
+    today = timezone.localdate()
+    sunday = today - timedelta(days=today.weekday()) + timedelta(days=6)
+    own = DutyShift.objects.create(village=world.tree.village_a, cadre=world.cadre_a, day=sunday,
+                                   user=world.users["village"])
+    html = home(world, "village")
+    duty = html[html.index('data-block="duty"'):]
+    duty = duty[:duty.index("</article>")]
+    first = re.search(r"<tr[^>]*>(.*?)</tr>", duty, re.S)
+    assert first and first.group(0).startswith("<tr data-own>") and own.day.isoformat() in first.group(1)
+    assert duty.count("data-own") == 1 and "本人" in first.group(1)
