@@ -87,7 +87,8 @@ def _due_items(request: AuthedRequest, today: date) -> dict[str, object]:
     if may(j, "rules.reminder_receive") and may(j, "rules.finding_view"):
         due["overdue"] = rule_selectors.overdue_by_rule(j)
     if may(j, "rules.overview_view") and may(j, "rules.finding_view"):
-        due["overview"] = [s for s in rule_selectors.summaries(j, org=None, today=today) if s.period_start]
+        due["overview"] = [s for s in rule_selectors.summaries(j, org=None, today=today)
+                           if s.period_start and s.has_source]  # rules no module feeds yet stay on the dashboard
         due["dashboards"] = [(label, reverse(url)) for label, url, action in DASHBOARDS if may(j, action)]
     if grassroots:
         due.update(_grassroots_items(request, today))
