@@ -120,9 +120,12 @@ MEETING_CHOICES = 50  # the latest 民情分析会 offered for linking
 class LedgerDiscussForm(ScopedForm):
     """Link chosen entries to a 民情分析会 recorded on /meetings/, with what it decided."""
 
-    meeting = forms.ModelChoiceField(label=_("民情分析会"), queryset=Meeting.objects.none(), empty_label=CHOOSE)
+    meeting = forms.ModelChoiceField(label=_("民情分析会"), queryset=Meeting.objects.none(), empty_label=CHOOSE,
+                                     error_messages={"invalid_choice": _("只能关联民情分析会"),
+                                                     "required": _("请选择民情分析会")})
     entry_ids = forms.TypedMultipleChoiceField(label=_("讨论的民情事项"), coerce=int, choices=[],
-                                               widget=forms.CheckboxSelectMultiple)
+                                               widget=forms.CheckboxSelectMultiple,
+                                               error_messages={"required": _("请勾选会议讨论的民情事项")})
     decision = forms.CharField(label=_("会议议定"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, entries: list[LedgerEntry] | None = None,

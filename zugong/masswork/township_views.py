@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zugong.core.errors import DomainError
+from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.forms import ScopedForm
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
+from zugong.core.selectors import meetings_visible
 from zugong.masswork import forms, selectors
 from zugong.masswork.models import LedgerStatus
 from zugong.masswork.services import duty, ledger, visits
@@ -87,6 +88,8 @@ def ledger_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
         day = form.cleaned_data["resolved_on"] if form.is_valid() else None
         ledger.ledger_resolve(actor=request.user, jurisdiction=j, entry_id=entry.pk, resolved_on=day)
     except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, _("民情事项已办结"))
@@ -96,16 +99,20 @@ def ledger_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
 @page(action="masswork.ledger_record", methods=("POST",))
 def ledger_discuss(request: AuthedRequest) -> HttpResponse:
     j = request.jurisdiction
+    raw = request.POST.get("meeting", "")
+    if raw.isdigit() and not meetings_visible(j).filter(pk=int(raw)).exists():
+        raise NotFound(_("未找到该会议，或不在您的管辖范围内"))
     form = forms.LedgerDiscussForm(request.POST, jurisdiction=j)
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, errors[0])
-        return HttpResponseRedirect(reverse("masswork:ledger"))
-    data = form.cleaned_data
     try:
+        if not form.is_valid():
+            errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+            raise ValidationFailed(errors[0])
+        data = form.cleaned_data
         ledger.ledger_discuss(actor=request.user, jurisdiction=j, meeting=data["meeting"],
                               entry_ids=data["entry_ids"], decision=data["decision"])
     except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已关联民情分析会"))
@@ -155,6 +162,8 @@ def duty_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         duty.duty_check_in(actor=request.user, jurisdiction=j, shift_id=shift.pk)
     except DomainError as exc:
+        if exc.status == 404:
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, _("签到成功"))

@@ -12,12 +12,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.conftest import bearer, logged_in
 from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.models import Meeting, MeetingKind
 from zugong.core.permissions import SYSTEM
-from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, Petition
+from zugong.masswork.models import DutyShift, InVillageDay, LedgerEntry, Pairing, Petition, ReceptionDay
 from zugong.masswork.services import orders as order_svc
 from zugong.masswork.services.orders import member_register
 from zugong.masswork.tests.conftest import accept, place
@@ -79,6 +81,34 @@ def _pairings(ctx: dict[str, Any]) -> None:
                                         household=f"户{i}") for i, cadre in enumerate(_cadres(tree)))
 
 
+def _ledger_linked(ctx: dict[str, Any]) -> None:
+    """Entries each discussed at their own 民情分析会 (the meeting column is filled)."""
+    tree = ctx["tree"]
+    meetings = Meeting.objects.bulk_create(Meeting(kind=MeetingKind.LEDGER_MEETING, org_unit=tree.township_a,
+                                                   held_on=date(2024, 3, 28), title=f"第{i}次") for i in range(MORE))
+    LedgerEntry.objects.bulk_create(LedgerEntry(org_unit=tree.township_a, source="visit", matter=f"事项{i}",
+                                                recorded_on=date(2024, 3, 1), meeting=m, decision="议定")
+                                    for i, m in enumerate(meetings))
+
+
+def _duty_this_week(ctx: dict[str, Any]) -> None:
+    tree, bob = ctx["tree"], ctx["bob"]
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    DutyShift.objects.bulk_create(DutyShift(village=tree.village_a, cadre=cadre, user=bob, day=monday + timedelta(i % 14))
+                                  for i, cadre in enumerate(_cadres(tree)))
+
+
+def _in_village(ctx: dict[str, Any]) -> None:
+    tree = ctx["tree"]
+    InVillageDay.objects.bulk_create(InVillageDay(village=tree.village_a, cadre=cadre, day=date(2024, 3, 1))
+                                     for cadre in _cadres(tree))
+
+
+def _reception_days(ctx: dict[str, Any]) -> None:
+    ReceptionDay.objects.bulk_create(ReceptionDay(org_unit=ctx["tree"].county_a, day=timezone.localdate() - timedelta(i),
+                                                  leader_name=f"领导{i}") for i in range(MORE))
+
+
 def _events(ctx: dict[str, Any]) -> None:
     """The order of the detail page goes through 30 more steps (dispatch, unsatisfied, re-dispatch…)."""
     alice, walls, order = ctx["alice"], ctx["walls"], ctx["order"]
@@ -100,6 +130,14 @@ LISTS: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
     ("page", "/masswork/orders/{order}/", _events),
     ("page", "/masswork/petitions/", _petitions),
     ("page", "/masswork/visits/new/", lambda ctx: _cadres(ctx["tree"])),
+    ("page", "/masswork/ledger/", _ledger_linked),
+    ("page", "/masswork/duty/", _duty_this_week),
+    ("page", "/masswork/in-village-days/", _in_village),
+    ("page", "/masswork/pairings/", _pairings),
+    ("page", "/masswork/reception-days/", _reception_days),
+    ("page", "/masswork/ledger/new/", lambda ctx: _cadres(ctx["tree"])),
+    ("page", "/masswork/duty/new/", lambda ctx: _cadres(ctx["tree"])),
+    ("page", "/masswork/petitions/new/", _reception_days),
     ("public", "/m/walls/", lambda ctx: [order_svc.wall_create(
         actor=None, jurisdiction=SYSTEM, org_unit=ctx["walls"].a.org_unit, community=ctx["tree"].community_a,
         name=f"民心墙{i}") for i in range(MORE)]),
