@@ -17,7 +17,7 @@ from zugong.conftest import bearer, logged_in, make_user
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Meeting, MeetingKind, Role
 from zugong.core.permissions import PERMISSIONS, actions_of
-from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, ReceptionDay
+from zugong.masswork.models import DutyShift, InVillageDay, LedgerEntry, Pairing, ReceptionDay
 from zugong.masswork.services.petitions import petition_receive
 from zugong.masswork.tests.conftest import place
 
@@ -57,6 +57,7 @@ def world(walls, tree, alice):
     meeting = Meeting.objects.create(kind=MeetingKind.LEDGER_MEETING, org_unit=tree.township_a,
                                      held_on=date(2024, 3, 28))
     staff = make_user("vs", tree.village_a, Role.VILLAGE_STAFF)  # the account of the cadre on duty
+    InVillageDay.objects.create(village=tree.village_a, cadre=cadre, day=date(2024, 3, 1))
     reception = ReceptionDay.objects.create(org_unit=tree.county_a, day=date(2024, 3, 1), leader_name="王县长")
     return {"order": order, "petition": petition, "cadre": cadre, "entry": entry, "shift": shift,
             "pairing": pairing, "meeting": meeting, "wall": walls.a, "member": walls.plumber, "tree": tree,
@@ -77,6 +78,8 @@ READS = [
     ("/masswork/petitions/{petition}/", "宅基地", "petition_view"),
     ("/masswork/pairings/{pairing}/cards/", "冯家", "township_view"),
     ("/masswork/pairings/", "冯家", "township_view"),
+    ("/masswork/ledger/", "屋顶漏雨", "township_view"),
+    ("/masswork/in-village-days/", "陈包村", "township_view"),
     ("/masswork/duty/?from=2024-03-01", "陈包村", "township_view"),
     ("/masswork/reception-days/", "王县长", "petition_view"),
     ("/masswork/reception-days/{reception}/", "王县长", "petition_view"),
@@ -95,7 +98,7 @@ READS = [
 # (404 on a detail, nothing in a list); village staff hold none of the three read actions except
 # township_view in their own village.
 # The township's ledger lies above a village's staff: their (scoped) list of it is empty.
-ABOVE_THEM = {("villager", "/api/v1/ledger")}
+ABOVE_THEM = {("villager", "/api/v1/ledger"), ("villager", "/masswork/ledger/")}
 EXPECTED_SEES = {
     "alice": {"order_view", "petition_view", "township_view"},
     "leader": {"order_view", "petition_view", "township_view"},
