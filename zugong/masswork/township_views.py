@@ -66,7 +66,7 @@ def ledger_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "masswork/ledger.html", {
         "entries": entries, "status": status, "statuses": LedgerStatus.choices, "writes": writes,
         "discuss": discuss, "resolve": forms.LedgerResolveForm(jurisdiction=j, auto_id=False),
-        "resolved": LedgerStatus.RESOLVED})
+        "resolved": LedgerStatus.RESOLVED, "may_record_meeting": may(j, "meetings.meeting_record")})
 
 
 @page(action="masswork.ledger_record", methods=("GET", "HEAD", "POST"))

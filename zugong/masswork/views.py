@@ -174,7 +174,8 @@ def petitions(request: AuthedRequest) -> HttpResponse:
     listed = [(p, petitioner_identity(user=user, jurisdiction=jurisdiction, petition=p, reveal=False)) for p in rows]
     stats = petition_stats(selectors.petitions_visible(jurisdiction), start=start, end=end,
                            today=timezone.localdate())
-    return render(request, "masswork/petitions.html", {"rows": listed, "stats": stats, "form": form})
+    return render(request, "masswork/petitions.html", {"rows": listed, "stats": stats, "form": form,
+                                                       "may_receive": may(jurisdiction, "masswork.petition_receive")})
 
 
 @page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
