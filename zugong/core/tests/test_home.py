@@ -261,7 +261,8 @@ def test_home_in_english(world: World) -> None:
                                    "Duty shifts this week", "Sentiment ledger: 2 open entries"]),
                           ("alice", ["Due items", "Five must-talks due: 2 cadres", "Interviews awaiting a step",
                                      "Rules with overdue items"]),
-                          ("leader", ["Rules: compliance in the current period"])):
+                          ("leader", ["Rules: compliance in the current period", ">Rule compliance</a>",
+                                      ">Talk statistics</a>", ">Wish wall</a>", ">Petition</a>"])):
         client = logged_in(world.users[who])
         assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
         html = client.get("/").content.decode()
