@@ -169,4 +169,10 @@ def board_rows(wall: Wall) -> list[BoardRow]:
 
 
 def wall_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "masswork/public/walls.html", {"walls": selectors.public_walls()})
+    """The boards, found like the order form: county, then community, then that community's walls."""
+    county_id, community_id = _query_id(request, "county"), _query_id(request, "community")
+    walls = list(selectors.public_walls().filter(community_id=community_id)) if community_id is not None else []
+    communities = selectors.public_communities(county_id) if county_id is not None and not walls else []
+    counties = selectors.public_counties() if not walls and not communities else []
+    return render(request, "masswork/public/walls.html", {
+        "walls": walls, "communities": communities, "counties": counties})

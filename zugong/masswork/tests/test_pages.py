@@ -441,6 +441,14 @@ def test_public_page_with_thirty_walls_offers_only_the_communitys(walls, tree, c
     assert "乙社区第" not in form
 
 
+def test_public_boards_are_found_by_county_then_community(walls, tree, client):
+    first = client.get("/m/walls/").content.decode()
+    assert "甲县" in first and "甲社区民心墙" not in first and "乙社区民心墙" not in first
+    assert "甲社区" in client.get(f"/m/walls/?county={tree.county_a.pk}").content.decode()
+    listed = client.get(f"/m/walls/?community={tree.community_a.pk}").content.decode()
+    assert f'href="/m/walls/{walls.a.pk}/"' in listed and "乙社区民心墙" not in listed
+
+
 def test_a_flash_message_is_shown_once(world, bob):
     client = logged_in(bob)
     saved = client.post("/masswork/visits/new/", {"village": world["tree"].village_a.pk, "cadre": world["cadre"].pk,

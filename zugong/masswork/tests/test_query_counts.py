@@ -138,7 +138,7 @@ LISTS: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
     ("page", "/masswork/ledger/new/", lambda ctx: _cadres(ctx["tree"])),
     ("page", "/masswork/duty/new/", lambda ctx: _cadres(ctx["tree"])),
     ("page", "/masswork/petitions/new/", _reception_days),
-    ("public", "/m/walls/", lambda ctx: [order_svc.wall_create(
+    ("public", "/m/walls/?community={community}", lambda ctx: [order_svc.wall_create(
         actor=None, jurisdiction=SYSTEM, org_unit=ctx["walls"].a.org_unit, community=ctx["tree"].community_a,
         name=f"民心墙{i}") for i in range(MORE)]),
     ("public", "/m/walls/{wall}/", _orders),
@@ -161,7 +161,7 @@ def test_list_query_count_does_not_grow(walls, tree, alice, bob, who, url, grow)
     order = place(walls.a)
     ctx = {"walls": walls, "tree": tree, "alice": alice, "bob": bob, "order": order}
     client = {"page": logged_in(alice), "public": Client(), "api": bearer(alice)}[who]
-    target = url.format(order=order.pk, wall=walls.a.pk, code=order.tracking_code)
+    target = url.format(order=order.pk, wall=walls.a.pk, code=order.tracking_code, community=tree.community_a.pk)
     grow(ctx)
     _count(client, target)
     before = _count(client, target)
