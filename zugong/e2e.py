@@ -13,7 +13,9 @@ In a test module:
 for other sizes or languages (`chrome_driver(width=..., height=..., language=...)`). Each driver gets a
 fresh temporary profile and is quit at teardown. The fixtures request `transactional_db`, because the
 live server thread reads through its own connection and must see committed rows (on SQLite in
-memory and on PostgreSQL alike).
+memory and on PostgreSQL alike), and `django_db_serialized_rollback`: a transactional test ends by
+emptying every table, and the rows the migrations seed (the rule register, the 约谈 situations) must
+come back for the tests that run after it in the same worker.
 
 Debian's /usr/bin/chromium and /usr/bin/chromedriver are used (ZUGONG_CHROMIUM and
 ZUGONG_CHROMEDRIVER override them); `.ci/run` installs them when missing.
@@ -82,7 +84,7 @@ def chrome_session(*, width: int = DESKTOP[0], height: int = DESKTOP[1], languag
 
 
 @pytest.fixture
-def chrome_driver(transactional_db: Any) -> Iterator[DriverFactory]:
+def chrome_driver(transactional_db: Any, django_db_serialized_rollback: None) -> Iterator[DriverFactory]:
     """A factory: `chrome_driver(width=375, height=812, language="zh-CN")`; every driver is quit at teardown."""
     sessions: list[Any] = []
 
@@ -97,13 +99,13 @@ def chrome_driver(transactional_db: Any) -> Iterator[DriverFactory]:
 
 
 @pytest.fixture
-def browser(transactional_db: Any) -> Iterator[WebDriver]:
+def browser(transactional_db: Any, django_db_serialized_rollback: None) -> Iterator[WebDriver]:
     with chrome_session(width=DESKTOP[0], height=DESKTOP[1]) as driver:
         yield driver
 
 
 @pytest.fixture
-def phone_browser(transactional_db: Any) -> Iterator[WebDriver]:
+def phone_browser(transactional_db: Any, django_db_serialized_rollback: None) -> Iterator[WebDriver]:
     with chrome_session(width=PHONE[0], height=PHONE[1]) as driver:
         yield driver
 

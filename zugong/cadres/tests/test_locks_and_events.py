@@ -47,7 +47,7 @@ def test_save_record_from_a_stale_instance_keeps_fields_outside_the_record(tree,
     assert (fresh.health, fresh.is_reserve, fresh.grade) == ("良好", True, "G09")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; see the stale-instance test")
 def test_two_concurrent_writers_of_different_fields_both_survive(tree, alice):
