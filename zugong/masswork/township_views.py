@@ -8,9 +8,7 @@ service. A service's refusal is shown again in the form (or as a message after t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -20,33 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zugong.core.errors import DomainError, NotFound, ValidationFailed
-from zugong.core.forms import ScopedForm
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.core.selectors import meetings_visible
 from zugong.masswork import forms, selectors
 from zugong.masswork.models import LedgerStatus
 from zugong.masswork.services import duty, ledger, visits
+from zugong.masswork.views import form_page
 
 LIST_ROWS = 100
-
-
-def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: Callable[[dict[str, Any]], object],
-              done: str, saved: str, context: dict[str, Any] | None = None) -> HttpResponse:
-    """GET shows the form; a valid POST calls `save` and redirects to `done`. A mistake (400) or a conflict
-    (409) is shown in the form; a permission refusal (403, 404) is the refusal page of `@page`."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, saved)
-            return HttpResponseRedirect(done)
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form, **(context or {})}, status=status)
 
 
 # ---------------------------------------------------------------- 民情台账

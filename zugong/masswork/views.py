@@ -8,6 +8,9 @@ from the state machines (`next_states`), never from the template.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -116,6 +119,25 @@ def _order_action(request: AuthedRequest, order: ServiceOrder) -> HttpResponse:
     return HttpResponseRedirect(reverse("masswork:order", args=[order.pk]))
 
 
+def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: Callable[[dict[str, Any]], Any],
+              done: str | Callable[[Any], str], saved: str) -> HttpResponse:
+    """GET shows the form; a valid POST calls `save` and redirects to `done` (or `done(saved row)`). A
+    mistake (400) or a conflict (409) is shown in the form; a permission refusal (403, 404) is the
+    refusal page of `@page`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = save(form.cleaned_data)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, saved)
+            return HttpResponseRedirect(done(row) if callable(done) else done)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form}, status=status)
+
+
 def _require_valid(form: ScopedForm) -> None:
     """A posted form that does not validate: its first message, as the page's error."""
     if not form.is_valid():
@@ -141,19 +163,13 @@ def order_rate_by_phone(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @page(action="masswork.visit_record", methods=("GET", "HEAD", "POST"))
 def visit_new(request: AuthedRequest) -> HttpResponse:
-    form = forms.VisitForm(request.POST or None, jurisdiction=request.jurisdiction)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            household_visit_record(actor=request.user, jurisdiction=request.jurisdiction, village=data["village"],
-                                   cadre=data["cadre"], household=data["household"],
-                                   visited_on=data["visited_on"], matters=data["matters"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("走访记录已保存"))
-            return HttpResponseRedirect(reverse("masswork:visit-new"))
-    return render(request, "masswork/visit_form.html", {"form": form})
+    j = request.jurisdiction
+    return form_page(
+        request, forms.VisitForm(request.POST or None, jurisdiction=j), template="masswork/visit_form.html",
+        saved=_("走访记录已保存"), done=reverse("masswork:visit-new"),
+        save=lambda d: household_visit_record(actor=request.user, jurisdiction=j, village=d["village"],
+                                              cadre=d["cadre"], household=d["household"],
+                                              visited_on=d["visited_on"], matters=d["matters"]))
 
 
 @page(action="masswork.township_view", methods=("GET", "HEAD"))
@@ -248,23 +264,15 @@ def _petition_action(request: AuthedRequest, petition: Petition) -> None:
 def petition_new(request: AuthedRequest) -> HttpResponse:
     """登记信访: the receiver becomes the first-contact owner; then the receipt with the 公开承诺."""
     j = request.jurisdiction
-    form = forms.PetitionForm(request.POST or None, jurisdiction=j)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            petition = petition_services.petition_receive(
-                actor=request.user, jurisdiction=j, org_unit=d["org_unit"], channel=d["channel"],
-                petitioner_name=d["petitioner_name"], subject=d["subject"], content=d["content"],
-                received_on=d["received_on"], petitioner_phone=d["petitioner_phone"],
-                petitioner_id_number=d["petitioner_id_number"], petitioner_address=d["petitioner_address"],
-                visitors=d["visitors"], reception_day=d["reception_day"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("信访事项已登记"))
-            return HttpResponseRedirect(reverse("masswork:petition-receipt", args=[petition.pk]))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "masswork/petition_form.html", {"form": form}, status=status)
+    return form_page(
+        request, forms.PetitionForm(request.POST or None, jurisdiction=j), template="masswork/petition_form.html",
+        saved=_("信访事项已登记"), done=lambda petition: reverse("masswork:petition-receipt", args=[petition.pk]),
+        save=lambda d: petition_services.petition_receive(
+            actor=request.user, jurisdiction=j, org_unit=d["org_unit"], channel=d["channel"],
+            petitioner_name=d["petitioner_name"], subject=d["subject"], content=d["content"],
+            received_on=d["received_on"], petitioner_phone=d["petitioner_phone"],
+            petitioner_id_number=d["petitioner_id_number"], petitioner_address=d["petitioner_address"],
+            visitors=d["visitors"], reception_day=d["reception_day"]))
 
 
 @page(action="masswork.petition_view", methods=("GET", "HEAD"))
@@ -289,20 +297,12 @@ def reception_days(request: AuthedRequest) -> HttpResponse:
 @page(action="masswork.reception_day_record", methods=("GET", "HEAD", "POST"))
 def reception_day_new(request: AuthedRequest) -> HttpResponse:
     j = request.jurisdiction
-    form = forms.ReceptionDayForm(request.POST or None, jurisdiction=j)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            petition_services.reception_day_schedule(
-                actor=request.user, jurisdiction=j, org_unit=d["org_unit"], day=d["day"],
-                leader_name=d["leader_name"], leader_title=d["leader_title"], location=d["location"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("接访日已安排"))
-            return HttpResponseRedirect(reverse("masswork:reception-days"))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "masswork/reception_day_form.html", {"form": form}, status=status)
+    return form_page(
+        request, forms.ReceptionDayForm(request.POST or None, jurisdiction=j),
+        template="masswork/reception_day_form.html", saved=_("接访日已安排"), done=reverse("masswork:reception-days"),
+        save=lambda d: petition_services.reception_day_schedule(
+            actor=request.user, jurisdiction=j, org_unit=d["org_unit"], day=d["day"], leader_name=d["leader_name"],
+            leader_title=d["leader_title"], location=d["location"]))
 
 
 @page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
