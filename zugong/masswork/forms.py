@@ -214,6 +214,17 @@ class PairingForm(ScopedForm):
         self.fields["valid_from"].initial = timezone.localdate()
 
 
+class PairingResolveForm(ScopedForm):
+    """民情办结卡: what was done for the paired household, and when."""
+
+    resolution = forms.CharField(label=_("办结情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    resolved_on = DateField(label=_("办结日期"))
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        self.fields["resolved_on"].initial = timezone.localdate()
+
+
 class PetitionForm(ScopedForm):
     """登记信访: the receiving unit, the petitioner and the matter; the receiver becomes its first-contact owner."""
 

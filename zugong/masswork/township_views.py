@@ -191,3 +191,16 @@ def pairing_new(request: AuthedRequest) -> HttpResponse:
                          actor=request.user, jurisdiction=j, cadre=d["cadre"], village=d["village"],
                          valid_from=d["valid_from"], household=d["household"], household_phone=d["household_phone"],
                          household_address=d["household_address"], needs=d["needs"]))
+
+
+@page(action="masswork.pairing_record", methods=("GET", "HEAD", "POST"))
+def pairing_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The completion card (办结卡) of a household pairing, filled in on its own page."""
+    j = request.jurisdiction
+    pairing = selectors.pairing_get(j, pk)  # 404 outside the jurisdiction
+    return form_page(request, forms.PairingResolveForm(request.POST or None, jurisdiction=j),
+                     template="masswork/pairing_resolve.html", saved=_("办结情况已登记"),
+                     done=reverse("masswork:pairing-cards", args=[pairing.pk]),
+                     save=lambda d: visits.pairing_resolve(actor=request.user, jurisdiction=j, pairing_id=pairing.pk,
+                                                           resolution=d["resolution"], resolved_on=d["resolved_on"]),
+                     context={"pairing": pairing})

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pairings/", township_views.pairing_list, name="pairings"),
     path("pairings/new/", township_views.pairing_new, name="pairing-new"),
     path("pairings/<int:pk>/cards/", views.pairing_cards, name="pairing-cards"),
+    path("pairings/<int:pk>/resolve/", township_views.pairing_resolve, name="pairing-resolve"),
     path("petitions/", views.petitions, name="petitions"),
     path("petitions/new/", views.petition_new, name="petition-new"),
     path("petitions/<int:pk>/", views.petition_detail, name="petition"),

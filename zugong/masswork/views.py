@@ -120,7 +120,7 @@ def _order_action(request: AuthedRequest, order: ServiceOrder) -> HttpResponse:
 
 
 def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: Callable[[dict[str, Any]], Any],
-              done: str | Callable[[Any], str], saved: str) -> HttpResponse:
+              done: str | Callable[[Any], str], saved: str, context: dict[str, Any] | None = None) -> HttpResponse:
     """GET shows the form; a valid POST calls `save` and redirects to `done` (or `done(saved row)`). A
     mistake (400) or a conflict (409) is shown in the form; a permission refusal (403, 404) is the
     refusal page of `@page`."""
@@ -135,7 +135,7 @@ def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: 
             messages.success(request, saved)
             return HttpResponseRedirect(done(row) if callable(done) else done)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form}, status=status)
+    return render(request, template, {"form": form, **(context or {})}, status=status)
 
 
 def _require_valid(form: ScopedForm) -> None:

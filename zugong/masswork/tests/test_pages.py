@@ -41,8 +41,10 @@ def world(walls, tree, alice):
     meeting = Meeting.objects.create(kind=MeetingKind.LEDGER_MEETING, org_unit=tree.township_a,
                                      held_on=date(2024, 3, 28), title="三月民情分析会")
     reception = ReceptionDay.objects.create(org_unit=tree.county_a, day=date(2024, 3, 1), leader_name="王县长")
+    pairing = Pairing.objects.create(cadre=cadre, village=tree.village_a, valid_from=date(2024, 1, 1),
+                                     household="冯家", needs="缺少种苗")
     return {"tree": tree, "cadre": cadre, "on_duty": on_duty, "entry": entry, "meeting": meeting,
-            "reception": reception, "walls": walls}
+            "reception": reception, "walls": walls, "pairing": pairing}
 
 
 @pytest.fixture
@@ -69,6 +71,8 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
          t.village_a, {"village": t.village_a.pk, "cadre": cadre.pk, "day": "2024-03-04"}),
         ("pairing_new", "/masswork/pairings/new/", "pairing_record", "pairing_record", t.village_a,
          {"cadre": cadre.pk, "village": t.village_a.pk, "valid_from": "2024-01-01", "household": "冯家"}),
+        ("pairing_resolve", f"/masswork/pairings/{w['pairing'].pk}/resolve/", "pairing_record", "pairing_record",
+         t.village_a, {"resolution": "送去种苗 200 株", "resolved_on": "2024-04-01"}),
         ("petition_new", "/masswork/petitions/new/", "petition_receive", "petition_receive", t.county_a,
          {"org_unit": t.county_a.pk, "channel": "letter", "received_on": "2024-03-01", "petitioner_name": "周建国",
           "visitors": 1, "subject": "宅基地", "content": "宅基地确权面积不符"}),
@@ -80,7 +84,7 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
 
 
 WRITE_NAMES = ["ledger_new", "ledger_resolve", "ledger_discuss", "duty_new", "in_village_day_new", "pairing_new",
-               "petition_new", "reception_day_new", "reception_day_record"]
+               "pairing_resolve", "petition_new", "reception_day_new", "reception_day_record"]
 
 
 def expected(user: Any, page_action: str, action: str, org: Any) -> str:
@@ -239,6 +243,7 @@ def test_in_village_day_recorded_by_the_village_on_the_page(world):
 
 def test_pairing_list_links_to_its_printable_cards(world, bob):
     client = logged_in(bob)
+    Pairing.objects.all().delete()
     client.post("/masswork/pairings/new/", {"cadre": world["cadre"].pk, "village": world["tree"].village_a.pk,
                                             "valid_from": "2024-01-01", "household": "冯家", "needs": "缺少种苗"})
     pairing = Pairing.objects.get()
@@ -246,6 +251,21 @@ def test_pairing_list_links_to_its_printable_cards(world, bob):
     assert f'href="/masswork/pairings/{pairing.pk}/cards/"' in listing and "冯家" in listing
     cards = client.get(f"/masswork/pairings/{pairing.pk}/cards/").content.decode()
     assert "民情登记卡" in cards and "缺少种苗" in cards and "2024年1月1日" in cards
+
+
+def test_pairing_completion_card_filled_in_on_its_page(world, bob):
+    client = logged_in(bob)
+    pairing = world["pairing"]
+    assert f'href="/masswork/pairings/{pairing.pk}/resolve/"' in client.get("/masswork/pairings/").content.decode()
+    done = client.post(f"/masswork/pairings/{pairing.pk}/resolve/", {"resolution": "送去种苗 200 株",
+                                                                     "resolved_on": "2024-04-01"})
+    assert done.status_code == 302 and done["Location"] == f"/masswork/pairings/{pairing.pk}/cards/"
+    cards = client.get(done["Location"]).content.decode()
+    assert "送去种苗 200 株" in cards and "2024年4月1日" in cards
+    village_link = Pairing.objects.create(cadre=world["cadre"], village=world["tree"].village_a,
+                                          valid_from=date(2024, 1, 1))
+    refused = client.post(f"/masswork/pairings/{village_link.pk}/resolve/", {"resolution": "无", "resolved_on": "2024-04-01"})
+    assert refused.status_code == 400 and "联系村记录没有结对农户" in refused.content.decode()
 
 
 # ---------------------------------------------------------------- 登记信访 and its receipt (公开承诺)
