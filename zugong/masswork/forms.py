@@ -24,6 +24,7 @@ from zugong.core.models import Meeting, MeetingKind, OrgKind, OrgUnit
 from zugong.core.pickers import users_visible
 from zugong.core.selectors import meetings_visible, org_units_visible
 from zugong.masswork.models import (
+    Channel,
     LedgerEntry,
     LedgerSource,
     Member,
@@ -34,8 +35,9 @@ from zugong.masswork.models import (
     Satisfaction,
     ServiceCategory,
     ServiceOrder,
+    Urgency,
 )
-from zugong.masswork.selectors import public_walls, reception_days_visible
+from zugong.masswork.selectors import public_walls, reception_days_visible, walls_visible
 
 CADRE_HINT = _("输入姓名、拼音首字母或身份证号搜索")
 UNIT_HINT = _("输入单位名称搜索")
@@ -250,6 +252,34 @@ class PetitionForm(ScopedForm):
         days.queryset = reception_days_visible(jurisdiction).filter(day__range=(today - timedelta(days=30), today))
         days.label_from_instance = lambda d: f"{d.day:%Y-%m-%d} {d.leader_name}"
         self.fields["received_on"].initial = today
+
+
+STAFF_CHANNELS = [c for c in Channel.choices if c[0] not in (Channel.PUBLIC, Channel.OPEN311)]
+
+
+class OrderIntakeForm(ScopedForm):
+    """代群众点单: an order a resident gave by phone, letter, QQ, WeChat or in person, taken down by staff."""
+
+    wall = forms.Field(label=_("民心墙"))  # replaced in __init__ by a scoped picker
+    channel = forms.ChoiceField(label=_("点单方式"), choices=blank_choice(STAFF_CHANNELS))
+    category = forms.ChoiceField(label=_("服务类别"), choices=blank_choice(list(ServiceCategory.choices)))
+    urgency = forms.TypedChoiceField(label=_("轻重缓急"), coerce=int, choices=list(Urgency.choices),
+                                     initial=Urgency.NORMAL)
+    resident_name = forms.CharField(label=_("居民姓名"), max_length=40)
+    resident_phone = forms.CharField(label=_("联系电话"), max_length=20,
+                                     widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    description = forms.CharField(label=_("需求内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label=_("地址（选填）"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        from zugong.masswork.pickers import wall_label
+
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        self.fields["wall"] = PickerField(
+            walls_visible(jurisdiction).filter(is_active=True), url_name="masswork:pick-walls", label=_("民心墙"),
+            placeholder=_("输入民心墙、社区或党小组名称搜索"), label_from=wall_label)
+        self.order_fields(["wall", "channel", "category", "urgency", "resident_name", "resident_phone",
+                           "description", "address"])
 
 
 class OrderFilterForm(ScopedForm):

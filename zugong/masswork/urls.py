@@ -1,11 +1,13 @@
 from django.urls import URLPattern, URLResolver, path
 
-from zugong.masswork import township_views, views
+from zugong.masswork import pickers, township_views, views
 
 app_name = "masswork"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
+    path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("pick/walls/", pickers.wall_pick, name="pick-walls"),
     path("orders/<int:pk>/rate/", views.order_rate_by_phone, name="order-rate"),
     path("visits/new/", views.visit_new, name="visit-new"),
     path("pairings/", township_views.pairing_list, name="pairings"),

@@ -53,7 +53,24 @@ def index(request: AuthedRequest) -> HttpResponse:
                                   limit=100)
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction), today=today)
     return render(request, "masswork/index.html", {
-        "orders": orders, "stats": stats, "form": form, "today": today, "waiting": OrderStatus.ORDERED})
+        "orders": orders, "stats": stats, "form": form, "today": today, "waiting": OrderStatus.ORDERED,
+        "may_place": may(jurisdiction, "masswork.order_place")})
+
+
+@page(action="masswork.order_place", methods=("GET", "HEAD", "POST"))
+def order_new(request: AuthedRequest) -> HttpResponse:
+    """代群众点单: staff take down an order given by phone, letter, QQ, WeChat or in person."""
+    j = request.jurisdiction
+    return form_page(
+        request, forms.OrderIntakeForm(request.POST or None, jurisdiction=j), template="masswork/order_form.html",
+        # The tracking code is told to the resident once, here; the order page does not show it (a member
+        # holding the order must not rate their own work with it).
+        saved=lambda order: _("点单已登记。请告知群众查询码 %(code)s，凭码查询和评单。") % {"code": order.tracking_code},
+        done=lambda order: reverse("masswork:order", args=[order.pk]),
+        save=lambda d: order_services.order_place(
+            actor=request.user, jurisdiction=j, wall=d["wall"], channel=d["channel"], category=d["category"],
+            urgency=d["urgency"], resident_name=d["resident_name"], resident_phone=d["resident_phone"],
+            description=d["description"], address=d["address"]))
 
 
 def order_steps(request: AuthedRequest, order: ServiceOrder) -> set[str]:
@@ -120,7 +137,8 @@ def _order_action(request: AuthedRequest, order: ServiceOrder) -> HttpResponse:
 
 
 def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: Callable[[dict[str, Any]], Any],
-              done: str | Callable[[Any], str], saved: str, context: dict[str, Any] | None = None) -> HttpResponse:
+              done: str | Callable[[Any], str], saved: str | Callable[[Any], str],
+              context: dict[str, Any] | None = None) -> HttpResponse:
     """GET shows the form; a valid POST calls `save` and redirects to `done` (or `done(saved row)`). A
     mistake (400) or a conflict (409) is shown in the form; a permission refusal (403, 404) is the
     refusal page of `@page`."""
@@ -132,7 +150,7 @@ def form_page(request: AuthedRequest, form: ScopedForm, *, template: str, save: 
                 raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, saved)
+            messages.success(request, saved(row) if callable(saved) else saved)
             return HttpResponseRedirect(done(row) if callable(done) else done)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form, **(context or {})}, status=status)

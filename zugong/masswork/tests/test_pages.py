@@ -73,6 +73,9 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
          {"cadre": cadre.pk, "village": t.village_a.pk, "valid_from": "2024-01-01", "household": "冯家"}),
         ("pairing_resolve", f"/masswork/pairings/{w['pairing'].pk}/resolve/", "pairing_record", "pairing_record",
          t.village_a, {"resolution": "送去种苗 200 株", "resolved_on": "2024-04-01"}),
+        ("order_new", "/masswork/orders/new/", "order_place", "order_place", w["walls"].a.org_unit,
+         {"wall": w["walls"].a.pk, "channel": "phone", "category": "repair", "urgency": 1, "resident_name": "张三",
+          "resident_phone": "13800138000", "description": "路灯不亮"}),
         ("petition_new", "/masswork/petitions/new/", "petition_receive", "petition_receive", t.county_a,
          {"org_unit": t.county_a.pk, "channel": "letter", "received_on": "2024-03-01", "petitioner_name": "周建国",
           "visitors": 1, "subject": "宅基地", "content": "宅基地确权面积不符"}),
@@ -84,7 +87,7 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
 
 
 WRITE_NAMES = ["ledger_new", "ledger_resolve", "ledger_discuss", "duty_new", "in_village_day_new", "pairing_new",
-               "pairing_resolve", "petition_new", "reception_day_new", "reception_day_record"]
+               "pairing_resolve", "order_new", "petition_new", "reception_day_new", "reception_day_record"]
 
 
 def expected(user: Any, page_action: str, action: str, org: Any) -> str:
@@ -349,7 +352,7 @@ def test_menu_shows_each_entry_exactly_to_the_roles_of_its_action(persons):
 # ---------------------------------------------------------------- pickers, never a select of everyone
 
 
-FORM_PAGES = ["/masswork/visits/new/", "/masswork/ledger/new/", "/masswork/duty/new/",
+FORM_PAGES = ["/masswork/orders/new/", "/masswork/visits/new/", "/masswork/ledger/new/", "/masswork/duty/new/",
               "/masswork/in-village-days/new/", "/masswork/pairings/new/", "/masswork/petitions/new/",
               "/masswork/reception-days/new/"]
 
@@ -358,7 +361,7 @@ FORM_PAGES = ["/masswork/visits/new/", "/masswork/ledger/new/", "/masswork/duty/
 def test_form_pages_pick_cadres_units_and_users_by_search(world, alice, url):
     body = logged_in(alice).get(url).content.decode()
     options = " ".join(re.findall(r"<option[^>]*>([^<]*)</option>", body))
-    for name in ("甲村", "甲社区", "甲镇", "李村官", "vs", "alice"):
+    for name in ("甲村", "甲社区", "甲镇", "李村官", "vs", "alice", "甲社区民心墙"):
         assert name not in options, (url, name)
     assert "zg-picker" in body
 
@@ -382,6 +385,28 @@ def test_staff_cannot_accept_in_the_members_name(walls, alice):
     assert 'id="mw-accept"' in holder.get(f"/masswork/orders/{order.pk}/").content.decode()
     holder.post(f"/masswork/orders/{order.pk}/", {"action": "accept"})
     assert ServiceOrder.objects.get(pk=order.pk).status == OrderStatus.ACCEPTED
+
+
+def test_staff_take_down_an_order_given_by_phone(walls, alice, carol):
+    client = logged_in(alice)
+    assert 'data-picker-url="/masswork/pick/walls/"' in client.get("/masswork/orders/new/").content.decode()
+    picked = client.get("/masswork/pick/walls/", {"q": "甲社区"}).content.decode()
+    assert f'data-value="{walls.a.pk}"' in picked and f'data-value="{walls.b.pk}"' not in picked
+    assert f'data-value="{walls.a.pk}"' not in logged_in(carol).get("/masswork/pick/walls/", {"q": "甲社区"}).content.decode()
+    # a public channel is not the staff's to choose
+    public = client.post("/masswork/orders/new/", {"wall": walls.a.pk, "channel": "public", "category": "repair",
+                                                   "urgency": 2, "resident_name": "张三", "resident_phone": "13800138000",
+                                                   "description": "路灯不亮"})
+    assert public.status_code == 400 and not ServiceOrder.objects.exists()
+    response = client.post("/masswork/orders/new/", {"wall": walls.a.pk, "channel": "phone", "category": "repair",
+                                                     "urgency": 1, "resident_name": "张三", "resident_phone": "13800138000",
+                                                     "description": "路灯不亮"}, follow=True)
+    order = ServiceOrder.objects.get()
+    assert (order.channel, order.urgency, order.org_unit_id, order.status) == ("phone", 1, walls.a.org_unit_id,
+                                                                                OrderStatus.ORDERED)
+    assert response.redirect_chain[-1][0] == f"/masswork/orders/{order.pk}/"
+    assert f"请告知群众查询码 {order.tracking_code}" in response.content.decode()
+    assert order.tracking_code not in client.get(f"/masswork/orders/{order.pk}/").content.decode()
 
 
 def _done(walls: Any, alice: Any) -> ServiceOrder:

@@ -131,6 +131,10 @@ LISTS: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
     ("page", "/masswork/petitions/", _petitions),
     ("page", "/masswork/visits/new/", lambda ctx: _cadres(ctx["tree"])),
     ("page", "/masswork/ledger/", _ledger_linked),
+    ("page", "/masswork/pick/walls/?q=民心墙", lambda ctx: [order_svc.wall_create(
+        actor=None, jurisdiction=SYSTEM, org_unit=ctx["walls"].a.org_unit, community=ctx["tree"].community_a,
+        name=f"民心墙{i}") for i in range(MORE)]),
+    ("page", "/masswork/orders/new/", _orders),
     ("page", "/masswork/duty/", _duty_this_week),
     ("page", "/masswork/in-village-days/", _in_village),
     ("page", "/masswork/pairings/", _pairings),
