@@ -282,6 +282,37 @@ class OrderIntakeForm(ScopedForm):
                            "description", "address"])
 
 
+class WallForm(ScopedForm):
+    """设立民心墙: the party group that runs it and the community (or village) it serves."""
+
+    org_unit = _units(_("党小组"), "kind=party_group")
+    community = _units(_("所在社区（村）"), VILLAGES)
+    name = forms.CharField(label=_("名称"), max_length=120)
+    location = forms.CharField(label=_("位置"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "org_unit", units_of_kinds(jurisdiction, OrgKind.PARTY_GROUP))
+        _scope(self, "community", units_of_kinds(jurisdiction, OrgKind.VILLAGE, OrgKind.COMMUNITY))
+
+
+class MemberForm(ScopedForm):
+    """登记在职党员 at a wall, with their own account (who alone accepts the orders dispatched to them)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    user = PickerField(User.objects.none(), url_name="pick:users", label=_("本人账号（接单用）"), required=False,
+                       placeholder=_("输入账号或姓名搜索"), label_from=user_label)
+    work_unit = forms.CharField(label=_("工作单位"), max_length=120, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    specialties = forms.CharField(label=_("特长（以顿号分隔）"), max_length=200, required=False)
+    claimed_posts = forms.MultipleChoiceField(label=_("认领服务岗位"), choices=ServiceCategory.choices,
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "user", User.objects.filter(users_visible(jurisdiction), is_active=True))
+
+
 class OrderFilterForm(ScopedForm):
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=blank_choice(list(OrderStatus.choices), _("全部")))

@@ -12,6 +12,7 @@ NAV = (
     NavItem("masswork", _("民心墙"), "masswork:index", "masswork.order_view", "masswork", order=50),
     NavItem("masswork-order-new", _("代群众点单"), "masswork:order-new", "masswork.order_place", "masswork",
             order=50),
+    NavItem("masswork-walls", _("民心墙与在职党员"), "masswork:walls", "masswork.order_view", "masswork", order=50),
     NavItem("masswork-petitions", _("信访"), "masswork:petitions", "masswork.petition_view", "masswork", order=51),
     NavItem("masswork-petition-new", _("登记信访"), "masswork:petition-new", "masswork.petition_receive",
             "masswork", order=52),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,6 +72,50 @@ def order_new(request: AuthedRequest) -> HttpResponse:
             actor=request.user, jurisdiction=j, wall=d["wall"], channel=d["channel"], category=d["category"],
             urgency=d["urgency"], resident_name=d["resident_name"], resident_phone=d["resident_phone"],
             description=d["description"], address=d["address"]))
+
+
+@page(action="masswork.order_view", methods=("GET", "HEAD"))
+def walls(request: AuthedRequest) -> HttpResponse:
+    """The walls of the jurisdiction with how many members each has registered."""
+    j = request.jurisdiction
+    rows = list(selectors.walls_visible(j).annotate(n_members=Count("members", filter=Q(members__is_active=True)))
+                .order_by("community__path", "pk")[:200])
+    return render(request, "masswork/walls.html", {"rows": rows, "may_create": may(j, "masswork.wall_create")})
+
+
+@page(action="masswork.wall_create", methods=("GET", "HEAD", "POST"))
+def wall_new(request: AuthedRequest) -> HttpResponse:
+    j = request.jurisdiction
+    return form_page(
+        request, forms.WallForm(request.POST or None, jurisdiction=j), template="masswork/wall_form.html",
+        saved=_("民心墙已设立"), done=lambda wall: reverse("masswork:wall", args=[wall.pk]),
+        save=lambda d: order_services.wall_create(actor=request.user, jurisdiction=j, org_unit=d["org_unit"],
+                                                  community=d["community"], name=d["name"], location=d["location"]))
+
+
+@page(action="masswork.order_view", methods=("GET", "HEAD"))
+def wall_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One wall: its members (with their own accounts) and what each has handled."""
+    j = request.jurisdiction
+    wall = selectors.wall_get(j, pk)
+    members = list(wall.members.select_related("user").order_by("name", "pk"))
+    stats = {row.member_id: row for row in selectors.member_stats(wall)}
+    return render(request, "masswork/wall_detail.html", {
+        "wall": wall, "rows": [(m, stats.get(m.pk)) for m in members],
+        "may_register": may(j, "masswork.member_register", wall.org_unit)})
+
+
+@page(action="masswork.member_register", methods=("GET", "HEAD", "POST"))
+def member_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    j = request.jurisdiction
+    wall = selectors.wall_get(j, pk)
+    return form_page(
+        request, forms.MemberForm(request.POST or None, jurisdiction=j), template="masswork/member_form.html",
+        saved=_("在职党员已登记"), done=reverse("masswork:wall", args=[wall.pk]), context={"wall": wall},
+        save=lambda d: order_services.member_register(
+            actor=request.user, jurisdiction=j, wall=wall, name=d["name"], specialties=d["specialties"],
+            claimed_posts=",".join(d["claimed_posts"]), work_unit=d["work_unit"], phone=d["phone"],
+            user_id=d["user"].pk if d["user"] else None))
 
 
 def order_steps(request: AuthedRequest, order: ServiceOrder) -> set[str]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
 from zugong.core.calendar import add_days
 from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
-from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, may, require
 from zugong.masswork.locks import lock_order
@@ -237,12 +238,21 @@ def wall_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, 
     return wall
 
 
+def _require_member_account(user_id: int, wall: Wall) -> None:
+    """A member's own account must be able to accept the wall's orders (接单 is theirs alone)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not may(jurisdiction_for(user), "masswork.order_accept", wall.org_unit):
+        raise ValidationFailed("该账号在本党小组没有接单的权限，请先为其设置在职党员角色", field="user")
+
+
 @transaction.atomic
 def member_register(
     *, actor: Actor, jurisdiction: Jurisdiction, wall: Wall, name: str, specialties: str = "",
     claimed_posts: str = "", work_unit: str = "", phone: str = "", user_id: int | None = None,
 ) -> Member:
     require(jurisdiction, "masswork.member_register", wall.org_unit)
+    if user_id is not None:
+        _require_member_account(user_id, wall)
     posts = [p.strip() for p in claimed_posts.replace("，", ",").split(",") if p.strip()]
     unknown = [p for p in posts if p not in ServiceCategory.values]
     if unknown:

@@ -76,6 +76,10 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
         ("order_new", "/masswork/orders/new/", "order_place", "order_place", w["walls"].a.org_unit,
          {"wall": w["walls"].a.pk, "channel": "phone", "category": "repair", "urgency": 1, "resident_name": "张三",
           "resident_phone": "13800138000", "description": "路灯不亮"}),
+        ("wall_new", "/masswork/walls/new/", "wall_create", "wall_create", w["walls"].a.org_unit,
+         {"org_unit": w["walls"].a.org_unit_id, "community": t.community_a.pk, "name": "第二面民心墙"}),
+        ("member_new", f"/masswork/walls/{w['walls'].a.pk}/members/new/", "member_register", "member_register",
+         w["walls"].a.org_unit, {"name": "陈党员", "specialties": "理发", "claimed_posts": ["elderly"]}),
         ("petition_new", "/masswork/petitions/new/", "petition_receive", "petition_receive", t.county_a,
          {"org_unit": t.county_a.pk, "channel": "letter", "received_on": "2024-03-01", "petitioner_name": "周建国",
           "visitors": 1, "subject": "宅基地", "content": "宅基地确权面积不符"}),
@@ -87,7 +91,7 @@ def _writes(w: dict[str, Any]) -> list[tuple[str, str, str, str, Any, dict[str, 
 
 
 WRITE_NAMES = ["ledger_new", "ledger_resolve", "ledger_discuss", "duty_new", "in_village_day_new", "pairing_new",
-               "pairing_resolve", "order_new", "petition_new", "reception_day_new", "reception_day_record"]
+               "pairing_resolve", "order_new", "wall_new", "member_new", "petition_new", "reception_day_new", "reception_day_record"]
 
 
 def expected(user: Any, page_action: str, action: str, org: Any) -> str:
@@ -352,7 +356,7 @@ def test_menu_shows_each_entry_exactly_to_the_roles_of_its_action(persons):
 # ---------------------------------------------------------------- pickers, never a select of everyone
 
 
-FORM_PAGES = ["/masswork/orders/new/", "/masswork/visits/new/", "/masswork/ledger/new/", "/masswork/duty/new/",
+FORM_PAGES = ["/masswork/walls/new/", "/masswork/orders/new/", "/masswork/visits/new/", "/masswork/ledger/new/", "/masswork/duty/new/",
               "/masswork/in-village-days/new/", "/masswork/pairings/new/", "/masswork/petitions/new/",
               "/masswork/reception-days/new/"]
 
@@ -407,6 +411,36 @@ def test_staff_take_down_an_order_given_by_phone(walls, alice, carol):
     assert response.redirect_chain[-1][0] == f"/masswork/orders/{order.pk}/"
     assert f"请告知群众查询码 {order.tracking_code}" in response.content.decode()
     assert order.tracking_code not in client.get(f"/masswork/orders/{order.pk}/").content.decode()
+
+
+def test_member_registered_with_their_own_account(walls, alice, tree):
+    from zugong.masswork.models import Member
+
+    client = logged_in(alice)
+    own = make_user("chen", walls.a.org_unit, Role.MEMBER)
+    stranger = make_user("cun", tree.village_a, Role.VILLAGE_STAFF)  # no role at the party group
+    refused = client.post(f"/masswork/walls/{walls.a.pk}/members/new/", {"name": "陈党员", "user": stranger.pk})
+    assert refused.status_code == 400 and "该账号在本党小组没有接单的权限" in refused.content.decode()
+    done = client.post(f"/masswork/walls/{walls.a.pk}/members/new/", {
+        "name": "陈党员", "user": own.pk, "specialties": "理发、量血压", "claimed_posts": ["elderly", "health"]})
+    assert done.status_code == 302 and done["Location"] == f"/masswork/walls/{walls.a.pk}/"
+    member = Member.objects.get(name="陈党员")
+    assert (member.user, member.claimed_posts, member.wall) == (own, "elderly,health", walls.a)
+    page = client.get(done["Location"]).content.decode()
+    assert "陈党员" in page and "chen" in page
+    # the wall's page lists who can accept and who cannot yet
+    Member.objects.create(wall=walls.a, name="未关联党员")
+    assert "未关联（不能接单）" in client.get(done["Location"]).content.decode()
+
+
+def test_wall_set_up_on_a_page(walls, alice, tree):
+    client = logged_in(alice)
+    created = client.post("/masswork/walls/new/", {"org_unit": walls.a.org_unit_id, "community": tree.community_a.pk,
+                                                   "name": "第二面民心墙", "location": "社区广场"})
+    wall = walls.a.__class__.objects.get(name="第二面民心墙")
+    assert created.status_code == 302 and created["Location"] == f"/masswork/walls/{wall.pk}/"
+    assert (wall.org_unit_id, wall.community_id) == (walls.a.org_unit_id, tree.community_a.pk)
+    assert "第二面民心墙" in client.get("/masswork/walls/").content.decode()
 
 
 def _done(walls: Any, alice: Any) -> ServiceOrder:

@@ -74,6 +74,8 @@ def persons(tree, alice, carol):
 READS = [
     ("/masswork/", "楼道灯坏了", "order_view"),
     ("/masswork/orders/{order}/", "楼道灯坏了", "order_view"),
+    ("/masswork/walls/", "甲社区民心墙", "order_view"),
+    ("/masswork/walls/{wall}/", "王水工", "order_view"),
     ("/masswork/petitions/", "宅基地", "petition_view"),
     ("/masswork/petitions/{petition}/", "宅基地", "petition_view"),
     ("/masswork/pairings/{pairing}/cards/", "冯家", "township_view"),

@@ -135,6 +135,10 @@ LISTS: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
         actor=None, jurisdiction=SYSTEM, org_unit=ctx["walls"].a.org_unit, community=ctx["tree"].community_a,
         name=f"民心墙{i}") for i in range(MORE)]),
     ("page", "/masswork/orders/new/", _orders),
+    ("page", "/masswork/walls/", lambda ctx: [order_svc.wall_create(
+        actor=None, jurisdiction=SYSTEM, org_unit=ctx["walls"].a.org_unit, community=ctx["tree"].community_a,
+        name=f"民心墙{i}") for i in range(MORE)]),
+    ("page", "/masswork/walls/{wall}/", _members),
     ("page", "/masswork/duty/", _duty_this_week),
     ("page", "/masswork/in-village-days/", _in_village),
     ("page", "/masswork/pairings/", _pairings),
