@@ -18,7 +18,7 @@ from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.api import reader
-from zugong.masswork.models import Petition
+from zugong.masswork.models import Petition, ReceptionDay
 from zugong.masswork.petition_reports import petition_stats, reply_docx, reply_pdf
 from zugong.masswork.services import petitions as svc
 
@@ -245,3 +245,55 @@ def petition_reply_docx(request: HttpRequest, petition_id: int) -> HttpResponse:
 @router.get("/petitions/{petition_id}/reply.pdf")
 def petition_reply_pdf(request: HttpRequest, petition_id: int) -> HttpResponse:
     return _letter(request, petition_id, "pdf")
+
+
+class ReceptionDayIn(Schema):
+    org_id: int
+    day: date
+    leader_name: str
+    leader_title: str = ""
+    location: str = ""
+
+
+class ReceptionRecordIn(Schema):
+    record: str
+
+
+class ReceptionDayOut(Schema):
+    id: int
+    org_unit_id: int
+    day: date
+    leader_name: str
+    leader_title: str
+    location: str
+    held: bool
+    record: str
+
+
+def reception_day_out(row: ReceptionDay) -> ReceptionDayOut:
+    return ReceptionDayOut(id=row.pk, org_unit_id=row.org_unit_id, day=row.day, leader_name=row.leader_name,
+                           leader_title=row.leader_title, location=row.location, held=row.held, record=row.record)
+
+
+@router.get("/reception-days", response=list[ReceptionDayOut])
+def reception_day_list(request: HttpRequest, limit: int = 100) -> list[ReceptionDayOut]:
+    rows = selectors.reception_days_visible(reader(request, "masswork.petition_view"))
+    return [reception_day_out(r) for r in rows.order_by("-day", "pk")[:max(1, min(limit, 500))]]
+
+
+@router.post("/reception-days", response={201: ReceptionDayOut})
+def reception_day_create(request: HttpRequest, payload: ReceptionDayIn) -> Status[ReceptionDayOut]:
+    jurisdiction = jurisdiction_of(request)
+    row = svc.reception_day_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
+                                     org_unit=org_unit_get(jurisdiction, payload.org_id), day=payload.day,
+                                     leader_name=payload.leader_name, leader_title=payload.leader_title,
+                                     location=payload.location)
+    return Status(201, reception_day_out(row))
+
+
+@router.post("/reception-days/{day_id}/record", response=ReceptionDayOut)
+def reception_day_record(request: HttpRequest, day_id: int, payload: ReceptionRecordIn) -> ReceptionDayOut:
+    jurisdiction = jurisdiction_of(request)
+    row = selectors.reception_day_get(jurisdiction, day_id)
+    return reception_day_out(svc.reception_day_record(actor=actor_of(request), jurisdiction=jurisdiction,
+                                                      reception_day=row, record=payload.record))

@@ -39,6 +39,18 @@ def ledger_out(entry: LedgerEntry) -> LedgerOut:
                      meeting_id=entry.meeting_id, decision=entry.decision)
 
 
+class LedgerIn(Schema):
+    org_id: int  # where the matter was raised: a village, community or the township
+    source: str
+    matter: str
+    household: str = ""
+    recorded_on: date | None = None
+
+
+class LedgerResolveIn(Schema):
+    resolved_on: date | None = None
+
+
 class DiscussIn(Schema):
     entry_ids: list[int]
     decision: str
@@ -84,6 +96,24 @@ def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> lis
     if status:
         rows = rows.filter(status=status)
     return [ledger_out(e) for e in rows.order_by("-recorded_on", "-pk")[:max(1, min(limit, 500))]]
+
+
+@router.post("/ledger", response={201: LedgerOut})
+def ledger_add(request: HttpRequest, payload: LedgerIn) -> Status[LedgerOut]:
+    jurisdiction = jurisdiction_of(request)
+    entry = ledger.ledger_entry_add(actor=actor_of(request), jurisdiction=jurisdiction,
+                                    org_unit=org_unit_get(jurisdiction, payload.org_id), source=payload.source,
+                                    matter=payload.matter, household=payload.household,
+                                    recorded_on=payload.recorded_on)
+    return Status(201, ledger_out(entry))
+
+
+@router.post("/ledger/{entry_id}/resolve", response=LedgerOut)
+def ledger_resolve(request: HttpRequest, entry_id: int, payload: LedgerResolveIn) -> LedgerOut:
+    jurisdiction = jurisdiction_of(request)
+    selectors.ledger_entry_get(jurisdiction, entry_id)  # 404 outside the jurisdiction, before any lock
+    return ledger_out(ledger.ledger_resolve(actor=actor_of(request), jurisdiction=jurisdiction, entry_id=entry_id,
+                                            resolved_on=payload.resolved_on))
 
 
 @router.post("/meetings/{meeting_id}/ledger", response=list[LedgerOut])

@@ -550,3 +550,31 @@ def test_no_ascii_colon_in_chinese_labels():
                   for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                   if '"""' not in line and in_string.search(line)]
     assert offending == []
+
+
+def test_ledger_and_reception_days_over_the_api(world, bob, alice, carol):
+    from zugong.conftest import bearer
+
+    tree = world["tree"]
+    client = bearer(bob)
+    added = client.post("/api/v1/ledger", {"org_id": tree.village_a.pk, "source": "petition", "matter": "灌溉渠堵塞",
+                                           "recorded_on": "2024-03-06"}, content_type="application/json")
+    assert added.status_code == 201 and added.json()["org_unit_id"] == tree.township_a.pk
+    entry_id = added.json()["id"]
+    assert bearer(carol).post(f"/api/v1/ledger/{entry_id}/resolve", {}, content_type="application/json").status_code == 404
+    resolved = client.post(f"/api/v1/ledger/{entry_id}/resolve", {"resolved_on": "2024-03-20"},
+                           content_type="application/json")
+    assert resolved.json()["status"] == "resolved"
+    again = client.post(f"/api/v1/ledger/{entry_id}/resolve", {}, content_type="application/json")
+    assert again.status_code == 409
+    county = bearer(alice)
+    today = timezone.localdate()
+    day = county.post("/api/v1/reception-days", {"org_id": tree.county_a.pk, "day": today.isoformat(),
+                                                 "leader_name": "李书记", "location": "县信访局"},
+                      content_type="application/json")
+    assert day.status_code == 201 and day.json()["held"] is False
+    recorded = county.post(f"/api/v1/reception-days/{day.json()['id']}/record", {"record": "接待群众 4 人次"},
+                           content_type="application/json")
+    assert recorded.json()["held"] is True and recorded.json()["record"] == "接待群众 4 人次"
+    assert [r["leader_name"] for r in county.get("/api/v1/reception-days").json()] == ["李书记", "王县长"]
+    assert bearer(carol).get("/api/v1/reception-days").json() == []

@@ -95,6 +95,7 @@ READS = [
     ("/api/v1/ledger", "屋顶漏雨", "township_view"),
     ("/api/v1/duty", "陈包村", "township_view"),
     ("/api/v1/pairings", "冯家", "township_view"),
+    ("/api/v1/reception-days", "王县长", "petition_view"),
 ]
 # alice (county A org_admin) and the county A leader read everything; carol (county B) finds nothing
 # (404 on a detail, nothing in a list); village staff hold none of the three read actions except
@@ -157,10 +158,14 @@ def _writes(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("/api/v1/pairings", {"cadre_id": cadre.pk, "village_id": tree.village_a.pk, "valid_from": "2024-01-01"}),
         (f"/api/v1/pairings/{world['pairing'].pk}/resolve", {"resolution": "已帮扶"}),
         ("/api/v1/in-village-days", {"village_id": tree.village_a.pk, "cadre_id": cadre.pk, "day": "2024-03-04"}),
+        ("/api/v1/ledger", {"org_id": tree.village_a.pk, "source": "visit", "matter": "道路坑洼"}),
+        (f"/api/v1/ledger/{world['entry'].pk}/resolve", {}),
+        ("/api/v1/reception-days", {"org_id": tree.county_a.pk, "day": "2024-03-08", "leader_name": "李书记"}),
+        (f"/api/v1/reception-days/{world['reception'].pk}/record", {"record": "接待 3 人次"}),
     ]
 
 
-WRITE_COUNT = 19
+WRITE_COUNT = 23
 
 
 def test_leader_is_refused_on_every_write_endpoint(world, persons):

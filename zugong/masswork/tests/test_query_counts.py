@@ -160,6 +160,7 @@ LISTS: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
     ("api", "/api/v1/ledger", _ledger),
     ("api", "/api/v1/duty", _duty),
     ("api", "/api/v1/pairings", _pairings),
+    ("api", "/api/v1/reception-days", _reception_days),
 ]
 
 
