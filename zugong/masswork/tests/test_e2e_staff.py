@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from zugong.cadres.models import Cadre
 from zugong.e2e import browser, horizontal_overflow, phone_browser, sign_in, wait_for, wait_for_text  # noqa: F401
@@ -17,9 +18,19 @@ from zugong.masswork.tests.conftest import place
 
 
 def pick(driver, field_id: str, text: str) -> None:
-    """Choose `text` in the search picker of the field `field_id` (typed, then the first match)."""
+    """Choose `text` in the search picker of the field `field_id`: typed, then the option that names it
+    (not merely the first one shown: the answer to an earlier keystroke may still be on screen)."""
     driver.find_element(By.CSS_SELECTOR, f"#{field_id} ~ .zg-picker-search").send_keys(text)
-    wait_for(driver, f'#{field_id}-options li[role="option"]').click()
+    option = f"//ul[@id='{field_id}-options']/li[@role='option'][starts-with(@data-label, '{text}')]"
+
+    def chosen(d) -> bool:  # the list is redrawn on every answer: find and click in one go, again if it moved
+        try:
+            d.find_element(By.XPATH, option).click()
+        except WebDriverException:
+            return False
+        return True
+
+    WebDriverWait(driver, 10).until(chosen)
     wait_for_text(driver, f"#{field_id} ~ .zg-picker-chosen", text)
 
 
