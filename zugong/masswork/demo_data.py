@@ -281,7 +281,8 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
     HouseholdVisit.objects.bulk_create(visits)
     for visit in visits:
         if visit.matters:
-            ledger.append(LedgerEntry(org_unit_id=visit.org_unit.parent_id or visit.org_unit_id, source=LedgerSource.VISIT,
+            ledger.append(LedgerEntry(org_unit_id=visit.org_unit.parent_id or visit.org_unit_id,
+                                      raised_at_id=visit.org_unit_id, source=LedgerSource.VISIT,
                                       source_ref=f"visit:{visit.pk}", recorded_on=visit.visited_on,
                                       household=visit.household, matter=visit.matters))
     Pairing.objects.bulk_create(pairings)

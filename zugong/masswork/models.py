@@ -319,6 +319,10 @@ class LedgerEntry(models.Model):
     """One line of a township's 民情台账."""
 
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    # Where the matter was raised (a village or community, or the township itself): the village's own staff
+    # read the entries their village raised, though the ledger is the township's.
+    raised_at = models.ForeignKey(OrgUnit, verbose_name=_("反映地"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("来源"), max_length=10, choices=LedgerSource.choices)
     source_ref = models.CharField(_("来源编号"), max_length=40, blank=True)
     recorded_on = models.DateField(_("登记日期"))

@@ -235,7 +235,10 @@ def member_stats(wall: Wall) -> list[MemberStats]:
 
 
 def ledger_visible(jurisdiction: Jurisdiction) -> QuerySet[LedgerEntry]:
-    return scope(LedgerEntry.objects.select_related("org_unit", "meeting"), jurisdiction)
+    """The ledgers of the townships in the jurisdiction, and the entries raised in it (a village's staff
+    read what their village raised; the township's ledger lies above them)."""
+    return LedgerEntry.objects.select_related("org_unit", "meeting").filter(
+        jurisdiction.org_q("org_unit__") | jurisdiction.org_q("raised_at__"))
 
 
 def ledger_entry_get(jurisdiction: Jurisdiction, pk: int) -> LedgerEntry:

@@ -40,13 +40,16 @@ def ledger_list(request: AuthedRequest) -> HttpResponse:
     if status in LedgerStatus.values:
         rows = rows.filter(status=status)
     entries = list(rows.order_by("-recorded_on", "-pk")[:LIST_ROWS])
-    writes = may(j, "masswork.ledger_record")
-    open_entries = [e for e in entries if e.status != LedgerStatus.RESOLVED]
-    discuss = forms.LedgerDiscussForm(jurisdiction=j, entries=open_entries, auto_id="mw-discuss-%s") if writes else None
+    # The township's own people discuss and resolve; a village's staff read what their village raised.
+    writable = {e.pk for e in entries if e.status != LedgerStatus.RESOLVED
+                and may(j, "masswork.ledger_record", e.org_unit)}
+    writes = bool(writable)
+    discuss = forms.LedgerDiscussForm(jurisdiction=j, entries=[e for e in entries if e.pk in writable],
+                                      auto_id="mw-discuss-%s") if writes else None
     return render(request, "masswork/ledger.html", {
         "entries": entries, "status": status, "statuses": LedgerStatus.choices, "writes": writes,
-        "discuss": discuss, "resolve": forms.LedgerResolveForm(jurisdiction=j, auto_id=False),
-        "resolved": LedgerStatus.RESOLVED, "may_record_meeting": may(j, "meetings.meeting_record")})
+        "writable": writable, "may_add": may(j, "masswork.ledger_record"),
+        "discuss": discuss, "may_record_meeting": may(j, "meetings.meeting_record")})
 
 
 @page(action="masswork.ledger_record", methods=("GET", "HEAD", "POST"))

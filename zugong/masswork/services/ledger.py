@@ -41,7 +41,7 @@ def ledger_entry_create(
     if source not in LedgerSource.values:
         raise ValidationFailed("民情来源不正确", field="source")
     entry = LedgerEntry.objects.create(
-        org_unit=township, source=source, source_ref=source_ref[:40], household=household.strip()[:60],
+        org_unit=township, raised_at=org_unit, source=source, source_ref=source_ref[:40], household=household.strip()[:60],
         matter=clean_text(matter, field="matter", label="民情事项", max_length=2000),
         recorded_on=recorded_on or timezone.localdate())
     audit_record(actor=actor, action="masswork.ledger_entry_add", obj=entry, org_unit=township,

@@ -169,6 +169,23 @@ def test_ledger_entry_is_discussed_at_a_ledger_meeting_and_resolved(world, bob):
     assert (entry.status, entry.resolved_on) == (LedgerStatus.RESOLVED, date(2024, 4, 2))
 
 
+def test_village_staff_read_what_their_village_raised_and_the_township_acts_on_it(world, bob):
+    villager, tree = world["on_duty"], world["tree"]
+    client = logged_in(villager)
+    # the village's staff record a matter of their village (the ledger is the township's)
+    assert client.post("/masswork/ledger/new/", {"org_unit": tree.village_a.pk, "source": "visit",
+                                                 "matter": "村道塌方", "recorded_on": "2024-03-05"}).status_code == 302
+    entry = LedgerEntry.objects.get(matter="村道塌方")
+    assert (entry.org_unit, entry.raised_at) == (tree.township_a, tree.village_a)
+    page = client.get("/masswork/ledger/").content.decode()
+    # they read it, not the township's other entries, and they neither link nor resolve it
+    assert "村道塌方" in page and "屋顶漏雨" not in page
+    assert f'id="mw-pick-{entry.pk}"' not in page and f'form="mw-resolve-{entry.pk}"' not in page
+    assert client.post(f"/masswork/ledger/{entry.pk}/resolve/").status_code == 404
+    township = logged_in(bob).get("/masswork/ledger/").content.decode()
+    assert f'id="mw-pick-{entry.pk}"' in township and f'form="mw-resolve-{entry.pk}"' in township
+
+
 def test_ledger_links_only_a_ledger_meeting(world, bob):
     symposium = Meeting.objects.create(kind=MeetingKind.SYMPOSIUM, org_unit=world["tree"].township_a,
                                        held_on=date(2024, 3, 28), title="座谈")
