@@ -364,6 +364,17 @@ class DecideForm(ScopedForm):
     note = forms.CharField(label=_("不予受理的理由（受理时可不填）"), required=False, max_length=2000)
 
 
+class TransferForm(ScopedForm):
+    """移交: the first-contact owner names a colleague, who becomes the owner once they accept."""
+
+    to_user = PickerField(User.objects.none(), url_name="pick:users", label=_("移交给"),
+                          placeholder=_("输入账号或姓名搜索"), label_from=user_label)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, jurisdiction=jurisdiction, **kwargs)
+        _scope(self, "to_user", User.objects.filter(users_visible(jurisdiction), is_active=True))
+
+
 class ExtendForm(ScopedForm):
     reason = forms.CharField(label=_("延期理由"), max_length=2000)
 

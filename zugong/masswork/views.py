@@ -286,6 +286,8 @@ def _petition_context(request: AuthedRequest, petition: Petition) -> dict[str, o
     return {
         "petition": petition, "identity": identity, "steps": steps, "is_receiver": petition.transfer_to_id == user.pk,
         "may_extend": is_owner and handles and petition_services.petition_extendable(petition),
+        "may_transfer": is_owner and handles and petition.status in (PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED),
+        "transfer_form": forms.TransferForm(jurisdiction=j, auto_id="mw-%s"),
         "may_rate": handles and petition.status == PetitionStatus.CLOSED,
         "may_reveal": may_see_identity(user=user, jurisdiction=jurisdiction, petition=petition),
         "decide_form": forms.DecideForm(jurisdiction=j, auto_id="mw-%s"),
@@ -317,6 +319,11 @@ def _petition_action(request: AuthedRequest, petition: Petition) -> None:
         _require_valid(rate)
         petition_services.petition_rate(actor=actor, jurisdiction=j, petition_id=pk,
                                         satisfaction=rate.cleaned_data["satisfaction"])
+    elif action == "transfer":
+        transfer = forms.TransferForm(post, jurisdiction=j)
+        _require_valid(transfer)
+        petition_services.petition_transfer_request(actor=actor, jurisdiction=j, petition_id=pk,
+                                                    to_user=transfer.cleaned_data["to_user"])
     elif action == "take":
         petition_services.petition_transfer_accept(actor=actor, jurisdiction=j, petition_id=pk)
     else:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from zugong.core.audit import access_record, audit_record
 from zugong.core.calendar import add_days
 from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
-from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, may, require
 from zugong.masswork.locks import lock_petition
@@ -143,6 +143,8 @@ def petition_transfer_request(*, actor: Actor, jurisdiction: Jurisdiction, petit
         raise IllegalTransition("已办结或不予受理的信访事项不能移交")
     if to_user.pk == owner.pk:
         raise ValidationFailed("不能移交给自己", field="to_user")
+    if not may(jurisdiction_for(to_user), "masswork.petition_handle", petition.org_unit):
+        raise ValidationFailed("接收人没有办理该单位信访事项的权限", field="to_user")
     petition.transfer_to_id = to_user.pk
     petition.save(update_fields=["transfer_to"])
     audit_record(actor=actor, action="masswork.petition_transfer_request", obj=petition,

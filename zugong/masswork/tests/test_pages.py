@@ -330,6 +330,28 @@ def test_petition_form_picks_the_unit_and_the_day_in_iso(world, alice):
     assert f'value="{timezone.localdate().isoformat()}"' in body
 
 
+def test_owner_transfers_a_petition_to_a_colleague_picked_by_search(world, alice, bob):
+    tree = world["tree"]
+    client = logged_in(alice)
+    _receive(client, tree)
+    petition = Petition.objects.get()
+    page = client.get(f"/masswork/petitions/{petition.pk}/").content.decode()
+    assert 'id="mw-transfer"' in page and 'data-picker-url="/pick/users/"' in page and ">bob<" not in page
+    # bob (township staff) cannot handle a petition of the county: refused, still alice's
+    client.post(f"/masswork/petitions/{petition.pk}/", {"action": "transfer", "to_user": bob.pk})
+    assert "接收人没有办理该单位信访事项的权限" in client.get(f"/masswork/petitions/{petition.pk}/").content.decode()
+    colleague = make_user("zhou", tree.county_a, Role.ORG_STAFF)
+    client.post(f"/masswork/petitions/{petition.pk}/", {"action": "transfer", "to_user": colleague.pk})
+    petition.refresh_from_db()
+    assert (petition.owner, petition.transfer_to) == (alice, colleague)
+    taker = logged_in(colleague)
+    assert 'id="mw-take"' in taker.get(f"/masswork/petitions/{petition.pk}/").content.decode()
+    taker.post(f"/masswork/petitions/{petition.pk}/", {"action": "take"})
+    petition.refresh_from_db()
+    assert (petition.owner, petition.transfer_to) == (colleague, None)
+    assert 'id="mw-transfer"' not in client.get(f"/masswork/petitions/{petition.pk}/").content.decode()
+
+
 # ---------------------------------------------------------------- 领导接访日
 
 
