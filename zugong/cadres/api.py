@@ -192,8 +192,7 @@ def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
 
 @router.get("/cadres", response=PageOut)
 def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, Any]:
-    jurisdiction = jurisdiction_of(request)
-    require(jurisdiction, "cadres.cadre_view")  # the same action as the list page
+    jurisdiction = jurisdiction_of(request, "cadres.cadre_view")  # the same action as the list page
     data = params.dict()
     sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
     page = selectors.cadre_search(jurisdiction, selectors.CadreFilters(**data), sort=sort,

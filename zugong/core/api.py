@@ -51,10 +51,10 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/org-units", response=list[OrgUnitOut])
 def org_units(request: HttpRequest, parent: int | None = None, q: str = "") -> list[OrgUnitOut]:
-    units = selectors.org_unit_list(jurisdiction_of(request), parent_id=parent, query=q.strip())
+    units = selectors.org_unit_list(jurisdiction_of(request, "core.org_view"), parent_id=parent, query=q.strip())
     return [_org_out(u) for u in units]
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut)
 def org_unit_detail(request: HttpRequest, unit_id: int) -> OrgUnitOut:
-    return _org_out(selectors.org_unit_get(jurisdiction_of(request), unit_id))
+    return _org_out(selectors.org_unit_get(jurisdiction_of(request, "core.org_view"), unit_id))

@@ -91,16 +91,13 @@ def query_int(request: HttpRequest, name: str, *, default: int | None = None, lo
     return value if low <= value <= high else default
 
 
-def jurisdiction_of(request: HttpRequest) -> Jurisdiction:
-    """The request's jurisdiction, resolved once by the middleware (for API endpoints, typed `HttpRequest`)."""
-    return cast(AuthedRequest, request).jurisdiction
+def jurisdiction_of(request: HttpRequest, action: str | None = None) -> Jurisdiction:
+    """The request's jurisdiction, resolved once by the middleware (for API endpoints, typed `HttpRequest`).
 
-
-def require_action(request: HttpRequest, action: str) -> Jurisdiction:
-    """For an API endpoint: the request's jurisdiction, refused (403) unless some role in it allows
-    `action` — the same check `@page(action=...)` makes for a page."""
-    jurisdiction = jurisdiction_of(request)
-    if not may(jurisdiction, action):
+    With `action`, refused (403) unless some role in it allows the action: the check `@page(action=...)`
+    makes for a page, so an endpoint reads exactly what the page beside it shows."""
+    jurisdiction = cast(AuthedRequest, request).jurisdiction
+    if action is not None and not may(jurisdiction, action):
         raise Forbidden(f"您没有{permission(action).label}的权限")
     return jurisdiction
 

@@ -90,7 +90,7 @@ class MeetingFilters(Schema):
 
 @router.get("/meetings", response=list[MeetingRow], summary="会议记录（可按类型、单位、日期筛选）")
 def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> list[MeetingRow]:
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "meetings.meeting_view")
     if filters.kind and filters.kind not in MeetingKind.values:
         raise ValidationFailed(f"不支持的会议类型：{filters.kind}", field="kind")
     org_path = org_unit_get(jurisdiction, filters.org).path if filters.org is not None else ""
@@ -101,7 +101,7 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> list[M
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="一次会议：参会干部、纪要、议定事项、附件")
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
-    return _detail(selectors.meeting_get(jurisdiction_of(request), meeting_id))
+    return _detail(selectors.meeting_get(jurisdiction_of(request, "meetings.meeting_view"), meeting_id))
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="登记已召开的会议")

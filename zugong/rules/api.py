@@ -72,13 +72,13 @@ class OverrideIn(Schema):
 
 @router.get("/rules", response=list[RuleOut])
 def rule_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.register_rows(on=timezone.localdate(), jurisdiction=jurisdiction_of(request))
+    return selectors.register_rows(on=timezone.localdate(), jurisdiction=jurisdiction_of(request, "rules.finding_view"))
 
 
 @router.get("/findings", response=FindingPage)
 def finding_list(request: HttpRequest, rule: str = "", org: str = "", status: str = "",
                  period_start: date | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "rules.finding_view")
     unit = selectors.org_for(jurisdiction, org or None)
     rows = selectors.findings_for(jurisdiction, rule=rule.upper() or None, org=unit, status=status or None,
                                   period_start=period_start)

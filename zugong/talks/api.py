@@ -107,7 +107,7 @@ def _interview_out(interview: Interview, record: dict[str, str] | None) -> dict[
 @router.get("/talks", response=list[TalkOut])
 def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, end: date | None = None,
                limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "talks.talk_view")
     user = actor_of(request)
     reader = reader_for(jurisdiction)
     offset, limit = max(offset, 0), max(0, min(limit, 500))
@@ -133,7 +133,7 @@ def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]
 def talks_stats(request: HttpRequest, org: str, start: date | None = None, end: date | None = None
                 ) -> dict[str, Any]:
     """?org=DIVISION_CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (`from`/`to` are read raw: `from` is a keyword)."""
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "talks.talk_view")
     unit = org_unit_by_code(jurisdiction, org)
     params = request.GET
     start = start or _date(params.get("from"), "from")
@@ -160,7 +160,7 @@ def _date(raw: str | None, field: str) -> date | None:
 
 @router.get("/talks/{talk_id}", response=TalkOut)
 def talks_detail(request: HttpRequest, talk_id: int) -> dict[str, Any]:
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "talks.talk_view")
     talk = selectors.talk_get(jurisdiction, talk_id)
     return _talk_out(talk, talk_summary_for(reader_for(jurisdiction), actor_of(request), talk,
                                             channel="api"))
@@ -168,7 +168,7 @@ def talks_detail(request: HttpRequest, talk_id: int) -> dict[str, Any]:
 
 @router.get("/interviews", response=list[InterviewOut])
 def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
-    interviews = selectors.interviews_visible(jurisdiction_of(request))
+    interviews = selectors.interviews_visible(jurisdiction_of(request, "talks.talk_view"))
     if status:
         interviews = interviews.filter(status=status)
     return [_interview_out(i, None) for i in interviews[:500]]
@@ -176,7 +176,7 @@ def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, An
 
 @router.get("/interviews/{interview_id}", response=InterviewOut)
 def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]:
-    jurisdiction = jurisdiction_of(request)
+    jurisdiction = jurisdiction_of(request, "talks.talk_view")
     interview = selectors.interview_get(jurisdiction, interview_id)
     record = interview_record_for(reader_for(jurisdiction), actor_of(request), interview, channel="api")
     return _interview_out(interview, record)

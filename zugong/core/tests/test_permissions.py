@@ -135,3 +135,40 @@ def test_menu_shows_exactly_the_pages_the_role_may_open(tree: Tree, role: Role) 
         assert (f'data-nav="{item.key}"' in menu) is allowed, (role, item.key)
         status = client.get(reverse(item.url_name)).status_code
         assert status == (200 if allowed else 403), (role, item.key, status)
+
+
+# --- the API reads what the page beside it shows, for every role -------------------------------
+
+API_READS = {  # every GET list endpoint of the schema → the action its page requires
+    "/api/v1/me": None, "/api/v1/org-units": "core.org_view", "/api/v1/cadres": "cadres.cadre_view",
+    "/api/v1/rules": "rules.finding_view", "/api/v1/findings": "rules.finding_view",
+    "/api/v1/talks": "talks.talk_view", "/api/v1/talks/stats": "talks.talk_view",
+    "/api/v1/interviews": "talks.talk_view", "/api/v1/orders": "masswork.order_view",
+    "/api/v1/petitions": "masswork.petition_view", "/api/v1/petitions/stats": "masswork.petition_view",
+    "/api/v1/reception-days": "masswork.petition_view", "/api/v1/ledger": "masswork.township_view",
+    "/api/v1/duty": "masswork.township_view", "/api/v1/pairings": "masswork.township_view",
+    "/api/v1/meetings": "meetings.meeting_view",
+}
+
+
+def test_every_api_list_endpoint_is_in_the_read_table() -> None:
+    from zugong.api import api
+
+    paths = {p for p, ops in api.get_openapi_schema()["paths"].items() if "get" in ops and "{" not in p}
+    assert paths == set(API_READS)
+
+
+@pytest.mark.parametrize("role", list(ROLE_HOMES))
+def test_api_reads_are_refused_exactly_where_the_pages_are(tree: Tree, role: Role) -> None:
+    user = _member(getattr(tree, ROLE_HOMES[role]), role, f"a-{role}")
+    jurisdiction = jurisdiction_for(user)
+    client = Client()
+    client.force_login(user)
+    for path, action in API_READS.items():
+        query = ({"org": tree.county_a.division_code or "", "from": "2026-01-01", "to": "2026-12-31"}
+                 if path == "/api/v1/talks/stats" else {})
+        status = client.get(path, query).status_code
+        if action is None or may(jurisdiction, action):
+            assert status in (200, 404), (role, path, status)  # 404: a stats unit outside a village's view
+        else:
+            assert status == 403, (role, path, status)

@@ -12,7 +12,6 @@ from ninja import Router, Schema, Status
 
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.masswork import selectors
-from zugong.masswork.api import reader
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
 
@@ -110,7 +109,7 @@ class StatsOut(Schema):
 @router.get("/orders", response=list[OrderOut])
 def order_list(request: HttpRequest, status: str = "", wall_id: int | None = None, overdue: bool = False,
                limit: int = 50, offset: int = 0) -> list[OrderOut]:
-    orders = selectors.order_list(reader(request, "masswork.order_view"), status=status, wall_id=wall_id,
+    orders = selectors.order_list(jurisdiction_of(request, "masswork.order_view"), status=status, wall_id=wall_id,
                                   overdue_on=timezone.localdate() if overdue else None,
                                   limit=max(1, min(limit, 500)), offset=max(0, offset))
     return [order_out(o) for o in orders]
@@ -129,12 +128,12 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def order_detail(request: HttpRequest, order_id: int) -> OrderOut:
-    return order_out(selectors.order_get(reader(request, "masswork.order_view"), order_id))
+    return order_out(selectors.order_get(jurisdiction_of(request, "masswork.order_view"), order_id))
 
 
 @router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
 def order_suggestions(request: HttpRequest, order_id: int) -> list[SuggestionOut]:
-    order = selectors.order_get(reader(request, "masswork.order_view"), order_id)
+    order = selectors.order_get(jurisdiction_of(request, "masswork.order_view"), order_id)
     return [SuggestionOut(member_id=s.member.pk, name=s.member.name, score=s.score,
                           specialty_hits=s.specialty_hits, claims_post=s.claims_post, load=s.load)
             for s in selectors.member_suggestions(order)]
@@ -187,7 +186,7 @@ def order_explain(request: HttpRequest, order_id: int, payload: ExplainIn) -> Or
 
 @router.get("/walls/{wall_id}/stats", response=StatsOut)
 def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
-    jurisdiction = reader(request, "masswork.order_view")
+    jurisdiction = jurisdiction_of(request, "masswork.order_view")
     wall = selectors.wall_get(jurisdiction, wall_id)
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction).filter(wall_id=wall.pk),
                                   today=timezone.localdate())
@@ -207,6 +206,6 @@ class MemberStatsOut(Schema):
 
 @router.get("/walls/{wall_id}/members/stats", response=list[MemberStatsOut])
 def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut]:
-    wall = selectors.wall_get(reader(request, "masswork.order_view"), wall_id)
+    wall = selectors.wall_get(jurisdiction_of(request, "masswork.order_view"), wall_id)
     return [MemberStatsOut(**row.__dict__) for row in selectors.member_stats(wall)]
 

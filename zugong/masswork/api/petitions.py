@@ -17,7 +17,6 @@ from zugong.core.permissions import may
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.masswork import selectors
-from zugong.masswork.api import reader
 from zugong.masswork.models import Petition, ReceptionDay
 from zugong.masswork.petition_reports import petition_stats, reply_docx, reply_pdf
 from zugong.masswork.services import petitions as svc
@@ -119,7 +118,7 @@ class StatsOut(Schema):
 
 @router.get("/petitions", response=list[PetitionOut])
 def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0) -> list[PetitionOut]:
-    rows = selectors.petitions_visible(reader(request, "masswork.petition_view"))
+    rows = selectors.petitions_visible(jurisdiction_of(request, "masswork.petition_view"))
     if status:
         rows = rows.filter(status=status)
     page = rows.order_by("-received_on", "-pk")[max(0, offset):max(0, offset) + max(1, min(limit, 500))]
@@ -144,7 +143,7 @@ class StatsQuery(Schema):
 
 @router.get("/petitions/stats", response=StatsOut)
 def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> StatsOut:
-    jurisdiction = reader(request, "masswork.petition_view")
+    jurisdiction = jurisdiction_of(request, "masswork.petition_view")
     rows = selectors.petitions_visible(jurisdiction)
     if filters.org is not None:
         unit = org_unit_get(jurisdiction, filters.org)
@@ -155,11 +154,11 @@ def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> Sta
 
 @router.get("/petitions/{petition_id}", response=PetitionOut)
 def petition_detail(request: HttpRequest, petition_id: int, reveal: bool = False) -> PetitionOut:
-    return petition_out(request, selectors.petition_get(reader(request, "masswork.petition_view"), petition_id), reveal=reveal)
+    return petition_out(request, selectors.petition_get(jurisdiction_of(request, "masswork.petition_view"), petition_id), reveal=reveal)
 
 
 def _after(request: HttpRequest, petition_id: int) -> PetitionOut:
-    return petition_out(request, selectors.petition_get(reader(request, "masswork.petition_view"), petition_id))
+    return petition_out(request, selectors.petition_get(jurisdiction_of(request, "masswork.petition_view"), petition_id))
 
 
 @router.post("/petitions/{petition_id}/transfer", response=PetitionOut)
@@ -277,7 +276,7 @@ def reception_day_out(row: ReceptionDay) -> ReceptionDayOut:
 
 @router.get("/reception-days", response=list[ReceptionDayOut])
 def reception_day_list(request: HttpRequest, limit: int = 100) -> list[ReceptionDayOut]:
-    rows = selectors.reception_days_visible(reader(request, "masswork.petition_view"))
+    rows = selectors.reception_days_visible(jurisdiction_of(request, "masswork.petition_view"))
     return [reception_day_out(r) for r in rows.order_by("-day", "pk")[:max(1, min(limit, 500))]]
 
 

@@ -13,7 +13,6 @@ from zugong.core.errors import NotFound
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import meetings_visible, org_unit_get
 from zugong.masswork import selectors
-from zugong.masswork.api import reader
 from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
 from zugong.masswork.selectors import user_get
 from zugong.masswork.services import duty, ledger, visits
@@ -92,7 +91,7 @@ def shift_out(shift: DutyShift) -> ShiftOut:
 
 @router.get("/ledger", response=list[LedgerOut])
 def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[LedgerOut]:
-    rows = selectors.ledger_visible(reader(request, "masswork.township_view"))
+    rows = selectors.ledger_visible(jurisdiction_of(request, "masswork.township_view"))
     if status:
         rows = rows.filter(status=status)
     return [ledger_out(e) for e in rows.order_by("-recorded_on", "-pk")[:max(1, min(limit, 500))]]
@@ -140,7 +139,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
 
 @router.get("/duty", response=list[ShiftOut])
 def duty_list(request: HttpRequest, village_id: int | None = None, day: date | None = None) -> list[ShiftOut]:
-    rows = selectors.duty_visible(reader(request, "masswork.township_view"))
+    rows = selectors.duty_visible(jurisdiction_of(request, "masswork.township_view"))
     if village_id is not None:
         rows = rows.filter(village_id=village_id)
     if day is not None:
@@ -205,7 +204,7 @@ def pairing_out(pairing: Pairing) -> PairingOut:
 
 @router.get("/pairings", response=list[PairingOut])
 def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[PairingOut]:
-    rows = selectors.pairings_visible(reader(request, "masswork.township_view"))
+    rows = selectors.pairings_visible(jurisdiction_of(request, "masswork.township_view"))
     if cadre_id is not None:
         rows = rows.filter(cadre_id=cadre_id)
     return [pairing_out(p) for p in rows.order_by("cadre_id", "pk")[:500]]
