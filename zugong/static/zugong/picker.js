@@ -34,6 +34,8 @@
 
   function choose(picker, li) {
     if (!li || !li.dataset.value) { return; }
+    clearTimeout(picker.zgTimer);
+    picker.zgAsked = (picker.zgAsked || 0) + 1;  // an answer still on its way is for a finished search
     var select = picker.querySelector(".zg-picker-select");
     if (picker.dataset.multiple !== "1") { select.textContent = ""; }
     var exists = Array.prototype.some.call(select.options, function (o) { return o.value === li.dataset.value; });
@@ -66,11 +68,11 @@
     var box = picker.querySelector(".zg-picker-options");
     var url = new URL(picker.dataset.pickerUrl, window.location.href);
     url.searchParams.set("q", input.value.trim());
-    var asked = input.value;
+    var asked = picker.zgAsked = (picker.zgAsked || 0) + 1;
     fetch(url.toString(), { credentials: "same-origin", headers: { "X-Requested-With": "picker" } })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
-        if (input.value !== asked) { return; }  // an older answer arriving after a newer keystroke
+        if (picker.zgAsked !== asked) { return; }  // a newer keystroke or a choice came since
         box.innerHTML = html;
         box.hidden = false;
         input.setAttribute("aria-expanded", "true");
@@ -83,11 +85,10 @@
     picker.dataset.bound = "1";
     var input = picker.querySelector(".zg-picker-search");
     var box = picker.querySelector(".zg-picker-options");
-    var timer = null;
     chips(picker);
     input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { search(picker); }, 200);
+      clearTimeout(picker.zgTimer);
+      picker.zgTimer = setTimeout(function () { search(picker); }, 200);
     });
     input.addEventListener("focus", function () { if (!box.innerHTML) { search(picker); } });
     input.addEventListener("keydown", function (event) {
@@ -102,7 +103,9 @@
       var li = event.target.closest('[role="option"]');
       if (li) { event.preventDefault(); choose(picker, li); }
     });
-    input.addEventListener("blur", function () { setTimeout(function () { close(picker); }, 150); });
+    input.addEventListener("blur", function () {
+      setTimeout(function () { clearTimeout(picker.zgTimer); picker.zgAsked = (picker.zgAsked || 0) + 1; close(picker); }, 150);
+    });
   }
 
   function bindAll(root) { (root || document).querySelectorAll(".zg-picker").forEach(bind); }
