@@ -99,7 +99,7 @@ def test_order_list_query_count(walls, alice, django_assert_max_num_queries):
     assert len(rows) == 15
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; see the 409 test")
 def test_concurrent_dispatch_exactly_one_wins(walls, alice):
