@@ -27,6 +27,7 @@ from bench.common import (
     ensure_province_tree,
     report,
     require_postgres,
+    signed_in_client,
     time_pair_ms,
     use_scratch_database,
 )
@@ -100,15 +101,7 @@ def bench_search(province_path: str) -> list[str]:
 
 
 def bench_list_page(county: Any) -> list[str]:
-    from django.contrib.auth.models import User
-    from django.test import Client
-
-    from zugong.core.models import Membership
-
-    user, _ = User.objects.get_or_create(username="bench-county-admin")
-    Membership.objects.get_or_create(user=user, org_unit=county, role="org_admin")
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client("bench-county-admin", county)
     url = f"/cadres/?org={county.pk}"
 
     def page() -> object:

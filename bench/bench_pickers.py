@@ -27,6 +27,7 @@ from bench.common import (
     ensure_province_tree,
     report,
     require_postgres,
+    signed_in_client,
     time_pair_ms,
     use_scratch_database,
 )
@@ -45,19 +46,6 @@ SELECT id, name, path FROM core_orgunit
 WHERE path >= %s AND path < %s AND (name LIKE %s OR short_name LIKE %s OR division_code LIKE %s)
 ORDER BY depth, path LIMIT 20
 """
-
-
-def _client(province: Any) -> Any:
-    from django.contrib.auth.models import User
-    from django.test import Client
-
-    from zugong.core.models import Membership
-
-    user, _ = User.objects.get_or_create(username="bench-province-admin")
-    Membership.objects.get_or_create(user=user, org_unit=province, role="org_admin")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _case(client: Any, url: str, params: dict[str, str], raw_sql: str, raw_params: list[str], label: str) -> bool:
@@ -120,7 +108,7 @@ def main() -> None:
 
     province = data["province"]
     low, high = province.path, province.path + "~"
-    client = _client(province)
+    client = signed_in_client("bench-province-admin", province)
     sample = Cadre.objects.order_by("pk")[4321]
     failures = []
     for label, query, cond in (

@@ -180,3 +180,17 @@ def report(name: str, measured: Sequence[float], raw: Sequence[float], *, target
     print(f"{name}: {m.median:.3f} ms (raw {r.median:.3f} ms, ratio {ratio:.2f}){verdict}"
           f"  [p95 {m.p95:.3f} ms vs raw p95 {r.p95:.3f} ms, n={len(measured)}]")
     return ratio
+
+
+def signed_in_client(username: str, unit: Any, role: str = "org_admin") -> Any:
+    """A Django test client signed in as `username`, holding `role` at `unit` (created if absent)."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from zugong.core.models import Membership
+
+    user, _ = User.objects.get_or_create(username=username)
+    Membership.objects.get_or_create(user=user, org_unit=unit, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
