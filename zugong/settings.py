@@ -78,6 +78,15 @@ def load_secret_key(var_dir: Path) -> str:
     return key
 
 
+def create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 600 unless it exists: SQLite then keeps that mode for the database
+    and gives it to its -wal and -shm files too (created by SQLite itself, it would be 644 under a common umask)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+
+
 def database_config(url: str, var_dir: Path) -> dict[str, Any]:
     if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
         raise ImproperlyConfigured(f"DATABASE_URL must be sqlite:// or postgres://, not {url.split(':')[0]!r}")
@@ -88,6 +97,7 @@ def database_config(url: str, var_dir: Path) -> dict[str, Any]:
             name = Path.cwd() / name
         name.parent.mkdir(parents=True, exist_ok=True)
         config["NAME"] = str(name)
+        create_private_file(name)
         config["CONN_MAX_AGE"] = 0
         # IMMEDIATE makes every write transaction take the lock up front, so the audit chain's
         # read-last-then-append cannot interleave between two writers.

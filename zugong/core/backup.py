@@ -16,6 +16,7 @@ writes the files, all before one transaction commits.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import uuid
 import zipfile
@@ -147,6 +148,9 @@ def backup_write(path: Path) -> BackupReport:
             "media": [p.relative_to(media_root).as_posix() for p in media],
         }
         partial = path.with_name(path.name + ".partial")
+        # Created 600: the archive holds every person's data and the password hashes.
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             archive.writestr(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1))
             archive.write(data_file, DATA_NAME)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -125,6 +127,19 @@ def test_archive_layout(filled: str, tmp_path: Path) -> None:
     assert not any(item["model"] in {"contenttypes.contenttype", "auth.permission"} for item in data)
     with pytest.raises(BackupError, match="已存在"):
         backup_write(archive)
+
+
+def test_archive_is_created_readable_by_its_owner_only(filled: str, tmp_path: Path) -> None:
+    # given a umask that would leave a new file readable by everyone
+    old = os.umask(0o022)
+    try:
+        # when
+        backup_write(tmp_path / "backup.zip")
+    finally:
+        os.umask(old)
+    # then
+    assert stat.S_IMODE((tmp_path / "backup.zip").stat().st_mode) == 0o600
+    assert not (tmp_path / "backup.zip.partial").exists()
 
 
 def test_restore_refuses_non_empty_database(filled: str, tmp_path: Path) -> None:

@@ -91,6 +91,22 @@ def test_secret_key_generated_once_with_mode_600_and_reused(tmp_path: Path, monk
     assert len(first) >= 50
 
 
+def test_new_sqlite_database_file_is_private_and_an_existing_one_kept(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        database_config(f"sqlite:///{tmp_path}/db/z.sqlite3", tmp_path)
+    finally:
+        os.umask(old)
+    database_file = tmp_path / "db" / "z.sqlite3"
+    assert stat.S_IMODE(database_file.stat().st_mode) == 0o600
+    # a database that exists is neither emptied nor re-moded
+    database_file.write_bytes(b"kept")
+    database_file.chmod(0o640)
+    database_config(f"sqlite:///{tmp_path}/db/z.sqlite3", tmp_path)
+    assert database_file.read_bytes() == b"kept"
+    assert stat.S_IMODE(database_file.stat().st_mode) == 0o640
+
+
 def test_secret_key_from_environment_must_be_long(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("ZUGONG_SECRET_KEY", "x" * 40)
     assert load_secret_key(tmp_path) == "x" * 40
