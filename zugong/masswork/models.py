@@ -28,6 +28,11 @@ class Wall(models.Model):
                                   related_name="community_walls")
     name = models.CharField(_("名称"), max_length=120)
     location = models.CharField(_("位置"), max_length=200, blank=True)
+    # Where the wall stands (WGS84) and how far around it residents are served: Open311 places a request
+    # given by lat/long at the nearest wall whose coverage contains the point.
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    long = models.FloatField(_("经度"), null=True, blank=True)
+    coverage_m = models.PositiveIntegerField(_("服务半径（米）"), default=1000)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

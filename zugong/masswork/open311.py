@@ -1,36 +1,31 @@
-"""Open311 GeoReport v2 (JSON only) over the wish-wall orders, under /open311/v2/.
+"""Open311 GeoReport v2 over the wish-wall orders, under /open311/v2/ (http://wiki.open311.org/GeoReport_v2).
 
-- services.json: the service categories (`ServiceCategory`), type "realtime", metadata false.
-- requests.json GET: filters service_request_id (comma list, overrides the others), service_code,
-  start_date, end_date (ISO 8601 on requested_datetime), status (open, closed); without dates the
-  last 90 days; at most 1000 rows.
-- requests.json POST (form-encoded): service_code, address_id (the wall's id, which stands for the
-  community the wall serves), description, phone, first_name/last_name, optional lat/long and
-  api_key. The order is placed through the same service as the public page and throttled the same
-  way; `service_notice` carries the tracking code the resident needs to rate the order.
-- requests/{id}.json: one request, as a one-element list.
+Every method answers in the format its extension names, `.xml` (the spec's required format) or `.json`,
+with `charset=utf-8`; errors are always the spec's error array, also for an unknown path. The choices and
+the sections of the spec behind them are in docs/masswork.md ("Open311 GeoReport v2").
 
-api_key is optional: GeoReport allows open posting and so does the residents' page. When a key is
-given it must be a valid zugong API token (403 otherwise) and the per-address throttle is lifted for
-that integrator (counted per key instead); the per-phone throttle always applies. Personal data never appears: no names or
-phones, `address` is the wall's community, and lat/long are rounded to 3 decimals (about 100 m).
-Errors are the spec's list of {"code", "description"}.
+Personal data never appears: no names or phones, `address` is the wall's community, lat/long are rounded
+to 3 decimals (about 100 m).
 """
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import datetime, time, timedelta
 from typing import Any
+from xml.etree import ElementTree
 
-from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from zugong.core.errors import DomainError
-from zugong.core.models import ApiToken
+from zugong.core.models import ApiToken, OrgUnit
 from zugong.core.services import hash_token
 from zugong.masswork.models import (
     OPEN_ORDER_STATUSES,
@@ -43,25 +38,71 @@ from zugong.masswork.models import (
 from zugong.masswork.public_views import client_address
 from zugong.masswork.services.public import public_order_place
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-12-06T00:00:00+08:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
+EARTH_RADIUS_M = 6_371_000
+# No wall serves further than this: the lat/long search looks only at walls inside this box.
+MAX_COVERAGE_M = 10_000
 CLOSED_STATUSES = frozenset(set(OrderStatus.values) - set(OPEN_ORDER_STATUSES))
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# The element name of one item of a list, as the spec's XML examples write it.
+_ITEMS = {"services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
+          "formats": "format", "attributes": "attribute", "values": "value"}
 
 
-def _error(status: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": status, "description": description}], status=status, safe=False,
-                        json_dumps_params={"ensure_ascii": False})
+class Open311Error(DomainError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-def _json(data: Any, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+# -- rendering ---------------------------------------------------------------------------------------------
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
-@require_GET
-def services(request: HttpRequest) -> JsonResponse:
-    return _json([{"service_code": c.value, "service_name": str(c.label), "description": f"民心墙点单：{c.label}",
-                   "metadata": False, "type": "realtime", "keywords": "民心墙,点单", "group": "民心墙"}
-                  for c in ServiceCategory])
+def _element(name: str, value: Any) -> ElementTree.Element:
+    node = ElementTree.Element(name)
+    if isinstance(value, dict):
+        node.extend(_element(k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        node.extend(_element(_ITEMS.get(name, "item"), v) for v in value)
+    else:
+        node.text = _text(value)
+    return node
+
+
+def render(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
+    """`data` as JSON, or as XML under `root` (the spec's root element: services, service_requests, …)."""
+    if fmt == "xml":
+        body = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(_element(root, data),
+                                                                             encoding="unicode")
+    else:
+        body = json.dumps(data, ensure_ascii=False)
+    return HttpResponse(body.encode("utf-8"), status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def _format_of(path: str) -> str:
+    return "xml" if path.rstrip("/").endswith(".xml") else "json"
+
+
+# -- reads -------------------------------------------------------------------------------------------------
+
+def _service(category: ServiceCategory) -> dict[str, Any]:
+    return {"service_code": category.value, "service_name": str(category.label),
+            "description": f"民心墙点单：{category.label}", "metadata": False, "type": "realtime",
+            "keywords": "民心墙,点单", "group": "民心墙"}
 
 
 def _expected(order: ServiceOrder) -> str:
@@ -125,95 +166,220 @@ def _parse_moment(value: str, *, end: bool) -> datetime | None:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _filtered(params: dict[str, str]) -> QuerySet[ServiceOrder] | JsonResponse:
-    orders = _orders()
-    ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
-    if ids:
-        if not all(i.isdigit() for i in ids):
-            return _error(400, "service_request_id 格式不正确")
-        return orders.filter(pk__in=[int(i) for i in ids]).order_by("-ordered_at", "-pk")
-    if params.get("service_code"):
-        orders = orders.filter(category__in=params["service_code"].split(","))
-    bounds = {}
+def _window(params: dict[str, str]) -> tuple[datetime | None, datetime | None]:
+    """The spec's default: without dates, the most recent 90 days; a date given bounds that side only."""
+    bounds: dict[str, datetime] = {}
     for name in ("start_date", "end_date"):
         if params.get(name):
             moment = _parse_moment(params[name], end=name == "end_date")
             if moment is None:
-                return _error(400, f"{name} 不是有效的 ISO 8601 日期时间")
+                raise Open311Error(400, f"{name} 不是有效的 ISO 8601 日期时间，例如 2026-01-01T00:00:00+08:00")
             bounds[name] = moment
     if not bounds:
-        bounds["start_date"] = timezone.now() - timedelta(days=DEFAULT_DAYS)
-    if "start_date" in bounds:
-        orders = orders.filter(ordered_at__gte=bounds["start_date"])
-    if "end_date" in bounds:
-        orders = orders.filter(ordered_at__lte=bounds["end_date"])
+        return timezone.now() - timedelta(days=DEFAULT_DAYS), None
+    return bounds.get("start_date"), bounds.get("end_date")
+
+
+def _filtered(params: dict[str, str]) -> QuerySet[ServiceOrder]:
+    orders = _orders()
+    ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        if not all(i.isdigit() for i in ids):
+            raise Open311Error(400, "service_request_id 必须是以逗号分隔的数字编号")
+        return orders.filter(pk__in=[int(i) for i in ids]).order_by("-ordered_at", "-pk")
+    if params.get("service_code"):
+        orders = orders.filter(category__in=params["service_code"].split(","))
+    start, end = _window(params)
+    if start is not None:
+        orders = orders.filter(ordered_at__gte=start)
+    if end is not None:
+        orders = orders.filter(ordered_at__lte=end)
     if params.get("status"):
         wanted = {s.strip() for s in params["status"].split(",")}
         if not wanted <= {"open", "closed"}:
-            return _error(400, "status 只能是 open 或 closed")
+            raise Open311Error(400, "status 只能是 open 或 closed（可用逗号同时给出）")
         statuses = (set(OPEN_ORDER_STATUSES) if "open" in wanted else set()) | (
             set(CLOSED_STATUSES) if "closed" in wanted else set())
         orders = orders.filter(status__in=statuses)
     return orders.order_by("-ordered_at", "-pk")
 
 
-@csrf_exempt  # a machine API without cookies: nothing for a forged request to ride on
-@require_http_methods(["GET", "POST"])
-def requests(request: HttpRequest) -> JsonResponse:
-    if request.method == "POST":
-        return _create(request)
-    orders = _filtered({k: request.GET.get(k, "") for k in request.GET})
-    if isinstance(orders, JsonResponse):
-        return orders
-    labels = _labels()
-    return _json([request_out(o, labels) for o in orders[:MAX_RESULTS]])
+# -- location ----------------------------------------------------------------------------------------------
 
-
-@require_GET
-def request_detail(request: HttpRequest, request_id: int) -> JsonResponse:
-    order = _orders().filter(pk=request_id).first()
-    if order is None:
-        return _error(404, "未找到该服务请求")
-    return _json([request_out(order)])
-
-
-def _float(value: str, name: str, low: float, high: float) -> float | None:
-    if not value:
-        return None
+def _float(value: str, name: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except ValueError as exc:
-        raise DomainError(f"{name} 不是有效的数字") from exc
+        raise Open311Error(400, f"{name} 不是有效的数字（WGS84 十进制度数）") from exc
     if not low <= number <= high:
-        raise DomainError(f"{name} 超出范围")
+        raise Open311Error(400, f"{name} 超出范围（{low} 至 {high}）")
     return number
+
+
+def _distance_m(lat1: float, long1: float, lat2: float, long2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(long2 - long1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def wall_at(lat: float, long: float) -> Wall | None:
+    """The nearest active wall whose coverage circle contains the point."""
+    dlat = math.degrees(MAX_COVERAGE_M / EARTH_RADIUS_M)
+    dlong = dlat / max(math.cos(math.radians(lat)), 0.01)
+    near = Wall.objects.filter(is_active=True, lat__range=(lat - dlat, lat + dlat),
+                               long__range=(long - dlong, long + dlong))
+    covering = [(d, w.pk, w) for w in near
+                if (d := _distance_m(lat, long, w.lat or 0.0, w.long or 0.0)) <= w.coverage_m]
+    return min(covering, key=lambda c: (c[0], c[1]))[2] if covering else None
+
+
+def _ancestor_hits(community: OrgUnit, address: str) -> int:
+    hits, unit = 0, community.parent
+    while unit is not None:
+        hits += unit.name in address
+        unit = unit.parent
+    return hits
+
+
+def wall_for_address(address: str) -> Wall:
+    """The first active wall of the one community the address names (its county or township decides
+    between communities of the same name)."""
+    communities = list(OrgUnit.objects.annotate(text=Cast(Value(address), TextField()))
+                       .filter(community_walls__is_active=True, text__contains=F("name"))
+                       .select_related("parent__parent__parent").distinct())
+    if not communities:
+        raise Open311Error(400, "address_string 中没有找到已设民心墙的社区名称，请写明社区名称或改用 lat/long")
+    scored = sorted(((_ancestor_hits(c, address), len(c.name), c.pk, c) for c in communities), reverse=True)
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+        raise Open311Error(400, "address_string 对应多个社区，请同时写明所在县（区）和乡镇（街道）")
+    wall = Wall.objects.filter(community=scored[0][3], is_active=True).order_by("pk").first()
+    assert wall is not None  # the filter above found the community through an active wall
+    return wall
+
+
+def locate(data: dict[str, str]) -> Wall:
+    """The spec's location: one of lat & long, address_string or address_id must be given."""
+    lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
+    if bool(lat) != bool(long):
+        raise Open311Error(400, "lat 和 long 必须同时提供")
+    wall_id = data.get("address_id", "").strip()
+    if wall_id:
+        wall = Wall.objects.filter(pk=int(wall_id), is_active=True).first() if wall_id.isdigit() else None
+        if wall is None:
+            raise Open311Error(400, "address_id 必须是有效的民心墙编号（见 requests.json 的 address_id）")
+        return wall
+    if lat:
+        found = wall_at(_float(lat, "lat", -90, 90), _float(long, "long", -180, 180))
+        if found is None:
+            raise Open311Error(400, "该位置不在任何民心墙的服务范围内，请改用 address_string 写明社区名称")
+        return found
+    if data.get("address_string", "").strip():
+        return wall_for_address(data["address_string"].strip())
+    raise Open311Error(400, "请提供位置：lat 和 long、address_string 或 address_id 之一")
+
+
+# -- views -------------------------------------------------------------------------------------------------
+
+def _answer(fmt: str, root: str, produce: Any) -> HttpResponse:
+    try:
+        data, status = produce()
+    except DomainError as exc:
+        status = exc.status if exc.status in (400, 403, 404, 429) else 400
+        return error(fmt, status, exc.message)
+    return render(fmt, root, data, status=status)
+
+
+def _only(request: HttpRequest, fmt: str, *methods: str) -> HttpResponse | None:
+    if request.method in methods:
+        return None
+    response = error(fmt, 405, f"此地址只接受 {'、'.join(methods)} 请求")
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    refused = _only(request, fmt, "GET")
+    if refused:
+        return refused
+    base = request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/")
+    return render(fmt, "discovery", {
+        "changeset": CHANGESET, "contact": "所在社区党组织（民心墙）", "key_service": "向县委组织部申请 API 令牌",
+        "endpoints": [{"specification": SPECIFICATION, "url": base, "changeset": CHANGESET, "type": "production",
+                       "formats": ["text/xml", "application/json"]}]})
+
+
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _only(request, fmt, "GET") or render(fmt, "services", [_service(c) for c in ServiceCategory])
+
+
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    refused = _only(request, fmt, "GET")
+    if refused:
+        return refused
+    if code not in ServiceCategory.values:
+        return error(fmt, 404, f"没有服务代码 {code}，可用的代码见 services.{fmt}")
+    return render(fmt, "service_definition", {"service_code": code, "attributes": []})
+
+
+@csrf_exempt  # a machine API without cookies: nothing for a forged request to ride on
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    refused = _only(request, fmt, "GET", "POST")
+    if refused:
+        return refused
+    if request.method == "POST":
+        return _answer(fmt, "service_requests", lambda: ([_create(request)], 201))
+
+    def listed() -> tuple[list[dict[str, Any]], int]:
+        orders, labels = _filtered({k: request.GET.get(k, "") for k in request.GET}), _labels()
+        return [request_out(o, labels) for o in orders[:MAX_RESULTS]], 200
+
+    return _answer(fmt, "service_requests", listed)
+
+
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    refused = _only(request, fmt, "GET")
+    if refused:
+        return refused
+    order = _orders().filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    if order is None:
+        return error(fmt, 404, f"没有编号为 {request_id} 的服务请求")
+    return render(fmt, "service_requests", [request_out(order)])
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error(_format_of(request.path), 404, "没有这个 Open311 接口，可用的接口见 discovery.json 或 discovery.xml")
+
+
+# -- POST Service Request ----------------------------------------------------------------------------------
+
+def key_required() -> bool:
+    """Settings `ZUGONG_OPEN311_POST_KEY_REQUIRED` (default True, as the spec requires a key for POST)."""
+    return bool(getattr(settings, "ZUGONG_OPEN311_POST_KEY_REQUIRED", True))
 
 
 def _key_valid(key: str) -> bool:
     return ApiToken.objects.filter(key_hash=hash_token(key), revoked_at__isnull=True, user__is_active=True).exists()
 
 
-def _create(request: HttpRequest) -> JsonResponse:
-    data = request.POST
+def _create(request: HttpRequest) -> dict[str, Any]:
+    data = {k: request.POST.get(k, "") for k in request.POST}
     key = data.get("api_key", "")
     if key and not _key_valid(key):
-        return _error(403, "api_key 无效")
+        raise Open311Error(403, "api_key 无效，请向县委组织部申请有效的 API 令牌")
+    if not key and key_required():
+        raise Open311Error(403, "提交服务请求需要 api_key，请向县委组织部申请 API 令牌")
     code = data.get("service_code", "")
     if code not in ServiceCategory.values:
-        return _error(400, "service_code 无效，请先查询 services.json")
-    wall_id = data.get("address_id", "")
-    wall = Wall.objects.filter(pk=int(wall_id), is_active=True).first() if wall_id.isdigit() else None
-    if wall is None:
-        return _error(400, "address_id 必须是有效的民心墙编号")
+        raise Open311Error(400, "service_code 无效，可用的代码见 services.json")
+    wall = locate(data)
     name = (data.get("last_name", "") + data.get("first_name", "")).strip()
-    try:
-        order = public_order_place(
-            wall=wall, resident_name=name or "匿名", resident_phone=data.get("phone", ""),
-            description=data.get("description", ""), category=code, channel=Channel.OPEN311,
-            address=data.get("address_string", ""),
-            lat=_float(data.get("lat", ""), "lat", -90, 90), long=_float(data.get("long", ""), "long", -180, 180),
-            client_address=f"key:{hash_token(key)[:16]}" if key else client_address(request))
-    except DomainError as exc:
-        return _error(exc.status if exc.status in (400, 429) else 400, exc.message)
-    return _json([{"service_request_id": str(order.pk), "service_notice": f"查询码：{order.tracking_code}",
-                   "account_id": None}], status=201)
+    coordinates = (_float(data["lat"], "lat", -90, 90), _float(data["long"], "long", -180, 180)) if data.get(
+        "lat") and data.get("long") else (None, None)
+    order = public_order_place(
+        wall=wall, resident_name=name or "匿名", resident_phone=data.get("phone", ""),
+        description=data.get("description", ""), category=code, channel=Channel.OPEN311,
+        address=data.get("address_string", ""), lat=coordinates[0], long=coordinates[1],
+        client_address=f"key:{hash_token(key)[:16]}" if key else client_address(request))
+    return {"service_request_id": str(order.pk), "service_notice": f"查询码：{order.tracking_code}",
+            "account_id": None}

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +16,12 @@ from zugong.core.services import api_token_issue
 from zugong.masswork.models import ServiceOrder
 from zugong.masswork.services import orders as svc
 from zugong.masswork.tests.conftest import accept, place
+
+
+@pytest.fixture
+def key(tree) -> str:
+    return api_token_issue(actor=None, user=make_user("app", tree.county_a, "org_staff"))
+
 
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
                   "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
@@ -79,9 +86,9 @@ def test_request_detail(walls):
     assert missing.status_code == 404 and missing.json()[0]["code"] == 404
 
 
-def test_post_creates_order_through_the_same_service(walls):
+def test_post_creates_order_through_the_same_service(walls, key):
     response = Client().post("/open311/v2/requests.json", {
-        "service_code": "elderly", "address_id": str(walls.a.pk), "description": "独居老人需要代购",
+        "api_key": key, "service_code": "elderly", "address_id": str(walls.a.pk), "description": "独居老人需要代购",
         "phone": "13700001111", "first_name": "秀英", "last_name": "王", "lat": "34.65", "long": "107.13"})
     assert response.status_code == 201
     body = response.json()
@@ -91,15 +98,16 @@ def test_post_creates_order_through_the_same_service(walls):
     assert order.dispatch_due is not None
 
 
-def test_post_validates(walls):
+def test_post_validates(walls, key):
     client = Client()
-    base = {"service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
+    base = {"api_key": key, "service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
     cases = [
         ({"service_code": "graffiti"}, "service_code"),
         ({"address_id": "abc"}, "address_id"),
         ({"phone": "1"}, "手机号码"),
         ({"description": ""}, "需求内容"),
-        ({"lat": "95"}, "lat"),
+        ({"lat": "95", "long": "107.13"}, "lat"),
+        ({"lat": "34.65"}, "lat 和 long 必须同时提供"),
     ]
     for change, message in cases:
         response = client.post("/open311/v2/requests.json", {**base, **change})
@@ -108,17 +116,24 @@ def test_post_validates(walls):
     assert not ServiceOrder.objects.exists()
 
 
-def test_post_api_key_optional_but_checked(walls, tree):
+def test_post_api_key_required_by_default_and_checked(walls, key):
     base = {"service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
+    missing = Client().post("/open311/v2/requests.json", base)
+    assert missing.status_code == 403 and "需要 api_key" in missing.json()[0]["description"]
     refused = Client().post("/open311/v2/requests.json", {**base, "api_key": "not-a-key"})
-    assert refused.status_code == 403
-    integrator = make_user("app", tree.county_a, "org_staff")
-    accepted = Client().post("/open311/v2/requests.json", {**base, "api_key": api_token_issue(actor=None,
-                                                                                              user=integrator)})
+    assert refused.status_code == 403 and "api_key 无效" in refused.json()[0]["description"]
+    accepted = Client().post("/open311/v2/requests.json", {**base, "api_key": key})
     assert accepted.status_code == 201
+    assert not ServiceOrder.objects.exclude(pk=int(accepted.json()[0]["service_request_id"])).exists()
 
 
-def test_post_is_throttled_per_phone(walls):
+def test_post_without_key_when_the_setting_allows_open_posting(walls, settings):
+    settings.ZUGONG_OPEN311_POST_KEY_REQUIRED = False
     base = {"service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
+    assert Client().post("/open311/v2/requests.json", base).status_code == 201
+
+
+def test_post_is_throttled_per_phone(walls, key):
+    base = {"api_key": key, "service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
     codes = [Client().post("/open311/v2/requests.json", base).status_code for _ in range(4)]
     assert codes == [201, 201, 201, 429]
