@@ -1,7 +1,9 @@
 """Import cadres from files (.lrmx, .lrm with its .pic, .xlsx): all-or-nothing, matched by ID number.
 
 Every file is read and every record validated first; if anything is wrong nothing is saved and each
-error names the file, the row or element, the field and the reason. New cadres are inserted in bulk
+error names the file, the row or element, the field and the reason. A discrepancy between well-formed
+values (a bad check digit, a 出生年月 other than the ID number's) is not an error: the record imports
+and the discrepancy is a warning, as the archive audit will report it. New cadres are inserted in bulk
 (one statement per table), existing ones (same ID number) are updated through `cadre_save_record`.
 
 An .lrm file carries no ID number: it is matched by an ID number written in its file name
@@ -34,7 +36,7 @@ from zugong.cadres.models import (
     RewardPunishment,
 )
 from zugong.cadres.pinyin import name_pinyin
-from zugong.cadres.records import CadreRecord, record_errors
+from zugong.cadres.records import CadreRecord, record_discrepancies, record_errors
 from zugong.cadres.selectors import cadres_visible
 from zugong.cadres.services import SCALAR_FIELDS, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
@@ -77,11 +79,15 @@ class ImportResult:
     imported: int = 0
     updated: int = 0
     errors: list[ImportIssue] = field(default_factory=list)
+    # imported all the same, and found again by the archive audit (a bad check digit, a birth month
+    # that differs from the ID number's)
+    warnings: list[ImportIssue] = field(default_factory=list)
     parsed: list[Parsed] = field(default_factory=list)
     existing_ids: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, object]:
-        return {"imported": self.imported, "updated": self.updated, "errors": [e.as_dict() for e in self.errors]}
+        return {"imported": self.imported, "updated": self.updated, "errors": [e.as_dict() for e in self.errors],
+                "warnings": [w.as_dict() for w in self.warnings]}
 
 
 def _pair_photos(files: list[tuple[str, bytes]], result: ImportResult) -> list[tuple[str, bytes, bytes | None]]:
@@ -172,8 +178,11 @@ def validate(result: ImportResult, jurisdiction: Jurisdiction) -> None:
     seen: dict[str, str] = {}
     for item in result.parsed:
         normalise_record(item.record)
-        for problem in record_errors(item.record, today):
+        for problem in record_errors(item.record, today, refuse_discrepancies=False):
             result.errors.append(ImportIssue(item.file, item.row, problem.field, problem.message))
+        for problem in record_discrepancies(item.record):
+            result.warnings.append(ImportIssue(item.file, item.row, problem.field,
+                                               f"{problem.message}（照常导入，将列入三龄两历一身份审核，请核实后更正）"))
         key = item.record.id_number
         if key and key in seen:
             result.errors.append(ImportIssue(item.file, item.row, "id_number",

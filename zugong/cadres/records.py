@@ -126,14 +126,26 @@ def photo_problem(photo: bytes) -> str | None:
     return None
 
 
-def record_errors(record: CadreRecord, today: date) -> list[FieldError]:
-    """Every reason the record cannot be saved (each with a Chinese message)."""
+# Disagreements between fields that are each well-formed: importing files must bring them in so that the
+# 三龄两历一身份 audit can find them (the audit's check codes). Manual entry still refuses them.
+DISCREPANCY_CHECKS = frozenset({"id_check_digit", "birth_vs_id"})
+
+
+def record_errors(record: CadreRecord, today: date, *, refuse_discrepancies: bool = True,
+                  require_id: bool = True) -> list[FieldError]:
+    """Every reason the record cannot be saved (each with a Chinese message).
+
+    With `refuse_discrepancies=False` (file imports) a bad check digit or a birth month that differs from
+    the ID number is not a reason: `record_discrepancies` lists them as warnings instead.
+    """
     errors: list[FieldError] = []
     if not record.name.strip():
         errors.append(FieldError("name", "姓名不能为空"))
     elif len(record.name) > 40:
         errors.append(FieldError("name", "姓名不能超过 40 个字"))
-    errors.extend(_id_errors(record))
+    errors.extend(_id_errors(record, require_id=require_id))
+    if refuse_discrepancies:
+        errors.extend(record_discrepancies(record))
     if record.birth_date is None:
         errors.append(FieldError("birth_date", "出生年月不能为空"))
     elif record.birth_date > today:
@@ -158,14 +170,23 @@ def record_errors(record: CadreRecord, today: date) -> list[FieldError]:
     return errors
 
 
-def _id_errors(record: CadreRecord) -> list[FieldError]:
+def _id_errors(record: CadreRecord, *, require_id: bool) -> list[FieldError]:
+    """What makes the ID number unstorable: missing (unless an import may match without it) or malformed."""
     if not record.id_number:
-        return [FieldError("id_number", "公民身份号码不能为空")]
-    found = [FieldError("id_number", p.message) for p in idcard.problems(record.id_number)
-             if p.check != "id_area"]  # an unknown area code is an audit finding, not a refusal
-    if found or record.birth_date is None:
-        return found
-    from_id = idcard.birth_date(record.id_number)
-    if from_id is not None and (from_id.year, from_id.month) != (record.birth_date.year, record.birth_date.month):
-        found.append(FieldError("birth_date", f"出生年月 {record.birth_date:%Y.%m} 与公民身份号码中的 {from_id:%Y.%m} 不一致"))
+        return [FieldError("id_number", "公民身份号码不能为空")] if require_id else []
+    # an unknown area code is an audit finding, not a refusal; a discrepancy is for record_discrepancies
+    return [FieldError("id_number", p.message) for p in idcard.problems(record.id_number)
+            if p.check not in {"id_area", *DISCREPANCY_CHECKS}]
+
+
+def record_discrepancies(record: CadreRecord) -> list[FieldError]:
+    """A bad check digit, a birth month other than the ID number's: storable, but wrong somewhere."""
+    number = record.id_number
+    if not number or any(p.check in {"id_format", "id_birth"} for p in idcard.problems(number)):
+        return []
+    found = [FieldError("id_number", p.message) for p in idcard.problems(number) if p.check == "id_check_digit"]
+    from_id = idcard.birth_date(number)
+    birth = record.birth_date
+    if birth is not None and from_id is not None and (from_id.year, from_id.month) != (birth.year, birth.month):
+        found.append(FieldError("birth_date", f"出生年月 {birth:%Y.%m} 与公民身份号码中的 {from_id:%Y.%m} 不一致"))
     return found

@@ -40,12 +40,12 @@ def test_lrmx_import_then_second_import_updates(tree, tmp_path):
     data = write_lrmx(record(photo=PHOTO))
     # when imported twice, the second time with a changed family
     code, body = run(tmp_path, {"a.lrmx": data})
-    assert (code, body) == (0, {"imported": 1, "updated": 0, "errors": []})
+    assert (code, body) == (0, {"imported": 1, "updated": 0, "errors": [], "warnings": []})
     changed = record(photo=PHOTO)
     changed.family.append(FamilyData("儿子", "张小明", date(2010, 2, 1), "群众", "学生"))
     code, body = run(tmp_path, {"a.lrmx": write_lrmx(changed)})
     # then one cadre, updated, history superseded
-    assert (code, body) == (0, {"imported": 0, "updated": 1, "errors": []})
+    assert (code, body) == (0, {"imported": 0, "updated": 1, "errors": [], "warnings": []})
     cadre = Cadre.objects.get()
     assert cadre.org_unit == tree.township_a and bytes(cadre.photo or b"") == PHOTO
     assert FamilyMember.objects.filter(cadre=cadre, superseded_at__isnull=True).count() == 2
@@ -78,7 +78,7 @@ def _xlsx(rows: list[list[str]], header: list[str] | None = None) -> bytes:
 def test_xlsx_template_round_trip(tree, tmp_path):
     data = write_workbook([record(), record(name="李四", birth=date(1985, 2, 3), order=2)])
     code, body = run(tmp_path, {"roster.xlsx": data})
-    assert (code, body) == (0, {"imported": 2, "updated": 0, "errors": []})
+    assert (code, body) == (0, {"imported": 2, "updated": 0, "errors": [], "warnings": []})
     li = Cadre.objects.get(name="李四")
     assert (li.birth_date, li.name_initials, li.highest_education) == (date(1985, 2, 3), "ls", "20")
     assert (li.party_join_date, li.work_start_date) == (date(2003, 6, 1), date(2002, 7, 1))
@@ -99,8 +99,6 @@ CORPUS = {
     "big-photo.lrmx": (write_lrmx(record(photo=b"\x89PNG" + b"\0" * (1024 * 1024 + 10))), "photo", "照片过大"),
     "fake-photo.lrmx": (write_lrmx(record()).replace(b"<ZhaoPian />", b"<ZhaoPian>" + base64.b64encode(b"GIF? no") + b"</ZhaoPian>"),
                         "photo", "不是有效的图片"),
-    "bad-check-digit.lrmx": (write_lrmx(record()).replace(b"110105198005170017", b"110105198005170018"),
-                             "id_number", "校验位"),
     "no-header.xlsx": (_xlsx([["张三"]], header=["名字"]), "header", "表头缺少必需列"),
     "bad-row.xlsx": (_xlsx([["张三", "110105198005170017", "男", "1980年13月"]]), "出生年月", "不是有效日期"),
     "notes.txt": (b"hello", "file", "不支持的文件类型"),
@@ -221,3 +219,62 @@ def test_xlsx_that_unpacks_too_large_is_refused(tree, monkeypatch):
     monkeypatch.setattr("zugong.core.xlsxguard.MAX_UNPACKED_BYTES", 1000)
     result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("big.xlsx", write_workbook([record()]))])
     assert [e.message for e in result.errors] == ["文件解压后过大"] and not Cadre.objects.exists()
+
+
+DISCREPANT = {
+    "bad-check-digit.lrmx": (write_lrmx(record()).replace(b"110105198005170017", b"110105198005170018"),
+                             "id_number", "校验位应为 7，实为 8", "id_check_digit"),
+    "birth-vs-id.lrmx": (write_lrmx(record()).replace(b"<ChuShengNianYue>198005<", b"<ChuShengNianYue>198006<"),
+                         "birth_date", "出生年月 1980.06 与公民身份号码中的 1980.05 不一致", "birth_vs_id"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(DISCREPANT))
+def test_discrepancy_imports_as_a_warning_and_the_audit_lists_it(tree, tmp_path, name):
+    from zugong.cadres import archive_audit
+
+    data, field, words, check = DISCREPANT[name]
+    # given a file whose values disagree with its ID number, beside a good file
+    # when previewed with --dry-run
+    code, body = run(tmp_path, {"good.lrmx": GOOD, name: data}, "--dry-run")
+    # then nothing is refused and the discrepancy is a warning
+    assert (code, body["imported"], body["errors"]) == (0, 2, [])
+    assert [(w["file"].endswith(name), w["field"], words in w["message"]) for w in body["warnings"]] == [
+        (True, field, True)]
+    # when imported, the record is stored and the archive audit finds the same discrepancy
+    code, body = run(tmp_path, {"good.lrmx": GOOD, name: data})
+    assert (code, body["imported"], len(body["warnings"])) == (0, 2, 1)
+    cadre = Cadre.objects.get(name="张三")
+    _count, findings = archive_audit.run(Cadre.objects.filter(pk=cadre.pk), today=date(2026, 1, 1),
+                                         checks={check})
+    assert [f.check for f in findings] == [check]
+    assert words in findings[0].message
+
+
+@pytest.mark.django_db
+def test_dry_run_text_output_shows_the_warning(tree, tmp_path):
+    from io import StringIO
+
+    path = tmp_path / "a.lrmx"
+    path.write_bytes(DISCREPANT["birth-vs-id.lrmx"][0])
+    out = StringIO()
+    call_command("import_cadres", str(path), "--org", "990121001", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "birth_date：警告：出生年月 1980.06 与公民身份号码中的 1980.05 不一致" in text
+    assert text.rstrip().endswith("将导入 1 人，更新 0 人，错误 0 处，警告 1 处")
+
+
+@pytest.mark.django_db
+def test_import_preview_page_shows_the_discrepancy_and_offers_confirmation(tree, alice, settings, tmp_path):
+    import io
+
+    from zugong.conftest import logged_in
+
+    settings.VAR_DIR = tmp_path
+    upload = io.BytesIO(DISCREPANT["birth-vs-id.lrmx"][0])
+    upload.name = "a.lrmx"
+    page = logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "uploads": upload})
+    text = page.content.decode()
+    assert 'id="zg-import-warnings"' in text and "出生年月 1980.06 与公民身份号码中的 1980.05 不一致" in text
+    assert page.context["token"] and not Cadre.objects.exists()

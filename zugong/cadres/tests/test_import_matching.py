@@ -96,7 +96,7 @@ def test_command_picks_up_the_pic_beside_the_lrm(tree, tmp_path: Path):
     (tmp_path / f"{number}.pic").write_bytes(_jpeg())
     out = io.StringIO()
     call_command("import_cadres", str(tmp_path / f"{number}.lrm"), "--org", "990121001", "--json", stdout=out)
-    assert json.loads(out.getvalue()) == {"imported": 1, "updated": 0, "errors": []}
+    assert json.loads(out.getvalue()) == {"imported": 1, "updated": 0, "errors": [], "warnings": []}
     assert bytes(Cadre.objects.get().photo or b"") == _jpeg()
 
 

@@ -56,12 +56,15 @@ class Command(BaseCommand):
         else:
             for error in result.errors:
                 self.stdout.write(f"{error.file} {error.row} {error.field}：{error.message}")
+            for warning in result.warnings:
+                self.stdout.write(f"{warning.file} {warning.row} {warning.field}：警告：{warning.message}")
             for item in result.parsed if options["dry_run"] else []:
                 if item.changes is not None:  # an update: say what it would change
                     what = "、".join(item.changes) or "无变化"
                     how = f"（按{item.matched_by}匹配）" if item.matched_by else ""
                     self.stdout.write(f"{item.file} {item.row} 更新 {item.record.name}{how}：{what}")
             verb = "将导入" if options["dry_run"] else "已导入"
-            self.stdout.write(f"{verb} {result.imported} 人，更新 {result.updated} 人，错误 {len(result.errors)} 处")
+            self.stdout.write(f"{verb} {result.imported} 人，更新 {result.updated} 人，错误 {len(result.errors)} 处"
+                              + (f"，警告 {len(result.warnings)} 处" if result.warnings else ""))
         if result.errors:
             raise SystemExit(1)
