@@ -51,7 +51,8 @@ def test_service_definition_and_unknown_code_is_404(fmt):
     else:
         root = _xml(found)
         assert root.tag == "service_definition" and root.findtext("service_code") == "repair"
-        assert root.find("attributes") is not None and len(root.find("attributes")) == 0
+        attributes = root.find("attributes")
+        assert attributes is not None and len(attributes) == 0
         error = _xml(missing)
         assert error.tag == "errors" and error.findtext("error/code") == "404"
         assert "pothole" in (error.findtext("error/description") or "")
