@@ -1,31 +1,52 @@
 """The first sheet of an uploaded .xlsx as rows of cell texts, read with openpyxl in read-only mode.
 
 `zugong.core.xlsxguard` checks the file first (unpacked size; every XML part through defusedxml).
-Cells come back as text: dates as ISO dates, whole numbers without ".0"; Excel date serials typed
-into text-formatted date columns stay numbers, and the caller, which knows which columns hold dates,
-converts them (`excel_serial_date`).
+Cells come back as text the way the sheet displays them: dates as ISO dates, numbers through the
+cell's number format (`1996.1` in a `0.00` cell is `1996.10`, as the user sees it), whole numbers
+without ".0". Each row also says which of its cells held a number, so that a caller reading dates can
+tell a typed `1996.10` (October, shown as `1996.1` in a General cell) from text. Excel date serials
+typed into text-formatted date columns stay numbers, and the caller, which knows which columns hold
+dates, converts them (`excel_serial_date`).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zugong.core.xlsxguard import UnsafeWorkbook, guard_xlsx
+
+# The positive section of a plain number format: digits, thousands separators, decimal places.
+_PLAIN_NUMBER = re.compile(r"[#,0]*(?:\.([0#]+))?")
 
 
 class BadSheet(ValueError):
     """The file is not a readable .xlsx workbook."""
 
 
-def cell_text(value: object) -> str:
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    number: int  # the sheet's row number, 1-based
+    texts: list[str]
+    numeric: frozenset[int]  # 0-based column indexes of the cells that hold a number
+
+    def cell(self, column: int) -> str:
+        """`D5`: how the user finds the cell."""
+        return f"{get_column_letter(column + 1)}{self.number}"
+
+
+def cell_text(value: object, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,12 +55,39 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float):
+        return number_text(value, number_format)
     return str(value).strip()
 
 
-def iter_rows(data: bytes) -> Iterator[list[str]]:
+def number_text(value: float, number_format: str) -> str:
+    """`value` as a plain number format shows it (`0.00`: two decimals, `0.0#`: one or two); other formats
+    (General, text, percent, scientific …) as Excel's General shows a number."""
+    found = _PLAIN_NUMBER.fullmatch(number_format.split(";")[0].strip())
+    if found is None or not found.group(0):
+        return str(int(value)) if float(value).is_integer() else f"{value:.15g}"
+    places = found.group(1) or ""
+    text = f"{value:.{len(places)}f}"
+    optional = len(places) - places.count("0")
+    while optional and text.endswith("0"):
+        text, optional = text[:-1], optional - 1
+    return text.rstrip(".")
+
+
+def _row(number: int, cells: tuple[Cell | MergedCell, ...]) -> SheetRow:  # read-only cells, as typed by the stubs
+    texts: list[str] = []
+    numeric: set[int] = set()
+    for column, cell in enumerate(cells):
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            numeric.add(column)
+            texts.append(number_text(value, str(cell.number_format)))
+        else:
+            texts.append(cell_text(value))
+    return SheetRow(number, texts, frozenset(numeric))
+
+
+def iter_sheet(data: bytes) -> Iterator[SheetRow]:
     try:
         guard_xlsx(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -51,12 +99,17 @@ def iter_rows(data: bytes) -> Iterator[list[str]]:
     try:
         if not book.worksheets:
             raise BadSheet("工作簿中没有工作表")
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield [cell_text(v) for v in values]
+        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
+            yield _row(number, cells)
     except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
         raise BadSheet("不是有效的 .xlsx 文件") from exc
     finally:
         book.close()
+
+
+def iter_rows(data: bytes) -> Iterator[list[str]]:
+    for row in iter_sheet(data):
+        yield row.texts
 
 
 def excel_serial_date(text: str) -> str:

@@ -1,10 +1,14 @@
-"""zugong's own Excel template for cadres: one row per cadre, Chinese headers (a header row, then data)."""
+"""Cadres in Excel: zugong's own template (a header row, then one row per cadre) and the rosters county org
+departments publish (title rows, a two-level header, their own column names, dates typed as numbers)."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,7 +19,7 @@ from zugong.cadres.dates import BadDate, parse_date
 from zugong.cadres.lrmx import format_reviews, format_rewards, parse_reviews, parse_rewards
 from zugong.cadres.records import CadreRecord, EducationData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
-from zugong.cadres.sheetreader import BadSheet, excel_serial_date, iter_rows
+from zugong.cadres.sheetreader import BadSheet, SheetRow, excel_serial_date, iter_sheet
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 
@@ -29,7 +33,41 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("current_post", "现任职务"), ("resume", "简历"), ("rewards", "奖惩情况"), ("reviews", "年度考核结果"),
 )
 REQUIRED = ("name", "id_number", "birth_date")
-HEADERS = {label: key for key, label in COLUMNS}
+
+
+# The names county rosters give their columns, besides the template's own (compared without spaces, line
+# breaks, colons, asterisks and bracketed notes: `姓　名`, `出生年月\n（年龄）`, `*身份证号码`).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "id_number": ("身份证号码", "身份证号", "身份证", "公民身份证号码", "公民身份证号", "居民身份证号码",
+                  "身份证件号码", "公民身份号"),
+    "birth_date": ("出生日期", "出生年月日", "出生时间"),
+    "party_join_date": ("入党日期", "入党年月", "参加党派时间", "加入党派时间"),
+    "work_start_date": ("参加工作日期", "参加工作年月", "参工时间", "工作时间"),
+    "professional_title": ("专业技术职称", "职称"),
+    "specialties": ("专长", "熟悉专业及专长"),
+    "current_post": ("现任职务职级", "现职务", "职务", "现任职务及职级", "工作单位及职务", "现工作单位及职务",
+                     "单位及职务"),
+    "resume": ("工作简历", "个人简历", "主要简历"),
+    "rewards": ("奖惩", "奖励惩处情况"),
+    "reviews": ("近三年年度考核结果", "年度考核", "考核结果", "近三年考核结果", "近三年年度考核情况"),
+}
+# A two-level header: 学历学位 over 全日制教育 | 毕业院校系及专业 | 在职教育 | 毕业院校系及专业, or
+# 全日制教育 over 学历 | 学位 | 毕业院校系及专业. "ft_education" is a cell holding level and degree together
+# (`大学 法学学士`), as the 任免审批表 writes them.
+KINDS = {"全日制教育": "ft", "全日制": "ft", "在职教育": "is", "在职": "is"}
+PARTS = {"学历": "level", "学位": "degree", "毕业院校系及专业": "school", "毕业院校及专业": "school",
+         "毕业院校": "school", "毕业学校": "school", "院校系及专业": "school", "毕业院校系": "school"}
+HEADER_SCAN_ROWS = 20  # title rows above the header: the roster's name, 填报单位, 填报日期 …
+_NOISE = re.compile(r"[\s\u3000:：*＊]|[（(][^）)]*[）)]")
+
+
+def header_key(label: str) -> str:
+    return _NOISE.sub("", label)
+
+
+KEYS: dict[str, str] = {header_key(label): key for key, label in COLUMNS} | {
+    header_key(alias): key for key, aliases in ALIASES.items() for alias in aliases}
 
 
 @dataclass(frozen=True)
@@ -37,6 +75,7 @@ class RowProblem:
     row: int
     field: str
     message: str
+    warning: bool = False  # imported all the same; shown in the preview and by --dry-run
 
 
 class XlsxError(ValueError):
@@ -46,29 +85,118 @@ class XlsxError(ValueError):
 
 
 DATE_KEYS = ("birth_date", "party_join_date", "work_start_date")
+# A number cell shown as `1996.1`: typed 1996.1 (January) or 1996.10 (October, the zero dropped by Excel).
+_JANUARY_OR_OCTOBER = re.compile(r"\d{4}\.1")
 
 
-def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+@dataclass
+class RosterRow:
+    """One data row: its texts by column key, and for each date whose month the sheet leaves open
+    (1 or 10) the cell it came from."""
+
+    values: dict[str, str]
+    uncertain: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default)
+
+
+def read_rows(data: bytes) -> Iterator[tuple[int, RosterRow]]:
     if len(data) > MAX_XLSX_BYTES:
         raise XlsxError([RowProblem(0, "file", f"文件过大，上限 {MAX_XLSX_BYTES // 1024 // 1024} MB")])
     try:
-        rows = iter_rows(data)
-        keys = [HEADERS.get(h) for h in next(rows, [])]
+        rows = iter_sheet(data)
+        keys, number, pending = _header(rows)
         missing = [label for key, label in COLUMNS if key in REQUIRED and key not in keys]
         if missing:
-            raise XlsxError([RowProblem(1, "header", f"表头缺少必需列：{'、'.join(missing)}")])
-        for number, values in enumerate(rows, start=2):
-            row = {k: v for k, v in zip(keys, values, strict=False) if k}
-            for key in DATE_KEYS:
-                if row.get(key):
-                    row[key] = excel_serial_date(row[key])
-            if any(row.values()):
-                yield number, row
+            raise XlsxError([RowProblem(number, "header", f"第 {number} 行表头缺少必需列：{'、'.join(missing)}"
+                                        "（表头可写 姓名、公民身份号码 或 身份证号码、出生年月 或 出生日期）")])
+        for sheet_row in chain(pending, rows):
+            row = _roster_row(keys, sheet_row)
+            if any(row.values.values()):
+                yield sheet_row.number, row
     except BadSheet as exc:
         raise XlsxError([RowProblem(0, "file", str(exc))]) from exc
 
 
-def record_from_row(number: int, row: dict[str, str]) -> tuple[CadreRecord, list[RowProblem]]:
+Header = tuple[list[str | None], int, list[SheetRow]]
+
+
+def _header(rows: Iterator[SheetRow]) -> Header:
+    """The column keys, the number of the header's last row, and any data row read to find that out. The header is the first row naming the
+    姓名 column among the first rows (title rows above it are skipped); a second row right below it with
+    nothing under 姓名 is its lower level. Without such a row, the first non-empty row is the header."""
+    first: SheetRow | None = None
+    for sheet_row in rows:
+        if first is None and any(sheet_row.texts):
+            first = sheet_row
+        keys = [KEYS.get(header_key(text)) for text in sheet_row.texts]
+        if "name" in keys:
+            return _lower_level(sheet_row, keys, rows)
+        if sheet_row.number >= HEADER_SCAN_ROWS:
+            break
+    if first is None:
+        return [], 1, []
+    return [KEYS.get(header_key(text)) for text in first.texts], first.number, []
+
+
+def _lower_level(top: SheetRow, keys: list[str | None], rows: Iterator[SheetRow]) -> Header:
+    below = next(rows, None)
+    if below is None:
+        return keys, top.number, []
+    name_column = keys.index("name")
+    texts = [header_key(t) for t in below.texts]
+    is_lower = (name_column >= len(texts) or not texts[name_column]) and any(
+        t in PARTS or t in KINDS or t in KEYS for t in texts)
+    if not is_lower:  # a data row: the header has one level
+        return keys, top.number, [below]
+    return _two_level_keys(top, below), below.number, []
+
+
+def _two_level_keys(top: SheetRow, below: SheetRow) -> list[str | None]:
+    keys: list[str | None] = []
+    group, kind = "", ""
+    for column in range(max(len(top.texts), len(below.texts))):
+        upper = header_key(top.texts[column]) if column < len(top.texts) else ""
+        lower = header_key(below.texts[column]) if column < len(below.texts) else ""
+        if upper:
+            group, kind = upper, KINDS.get(upper, "")
+        elif not lower:
+            group = ""
+        if not lower:  # a one-level column (its cell merged over both rows)
+            keys.append(KEYS.get(upper))
+            continue
+        kind = KINDS.get(lower, kind)
+        keys.append(_lower_key(group, lower, kind))
+    return keys
+
+
+def _lower_key(group: str, lower: str, kind: str) -> str | None:
+    if lower in KINDS:  # 学历学位 over 全日制教育: level and degree in one cell
+        return f"{KINDS[lower]}_education"
+    if lower in PARTS and kind:
+        return f"{kind}_{PARTS[lower]}"
+    return KEYS.get(group + lower) or KEYS.get(lower)
+
+
+_DATE_NOTE = re.compile(r"[（(][^）)]*[）)]|\s")  # `1980.05（44岁）`
+
+
+def _roster_row(keys: list[str | None], sheet_row: SheetRow) -> RosterRow:
+    row = RosterRow({})
+    for column, (key, text) in enumerate(zip(keys, sheet_row.texts, strict=False)):
+        if not key or not text or row.values.get(key):  # of two columns with one meaning, the first filled
+            continue
+        if key in DATE_KEYS:
+            text = excel_serial_date(_DATE_NOTE.sub("", text))
+            if column in sheet_row.numeric and _JANUARY_OR_OCTOBER.fullmatch(text):
+                row.uncertain[key] = sheet_row.cell(column)
+        row.values[key] = text
+    return row
+
+
+def record_from_row(number: int, row: RosterRow) -> tuple[CadreRecord, list[RowProblem]]:
+    """The record of one row, and its problems: errors refuse the row, warnings (`warning=True`) do not."""
     problems: list[RowProblem] = []
     labels = dict(COLUMNS)
 
@@ -83,7 +211,7 @@ def record_from_row(number: int, row: dict[str, str]) -> tuple[CadreRecord, list
         if not row.get(key):
             problems.append(RowProblem(number, labels[key], f"缺少必填项：{labels[key]}"))
     record = CadreRecord(name=row.get("name", ""), id_number=idcard.normalise(row.get("id_number", "")))
-    record.birth_date = guard("birth_date", parse_date)
+    record.birth_date = _birth(row, guard("birth_date", parse_date), record.id_number)
     for key, table in (("sex", "sex"), ("ethnicity", "ethnicity"), ("political_status", "political_status")):
         raw = row.get(key, "")
         code = lookup(table, raw) if raw else ""
@@ -94,16 +222,39 @@ def record_from_row(number: int, row: dict[str, str]) -> tuple[CadreRecord, list
     record.work_start_date = guard("work_start_date", parse_date)
     for key in ("native_place", "birthplace", "health", "professional_title", "specialties", "current_post"):
         setattr(record, key, row.get(key, ""))
-    record.education = [e for e in (
-        EducationData("full_time", row.get("ft_level", ""), row.get("ft_degree", ""), row.get("ft_school", "")),
-        EducationData("in_service", row.get("is_level", ""), row.get("is_degree", ""), row.get("is_school", "")),
-    ) if not e.is_empty()]
+    record.education = [e for e in (_education(row, "ft", "full_time"), _education(row, "is", "in_service"))
+                        if not e.is_empty()]
     record.resume = guard("resume", parse_resume) or []
     record.rewards = parse_rewards(row.get("rewards", ""))
     record.reviews, record.review_note = parse_reviews(row.get("reviews", ""))
+    problems += [_uncertain_month(number, key, cell, row.get(key)) for key, cell in row.uncertain.items()
+                 if getattr(record, key) is not None]
     return record, problems
 
 
+def _birth(row: RosterRow, month: date | None, id_number: str) -> date | None:
+    """The day from the ID number, as for LRMX; it also settles a `1996.1` that may be January or October."""
+    from_id = idcard.birth_date(id_number) if len(id_number) == 18 else None
+    if (month is not None and from_id is not None and "birth_date" in row.uncertain
+            and from_id.year == month.year and from_id.month in (1, 10)):
+        del row.uncertain["birth_date"]
+        month = month.replace(month=from_id.month)
+    return idcard.exact_birth(month, id_number)
+
+
+def _uncertain_month(number: int, key: str, cell: str, text: str) -> RowProblem:
+    label, year = dict(COLUMNS)[key], text[:4]
+    return RowProblem(number, label, warning=True, message=(
+        f"单元格 {cell} 的{label}是数字 {text}，看不出是 {year} 年 1 月还是 10 月（输入 {year}.10 时 Excel 会去掉"
+        f"末尾的 0），已按 {year}.01 读入；请核实，并把该列设为文本格式后填写 {year}.01 或 {year}.10"))
+
+
+def _education(row: RosterRow, prefix: str, kind: str) -> EducationData:
+    level, degree = row.get(f"{prefix}_level"), row.get(f"{prefix}_degree")
+    together = row.get(f"{prefix}_education").split()  # `大学 法学学士` in one cell
+    if together and not (level or degree):
+        level, degree = together[0], " ".join(together[1:])
+    return EducationData(kind, level, degree, row.get(f"{prefix}_school"))
 def row_of(record: CadreRecord, *, mask_id: bool = False) -> list[str]:
     education = {e.kind: e for e in record.education}
     ft, ins = education.get("full_time", EducationData("full_time")), education.get("in_service", EducationData("in_service"))
