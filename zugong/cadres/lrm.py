@@ -26,7 +26,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -172,10 +171,11 @@ def read_lrm(data: bytes, photo: bytes | None = None) -> CadreRecord:
 
 
 def _political(reader: _Reader, record: CadreRecord) -> None:
-    # Some writers keep the form's parentheses around the month: "(2008.06)".
-    raw = re.sub(r"[()（）]", "", reader.text("RuDangShiJian"))
-    record.political_status, record.party_join_date, problems = parse_political(raw)
-    for message in problems:
+    # Some writers keep the form's parentheses around the month: "(2008.06)"; parse_political skips them.
+    political = parse_political(reader.text("RuDangShiJian"))
+    record.political_status, record.party_join_date = political.status, political.joined
+    record.political_note = political.note
+    for message in political.problems:
         reader.problem("RuDangShiJian", f"：{message}")
 
 

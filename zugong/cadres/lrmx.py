@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -168,38 +169,57 @@ def _coded(reader: _Reader, element: str, table: str, label: str) -> str:
 
 
 def _political(reader: _Reader, record: CadreRecord) -> None:
-    record.political_status, record.party_join_date, problems = parse_political(reader.text("RuDangShiJian"))
-    reader.problems.extend(Problem("RuDangShiJian", message) for message in problems)
+    political = parse_political(reader.text("RuDangShiJian"))
+    record.political_status, record.party_join_date = political.status, political.joined
+    record.political_note = political.note
+    reader.problems.extend(Problem("RuDangShiJian", message) for message in political.problems)
 
 
-def parse_political(text: str) -> tuple[str, date | None, list[str]]:
-    """The party join month, or a status name, or both as `YYYYMM；名称` → (status code, join date, problems)."""
-    status = ""
+class Political(NamedTuple):
+    status: str  # GB/T 4762 code
+    joined: date | None
+    note: str  # further parties of a member of two (`民建；民盟` → status 06, note 民盟)
+    problems: list[str]
+
+
+# A date (`200108`, `2001.08`, `2001年8月`) or a name; brackets and separators between them are noise.
+_POLITICAL_TOKEN = re.compile(r"\d{4}(?:[.\-/年]?\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?)?|[^\d\s；;，,、()（）.\-/]+")
+
+
+def parse_political(text: str) -> Political:
+    """入党时间 as files write it: the party join month, a status name (a democratic party's short name
+    too), or both in either order — `200108`, `200108；民建`, `(民建)`, `民建2001.08`, `民建；民盟`."""
+    status, note = "", []
     joined: date | None = None
     problems: list[str] = []
-    for part in (p.strip() for p in re.split(r"[；;]", text) if p.strip()):
+    for part in _POLITICAL_TOKEN.findall(text):
         if part[0].isdigit():
             try:
                 joined = parse_date(part)
             except BadDate as exc:
                 joined = None
                 problems.append(str(exc))
-            status = status or "01"
             continue
         code = lookup("political_status", part)
         if code is None:
-            problems.append(f"政治面貌“{part}”不在 GB/T 4762 代码表中")
-        else:
+            problems.append(f"政治面貌“{part}”不在 GB/T 4762 代码表中，也不是民主党派简称（民革、民盟、民建、民进、"
+                            "农工党、致公党、九三学社、台盟）或无党派人士")
+        elif not status:
             status = code
-    return status, joined, problems
+        elif code != status:
+            note.append(part)
+    if joined is not None and not status:
+        status = "01"
+    return Political(status, joined, "；".join(note), problems)
 
 
 def format_political(record: CadreRecord) -> str:
     month = f"{record.party_join_date:%Y%m}" if record.party_join_date else ""
-    if record.political_status in {"", "01"} and (month or not record.political_status):
+    if record.political_status in {"", "01"} and (month or not record.political_status) and not record.political_note:
         return month
     name = name_of("political_status", record.political_status)
-    return f"{month}；{name}" if month else name
+    text = f"{month}；{name}" if month else name
+    return f"{text}；{record.political_note}" if record.political_note else text
 
 
 def _education(reader: _Reader, kind: str) -> EducationData:

@@ -114,7 +114,9 @@ def test_sample_reads_like_the_same_values_in_lrmx() -> None:
 
 @pytest.mark.parametrize(("text", "status", "joined"), [
     ("200806", "01", date(2008, 6, 1)), ("（2008.06）", "01", date(2008, 6, 1)),
-    ("200806；中共预备党员", "02", date(2008, 6, 1)), ("共青团员", "03", None), ("", "", None)])
+    ("200806；中共预备党员", "02", date(2008, 6, 1)), ("共青团员", "03", None), ("", "", None),
+    ("200108；民建", "06", date(2001, 8, 1)), ("(民建)", "06", None), ("民建2001.08", "06", date(2001, 8, 1)),
+    ("九三学社", "10", None), ("无党派人士", "12", None)])
 def test_party_field_holds_month_or_status_or_both(text: str, status: str, joined: date | None) -> None:
     record = read_lrm(sample_with({5: text}))
     assert (record.political_status, record.party_join_date) == (status, joined)
@@ -174,7 +176,8 @@ MALFORMED = {
     "unknown ethnicity": (sample_with({3: "火星族"}), None, "MinZu", "民族（第 4 个字段）“火星族”不在代码表中"),
     "unknown sex": (sample_with({1: "M"}), None, "XingBie", "性别（第 2 个字段）“M”不在代码表中"),
     "unknown political status": (sample_with({5: "200806；某党"}), None, "RuDangShiJian",
-                                 "入党时间（第 6 个字段）：政治面貌“某党”不在 GB/T 4762 代码表中"),
+                                 "入党时间（第 6 个字段）：政治面貌“某党”不在 GB/T 4762 代码表中，也不是民主党派简称"
+                                 "（民革、民盟、民建、民进、农工党、致公党、九三学社、台盟）或无党派人士"),
     "bad resume": (sample_with({17: "在某地工作"}), None, "JianLi",
                    "简历（第 18 个字段）：简历第 1 行应以“起始年月--截止年月”开头：在某地工作"),
     "family name without relation": (sample_with({20: "妻子@@@", 21: "李芳@王乐@@"}), None, "JiaTingChengYuan[2]",

@@ -113,3 +113,27 @@ def test_photo_must_be_a_real_image_and_small():
 
 def test_root_must_be_person():
     assert "根元素应为 <Person>" in _problem_of(b"<Cadre><XingMing>x</XingMing></Cadre>")
+
+
+@pytest.mark.parametrize(("text", "status", "joined", "note"), [
+    ("200108；民建", "06", date(2001, 8, 1), ""), ("民建；民盟", "06", None, "民盟"), ("(民建)", "06", None, ""),
+    ("民建2001.08", "06", date(2001, 8, 1), ""), ("（民盟）2010.05", "05", date(2010, 5, 1), ""),
+    ("农工党", "08", None, ""), ("致公党；200003", "09", date(2000, 3, 1), ""), ("九三", "10", None, ""),
+    ("台盟", "11", None, ""), ("民革", "04", None, ""), ("民进", "07", None, ""), ("无党派人士", "12", None, ""),
+    ("无党派", "12", None, ""), ("1996.05", "01", date(1996, 5, 1), ""),
+])
+def test_democratic_parties_in_party_field_are_political_status_with_date(text, status, joined, note):
+    # given a file writing a democratic party the way real files do
+    data = write_lrmx(record()).replace(b"<RuDangShiJian>200306</RuDangShiJian>",
+                                        f"<RuDangShiJian>{text}</RuDangShiJian>".encode())
+    # when read, then it is the political status with its date, and a second party is kept as a note
+    got = read_lrmx(data)
+    assert (got.political_status, got.party_join_date, got.political_note) == (status, joined, note)
+    # and writing it back and reading again keeps all of it
+    again = read_lrmx(write_lrmx(got))
+    assert (again.political_status, again.party_join_date, again.political_note) == (status, joined, note)
+
+
+def test_unknown_party_name_says_which_names_are_accepted():
+    data = write_lrmx(record()).replace(b"<RuDangShiJian>200306<", "<RuDangShiJian>200306；某党<".encode())
+    assert "政治面貌“某党”不在 GB/T 4762 代码表中，也不是民主党派简称" in _problem_of(data)
