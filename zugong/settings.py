@@ -226,7 +226,9 @@ EMAIL_PORT = env_int("ZUGONG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("ZUGONG_EMAIL_FROM", "zugong@localhost")
 ZUGONG_EMAIL_ENABLED = env_bool("ZUGONG_EMAIL_ENABLED", False)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every worker: throttles and login lockouts count here (zugong/core/cache.py).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "zugong.core.cache.DatabaseCache", "LOCATION": "zugong_cache"}}
 if os.environ.get("ZUGONG_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                          "LOCATION": os.environ["ZUGONG_REDIS_URL"]}

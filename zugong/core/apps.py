@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from zugong.core.cache import create_cache_table
         from zugong.core.nav import NavItem, register_nav
+
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="zugong.core.cache_table")
 
         register_nav(NavItem("home", _("工作台"), "home", "core.home_view", order=0))
         register_nav(NavItem("orgs", _("组织机构"), "core:org-tree", "core.org_view", order=10))

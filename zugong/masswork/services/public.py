@@ -1,7 +1,7 @@
 """Resident intake without an account: throttling, photo checks, and placing the order.
 
-Throttling counts submissions per phone number and per client address in the current hour in
-Django's cache; the limits are settings (`ZUGONG_MASSWORK_PER_PHONE_HOUR`, `..._PER_ADDRESS_HOUR`).
+Throttling counts submissions per phone number and per client address in the current hour in the
+shared cache (zugong/core/cache.py: every gunicorn worker counts in the same place); the limits are settings (`ZUGONG_MASSWORK_PER_PHONE_HOUR`, `..._PER_ADDRESS_HOUR`).
 A photo must be a real image (Pillow `verify()`), at most `ZUGONG_MASSWORK_PHOTO_MAX_BYTES`, and is
 re-encoded as JPEG, which drops EXIF (location) and anything smuggled after the image data.
 """
@@ -50,20 +50,35 @@ def _throttle_key(kind: str, value: str) -> str:
     return f"masswork:throttle:{kind}:{digest}:{hour}"
 
 
-def throttle_check(*, phone: str, client_address: str) -> None:
-    """Refuse when this phone or this address already placed its hourly quota."""
-    checks = (("phone", phone, _limit("ZUGONG_MASSWORK_PER_PHONE_HOUR", 3), "该手机号"),
-              ("addr", client_address, _limit("ZUGONG_MASSWORK_PER_ADDRESS_HOUR", 10), "您所在的网络"))
-    for kind, value, limit, who in checks:
-        if int(cache.get(_throttle_key(kind, value), 0)) >= limit:
-            raise Throttled(f"{who}一小时内提交次数已达上限（{limit} 次），请稍后再试或拨打社区电话")
+def _quotas(phone: str, client_address: str) -> tuple[tuple[str, int, str], ...]:
+    return ((_throttle_key("phone", phone), _limit("ZUGONG_MASSWORK_PER_PHONE_HOUR", 3), "该手机号"),
+            (_throttle_key("addr", client_address), _limit("ZUGONG_MASSWORK_PER_ADDRESS_HOUR", 10), "您所在的网络"))
 
 
-def throttle_count(*, phone: str, client_address: str) -> None:
-    for kind, value in (("phone", phone), ("addr", client_address)):
-        key = _throttle_key(kind, value)
+def throttle_take(*, phone: str, client_address: str) -> list[str]:
+    """Count this submission against the hourly quotas of its phone and its address before it is placed.
+
+    Counting first, in the shared cache (one atomic increment), is what lets gunicorn workers submitting
+    at the same moment never both take the last place; a refused submission gives back what it took.
+    """
+    taken: list[str] = []
+    for key, limit, who in _quotas(phone, client_address):
         cache.add(key, 0, timeout=3700)
-        cache.incr(key)
+        taken.append(key)
+        if cache.incr(key) > limit:
+            throttle_release(taken)
+            raise Throttled(f"{who}一小时内提交次数已达上限（{limit} 次），请稍后再试或拨打社区电话")
+    return taken
+
+
+def throttle_release(keys: list[str]) -> None:
+    """Give back the places of a submission that was refused or failed."""
+    for key in keys:
+        try:
+            cache.decr(key)
+        except ValueError:
+            # The hour's counter expired meanwhile: there is nothing left to give back.
+            continue
 
 
 def photo_store(upload: UploadedFile[bytes]) -> str:
@@ -98,11 +113,16 @@ def public_order_place(
     lat: float | None = None, long: float | None = None,
 ) -> ServiceOrder:
     phone = clean_phone(resident_phone)
-    throttle_check(phone=phone, client_address=client_address)
-    photo_name = photo_store(photo) if photo is not None else ""
-    # The resident has no account: the system places the order for them (the throttle is the guard).
-    order = order_place(actor=None, jurisdiction=SYSTEM, wall=wall, channel=channel, resident_name=resident_name,
-                        resident_phone=phone, description=description, category=category, address=address, photo=photo_name,
-                        lat=lat, long=long)
-    throttle_count(phone=phone, client_address=client_address)
+    taken = throttle_take(phone=phone, client_address=client_address)
+    placed = False
+    try:
+        photo_name = photo_store(photo) if photo is not None else ""
+        # The resident has no account: the system places the order for them (the throttle is the guard).
+        order = order_place(actor=None, jurisdiction=SYSTEM, wall=wall, channel=channel, resident_name=resident_name,
+                            resident_phone=phone, description=description, category=category, address=address,
+                            photo=photo_name, lat=lat, long=long)
+        placed = True
+    finally:
+        if not placed:
+            throttle_release(taken)
     return order
