@@ -123,21 +123,32 @@ Header = tuple[list[str | None], int, list[SheetRow]]
 
 
 def _header(rows: Iterator[SheetRow]) -> Header:
-    """The column keys, the number of the header's last row, and any data row read to find that out. The header is the first row naming the
-    姓名 column among the first rows (title rows above it are skipped); a second row right below it with
-    nothing under 姓名 is its lower level. Without such a row, the first non-empty row is the header."""
-    first: SheetRow | None = None
+    """The column keys, the number of the header's last row, and any data row read to find that out.
+
+    The header is the first row naming the 姓名 column among the first rows (title rows above it are
+    skipped). It has a second level when the row right below it has nothing under 姓名 but column names
+    (学历学位 over 全日制教育 …), or when the row right above it holds column names too (基本情况 over
+    姓名 | 性别 …, with 身份证号码 merged over both rows). Without a 姓名 row, the first non-empty row is
+    the header (and the caller says which columns it lacks)."""
+    first = previous = None
     for sheet_row in rows:
         if first is None and any(sheet_row.texts):
             first = sheet_row
         keys = [KEYS.get(header_key(text)) for text in sheet_row.texts]
         if "name" in keys:
+            if previous is not None and previous.number == sheet_row.number - 1 and _names_columns(previous):
+                return _two_level_keys(previous, sheet_row), sheet_row.number, []
             return _lower_level(sheet_row, keys, rows)
         if sheet_row.number >= HEADER_SCAN_ROWS:
             break
+        previous = sheet_row
     if first is None:
         return [], 1, []
     return [KEYS.get(header_key(text)) for text in first.texts], first.number, []
+
+
+def _names_columns(row: SheetRow) -> bool:
+    return any(t in PARTS or t in KINDS or t in KEYS for t in (header_key(text) for text in row.texts))
 
 
 def _lower_level(top: SheetRow, keys: list[str | None], rows: Iterator[SheetRow]) -> Header:
@@ -145,9 +156,7 @@ def _lower_level(top: SheetRow, keys: list[str | None], rows: Iterator[SheetRow]
     if below is None:
         return keys, top.number, []
     name_column = keys.index("name")
-    texts = [header_key(t) for t in below.texts]
-    is_lower = (name_column >= len(texts) or not texts[name_column]) and any(
-        t in PARTS or t in KINDS or t in KEYS for t in texts)
+    is_lower = (name_column >= len(below.texts) or not below.texts[name_column]) and _names_columns(below)
     if not is_lower:  # a data row: the header has one level
         return keys, top.number, [below]
     return _two_level_keys(top, below), below.number, []

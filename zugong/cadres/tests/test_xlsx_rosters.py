@@ -218,3 +218,23 @@ def test_sheet_rows_say_which_cells_held_numbers() -> None:
     sheet.append(["1996.1", 1996.1, None, True])
     [row] = list(iter_sheet(saved(book)))
     assert (row.texts, row.numeric, row.cell(1)) == (["1996.1", "1996.1", "", "TRUE"], frozenset({1}), "B1")
+
+
+def test_header_whose_upper_level_groups_the_name_column() -> None:
+    # given: 基本情况 over 姓名 | 性别 | 出生年月, 身份证号码 merged over both rows, under a title row
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["甲县乡镇领导班子成员名册"])
+    sheet.append(["基本情况", None, None, "身份证号码", "学历学位", None])
+    sheet.append(["姓名", "性别", "出生年月", None, "全日制教育", "毕业院校系及专业"])
+    sheet.merge_cells("A2:C2")
+    sheet.merge_cells("D2:D3")
+    sheet.merge_cells("E2:F2")
+    sheet.append(["张三", "男", "1980.05", ZHANG, "大学", "示范大学"])
+    # when
+    [(number, record, problems)] = records_of(saved(book))
+    # then
+    assert (number, problems, record.name, record.sex, record.id_number) == (4, [], "张三", "1", ZHANG)
+    assert record.birth_date == date(1980, 5, 17)
+    assert [(e.kind, e.level_text, e.school) for e in record.education] == [("full_time", "大学", "示范大学")]
