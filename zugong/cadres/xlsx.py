@@ -12,6 +12,7 @@ from itertools import chain
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from zugong.cadres import idcard
 from zugong.cadres.codes import lookup, name_of
@@ -332,6 +333,9 @@ def template() -> bytes:
     sheet.title = "干部信息"
     sheet.append([label for _, label in COLUMNS])
     sheet.freeze_panes = "A2"
+    for index, (key, _label) in enumerate(COLUMNS, start=1):
+        if key in DATE_KEYS or key == "id_number":  # text: 1996.10 stays October, an ID number keeps its digits
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
     notes = book.create_sheet("填写说明")
     notes.append(["列名", "是否必填", "填写格式", "示例"])
     for key, label in COLUMNS:

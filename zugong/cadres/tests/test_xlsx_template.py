@@ -41,3 +41,11 @@ def test_the_examples_of_the_notes_import_without_a_problem() -> None:
 
 def test_the_empty_template_imports_nothing() -> None:
     assert list(read_rows(template())) == []
+
+
+def test_template_date_and_id_columns_are_text_so_1996_10_stays_october() -> None:
+    sheet = load_workbook(io.BytesIO(template()))["干部信息"]
+    formats = {label: sheet.column_dimensions[chr(ord("A") + index)].number_format
+               for index, (_, label) in enumerate(COLUMNS)}
+    assert [label for label, number_format in formats.items() if number_format == "@"] == [
+        "公民身份号码", "出生年月", "入党时间", "参加工作时间"]
