@@ -29,9 +29,12 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_\-]+)[\"'][^>]*\?>")
 
 RATINGS = {"优秀": "excellent", "称职": "competent", "基本称职": "basic", "不称职": "incompetent",
-           "不定等次": "unrated"}
+           "不定等次": "unrated", "合格": "passed", "基本合格": "basic_passed", "不合格": "failed"}
 RATING_NAMES = {v: k for k, v in RATINGS.items()}
-_REVIEW = re.compile(r"(\d{4})\s*年度?(?:考核)?(?:为|结果为)?\s*(优秀|基本称职|不称职|称职|不定等次)")
+# One year or several (`2021、2022、2023`), then 年度考核 in any of the ways files write it
+# (`2020年年度考核称职`, `2022年度考核结果为优秀`, `2023年度：合格`, `…均为称职`), then the rating.
+_REVIEW = re.compile(r"((?:\d{4}\s*年?\s*[、，,和及]\s*)*\d{4})\s*年?\s*(?:年度|度)?\s*(?:考核)?\s*(?:结果)?"
+                     r"[\s为是：:均皆都]*(优秀|基本称职|不称职|称职|不定等次|基本合格|不合格|合格)")
 _PUNISHMENT_WORDS = ("处分", "警告", "记过", "降级", "撤职", "诫勉", "开除", "通报批评")
 EDUCATION_ELEMENTS = {"full_time": "QuanRiZhiJiaoYu", "in_service": "ZaiZhiJiaoYu"}
 
@@ -244,7 +247,8 @@ def format_rewards(rewards: list[RewardData]) -> str:
 
 def parse_reviews(text: str) -> tuple[list[ReviewData], str]:
     """Annual results as rows; the original text is kept too unless it is exactly the canonical form."""
-    reviews = [ReviewData(int(m.group(1)), RATINGS[m.group(2)]) for m in _REVIEW.finditer(text)]
+    reviews = [ReviewData(int(year), RATINGS[m.group(2)]) for m in _REVIEW.finditer(text)
+               for year in re.findall(r"\d{4}", m.group(1))]
     note = "" if format_reviews(reviews, "") == text.strip() else text.strip()
     return reviews, note
 

@@ -241,6 +241,10 @@ class ReviewRating(models.TextChoices):
     BASIC = "basic", _("基本称职")
     INCOMPETENT = "incompetent", _("不称职")
     UNRATED = "unrated", _("不定等次")
+    # 事业单位工作人员 and village cadres are rated 合格 / 基本合格 / 不合格 instead
+    PASSED = "passed", _("合格")
+    BASIC_PASSED = "basic_passed", _("基本合格")
+    FAILED = "failed", _("不合格")
 
 
 class AnnualReview(HistoryRow):

@@ -24,7 +24,8 @@ PHOTO = png()
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=12)
 maybe_cjk = st.one_of(st.just(""), cjk)
 months = st.builds(lambda y, m: date(y, m, 1), st.integers(1950, 2030), st.integers(1, 12))
-ratings = st.sampled_from(["excellent", "competent", "basic", "incompetent", "unrated"])
+ratings = st.sampled_from(["excellent", "competent", "basic", "incompetent", "unrated", "passed", "basic_passed",
+                           "failed"])
 
 
 @st.composite
@@ -137,3 +138,20 @@ def test_democratic_parties_in_party_field_are_political_status_with_date(text, 
 def test_unknown_party_name_says_which_names_are_accepted():
     data = write_lrmx(record()).replace(b"<RuDangShiJian>200306<", "<RuDangShiJian>200306；某党<".encode())
     assert "政治面貌“某党”不在 GB/T 4762 代码表中，也不是民主党派简称" in _problem_of(data)
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("2020年年度考核称职", [(2020, "competent")]),
+    ("2021、2022、2023年度考核均为称职", [(2021, "competent"), (2022, "competent"), (2023, "competent")]),
+    ("2022年度考核合格；2023年度考核基本合格", [(2022, "passed"), (2023, "basic_passed")]),
+    ("2021年度考核结果为优秀，2022年度考核不合格", [(2021, "excellent"), (2022, "failed")]),
+    ("2023年度：合格", [(2023, "passed")]),
+])
+def test_reviews_worded_as_real_files_do_become_rows(text, rows):
+    data = write_lrmx(record()).replace("<NianDuKaoHeJieGuo>2022年度考核称职；2023年度考核优秀。<".encode(),
+                                        f"<NianDuKaoHeJieGuo>{text}<".encode())
+    got = read_lrmx(data)
+    assert [(r.year, r.rating) for r in got.reviews] == rows
+    # the wording is kept and written back as it was
+    assert got.review_note == text
+    assert f"<NianDuKaoHeJieGuo>{text}</NianDuKaoHeJieGuo>".encode() in write_lrmx(got)
