@@ -147,6 +147,8 @@ class ServiceOrder(models.Model):
     long = models.FloatField(null=True, blank=True)
     description = models.TextField(_("需求内容"))
     photo = models.CharField(_("照片"), max_length=120, blank=True)  # file name under MEDIA_ROOT/masswork/
+    # Only a photo the wall's staff approved is published (Open311 media_url); residents' photos may show faces.
+    photo_published = models.BooleanField(_("照片已审核公开"), default=False)
     status = models.CharField(_("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.ORDERED)
     ordered_at = models.DateTimeField(_("点单时间"), default=timezone.now)
     dispatch_due = models.DateField(_("应派单日期"))

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -36,7 +38,7 @@ from zugong.masswork.models import (
     Wall,
 )
 from zugong.masswork.public_views import client_address
-from zugong.masswork.services.public import public_order_place
+from zugong.masswork.services.public import PHOTO_DIR, public_order_place
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-06T00:00:00+08:00"
@@ -129,7 +131,12 @@ def _status_notes(order: ServiceOrder, statuses: dict[str, str]) -> str:
     return "；".join(parts)
 
 
-def request_out(order: ServiceOrder, labels: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, Any]:
+def _media_url(order: ServiceOrder, media_base: str) -> str:
+    return f"{media_base}{order.pk}.jpg" if order.photo and order.photo_published and media_base else ""
+
+
+def request_out(order: ServiceOrder, labels: tuple[dict[str, str], dict[str, str]] | None = None,
+                media_base: str = "") -> dict[str, Any]:
     statuses, services = labels or _labels()
     return {
         "service_request_id": str(order.pk),
@@ -148,7 +155,7 @@ def request_out(order: ServiceOrder, labels: tuple[dict[str, str], dict[str, str
         "zipcode": "",
         "lat": _round(order.lat),
         "long": _round(order.long),
-        "media_url": "",
+        "media_url": _media_url(order, media_base),
     }
 
 
@@ -332,7 +339,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
     def listed() -> tuple[list[dict[str, Any]], int]:
         orders, labels = _filtered({k: request.GET.get(k, "") for k in request.GET}), _labels()
-        return [request_out(o, labels) for o in orders[:MAX_RESULTS]], 200
+        base = _media_base(request)
+        return [request_out(o, labels, base) for o in orders[:MAX_RESULTS]], 200
 
     return _answer(fmt, "service_requests", listed)
 
@@ -344,7 +352,21 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     order = _orders().filter(pk=int(request_id)).first() if request_id.isdigit() else None
     if order is None:
         return error(fmt, 404, f"没有编号为 {request_id} 的服务请求")
-    return render(fmt, "service_requests", [request_out(order)])
+    return render(fmt, "service_requests", [request_out(order, media_base=_media_base(request))])
+
+
+def _media_base(request: HttpRequest) -> str:
+    one = reverse("open311:media", kwargs={"request_id": "1"})
+    return request.build_absolute_uri(one[: -len("1.jpg")])
+
+
+def media(request: HttpRequest, request_id: str) -> HttpResponse | FileResponse:
+    """The photo of a request, only once the wall's staff approved it for publication."""
+    order = ServiceOrder.objects.filter(pk=int(request_id), photo_published=True).exclude(photo="").first()
+    path = Path(settings.MEDIA_ROOT) / PHOTO_DIR / order.photo if order else None
+    if path is None or not path.is_file():
+        return error("json", 404, "没有已审核公开的照片")
+    return FileResponse(path.open("rb"), content_type="image/jpeg")
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

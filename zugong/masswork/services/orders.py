@@ -215,6 +215,20 @@ def order_rate_on_behalf(*, actor: Actor, jurisdiction: Jurisdiction, order_id: 
 
 
 @transaction.atomic
+def order_photo_publish(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, published: bool) -> ServiceOrder:
+    """The staff who dispatch an order decide whether its photo may be shown to the public (Open311 media_url)."""
+    order = lock_order(order_id)
+    require(jurisdiction, "masswork.order_dispatch", order.org_unit)
+    if published and not order.photo:
+        raise ValidationFailed("该点单没有照片，无需审核公开", field="photo")
+    order.photo_published = published
+    order.save(update_fields=["photo_published"])
+    audit_record(actor=actor, action="masswork.order_photo_publish", obj=order, org_unit=order.org_unit,
+                 summary={"published": published})
+    return order
+
+
+@transaction.atomic
 def order_explain(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, explanation: str) -> ServiceOrder:
     """Close a follow-up whose cause was objective, with the explanation given to the resident."""
     order = lock_order(order_id)
