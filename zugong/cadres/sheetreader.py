@@ -47,6 +47,7 @@ class SheetRow:
 
 
 def cell_text(value: object, number_format: str = "General") -> str:
+    """How the sheet shows `value` (a number through `number_format`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -105,11 +106,6 @@ def iter_sheet(data: bytes) -> Iterator[SheetRow]:
         raise BadSheet("不是有效的 .xlsx 文件") from exc
     finally:
         book.close()
-
-
-def iter_rows(data: bytes) -> Iterator[list[str]]:
-    for row in iter_sheet(data):
-        yield row.texts
 
 
 def excel_serial_date(text: str) -> str:
