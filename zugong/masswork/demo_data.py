@@ -88,13 +88,20 @@ def _community_of(group: OrgUnit, communities: dict[int, OrgUnit], parents: Mapp
     return communities[unit_id]
 
 
+def _wall_place(index: int) -> dict[str, float | int]:
+    """Demo walls on a grid about 3.3 km apart around 千阳县城, each serving 1.5 km: Open311 clients can place
+    a request by lat/long at any of them (no random draw, so the rest of the demo stays as it was)."""
+    row, column = divmod(index, 20)
+    return {"lat": round(34.64 + 0.03 * row, 5), "long": round(107.13 + 0.036 * column, 5), "coverage_m": 1500}
+
+
 def _walls(ctx: DemoContext, rng: random.Random, groups: list[OrgUnit]) -> list[Wall]:
     communities = {c.pk: c for c in ctx.data["communities"]}
     parents = dict(OrgUnit.objects.filter(kind__in=[OrgKind.PARTY_BRANCH, OrgKind.PARTY_GROUP])
                    .values_list("pk", "parent_id"))
     walls = Wall.objects.bulk_create([
         Wall(org_unit=g, community=(c := _community_of(g, communities, parents)), name=f"{c.name}{g.name}民心墙",
-             location=f"{c.name}党群服务中心") for g in groups])
+             location=f"{c.name}党群服务中心", **_wall_place(i)) for i, g in enumerate(groups)])
     # A party member's account at a group holds the first registration of that group's wall (接单 is theirs).
     accounts = dict(Membership.objects.filter(org_unit__in=groups, role=Role.MEMBER).order_by("-pk")
                     .values_list("org_unit_id", "user_id"))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from zugong.conftest import make_user
+from zugong.core.demo import DemoContext
+from zugong.core.demo_data import load_org_tree
 from zugong.core.models import OrgKind
 from zugong.core.permissions import SYSTEM
 from zugong.core.services import api_token_issue, org_unit_create
+from zugong.masswork.demo_data import load_masswork
 from zugong.masswork.models import ServiceOrder, Wall
 from zugong.masswork.open311 import wall_at
 from zugong.masswork.services.orders import wall_create
@@ -102,3 +107,15 @@ def test_address_string_same_community_name_decided_by_county(placed, tree, key)
 
 def test_address_id_wins_over_the_others(placed, key):
     assert _wall_of(_post(key, address_id=str(placed.b.pk), lat="34.650", long="107.130")) == placed.b.pk
+
+
+def test_demo_walls_can_be_found_by_location(db) -> None:
+    # given the demo's walls
+    ctx = DemoContext(scale="small", seed=11, today=timezone.localdate(), out=io.StringIO())
+    load_org_tree(ctx)
+    load_masswork(ctx)
+    walls = list(Wall.objects.order_by("pk"))
+    # then each has a place and a coverage, and a point 560 m north of it finds it
+    assert walls and all(w.lat is not None and w.long is not None and w.coverage_m == 1500 for w in walls)
+    for wall in walls[:25]:
+        assert wall_at((wall.lat or 0) + 0.005, wall.long or 0) == wall
