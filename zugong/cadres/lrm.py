@@ -2,7 +2,9 @@
 
 Field positions and the LRMX 3.x elements they correspond to are in `FIELDS`. Text is read as
 GB18030 (a superset of GBK), or as UTF-8 when the file starts with a UTF-8 BOM; it is parsed with the
-`csv` module because the résumé holds commas and line breaks. Line breaks are read as `\\n` and
+`csv` module because the résumé holds commas and line breaks. A file the `csv` module cannot read as
+33 fields (a `"` written unescaped inside a field) is split on `","` as the tool's own readers do,
+when that gives 33 fields. Line breaks are read as `\\n` and
 written as `\\r\\n`, as the Windows tool writes them. The format has no ID number (`id_number` is "",
 the importer matches the person) and no day of birth (parse_date gives the 1st of the month);
 GaiGeQianRenZhiNianLingJieXian and DaoLingNianYue have no field. 呈报单位, 计算年龄时间, 填表人 and
@@ -81,7 +83,17 @@ def split_fields(data: bytes) -> list[str]:
     """The 33 field values of a `.lrm` file (line breaks as `\\n`), or LrmxError."""
     if len(data) > MAX_FILE_BYTES:
         raise _file_error("file", f"文件过大：{len(data) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB")
-    rows = _rows(_decode(data))
+    text = _decode(data)
+    try:
+        rows = _rows(text)
+    except LrmxError:
+        rows = []
+        if (tolerated := _split_on_quote_comma(text)) is None:
+            raise
+    else:
+        tolerated = _split_on_quote_comma(text) if len(rows) != 1 or len(rows[0]) != FIELD_COUNT else None
+    if tolerated is not None:
+        rows = [tolerated]
     if len(rows) > 1:
         raise _file_error("file", f"文件应只有一行记录（{FIELD_COUNT} 个带引号的字段），实有 {len(rows)} 行")
     values = rows[0] if rows else []
@@ -99,6 +111,16 @@ def _decode(data: bytes) -> str:
         offset = skipped + exc.start
         message = f"文件不是 {encoding} 编码：第 {offset} 字节（从 0 起计，0x{data[offset]:02X}）起无法解码"
         raise _file_error("encoding", message) from exc
+
+
+def _split_on_quote_comma(text: str) -> list[str] | None:
+    """The fields as the tool's own readers find them — between the outer quotes, split on `","` — when
+    that gives exactly 33: so a `"` written unescaped inside a field (`任"某某"职务`) is tolerated."""
+    body = text.strip("\r\n")
+    if len(body) < 2 or not (body.startswith('"') and body.endswith('"')):
+        return None
+    values = body[1:-1].split('","')
+    return values if len(values) == FIELD_COUNT else None
 
 
 def _rows(text: str) -> list[list[str]]:

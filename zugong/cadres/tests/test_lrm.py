@@ -221,3 +221,17 @@ def test_separators_inside_list_values_are_written_full_width() -> None:
     again = read_lrm(write_lrm(original)[0])
     assert again.family == [FamilyData("妻子", "李＠芳", None, "", "甲县＃一中")]
     assert again.education == [EducationData("full_time", "大学＃本科", "", "示范＠大学", "")]
+
+
+def test_unescaped_quote_inside_a_field_is_tolerated_as_the_tools_readers_do() -> None:
+    # given the sample with a quote written unescaped inside 现任职务, as some writers do
+    values = next(csv.reader(io.StringIO(SAMPLE.decode("gbk"), newline="")))
+    values[25] = '甲县乙镇"两新"组织党委副书记'
+    values[16] = "熟悉三农工作"
+    data = ('"' + '","'.join(values) + '"').encode("gbk")
+    with pytest.raises(csv.Error):
+        list(csv.reader(io.StringIO(data.decode("gbk"), newline=""), strict=True))
+    # when read, then the fields are split on "," and the quote is kept in the text
+    got = read_lrm(data)
+    assert got.current_post == '甲县乙镇"两新"组织党委副书记'
+    assert (got.name, got.appointment_reason, len(got.resume)) == ("王小明", "工作需要", 3)
