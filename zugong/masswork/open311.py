@@ -392,8 +392,10 @@ def _create(request: HttpRequest) -> dict[str, Any]:
     if not key and key_required():
         raise Open311Error(403, "提交服务请求需要 api_key，请向县委组织部申请 API 令牌")
     code = data.get("service_code", "")
-    if code not in ServiceCategory.values:
-        raise Open311Error(400, "service_code 无效，可用的代码见 services.json")
+    if not code:
+        raise Open311Error(400, "请提供 service_code，可用的代码见 services.json")
+    if code not in ServiceCategory.values:  # the spec's errors: service_code not found is a 404
+        raise Open311Error(404, f"没有服务代码 {code}，可用的代码见 services.json")
     wall = locate(data)
     name = (data.get("last_name", "") + data.get("first_name", "")).strip()
     coordinates = (_float(data["lat"], "lat", -90, 90), _float(data["long"], "long", -180, 180)) if data.get(

@@ -101,8 +101,10 @@ def test_post_creates_order_through_the_same_service(walls, key):
 def test_post_validates(walls, key):
     client = Client()
     base = {"api_key": key, "service_code": "repair", "address_id": str(walls.a.pk), "description": "灯坏了", "phone": "13700001111"}
+    unknown = client.post("/open311/v2/requests.json", {**base, "service_code": "graffiti"})
+    assert unknown.status_code == 404 and "没有服务代码 graffiti" in unknown.json()[0]["description"]
     cases = [
-        ({"service_code": "graffiti"}, "service_code"),
+        ({"service_code": ""}, "请提供 service_code"),
         ({"address_id": "abc"}, "address_id"),
         ({"phone": "1"}, "手机号码"),
         ({"description": ""}, "需求内容"),
