@@ -57,22 +57,54 @@ def decode_xml(data: bytes) -> str:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16")
+    elif data.startswith((b"<\x00", b"\x00<")):  # UTF-16 without a byte-order mark
+        return _decode(data, "utf-16-le" if data[0] == ord("<") else "utf-16-be")
     declared = _DECLARED.match(data)
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if encoding in {"gb2312", "gbk", "gb18030"}:
         encoding = "gb18030"
-    return _decode(data, encoding)
+    if encoding.replace("-", "").replace("_", "") in {"utf16", "utf16le", "utf16be"}:
+        # The declaration itself was read as single bytes, so the file is not UTF-16 (which would have
+        # a byte-order mark or a zero byte beside every ASCII character).
+        raise LrmxError([Problem("encoding", "文件声明为 UTF-16 编码，但内容是单字节编码（"
+                                             f"{_guess(data)}），不是 UTF-16：请把首行声明改为 "
+                                             f"encoding=\"{'GBK' if _guess(data) == 'GBK' else 'UTF-8'}\"，"
+                                             "或用 UTF-16 重新保存文件")])
+    return _decode(data, encoding, declared=declared is not None)
 
 
-def _decode(data: bytes, encoding: str) -> str:
+def _guess(data: bytes) -> str:
+    """What 8-bit encoding the bytes look like: UTF-8 if they decode as it, else GBK if they decode as that."""
+    for encoding, name in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return "无法识别的编码"
+
+
+def _decode(data: bytes, encoding: str, *, declared: bool = True) -> str:
     try:
         text = data.decode(encoding)
     except LookupError as exc:
         raise LrmxError([Problem("encoding", f"不支持的文件编码“{encoding}”")]) from exc
     except UnicodeDecodeError as exc:
-        raise LrmxError([Problem("encoding", f"文件内容不是声明的 {encoding.upper()} 编码（第 {exc.start} 字节起无法解码）")]) from exc
+        raise LrmxError([Problem("encoding", _decode_message(data, encoding, exc.start, declared))]) from exc
     # The declaration has done its job; ElementTree must not re-decode the str.
     return re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+
+
+def _decode_message(data: bytes, encoding: str, start: int, declared: bool) -> str:
+    where = f"第 {start} 字节起无法按 {encoding.upper()} 解码"
+    looks = _guess(data)
+    if not declared:
+        if looks == "GBK":
+            return (f"文件没有声明编码，按 XML 的默认编码 UTF-8 读取失败（{where}）；内容是 GBK 编码："
+                    "请在首行写明 <?xml version=\"1.0\" encoding=\"GBK\"?>，或另存为 UTF-8")
+        return f"文件没有声明编码，按 XML 的默认编码 UTF-8 读取失败（{where}）：请另存为 UTF-8 编码"
+    hint = f"；内容看来是 {looks} 编码，请把首行声明改为 encoding=\"{looks}\"" if looks in {"UTF-8", "GBK"} else ""
+    return f"文件内容不是声明的 {encoding.upper()} 编码（{where}）{hint}"
 
 
 def parse_xml(data: bytes) -> ET.Element:

@@ -155,3 +155,27 @@ def test_reviews_worded_as_real_files_do_become_rows(text, rows):
     # the wording is kept and written back as it was
     assert got.review_note == text
     assert f"<NianDuKaoHeJieGuo>{text}</NianDuKaoHeJieGuo>".encode() in write_lrmx(got)
+
+
+def test_utf16_declared_file_holding_utf8_bytes_says_so():
+    data = write_lrmx(record()).replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
+    assert _problem_of(data) == ("文件声明为 UTF-16 编码，但内容是单字节编码（UTF-8），不是 UTF-16："
+                                 "请把首行声明改为 encoding=\"UTF-8\"，或用 UTF-16 重新保存文件")
+
+
+def test_gbk_file_without_declaration_says_it_is_gbk():
+    data = write_lrmx(record()).decode("utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>\n', "").encode("gbk")
+    message = _problem_of(data)
+    assert message.startswith("文件没有声明编码，按 XML 的默认编码 UTF-8 读取失败（第 ")
+    assert message.endswith("内容是 GBK 编码：请在首行写明 <?xml version=\"1.0\" encoding=\"GBK\"?>，或另存为 UTF-8")
+
+
+def test_gbk_bytes_declared_utf8_name_the_likely_encoding():
+    data = write_lrmx(record()).decode("utf-8").encode("gbk")
+    assert _problem_of(data).endswith("内容看来是 GBK 编码，请把首行声明改为 encoding=\"GBK\"")
+
+
+def test_utf16_without_byte_order_mark_is_read():
+    text = write_lrmx(record()).decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    assert read_lrmx(text.encode("utf-16-le")).name == "张三"
+    assert read_lrmx(text.encode("utf-16-be")).name == "张三"
