@@ -50,6 +50,7 @@ CHECKS: dict[str, StrOrPromise] = {
     "id_birth": _("公民身份号码出生日期无效"),
     "birth_vs_id": _("出生年月与公民身份号码不一致"),
     "sex_vs_id": _("性别与公民身份号码不一致"),
+    "id_missing": _("未登记公民身份号码"),
     "party_before_18": _("入党时未满18周岁"),
     "work_before_16": _("参加工作时未满16周岁"),
     "resume_missing": _("缺少简历"),
@@ -66,6 +67,8 @@ def _identity(cadres: QuerySet[Cadre]) -> Iterator[Finding]:
     rows = cadres.values_list("pk", "id_number", "name", "birth_date", "sex").iterator(chunk_size=5000)
     for pk, number, name, birth, sex in rows:
         if not number:
+            yield Finding(pk, "", name, "id_missing", WARNING,
+                          "未登记公民身份号码（导入的文件中没有）：请补录，否则无法核对出生年月和性别", ("id_number",))
             continue
         problems = idcard.problems(number)
         for problem in problems:
@@ -156,7 +159,7 @@ def _two_leading(cadres: QuerySet[Cadre]) -> Iterator[Finding]:
 
 # Which generator yields which checks: a request for some checks runs only the generators that yield them.
 _GENERATORS: tuple[tuple[frozenset[str], Callable[[QuerySet[Cadre], date], Iterator[Finding]]], ...] = (
-    (frozenset({"id_format", "id_check_digit", "id_area", "id_birth", "birth_vs_id", "sex_vs_id"}),
+    (frozenset({"id_missing", "id_format", "id_check_digit", "id_area", "id_birth", "birth_vs_id", "sex_vs_id"}),
      lambda cadres, today: _identity(cadres)),
     (frozenset({"party_before_18"}),
      lambda cadres, today: _too_young(cadres, "party_join_date", 18, "party_before_18", "入党")),

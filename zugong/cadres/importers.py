@@ -8,7 +8,8 @@ and the discrepancy is a warning, as the archive audit will report it. New cadre
 
 An .lrm file carries no ID number: it is matched by an ID number written in its file name
 (`张三_110105198005170011.lrm`), else by name and birth month among the cadres the importer may see
-(exactly one must match). A cadre the importer may not edit is
+(exactly one must match). An .lrmx with an empty ShenFenZheng is matched the same way; when nobody
+matches it is a new cadre without ID number (a warning now, an `id_missing` audit finding later). A cadre the importer may not edit is
 never updated: the file is refused. The command line imports as the system (`jurisdiction=SYSTEM`).
 """
 
@@ -70,7 +71,8 @@ class Parsed:
     file: str
     row: str
     record: CadreRecord
-    matched_by: str = ""  # how a record without an ID number in the file was matched (LRM)
+    matched_by: str = ""  # how a record without an ID number in the file was matched (LRM, LRMX)
+    without_id: bool = False  # an LRMX without ID number that matched nobody: a new cadre without one
     changes: list[str] | None = None  # for an update, what it changes (filled for the preview)
 
 
@@ -136,7 +138,7 @@ def match_without_id(result: ImportResult, jurisdiction: Jurisdiction) -> None:
     and birth month (one query for all of them)."""
     unmatched: list[Parsed] = []
     for item in result.parsed:
-        if item.record.id_number or Path(item.file).suffix.lower() != ".lrm":
+        if item.record.id_number or Path(item.file).suffix.lower() not in {".lrm", ".lrmx"}:
             continue
         found = _ID_IN_NAME.search(Path(item.file).stem)
         if found:
@@ -163,8 +165,15 @@ def _match_by_name(items: list[Parsed], result: ImportResult, jurisdiction: Juri
         assert birth is not None
         ids = known.get((name, birth.year, birth.month), [])
         hint = f"LRM 文件不含公民身份号码；请在文件名中写明（如 {name}_公民身份号码.lrm），或改用 LRMX、Excel 导入"
+        if Path(item.file).suffix.lower() == ".lrmx":
+            hint = "LRMX 文件的公民身份号码（ShenFenZheng）为空；请在文件中填写"
         if len(ids) == 1:
             item.record.id_number, item.matched_by = ids[0], "姓名和出生年月"
+        elif not ids and Path(item.file).suffix.lower() == ".lrmx":
+            item.without_id = True
+            result.warnings.append(ImportIssue(
+                item.file, item.row, "id_number", f"文件没有公民身份号码，库中也没有姓名为{name}、出生年月为 {birth:%Y.%m} "
+                "的干部：将作为新干部导入（无公民身份号码），并列入档案审核，请补录公民身份号码"))
         elif not ids:
             result.errors.append(ImportIssue(item.file, item.row, "id_number",
                                              f"库中没有姓名为{name}、出生年月为 {birth:%Y.%m} 的干部。{hint}"))
@@ -178,7 +187,7 @@ def validate(result: ImportResult, jurisdiction: Jurisdiction) -> None:
     seen: dict[str, str] = {}
     for item in result.parsed:
         normalise_record(item.record)
-        for problem in record_errors(item.record, today, refuse_discrepancies=False):
+        for problem in record_errors(item.record, today, refuse_discrepancies=False, require_id=not item.without_id):
             result.errors.append(ImportIssue(item.file, item.row, problem.field, problem.message))
         for problem in record_discrepancies(item.record):
             result.warnings.append(ImportIssue(item.file, item.row, problem.field,
@@ -187,7 +196,8 @@ def validate(result: ImportResult, jurisdiction: Jurisdiction) -> None:
         if key and key in seen:
             result.errors.append(ImportIssue(item.file, item.row, "id_number",
                                              f"公民身份号码 {idcard.mask(key)} 在本次导入中重复（另见 {seen[key]}）"))
-        seen.setdefault(key, f"{item.file} {item.row}")
+        if key:
+            seen.setdefault(key, f"{item.file} {item.row}")
     ids = [p.record.id_number for p in result.parsed]
     existing = list(Cadre.objects.filter(id_number__in=ids).select_related("org_unit"))
     result.existing_ids = {str(c.id_number) for c in existing}
@@ -252,8 +262,10 @@ def cadre_import(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit,
 
 @transaction.atomic
 def _save(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, result: ImportResult) -> None:
-    new = [p.record for p in result.parsed if p.record.id_number not in result.existing_ids]
+    new = [p.record for p in result.parsed if p.record.id_number and p.record.id_number not in result.existing_ids]
     created = _bulk_create(org_unit, new)
+    # a cadre without ID number cannot be found again by it: created with the keys returned
+    created += _bulk_create(org_unit, [p.record for p in result.parsed if not p.record.id_number], keyed=False)
     existing = {c.id_number: c for c in Cadre.objects.filter(id_number__in=result.existing_ids)}
     for item in result.parsed:
         if item.record.id_number in existing:
@@ -264,18 +276,24 @@ def _save(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, result
                                              "files": sorted({p.file for p in result.parsed})})
 
 
-def _bulk_create(org_unit: OrgUnit, records: list[CadreRecord]) -> list[Cadre]:
-    """Insert new cadres and their histories set-based (COPY on PostgreSQL for large imports)."""
+def _bulk_create(org_unit: OrgUnit, records: list[CadreRecord], *, keyed: bool = True) -> list[Cadre]:
+    """Insert new cadres and their histories set-based (COPY on PostgreSQL for large imports).
+
+    `keyed=False`: records without ID number, inserted with `bulk_create` (which returns the keys)."""
     now = timezone.now()
     cadres = []
     for record in records:
         cadre = Cadre(org_unit=org_unit, managing_unit=org_unit, photo=record.photo, created_at=now, updated_at=now,
                       **{name: getattr(record, name) for name in SCALAR_FIELDS})
+        cadre.id_number = cadre.id_number or None  # unique: several cadres may lack one
         cadre.name_pinyin, cadre.name_initials = name_pinyin(record.name)
         levels = [e.level for e in record.education if e.level]
         cadre.highest_education = min(levels, key=education_rank) if levels else ""
         cadres.append(cadre)
-    bulk_insert(Cadre, cadres, batch_size=1000)
+    if keyed:
+        bulk_insert(Cadre, cadres, batch_size=1000)
+    else:
+        Cadre.objects.bulk_create(cadres)
     if cadres and cadres[0].pk is None:  # backends without RETURNING: read the keys back
         by_id = dict(Cadre.objects.filter(id_number__in=[c.id_number for c in cadres]).values_list("id_number", "pk"))
         for cadre in cadres:

@@ -155,7 +155,8 @@ def read_lrmx(data: bytes) -> CadreRecord:
     """Parse one .lrmx file; raise LrmxError listing every problem found."""
     reader = _Reader(parse_xml(data))
     record = CadreRecord(name=reader.required("XingMing", "姓名"))
-    record.id_number = idcard.normalise(reader.required("ShenFenZheng", "公民身份号码"))
+    # may be empty: the importer matches the person by name and birth month, as for .lrm
+    record.id_number = idcard.normalise(reader.text("ShenFenZheng"))
     record.birth_date = _birth(reader, record.id_number)
     record.sex = _coded(reader, "XingBie", "sex", "性别")
     record.ethnicity = _coded(reader, "MinZu", "ethnicity", "民族")

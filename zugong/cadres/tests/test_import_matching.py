@@ -147,3 +147,54 @@ def test_command_dry_run_says_what_each_update_would_change(tree, tmp_path: Path
     lines = out.getvalue().splitlines()
     assert lines == [f"{tmp_path / '张三.lrm'} 记录 更新 张三（按姓名和出生年月匹配）：健康状况", "将导入 0 人，更新 1 人，错误 0 处"]
     assert Cadre.objects.get().health == "健康"
+
+
+def _lrmx_without_id(**extra) -> bytes:
+    return write_lrmx(replace(record(**extra), id_number=""))
+
+
+@pytest.mark.django_db
+def test_lrmx_without_id_number_is_matched_by_name_and_birth_month(tree):
+    # given a registered cadre and an LRMX of the same person with an empty ShenFenZheng
+    cadre = make_cadre(tree.township_a, health="健康")
+    # when imported
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a,
+                          files=[("张三.lrmx", _lrmx_without_id(health="良好"))])
+    # then it updates that cadre, and the birth day still comes from the ID number
+    assert (result.errors, result.imported, result.updated) == ([], 0, 1)
+    assert result.parsed[0].matched_by == "姓名和出生年月"
+    cadre.refresh_from_db()
+    assert (cadre.health, cadre.birth_date, Cadre.objects.count()) == ("良好", date(1980, 5, 17), 1)
+
+
+@pytest.mark.django_db
+def test_new_cadre_without_id_number_imports_with_a_warning_and_an_audit_finding(tree):
+    from zugong.cadres import archive_audit
+
+    files = [("张三.lrmx", _lrmx_without_id()), ("李四.lrmx", _lrmx_without_id(name="李四", order=2))]
+    # when previewed: two new cadres, each with a warning that says what to do
+    preview = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=files, dry_run=True)
+    assert (preview.errors, preview.imported) == ([], 2)
+    assert [w.message for w in preview.warnings][0] == (
+        "文件没有公民身份号码，库中也没有姓名为张三、出生年月为 1980.05 的干部：将作为新干部导入（无公民身份号码），"
+        "并列入档案审核，请补录公民身份号码")
+    # when imported: both stored without ID number (two of them: the column stays unique)
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=files)
+    assert (result.errors, result.imported) == ([], 2)
+    stored = Cadre.objects.order_by("name")
+    assert [(c.name, c.id_number, c.birth_date, c.resume_lines.count()) for c in stored] == [
+        ("张三", None, date(1980, 5, 1), 2), ("李四", None, date(1980, 5, 1), 2)]
+    # and the archive audit lists them
+    _count, findings = archive_audit.run(Cadre.objects.all(), today=date(2026, 1, 1), checks={"id_missing"})
+    assert sorted(f.name for f in findings) == ["张三", "李四"]
+    assert findings[0].message.startswith("未登记公民身份号码")
+
+
+@pytest.mark.django_db
+def test_lrmx_without_id_number_matching_two_cadres_is_refused(tree):
+    make_cadre(tree.township_a)
+    make_cadre(tree.township_a, order=3)
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a,
+                          files=[("张三.lrmx", _lrmx_without_id())])
+    assert [e.message for e in result.errors] == [
+        "姓名为张三、出生年月为 1980.05 的干部不止一人，无法确定是哪一位。LRMX 文件的公民身份号码（ShenFenZheng）为空；请在文件中填写"]
