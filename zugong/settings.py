@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "zugong.talks",
     "zugong.masswork",
     "zugong.meetings",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zugong.core.middleware.SecurityHeadersMiddleware",
     "zugong.core.middleware.JurisdictionMiddleware",
+    # Last: turns a lockout decided during the request into the Chinese lockout page (zugong/core/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zugong.urls"
@@ -177,6 +180,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (zugong/core/lockout.py): the axes backend refuses a locked-out account or address first.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("ZUGONG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+ZUGONG_LOGIN_LOCKOUT_MINUTES = env_int("ZUGONG_LOGIN_LOCKOUT_MINUTES", 5, minimum=1)
+ZUGONG_LOGIN_LOCKOUT_MAX_MINUTES = env_int("ZUGONG_LOGIN_LOCKOUT_MAX_MINUTES", 24 * 60, minimum=1)
+AXES_COOLOFF_TIME = "zugong.core.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "zugong.core.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
