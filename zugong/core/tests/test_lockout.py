@@ -124,3 +124,14 @@ def test_lockout_page_in_english(tree: Tree, alice: User) -> None:
     _fail(client, "alice", 5)
     html = client.post("/login/", {"username": "alice", "password": "pw-alice"}).content.decode()
     assert "Too many failed sign-ins" in html and "for 5 min." in html
+
+
+def test_operator_lifts_a_lockout_as_docs_deploy_says(tree: Tree, alice: User) -> None:
+    from axes.handlers.cache import AxesCacheHandler
+
+    # given a locked account
+    _fail(Client(), "alice", 5)
+    # when the operator resets it
+    AxesCacheHandler().reset_attempts(username="alice", ip_address="127.0.0.1")
+    # then the right password signs in again
+    assert Client().post("/login/", {"username": "alice", "password": "pw-alice"}).status_code == 302
