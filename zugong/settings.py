@@ -243,8 +243,11 @@ DEFAULT_FROM_EMAIL = env_str("ZUGONG_EMAIL_FROM", "zugong@localhost")
 ZUGONG_EMAIL_ENABLED = env_bool("ZUGONG_EMAIL_ENABLED", False)
 
 # Shared by every worker: throttles and login lockouts count here (zugong/core/cache.py).
+# Django culls a third of a database cache past MAX_ENTRIES (300 by default): a flood of new addresses would
+# evict the counters of the others, so only expired entries are culled in practice.
 CACHES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "zugong.core.cache.DatabaseCache", "LOCATION": "zugong_cache"}}
+    "default": {"BACKEND": "zugong.core.cache.DatabaseCache", "LOCATION": "zugong_cache",
+                "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 if os.environ.get("ZUGONG_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                          "LOCATION": os.environ["ZUGONG_REDIS_URL"]}

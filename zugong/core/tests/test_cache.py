@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_migrate
 
@@ -28,4 +29,17 @@ def test_migrate_creates_the_cache_table_when_it_is_missing() -> None:
 
 
 def test_the_default_cache_is_the_shared_database_cache(settings) -> None:
-    assert settings.CACHES["default"] == {"BACKEND": "zugong.core.cache.DatabaseCache", "LOCATION": "zugong_cache"}
+    assert settings.CACHES["default"]["BACKEND"] == "zugong.core.cache.DatabaseCache"
+    assert settings.CACHES["default"]["LOCATION"] == "zugong_cache"
+
+
+@pytest.mark.django_db
+def test_a_flood_of_new_entries_does_not_evict_a_live_counter() -> None:
+    # given a throttle counter
+    cache.add("masswork:throttle:!victim", 7, timeout=3600)
+    # when an attacker makes a thousand other entries (Django's default culls a third past 300)
+    cache.set_many({f"masswork:throttle:addr:{i}": 1 for i in range(1000)}, timeout=3600)
+    for i in range(5):
+        cache.add(f"zugong:lockout:strikes:address:{i}", 1, timeout=3600)
+    # then the counter is still there
+    assert cache.get("masswork:throttle:!victim") == 7
