@@ -29,6 +29,12 @@ def parse_date(text: str, *, require_month: bool = True) -> date | None:
         raise BadDate(f"日期“{value}”不是有效日期") from exc
 
 
+def has_day(text: str) -> bool:
+    """Whether a date text that parse_date accepts gives the day too (`19960512`, `1996.05.12`)."""
+    match = _PATTERN.match(text.strip())
+    return bool(match and match.group(3))
+
+
 def month_text(value: date | None, sep: str = ".") -> str:
     """`1990.01` (or `199001` with sep="")."""
     return "" if value is None else f"{value.year:04d}{sep}{value.month:02d}"

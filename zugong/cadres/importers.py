@@ -37,7 +37,7 @@ from zugong.cadres.models import (
     RewardPunishment,
 )
 from zugong.cadres.pinyin import name_pinyin
-from zugong.cadres.records import CadreRecord, record_discrepancies, record_errors
+from zugong.cadres.records import CadreRecord, keep_known_days, record_discrepancies, record_errors
 from zugong.cadres.selectors import cadres_visible
 from zugong.cadres.services import SCALAR_FIELDS, cadre_save_record, history_rows, normalise_record
 from zugong.cadres.xlsx import XlsxError, read_rows, record_from_row
@@ -223,6 +223,7 @@ def describe_changes(result: ImportResult, *, limit: int = PREVIEW_DIFFS) -> Non
     current = {c.id_number: record_of(c) for c in
                with_history(Cadre.objects.filter(id_number__in=[p.record.id_number for p in wanted]))}
     for item in wanted:
+        keep_known_days(current[item.record.id_number], item.record)
         item.changes = _differences(current[item.record.id_number], item.record)
 
 
@@ -266,9 +267,10 @@ def _save(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, result
     created = _bulk_create(org_unit, new)
     # a cadre without ID number cannot be found again by it: created with the keys returned
     created += _bulk_create(org_unit, [p.record for p in result.parsed if not p.record.id_number], keyed=False)
-    existing = {c.id_number: c for c in Cadre.objects.filter(id_number__in=result.existing_ids)}
+    existing = {c.id_number: c for c in with_history(Cadre.objects.filter(id_number__in=result.existing_ids))}
     for item in result.parsed:
         if item.record.id_number in existing:
+            keep_known_days(record_of(existing[item.record.id_number]), item.record)
             cadre_save_record(actor=actor, jurisdiction=jurisdiction, cadre=existing[item.record.id_number],
                               record=item.record)
     audit_record(actor=actor, action="cadres.cadre_import", object_type="cadres.cadre", object_id=f"{len(created)} new",

@@ -8,7 +8,8 @@ when that gives 33 fields. Line breaks are read as `\\n` and
 written as `\\r\\n`, as the Windows tool writes them. The format has no ID number (`id_number` is "",
 the importer matches the person) and no day of birth (parse_date gives the 1st of the month);
 GaiGeQianRenZhiNianLingJieXian and DaoLingNianYue have no field. 呈报单位, 计算年龄时间, 填表人 and
-填表时间 have no place in a `CadreRecord` and are not read; only 填表时间 is written (`filled_on`).
+填表时间 are kept as written (`form_*` of the record) and written back; a record without 填表时间 gets
+`filled_on`.
 A `.pic` of zero bytes counts as no photo (the tool leaves one when there is none).
 
 Values are read and written exactly as `zugong.cadres.lrmx` does for the equivalent elements, so
@@ -32,8 +33,10 @@ from collections.abc import Callable
 from datetime import date
 
 from zugong.cadres.codes import lookup, name_of
-from zugong.cadres.dates import BadDate, month_text, parse_date
+from zugong.cadres.dates import BadDate, has_day, month_text, parse_date
 from zugong.cadres.lrmx import (
+    DATE_ELEMENTS,
+    FORM_ELEMENTS,
     LrmxError,
     Problem,
     format_political,
@@ -72,6 +75,8 @@ _TEXTS = {"native_place": "JiGuan", "birthplace": "ChuShengDi", "health": "JianK
           "current_post": "XianRenZhiWu", "proposed_post": "NiRenZhiWu", "proposed_removal": "NiMianZhiWu",
           "appointment_reason": "RenMianLiYou"}
 _KINDS = ("full_time", "in_service")
+# The form's own fields (LRM has no Version), kept as written and written back.
+_FORM = {k: v for k, v in FORM_ELEMENTS.items() if v != "Version"}
 _SEPARATORS = str.maketrans({"@": "＠", "#": "＃"})
 
 
@@ -187,6 +192,10 @@ def read_lrm(data: bytes, photo: bytes | None = None) -> CadreRecord:
     record.reviews, record.review_note = parse_reviews(reader.text("NianDuKaoHeJieGuo"))
     record.family = _family(reader)
     record.photo = _photo(reader, photo)
+    for attribute, element in _FORM.items():
+        setattr(record, attribute, reader.text(element))
+    record.month_only = {attribute for attribute, element in DATE_ELEMENTS.items()
+                         if getattr(record, attribute) is not None and not has_day(reader.text(element))}
     if reader.problems:
         raise LrmxError(reader.problems)
     return record
@@ -245,7 +254,7 @@ def _member(reader: _Reader, slot: int, values: list[str]) -> FamilyData | None:
         reader.problems.append(Problem(f"{where}/ChuShengRiQi", f"家庭成员第 {slot} 项（{name}）出生日期：{exc}"))
         born = None
     return FamilyData(relation_text=relation, name=name, birth_date=born, political_status=status,
-                      work_unit_post=unit)
+                      work_unit_post=unit, birth_month_only=not has_day(birth))
 
 
 def _photo(reader: _Reader, photo: bytes | None) -> bytes | None:
@@ -285,7 +294,9 @@ def _values(record: CadreRecord, filled_on: date | None) -> list[str]:
     put("NianDuKaoHeJieGuo", format_reviews(record.reviews, record.review_note))
     for element, column in zip(_FAMILY, _family_columns(record.family), strict=True):
         put(element, column)
-    put("TianBiaoShiJian", f"{filled_on:%Y%m%d}" if filled_on else "")
+    for attribute, element in _FORM.items():
+        put(element, getattr(record, attribute))
+    put("TianBiaoShiJian", record.form_filled_on or (f"{filled_on:%Y%m%d}" if filled_on else ""))
     return values
 
 

@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 
 from zugong.cadres import idcard
 from zugong.cadres.codes import lookup, name_of
-from zugong.cadres.dates import BadDate, parse_date
+from zugong.cadres.dates import BadDate, has_day, parse_date
 from zugong.cadres.records import CadreRecord, EducationData, FamilyData, ReviewData, RewardData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
 
@@ -37,6 +37,11 @@ _REVIEW = re.compile(r"((?:\d{4}\s*年?\s*[、，,和及]\s*)*\d{4})\s*年?\s*(?
                      r"[\s为是：:均皆都]*(优秀|基本称职|不称职|称职|不定等次|基本合格|不合格|合格)")
 _PUNISHMENT_WORDS = ("处分", "警告", "记过", "降级", "撤职", "诫勉", "开除", "通报批评")
 EDUCATION_ELEMENTS = {"full_time": "QuanRiZhiJiaoYu", "in_service": "ZaiZhiJiaoYu"}
+# The form's own fields, kept as written and written back.
+FORM_ELEMENTS = {"form_submitting_unit": "ChengBaoDanWei", "form_age_reckoned_on": "JiSuanNianLingShiJian",
+                 "form_filled_on": "TianBiaoShiJian", "form_filled_by": "TianBiaoRen", "form_version": "Version"}
+DATE_ELEMENTS = {"birth_date": "ChuShengNianYue", "party_join_date": "RuDangShiJian",
+                 "work_start_date": "CanJiaGongZuoShiJian", "retirement_due": "DaoLingNianYue"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class _Reader:
     def __init__(self, root: ET.Element) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.month_only: set[str] = set()  # elements whose date had no day
 
     def text(self, name: str) -> str:
         return _text(self.root, name)
@@ -139,10 +145,13 @@ class _Reader:
     def date(self, name: str, value: str | None = None) -> date | None:
         raw = self.text(name) if value is None else value
         try:
-            return parse_date(raw)
+            parsed = parse_date(raw)
         except BadDate as exc:
             self.problems.append(Problem(name, str(exc)))
             return None
+        if parsed is not None and not has_day(raw):
+            self.month_only.add(name)
+        return parsed
 
     def required(self, name: str, label: str) -> str:
         value = self.text(name)
@@ -181,6 +190,9 @@ def read_lrmx(data: bytes) -> CadreRecord:
     record.photo = _photo(reader)
     record.retirement_age_boundary = reader.text("GaiGeQianRenZhiNianLingJieXian")
     record.retirement_due = reader.date("DaoLingNianYue")
+    for attribute, element in FORM_ELEMENTS.items():
+        setattr(record, attribute, reader.text(element))
+    record.month_only = {attribute for attribute, element in DATE_ELEMENTS.items() if element in reader.month_only}
     if reader.problems:
         raise LrmxError(reader.problems)
     return record
@@ -208,6 +220,8 @@ def _political(reader: _Reader, record: CadreRecord) -> None:
     political = parse_political(reader.text("RuDangShiJian"))
     record.political_status, record.party_join_date = political.status, political.joined
     record.political_note = political.note
+    if political.joined is not None and not political.joined_day:
+        reader.month_only.add("RuDangShiJian")
     reader.problems.extend(Problem("RuDangShiJian", message) for message in political.problems)
 
 
@@ -216,6 +230,7 @@ class Political(NamedTuple):
     joined: date | None
     note: str  # further parties of a member of two (`民建；民盟` → status 06, note 民盟)
     problems: list[str]
+    joined_day: bool = False  # the join date was written with its day
 
 
 # A date (`200108`, `2001.08`, `2001年8月`) or a name; brackets and separators between them are noise.
@@ -227,9 +242,11 @@ def parse_political(text: str) -> Political:
     too), or both in either order — `200108`, `200108；民建`, `(民建)`, `民建2001.08`, `民建；民盟`."""
     status, note = "", []
     joined: date | None = None
+    joined_day = False
     problems: list[str] = []
     for part in _POLITICAL_TOKEN.findall(text):
         if part[0].isdigit():
+            joined_day = has_day(part)
             try:
                 joined = parse_date(part)
             except BadDate as exc:
@@ -246,7 +263,7 @@ def parse_political(text: str) -> Political:
             note.append(part)
     if joined is not None and not status:
         status = "01"
-    return Political(status, joined, "；".join(note), problems)
+    return Political(status, joined, "；".join(note), problems, joined_day)
 
 
 def format_political(record: CadreRecord) -> str:
@@ -308,7 +325,8 @@ def _family(reader: _Reader) -> list[FamilyData]:
             birth = None
         members.append(FamilyData(relation_text=relation, name=name, birth_date=birth,
                                   political_status=_text(item, "ZhengZhiMianMao"),
-                                  work_unit_post=_text(item, "GongZuoDanWeiJiZhiWu")))
+                                  work_unit_post=_text(item, "GongZuoDanWeiJiZhiWu"),
+                                  birth_month_only=not has_day(_text(item, "ChuShengRiQi"))))
     return members
 
 
@@ -324,6 +342,9 @@ def _photo(reader: _Reader) -> bytes | None:
 
 
 def write_lrmx(record: CadreRecord, *, filled_on: date | None = None) -> bytes:
+    """The form in the element order of the real template (3.2.1.16); 填表时间 is the one the record keeps,
+    else `filled_on`; the optional 2025 elements only when they hold something (a reader computes age 0
+    when they are present but empty)."""
     root = ET.Element("Person")
 
     def put(name: str, value: str) -> None:
@@ -354,9 +375,6 @@ def write_lrmx(record: CadreRecord, *, filled_on: date | None = None) -> bytes:
     put("JiangChengQingKuang", format_rewards(record.rewards))
     put("NianDuKaoHeJieGuo", format_reviews(record.reviews, record.review_note))
     put("RenMianLiYou", record.appointment_reason)
-    put("TianBiaoShiJian", f"{filled_on:%Y%m%d}" if filled_on else "")
-    put("ShenFenZheng", record.id_number)
-    put("ZhaoPian", base64.b64encode(record.photo).decode("ascii") if record.photo else "")
     family = ET.SubElement(root, "JiaTingChengYuan")
     for member in record.family:
         item = ET.SubElement(family, "Item")
@@ -365,8 +383,17 @@ def write_lrmx(record: CadreRecord, *, filled_on: date | None = None) -> bytes:
                             ("ZhengZhiMianMao", member.political_status),
                             ("GongZuoDanWeiJiZhiWu", member.work_unit_post)):
             ET.SubElement(item, name).text = value
-    put("GaiGeQianRenZhiNianLingJieXian", record.retirement_age_boundary)
-    put("DaoLingNianYue", f"{record.retirement_due:%Y%m}" if record.retirement_due else "")
+    put("ChengBaoDanWei", record.form_submitting_unit)
+    put("JiSuanNianLingShiJian", record.form_age_reckoned_on)
+    put("TianBiaoShiJian", record.form_filled_on or (f"{filled_on:%Y%m%d}" if filled_on else ""))
+    put("TianBiaoRen", record.form_filled_by)
+    put("ShenFenZheng", record.id_number)
+    put("ZhaoPian", base64.b64encode(record.photo).decode("ascii") if record.photo else "")
+    put("Version", record.form_version)
+    if record.retirement_age_boundary:
+        put("GaiGeQianRenZhiNianLingJieXian", record.retirement_age_boundary)
+    if record.retirement_due:
+        put("DaoLingNianYue", f"{record.retirement_due:%Y%m}")
     ET.indent(root, space="  ")
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"

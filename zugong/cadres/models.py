@@ -78,6 +78,12 @@ class Cadre(models.Model):
     political_status = models.CharField(_("政治面貌"), max_length=2, blank=True, default="",
                                         choices=choices("political_status"), db_index=True)
     political_note = models.CharField(_("政治面貌说明"), max_length=80, blank=True, default="")
+    # What the last imported 任免审批表 carried about the form itself, written back on export as it was.
+    form_submitting_unit = models.CharField(_("呈报单位"), max_length=200, blank=True, default="")
+    form_age_reckoned_on = models.CharField(_("计算年龄时间"), max_length=20, blank=True, default="")
+    form_filled_on = models.CharField(_("填表时间"), max_length=20, blank=True, default="")
+    form_filled_by = models.CharField(_("填表人"), max_length=40, blank=True, default="")
+    form_version = models.CharField(_("任免审批表版本"), max_length=40, blank=True, default="")
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("所在单位"), on_delete=models.PROTECT,
                                  related_name="cadres")
     managing_unit = models.ForeignKey(OrgUnit, verbose_name=_("管理权限"), null=True, blank=True,

@@ -54,6 +54,7 @@ class FamilyData:
     political_status: str = ""
     work_unit_post: str = ""
     kind: str = "family"
+    birth_month_only: bool = field(default=False, compare=False, repr=False)  # the file gave no day
 
     @property
     def relation(self) -> str:
@@ -96,12 +97,37 @@ class CadreRecord:
     review_note: str = ""
     retirement_age_boundary: str = ""
     retirement_due: date | None = None
+    # the form's own fields (ChengBaoDanWei, JiSuanNianLingShiJian, TianBiaoShiJian, TianBiaoRen, Version),
+    # kept as written
+    form_submitting_unit: str = ""
+    form_age_reckoned_on: str = ""
+    form_filled_on: str = ""
+    form_filled_by: str = ""
+    form_version: str = ""
     photo: bytes | None = None
     education: list[EducationData] = field(default_factory=list)
     resume: list[ResumeData] = field(default_factory=list)
     family: list[FamilyData] = field(default_factory=list)
     rewards: list[RewardData] = field(default_factory=list)
     reviews: list[ReviewData] = field(default_factory=list)
+    # scalar date fields the file gave as year and month only (compared at that precision on import)
+    month_only: set[str] = field(default_factory=set, compare=False, repr=False)
+
+
+def keep_known_days(old: CadreRecord, new: CadreRecord) -> None:
+    """Compare at the file's precision: a date the file gives as year and month only keeps the day
+    already known for that month (入党时间 19960512 exported as 199605 must not come back as 19960501)."""
+    def same_month(before: date | None, after: date | None) -> bool:
+        return before is not None and after is not None and (before.year, before.month) == (after.year, after.month)
+
+    for name in new.month_only:
+        if same_month(getattr(old, name), getattr(new, name)):
+            setattr(new, name, getattr(old, name))
+    known = {(m.relation_text, m.name): m.birth_date for m in old.family}
+    for member in new.family:
+        before = known.get((member.relation_text, member.name))
+        if member.birth_month_only and same_month(before, member.birth_date):
+            member.birth_date = before
 
 
 @dataclass(frozen=True)

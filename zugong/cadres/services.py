@@ -48,7 +48,8 @@ SCALAR_FIELDS = (
     "name", "sex", "birth_date", "id_number", "ethnicity", "native_place", "birthplace", "political_status",
     "political_note", "party_join_date", "work_start_date", "health", "professional_title", "specialties",
     "current_post", "proposed_post", "proposed_removal", "appointment_reason", "review_note",
-    "retirement_age_boundary", "retirement_due",
+    "retirement_age_boundary", "retirement_due", "form_submitting_unit", "form_age_reckoned_on", "form_filled_on",
+    "form_filled_by", "form_version",
 )
 # Editable through cadre_update besides the record's scalars (and the photo).
 OTHER_EDITABLE = ("status", "rank_level", "grade", "is_reserve", "township_recruit_on", "managing_unit")

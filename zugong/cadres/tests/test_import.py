@@ -278,3 +278,55 @@ def test_import_preview_page_shows_the_discrepancy_and_offers_confirmation(tree,
     text = page.content.decode()
     assert 'id="zg-import-warnings"' in text and "出生年月 1980.06 与公民身份号码中的 1980.05 不一致" in text
     assert page.context["token"] and not Cadre.objects.exists()
+
+
+def _exported(cadre: Cadre) -> bytes:
+    from zugong.cadres.exporters import record_of, with_history
+
+    return write_lrmx(record_of(with_history(Cadre.objects.filter(pk=cadre.pk)).get()))
+
+
+@pytest.mark.django_db
+def test_round_trip_compares_at_the_files_precision_and_never_loses_a_known_day(tree):
+    from zugong.cadres.tests.factories import make_cadre
+
+    # given a cadre whose party join date and a family member's birth are known to the day
+    family = [FamilyData("父亲", "张大山", date(1951, 3, 12), "群众", "退休")]
+    cadre = make_cadre(tree.township_a, party_join_date=date(1996, 5, 12), family=family)
+    exported = _exported(cadre)
+    assert b"<RuDangShiJian>199605</RuDangShiJian>" in exported and b"<ChuShengRiQi>195103</ChuShengRiQi>" in exported
+    # when the exported file is previewed and imported again
+    preview = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a,
+                           files=[("a.lrmx", exported)], dry_run=True)
+    assert [p.changes for p in preview.parsed] == [[]]
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("a.lrmx", exported)])
+    # then nothing changed: the days are kept
+    assert result.errors == []
+    cadre.refresh_from_db()
+    assert cadre.party_join_date == date(1996, 5, 12)
+    assert [m.birth_date for m in cadre.family.filter(superseded_at__isnull=True)] == [date(1951, 3, 12)]
+    # but a file that gives another month, or the day itself, is taken as it is
+    other = exported.replace(b"<RuDangShiJian>199605<", b"<RuDangShiJian>199606<").replace(
+        b"<ChuShengRiQi>195103<", b"<ChuShengRiQi>19510301<")
+    cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("a.lrmx", other)])
+    cadre.refresh_from_db()
+    assert cadre.party_join_date == date(1996, 6, 1)
+    assert [m.birth_date for m in cadre.family.filter(superseded_at__isnull=True)] == [date(1951, 3, 1)]
+
+
+@pytest.mark.django_db
+def test_the_forms_own_fields_are_kept_and_written_back(tree):
+    # given a file as the real tool writes it
+    data = write_lrmx(record(sex="1", form_submitting_unit="中共甲县委组织部", form_age_reckoned_on="20231024",
+                             form_filled_on="20231024", form_filled_by="王五", form_version="3.2.1.16"))
+    # when imported and exported again (on another day)
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("a.lrmx", data)])
+    assert result.errors == []
+    again = _exported(Cadre.objects.get())
+    # then each of them is written back as it was
+    for element in ("<ChengBaoDanWei>中共甲县委组织部</ChengBaoDanWei>".encode(),
+                    b"<JiSuanNianLingShiJian>20231024</JiSuanNianLingShiJian>",
+                    b"<TianBiaoShiJian>20231024</TianBiaoShiJian>", "<TianBiaoRen>王五</TianBiaoRen>".encode(),
+                    b"<Version>3.2.1.16</Version>"):
+        assert element in again
+    assert again == data

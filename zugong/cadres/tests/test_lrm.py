@@ -44,6 +44,8 @@ EXPECTED = CadreRecord(
             FamilyData("儿子", "王乐", date(2012, 9, 1), "群众", "甲县实验小学学生")],
     rewards=[RewardData("2019年被评为县优秀共产党员"), RewardData("2021年受到党内警告处分", kind="punishment")],
     reviews=[ReviewData(2022, "competent"), ReviewData(2023, "excellent")],
+    form_submitting_unit="中共甲县委组织部", form_age_reckoned_on="20250101", form_filled_by="张三",
+    form_filled_on="20250102",
 )
 
 CANONICAL = (
@@ -54,7 +56,7 @@ CANONICAL = (
     '2012.03--         甲县乙镇副镇长（其间：2013.09--2015.12在省委党校经济管理专业在职研究生学习）",'
     '"2019年被评为县优秀共产党员\r\n2021年受到党内警告处分","2022年度考核称职；2023年度考核优秀。",'
     '"妻子@儿子","李芳@王乐","198603@201209","中共党员@群众","甲县第一中学教师@甲县实验小学学生",'
-    '"甲县乙镇副镇长","甲县乙镇党委副书记","甲县乙镇副镇长","工作需要","","","","20250102"'
+    '"甲县乙镇副镇长","甲县乙镇党委副书记","甲县乙镇副镇长","工作需要","中共甲县委组织部","20250101","张三","20250102"'
 ).encode("gbk")
 
 
@@ -79,7 +81,10 @@ def test_sample_writes_back_in_canonical_form() -> None:
     written, photo = write_lrm(read_lrm(SAMPLE), filled_on=date(2025, 1, 2))
     assert written == CANONICAL
     assert photo is None
-    assert write_lrm(EXPECTED)[0].endswith(b'"",""')  # no 填表时间 without filled_on
+    # the form's own fields are kept; without them there is no 填表时间 unless filled_on gives one
+    bare = replace(EXPECTED, form_submitting_unit="", form_age_reckoned_on="", form_filled_by="", form_filled_on="")
+    assert write_lrm(bare)[0].endswith(b'"","","",""')
+    assert write_lrm(bare, filled_on=date(2026, 3, 4))[0].endswith(b'"","","","20260304"')
 
 
 def test_sample_reads_like_the_same_values_in_lrmx() -> None:
@@ -109,7 +114,8 @@ def test_sample_reads_like_the_same_values_in_lrmx() -> None:
     # when both are read, then they differ only in what .lrm lacks
     from_lrmx = read_lrmx(ET.tostring(root, encoding="utf-8"))
     assert from_lrmx.birth_date == date(1985, 7, 9)
-    assert replace(from_lrmx, id_number="", birth_date=date(1985, 7, 1)) == read_lrm(SAMPLE)
+    assert replace(from_lrmx, id_number="", birth_date=date(1985, 7, 1), form_submitting_unit="中共甲县委组织部",
+                   form_age_reckoned_on="20250101", form_filled_by="张三", form_filled_on="20250102") == read_lrm(SAMPLE)
 
 
 @pytest.mark.parametrize(("text", "status", "joined"), [
@@ -130,7 +136,7 @@ def test_pic_with_real_jpeg_becomes_the_photo() -> None:
     photo = jpeg()
     record = read_lrm(SAMPLE, photo)
     assert record.photo == photo
-    assert write_lrm(record) == (CANONICAL.rsplit(b",", 1)[0] + b',""', photo)
+    assert write_lrm(record) == (CANONICAL, photo)
 
 
 def test_empty_pic_means_no_photo() -> None:
@@ -146,7 +152,9 @@ def test_lrm_round_trip_is_lossless_and_stable(original: CadreRecord, filled_on:
     written = write_lrm(original, filled_on=filled_on)
     again = read_lrm(*written)
     assert original.birth_date is not None
-    assert again == replace(original, birth_date=original.birth_date.replace(day=1))
+    filled = original.form_filled_on or (f"{filled_on:%Y%m%d}" if filled_on else "")
+    assert again == replace(original, birth_date=original.birth_date.replace(day=1), form_version="",
+                            form_filled_on=filled)
     assert write_lrm(again, filled_on=filled_on) == written
 
 
@@ -155,7 +163,7 @@ def test_lrm_round_trip_is_lossless_and_stable(original: CadreRecord, filled_on:
 def test_lrm_reads_the_same_record_as_lrmx(original: CadreRecord) -> None:
     from_lrmx = read_lrmx(write_lrmx(original))
     assert from_lrmx.birth_date is not None
-    expected = replace(from_lrmx, id_number="", birth_date=from_lrmx.birth_date.replace(day=1))
+    expected = replace(from_lrmx, id_number="", birth_date=from_lrmx.birth_date.replace(day=1), form_version="")
     assert read_lrm(*write_lrm(original)) == expected
 
 

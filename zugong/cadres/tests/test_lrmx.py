@@ -1,5 +1,6 @@
 import base64
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -56,6 +57,9 @@ def records(draw: st.DrawFn) -> CadreRecord:
                 for _ in range(draw(st.integers(0, 4)))],
         rewards=[RewardData(draw(cjk)) for _ in range(draw(st.integers(0, 3)))],
         reviews=[ReviewData(y, draw(ratings)) for y in years],
+        form_submitting_unit=draw(maybe_cjk), form_age_reckoned_on=draw(st.sampled_from(["", "20231024", "2026.08"])),
+        form_filled_on=draw(st.sampled_from(["", "20231024"])), form_filled_by=draw(maybe_cjk),
+        form_version=draw(st.sampled_from(["", "3.2.1.16"])),
     )
 
 
@@ -65,7 +69,8 @@ def test_lrmx_round_trip_is_lossless_and_stable(original):
     written = write_lrmx(original, filled_on=date(2025, 1, 2))
     again = read_lrmx(written)
     # Reward kinds are inferred from the words; generated texts contain none of the punishment words.
-    assert again == original
+    # A form without 填表时间 gets the day it is written.
+    assert again == replace(original, form_filled_on=original.form_filled_on or "20250102")
     assert write_lrmx(again, filled_on=date(2025, 1, 2)) == written
 
 
@@ -179,3 +184,26 @@ def test_utf16_without_byte_order_mark_is_read():
     text = write_lrmx(record()).decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
     assert read_lrmx(text.encode("utf-16-le")).name == "张三"
     assert read_lrmx(text.encode("utf-16-be")).name == "张三"
+
+
+TEMPLATE_ORDER = [
+    "XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "ChuShengDi", "RuDangShiJian", "CanJiaGongZuoShiJian",
+    "JianKangZhuangKuang", "ZhuanYeJiShuZhiWu", "ShuXiZhuanYeYouHeZhuanChang", "QuanRiZhiJiaoYu_XueLi",
+    "QuanRiZhiJiaoYu_XueWei", "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi",
+    "ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei", "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi",
+    "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "XianRenZhiWu", "NiRenZhiWu", "NiMianZhiWu", "JianLi", "JiangChengQingKuang",
+    "NianDuKaoHeJieGuo", "RenMianLiYou", "JiaTingChengYuan", "ChengBaoDanWei", "JiSuanNianLingShiJian",
+    "TianBiaoShiJian", "TianBiaoRen", "ShenFenZheng", "ZhaoPian", "Version",
+]
+
+
+def test_elements_follow_the_real_templates_order_and_empty_2025_elements_are_left_out():
+    import xml.etree.ElementTree as ET
+
+    # the real template's order (LRMX 3.2.1.16 as the tool writes it)
+    assert [e.tag for e in ET.fromstring(write_lrmx(record()))] == TEMPLATE_ORDER
+    # the optional 2025 elements come last, only when they hold something
+    filled = record(retirement_age_boundary="60周岁", retirement_due=date(2040, 5, 1))
+    root = ET.fromstring(write_lrmx(filled))
+    assert [e.tag for e in root] == [*TEMPLATE_ORDER, "GaiGeQianRenZhiNianLingJieXian", "DaoLingNianYue"]
+    assert (root.findtext("GaiGeQianRenZhiNianLingJieXian"), root.findtext("DaoLingNianYue")) == ("60周岁", "204005")
