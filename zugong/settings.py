@@ -241,6 +241,8 @@ EMAIL_HOST = env_str("ZUGONG_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ZUGONG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("ZUGONG_EMAIL_FROM", "zugong@localhost")
 ZUGONG_EMAIL_ENABLED = env_bool("ZUGONG_EMAIL_ENABLED", False)
+# Open311 GeoReport v2 requires an api_key for POST; the residents' own page never needs one.
+ZUGONG_OPEN311_POST_KEY_REQUIRED = env_bool("ZUGONG_OPEN311_POST_KEY_REQUIRED", True)
 
 # Shared by every worker: throttles and login lockouts count here (zugong/core/cache.py).
 # Django culls a third of a database cache past MAX_ENTRIES (300 by default): a flood of new addresses would

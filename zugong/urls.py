@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from zugong.api import api
 from zugong.cadres import pickers as cadre_pickers
 from zugong.core import attachment_views
 from zugong.core import views as core_views
+from zugong.masswork.open311 import not_found as open311_not_found
 
 handler403 = "zugong.core.views.error_403"
 handler404 = "zugong.core.views.error_404"
@@ -34,6 +35,7 @@ urlpatterns = [
     path("masswork/", include("zugong.masswork.urls")),
     path("m/", include("zugong.masswork.public_urls")),
     path("open311/v2/", include("zugong.masswork.open311_urls")),
+    re_path(r"^open311/(?P<rest>.*)$", open311_not_found),  # the spec's error array, outside v2/ too
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 PUBLIC_PREFIXES = (
     "login/", "logout/", "password/",  # Django's auth views: they are the login itself
     "i18n/",  # the language switch works signed out too
-    "m/", "open311/",  # residents' public pages and the Open311 endpoint: no account by design
+    "m/", "open311/", "^open311/",  # residents' public pages and the Open311 endpoint: no account by design
     "admin/",  # Django admin: staff users only, with its own permission system
     "api/",  # django-ninja: its own auth (bearer or session) and the JSON error envelope
     "favicon.ico",  # a redirect to the static icon
