@@ -215,6 +215,7 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
     if result.errors:
         messages.error(request, f"导入失败，未保存任何数据：{result.errors[0].file} {result.errors[0].message}")
         return HttpResponseRedirect(reverse("cadres:import"))
-    messages.success(request, f"已导入 {result.imported} 人，更新 {result.updated} 人")
+    flagged = f"；{len(result.warnings)} 处不一致已照常导入，请在三龄两历一身份审核中核实更正" if result.warnings else ""
+    messages.success(request, f"已导入 {result.imported} 人，更新 {result.updated} 人{flagged}")
     return HttpResponseRedirect(reverse("cadres:list"))
 

@@ -274,10 +274,15 @@ def test_import_preview_page_shows_the_discrepancy_and_offers_confirmation(tree,
     settings.VAR_DIR = tmp_path
     upload = io.BytesIO(DISCREPANT["birth-vs-id.lrmx"][0])
     upload.name = "a.lrmx"
-    page = logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "uploads": upload})
+    web = logged_in(alice)
+    page = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": upload})
     text = page.content.decode()
     assert 'id="zg-import-warnings"' in text and "出生年月 1980.06 与公民身份号码中的 1980.05 不一致" in text
     assert page.context["token"] and not Cadre.objects.exists()
+    # and confirming imports it, saying what still needs checking
+    done = web.post("/cadres/import/", {"token": page.context["token"]}, follow=True)
+    assert "已导入 1 人，更新 0 人；1 处不一致已照常导入，请在三龄两历一身份审核中核实更正" in done.content.decode()
+    assert Cadre.objects.get().birth_date == date(1980, 6, 1)
 
 
 def _exported(cadre: Cadre) -> bytes:
