@@ -124,8 +124,10 @@ def read_file(name: str, data: bytes, result: ImportResult, *, photo: bytes | No
         try:
             for number, row in read_rows(data):
                 record, problems = record_from_row(number, row)
-                result.errors.extend(ImportIssue(name, str(p.row), p.field, p.message) for p in problems)
-                if not problems:
+                errors = [ImportIssue(name, str(p.row), p.field, p.message) for p in problems if not p.warning]
+                result.errors.extend(errors)
+                result.warnings.extend(ImportIssue(name, str(p.row), p.field, p.message) for p in problems if p.warning)
+                if not errors:
                     result.parsed.append(Parsed(name, str(number), record))
         except XlsxError as exc:
             result.errors.extend(ImportIssue(name, str(p.row), p.field, p.message) for p in exc.problems)

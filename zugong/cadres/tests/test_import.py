@@ -335,3 +335,17 @@ def test_the_forms_own_fields_are_kept_and_written_back(tree):
                     b"<Version>3.2.1.16</Version>"):
         assert element in again
     assert again == data
+
+
+@pytest.mark.django_db
+def test_a_roster_rows_warning_imports_the_row_and_is_reported_as_a_warning(tree):
+    from zugong.cadres.tests.test_xlsx_rosters import one_row_roster
+
+    # given a roster row whose 入党时间 is a number that may be January or October (a warning of the reader)
+    data = one_row_roster({"姓名": "张三", "身份证号码": record().id_number, "出生年月": "1980.05", "入党时间": 1996.1})
+    # when imported
+    result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=tree.township_a, files=[("r.xlsx", data)])
+    # then the row is imported and the warning reported, not refused
+    assert (result.errors, result.imported) == ([], 1)
+    assert [(w.row, w.field) for w in result.warnings] == [("3", "入党时间")]
+    assert Cadre.objects.get().party_join_date == date(1996, 1, 1)
