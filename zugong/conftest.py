@@ -97,3 +97,14 @@ def logged_in(user: User) -> Client:
 def bearer(user: User) -> Client:
     token = api_token_issue(actor=None, user=user)
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that commits (`django_db(transaction=True)`) empties every table when it ends; the rows the
+    migrations seed (the rule register, the 约谈 situations, content types) must come back for the tests
+    after it in the same worker, so every such test restores them (serialized rollback)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                            append=False)

@@ -45,7 +45,7 @@ def _database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_address_limit_holds_across_two_worker_processes(tmp_path: Path) -> None:
     # given two worker processes sharing the default cache (the database cache) and a limit of 10 an hour
     env = {k: v for k, v in os.environ.items() if k != "ZUGONG_TEST_DB_NAME"}
