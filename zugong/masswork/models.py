@@ -141,7 +141,8 @@ class ServiceOrder(models.Model):
                                 default=ServiceCategory.OTHER)
     urgency = models.PositiveSmallIntegerField(_("轻重缓急"), choices=Urgency.choices, default=Urgency.NORMAL)
     resident_name = models.CharField(_("居民姓名"), max_length=40)
-    resident_phone = models.CharField(_("联系电话"), max_length=20)
+    resident_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    resident_email = models.EmailField(_("电子邮箱"), blank=True)  # Open311's optional contact
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
     long = models.FloatField(null=True, blank=True)

@@ -402,6 +402,7 @@ def _create(request: HttpRequest) -> dict[str, Any]:
         "lat") and data.get("long") else (None, None)
     order = public_order_place(
         wall=wall, resident_name=name or "匿名", resident_phone=data.get("phone", ""),
+        resident_email=data.get("email", ""),
         description=data.get("description", ""), category=code, channel=Channel.OPEN311,
         address=data.get("address_string", ""), lat=coordinates[0], long=coordinates[1],
         client_address=f"key:{hash_token(key)[:16]}" if key else client_address(request))

@@ -7,6 +7,8 @@ import secrets
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,14 +80,30 @@ def _require_member_or_staff(actor: Actor, jurisdiction: Jurisdiction, order: Se
         raise Forbidden("只有承办党员本人或党小组长可以办理该点单")
 
 
+def _contact_phone(value: str, channel: str) -> str:
+    return "" if channel == Channel.OPEN311 and not value.strip() else clean_phone(value)
+
+
+def _contact_email(value: str) -> str:
+    email = value.strip()
+    try:
+        validate_email(email) if email else None
+    except DjangoValidationError as exc:
+        raise ValidationFailed("电子邮箱格式不正确", field="email") from exc
+    return email
+
+
 @transaction.atomic
 def order_place(
     *, actor: Actor, jurisdiction: Jurisdiction, wall: Wall, channel: str, resident_name: str,
     resident_phone: str, description: str, category: str = ServiceCategory.OTHER, urgency: int = Urgency.NORMAL,
     address: str = "", lat: float | None = None, long: float | None = None, photo: str = "",
-    ordered_at: datetime | None = None,
+    ordered_at: datetime | None = None, resident_email: str = "",
 ) -> ServiceOrder:
-    """An order taken down by staff, or (actor None, jurisdiction SYSTEM) placed by a resident."""
+    """An order taken down by staff, or (actor None, jurisdiction SYSTEM) placed by a resident.
+
+    A phone is required, except through Open311, whose contact may be a phone, an e-mail or none
+    (GeoReport v2, POST Service Request: every contact field is optional)."""
     require(jurisdiction, "masswork.order_place", wall.org_unit)
     if not wall.is_active:
         raise ValidationFailed("该民心墙已停用", field="wall")
@@ -100,7 +118,7 @@ def order_place(
         wall=wall, org_unit_id=wall.org_unit_id, tracking_code=new_tracking_code(), channel=channel,
         category=category, urgency=urgency,
         resident_name=clean_text(resident_name, field="name", label="姓名", max_length=40),
-        resident_phone=clean_phone(resident_phone),
+        resident_phone=_contact_phone(resident_phone, channel), resident_email=_contact_email(resident_email),
         address=clean_text(address, field="address", label="地址", max_length=200, required=False),
         lat=lat, long=long,
         description=clean_text(description, field="description", label="需求内容", max_length=2000),

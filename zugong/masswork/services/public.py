@@ -51,7 +51,11 @@ def _throttle_key(kind: str, value: str) -> str:
 
 
 def _quotas(phone: str, client_address: str) -> tuple[tuple[str, int, str], ...]:
-    return ((_throttle_key("phone", phone), _limit("ZUGONG_MASSWORK_PER_PHONE_HOUR", 3), "该手机号"),
+    """The contact's hourly quota (a phone, or an e-mail given as `mail:…`; none when no contact) and the
+    address's (a client address, or an Open311 key as `key:…`)."""
+    contact = ((_throttle_key("phone", phone), _limit("ZUGONG_MASSWORK_PER_PHONE_HOUR", 3),
+                "该邮箱" if phone.startswith("mail:") else "该手机号"),) if phone else ()
+    return (*contact,
             (_throttle_key("addr", client_address), _limit("ZUGONG_MASSWORK_PER_ADDRESS_HOUR", 10), "您所在的网络"))
 
 
@@ -110,17 +114,19 @@ def photo_store(upload: UploadedFile[bytes]) -> str:
 def public_order_place(
     *, wall: Wall, resident_name: str, resident_phone: str, description: str, category: str, client_address: str,
     address: str = "", photo: UploadedFile[bytes] | None = None, channel: str = Channel.PUBLIC,
-    lat: float | None = None, long: float | None = None,
+    lat: float | None = None, long: float | None = None, resident_email: str = "",
 ) -> ServiceOrder:
-    phone = clean_phone(resident_phone)
-    taken = throttle_take(phone=phone, client_address=client_address)
+    contact_optional = channel == Channel.OPEN311 and not resident_phone.strip()
+    phone = "" if contact_optional else clean_phone(resident_phone)
+    contact = phone or (f"mail:{resident_email.strip().lower()}" if resident_email.strip() else "")
+    taken = throttle_take(phone=contact, client_address=client_address)
     placed = False
     try:
         photo_name = photo_store(photo) if photo is not None else ""
         # The resident has no account: the system places the order for them (the throttle is the guard).
         order = order_place(actor=None, jurisdiction=SYSTEM, wall=wall, channel=channel, resident_name=resident_name,
                             resident_phone=phone, description=description, category=category, address=address,
-                            photo=photo_name, lat=lat, long=long)
+                            photo=photo_name, lat=lat, long=long, resident_email=resident_email)
         placed = True
     finally:
         if not placed:
