@@ -1,7 +1,7 @@
 """Forms of the roster pages: the detail page's 任职变动, the import upload and the list's search.
 
 Every form takes `jurisdiction=` and draws its units from the scoped selectors; dates are ISO in every
-language (`zugong.core.forms.DateField`); a choice a person must make starts empty (`EMPTY_LABEL`).
+language (`zugong.core.forms.DateField`); a choice a person must make starts empty (`blank_choice`).
 Scoping here only shapes the choices: the services check the permission table again.
 """
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zugong.cadres.models import CadreStatus, RankLevel
 from zugong.cadres.selectors import SORTS, CadreFilters
 from zugong.cadres.services import POST_CHANGE_KINDS
-from zugong.core.forms import DateField, PickerField, ScopedForm
+from zugong.core.forms import DateField, MultipleFileField, PickerField, ScopedForm, blank_choice
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
@@ -25,7 +25,6 @@ from zugong.core.selectors import org_units_visible
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATE_MESSAGE = _("请填写有效的任职（调动、借调）日期")
-EMPTY_LABEL = _("——请选择——")
 
 
 def _rank_levels() -> list[tuple[str, str]]:
@@ -33,7 +32,7 @@ def _rank_levels() -> list[tuple[str, str]]:
 
 
 class PostChangeForm(ScopedForm):
-    kind = forms.ChoiceField(label=_("类型"), choices=[("", EMPTY_LABEL), *POST_CHANGE_KINDS.items()])
+    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(list(POST_CHANGE_KINDS.items())))
     org_unit = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("单位"))
     title = forms.CharField(label=_("职务"), required=False, max_length=120)
     on = DateField(label=_("日期"), error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE})
@@ -51,21 +50,6 @@ class PostChangeForm(ScopedForm):
         rank_level = self.fields["rank_level"]
         assert isinstance(rank_level, forms.ChoiceField)
         rank_level.choices = [("", "—"), *_rank_levels()]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        clean_one = super().clean  # (a bare super() does not work inside the comprehension)
-        return [clean_one(f, initial) for f in files]
 
 
 def unit_picker(jurisdiction: Jurisdiction, *, label: Any, required: bool = True, **kwargs: Any) -> PickerField:

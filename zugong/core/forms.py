@@ -131,8 +131,23 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class AttachmentsField(forms.FileField):
-    """Several files in one input; each is checked by content in the service (core/attachments.py)."""
+class MultipleFileField(forms.FileField):
+    """Several files in one input; an empty choice is the field's `required` error, as for one file."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        clean_one = super().clean  # (a bare super() does not work inside the comprehension)
+        return [clean_one(f, initial) for f in files]
+
+
+class AttachmentsField(MultipleFileField):
+    """Attachments of a record (optional); each is checked by content in the service (core/attachments.py)."""
 
     def __init__(self, **kwargs: Any) -> None:
         from zugong.core.attachments import ACCEPT
@@ -140,9 +155,3 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
