@@ -193,19 +193,8 @@ def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
     return StatsOut(**stats.__dict__, satisfaction_rate=stats.satisfaction_rate)
 
 
-class MemberStatsOut(Schema):
-    member_id: int
-    name: str
-    dispatched: int
-    done: int
-    satisfied: int
-    basic: int
-    unsatisfied: int
-    in_hand: int
-
-
-@router.get("/walls/{wall_id}/members/stats", response=list[MemberStatsOut])
-def wall_member_stats(request: HttpRequest, wall_id: int) -> list[MemberStatsOut]:
+@router.get("/walls/{wall_id}/members/stats", response=list[selectors.MemberStats])
+def wall_member_stats(request: HttpRequest, wall_id: int) -> list[selectors.MemberStats]:
     wall = selectors.wall_get(jurisdiction_of(request, "masswork.order_view"), wall_id)
-    return [MemberStatsOut(**row.__dict__) for row in selectors.member_stats(wall)]
+    return selectors.member_stats(wall)
 
