@@ -5,9 +5,11 @@ Errors are always `{"error": {"code": ..., "message": ...}}` with a Chinese mess
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -19,6 +21,21 @@ from zugong.core.errors import DomainError
 from zugong.core.models import ApiToken
 from zugong.core.services import hash_token
 
+# A token's last use is recorded at most this often: a write on every read would serialise bearer reads
+# on SQLite and make the token's row hot on PostgreSQL (issue 17, item 8).
+TOKEN_STAMP_INTERVAL = timedelta(minutes=1)
+
+
+def stamp_token_use(row: ApiToken) -> None:
+    """Record `row`'s use unless it was recorded within TOKEN_STAMP_INTERVAL (the UPDATE re-checks, so of
+    concurrent requests one writes)."""
+    now = timezone.now()
+    since = now - TOKEN_STAMP_INTERVAL
+    if row.last_used_at is not None and row.last_used_at > since:
+        return
+    (ApiToken.objects.filter(pk=row.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=since))
+     .update(last_used_at=now))
+
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
@@ -26,7 +43,7 @@ class BearerAuth(HttpBearer):
                .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first())
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        stamp_token_use(row)
         request.user = row.user
         return row.user
 
