@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from zugong.cadres import archive_audit, idcard, selectors
 from zugong.cadres.archive_audit import Finding
 from zugong.cadres.models import Cadre
-from zugong.core.downloads import download
+from zugong.core.downloads import download, xlsx_append
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
@@ -122,6 +122,8 @@ def _row(f: Finding, unit: str) -> FindingRow:
     masked = idcard.mask(f.id_number)
     # The identity checks quote the number: the mask must hold in the explanation too.
     message = f.message.replace(f.id_number, masked) if f.id_number else f.message
+    if len(f.id_number) == 18:  # an invalid birth date is quoted on its own (id_birth)
+        message = message.replace(f.id_number[6:14], "*" * 8)
     return FindingRow(f, str(archive_audit.CHECKS[f.check]), masked, unit, message)
 
 
@@ -199,7 +201,7 @@ def findings_workbook(rows: list[FindingRow]) -> bytes:
     sheet.append(list(EXPORT_HEADER))
     for row in rows:
         f = row.finding
-        sheet.append([f.name, row.masked_id, row.unit, row.label, SEVERITIES[f.severity], row.message])
+        xlsx_append(sheet, [f.name, row.masked_id, row.unit, row.label, SEVERITIES[f.severity], row.message])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

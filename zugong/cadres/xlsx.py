@@ -21,6 +21,7 @@ from zugong.cadres.lrmx import format_reviews, format_rewards, parse_reviews, pa
 from zugong.cadres.records import CadreRecord, EducationData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
 from zugong.cadres.sheetreader import BadSheet, SheetRow, excel_serial_date, iter_sheet
+from zugong.core.downloads import xlsx_append
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 
@@ -265,12 +266,17 @@ def _education(row: RosterRow, prefix: str, kind: str) -> EducationData:
     if together and not (level or degree):
         level, degree = together[0], " ".join(together[1:])
     return EducationData(kind, level, degree, row.get(f"{prefix}_school"))
+def _birth_text(value: date | None, *, day: bool) -> str:
+    # Beside a masked ID number only the month: the day would complete the number.
+    return "" if value is None else f"{value:%Y.%m.%d}" if day else f"{value:%Y.%m}"
+
+
 def row_of(record: CadreRecord, *, mask_id: bool = False) -> list[str]:
     education = {e.kind: e for e in record.education}
     ft, ins = education.get("full_time", EducationData("full_time")), education.get("in_service", EducationData("in_service"))
     values = {
         "name": record.name, "id_number": idcard.mask(record.id_number) if mask_id else record.id_number,
-        "sex": name_of("sex", record.sex), "birth_date": f"{record.birth_date:%Y.%m.%d}" if record.birth_date else "",
+        "sex": name_of("sex", record.sex), "birth_date": _birth_text(record.birth_date, day=not mask_id),
         "ethnicity": name_of("ethnicity", record.ethnicity), "native_place": record.native_place,
         "birthplace": record.birthplace, "political_status": name_of("political_status", record.political_status),
         "party_join_date": f"{record.party_join_date:%Y.%m}" if record.party_join_date else "",
@@ -289,7 +295,7 @@ def write_workbook(records: list[CadreRecord], *, mask_id: bool = False) -> byte
     sheet = book.create_sheet("干部信息")
     sheet.append([label for _, label in COLUMNS])
     for record in records:
-        sheet.append([value or None for value in row_of(record, mask_id=mask_id)])  # no empty cells written
+        xlsx_append(sheet, [value or None for value in row_of(record, mask_id=mask_id)])  # no empty cells written
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from io import BytesIO
 from django.contrib.auth.models import User
 from openpyxl import Workbook
 
+from zugong.core.downloads import xlsx_append
 from zugong.talks.access import ConfidentialReader, talk_summaries_for
 from zugong.talks.models import Talk, TalkerRole, TalkKind
 from zugong.talks.stats import TalkStats
@@ -29,12 +30,12 @@ def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: User) ->
     sheet = book.active
     assert sheet is not None
     sheet.title = "谈心谈话"
-    sheet.append(["日期", "类型", "谈话人", "谈话对象", "单位", "地点", "主题", "内容摘要"])
+    xlsx_append(sheet, ["日期", "类型", "谈话人", "谈话对象", "单位", "地点", "主题", "内容摘要"])
     for talk in talks:
         summary = summaries[talk.pk]
-        sheet.append([talk.held_on, talk.get_kind_display(), "、".join(t.name for t in talk.talkers.all()),
-                      "、".join(c.name for c in talk.talkees.all()), talk.org_unit.name, talk.place, talk.topics,
-                      summary if summary is not None else HIDDEN])
+        xlsx_append(sheet, [talk.held_on, talk.get_kind_display(), "、".join(t.name for t in talk.talkers.all()),
+                            "、".join(c.name for c in talk.talkees.all()), talk.org_unit.name, talk.place,
+                            talk.topics, summary if summary is not None else HIDDEN])
     return _bytes(book)
 
 
@@ -43,12 +44,12 @@ def stats_xlsx(stats: TalkStats) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "统计"
-    sheet.append([stats.sentence])
+    xlsx_append(sheet, [stats.sentence])
     sheet.append([])
-    sheet.append(["合计（人次）", stats.total])
-    sheet.append(["花名册人数", stats.roster])
-    sheet.append(["已谈人数", stats.covered])
-    sheet.append(["覆盖率", stats.coverage])
+    xlsx_append(sheet, ["合计（人次）", stats.total])
+    xlsx_append(sheet, ["花名册人数", stats.roster])
+    xlsx_append(sheet, ["已谈人数", stats.covered])
+    xlsx_append(sheet, ["覆盖率", stats.coverage])
     for title, rows in (
         ("按谈话人身份", [(TalkerRole(k).label, v) for k, v in stats.by_role.items()]),
         ("按谈话类型", [(TalkKind(k).label, v) for k, v in stats.by_kind.items()]),
@@ -56,7 +57,7 @@ def stats_xlsx(stats: TalkStats) -> bytes:
         ("按单位", stats.by_unit),
     ):
         part = book.create_sheet(title)
-        part.append([title, "人次"])
+        xlsx_append(part, [title, "人次"])
         for label, count in rows:
-            part.append([str(label), count])
+            xlsx_append(part, [str(label), count])
     return _bytes(book)
