@@ -6,6 +6,7 @@ commands (`zugong migrate`, `zugong shell`) stay reachable as they are.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -27,12 +28,24 @@ def _print_help() -> None:
     print("\nDjango commands:\n  " + " ".join(others))
 
 
+def _warnings_and_above(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+def quiet_jieba() -> None:
+    """jieba logs "Building prefix dict…" at DEBUG on its first use in every process; a command's output
+    is no place for it. jieba resets its logger's level when imported, so a filter on the logger (which
+    the import leaves alone) does it without importing jieba into every command."""
+    logging.getLogger("jieba").addFilter(_warnings_and_above)
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zugong.settings")
     import django
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else argv)
+    quiet_jieba()
     django.setup()
     if len(args) < 2 or args[1] in {"help", "-h", "--help"} and len(args) == 2:
         _print_help()

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, TextIO
+
+from django.db import connection, models
+
+from zugong.core.progress import Progress
 
 Scale = Literal["small", "province"]
 
@@ -32,6 +36,8 @@ class DemoContext:
     seed: int
     today: date
     out: TextIO
+    # Province scale times this: a test runs the province generators at 1/1000 of their size.
+    fraction: float = 1.0
     # Contributors leave handles here for later ones ("province", "counties", "cadres", …).
     data: dict[str, Any] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
@@ -42,6 +48,58 @@ class DemoContext:
 
     def say(self, message: str) -> None:
         self.out.write(message + "\n")
+
+    def sized(self, n: int) -> int:
+        """`n` rows at full province scale, scaled by `fraction` (at least one)."""
+        return max(1, round(n * self.fraction))
+
+    def progress(self, label: str, total: int | None) -> Progress:
+        return Progress(self.out, label, total=total)
+
+
+def reserve_ids(model: type[models.Model], n: int) -> int:
+    """The first of `n` consecutive primary keys nobody else will take, so rows that point at these
+    can be built before they are written. The demo is the only writer while it runs."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                           "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)", [table, table, n])
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row[0]) - n + 1
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0]) + 1
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write plain tuples (values in `fields` order, by attname) without building model instances:
+    COPY on PostgreSQL, executemany on SQLite. Fields not named get their (constant) default; the
+    key is left to the database unless named."""
+    meta = model._meta
+    named = [meta.get_field(name) for name in fields]
+    rest = [f for f in meta.concrete_fields if f not in named and not f.primary_key]
+    tail = tuple(f.get_default() for f in rest)
+    columns = [f.column for f in named + rest]  # type: ignore[union-attr]
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    written = 0
+    if connection.vendor == "postgresql":
+        raw = connection.connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{meta.db_table}" ({column_list}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row((*row, *tail))
+                written += 1
+        return written
+    every = named + rest
+    sql = f'INSERT INTO "{meta.db_table}" ({column_list}) VALUES ({", ".join("%s" for _ in columns)})'
+    prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(every, (*row, *tail), strict=True)]  # type: ignore[union-attr]
+                for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+    return len(prepared)
 
 
 Contributor = Callable[[DemoContext], None]

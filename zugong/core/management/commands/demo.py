@@ -3,13 +3,25 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any, TextIO, cast
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from zugong.core.audit import audit_record
 from zugong.core.demo import DemoContext, contributors
 from zugong.core.models import OrgUnit
+
+
+def migrate_if_needed(out: TextIO) -> None:
+    """A database never migrated (or behind the code) is brought up to date first, as `zugong run` does."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        out.write(f"数据库结构尚未就绪，先执行 {len(plan)} 个迁移……\n")
+        call_command("migrate", interactive=False, verbosity=0)
 
 
 def print_accounts(ctx: DemoContext) -> None:
@@ -25,8 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["small", "province"], default="small")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--if-empty", action="store_true", help="do nothing when org units exist")
+        parser.add_argument("--fraction", type=float, default=1.0,
+                            help="province scale times this (e.g. 0.01 for a quick look); small ignores it")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not 0 < options["fraction"] <= 1:
+            raise CommandError("--fraction 应大于 0、不超过 1")
+        migrate_if_needed(cast(TextIO, self.stdout))
         if OrgUnit.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("数据库已有数据，跳过演示数据。")
@@ -34,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError("数据库中已有组织数据；演示数据只能装入空数据库。")
         autodiscover_modules("demo_data")
         ctx = DemoContext(scale=options["scale"], seed=options["seed"], today=timezone.localdate(),
-                          out=cast(TextIO, self.stdout))
+                          out=cast(TextIO, self.stdout), fraction=options["fraction"])
         for registered in contributors():
             started = timezone.now()
             registered.func(ctx)
