@@ -241,6 +241,10 @@ EMAIL_HOST = env_str("ZUGONG_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ZUGONG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("ZUGONG_EMAIL_FROM", "zugong@localhost")
 ZUGONG_EMAIL_ENABLED = env_bool("ZUGONG_EMAIL_ENABLED", False)
+# Signed audit checkpoints (core/checkpoints.py); the key itself is ZUGONG_AUDIT_KEY, read when used.
+ZUGONG_AUDIT_KEY_FILE = Path(env_str("ZUGONG_AUDIT_KEY_FILE", str(VAR_DIR / "audit.key")))
+ZUGONG_AUDIT_CHECKPOINT_FILE = Path(env_str("ZUGONG_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")))
+ZUGONG_AUDIT_CHECKPOINT_EMAIL = env_str("ZUGONG_AUDIT_CHECKPOINT_EMAIL", "")
 # Open311 GeoReport v2 requires an api_key for POST; the residents' own page never needs one.
 ZUGONG_OPEN311_POST_KEY_REQUIRED = env_bool("ZUGONG_OPEN311_POST_KEY_REQUIRED", True)
 

@@ -3,7 +3,7 @@ calendar overrides and meetings."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -121,7 +121,13 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+_Logged = TypeVar("_Logged", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Logged]):
+    """The audit chain and the access log: rows are added, never changed or removed (PostgreSQL adds a
+    trigger, core migrations 0002 and 0004)."""
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("审计日志只能追加，不能修改")
 
@@ -177,6 +183,8 @@ class AccessEvent(models.Model):
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=20, default="web")
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("敏感信息查看记录")
         verbose_name_plural = _("敏感信息查看记录")
@@ -184,6 +192,14 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.object_type}#{self.object_id}.{self.field}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("敏感信息查看记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("敏感信息查看记录只能追加，不能删除")
 
 
 class CalendarOverride(models.Model):

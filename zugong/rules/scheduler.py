@@ -49,6 +49,22 @@ def _loop(hour: int, minute: int, stop: threading.Event) -> None:
             logger.exception("daily rule evaluation failed; will retry at the next run")
             continue
         logger.warning("daily rule evaluation: %d findings in %.1fs", judged, time.monotonic() - started)
+        checkpoint_now()
+
+
+def checkpoint_now() -> None:
+    """Anchor the audit chain outside the database once a day (core/checkpoints.py); a failure is logged."""
+    from zugong.core.checkpoints import CheckpointError, write_checkpoint
+
+    close_old_connections()
+    try:
+        checkpoint = write_checkpoint()
+    except (CheckpointError, DatabaseError, OSError):
+        logger.exception("daily audit checkpoint failed; will retry at the next run")
+        return
+    finally:
+        connections.close_all()
+    logger.warning("daily audit checkpoint: event %d signed", checkpoint.seq)
 
 
 def start_daily_evaluation(*, at: str = "01:30") -> threading.Event:
