@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RectificationConfig(AppConfig):
+    name = "zugong.rectification"
+    label = "rectification"
+    verbose_name = _("整改销号")
+
+    def ready(self) -> None:
+        from zugong.core.attachments import register_owner
+        from zugong.rectification.models import Problem, ProgressUpdate
+
+        register_owner(Problem, "rectification.problem_view")
+        register_owner(ProgressUpdate, "rectification.problem_view")

@@ -1,0 +1,27 @@
+"""Row locks of the rectification module: `select_for_update(of=("self",))`, returning the locked row."""
+
+from __future__ import annotations
+
+from zugong.core.errors import NotFound
+from zugong.rectification.models import Closure, Problem, ProblemList
+
+
+def lock_problem(problem_id: int) -> Problem:
+    row = (Problem.objects.select_for_update(of=("self",)).select_related("problem_list__issuing_unit", "org_unit")
+           .filter(pk=problem_id).first())
+    if row is None:
+        raise NotFound("未找到该问题，或不在您的管辖范围内")
+    return row
+
+
+def lock_problem_list(list_id: int) -> ProblemList:
+    row = (ProblemList.objects.select_for_update(of=("self",)).select_related("issuing_unit", "owner_unit")
+           .filter(pk=list_id).first())
+    if row is None:
+        raise NotFound("未找到该问题清单，或不在您的管辖范围内")
+    return row
+
+
+def lock_pending_closure(problem_id: int) -> Closure | None:
+    return (Closure.objects.select_for_update(of=("self",)).filter(problem_id=problem_id, status="pending")
+            .order_by("pk").first())

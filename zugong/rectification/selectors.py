@@ -1,0 +1,193 @@
+"""Reads of problem lists and problems, scoped to the jurisdiction (by the owner unit), with the state of
+their periodic checks (R24) and the progress of a list computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import OrgUnit
+from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
+from zugong.rectification.models import (
+    Closure,
+    Problem,
+    ProblemList,
+    ProblemStatus,
+    ProgressUpdate,
+    QuarterlyCheck,
+    RectificationPlan,
+    Severity,
+)
+
+# How far a problem is, by its state (the page explains it): a plan accepted is under way, a closure
+# asked for is nearly done, only a closure approved by the issuing level counts in full.
+STATUS_WEIGHT: dict[str, int] = {
+    ProblemStatus.OPEN: 0, ProblemStatus.PLAN_SUBMITTED: 10, ProblemStatus.RECTIFYING: 40,
+    ProblemStatus.CLOSURE_REQUESTED: 80, ProblemStatus.CLOSED: 100,
+}
+# A grave problem weighs three general ones in the percentage of a list or unit.
+SEVERITY_WEIGHT: dict[str, int] = {Severity.GENERAL: 1, Severity.SERIOUS: 2, Severity.GRAVE: 3}
+
+
+class CheckState:
+    CHECKED = "checked"  # checked in the running period
+    DUE = "due"  # not yet checked in the running period
+    OVERDUE = "overdue"  # the period just ended passed without a check
+    NONE = "none"  # closed: no check needed
+
+
+def problem_lists_visible(jurisdiction: Jurisdiction) -> QuerySet[ProblemList]:
+    return scope(ProblemList.objects.all(), jurisdiction, "owner_unit").select_related("issuing_unit", "owner_unit")
+
+
+def problems_visible(jurisdiction: Jurisdiction) -> QuerySet[Problem]:
+    return scope(Problem.objects.all(), jurisdiction).select_related("problem_list__issuing_unit", "org_unit")
+
+
+def _weighted(field: str, weights: dict[str, int]) -> Case:
+    return Case(*[When(**{field: key}, then=Value(w)) for key, w in weights.items()], default=Value(0),
+                output_field=IntegerField())
+
+
+def _progress(prefix: str = "") -> tuple[Sum, Sum]:
+    """(Σ severity weight × status weight, Σ severity weight): their quotient is the percentage."""
+    severity = _weighted(f"{prefix}severity", SEVERITY_WEIGHT)
+    status = _weighted(f"{prefix}status", STATUS_WEIGHT)
+    return Sum(severity * status, output_field=IntegerField()), Sum(severity, output_field=IntegerField())
+
+
+def percent(done: int | None, total: int | None) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(done or 0) / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def problem_list_list(jurisdiction: Jurisdiction, *, source: str = "") -> QuerySet[ProblemList]:
+    """Lists with their problem counts and the severity-weighted progress (`weighted_done / weight_total` %)."""
+    done, total = _progress("problems__")
+    lists = problem_lists_visible(jurisdiction).annotate(
+        problem_count=Count("problems"), closed_count=Count("problems", filter=Q(problems__status=ProblemStatus.CLOSED)),
+        weighted_done=done, weight_total=total)
+    if source:
+        lists = lists.filter(source=source)
+    return lists.order_by("-issued_on", "-pk")
+
+
+def problem_list_get(jurisdiction: Jurisdiction, pk: int) -> ProblemList:
+    row = problem_list_list(jurisdiction).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("未找到该问题清单，或不在您的管辖范围内")
+    return row
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    org_unit_id: int
+    name: str
+    problems: int
+    closed: int
+    percent: Decimal | None
+
+
+def progress_by_unit(jurisdiction: Jurisdiction, *, list_id: int | None = None) -> list[UnitProgress]:
+    rows = problems_visible(jurisdiction)
+    if list_id is not None:
+        rows = rows.filter(problem_list_id=list_id)
+    done, total = _progress()
+    grouped = (rows.order_by().values("org_unit_id", "org_unit__name", "org_unit__path")
+               .annotate(n=Count("id"), closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+                         weighted_done=done, weight_total=total)
+               .order_by("org_unit__path"))
+    return [UnitProgress(r["org_unit_id"], r["org_unit__name"], r["n"], r["closed"],
+                         percent(r["weighted_done"], r["weight_total"])) for r in grouped]
+
+
+def _checked_within(period: CheckPeriod) -> Exists:
+    return Exists(QuarterlyCheck.objects.filter(problem=OuterRef("pk"), checked_on__gte=period.start,
+                                                checked_on__lte=period.end))
+
+
+def _kinds_by_issuing_unit(problems: QuerySet[Problem], as_of: date) -> dict[str, list[int]]:
+    """The check cadence in force at each issuing level of these problems, read once per level."""
+    units = problems.order_by().values_list("problem_list__issuing_unit", flat=True).distinct()
+    kinds: dict[str, list[int]] = {}
+    for unit in OrgUnit.objects.filter(pk__in=units):
+        kinds.setdefault(check_period_kind(unit, as_of), []).append(unit.pk)
+    return kinds
+
+
+def with_check_state(problems: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
+    """Annotate `check_state` (CheckState) for `as_of`: one CASE over EXISTS subqueries, one branch per
+    cadence in force among the issuing levels (usually just the quarter). A problem is overdue when the
+    period before the running one ended without a check while it was already raised and is not closed."""
+    whens: list[When] = [When(status=ProblemStatus.CLOSED, then=Value(CheckState.NONE))]
+    kinds = _kinds_by_issuing_unit(problems, as_of)
+    for kind, unit_ids in kinds.items():
+        running = period_of(kind, as_of)
+        previous = running.previous()
+        in_kind = Q(problem_list__issuing_unit__in=unit_ids) if len(kinds) > 1 else Q(pk__isnull=False)
+        whens += [
+            When(in_kind & Q(raised_on__lte=previous.end) & ~_checked_within(previous),
+                 then=Value(CheckState.OVERDUE)),
+            When(in_kind & _checked_within(running), then=Value(CheckState.CHECKED)),
+            When(in_kind, then=Value(CheckState.DUE)),
+        ]
+    return problems.annotate(check_state=Case(*whens, default=Value(CheckState.DUE)))
+
+
+def problem_list_filtered(
+    jurisdiction: Jurisdiction, *, as_of: date, list_id: int | None = None, source: str = "", org_path: str = "",
+    status: str = "", overdue: bool | None = None,
+) -> QuerySet[Problem]:
+    problems = problems_visible(jurisdiction)
+    if list_id is not None:
+        problems = problems.filter(problem_list_id=list_id)
+    if source:
+        problems = problems.filter(problem_list__source=source)
+    if org_path:
+        problems = problems.filter(org_unit__path__gte=org_path, org_unit__path__lt=org_path + "~")
+    if status:
+        problems = problems.filter(status=status)
+    problems = with_check_state(problems, as_of)
+    if overdue is not None:
+        is_overdue = Q(check_state=CheckState.OVERDUE)
+        problems = problems.filter(is_overdue) if overdue else problems.exclude(is_overdue)
+    return problems.order_by("problem_list_id", "number")
+
+
+def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
+    """One problem with its plans, updates, checks and closures, or NotFound outside the jurisdiction."""
+    row = (with_check_state(problems_visible(jurisdiction).filter(pk=pk), as_of)
+           .prefetch_related(
+               Prefetch("plans", queryset=RectificationPlan.objects.order_by("-pk")),
+               Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-reported_on", "-pk")),
+               Prefetch("checks", queryset=QuarterlyCheck.objects.order_by("-checked_on", "-pk")),
+               Prefetch("closures", queryset=Closure.objects.order_by("-pk").prefetch_related("evidence")),
+               "reopenings")
+           .first())
+    if row is None:
+        raise NotFound("未找到该问题，或不在您的管辖范围内")
+    return row
+
+
+def open_problems_of(jurisdiction: Jurisdiction, *, owner_unit_id: int) -> QuerySet[Problem]:
+    """Still-open problems of a unit (listed on next year's 述职)."""
+    return problems_visible(jurisdiction).filter(org_unit_id=owner_unit_id).exclude(status=ProblemStatus.CLOSED)
+
