@@ -6,17 +6,18 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from zugong.cadres import idcard, selectors
 from zugong.cadres.changes import change_rows
+from zugong.cadres.dates import month_text
 from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
 from zugong.cadres.services import cadre_create, cadre_move, cadre_update
 from zugong.core.audit import access_record
 from zugong.core.errors import ValidationFailed
 from zugong.core.permissions import require
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 
 router = Router(tags=["cadres"])
@@ -25,26 +26,30 @@ router = Router(tags=["cadres"])
 class CadreFilterIn(Schema):
     q: str = ""
     id_number: str = ""
-    org: int | None = None
+    org: RowId | None = None
     rank_level: str = ""
     leading: bool | None = None
-    age_min: int | None = None
-    age_max: int | None = None
+    age_min: int | None = Field(None, ge=0, le=150)
+    age_max: int | None = Field(None, ge=0, le=150)
     age_on: date | None = None
     education: str = ""
     political_status: str = ""
     status: str = ""
-    managing_unit: int | None = None
+    managing_unit: RowId | None = None
     sort: str = "name"
     cursor: str = ""
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=200)
 
 
 class CadreOut(Schema):
+    """`id_number` is masked unless the full number was asked for and allowed; then, and only then,
+    `birth_date` gives the day too (otherwise null: `birth_month` is all that shows beside a mask)."""
+
     id: int
     name: str
     sex: str
-    birth_date: date | None
+    birth_month: str | None = Field(description="出生年月 YYYY-MM")
+    birth_date: date | None = Field(description="出生日期，仅在查看完整身份证号码时给出")
     id_number: str
     org_unit_id: int
     org_unit_name: str
@@ -101,7 +106,7 @@ class CadreDetailOut(CadreOut):
 
 
 class CadreIn(Schema):
-    org_unit_id: int
+    org_unit_id: RowId
     name: str
     id_number: str
     birth_date: date
@@ -145,7 +150,7 @@ class PostChangeIn(Schema):
     moves to the unit), `second` (借调: a temporary non-leading post elsewhere, home post kept)."""
 
     kind: Literal["appoint", "transfer", "second"] = "appoint"
-    org_unit_id: int
+    org_unit_id: RowId
     title: str = ""
     on: date
     until: date | None = None
@@ -165,7 +170,8 @@ class ChangeOut(Schema):
 
 def _out(cadre: Cadre, *, full_id: bool = False) -> dict[str, Any]:
     return {
-        "id": cadre.pk, "name": cadre.name, "sex": cadre.sex, "birth_date": cadre.birth_date,
+        "id": cadre.pk, "name": cadre.name, "sex": cadre.sex, "birth_month": month_text(cadre.birth_date, "-") or None,
+        "birth_date": cadre.birth_date if full_id else None,
         "id_number": (cadre.id_number or "") if full_id else idcard.mask(cadre.id_number),
         "org_unit_id": cadre.org_unit_id, "org_unit_name": cadre.org_unit.name, "current_post": cadre.current_post,
         "rank_level": cadre.rank_level, "is_leading": cadre.is_leading, "political_status": cadre.political_status,
@@ -201,7 +207,7 @@ def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, 
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)
-def cadre_detail(request: HttpRequest, cadre_id: int, full_id: bool = False) -> dict[str, Any]:
+def cadre_detail(request: HttpRequest, cadre_id: RowId, full_id: bool = False) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_record_get(jurisdiction, cadre_id)
     require(jurisdiction, "cadres.cadre_view", cadre.org_unit)
@@ -225,7 +231,7 @@ def cadre_post(request: HttpRequest, payload: CadreIn) -> Status[dict[str, Any]]
 
 
 @router.patch("/cadres/{cadre_id}", response=CadreDetailOut)
-def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dict[str, Any]:
+def cadre_patch(request: HttpRequest, cadre_id: RowId, payload: CadrePatch) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
     nullable = {"birth_date", "party_join_date", "work_start_date", "township_recruit_on"}
@@ -237,7 +243,7 @@ def cadre_patch(request: HttpRequest, cadre_id: int, payload: CadrePatch) -> dic
 
 
 @router.post("/cadres/{cadre_id}/posts", response={201: PostOut})
-def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn) -> Status[PostOut]:
+def cadre_post_change(request: HttpRequest, cadre_id: RowId, payload: PostChangeIn) -> Status[PostOut]:
     """A post change, transfer or secondment; rule R23 refuses recent township recruits with 409."""
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
@@ -249,8 +255,8 @@ def cadre_post_change(request: HttpRequest, cadre_id: int, payload: PostChangeIn
 
 
 @router.get("/cadres/{cadre_id}/changes", response=list[ChangeOut])
-def cadre_change_list(request: HttpRequest, cadre_id: int) -> list[dict[str, Any]]:
-    """Every overwritten value of the cadre's fields, newest first (ID numbers masked)."""
+def cadre_change_list(request: HttpRequest, cadre_id: RowId) -> list[dict[str, Any]]:
+    """Every overwritten value of the cadre's fields, newest first (ID numbers masked, birth dates as months)."""
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
     require(jurisdiction, "cadres.cadre_view", cadre.org_unit)

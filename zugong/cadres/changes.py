@@ -33,11 +33,13 @@ def field_label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-def _shown(name: str, value: str, units: dict[int, str]) -> str:
+def _shown(name: str, value: str, units: dict[int, str], *, full: bool) -> str:
     if not value:
         return ""
-    if name == "id_number":
+    if name == "id_number" and not full:
         return idcard.mask(value)
+    if name == "birth_date" and not full:  # "1980-05-17" → "1980-05": the day would complete a masked number
+        return value[:7]
     if name in CODED:
         return name_of(CODED[name], value) or value
     if name in UNIT_FIELDS and value.isdigit():
@@ -49,11 +51,12 @@ def _shown(name: str, value: str, units: dict[int, str]) -> str:
     return value
 
 
-def change_rows(changes: list[CadreChange]) -> list[dict[str, Any]]:
-    """Display rows for changes of one cadre, newest first as given (unit names in one query)."""
+def change_rows(changes: list[CadreChange], *, full: bool = False) -> list[dict[str, Any]]:
+    """Display rows for changes of one cadre, newest first as given (unit names in one query); ID numbers
+    and birth days only when `full` (a logged full view by someone allowed to see the number)."""
     unit_ids = {int(v) for c in changes if c.field in UNIT_FIELDS for v in (c.old_value, c.new_value) if v.isdigit()}
     units = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
-    return [{"field": c.field, "label": field_label(c.field), "old_value": _shown(c.field, c.old_value, units),
-             "new_value": _shown(c.field, c.new_value, units), "changed_at": c.changed_at, "source": c.source,
+    return [{"field": c.field, "label": field_label(c.field), "old_value": _shown(c.field, c.old_value, units, full=full),
+             "new_value": _shown(c.field, c.new_value, units, full=full), "changed_at": c.changed_at, "source": c.source,
              "source_label": SOURCES.get(c.source, c.source), "actor": c.actor.get_username() if c.actor else ""}
             for c in changes]

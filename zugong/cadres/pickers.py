@@ -7,6 +7,7 @@ from django.http import HttpResponse
 
 from zugong.cadres.models import Cadre
 from zugong.cadres.selectors import CadreFilters, cadre_search
+from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.picker_views import options_response
 from zugong.core.pickers import LIMIT, PickerOption, clean_query
@@ -22,7 +23,10 @@ def cadre_label(cadre: Cadre) -> str:
 def cadre_options(jurisdiction: Jurisdiction, query: str) -> list[PickerOption]:
     if not query:
         return []
-    rows = cadre_search(jurisdiction, CadreFilters(q=query, status="serving"), limit=LIMIT).items
+    try:
+        rows = cadre_search(jurisdiction, CadreFilters(q=query, status="serving"), limit=LIMIT).items
+    except ValidationFailed:  # an ID-number prefix from someone who may not search by number: no options
+        return []
     return [PickerOption(c.pk, c.name, " · ".join(p for p in (
         c.org_unit.name, c.current_post, c.birth_date.strftime("%Y.%m") if c.birth_date else "") if p))
         for c in rows]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from zugong.cadres.dates import add_years
@@ -24,11 +25,17 @@ from zugong.cadres.services import TRACKED_FIELDS, change_text
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
+from zugong.core.permissions import may
 
 SORTS: dict[str, tuple[str, bool]] = {  # key: (field, descending)
     "name": ("name_pinyin", False), "-name": ("name_pinyin", True),
-    "birth": ("birth_date", False), "-birth": ("birth_date", True), "id": ("pk", False), "-id": ("pk", True),
+    "birth": ("birth_month", False), "-birth": ("birth_month", True), "id": ("pk", False), "-id": ("pk", True),
 }
+# A masked ID number (`110105********002X`) must not be completed by what is shown or searchable beside
+# it: without the right to see full numbers, searching by number, sorting by birth and the age filters
+# all work at the precision of the birth *month* (what the list shows), never the day.
+CONFIDENTIAL = "cadres.cadre_confidential_view"
+ID_SEARCH_REFUSED = "按公民身份号码查询需要查看完整身份证号码的权限，请按姓名或拼音查询"
 MAX_LIMIT = 200
 # What a list row shows (pages, API, exports of a page): loading only these keeps 50 rows cheap.
 LIST_COLUMNS = ("name", "name_pinyin", "sex", "birth_date", "id_number", "current_post", "rank_level", "is_leading",
@@ -65,10 +72,23 @@ def cadres_visible(jurisdiction: Jurisdiction) -> QuerySet[Cadre]:
     return scope(Cadre.objects.all(), jurisdiction)
 
 
-def _name_q(text: str) -> Q:
+def sees_full_birth(jurisdiction: Jurisdiction) -> bool:
+    """Whether the jurisdiction's roles may see full ID numbers (and so full birth dates) somewhere."""
+    return may(jurisdiction, CONFIDENTIAL)
+
+
+def _id_q(value: str, jurisdiction: Jurisdiction) -> Q:
+    # A prefix search answers "is there a number starting 1101051980061…?" digit by digit: it would
+    # rebuild every masked number, so only those who may see full numbers search by them.
+    if not sees_full_birth(jurisdiction):
+        raise ValidationFailed(ID_SEARCH_REFUSED, field="id_number")
+    return Q(id_number__startswith=value.upper())
+
+
+def _name_q(text: str, jurisdiction: Jurisdiction) -> Q:
     value = text.strip()
     if _ID_LIKE.match(value):
-        return Q(id_number__startswith=value.upper())
+        return _id_q(value, jurisdiction)
     if value.isascii():
         low = value.lower().replace(" ", "")
         return Q(name_pinyin__startswith=low) | Q(name_initials__startswith=low)
@@ -77,9 +97,9 @@ def _name_q(text: str) -> Q:
 
 def _filter(queryset: QuerySet[Cadre], jurisdiction: Jurisdiction, f: CadreFilters) -> QuerySet[Cadre]:
     if f.q.strip():
-        queryset = queryset.filter(_name_q(f.q))
+        queryset = queryset.filter(_name_q(f.q, jurisdiction))
     if f.id_number.strip():
-        queryset = queryset.filter(id_number__startswith=f.id_number.strip().upper())
+        queryset = queryset.filter(_id_q(f.id_number.strip(), jurisdiction))
     if f.org is not None:
         unit = scope(OrgUnit.objects.filter(pk=f.org), jurisdiction, org_field="").first()
         if unit is None:
@@ -95,11 +115,25 @@ def _filter(queryset: QuerySet[Cadre], jurisdiction: Jurisdiction, f: CadreFilte
         queryset = queryset.filter(is_leading=f.leading)
     if f.managing_unit is not None:
         queryset = queryset.filter(managing_unit_id=f.managing_unit)
+    return _age_filter(queryset, f, precise=sees_full_birth(jurisdiction))
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _age_filter(queryset: QuerySet[Cadre], f: CadreFilters, *, precise: bool) -> QuerySet[Cadre]:
+    """Ages on `age_on` (today by default); counted in whole months of birth unless `precise`, so that
+    moving `age_on` a day at a time cannot find the birth day."""
     on = f.age_on or timezone.localdate()
     if f.age_min is not None:  # at least age_min on `on`: born on or before on - age_min years
-        queryset = queryset.filter(birth_date__lte=add_years(on, -f.age_min))
+        latest = add_years(on, -f.age_min)
+        queryset = queryset.filter(birth_date__lte=latest) if precise else queryset.filter(
+            birth_date__lt=_next_month(latest))
     if f.age_max is not None:  # younger than age_max + 1
-        queryset = queryset.filter(birth_date__gt=add_years(on, -(f.age_max + 1)))
+        earliest = add_years(on, -(f.age_max + 1))
+        queryset = queryset.filter(birth_date__gt=earliest) if precise else queryset.filter(
+            birth_date__gte=_next_month(earliest))
     return queryset
 
 
@@ -125,8 +159,8 @@ def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str
     column, descending = SORTS[sort]
     limit = max(1, min(limit, MAX_LIMIT))
     queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters)
-    if column == "birth_date":
-        queryset = queryset.filter(birth_date__isnull=False)
+    if column == "birth_month":  # month precision: the order within a month would tell the day apart
+        queryset = queryset.filter(birth_date__isnull=False).annotate(birth_month=TruncMonth("birth_date"))
     order = [f"-{column}", "-pk"] if descending else [column, "pk"]
     if cursor:
         value, pk = decode_cursor(cursor)

@@ -93,7 +93,7 @@ def cadre_export_forms(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise Forbidden("查询结果中有您的角色不能导出任免审批表的干部")
     access_record_many(user=request.user, viewed=[(c, c.org_unit) for c in cadres], field="lrmx")
     data, suffix = exporters.export(fmt, cadres, filled_on=timezone.localdate())
-    name = f"{cadres[0].name}任免审批表{suffix}" if len(cadres) == 1 else f"任免审批表（{len(cadres)}人）{suffix}"
+    name = f"{exporters.safe_text(cadres[0].name)}任免审批表{suffix}" if len(cadres) == 1 else f"任免审批表（{len(cadres)}人）{suffix}"
     return download(data, name)
 
 
@@ -108,16 +108,16 @@ def cadre_detail(request: AuthedRequest, cadre_id: int) -> HttpResponse:
         access_record(user=request.user, obj=cadre, field="id_number", org_unit=cadre.org_unit)
     may_move = may(jurisdiction, "cadres.cadre_move", cadre.org_unit)
     return render(request, "cadres/detail.html", {
-        **_detail_context(cadre), "id_number": cadre.id_number if full else idcard.mask(cadre.id_number),
+        **_detail_context(cadre, full=full), "id_number": cadre.id_number if full else idcard.mask(cadre.id_number),
         "full": full, "may_see": may_see, "may_export": may(jurisdiction, "cadres.cadre_export", cadre.org_unit),
         "may_move": may_move, "post_form": _post_form(jurisdiction, cadre) if may_move else None,
     })
 
 
-def _detail_context(cadre: Cadre) -> dict[str, Any]:
+def _detail_context(cadre: Cadre, *, full: bool) -> dict[str, Any]:
     names = dict(RankLevel.objects.values_list("code", "name"))
     return {"cadre": cadre, "posts": [(p, names.get(p.rank_level, p.rank_level)) for p in selectors.post_history(cadre)],
-            "changes": change_rows(selectors.cadre_changes(cadre)),
+            "changes": change_rows(selectors.cadre_changes(cadre), full=full),
             "age": cadre.birth_date and (timezone.localdate().year - cadre.birth_date.year)}
 
 
@@ -161,7 +161,7 @@ def cadre_lrmx(request: AuthedRequest, cadre_id: int) -> HttpResponse:
         raise NotFound("不支持的格式")
     access_record(user=request.user, obj=cadre, field="lrmx", org_unit=cadre.org_unit)
     data, suffix = exporters.export(fmt, [cadre], filled_on=timezone.localdate())
-    return download(data, f"{cadre.name}任免审批表{suffix}")
+    return download(data, f"{exporters.safe_text(cadre.name)}任免审批表{suffix}")
 
 
 @page(action="cadres.cadre_import", methods=("GET", "HEAD"))
