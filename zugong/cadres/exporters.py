@@ -52,19 +52,27 @@ def record_of(cadre: Cadre) -> CadreRecord:
     return record
 
 
-def lrmx_filename(record: CadreRecord) -> str:
-    return f"{record.name}_{record.id_number[-6:]}.lrmx"
+def safe_text(text: str, *, limit: int = 40) -> str:
+    """`text` reduced to letters, digits, `·` and `-` (anything else becomes `_`): safe in any file name."""
+    kept = "".join(ch if ch.isalnum() or ch in "·-" else "_" for ch in text[:limit]).strip("_")
+    return kept or "_"
+
+
+def member_name(cadre: Cadre, suffix: str) -> str:
+    """A file's name inside an exported archive: the cadre's id and the name made safe (`17_张三.lrmx`);
+    never a path, whatever the stored name holds."""
+    return f"{cadre.pk}_{safe_text(cadre.name)}{suffix}"
 
 
 def export_lrmx(cadres: Iterable[Cadre], *, filled_on: date | None = None) -> tuple[bytes, str]:
     """One cadre: the .lrmx itself; several: a zip of .lrmx files. Returns (bytes, suffix)."""
-    records = [record_of(c) for c in cadres]
-    if len(records) == 1:
-        return write_lrmx(records[0], filled_on=filled_on), ".lrmx"
+    cadres = list(cadres)
+    if len(cadres) == 1:
+        return write_lrmx(record_of(cadres[0]), filled_on=filled_on), ".lrmx"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for record in records:
-            archive.writestr(lrmx_filename(record), write_lrmx(record, filled_on=filled_on))
+        for cadre in cadres:
+            archive.writestr(member_name(cadre, ".lrmx"), write_lrmx(record_of(cadre), filled_on=filled_on))
     return out.getvalue(), ".zip"
 
 
@@ -78,13 +86,12 @@ FORMATS = ("lrmx", "xlsx", "docx", "pdf")
 def export_forms(cadres: list[Cadre], fmt: str, *, on: date) -> tuple[bytes, str]:
     """The printed 任免审批表: one cadre gives the file itself, several a zip of files."""
     render = render_docx if fmt == "docx" else render_pdf
-    records = [record_of(c) for c in cadres]
-    if len(records) == 1:
-        return render(records[0], on=on), f".{fmt}"
+    if len(cadres) == 1:
+        return render(record_of(cadres[0]), on=on), f".{fmt}"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for record in records:
-            archive.writestr(lrmx_filename(record).replace(".lrmx", f".{fmt}"), render(record, on=on))
+        for cadre in cadres:
+            archive.writestr(member_name(cadre, f".{fmt}"), render(record_of(cadre), on=on))
     return out.getvalue(), ".zip"
 
 

@@ -6,6 +6,7 @@ Keeping one shape for LRMX, LRM, xlsx and the API means validation and saving ex
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -152,6 +153,24 @@ def photo_problem(photo: bytes) -> str | None:
     return None
 
 
+# Line and paragraph breaks, tabs, NUL and the other C0/C1 controls; the invisible marks that reorder
+# or hide text (bidirectional overrides, zero-width space, BOM) also let a name pass for another.
+_HIDDEN = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def person_name_problem(name: str, label: str) -> str | None:
+    """Why `name` cannot be a person's name, or None. Names become file names inside exported archives and
+    lines of printed forms: no control characters, no path separators, no `..` (a name such as
+    `../../tmp/x` must never become a path)."""
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} or ch in _HIDDEN for ch in name):
+        return f"{label}不能包含换行、制表符等控制字符或不可见字符"
+    if "/" in name or "\\" in name:
+        return f"{label}不能包含斜杠“/”或反斜杠“\\”"
+    if ".." in name:
+        return f"{label}不能包含“..”"
+    return None
+
+
 # Disagreements between fields that are each well-formed: importing files must bring them in so that the
 # 三龄两历一身份 audit can find them (the audit's check codes). Manual entry still refuses them.
 DISCREPANCY_CHECKS = frozenset({"id_check_digit", "birth_vs_id"})
@@ -169,6 +188,12 @@ def record_errors(record: CadreRecord, today: date, *, refuse_discrepancies: boo
         errors.append(FieldError("name", "姓名不能为空"))
     elif len(record.name) > 40:
         errors.append(FieldError("name", "姓名不能超过 40 个字"))
+    else:
+        errors.extend(FieldError("name", problem) for problem in [person_name_problem(record.name, "姓名")] if problem)
+    for index, member in enumerate(record.family, start=1):
+        problem = person_name_problem(member.name, f"家庭成员及社会关系第 {index} 人的姓名")
+        if problem:
+            errors.append(FieldError("family", problem))
     errors.extend(_id_errors(record, require_id=require_id))
     if refuse_discrepancies:
         errors.extend(record_discrepancies(record))

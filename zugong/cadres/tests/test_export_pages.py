@@ -32,7 +32,7 @@ def test_several_results_come_as_a_zip_of_forms(alice, two):
     response = logged_in(alice).get("/cadres/export.docx?q=wj")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert sorted(names) == sorted(f"{c.name}_{c.id_number[-6:]}.docx" for c in two)
+    assert sorted(names) == sorted(f"{c.pk}_{c.name}.docx" for c in two)
     assert AccessEvent.objects.filter(field="lrmx").count() == 2
     pdf = logged_in(alice).get(f"/cadres/export.pdf?org={two[1].org_unit_id}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
