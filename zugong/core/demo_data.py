@@ -87,7 +87,7 @@ def _build_tree(ctx: DemoContext) -> None:
                                         f"{code}{c + 1:03d}"))
     tree.flush()
     party_groups: list[OrgUnit] = []
-    if ctx.scale == "small":
+    if communities:  # every community's party branch and its groups (the mass-work walls hang on them)
         branches = [tree.add(c, OrgKind.PARTY_BRANCH, c.name + "党支部") for c in communities]
         tree.flush()
         for branch in branches:

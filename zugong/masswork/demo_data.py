@@ -314,6 +314,11 @@ def _township_work(ctx: DemoContext, rng: random.Random, townships: list[OrgUnit
 
 @demo_contributor("masswork.all", order=40)
 def load_masswork(ctx: DemoContext) -> None:
+    if ctx.scale == "province":
+        from zugong.masswork.demo_province import load_province  # it builds on this module's helpers
+
+        load_province(ctx)
+        return
     rng = ctx.rng("masswork")
     counties, townships, villages, groups = _scope(ctx)
     with transaction.atomic():

@@ -56,6 +56,9 @@ class Command(BaseCommand):
             started = timezone.now()
             registered.func(ctx)
             ctx.say(f"[{registered.name}] {(timezone.now() - started).total_seconds():.1f}s")
+        if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses on millions of rows
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         audit_record(actor=None, action="core.demo_load", object_type="demo", object_id=ctx.scale,
                      summary={"scale": ctx.scale, "seed": ctx.seed})
         print_accounts(ctx)
