@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from zugong.core import selectors
 from zugong.core.models import OrgUnit
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import RowId, actor_of, jurisdiction_of
 
 router = Router(tags=["core"])
 
@@ -50,11 +50,11 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/org-units", response=list[OrgUnitOut])
-def org_units(request: HttpRequest, parent: int | None = None, q: str = "") -> list[OrgUnitOut]:
+def org_units(request: HttpRequest, parent: RowId | None = None, q: str = "") -> list[OrgUnitOut]:
     units = selectors.org_unit_list(jurisdiction_of(request, "core.org_view"), parent_id=parent, query=q.strip())
     return [_org_out(u) for u in units]
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut)
-def org_unit_detail(request: HttpRequest, unit_id: int) -> OrgUnitOut:
+def org_unit_detail(request: HttpRequest, unit_id: RowId) -> OrgUnitOut:
     return _org_out(selectors.org_unit_get(jurisdiction_of(request, "core.org_view"), unit_id))

@@ -1,10 +1,14 @@
-"""Response headers every page gets, and the request's jurisdiction."""
+"""Response headers every page gets, the request's jurisdiction, and one error contract for /api/ and
+/open311/ (with oversized bodies refused before they are read)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from xml.etree import ElementTree
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.template import loader
 from django.utils.functional import SimpleLazyObject
 
 from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
@@ -65,3 +69,109 @@ class JurisdictionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.jurisdiction = SimpleLazyObject(lambda: resolve_jurisdiction(request))  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+# -- one error contract under /api/ and /open311/ ---------------------------------------------------------
+
+API_PREFIX = "/api/"
+OPEN311_PREFIX = "/open311/"
+PUBLIC_PREFIXES = ("/m/", OPEN311_PREFIX)  # what residents and outside systems post to, without an account
+PUBLIC_FORM_OVERHEAD_BYTES = 64 * 1024  # the text fields and multipart framing around a resident's photo
+
+# (code, message) of an error response that did not come from the API's own handlers (Django's 404, 405,
+# 413, 500 pages, a body refused before it was read): the same Chinese words as `zugong/api.py`.
+STATUS_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求不正确"),
+    401: ("unauthenticated", "未登录或令牌无效"),
+    403: ("forbidden", "没有权限"),
+    404: ("not_found", "未找到，或不在您的管辖范围内"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "系统出现错误，已记录，请稍后再试"),
+}
+
+
+def status_error(status: int) -> tuple[str, str]:
+    return STATUS_ERRORS.get(status, ("server_error", STATUS_ERRORS[500][1]) if status >= 500
+                             else ("error", "请求无法处理"))
+
+
+def body_limit(path: str) -> int | None:
+    """The largest body accepted on `path`, checked before anything reads it; None: Django's own limits.
+
+    Public pages take one photo (`ZUGONG_MASSWORK_PHOTO_MAX_BYTES`, 3 MB) and a form; the API takes at
+    most `ZUGONG_MAX_UPLOAD_BYTES` (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if path.startswith(PUBLIC_PREFIXES):
+        photo = int(getattr(settings, "ZUGONG_MASSWORK_PHOTO_MAX_BYTES", 3 * 1024 * 1024))
+        return photo + PUBLIC_FORM_OVERHEAD_BYTES
+    if path.startswith(API_PREFIX):
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return None
+
+
+def declared_too_large(request: HttpRequest, limit: int) -> bool:
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    try:
+        return int(raw) > limit
+    except ValueError:
+        return True  # a length that is no number is refused like one too large: nothing reads the body
+
+
+def api_error(status: int, code: str, message: str) -> HttpResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def open311_error(path: str, status: int, description: str) -> HttpResponse:
+    """GeoReport v2's error array, in the format the path asks for (`.xml`, else JSON)."""
+    if path.rstrip("/").endswith(".xml"):
+        root = ElementTree.Element("errors")
+        item = ElementTree.SubElement(root, "error")
+        ElementTree.SubElement(item, "code").text = str(status)
+        ElementTree.SubElement(item, "description").text = description
+        body = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode")
+        return HttpResponse(body.encode("utf-8"), status=status, content_type="text/xml; charset=utf-8")
+    return JsonResponse([{"code": status, "description": description}], status=status, safe=False,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _is_structured(response: HttpResponse | StreamingHttpResponse) -> bool:
+    kind = response.get("Content-Type", "")
+    return kind.startswith(("application/json", "text/xml", "application/xml"))
+
+
+class ErrorContractMiddleware:
+    """Under /api/ the `{"error": {"code", "message"}}` envelope and under /open311/ the GeoReport error
+    array for every error, also those no view wrote (Django's 404/405/500 pages, a body too large); and
+    an oversized public or API body refused from its Content-Length, before CSRF or a form parses it.
+
+    First in MIDDLEWARE, so it sees every response and answers before any other layer reads the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = body_limit(request.path)
+        if limit is not None and declared_too_large(request, limit):
+            return self.too_large(request, limit)
+        return self.in_contract(request, self.get_response(request))
+
+    def too_large(self, request: HttpRequest, limit: int) -> HttpResponse:
+        message = f"请求内容过大，上限 {limit / (1024 * 1024):.1f} MB"
+        if request.path.startswith(API_PREFIX):
+            return api_error(413, "too_large", message)
+        if request.path.startswith(OPEN311_PREFIX):
+            return open311_error(request.path, 413, message)
+        page = loader.get_template("core/too_large.html").render({"message": message})
+        return HttpResponse(page, status=413)
+
+    def in_contract(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code < 400 or _is_structured(response):
+            return response
+        code, message = status_error(response.status_code)
+        if request.path.startswith(API_PREFIX):
+            return api_error(response.status_code, code, message)
+        if request.path.startswith(OPEN311_PREFIX):
+            return open311_error(request.path, response.status_code, message)
+        return response

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from typing import Concatenate, ParamSpec, cast
+from typing import Annotated, Concatenate, Final, ParamSpec, cast
 
+from annotated_types import Interval
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,16 @@ from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may, permission
 
 P = ParamSpec("P")
+
+# Bounds of the API's integer parameters, declared in the OpenAPI schema: a value outside is the 422
+# envelope, never an overflow in the database (SQLite and PostgreSQL integers end at 2**63 - 1,
+# PostgreSQL `integer` columns at 2**31 - 1).
+ID_MAX: Final = 2**31 - 1
+OFFSET_MAX: Final = 1_000_000
+RowId = Annotated[int, Interval(ge=1, le=ID_MAX)]
+"""A row's id in a path or a query (`cadre_id: RowId`, `wall_id: RowId | None = None`)."""
+Offset = Annotated[int, Interval(ge=0, le=OFFSET_MAX)]
+Limit = Annotated[int, Interval(ge=1, le=500)]
 
 
 class AuthedRequest(HttpRequest):

@@ -98,6 +98,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
     code = selectors.normalise_tracking_code(request.GET.get("code", ""))
+    if code and not (code.isascii() and code.isalnum()):  # `a/b` would be no URL at all: no such code
+        return _not_found(request, "查询码不存在，请核对后重新输入")
     if code:
         return HttpResponseRedirect(reverse("masswork-public:track", args=[code]))
     return render(request, "masswork/public/track_lookup.html")

@@ -12,7 +12,7 @@ from zugong.cadres.selectors import cadres_visible
 from zugong.core.attachments import attachments_of
 from zugong.core.errors import ValidationFailed
 from zugong.core.models import Meeting, MeetingKind
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.meetings import selectors
 from zugong.meetings.services import meeting_hold
@@ -54,10 +54,10 @@ class MeetingOut(MeetingRow):
 
 class MeetingIn(Schema):
     kind: str = Field(description="民情分析会 ledger_meeting, 务虚会 retreat, 座谈会 symposium, 中心组学习 study_group …")
-    org_unit_id: int
+    org_unit_id: RowId
     held_on: date
     title: str = Field("", max_length=200)
-    attendee_ids: list[int] = Field(default_factory=list, max_length=500)
+    attendee_ids: list[RowId] = Field(default_factory=list, max_length=500)
     other_attendees: str = Field("", max_length=500)
     minutes: str = Field("", max_length=20000)
     decisions: str = Field("", max_length=10000)
@@ -100,7 +100,7 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> list[M
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="一次会议：参会干部、纪要、议定事项、附件")
-def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
+def meeting_detail(request: HttpRequest, meeting_id: RowId) -> MeetingOut:
     return _detail(selectors.meeting_get(jurisdiction_of(request, "meetings.meeting_view"), meeting_id))
 
 

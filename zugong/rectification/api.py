@@ -15,7 +15,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zugong.core.errors import ValidationFailed
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.rectification import selectors
 from zugong.rectification.models import Problem, ProblemList, ProblemStatus, Severity, Source
@@ -118,7 +118,7 @@ def _file(a: object) -> FileOut:
     return FileOut(id=pk, name=a.name, kind=a.kind, url=reverse("attachment", args=[pk]))  # type: ignore[attr-defined]
 
 
-def _detail(request: HttpRequest, problem_id: int) -> ProblemOut:
+def _detail(request: HttpRequest, problem_id: RowId) -> ProblemOut:
     p = selectors.problem_get(jurisdiction_of(request, VIEW), problem_id, as_of=timezone.localdate())
     return ProblemOut(
         **_row(p).dict(),
@@ -141,7 +141,7 @@ class ProblemFilters(Schema):
 
 
 @router.get("/problem-lists", response=list[ListRow], summary="问题清单（含整改进度）")
-def problem_list_index(request: HttpRequest, source: str = "", limit: int = 50, offset: int = 0) -> list[ListRow]:
+def problem_list_index(request: HttpRequest, source: str = "", limit: Limit = 50, offset: Offset = 0) -> list[ListRow]:
     rows = selectors.problem_list_list(jurisdiction_of(request, VIEW), source=source)
     return [_list_row(r) for r in rows[max(offset, 0):max(offset, 0) + min(max(limit, 1), 500)]]
 
@@ -161,16 +161,16 @@ def problem_index(request: HttpRequest, filters: Query[ProblemFilters]) -> list[
 
 
 @router.get("/problems/{problem_id}", response=ProblemOut, summary="一个问题：方案、检查、销号申请")
-def problem_detail(request: HttpRequest, problem_id: int) -> ProblemOut:
+def problem_detail(request: HttpRequest, problem_id: RowId) -> ProblemOut:
     return _detail(request, problem_id)
 
 
 class ProblemIn(Schema):
-    list_id: int | None = Field(None, description="加入已有清单；不填时按来源、下发单位、责任单位归入当年清单")
+    list_id: RowId | None = Field(None, description="加入已有清单；不填时按来源、下发单位、责任单位归入当年清单")
     source: str = Field("", max_length=20)
-    issuing_unit_id: int | None = None
-    owner_unit_id: int | None = None
-    org_unit_id: int | None = Field(None, description="责任单位（清单责任单位或其下级）")
+    issuing_unit_id: RowId | None = None
+    owner_unit_id: RowId | None = None
+    org_unit_id: RowId | None = Field(None, description="责任单位（清单责任单位或其下级）")
     description: str = Field(..., max_length=5000)
     severity: str = Field(Severity.GENERAL, max_length=10)
     responsible_person: str = Field("", max_length=100)
@@ -215,7 +215,7 @@ class DecisionIn(Schema):
 
 class CloseIn(Schema):
     summary: str = Field(..., max_length=10000)
-    evidence_ids: list[int] = Field(default_factory=list, max_length=50)
+    evidence_ids: list[RowId] = Field(default_factory=list, max_length=50)
 
 
 class ReasonIn(Schema):
@@ -229,7 +229,7 @@ class CheckIn(Schema):
 
 
 @router.post("/problems/{problem_id}/plan", response={201: ProblemOut}, summary="提交整改方案")
-def plan_submit(request: HttpRequest, problem_id: int, payload: PlanIn) -> Status[ProblemOut]:
+def plan_submit(request: HttpRequest, problem_id: RowId, payload: PlanIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.plan_submit(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -239,7 +239,7 @@ def plan_submit(request: HttpRequest, problem_id: int, payload: PlanIn) -> Statu
 
 
 @router.post("/problems/{problem_id}/plan/review", response=ProblemOut, summary="审核整改方案（通过或退回）")
-def plan_review(request: HttpRequest, problem_id: int, payload: DecisionIn) -> ProblemOut:
+def plan_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.plan_review(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -248,7 +248,7 @@ def plan_review(request: HttpRequest, problem_id: int, payload: DecisionIn) -> P
 
 
 @router.post("/problems/{problem_id}/evidence", response={201: list[FileOut]}, summary="上传销号佐证材料（图片或 PDF）")
-def evidence_upload(request: HttpRequest, problem_id: int,
+def evidence_upload(request: HttpRequest, problem_id: RowId,
                     files: File[list[UploadedFile]]) -> Status[list[FileOut]]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
@@ -259,7 +259,7 @@ def evidence_upload(request: HttpRequest, problem_id: int,
 
 @router.post("/problems/{problem_id}/close", response={201: ProblemOut},
              summary="申请销号（附已上传的佐证材料编号）；方案未通过或无佐证材料时 409")
-def closure_request(request: HttpRequest, problem_id: int, payload: CloseIn) -> Status[ProblemOut]:
+def closure_request(request: HttpRequest, problem_id: RowId, payload: CloseIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.closure_request(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -268,7 +268,7 @@ def closure_request(request: HttpRequest, problem_id: int, payload: CloseIn) -> 
 
 
 @router.post("/problems/{problem_id}/close/review", response=ProblemOut, summary="审核销号（通过或驳回）")
-def closure_review(request: HttpRequest, problem_id: int, payload: DecisionIn) -> ProblemOut:
+def closure_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.closure_review(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -277,7 +277,7 @@ def closure_review(request: HttpRequest, problem_id: int, payload: DecisionIn) -
 
 
 @router.post("/problems/{problem_id}/reopen", response=ProblemOut, summary="重新打开已销号的问题")
-def problem_reopen(request: HttpRequest, problem_id: int, payload: ReasonIn) -> ProblemOut:
+def problem_reopen(request: HttpRequest, problem_id: RowId, payload: ReasonIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.problem_reopen(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -286,7 +286,7 @@ def problem_reopen(request: HttpRequest, problem_id: int, payload: ReasonIn) -> 
 
 
 @router.post("/problems/{problem_id}/checks", response={201: CheckOut}, summary="登记整改检查（每季度）")
-def check_create(request: HttpRequest, problem_id: int, payload: CheckIn) -> Status[CheckOut]:
+def check_create(request: HttpRequest, problem_id: RowId, payload: CheckIn) -> Status[CheckOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     c = check_services.check_record(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.errors import ValidationFailed
+from zugong.core.request import Offset, actor_of, jurisdiction_of
 from zugong.rules import selectors
 from zugong.rules.services import rule_override_set
 
 router = Router(tags=["rules"])
+
+FindingLimit = Annotated[int, Interval(ge=1, le=1000)]
 
 
 class VersionOut(Schema):
@@ -77,7 +81,7 @@ def rule_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/findings", response=FindingPage)
 def finding_list(request: HttpRequest, rule: str = "", org: str = "", status: str = "",
-                 period_start: date | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+                 period_start: date | None = None, limit: FindingLimit = 100, offset: Offset = 0) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request, "rules.finding_view")
     unit = selectors.org_for(jurisdiction, org or None)
     rows = selectors.findings_for(jurisdiction, rule=rule.upper() or None, org=unit, status=status or None,
@@ -103,7 +107,8 @@ def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Sta
     jurisdiction = jurisdiction_of(request)
     rule = selectors.rule_get(code)
     unit = selectors.org_for(jurisdiction, payload.org)
-    assert unit is not None
+    if unit is None:
+        raise ValidationFailed("请指定单位（org：单位编号或区划代码）", field="org")
     version = rule_override_set(actor=actor_of(request), jurisdiction=jurisdiction, code=rule.code,
                                 org_unit=unit, valid_from=payload.valid_from, params=payload.params,
                                 enabled=payload.enabled, note=payload.note)
