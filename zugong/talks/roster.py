@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from zugong.cadres.models import Cadre, CadreStatus, PostHolding
 from zugong.core.models import OrgUnit
@@ -53,6 +53,7 @@ def talked_with(start: date, end: date) -> Exists:
 
 
 def coverage_counts(org_unit: OrgUnit, start: date, end: date) -> tuple[int, int]:
-    """(cadres on the roster on `end`, of whom talked with in [start, end])."""
-    roster = roster_cadres(org_unit, end)
-    return roster.count(), roster.filter(talked_with(start, end)).count()
+    """(cadres on the roster on `end`, of whom talked with in [start, end]), in one statement: the roster is
+    read once and the talked-with ones counted by a filtered COUNT."""
+    totals = roster_cadres(org_unit, end).aggregate(roster=Count("pk"), covered=Count("pk", filter=talked_with(start, end)))
+    return int(totals["roster"]), int(totals["covered"])
