@@ -191,3 +191,10 @@ def open_problems_of(jurisdiction: Jurisdiction, *, owner_unit_id: int) -> Query
     """Still-open problems of a unit (listed on next year's 述职)."""
     return problems_visible(jurisdiction).filter(org_unit_id=owner_unit_id).exclude(status=ProblemStatus.CLOSED)
 
+
+
+def problems_of_list(jurisdiction: Jurisdiction, list_id: int, *, as_of: date) -> QuerySet[Problem]:
+    """The problems of one list in order, with their check state and plans (newest first), for its page
+    and its Excel."""
+    return (problem_list_filtered(jurisdiction, as_of=as_of, list_id=list_id)
+            .prefetch_related(Prefetch("plans", queryset=RectificationPlan.objects.order_by("-pk"))))

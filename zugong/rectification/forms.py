@@ -1,0 +1,114 @@
+"""Forms of the rectification pages: issuing a list (or importing one from Excel), adding a problem, and
+each step of a problem. Units come through the scoped search picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zugong.core.forms import (
+    AttachmentsField,
+    DateField,
+    MultipleFileField,
+    PickerField,
+    ScopedForm,
+    blank_choice,
+)
+from zugong.core.selectors import org_units_visible
+from zugong.rectification.models import Severity, Source, Verdict
+
+EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png"
+
+
+def unit_label(unit: Any) -> str:
+    return str(unit.name)
+
+
+def _unit_picker(form: ScopedForm, label: Any, required: bool = True) -> PickerField:
+    return PickerField(org_units_visible(form.jurisdiction), url_name="pick:units", label=label, required=required,
+                       placeholder=_("输入单位名称搜索"), label_from=unit_label)
+
+
+class ProblemListForm(ScopedForm):
+    title = forms.CharField(label=_("清单名称"), max_length=200)
+    source = forms.ChoiceField(label=_("来源"), choices=blank_choice(list(Source.choices)))
+    issuing_unit = forms.Field(label=_("下发单位"))
+    owner_unit = forms.Field(label=_("责任单位"))
+    owner_person = forms.CharField(label=_("责任人"), max_length=100, required=False,
+                                   help_text=_("如被反馈问题的党组织书记"))
+    issued_on = DateField(label=_("下发日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"] = _unit_picker(self, _("下发单位"))
+        self.fields["owner_unit"] = _unit_picker(self, _("责任单位"))
+
+
+class ImportForm(ProblemListForm):
+    workbook = forms.FileField(label=_("Excel 文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+                               help_text=_("第一行为表头：序号、问题描述、严重程度、责任单位、责任人"))
+
+
+class ProblemForm(ScopedForm):
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices, initial=Severity.GENERAL)
+    org_unit = forms.Field(label=_("责任单位"), required=False)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = _unit_picker(self, _("责任单位"), required=False)
+        self.fields["org_unit"].help_text = _("不填时为清单的责任单位")
+
+
+class PlanForm(forms.Form):
+    measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    deadline = DateField(label=_("整改时限"))
+    milestones = forms.CharField(
+        label=_("节点"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        help_text=_("每行一个：日期 名称，如 2027-03-31 完成制度修订"))
+
+    def clean_milestones(self) -> list[dict[str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            due, _sep, title = line.strip().partition(" ")
+            if not title.strip():
+                raise forms.ValidationError(_("第 %(n)s 行应为“日期 名称”") % {"n": number})
+            rows.append({"due": due.strip(), "title": title.strip()})
+        return rows
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核意见"), choices=[("accept", _("通过")), ("return", _("退回"))],
+                                 widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False, help_text=_("退回或驳回时必填"))
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    attachments = AttachmentsField(label=_("附件"))
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    evidence = MultipleFileField(label=_("佐证材料"), required=False,
+                                 help_text=_("图片（JPEG/PNG）或 PDF，每个不超过 10 MB"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].widget.attrs["accept"] = EVIDENCE_ACCEPT
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=500)
+
+
+class CheckForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("检查结论"), choices=blank_choice(list(Verdict.choices)))
+    checked_on = DateField(label=_("检查日期"))
+    note = forms.CharField(label=_("检查意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=5000)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from zugong.rectification import views
+
+app_name = "rectification"
+urlpatterns = [
+    path("", views.list_index, name="lists"),
+    path("lists/new/", views.list_new, name="list-new"),
+    path("lists/import/", views.list_import, name="list-import"),
+    path("lists/<int:pk>/", views.list_detail, name="list"),
+    path("lists/<int:pk>/export/", views.list_export, name="list-export"),
+    path("lists/<int:pk>/problems/", views.problem_new, name="problem-new"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/plan/", views.plan_submit, name="plan-submit"),
+    path("problems/<int:pk>/plan/review/", views.plan_review, name="plan-review"),
+    path("problems/<int:pk>/progress/", views.progress_report, name="progress"),
+    path("problems/<int:pk>/close/", views.closure_request, name="close"),
+    path("problems/<int:pk>/close/review/", views.closure_review, name="close-review"),
+    path("problems/<int:pk>/reopen/", views.problem_reopen, name="reopen"),
+    path("problems/<int:pk>/checks/", views.check_record, name="check"),
+]
