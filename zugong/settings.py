@@ -134,6 +134,9 @@ INSTALLED_APPS = [
     "zugong.talks",
     "zugong.masswork",
     "zugong.meetings",
+    "zugong.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -247,6 +250,20 @@ ZUGONG_AUDIT_CHECKPOINT_FILE = Path(env_str("ZUGONG_AUDIT_CHECKPOINT_FILE", str(
 ZUGONG_AUDIT_CHECKPOINT_EMAIL = env_str("ZUGONG_AUDIT_CHECKPOINT_EMAIL", "")
 # Open311 GeoReport v2 requires an api_key for POST; the residents' own page never needs one.
 ZUGONG_OPEN311_POST_KEY_REQUIRED = env_bool("ZUGONG_OPEN311_POST_KEY_REQUIRED", True)
+
+# Background jobs (docs/jobs.md): django-tasks with its database backend, so the queue lives in the same
+# database (SQLite for `make run`, PostgreSQL in production) and any number of `zugong worker`s consume it.
+# ZUGONG_TASKS_BACKEND=immediate runs each job inside the request that starts it (no worker needed).
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+_task_backend = env_str("ZUGONG_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"ZUGONG_TASKS_BACKEND={_task_backend!r}: use database or immediate")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+# The scheduler's daily times (local, HH:MM; "off" disables) and how old a worker heartbeat may be in /healthz.
+ZUGONG_EVALUATE_AT = env_str("ZUGONG_EVALUATE_AT", "01:30")
+ZUGONG_CHECKPOINT_AT = env_str("ZUGONG_CHECKPOINT_AT", "02:30")
+ZUGONG_WORKER_STALE_SECONDS = env_int("ZUGONG_WORKER_STALE_SECONDS", 120, minimum=10)
 
 # Shared by every worker: throttles and login lockouts count here (zugong/core/cache.py).
 # Django culls a third of a database cache past MAX_ENTRIES (300 by default): a flood of new addresses would

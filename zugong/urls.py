@@ -8,6 +8,7 @@ from zugong.api import api
 from zugong.cadres import pickers as cadre_pickers
 from zugong.core import attachment_views
 from zugong.core import views as core_views
+from zugong.jobs import health as job_health
 from zugong.masswork.open311 import not_found as open311_not_found
 
 handler403 = "zugong.core.views.error_403"
@@ -36,6 +37,8 @@ urlpatterns = [
     path("m/", include("zugong.masswork.public_urls")),
     path("open311/v2/", include("zugong.masswork.open311_urls")),
     re_path(r"^open311/(?P<rest>.*)$", open311_not_found),  # the spec's error array, outside v2/ too
+    path("jobs/", include("zugong.jobs.urls")),
+    path("healthz", job_health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -77,6 +77,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     # Who is sent the reminders of a unit: those who hold this role at the unit, of the nearest level that has
     # any (a village's or township's own staff about their overdue R09, R11, R16 …, else the departments).
     "rules.reminder_receive": _read(GRASSROOTS, "接收制度执行提醒"),
+    # jobs: anyone sees and cancels their own jobs (no domain data changes); others' jobs need the kind's action
+    "jobs.job_view": _read(EVERYONE, "查看后台任务"),
+    "jobs.job_cancel": _read(EVERYONE, "取消后台任务"),
+    "jobs.schedule_run": Permission(ADMIN, "运行定时任务"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
     # Who reads what was said (summaries, interview records) in their whole jurisdiction; talkers,

@@ -23,13 +23,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from zugong.core.models import Membership
 from zugong.core.orgtree import subtree_q
-from zugong.core.permissions import permission
+from zugong.core.permissions import SYSTEM, permission
 from zugong.rules.models import Finding, FindingStatus, Notification, Rule
 from zugong.rules.subjects import subject_text
 from zugong.rules.versions import ancestor_paths
@@ -87,8 +86,11 @@ def notify_changes(*, rule: Rule, period_starts: set[date], root_path: str) -> l
             created.append(_notice(rule, row, user_id))
     Notification.objects.bulk_create(created, batch_size=2000, ignore_conflicts=True)
     if created and settings.ZUGONG_EMAIL_ENABLED:
-        ids = [(n.user_id, n.title, n.body) for n in created]
-        transaction.on_commit(lambda: send_emails(ids))
+        # Sent by a background worker once the evaluation commits (zugong/jobs/kinds/reminders.py).
+        from zugong.jobs.services import job_start
+
+        job_start(actor=None, jurisdiction=SYSTEM, kind="rules.reminder_emails",
+                  params={"notices": [[n.user_id, n.title, n.body] for n in created]})
     return created
 
 

@@ -30,6 +30,7 @@ PUBLIC_PREFIXES = (
     "admin/",  # Django admin: staff users only, with its own permission system
     "api/",  # django-ninja: its own auth (bearer or session) and the JSON error envelope
     "favicon.ico",  # a redirect to the static icon
+    "healthz",  # load balancers and monitoring probe it without an account (zugong/jobs/health.py)
 )
 
 

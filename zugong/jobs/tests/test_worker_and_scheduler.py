@@ -1,0 +1,99 @@
+"""The real queue: django-tasks-db's backend and a worker in this process, on SQLite and PostgreSQL;
+the scheduler's lease on both, and two schedulers racing on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from zugong.core.jurisdiction import jurisdiction_for
+from zugong.jobs.models import Job, JobState, ScheduleLease, WorkerHeartbeat
+from zugong.jobs.scheduler import Schedule, SchedulerLoop, claim, latest_due
+from zugong.jobs.services import job_start
+from zugong.jobs.worker import run_worker
+
+EVALUATION = Schedule("daily-evaluation", time(1, 30), "rules.evaluate")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_and_a_worker_run_a_job(tree, alice, database_tasks):
+    # given: a job started on a page; the database backend only stores it
+    job = job_start(actor=alice, jurisdiction=jurisdiction_for(alice), kind="jobs.count", params={"n": 5},
+                    org_unit=tree.county_a)
+    job.refresh_from_db()
+    task = DBTaskResult.objects.get()
+    assert (job.state, job.task_id, task.status) == (JobState.QUEUED, str(task.id), "READY")
+    # when: a worker takes what is queued (batch: until the queue is empty)
+    run_worker(batch=True, signals=False, worker_id="test-worker")
+    # then
+    job.refresh_from_db()
+    task.refresh_from_db()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 5, 5)
+    assert (task.status, task.return_value, task.worker_ids) == ("SUCCESSFUL", "done", ["test-worker"])
+    assert WorkerHeartbeat.objects.get(worker_id="test-worker").last_seen <= timezone.now()
+
+
+def test_latest_due_is_today_or_yesterday():
+    tz = timezone.get_current_timezone()
+    assert latest_due(EVALUATION, datetime(2026, 3, 2, 1, 30, tzinfo=tz)) == datetime(2026, 3, 2, 1, 30, tzinfo=tz)
+    assert latest_due(EVALUATION, datetime(2026, 3, 2, 1, 29, tzinfo=tz)) == datetime(2026, 3, 1, 1, 30, tzinfo=tz)
+
+
+def test_a_due_time_is_claimed_once(tree):
+    due = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.get_current_timezone())
+    first = claim(EVALUATION, due, claimer="server-a")
+    again = claim(EVALUATION, due, claimer="server-b")
+    assert first is not None and first.kind == "rules.evaluate" and again is None
+    lease = ScheduleLease.objects.get()
+    assert (lease.claimed_by, lease.job_id) == ("server-a", first.pk)
+    # the next day is a new due time
+    assert claim(EVALUATION, due + timedelta(days=1), claimer="server-b") is not None
+
+
+def test_the_loop_catches_up_a_recent_due_time_but_not_an_old_one(tree):
+    tz = timezone.get_current_timezone()
+    recent = SchedulerLoop([EVALUATION], claimer="a", clock=lambda: datetime(2026, 3, 2, 1, 50, tzinfo=tz))
+    assert [j.kind for j in recent.tick()] == ["rules.evaluate"]
+    assert recent.tick() == []  # the same due time: already leased
+    late = SchedulerLoop([EVALUATION], claimer="b", clock=lambda: datetime(2026, 3, 3, 9, 0, tzinfo=tz))
+    assert late.tick() == []  # 01:30 passed 7.5 hours ago, beyond the catch-up hour
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two schedulers racing need PostgreSQL's concurrency")
+def test_two_schedulers_on_one_postgresql_enqueue_one_evaluation(tree, database_tasks):
+    # given: two scheduler loops (two servers), each on its own connection, waking at the same due time
+    tz = timezone.get_current_timezone()
+    at = datetime(2026, 3, 2, 1, 30, 5, tzinfo=tz)
+    barrier = threading.Barrier(2)
+    enqueued: list[list[Job]] = []
+    failures: list[BaseException] = []
+
+    def server(name: str) -> None:
+        try:
+            loop = SchedulerLoop([EVALUATION], claimer=name, clock=lambda: at)
+            barrier.wait()
+            enqueued.append(loop.tick())
+        except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=server, args=(n,)) for n in ("server-a", "server-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    # then: exactly one evaluation job, one queued task, one lease
+    assert not failures
+    assert sorted(len(jobs) for jobs in enqueued) == [0, 1]
+    assert Job.objects.filter(kind="rules.evaluate").count() == 1
+    assert DBTaskResult.objects.count() == 1
+    assert ScheduleLease.objects.count() == 1

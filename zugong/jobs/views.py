@@ -1,0 +1,90 @@
+"""Pages of the jobs app: 我的任务, one job (polled by htmx until it ends), cancel, download, and
+starting a rule evaluation on demand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from zugong.core.downloads import download
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import may, permission
+from zugong.core.request import AuthedRequest, is_htmx, page
+from zugong.jobs import selectors, services
+from zugong.jobs.files import result_read
+from zugong.jobs.forms import EvaluateForm
+from zugong.jobs.kinds import kind_of
+from zugong.jobs.models import Job, JobState
+
+
+def start_and_show(request: AuthedRequest, *, kind: str, params: dict[str, object],
+                   org_unit_id: int | None = None) -> HttpResponse:
+    """What a page does instead of long work: start the job and send the person to its page."""
+    org = OrgUnit.objects.filter(pk=org_unit_id).first() if org_unit_id else None
+    membership = request.session.get(ACTIVE_MEMBERSHIP_KEY)
+    job = services.job_start(actor=request.user, jurisdiction=request.jurisdiction, kind=kind, params=params,
+                             org_unit=org or default_unit(request.jurisdiction, kind_of(kind).action),
+                             membership_id=int(membership) if membership else None)
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+def default_unit(jurisdiction: Jurisdiction, action: str) -> OrgUnit | None:
+    """The unit a job belongs to when the page names none: the topmost unit where the person may start it
+    (those who hold the kind's action there see the job too)."""
+    roles = permission(action).roles
+    units = [g.org_unit_id for g in jurisdiction.grants if g.role in roles]
+    return OrgUnit.objects.filter(pk__in=units).order_by("depth", "pk").first()
+
+
+def _context(request: AuthedRequest, job: Job) -> dict[str, object]:
+    return {"job": job, "label": kind_of(job.kind).label, "may_cancel": not job.finished and not job.cancel_requested}
+
+
+@page(action="jobs.job_view", methods=("GET", "HEAD"))
+def job_list(request: AuthedRequest) -> HttpResponse:
+    jobs = list(selectors.jobs_of_owner(request.jurisdiction)[:selectors.LIST_LIMIT])
+    rows = [(job, kind_of(job.kind).label) for job in jobs]
+    evaluate = EvaluateForm(jurisdiction=request.jurisdiction) if may(request.jurisdiction, "rules.evaluate") else None
+    return render(request, "jobs/list.html", {"rows": rows, "evaluate": evaluate})
+
+
+@page(action="jobs.job_view", methods=("GET", "HEAD"))
+def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_get(request.jurisdiction, job_id)
+    template = "jobs/_progress.html" if is_htmx(request) else "jobs/detail.html"
+    return render(request, template, _context(request, job))
+
+
+@page(action="jobs.job_cancel", methods=("POST",))
+def job_cancel(request: AuthedRequest, job_id: int) -> HttpResponse:
+    job = services.job_cancel(actor=request.user, jurisdiction=request.jurisdiction, job_id=job_id)
+    messages.success(request, "已取消任务" if job.state == JobState.CANCELLED else "已请求取消，任务将在下一步停止")
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+@page(action="jobs.job_view", methods=("GET", "HEAD"))
+def job_download(request: AuthedRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_get(request.jurisdiction, job_id)
+    if job.state != JobState.DONE or not job.result_path:
+        raise NotFound("该任务没有可下载的文件")
+    try:
+        data = result_read(job.result_path)
+    except FileNotFoundError:
+        raise NotFound("结果文件已不存在，请重新运行任务") from None
+    return download(data, job.result_name)
+
+
+@page(action="rules.evaluate", methods=("POST",))
+def evaluate_start(request: AuthedRequest) -> HttpResponse:
+    form = EvaluateForm(request.POST, jurisdiction=request.jurisdiction)
+    if not form.is_valid():
+        messages.error(request, "请选择管辖范围内的单位")
+        return HttpResponseRedirect(reverse("jobs:list"))
+    org = form.cleaned_data["org"]
+    return start_and_show(request, kind="rules.evaluate", params={"org": org.pk if org else None},
+                          org_unit_id=org.pk if org else None)
