@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    name = "zugong.selection"
+    label = "selection"
+    verbose_name = _("选拔任用")
+
+    def ready(self) -> None:
+        from zugong.core.nav import NavItem, register_nav
+        from zugong.selection.rule_wiring import wire
+
+        wire()
+        register_nav(NavItem("selections", _("选拔任用"), "selection:list", "selection.selection_view", "cadres",
+                             order=60))
+        register_nav(NavItem("problems", _("问题信息档案"), "selection:problems", "selection.problem_view",
+                             "supervision", order=60))

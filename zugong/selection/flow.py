@@ -1,0 +1,157 @@
+"""The stages of one selection as a flow (流程图) and the trace-back report (倒查, R20): reads over a
+selection fetched by `selectors.selection_get` (records and signatures prefetched: no further query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zugong.selection.models import FLOW, Selection, Stage, StageRecord
+
+# 谁推荐谁负责, 谁考察谁负责, 谁决策谁负责: who answers for each stage, as the trace-back names them.
+RESPONSIBILITY: dict[str, str] = {
+    Stage.MOTION: "动议提出人", Stage.RECOMMENDATION: "推荐人（署名推荐）", Stage.SHORTLIST: "确定考察对象的经办人",
+    Stage.INVESTIGATION: "考察组", Stage.CONSULTATION: "征求意见的经办人", Stage.DECISION: "讨论决定的会议成员",
+    Stage.PUBLICITY: "公示经办人", Stage.APPOINTMENT: "发文任职的经办人",
+}
+
+
+LABELS: dict[str, str | Promise] = {
+    "proposed_by": _("动议提出人"), "reason": _("动议理由"), "posts": _("拟任职务"), "plan": _("工作方案"),
+    "rank_level": _("职务层次"), "eligible": _("应参加推荐人数"), "issued": _("发出推荐票"), "returned": _("收回推荐票"),
+    "valid": _("有效票"), "signed_recommendations": _("署名推荐"), "votes": _("推荐得票"), "candidates": _("考察对象"),
+    "team": _("考察组成员"), "talks_held": _("个别谈话人数"), "findings": _("考察结论"), "replied_on": _("回复日期"),
+    "audit_note": _("经济责任审计"), "replies": _("廉政意见回复"), "kind": _("会议"), "held_on": _("会议日期"),
+    "expected": _("应到会人数"), "present": _("实到会人数"), "statements": _("发言顺序"), "tallies": _("表决结果"),
+    "start": _("公示开始"), "end": _("公示结束"), "workdays": _("公示工作日"), "channel": _("公示方式"),
+    "reports": _("公示期间收到的反映"), "on": _("任职日期"), "title": _("任职职务"), "document_number": _("任职文号"),
+    "due": _("发文期限（R13）"), "late_reason": _("逾期原因"), "appointed": _("任职人员"),
+}
+COMMITTEES = {"standing": _("常委会"), "plenary": _("全委会")}
+SHORTCOMINGS, SECRETARY, PASSED, NOT_PASSED = _("不足"), _("书记"), _("通过"), _("未通过")
+AGREE, DISAGREE, ABSTAIN = _("同意"), _("不同意"), _("弃权")
+
+
+def _item_text(key: str, item: dict[str, Any]) -> str:
+    if key == "votes":
+        return f"{item['name']} {item['votes']}"
+    if key == "findings":
+        faults = "；".join(f"{s['item']}（{s['fact']}）" for s in item["shortcomings"])
+        return f"{item['name']}：{item['evaluation']} {item['conclusion']} / {SHORTCOMINGS}：{faults}"
+    if key == "replies":
+        return f"{item['name']}：{item['reply']}"
+    if key == "statements":
+        return f"{item['name']}（{SECRETARY}）" if item["is_secretary"] else str(item["name"])
+    if key == "tallies":
+        verdict = PASSED if item["passed"] else NOT_PASSED
+        votes = f"{AGREE} {item['agree']} / {DISAGREE} {item['disagree']} / {ABSTAIN} {item['abstain']}"
+        return f"{item['name']}：{votes} · {verdict}"
+    if key == "reports":
+        return f"{item['content']}：{item['conclusion']}"
+    return str(item.get("name", item))
+
+
+def record_rows(data: dict[str, Any]) -> list[tuple[str | Promise, str]]:
+    """A stage record as (label, text) lines for the page and the trace-back report."""
+    rows: list[tuple[str | Promise, str]] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            text = "、".join(_item_text(key, item) for item in value) if value else "—"
+        elif key == "kind":
+            text = str(COMMITTEES.get(str(value), value))
+        else:
+            text = str(value) if value not in ("", None) else "—"
+        rows.append((LABELS.get(key, key), text))
+    return rows
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    signer: str
+    capacity: str
+    signed_at: datetime
+    digest: str
+    audit_sequence: int
+    valid: bool
+
+
+@dataclass(frozen=True)
+class FlowStage:
+    stage: str
+    label: str | Promise
+    state: str  # done, current, pending, stopped
+    digest: str | None
+    data: dict[str, Any] | None
+    signatures: list[SignatureView]
+    recorded_by: str
+
+    @property
+    def rows(self) -> list[tuple[str | Promise, str]]:
+        return record_rows(self.data) if self.data else []
+
+    @property
+    def mismatch(self) -> bool:
+        return any(not s.valid for s in self.signatures)
+
+
+def _signatures(record: StageRecord) -> list[SignatureView]:
+    digest = record.digest()
+    return [SignatureView(signer=s.signer_name, capacity=s.capacity, signed_at=s.signed_at, digest=s.digest,
+                          audit_sequence=s.audit_sequence, valid=s.digest == digest) for s in record.signatures.all()]
+
+
+def _state(selection: Selection, stage: str, recorded: bool) -> str:
+    if recorded:
+        return "done"
+    if selection.stage == stage:
+        return "current"
+    if selection.stage == Stage.STOPPED:
+        return "stopped"
+    return "pending"
+
+
+def stage_flow(selection: Selection) -> list[FlowStage]:
+    records = {r.stage: r for r in selection.records.all()}
+    flow = []
+    for stage in FLOW:
+        record = records.get(stage)
+        recorder = record.recorded_by if record is not None else None
+        flow.append(FlowStage(
+            stage=stage, label=Stage(stage).label, state=_state(selection, stage, record is not None),
+            digest=record.digest() if record else None, data=record.data if record else None,
+            signatures=_signatures(record) if record else [],
+            recorded_by=(recorder.get_full_name() or recorder.get_username()) if recorder else ""))
+    return flow
+
+
+def _people(stage: str, data: dict[str, Any]) -> str:
+    """The people the stage record names as responsible."""
+    if stage == Stage.MOTION:
+        return str(data.get("proposed_by", ""))
+    if stage == Stage.RECOMMENDATION:
+        return str(data.get("signed_recommendations", ""))
+    if stage == Stage.INVESTIGATION:
+        return str(data.get("team", ""))
+    if stage == Stage.DECISION:
+        return "、".join(s["name"] for s in data.get("statements", []))
+    return ""
+
+
+def selection_trace(selection: Selection) -> list[dict[str, Any]]:
+    """倒查: per stage done, who answers for it, who recorded it, who signed it, and whether the record is
+    still the one they signed."""
+    rows = []
+    for f in stage_flow(selection):
+        if f.data is None:
+            continue
+        rows.append({
+            "stage": f.stage, "label": str(f.label), "responsibility": RESPONSIBILITY[f.stage],
+            "people": _people(f.stage, f.data), "recorded_by": f.recorded_by, "digest": f.digest, "record": f.data,
+            "signatures": [{"signer": s.signer, "capacity": s.capacity, "signed_at": s.signed_at.isoformat(),
+                            "audit_sequence": s.audit_sequence, "valid": s.valid} for s in f.signatures],
+            "unsigned": not f.signatures, "changed_after_signing": any(not s.valid for s in f.signatures)})
+    return rows

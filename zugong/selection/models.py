@@ -1,0 +1,253 @@
+"""Selection and appointment (选拔任用全程纪实) and the problem-information archive (问题信息档案).
+
+Both state machines are transition tables next to their models; the services check them and turn an
+illegal step into `IllegalTransition` (409) with a Chinese reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zugong.cadres.models import Cadre
+from zugong.core.models import OrgUnit
+
+# --- the problem-information archive (R18) ---------------------------------------------------------
+
+
+class ProblemSource(models.TextChoices):
+    INSPECTION = "inspection", _("中省巡视")
+    DISCIPLINE = "discipline", _("纪检监察")
+    LEGAL = "legal", _("政法")
+    ONLINE = "online", _("网络舆情")
+    PETITION = "petition", _("信访")
+    AUDIT = "audit", _("审计")
+    OTHER = "other", _("其他")
+
+
+class ProblemStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    VERIFYING = "verifying", _("核实中")
+    CONFIRMED = "confirmed", _("已查实")
+    UNFOUNDED = "unfounded", _("查无实据")
+    CLARIFIED = "clarified", _("已澄清")
+
+
+class ProblemHandling(models.TextChoices):
+    REMINDER = "reminder", _("提醒")
+    INQUIRY = "inquiry", _("函询")
+    ADMONISHMENT = "admonishment", _("诫勉")
+    ORG_HANDLING = "org_handling", _("组织处理")
+    REFERRAL = "referral", _("移送纪检")
+
+
+PROBLEM_ALLOWED: dict[str, frozenset[str]] = {
+    ProblemStatus.PENDING: frozenset({ProblemStatus.VERIFYING}),
+    ProblemStatus.VERIFYING: frozenset({ProblemStatus.CONFIRMED, ProblemStatus.UNFOUNDED, ProblemStatus.CLARIFIED}),
+    ProblemStatus.CONFIRMED: frozenset(),
+    ProblemStatus.UNFOUNDED: frozenset(),
+    ProblemStatus.CLARIFIED: frozenset(),
+}
+# While an entry is in one of these, its cadre is shielded from every selection (R18).
+UNRESOLVED = (ProblemStatus.PENDING, ProblemStatus.VERIFYING)
+
+
+class ProblemEntry(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="problem_entries")
+    # The cadre's unit when the entry was received: the jurisdiction scope and the per-unit count of R05.
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=12, choices=ProblemSource.choices)
+    received_on = models.DateField(_("收到日期"))
+    document_number = models.CharField(_("来文编号"), max_length=80, blank=True, default="")
+    summary = models.TextField(_("问题内容"))  # confidential: see selection/access.py
+    status = models.CharField(_("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.PENDING)
+    handling = models.CharField(_("处理方式"), max_length=14, choices=ProblemHandling.choices, blank=True, default="")
+    conclusion = models.TextField(_("核实结论"), blank=True, default="")
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("问题信息")
+        verbose_name_plural = _("问题信息档案")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["cadre", "status"], name="selection_problem_cadre"),
+            models.Index(fields=["org_unit", "received_on"], name="selection_problem_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.source} {self.received_on}"
+
+    def next_states(self) -> list[str]:
+        return sorted(PROBLEM_ALLOWED[self.status])
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.status in UNRESOLVED
+
+
+# --- the selection record ---------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    MOTION = "motion", _("动议")
+    RECOMMENDATION = "recommendation", _("民主推荐")
+    SHORTLIST = "shortlist", _("确定考察对象")
+    INVESTIGATION = "investigation", _("考察")
+    CONSULTATION = "consultation", _("征求意见")
+    DECISION = "decision", _("讨论决定")
+    PUBLICITY = "publicity", _("任前公示")
+    APPOINTMENT = "appointment", _("任职")
+    APPOINTED = "appointed", _("已任职")
+    STOPPED = "stopped", _("已终止")
+
+
+# The stages that carry a record, in order. `Selection.stage` is the stage whose record is awaited.
+FLOW: tuple[str, ...] = (Stage.MOTION, Stage.RECOMMENDATION, Stage.SHORTLIST, Stage.INVESTIGATION,
+                         Stage.CONSULTATION, Stage.DECISION, Stage.PUBLICITY, Stage.APPOINTMENT)
+FINAL = frozenset({Stage.APPOINTED, Stage.STOPPED})
+SELECTION_ALLOWED: dict[str, frozenset[str]] = {
+    **{stage: frozenset({FLOW[i + 1], Stage.STOPPED}) for i, stage in enumerate(FLOW[:-1])},
+    Stage.APPOINTMENT: frozenset({Stage.APPOINTED, Stage.STOPPED}),
+    Stage.APPOINTED: frozenset(),
+    Stage.STOPPED: frozenset(),
+}
+
+
+class CommitteeKind(models.TextChoices):
+    STANDING = "standing", _("常委会")
+    PLENARY = "plenary", _("全委会")
+
+
+class Selection(models.Model):
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("选任单位"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=200)
+    posts = models.CharField(_("拟任职务"), max_length=300)
+    rank_level = models.CharField(_("职务层次"), max_length=20, blank=True, default="")
+    stage = models.CharField(_("所处环节"), max_length=16, choices=Stage.choices, default=Stage.MOTION)
+    stopped_at_stage = models.CharField(_("终止时环节"), max_length=16, choices=Stage.choices, blank=True, default="")
+    stop_reason = models.TextField(_("终止原因"), blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("选拔任用")
+        verbose_name_plural = _("选拔任用")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def next_states(self) -> list[str]:
+        return sorted(SELECTION_ALLOWED[self.stage])
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage in FINAL
+
+
+def digest_of(data: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of a stage record: what a signature confirms."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class StageRecord(models.Model):
+    """全程纪实: what one stage of a selection recorded (its fields as JSON, digested when signed)."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="records")
+    stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices)
+    data = models.JSONField(_("记录"), default=dict)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("环节纪实")
+        verbose_name_plural = _("环节纪实")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["selection", "stage"], name="selection_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} {self.stage}"
+
+    def digest(self) -> str:
+        return digest_of(self.data)
+
+
+class StageSignature(models.Model):
+    """签字确认: a person confirms a stage record; the digest shows whether it changed since."""
+
+    record = models.ForeignKey(StageRecord, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("签字人"), max_length=80)
+    capacity = models.CharField(_("身份"), max_length=80, blank=True, default="")
+    digest = models.CharField(_("摘要"), max_length=64)
+    audit_sequence = models.BigIntegerField(_("审计序号"))
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("签字确认")
+        verbose_name_plural = _("签字确认")
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} {self.record_id}"
+
+
+class RecommendationVote(models.Model):
+    """民主推荐: the votes a cadre received (meeting and talk recommendation added up)."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="votes")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveIntegerField(_("推荐票数"))
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["selection", "cadre"], name="selection_vote_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id}: {self.votes}"
+
+
+class CandidateStatus(models.TextChoices):
+    SHORTLISTED = "shortlisted", _("考察对象")
+    PASSED = "passed", _("决定任用")
+    NOT_PASSED = "not_passed", _("未通过")
+    APPOINTED = "appointed", _("已任职")
+
+
+class Candidate(models.Model):
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="candidates")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=CandidateStatus.choices,
+                              default=CandidateStatus.SHORTLISTED)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["selection", "cadre"], name="selection_candidate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.cadre_id}"
+
+
+class CandidateRefusal(models.Model):
+    """A gate refused a cadre as inspection candidate: kept so the page can show what blocked it and why."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="refusals")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    gate = models.CharField(_("制度"), max_length=8)
+    reason = models.TextField(_("原因"))
+    refused_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.cadre_id} {self.gate}"

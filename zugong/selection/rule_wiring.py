@@ -1,0 +1,45 @@
+"""The gates this app registers with the rule engine (R17, R18) and talks' problem-unit counter (R05).
+
+Called from SelectionConfig.ready()."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zugong.cadres.models import Cadre
+from zugong.core.models import OrgUnit
+
+
+def r18_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, **_: Any) -> str | None:
+    from zugong.selection.selectors import shielded_ids
+
+    if cadre.pk in shielded_ids([cadre.pk]):
+        return f"{cadre.name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"
+    return None
+
+
+def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, votes: int | None, valid_ballots: int,
+             rank: int | None, **_: Any) -> str | None:
+    from zugong.selection.params import r17_max_rank, r17_min_share
+
+    if not votes:
+        return f"{cadre.name}未获群众推荐（推荐票 0 票），不得列为考察对象"
+    share = r17_min_share(org_unit, on)
+    if share is not None and valid_ballots and votes / valid_ballots < share:
+        return (f"{cadre.name}得推荐票 {votes} 票，占有效票 {valid_ballots} 张的 {votes / valid_ballots:.1%}，"
+                f"低于规定的 {share:.1%}")
+    max_rank = r17_max_rank()
+    if max_rank is not None and rank is not None and rank > max_rank:
+        return f"{cadre.name}推荐票 {votes} 票，排名第 {rank} 位，未进入前 {max_rank} 名"
+    return None
+
+
+def wire() -> None:
+    from zugong.rules.registry import register_gate
+    from zugong.selection.selectors import problem_unit_counts
+    from zugong.talks.problem_counts import register_problem_counter
+
+    register_gate("R17", r17_gate)
+    register_gate("R18", r18_gate)
+    register_problem_counter("selection.problem_entries", problem_unit_counts)

@@ -1,0 +1,83 @@
+"""Reads of the selection app, each scoped to the jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from zugong.core.errors import NotFound
+from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.selection.models import (
+    UNRESOLVED,
+    Candidate,
+    ProblemEntry,
+    Selection,
+    StageRecord,
+    StageSignature,
+)
+
+
+def problems_visible(jurisdiction: Jurisdiction) -> QuerySet[ProblemEntry]:
+    return scope(ProblemEntry.objects.select_related("org_unit", "cadre"), jurisdiction)
+
+
+def problem_list(jurisdiction: Jurisdiction, *, status: str = "", source: str = "",
+                 cadre_id: int | None = None) -> QuerySet[ProblemEntry]:
+    entries = problems_visible(jurisdiction)
+    if status:
+        entries = entries.filter(status=status)
+    if source:
+        entries = entries.filter(source=source)
+    if cadre_id is not None:
+        entries = entries.filter(cadre_id=cadre_id)
+    return entries.order_by("-received_on", "-pk")
+
+
+def problem_get(jurisdiction: Jurisdiction, pk: int) -> ProblemEntry:
+    entry = problems_visible(jurisdiction).filter(pk=pk).first()
+    if entry is None:
+        raise NotFound("未找到该问题信息，或不在您的管辖范围内")
+    return entry
+
+
+def shielded_ids(cadre_ids: Iterable[int]) -> set[int]:
+    """R18: of these cadres, those with an entry still 待核实 or 核实中 (one query for any number)."""
+    ids = list(set(cadre_ids))
+    if not ids:
+        return set()
+    rows = (ProblemEntry.objects.filter(cadre_id__in=ids, status__in=UNRESOLVED)
+            .values_list("cadre_id", flat=True).distinct())
+    return set(rows)
+
+
+def problem_unit_counts(unit_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """Entries received per unit in [start, end]: talks' problem-unit counter (五必谈, R05)."""
+    rows = (ProblemEntry.objects.filter(org_unit_id__in=unit_ids, received_on__gte=start, received_on__lte=end)
+            .values("org_unit_id").annotate(n=Count("pk")).values_list("org_unit_id", "n"))
+    return dict(rows)
+
+
+def selections_visible(jurisdiction: Jurisdiction) -> QuerySet[Selection]:
+    return scope(Selection.objects.select_related("org_unit"), jurisdiction)
+
+
+def selection_list(jurisdiction: Jurisdiction, *, stage: str = "") -> QuerySet[Selection]:
+    rows = selections_visible(jurisdiction).annotate(candidate_count=Count("candidates"))
+    if stage:
+        rows = rows.filter(stage=stage)
+    return rows.order_by("-created_at", "-pk")
+
+
+def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
+    """One selection with its records, signatures, votes, candidates and refusals."""
+    records = StageRecord.objects.select_related("recorded_by").prefetch_related(
+        Prefetch("signatures", queryset=StageSignature.objects.order_by("signed_at", "pk")))
+    selection = (selections_visible(jurisdiction).filter(pk=pk).prefetch_related(
+        Prefetch("records", queryset=records),
+        Prefetch("candidates", queryset=Candidate.objects.select_related("cadre__org_unit").order_by("pk")),
+        "votes__cadre", "refusals__cadre").first())
+    if selection is None:
+        raise NotFound("未找到该选拔任用工作，或不在您的管辖范围内")
+    return selection

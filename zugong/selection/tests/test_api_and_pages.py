@@ -1,0 +1,162 @@
+"""The selection API and pages end to end in the test client: the whole flow over the API, the 409 of a
+gate, the pages of every stage, jurisdiction (carol sees nothing of county A) and the role matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from zugong.conftest import bearer, logged_in, make_user
+from zugong.core.models import Role
+from zugong.selection.models import Stage
+from zugong.selection.services.problems import problem_record
+from zugong.selection.tests.conftest import World, open_selection, walk
+
+
+def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, body, content_type="application/json")
+
+
+def test_the_whole_flow_over_the_api(world: World) -> None:
+    api, z = bearer(world.alice), world.zhang.pk
+    created = _post(api, "/api/v1/selections", {
+        "org_unit_id": world.tree.township_a.pk, "title": "甲镇镇长", "posts": "甲镇镇长", "rank_level": "正科级",
+        "proposed_by": "县委组织部", "reason": "空缺", "plan": "会议推荐"})
+    assert created.status_code == 201 and created.json()["stage"] == "recommendation"
+    base = f"/api/v1/selections/{created.json()['id']}"
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("votes", {"cadre_id": z, "votes": 30}),
+        ("recommendation", {"eligible": 40, "issued": 40, "returned": 38, "valid": 37}),
+        ("candidates", {"cadre_id": z}),
+        ("shortlist", {}),
+        ("investigation", {"team": "陈组长", "talks_held": 20, "findings": [
+            {"cadre_id": z, "conclusion": "好", "shortcomings": [{"item": "魄力不足", "fact": "某项目推进慢"}]}]}),
+        ("consultation", {"replied_on": "2026-03-10", "replies": [{"cadre_id": z, "reply": "无"}]}),
+        ("decision", {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 9,
+                      "statements": [{"name": "委员"}, {"name": "书记", "is_secretary": True}],
+                      "tallies": [{"cadre_id": z, "agree": 9, "disagree": 0, "abstain": 0}]}),
+        ("publicity", {"start": "2026-03-16", "end": "2026-03-20", "channel": "网站"}),
+        ("appointment", {"on": "2026-03-23", "title": "甲镇镇长", "document_number": "5号"}),
+        ("sign", {"stage": "decision", "capacity": "经办人"}),
+    ]
+    for step, body in steps:
+        answer = _post(api, f"{base}/{step}", body)
+        assert answer.status_code in (200, 201), (step, answer.json())
+    detail = api.get(base).json()
+    assert detail["stage"] == "appointed" and detail["candidates"][0]["status"] == "appointed"
+    states = {s["stage"]: (s["state"], len(s["signatures"])) for s in detail["stages"]}
+    assert states["decision"] == ("done", 1) and states["motion"] == ("done", 0)
+    trace = api.get(f"{base}/trace").json()
+    assert [r["stage"] for r in trace][-1] == "appointment" and trace[5]["signatures"][0]["valid"] is True
+
+
+def test_candidate_refused_by_a_gate_is_409_with_the_reason(world: World) -> None:
+    problem_record(actor=world.alice, jurisdiction=world.ja, cadre=world.zhang, source="petition",
+                   received_on=world.zhang.created_at.date(), summary="线索")
+    s = walk(world, open_selection(world), "shortlist")
+    answer = _post(bearer(world.alice), f"/api/v1/selections/{s.pk}/candidates", {"cadre_id": world.zhang.pk})
+    assert answer.status_code == 409
+    assert answer.json()["error"]["code"] == "gate_refused" and "R18" in answer.json()["error"]["message"]
+    refusals = bearer(world.alice).get(f"/api/v1/selections/{s.pk}").json()["refusals"]
+    assert [(r["name"], r["gate"]) for r in refusals] == [("张一", "R18")]
+
+
+def test_another_county_is_404_and_absent_from_lists(world: World, carol: User) -> None:
+    s = open_selection(world)
+    api = bearer(carol)
+    assert api.get(f"/api/v1/selections/{s.pk}").status_code == 404
+    assert api.get(f"/api/v1/selections/{s.pk}/trace").status_code == 404
+    assert _post(api, f"/api/v1/selections/{s.pk}/stop", {"reason": "x"}).status_code == 404
+    assert api.get("/api/v1/selections").json() == []
+    assert logged_in(carol).get(f"/selection/{s.pk}/").status_code == 404
+
+
+def test_leader_reads_but_cannot_write(world: World) -> None:
+    leader = make_user("leader", world.tree.county_a, Role.LEADER)
+    s = open_selection(world)
+    assert bearer(leader).get(f"/api/v1/selections/{s.pk}").status_code == 200
+    assert _post(bearer(leader), f"/api/v1/selections/{s.pk}/stop", {"reason": "x"}).status_code == 403
+    assert bearer(leader).get("/api/v1/problem-entries").status_code == 403
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+def test_each_stage_page_asks_for_its_own_fields_and_saves(world: World) -> None:
+    client, z = logged_in(world.alice), world.zhang.pk
+    s = open_selection(world)
+    url = f"/selection/{s.pk}/"
+    page = client.get(url).content.decode()
+    assert 'id="zg-step-votes"' in page and 'id="zg-step-decision"' not in page and "民主推荐" in page
+    assert client.post(f"{url}step/votes/", {"cadre": z, "votes": 30}).status_code == 302
+    assert client.post(f"{url}step/recommendation/", {"eligible": 40, "issued": 40, "returned": 40,
+                                                      "valid": 40}).status_code == 302
+    refused = client.post(f"{url}candidates/", {"cadre": world.li.pk})
+    assert refused.status_code == 400 and "李二未获群众推荐" in refused.content.decode()
+    assert "未能列为考察对象" in client.get(url).content.decode()
+    assert client.post(f"{url}candidates/", {"cadre": z}).status_code == 302
+    assert client.post(f"{url}step/shortlist/").status_code == 302
+    bad = client.post(f"{url}step/investigation/", {"team": "组", "talks_held": 5, f"conclusion_{z}": "好",
+                                                    f"shortcomings_{z}": "只有不足没有事例"})
+    assert bad.status_code == 400 and "格式为" in bad.content.decode()
+    assert client.post(f"{url}step/investigation/", {"team": "组", "talks_held": 5, f"conclusion_{z}": "好",
+                                                     f"shortcomings_{z}": "魄力不足：某项目推进慢"}).status_code == 302
+    assert client.post(f"{url}step/consultation/", {"replied_on": "2026-03-10", f"reply_{z}": "无"}).status_code == 302
+    late_secretary = {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 9,
+                      "statements": "书记\n委员甲", "secretary": "书记", f"agree_{z}": 9, f"disagree_{z}": 0,
+                      f"abstain_{z}": 0}
+    answer = client.post(f"{url}step/decision/", late_secretary)
+    assert answer.status_code == 400 and "一把手末位表态" in answer.content.decode()
+    assert client.post(f"{url}step/decision/", {**late_secretary, "statements": "委员甲\n书记"}).status_code == 302
+    assert client.post(f"{url}step/publicity/", {"start": "2026-03-16", "end": "2026-03-20", "channel": "网站",
+                                                 "reports": "反映其子女经商：经核查不属实"}).status_code == 302
+    assert "须在" in client.get(url).content.decode()
+    assert client.post(f"{url}step/appointment/", {"on": "2026-03-23", "title": "甲镇镇长",
+                                                   "document_number": "5号"}).status_code == 302
+    assert client.post(f"{url}sign/decision/", {"capacity": "经办人"}).status_code == 302
+    s.refresh_from_db()
+    assert s.stage == Stage.APPOINTED
+    trace = client.get(f"{url}trace/").content.decode()
+    assert "委员甲、书记" in trace and "alice" in trace and "未签字" in trace
+
+
+def test_problem_pages_record_and_transition(world: World) -> None:
+    client = logged_in(world.alice)
+    answer = client.post("/selection/problems/new/", {"cadre": world.li.pk, "source": "audit",
+                                                      "received_on": "2026-02-01", "summary": "审计发现问题"})
+    assert answer.status_code == 302
+    url = answer["Location"]
+    assert client.post(f"{url}transition/", {"to": "verifying"}).status_code == 302
+    assert client.post(f"{url}transition/", {"to": "confirmed", "handling": "reminder",
+                                             "conclusion": "属实，提醒"}).status_code == 302
+    assert "已查实" in client.get(url).content.decode()
+    refused = client.post(f"{url}transition/", {"to": "verifying"})
+    assert refused.status_code == 409
+
+
+@pytest.mark.parametrize("role,home,status", [
+    (Role.ORG_ADMIN, "county_a", 200), (Role.ORG_STAFF, "county_a", 200), (Role.LEADER, "county_a", 200),
+    (Role.TOWNSHIP_STAFF, "township_a", 403), (Role.VILLAGE_STAFF, "village_a", 403),
+])
+def test_selection_pages_by_role(world: World, role: str, home: str, status: int) -> None:
+    s = open_selection(world)
+    client = logged_in(make_user(f"u-{role}", getattr(world.tree, home), role))
+    for path in ("/selection/", f"/selection/{s.pk}/", f"/selection/{s.pk}/trace/"):
+        assert client.get(path).status_code == status, path
+    problems = 200 if role in (Role.ORG_ADMIN, Role.ORG_STAFF) else 403
+    assert client.get("/selection/problems/").status_code == problems
+
+
+def test_list_pages_query_count_does_not_grow(world: World, django_assert_max_num_queries: Any) -> None:
+    client = logged_in(world.alice)
+    for i in range(3):
+        walk(world, open_selection(world, title=f"人选{i}"), "investigation")
+    for _i in range(3):
+        problem_record(actor=world.alice, jurisdiction=world.ja, cadre=world.li, source="audit",
+                       received_on=world.li.created_at.date(), summary="x")
+    with django_assert_max_num_queries(12):
+        assert client.get("/selection/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/selection/problems/").status_code == 200
