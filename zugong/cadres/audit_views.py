@@ -32,6 +32,7 @@ from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.core.request import AuthedRequest, page
 from zugong.core.selectors import org_units_visible
+from zugong.jobs.views import start_and_show
 
 PAGE_SIZE = 100
 # A whole city or province takes seconds to audit (every résumé line is read): above this many cadres
@@ -191,6 +192,9 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     filters, errors = parse_filters(request.GET, jurisdiction)
     if errors:
         raise ValidationFailed("；".join(errors))
+    if filtered_cadres(jurisdiction, filters).count() > AUTO_AUDIT_MAX:  # a city or the province: seconds of work
+        return start_and_show(request, kind="cadres.archive_audit", params={"query": filters.query()},
+                              org_unit_id=filters.org.pk if filters.org else None)
     cadres, _checked, findings = audit_findings(jurisdiction, filters)
     return download(findings_workbook(rows_of(cadres, findings)), "档案审核问题.xlsx")
 

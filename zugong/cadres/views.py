@@ -32,8 +32,13 @@ from zugong.core.models import OrgUnit
 from zugong.core.permissions import may, require
 from zugong.core.request import AuthedRequest, page
 from zugong.core.selectors import org_units_visible
+from zugong.jobs.kinds.cadre_import import JOB_THRESHOLD_BYTES as IMPORT_JOB_BYTES
+from zugong.jobs.views import start_and_show
 
-MAX_FORMS = 200  # 任免审批表 rendered per request (a PDF or DOCX page pair each)
+# 任免审批表 rendered inside the request (0.25–0.5 s each); more become a background job, without a cap.
+MAX_FORMS = 10
+# Roster rows written to Excel inside the request; more become a background job.
+MAX_ROSTER_ROWS = 2000
 FORM_FORMATS = ("lrmx", "docx", "pdf")
 
 
@@ -73,7 +78,10 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
 
 @page(action="cadres.cadre_view", methods=("GET", "HEAD"))
 def cadre_export(request: AuthedRequest) -> HttpResponse:
-    cadres = selectors.cadres_for_export(request.jurisdiction, filters_from(request.GET, request.jurisdiction))
+    cadres = selectors.cadres_for_export(request.jurisdiction, filters_from(request.GET, request.jurisdiction),
+                                         limit=MAX_ROSTER_ROWS + 1)
+    if len(cadres) > MAX_ROSTER_ROWS:
+        return start_and_show(request, kind="cadres.export_roster", params={"query": request.GET.urlencode()})
     return download(exporters.export_xlsx(cadres, mask_id=True), "干部名册.xlsx")
 
 
@@ -85,10 +93,11 @@ def cadre_export_forms(request: AuthedRequest, fmt: str) -> HttpResponse:
     jurisdiction = request.jurisdiction
     cadres = selectors.cadres_for_export(jurisdiction, filters_from(request.GET, jurisdiction), limit=MAX_FORMS + 1)
     back = reverse("cadres:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
-    if not cadres or len(cadres) > MAX_FORMS:
-        messages.error(request, "没有符合条件的干部" if not cadres else
-                       f"一次最多导出 {MAX_FORMS} 份任免审批表，请缩小查询范围后再导出")
+    if not cadres:
+        messages.error(request, "没有符合条件的干部")
         return HttpResponseRedirect(back)
+    if len(cadres) > MAX_FORMS:
+        return start_and_show(request, kind="cadres.export_forms", params={"query": request.GET.urlencode(), "fmt": fmt})
     if not all(may(jurisdiction, "cadres.cadre_export", c.org_unit) for c in cadres):
         raise Forbidden("查询结果中有您的角色不能导出任免审批表的干部")
     access_record_many(user=request.user, viewed=[(c, c.org_unit) for c in cadres], field="lrmx")
@@ -208,6 +217,10 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
     if waiting.get("token") != token or unit is None or folder is None:
         messages.error(request, "导入预览已失效，请重新上传")
         return HttpResponseRedirect(reverse("cadres:import"))
+    if sum(f.stat().st_size for f in folder.iterdir()) > IMPORT_JOB_BYTES:
+        request.session.pop("cadre_import", None)
+        return start_and_show(request, kind="cadres.import", params={"token": token, "org": unit.pk},
+                              org_unit_id=unit.pk)
     result = cadre_import(actor=request.user, jurisdiction=request.jurisdiction, org_unit=unit,
                           files=pending_imports.read(folder))
     pending_imports.remove(folder)

@@ -1,0 +1,94 @@
+"""The long work the pages hand to jobs: bulk 任免审批表 (no 200 cap), the Excel roster, the archive audit of a
+large scope and a large import; each runs through the page, the job and the download."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from zugong.cadres import audit_views, views
+from zugong.cadres.lrmx import read_lrmx, write_lrmx
+from zugong.cadres.models import Cadre
+from zugong.cadres.tests.factories import make_cadre, record
+from zugong.conftest import logged_in
+from zugong.core.models import AccessEvent
+from zugong.jobs.kinds import cadre_import
+from zugong.jobs.models import Job, JobState
+
+
+@pytest.fixture
+def five(tree) -> list[Cadre]:
+    names = ["王一", "王二", "王三", "王四", "王五"]
+    return [make_cadre(tree.township_a, name=name, birth=date(1970 + i, 1, 1), order=40 + i)
+            for i, name in enumerate(names)]
+
+
+def run_from_page(client, url, django_capture_on_commit_callbacks) -> Job:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    return job
+
+
+def downloaded(client, job: Job) -> bytes:
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert response.status_code == 200
+    return b"".join(response)
+
+
+def test_more_forms_than_a_request_renders_become_a_job_with_every_form(
+        tree, alice, five, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(views, "MAX_FORMS", 2)
+    web = logged_in(alice)
+    job = run_from_page(web, "/cadres/export.lrmx?q=王", django_capture_on_commit_callbacks)
+    assert (job.done, job.total, job.org_unit) == (5, 5, tree.county_a)
+    with zipfile.ZipFile(io.BytesIO(downloaded(web, job))) as archive:
+        names = sorted(read_lrmx(archive.read(n)).name for n in archive.namelist())
+    assert names == sorted(c.name for c in five)
+    # the worker logged the full view of each record for the person who asked
+    assert AccessEvent.objects.filter(field="lrmx", user=alice).count() == 5
+
+
+def test_the_roster_beyond_the_inline_rows_is_a_job(tree, alice, five, monkeypatch,
+                                                    django_capture_on_commit_callbacks):
+    monkeypatch.setattr(views, "MAX_ROSTER_ROWS", 3)
+    web = logged_in(alice)
+    job = run_from_page(web, "/cadres/export.xlsx?q=王", django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(downloaded(web, job))).worksheets[0]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] in {c.name for c in five}]
+    assert len(rows) == 5 and job.result_name == "干部名册.xlsx"
+
+
+def test_a_large_archive_audit_export_is_a_job(tree, alice, five, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 2)
+    web = logged_in(alice)
+    inline = web.get("/cadres/audit/export.xlsx?q=王一")  # one cadre: still answered inline
+    assert inline.status_code == 200 and not Job.objects.exists()
+    job = run_from_page(web, "/cadres/audit/export.xlsx", django_capture_on_commit_callbacks)
+    assert job.kind == "cadres.archive_audit" and job.message.startswith("审核 5 名干部")
+    header = next(load_workbook(io.BytesIO(downloaded(web, job))).worksheets[0].iter_rows(values_only=True))
+    assert header == audit_views.EXPORT_HEADER
+
+
+def test_a_large_confirmed_import_is_a_job(tree, alice, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(views, "IMPORT_JOB_BYTES", 10)
+    web = logged_in(alice)
+    upload = io.BytesIO(write_lrmx(record("赵六", date(1985, 6, 1), 7)))
+    upload.name = "赵六.lrmx"
+    token = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [upload]}).context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post("/cadres/import/", {"token": token})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.kind, job.state) == ("cadres.import", JobState.DONE), job.error
+    assert job.message.startswith("已导入 ")
+    assert Cadre.objects.get(org_unit=tree.township_a).name == "赵六"
+    assert cadre_import.JOB_THRESHOLD_BYTES == 2 * 1024 * 1024
