@@ -1,0 +1,120 @@
+"""Demo rectification in both demo counties, written through the services as the system: last year's
+述职评议 list of a township secretary with problems in every state (one rejected closure, one reopened,
+one whose last quarter passed without a check), and the 23-item 巡视 list imported from Excel."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from openpyxl import Workbook
+from PIL import Image
+
+from zugong.core.demo import DemoContext, demo_contributor
+from zugong.core.models import OrgUnit
+from zugong.core.permissions import SYSTEM
+from zugong.rectification.cadence import check_period_kind, period_of
+from zugong.rectification.models import Problem, Severity, Source, Verdict
+from zugong.rectification.services import problems as svc
+from zugong.rectification.services.checks import check_record
+from zugong.rectification.services.imports import HEADERS, problem_list_import
+
+DUTY_PROBLEMS = [
+    ("“三会一课”记录不规范，部分支部党课流于形式", Severity.GENERAL),
+    ("软弱涣散村党组织整顿进度滞后", Severity.GRAVE),
+    ("发展党员程序不规范，个别材料缺签字", Severity.SERIOUS),
+    ("村级活动场所使用率不高", Severity.GENERAL),
+    ("党费收缴台账不完整", Severity.GENERAL),
+    ("主题党日活动内容单一", Severity.GENERAL),
+]
+INSPECTION_TOPICS = ["落实全面从严治党主体责任", "基层党组织建设", "选人用人", "干部队伍建设", "作风建设",
+                     "意识形态工作", "巡察整改"]
+
+
+def _png(label: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{label}.png", buffer.getvalue())
+
+
+def _inspection_workbook(townships: list[OrgUnit]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(HEADERS))
+    for n in range(1, 24):
+        unit = townships[n % len(townships)].name if townships else ""
+        severity = "严重" if n % 7 == 0 else ("较重" if n % 3 == 0 else "一般")
+        sheet.append([n, f"巡视反馈问题{n}：{INSPECTION_TOPICS[n % len(INSPECTION_TOPICS)]}方面存在薄弱环节", severity,
+                      unit, ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _plan(problem: Problem, today: date) -> None:
+    svc.plan_submit(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, measures="制定整改台账，逐项明确责任人和时限",
+                    deadline=today + timedelta(days=120),
+                    milestones=[{"title": "完成自查", "due": today.isoformat()}])
+
+
+def _accept(problem: Problem, today: date) -> None:
+    _plan(problem, today)
+    svc.plan_review(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, accept=True)
+
+
+def _close_request(problem: Problem, label: str) -> None:
+    svc.closure_request(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, summary="已按方案整改到位",
+                        files=[_png(label)])
+
+
+def _duty_review(county: OrgUnit, township: OrgUnit, today: date) -> list[Problem]:
+    issued = date(today.year - 1, 12, 20)
+    problem_list = svc.problem_list_create(
+        actor=None, jurisdiction=SYSTEM, title=f"{issued.year}年度{township.name}党委书记抓基层党建述职评议问题清单",
+        source=Source.DUTY_REVIEW, issuing_unit=county, owner_unit=township, owner_person=f"{township.name}党委书记",
+        issued_on=issued)
+    problems = [svc.problem_add(actor=None, jurisdiction=SYSTEM, list_id=problem_list.pk, description=text,
+                                severity=severity) for text, severity in DUTY_PROBLEMS]
+    open_, submitted, rejected, requested, closed, reopened = problems
+    _plan(submitted, today)
+    for p in (rejected, requested, closed, reopened):
+        _accept(p, today)
+    _close_request(rejected, "整改照片")
+    svc.closure_review(actor=None, jurisdiction=SYSTEM, problem_id=rejected.pk, approve=False,
+                       reason="佐证材料只有照片，缺少整顿验收记录")
+    for p in (requested, closed, reopened):
+        _close_request(p, "验收记录")
+    for p in (closed, reopened):
+        svc.closure_review(actor=None, jurisdiction=SYSTEM, problem_id=p.pk, approve=True)
+    svc.problem_reopen(actor=None, jurisdiction=SYSTEM, problem_id=reopened.pk, reason="回头看发现问题反弹")
+    # last period's checks for every open problem but one (the one whose closure was rejected stays overdue)
+    previous = period_of(check_period_kind(county, today), today).previous()
+    for p in (open_, submitted, requested, reopened):
+        check_record(actor=None, jurisdiction=SYSTEM, problem_id=p.pk, verdict=Verdict.MOSTLY,
+                     checked_on=max(previous.start, p.raised_on) + timedelta(days=10), note="正在按方案推进")
+    return problems
+
+
+@demo_contributor("rectification.problems", order=70)
+def load_rectification(ctx: DemoContext) -> None:
+    today = ctx.today
+    total = 0
+    with transaction.atomic():
+        for county in ctx.data["counties"][:2]:
+            townships = [t for t in ctx.data["townships"] if t.parent_id == county.pk]
+            if not townships:
+                continue
+            total += len(_duty_review(county, townships[0], today))
+            result = problem_list_import(
+                actor=None, jurisdiction=SYSTEM, title=f"{today.year - 1}年县委巡察反馈问题清单（{county.name}）",
+                source=Source.INSPECTION, issuing_unit=county, owner_unit=county, owner_person="",
+                issued_on=date(today.year - 1, 12, 1), data=_inspection_workbook(townships))
+            total += result.added
+            previous = period_of(check_period_kind(county, today), today).previous()
+            for problem in result.problem_list.problems.all():
+                check_record(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, verdict=Verdict.NOT_IN_PLACE,
+                             checked_on=max(previous.start, problem.raised_on) + timedelta(days=5), note="尚未制定整改方案")
+    ctx.say(f"rectification: {total} 个问题（述职评议、巡察反馈清单）")

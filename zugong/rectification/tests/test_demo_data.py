@@ -1,0 +1,32 @@
+"""The demo: both demo counties have problems in every state, a rejected closure, a reopened problem,
+exactly one problem whose last check period passed unchecked, and the 23-item 巡视 list imported."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.utils import timezone
+
+from zugong.core.demo import DemoContext
+from zugong.core.demo_data import load_org_tree
+from zugong.rectification.demo_data import load_rectification
+from zugong.rectification.models import ClosureStatus, Problem, ProblemStatus, Source
+from zugong.rectification.selectors import CheckState, with_check_state
+
+
+def test_demo_counties_have_every_state_one_rejection_and_one_overdue_check(db, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    ctx = DemoContext(scale="small", seed=11, today=timezone.localdate(), out=io.StringIO())
+    load_org_tree(ctx)
+    load_rectification(ctx)
+    for county in ctx.data["counties"][:2]:
+        problems = Problem.objects.filter(org_unit__path__startswith=county.path)
+        duty = problems.filter(problem_list__source=Source.DUTY_REVIEW)
+        assert set(duty.values_list("status", flat=True)) == set(ProblemStatus.values)
+        assert duty.filter(closures__status=ClosureStatus.REJECTED).count() == 1
+        assert duty.filter(reopenings__isnull=False).count() == 1
+        assert problems.filter(problem_list__source=Source.INSPECTION).count() == 23
+        overdue = [p.description for p in with_check_state(problems, ctx.today)
+                   if p.check_state == CheckState.OVERDUE]  # type: ignore[attr-defined]
+        assert overdue == ["发展党员程序不规范，个别材料缺签字"]  # the one whose closure was rejected
