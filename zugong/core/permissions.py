@@ -112,6 +112,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     "masswork.order_place": Permission(WALL_STAFF, "代群众点单"),
     "masswork.wall_create": Permission(TOWNSHIP, "设立民心墙"),
     "masswork.member_register": Permission(WALL_STAFF, "登记在职党员"),
+    "masswork.wall_locate": Permission(TOWNSHIP, "设置民心墙位置"),
+    # Residents' photos may show faces: the wall's staff approve one before Open311 publishes it (media_url).
+    "masswork.order_photo_publish": Permission(WALL_STAFF, "审核点单照片公开"),
+    # Staff call residents back; members and leaders see the phone masked (138****8000).
+    "masswork.resident_phone_view": _read(WALL_STAFF, "查看群众完整电话"),
     # masswork: petitions
     "masswork.petition_view": _read(TOWNSHIP | {Role.LEADER.value}, "查看信访事项"),
     "masswork.petition_receive": Permission(TOWNSHIP, "登记信访事项"),

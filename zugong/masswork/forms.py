@@ -296,6 +296,17 @@ class WallForm(ScopedForm):
         _scope(self, "community", units_of_kinds(jurisdiction, OrgKind.VILLAGE, OrgKind.COMMUNITY))
 
 
+class WallLocationForm(ScopedForm):
+    """Where the wall stands (WGS84 decimal degrees, as a phone's map shows them) and how far it serves;
+    the ranges are checked by the service (`wall_locate`), which names the field."""
+
+    lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.NumberInput(
+        attrs={"step": "any", "placeholder": "34.6523"}), error_messages={"invalid": _("请填写十进制度数，例如 34.6523")})
+    long = forms.FloatField(label=_("经度"), required=False, widget=forms.NumberInput(
+        attrs={"step": "any", "placeholder": "107.1326"}), error_messages={"invalid": _("请填写十进制度数，例如 107.1326")})
+    coverage_m = forms.IntegerField(label=_("服务半径（米）"), error_messages={"invalid": _("服务半径请填写整数米数")})
+
+
 class MemberForm(ScopedForm):
     """登记在职党员 at a wall, with their own account (who alone accepts the orders dispatched to them)."""
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 
 from zugong.core.errors import NotFound
-from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, Petition, ServiceOrder
+from zugong.masswork.models import DutyShift, LedgerEntry, Pairing, Petition, ServiceOrder, Wall
 
 M = TypeVar("M", bound=Model)
 
@@ -28,6 +28,10 @@ def _lock_one(rows: QuerySet[M], pk: int, missing: str) -> M:
 
 def lock_order(order_id: int) -> ServiceOrder:
     return _lock_one(ServiceOrder.objects.all(), order_id, "未找到该点单")
+
+
+def lock_wall(wall_id: int) -> Wall:
+    return _lock_one(Wall.objects.all(), wall_id, "未找到该民心墙")
 
 
 def lock_petition(petition_id: int) -> Petition:

@@ -39,14 +39,13 @@ from zugong.masswork.models import (
 )
 from zugong.masswork.public_views import client_address
 from zugong.masswork.services.public import PHOTO_DIR, public_order_place
+from zugong.masswork.services.walls import MAX_COVERAGE_M  # the lat/long search box
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-06T00:00:00+08:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 EARTH_RADIUS_M = 6_371_000
-# No wall serves further than this: the lat/long search looks only at walls inside this box.
-MAX_COVERAGE_M = 10_000
 CLOSED_STATUSES = frozenset(set(OrderStatus.values) - set(OPEN_ORDER_STATUSES))
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element name of one item of a list, as the spec's XML examples write it.

@@ -1,16 +1,19 @@
 from django.urls import URLPattern, URLResolver, path
 
-from zugong.masswork import pickers, township_views, views
+from zugong.masswork import pickers, publication_views, township_views, views
 
 app_name = "masswork"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("orders/<int:pk>/photo/", publication_views.order_photo, name="order-photo"),
+    path("orders/<int:pk>/photo.jpg", publication_views.order_photo_file, name="order-photo-file"),
     path("pick/walls/", pickers.wall_pick, name="pick-walls"),
     path("walls/", views.walls, name="walls"),
     path("walls/new/", views.wall_new, name="wall-new"),
     path("walls/<int:pk>/", views.wall_detail, name="wall"),
+    path("walls/<int:pk>/location/", publication_views.wall_location, name="wall-location"),
     path("walls/<int:pk>/members/new/", views.member_new, name="member-new"),
     path("orders/<int:pk>/rate/", views.order_rate_by_phone, name="order-rate"),
     path("visits/new/", views.visit_new, name="visit-new"),

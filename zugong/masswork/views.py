@@ -28,6 +28,7 @@ from zugong.masswork.models import OrderStatus, Petition, PetitionStatus, Servic
 from zugong.masswork.petition_reports import petition_promise, petition_stats
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services import petitions as petition_services
+from zugong.masswork.services.orders import resident_phone_shown
 from zugong.masswork.services.petitions import may_see_identity, petitioner_identity
 from zugong.masswork.services.visits import household_visit_record
 
@@ -102,7 +103,8 @@ def wall_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     stats = {row.member_id: row for row in selectors.member_stats(wall)}
     return render(request, "masswork/wall_detail.html", {
         "wall": wall, "rows": [(m, stats.get(m.pk)) for m in members],
-        "may_register": may(j, "masswork.member_register", wall.org_unit)})
+        "may_register": may(j, "masswork.member_register", wall.org_unit),
+        "may_locate": may(j, "masswork.wall_locate", wall.org_unit)})
 
 
 @page(action="masswork.member_register", methods=("GET", "HEAD", "POST"))
@@ -142,8 +144,12 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         return _order_action(request, order)
     steps = order_steps(request, order)
     j = request.jurisdiction
+    reveal = request.GET.get("reveal") == "phone"  # a full view is allowed by role and logged
     return render(request, "masswork/order_detail.html", {
         "order": order, "steps": steps, "redispatch": order.status == OrderStatus.FOLLOW_UP,
+        "phone": resident_phone_shown(user=request.user, jurisdiction=j, order=order, reveal=reveal),
+        "phone_revealed": reveal, "may_reveal_phone": may(j, "masswork.resident_phone_view", order.org_unit),
+        "may_review_photo": bool(order.photo) and may(j, "masswork.order_photo_publish", order.org_unit),
         "dispatch_form": _dispatch_form(request, order) if OrderStatus.DISPATCHED in steps else None,
         "complete_form": forms.CompleteForm(jurisdiction=j, auto_id="mw-%s"),
         "explain_form": forms.ExplainForm(jurisdiction=j, auto_id="mw-%s"),

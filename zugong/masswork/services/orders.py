@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from zugong.core.audit import audit_record
+from zugong.core.audit import access_record, audit_record
 from zugong.core.calendar import add_days
 from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
@@ -32,7 +32,7 @@ from zugong.masswork.models import (
     Wall,
 )
 from zugong.masswork.params import bool_param, int_param
-from zugong.masswork.services.validation import clean_phone, clean_text
+from zugong.masswork.services.validation import clean_phone, clean_text, mask_phone
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 _CODE_LENGTH = 12  # 32**12 = 2**60 codes
@@ -232,11 +232,22 @@ def order_rate_on_behalf(*, actor: Actor, jurisdiction: Jurisdiction, order_id: 
     return order
 
 
+def resident_phone_shown(*, user: User, jurisdiction: Jurisdiction, order: ServiceOrder, reveal: bool,
+                         channel: str = "web") -> str:
+    """The resident's phone: masked (138****8000), or in full to a role that may call residents back
+    (`masswork.resident_phone_view`; members and leaders may not), each full view an access event."""
+    if not reveal:
+        return mask_phone(order.resident_phone)
+    require(jurisdiction, "masswork.resident_phone_view", order.org_unit)
+    access_record(user=user, obj=order, field="resident_phone", org_unit=order.org_unit, channel=channel)
+    return order.resident_phone
+
+
 @transaction.atomic
 def order_photo_publish(*, actor: Actor, jurisdiction: Jurisdiction, order_id: int, published: bool) -> ServiceOrder:
     """The staff who dispatch an order decide whether its photo may be shown to the public (Open311 media_url)."""
     order = lock_order(order_id)
-    require(jurisdiction, "masswork.order_dispatch", order.org_unit)
+    require(jurisdiction, "masswork.order_photo_publish", order.org_unit)
     if published and not order.photo:
         raise ValidationFailed("该点单没有照片，无需审核公开", field="photo")
     order.photo_published = published

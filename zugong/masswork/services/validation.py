@@ -31,6 +31,9 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    """13812348000 → 138****8000; no phone (an Open311 request may have none) stays empty."""
+    if not phone:
+        return ""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 

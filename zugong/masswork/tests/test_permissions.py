@@ -96,6 +96,8 @@ READS = [
     ("/api/v1/duty", "陈包村", "township_view"),
     ("/api/v1/pairings", "冯家", "township_view"),
     ("/api/v1/reception-days", "王县长", "petition_view"),
+    # the resident's full phone: staff who call back, never leaders (members: test_publication.py)
+    ("/api/v1/orders/{order}/resident-phone", "13800138000", "resident_phone_view"),
 ]
 # alice (county A org_admin) and the county A leader read everything; carol (county B) finds nothing
 # (404 on a detail, nothing in a list); village staff hold none of the three read actions except
@@ -103,7 +105,7 @@ READS = [
 # The township's ledger lies above a village's staff: their (scoped) list of it is empty.
 ABOVE_THEM = {("villager", "/api/v1/ledger"), ("villager", "/masswork/ledger/")}
 EXPECTED_SEES = {
-    "alice": {"order_view", "petition_view", "township_view"},
+    "alice": {"order_view", "petition_view", "township_view", "resident_phone_view"},
     "leader": {"order_view", "petition_view", "township_view"},
     "carol": set(),
     "villager": {"township_view"},
@@ -142,6 +144,8 @@ def _writes(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         (f"/api/v1/orders/{o}/complete", {"report": "已办"}),
         (f"/api/v1/orders/{o}/rate", {"rating": "satisfied"}),
         (f"/api/v1/orders/{o}/explain", {"explanation": "说明"}),
+        (f"/api/v1/orders/{o}/photo/publish", {}),
+        (f"/api/v1/orders/{o}/photo/withdraw", {}),
         ("/api/v1/petitions", {"org_id": tree.county_a.pk, "channel": "letter", "petitioner_name": "甲",
                                "subject": "事", "content": "内容"}),
         (f"/api/v1/petitions/{p}/decide", {"accept": True}),
@@ -165,7 +169,7 @@ def _writes(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-WRITE_COUNT = 23
+WRITE_COUNT = 25
 
 
 def test_leader_is_refused_on_every_write_endpoint(world, persons):
@@ -190,3 +194,8 @@ def test_leader_is_refused_on_every_write_page(world, persons):
     petition.refresh_from_db()
     assert (order.status, petition.status) == ("ordered", "received")
     assert client.get("/masswork/visits/new/").status_code == 403
+    assert client.post(f"/masswork/walls/{world['wall'].pk}/location/",
+                       {"lat": "34", "long": "107", "coverage_m": "500"}).status_code == 403
+    assert client.post(f"/masswork/orders/{order.pk}/photo/", {"action": "publish"}).status_code == 403
+    assert bearer(persons["leader"]).put(f"/api/v1/walls/{world['wall'].pk}/location", {"lat": 34, "long": 107},
+                                         content_type="application/json").status_code == 403
