@@ -46,6 +46,7 @@ from zugong.core.bulk import bulk_insert
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, may, require
+from zugong.core.xlsxguard import import_max_rows, too_many_rows_message
 
 SUPPORTED = (".lrmx", ".lrm", ".xlsx")
 PHOTO_SUFFIX = ".pic"
@@ -247,8 +248,12 @@ def cadre_import(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit,
     """
     require(jurisdiction, "cadres.cadre_import", org_unit)
     result = ImportResult()
+    limit = import_max_rows()
     for name, data, photo in _pair_photos(files, result):
         read_file(name, data, result, photo=photo)
+        if len(result.parsed) > limit:  # across files: each roster is capped while it is read
+            result.errors.append(ImportIssue(name, "", "file", too_many_rows_message(limit)))
+            break
     if not result.errors:
         match_without_id(result, jurisdiction)
     if not result.errors:

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -25,7 +26,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from zugong.core.xlsxguard import UnsafeWorkbook, guard_xlsx
+from zugong.core.xlsxguard import MAX_COLUMNS, UnsafeWorkbook, bounded_rows, guard_xlsx
 
 # The positive section of a plain number format: digits, thousands separators, decimal places.
 _PLAIN_NUMBER = re.compile(r"[#,0]*(?:\.([0#]+))?")
@@ -85,10 +86,23 @@ def _row(number: int, cells: tuple[Cell | MergedCell, ...]) -> SheetRow:  # read
             texts.append(number_text(value, str(cell.number_format)))
         else:
             texts.append(cell_text(value))
+    while texts and not texts[-1]:  # read up to a bound: the row is as long as its last filled cell
+        texts.pop()
     return SheetRow(number, texts, frozenset(numeric))
 
 
-def iter_sheet(data: bytes) -> Iterator[SheetRow]:
+@dataclass
+class Width:
+    """How many columns are read; the caller narrows it once the header says how many it needs."""
+
+    columns: int = MAX_COLUMNS
+
+
+def iter_sheet(data: bytes, width: Width | None = None) -> Iterator[SheetRow]:
+    """The first sheet's rows as present in the file (`xlsxguard.bounded_rows`: its declared dimension
+    ignored, at most `width.columns` cells a row, ended by a long run of empty rows). Narrowing `width`
+    between two rows makes the rows after read only that many cells."""
+    width = width or Width()
     try:
         guard_xlsx(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -100,12 +114,23 @@ def iter_sheet(data: bytes) -> Iterator[SheetRow]:
     try:
         if not book.worksheets:
             raise BadSheet("工作簿中没有工作表")
-        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
-            yield _row(number, cells)
+        yield from _rows(book.worksheets[0], width)
     except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
         raise BadSheet("不是有效的 .xlsx 文件") from exc
     finally:
         book.close()
+
+
+def _rows(sheet: Any, width: Width) -> Iterator[SheetRow]:
+    columns, start = width.columns, 1
+    while True:
+        for number, cells in bounded_rows(sheet, max_col=columns, min_row=start):
+            yield _row(number, cells)
+            if width.columns != columns:  # narrowed: read on from the next row at the new width
+                columns, start = width.columns, number + 1
+                break
+        else:
+            return
 
 
 def excel_serial_date(text: str) -> str:

@@ -20,8 +20,9 @@ from zugong.cadres.dates import BadDate, parse_date
 from zugong.cadres.lrmx import format_reviews, format_rewards, parse_reviews, parse_rewards
 from zugong.cadres.records import CadreRecord, EducationData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
-from zugong.cadres.sheetreader import BadSheet, SheetRow, excel_serial_date, iter_sheet
+from zugong.cadres.sheetreader import BadSheet, SheetRow, Width, excel_serial_date, iter_sheet
 from zugong.core.downloads import xlsx_append
+from zugong.core.xlsxguard import import_max_rows, too_many_rows_message
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 
@@ -106,16 +107,22 @@ class RosterRow:
 def read_rows(data: bytes) -> Iterator[tuple[int, RosterRow]]:
     if len(data) > MAX_XLSX_BYTES:
         raise XlsxError([RowProblem(0, "file", f"文件过大，上限 {MAX_XLSX_BYTES // 1024 // 1024} MB")])
+    width, limit, count = Width(), import_max_rows(), 0
     try:
-        rows = iter_sheet(data)
+        rows = iter_sheet(data, width)
         keys, number, pending = _header(rows)
         missing = [label for key, label in COLUMNS if key in REQUIRED and key not in keys]
         if missing:
             raise XlsxError([RowProblem(number, "header", f"第 {number} 行表头缺少必需列：{'、'.join(missing)}"
                                         "（表头可写 姓名、公民身份号码 或 身份证号码、出生年月 或 出生日期）")])
+        # only the header's columns are read from here on
+        width.columns = max(i for i, key in enumerate(keys) if key) + 1
         for sheet_row in chain(pending, rows):
             row = _roster_row(keys, sheet_row)
             if any(row.values.values()):
+                count += 1
+                if count > limit:
+                    raise XlsxError([RowProblem(sheet_row.number, "file", too_many_rows_message(limit))])
                 yield sheet_row.number, row
     except BadSheet as exc:
         raise XlsxError([RowProblem(0, "file", str(exc))]) from exc

@@ -23,9 +23,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from zugong.core.audit import audit_record
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.services import Actor, org_unit_create
-from zugong.core.xlsxguard import UnsafeWorkbook, guard_xlsx
+from zugong.core.xlsxguard import (
+    UnsafeWorkbook,
+    bounded_rows,
+    guard_xlsx,
+    import_max_rows,
+    too_many_rows_message,
+)
 
-MAX_ROWS = 100_000
 HEADERS = {
     "名称": "name", "类型": "kind", "区划代码": "code", "上级区划代码": "parent_code", "上级名称": "parent_name",
     "简称": "short_name", "生效日期": "valid_from", "排序": "sort_order",
@@ -117,15 +122,25 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise OrgImportFailed([RowError(0, "文件", "不是有效的 .xlsx 文件")]) from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows: list[list[Any]] = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+        return _bounded_table(workbook.worksheets[0], import_max_rows())
     finally:
         workbook.close()
+
+
+def _bounded_table(sheet: Any, limit: int) -> list[list[Any]]:
+    """The header row, then data rows only as wide as the header (at most `limit` + 1 of them, which
+    `parse_rows` refuses): the sheet's declared dimension is ignored (`xlsxguard.bounded_rows`)."""
+    first = next(bounded_rows(sheet), None)
+    if first is None:
+        return []
+    header = [cell.value for cell in first[1]]
+    width = max((i + 1 for i, value in enumerate(header) if value is not None), default=1)
+    rows = [header[:width]]
+    for _number, cells in bounded_rows(sheet, max_col=width, min_row=2):
+        rows.append([cell.value for cell in cells])
+        if len(rows) > limit + 1:
+            break
+    return rows
 
 
 def read_table(path: Path) -> list[list[Any]]:
@@ -208,8 +223,8 @@ def parse_rows(table: list[list[Any]]) -> tuple[list[OrgRow], list[RowError]]:
     columns, errors = _header_map(table[0])
     if errors:
         return [], errors
-    if len(table) - 1 > MAX_ROWS:
-        return [], [RowError(0, "文件", f"行数超过上限 {MAX_ROWS}")]
+    if len(table) - 1 > import_max_rows():
+        return [], [RowError(0, "文件", too_many_rows_message(import_max_rows()))]
     kinds = kind_lookup()
     rows = [_parse_row(number, values, columns, kinds, errors)
             for number, values in enumerate(table[1:], start=2)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
+import time
+import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -184,9 +189,6 @@ def test_command_exit_codes_and_messages(tree: Tree, tmp_path: Path, capsys) -> 
 
 
 def test_broken_or_unsafe_xlsx_is_a_clear_error(tree: Tree, tmp_path: Path) -> None:
-    import io
-    import zipfile
-
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(OrgImportFailed) as broken:
         import_org_units(tmp_path / "broken.xlsx")
@@ -206,3 +208,43 @@ def test_broken_or_unsafe_xlsx_is_a_clear_error(tree: Tree, tmp_path: Path) -> N
         import_org_units(tmp_path / "evil.xlsx")
     assert "DTD" in unsafe.value.errors[0].message
     assert not OrgUnit.objects.exclude(pk__in=[u.pk for u in vars(tree).values()]).exists()
+
+
+def _declaring_a1_xfd3000(book: Workbook, empty_rows: int = 2990) -> bytes:
+    """The workbook with its sheet declaring A1:XFD3000 and `empty_rows` present, styled, empty rows."""
+    out = io.BytesIO()
+    book.save(out)
+    source, crafted = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD3000"/>', body)
+                start = book.active.max_row + 1
+                body = body.replace(b"</sheetData>", "".join(
+                    f'<row r="{n}"><c r="A{n}" s="0"/></row>' for n in range(start, start + empty_rows)
+                ).encode() + b"</sheetData>")
+            target.writestr(name, body)
+    return crafted.getvalue()
+
+
+def test_xlsx_declaring_a1_xfd3000_imports_in_under_a_second(tree: Tree, tmp_path: Path) -> None:
+    # given: the good rows in a workbook that declares 3000 × 16384 cells (#16 item 11)
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    for row in GOOD_ROWS:
+        workbook.active.append(row)
+    (tmp_path / "orgs.xlsx").write_bytes(_declaring_a1_xfd3000(workbook))
+    # when
+    started = time.perf_counter()
+    report = import_org_units(tmp_path / "orgs.xlsx")
+    # then
+    assert report.created == 5
+    assert time.perf_counter() - started < 1.0
+
+
+def test_more_rows_than_the_configured_cap_are_refused(tree: Tree, tmp_path: Path, settings: Any) -> None:
+    settings.ZUGONG_IMPORT_MAX_ROWS = 4
+    errors = errors_of(write_csv(tmp_path / "orgs.csv", GOOD_ROWS))
+    assert [(e.row, e.message) for e in errors] == [(0, "一次导入最多 4 行（条），本次超过上限；请拆分为多个文件分批导入")]
+    assert not OrgUnit.objects.filter(division_code="990123").exists()
