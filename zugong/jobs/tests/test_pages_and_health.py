@@ -110,3 +110,16 @@ def test_healthz_reports_the_last_evaluation(tree, alice):
     job.refresh_from_db()
     assert job.finished_at is not None
     assert Client().get("/healthz").json()["last_evaluation"] == job.finished_at.isoformat()
+
+
+def test_my_jobs_page_queries_do_not_grow_with_the_jobs(tree, alice, django_assert_max_num_queries):
+    web = logged_in(alice)
+    started(alice, tree.county_a)
+    web.get("/jobs/")
+    with django_assert_max_num_queries(12) as few:
+        assert web.get("/jobs/").status_code == 200
+    for unit in (tree.township_a, tree.township_a2, tree.county_a, tree.village_a):
+        started(alice, unit)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = web.get("/jobs/").content.decode()
+    assert page.count('data-state="queued"') == 5

@@ -97,3 +97,28 @@ def test_two_schedulers_on_one_postgresql_enqueue_one_evaluation(tree, database_
     assert Job.objects.filter(kind="rules.evaluate").count() == 1
     assert DBTaskResult.objects.count() == 1
     assert ScheduleLease.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two processes need one shared database server")
+def test_two_scheduler_processes_on_one_postgresql_enqueue_one_evaluation(tree):
+    # given: the daily evaluation due a minute ago, and two servers' schedulers started at the same moment
+    import os
+    import subprocess
+    import sys
+
+    due = (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "ZUGONG_EVALUATE_AT": due, "ZUGONG_CHECKPOINT_AT": "off"}
+    env.pop("ZUGONG_TEST_DB_NAME", None)
+    # when
+    servers = [subprocess.Popen([sys.executable, "-m", "zugong.cli", "scheduler", "--once"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [s.communicate(timeout=120) for s in servers]
+    # then: both ran cleanly, one of them enqueued the evaluation, the other found the lease
+    assert [s.returncode for s in servers] == [0, 0], outputs
+    assert sorted(out.count("已排队：rules.evaluate") for out, _err in outputs) == [0, 1]
+    assert Job.objects.filter(kind="rules.evaluate").count() == 1
+    assert ScheduleLease.objects.get().name == "daily-evaluation"
