@@ -8,8 +8,10 @@ alive without a line per row. The clock is injectable so tests need not sleep.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TextIO, TypeVar
@@ -85,6 +87,24 @@ class Progress:
             if not self._complete():
                 self._write(self.line(now) + "\n")
 
+    @contextmanager
+    def ticking(self, every: float = 1.0) -> Iterator[Progress]:
+        """For one long call that reports nothing itself (a backup, an export): redraw the elapsed time
+        every `every` seconds on a terminal, a plain line every `every_seconds` elsewhere, until it returns."""
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(every if self.tty else self.every_seconds):
+                self._write(("\r" + self.line(self.clock())) if self.tty else self.line(self.clock()) + "\n")
+
+        thread = threading.Thread(target=tick, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join()
+
     def iterate(self, items: Iterable[T]) -> Iterator[T]:
         for item in items:
             yield item
@@ -108,6 +128,8 @@ class Progress:
                 parts.append("[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]")
             parts.append(f"{percent:3d}%" if self.tty else f"{percent}%")  # fixed width only when redrawn
             parts.append(f"{count(self.done)}/{count(self.total)}")
+        elif self.done == 0:  # a single long call: only the time tells it is alive
+            return f"{self.label} 进行中 用时 {duration(elapsed)}"
         else:
             parts.append(count(self.done))
         parts.append(f"{count(rate)}/s")

@@ -97,3 +97,19 @@ def test_detects_a_terminal_through_djangos_output_wrapper() -> None:
 
 def test_duration_format() -> None:
     assert (duration(59.4), duration(61), duration(3725)) == ("00:59", "01:01", "1:02:05")
+
+
+def test_ticking_shows_a_long_call_is_alive_then_finishes() -> None:
+    import threading
+
+    out, clock = io.StringIO(), Clock()
+    progress = Progress(out, "备份", tty=False, clock=clock, every_seconds=0.01)
+    released = threading.Event()
+    with progress.ticking():
+        clock.now += 65
+        released.wait(0.1)  # the ticker writes a few lines meanwhile
+    progress.finish("完成")
+    lines = out.getvalue().splitlines()
+    assert len(lines) >= 3
+    assert set(lines[:-1]) == {"备份 进行中 用时 01:05"}
+    assert lines[-1] == "备份 进行中 用时 01:05 完成"

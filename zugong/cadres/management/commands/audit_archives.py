@@ -11,6 +11,7 @@ from django.utils import timezone
 from zugong.cadres import archive_audit
 from zugong.cadres.models import Cadre
 from zugong.core.models import OrgUnit
+from zugong.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -31,7 +32,9 @@ class Command(BaseCommand):
             cadres = cadres.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
         checks = set(options["check"]) if options["check"] else None
         try:
-            checked, findings = archive_audit.run(cadres, today=timezone.localdate(), checks=checks)
+            with Progress(self.stderr, "档案审核").ticking() as progress:  # type: ignore[arg-type]
+                checked, findings = archive_audit.run(cadres, today=timezone.localdate(), checks=checks)
+            progress.finish()
         except archive_audit.UnknownCheck as exc:
             raise CommandError(f"{exc}；可用的代码：{'、'.join(archive_audit.CHECKS)}") from exc
         if options["json"]:

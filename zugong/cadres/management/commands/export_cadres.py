@@ -11,6 +11,7 @@ from django.utils import timezone
 from zugong.cadres import exporters
 from zugong.cadres.models import Cadre
 from zugong.core.models import OrgUnit
+from zugong.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -31,9 +32,11 @@ class Command(BaseCommand):
             queryset = queryset.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
         if options["id"]:
             queryset = queryset.filter(id_number__in=[i.strip().upper() for i in options["id"]])
-        cadres = list(exporters.with_history(queryset.order_by("pk")))
-        if not cadres:
-            raise CommandError("没有符合条件的干部")
-        data, _suffix = exporters.export(options["format"], cadres, filled_on=timezone.localdate())
+        with Progress(self.stderr, "导出").ticking() as progress:  # type: ignore[arg-type]
+            cadres = list(exporters.with_history(queryset.order_by("pk")))
+            if not cadres:
+                raise CommandError("没有符合条件的干部")
+            data, _suffix = exporters.export(options["format"], cadres, filled_on=timezone.localdate())
+        progress.finish()
         Path(options["out"]).write_bytes(data)
         self.stdout.write(f"已导出 {len(cadres)} 人到 {options['out']}")

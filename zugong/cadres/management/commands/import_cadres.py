@@ -13,6 +13,7 @@ from zugong.cadres.lrmx import MAX_FILE_BYTES
 from zugong.cadres.xlsx import MAX_XLSX_BYTES
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import SYSTEM
+from zugong.core.progress import Progress
 
 
 def with_photos(paths: list[Path]) -> list[Path]:
@@ -49,8 +50,10 @@ class Command(BaseCommand):
                 raise CommandError(f"文件过大：{path}")
             files.append((str(path), path.read_bytes()))
         # the server operator's command imports as the system: every unit, every cadre
-        result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=unit, files=files,
-                              dry_run=options["dry_run"])
+        with Progress(self.stderr, f"导入 {len(files)} 个文件").ticking() as progress:  # type: ignore[arg-type]
+            result = cadre_import(actor=None, jurisdiction=SYSTEM, org_unit=unit, files=files,
+                                  dry_run=options["dry_run"])
+        progress.finish()
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         else:

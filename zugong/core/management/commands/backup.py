@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zugong.core.backup import BackupError, backup_write
+from zugong.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = backup_write(options["file"])
+            with Progress(self.stderr, "备份").ticking() as progress:  # type: ignore[arg-type]
+                report = backup_write(options["file"])
+            progress.finish()
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"备份完成：{report.path}（{report.objects} 条记录，其中审计事件 {report.audit_events} 个；"

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zugong.core.backup import BackupError, restore_read
+from zugong.core.progress import Progress
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = restore_read(options["file"])
+            with Progress(self.stderr, "恢复").ticking() as progress:  # type: ignore[arg-type]
+                report = restore_read(options["file"])
+            progress.finish()
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"恢复完成：{report.objects} 条记录（审计事件 {report.audit_events} 个，审计链完好），"

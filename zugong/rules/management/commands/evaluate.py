@@ -10,7 +10,9 @@ from django.utils import timezone
 from zugong.core.errors import DomainError
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import SYSTEM
-from zugong.rules.engine import evaluate
+from zugong.core.progress import Progress
+from zugong.rules.engine import EvaluationReport, RuleReport, evaluate
+from zugong.rules.models import EVALUATED_KINDS, Rule
 
 
 class Command(BaseCommand):
@@ -31,12 +33,20 @@ class Command(BaseCommand):
                 raise CommandError(f"行政区划代码 {options['org']} 不存在")
         if options["periods"] < 1 or options["periods"] > 24:
             raise CommandError("--periods 应在 1 到 24 之间")
+        as_of = options["as_of"] or timezone.localdate()
+        # one rule at a time (as the rules.evaluate job does), so the progress is per rule
+        codes = [options["rule"].upper()] if options["rule"] else list(
+            Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code").values_list("code", flat=True))
+        rows: list[RuleReport] = []
         try:
-            report = evaluate(as_of=options["as_of"] or timezone.localdate(), org_unit=org,
-                              rule=options["rule"].upper() if options["rule"] else None, periods=options["periods"],
-                              actor=None, jurisdiction=SYSTEM)
+            with Progress(self.stderr, "评估制度", total=len(codes)) as progress:  # type: ignore[arg-type]
+                for code in codes:
+                    rows += evaluate(as_of=as_of, org_unit=org, rule=code, periods=options["periods"],
+                                     actor=None, jurisdiction=SYSTEM).rules
+                    progress.advance()
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        report = EvaluationReport(as_of=as_of, rules=rows)
         data = report.as_dict()
         for row in report.rules:
             if row.status == "error":
