@@ -121,11 +121,12 @@ def write_checkpoint(path: Path | None = None) -> Checkpoint:
     """
     target = path or checkpoint_file()
     key = audit_key(create=True)
+    # The end is read first, so every event up to the one signed is among those the check below walks.
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
     earlier = read_lines(target) if target.exists() else []
     report = verify_checkpoints(earlier, key=key) if earlier else _chain_only()
     if not report.intact:
         raise CheckpointError(f"审计链未通过核验，不写检查点：{report.problem}")
-    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     checkpoint = checkpoint_sign(key=key, seq=last.sequence if last else 0,
                                  chain_hash=last.hash if last else GENESIS_HASH, time=now)
