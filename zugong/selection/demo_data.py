@@ -1,0 +1,147 @@
+"""Selection demo contributor: in each of the two demo counties, selections standing at different stages
+(one appointed and signed, one blocked by R17, one by R18, one stopped) and problem entries in every status,
+written through the services on top of the roster (cadres, order 10)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from zugong.cadres.models import Cadre
+from zugong.core.calendar import add_workdays, is_workday
+from zugong.core.demo import DemoContext, demo_contributor
+from zugong.core.errors import GateRefused
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.permissions import SYSTEM
+from zugong.selection.models import ProblemEntry, Selection, Stage
+from zugong.selection.services import problems
+from zugong.selection.services import selections as svc
+
+COUNTIES = 2
+STEPS = ("recommendation", "shortlist", "investigation", "consultation", "decision", "publicity", "appointment")
+# (title suffix, stage it stops before, what happens there)
+PLANS: tuple[tuple[str, str, str], ...] = (
+    ("镇长", "appointed", ""), ("副镇长", "decision", ""), ("党委副书记", "investigation", ""),
+    ("武装部长", "recommendation", ""), ("组织委员", "shortlist", "r17"), ("宣传委员", "shortlist", "r18"),
+    ("纪委书记", "consultation", "stop"),
+)
+
+
+def _county_cadres(county: OrgUnit) -> list[Cadre]:
+    rows = Cadre.objects.filter(org_unit__path__gte=county.path, org_unit__path__lt=county.path + "~",
+                                org_unit__kind=OrgKind.TOWNSHIP, status="serving").select_related("org_unit")
+    return list(rows.order_by("pk")[:40])
+
+
+def _first_workday(day: date) -> date:
+    while not is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _walk(common: dict[str, Any], selection: Selection, until: str, people: list[Cadre], today: date) -> None:
+    start = _first_workday(today - timedelta(days=30))
+    for step in STEPS:
+        if step == until:
+            return
+        if step == "recommendation":
+            for i, person in enumerate(people):
+                svc.recommendation_vote_set(**common, cadre=person, votes=36 - 5 * i)
+            svc.recommendation_close(**common, eligible=48, issued=46, returned=45, valid=44,
+                                     signed_recommendations=f"县委常委署名推荐{people[0].name}")
+        elif step == "shortlist":
+            for person in people:
+                svc.candidate_add(**common, cadre=person, on=today)
+            svc.shortlist_confirm(**common)
+        elif step == "investigation":
+            svc.investigation_record(**common, team="县委组织部考察组（组长及两名组员）", talks_held=32, findings={
+                p.pk: svc.InvestigationFinding(
+                    "优秀 26 票、称职 6 票", "政治坚定，熟悉乡镇工作，群众基础好",
+                    [svc.Shortcoming("抓落实的韧劲不够", "人居环境整治项目曾两次延期")]) for p in people})
+        elif step == "consultation":
+            svc.consultation_record(**common, replied_on=start - timedelta(days=10),
+                                    replies={p.pk: "未发现违反廉洁纪律问题" for p in people})
+        elif step == "decision":
+            svc.decision_record(**common, kind="standing", held_on=start - timedelta(days=5), expected=11, present=10,
+                                statements=[svc.Statement(n) for n in ("常委甲", "常委乙", "常委丙")]
+                                + [svc.Statement("县委书记", is_secretary=True)],
+                                tallies={p.pk: svc.Tally(10 - i, i, 0) for i, p in enumerate(people)})
+        elif step == "publicity":
+            svc.publicity_record(**common, start=start, end=add_workdays(start, 4), channel="县委组织部网站、公示栏",
+                                 reports=[svc.PublicityReport("反映其亲属在辖区承揽工程", "经核查不属实")])
+        elif step == "appointment":
+            record = selection.records.get(stage=Stage.PUBLICITY)
+            end = date.fromisoformat(record.data["end"])
+            svc.appointment_record(**common, on=end + timedelta(days=1), title=selection.posts,
+                                   document_number=f"县组任〔{end.year}〕{selection.pk}号")
+
+
+def _sign(common: dict[str, Any], actor: User | None) -> None:
+    if actor is None:
+        return
+    for stage, capacity in ((Stage.MOTION, "动议经办人"), (Stage.INVESTIGATION, "考察组组长"), (Stage.DECISION, "记录人")):
+        svc.stage_sign(**common, stage=stage, capacity=capacity)
+
+
+def _problems(actor: User | None, cadres: list[Cadre], today: date) -> None:
+    spec = (("inspection", ""), ("discipline", "verifying"), ("petition", "confirmed"), ("online", "unfounded"),
+            ("audit", "clarified"))
+    for cadre, (source, status) in zip(cadres, spec, strict=False):
+        entry = problems.problem_record(actor=actor, jurisdiction=SYSTEM, cadre=cadre, source=source,
+                                        received_on=today - timedelta(days=40), summary="反映其在项目验收中把关不严",
+                                        document_number=f"{cadre.org_unit.name}〔{today.year}〕转办")
+        if status:
+            problems.problem_transition(actor=actor, jurisdiction=SYSTEM, entry_id=entry.pk, to="verifying")
+        if status not in ("", "verifying"):
+            problems.problem_transition(
+                actor=actor, jurisdiction=SYSTEM, entry_id=entry.pk, to=status,
+                handling="reminder" if status == "confirmed" else "", conclusion="经核实，已按规定处理")
+
+
+def _county(ctx: DemoContext, county: OrgUnit, actor: User | None) -> int:
+    cadres = _county_cadres(county)
+    if len(cadres) < 2 * len(PLANS) + 6:
+        return 0
+    shielded, pool = cadres[:5], cadres[5:]
+    _problems(actor, shielded, ctx.today)
+    for n, (post, until, twist) in enumerate(PLANS):
+        people = pool[2 * n:2 * n + 2]
+        township = people[0].org_unit
+        selection = svc.selection_open(
+            actor=actor, jurisdiction=SYSTEM, org_unit=township, title=f"{township.name}{post}人选", rank_level="正科级",
+            posts=f"{township.name}{post}", proposed_by="县委组织部", reason=f"{township.name}{post}职位空缺",
+            plan="采取会议推荐和谈话推荐相结合的方式产生人选")
+        common = {"actor": actor, "jurisdiction": SYSTEM, "selection_id": selection.pk}
+        _walk(common, selection, until, people if twist != "r18" else people[:1] + [shielded[0]], ctx.today)
+        if twist:
+            _twist(common, twist, shielded[0] if twist == "r18" else pool[-1], ctx.today)
+        if until == "appointed":
+            _sign(common, actor)
+    return len(PLANS)
+
+
+def _twist(common: dict[str, Any], twist: str, target: Cadre, today: date) -> None:
+    """Stop the selection, or try a candidate a gate refuses: R18 (an unverified problem), R17 (no votes)."""
+    if twist == "stop":
+        svc.selection_stop(**common, reason="拟任人选因工作需要另行安排，本次选拔终止")
+        return
+    try:
+        svc.candidate_add(**common, cadre=target, on=today)
+    except GateRefused:
+        pass  # the refusal is kept on the selection: that is what the demo shows
+
+
+@demo_contributor("selection", order=80)
+def load_selections(ctx: DemoContext) -> None:
+    counties: list[OrgUnit] = ctx.data.get("counties", [])[:COUNTIES]
+    if not Cadre.objects.exists():
+        ctx.say("选拔任用：库中没有干部，未生成演示数据。")
+        return
+    made = 0
+    for county, username in zip(counties, ("alice", "carol"), strict=False):
+        with transaction.atomic():
+            made += _county(ctx, county, User.objects.filter(username=username).first())
+    ctx.say(f"选拔任用：{made} 项选拔任用工作，问题信息 {ProblemEntry.objects.count()} 条")
