@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from zugong.cadres import idcard
@@ -263,9 +263,37 @@ def cadre_import(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit,
         return result
     if dry_run:
         describe_changes(result)
-    else:
+        return result
+    try:
         _save(actor=actor, jurisdiction=jurisdiction, org_unit=org_unit, result=result)
+    except _unique_violations():
+        if not _refuse_taken(result):
+            raise
     return result
+
+
+def _unique_violations() -> tuple[type[Exception], ...]:
+    """Django's IntegrityError, and the driver's own, which PostgreSQL's COPY (`core.bulk`) raises unwrapped."""
+    driver: type[Exception] = getattr(connection, "Database").IntegrityError  # noqa: B009 — untyped in the stubs
+    return (IntegrityError, driver)
+
+
+RACE = ("公民身份号码 {number} 的干部刚由同时进行的另一次导入新增，本次导入未保存任何数据；"
+        "请重新上传预览（该干部将作为更新导入）")
+
+
+def _refuse_taken(result: ImportResult) -> bool:
+    """After a unique-key refusal of the insert: whether another import created some of the new cadres
+    meanwhile (two imports of the same new cadre at once); if so the result says which, and holds nothing."""
+    new = [p for p in result.parsed if p.record.id_number and p.record.id_number not in result.existing_ids]
+    taken = set(Cadre.objects.filter(id_number__in=[p.record.id_number for p in new])
+                .values_list("id_number", flat=True))
+    if not taken:
+        return False
+    result.errors.extend(ImportIssue(p.file, p.row, "id_number", RACE.format(number=idcard.mask(p.record.id_number)))
+                         for p in new if p.record.id_number in taken)
+    result.imported = result.updated = 0
+    return True
 
 
 @transaction.atomic

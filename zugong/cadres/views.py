@@ -221,10 +221,12 @@ def _import_confirm(request: AuthedRequest) -> HttpResponse:
         request.session.pop("cadre_import", None)
         return start_and_show(request, kind="cadres.import", params={"token": token, "org": unit.pk},
                               org_unit_id=unit.pk)
-    result = cadre_import(actor=request.user, jurisdiction=request.jurisdiction, org_unit=unit,
-                          files=pending_imports.read(folder))
-    pending_imports.remove(folder)
-    request.session.pop("cadre_import", None)
+    try:
+        result = cadre_import(actor=request.user, jurisdiction=request.jurisdiction, org_unit=unit,
+                              files=pending_imports.read(folder))
+    finally:  # imported or refused, the upload does not stay behind
+        pending_imports.remove(folder)
+        request.session.pop("cadre_import", None)
     if result.errors:
         messages.error(request, f"导入失败，未保存任何数据：{result.errors[0].file} {result.errors[0].message}")
         return HttpResponseRedirect(reverse("cadres:import"))
