@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "zugong.talks",
     "zugong.masswork",
     "zugong.meetings",
+    "zugong.rectification",
     "zugong.jobs",
     "django_tasks",
     "django_tasks_db",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("pick/cadres/", cadre_pickers.cadre_pick, name="pick-cadres"),
     path("files/<int:pk>/", attachment_views.attachment_download, name="attachment"),
     path("meetings/", include("zugong.meetings.urls")),
+    path("rectification/", include("zugong.rectification.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),

@@ -132,6 +132,17 @@ PERMISSIONS: Mapping[str, Permission] = {
     "masswork.duty_schedule": Permission(TOWNSHIP, "排定坐班"),
     "masswork.duty_check_in": Permission(GRASSROOTS, "坐班签到"),
     "masswork.in_village_day_record": Permission(GRASSROOTS, "登记驻村日"),
+    # rectification (R24): the owner unit plans, reports and asks for closure; the issuing level decides
+    "rectification.problem_view": _read(GRASSROOTS_READERS, "查看问题整改"),
+    "rectification.list_issue": Permission(ORG_DEPT, "下发问题清单"),
+    "rectification.list_export": _read(ORG_DEPT, "导出问题清单"),
+    "rectification.plan_submit": Permission(GRASSROOTS, "提交整改方案"),
+    "rectification.plan_review": Permission(ORG_DEPT, "审核整改方案"),
+    "rectification.progress_report": Permission(GRASSROOTS, "报告整改进展"),
+    "rectification.closure_request": Permission(GRASSROOTS, "申请销号"),
+    "rectification.closure_review": Permission(ORG_DEPT, "审核销号"),
+    "rectification.problem_reopen": Permission(ORG_DEPT, "重新打开已销号问题"),
+    "rectification.check_record": Permission(ORG_DEPT, "登记整改检查"),
 }
 
 

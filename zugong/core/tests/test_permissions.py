@@ -149,6 +149,7 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/reception-days": "masswork.petition_view", "/api/v1/ledger": "masswork.township_view",
     "/api/v1/duty": "masswork.township_view", "/api/v1/pairings": "masswork.township_view",
     "/api/v1/meetings": "meetings.meeting_view",
+    "/api/v1/problem-lists": "rectification.problem_view", "/api/v1/problems": "rectification.problem_view",
 }
 
 
