@@ -6,12 +6,18 @@ they switched to). Every selector scopes its queryset through `scope()`; nothing
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from zugong.core.models import Membership, OrgUnit
 from zugong.core.orgtree import subtree_q
@@ -86,15 +92,75 @@ def minimal_roots(paths: Iterable[str]) -> tuple[str, ...]:
 
 
 def jurisdiction_for(user: AbstractBaseUser | AnonymousUser | None, membership_id: int | None = None) -> Jurisdiction:
+    """The user's jurisdiction (narrowed to `membership_id`): from this process's memory while the shared
+    generation stamp is the one it was read under and for at most `cache_seconds()`, else from the memberships."""
     if user is None or not user.is_authenticated:
         return Jurisdiction(user_id=None)
     if getattr(user, "is_superuser", False) and membership_id is None:
         return Jurisdiction(user_id=user.pk, is_superuser=True)
-    memberships = Membership.objects.filter(user_id=user.pk).select_related("org_unit")
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return Jurisdiction(user_id=user.pk, grants=_grants(user.pk, membership_id))
+    key = (user.pk, membership_id)
+    # The generation is read *before* the memberships: a change committed meanwhile replaces it, so what
+    # is kept here can never pass for current afterwards.
+    generation = cache.get(GENERATION_KEY, "")
+    now = time.monotonic()
+    kept = _KEPT.get(key)
+    if kept is not None and kept[0] == generation and kept[1] > now:
+        return Jurisdiction(user_id=user.pk, grants=kept[2])
+    grants = _grants(user.pk, membership_id)
+    if len(_KEPT) >= KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[key] = (generation, now + seconds, grants)
+    return Jurisdiction(user_id=user.pk, grants=grants)
+
+
+def _grants(user_id: int, membership_id: int | None) -> tuple[Grant, ...]:
+    memberships = Membership.objects.filter(user_id=user_id)
     if membership_id is not None:
         memberships = memberships.filter(pk=membership_id)
-    grants = tuple(Grant(path=m.org_unit.path, role=m.role, org_unit_id=m.org_unit_id) for m in memberships)
-    return Jurisdiction(user_id=user.pk, grants=grants)
+    rows = memberships.order_by("pk").values_list("org_unit__path", "role", "org_unit_id")
+    return tuple(Grant(path=path, role=role, org_unit_id=unit_id) for path, role, unit_id in rows)
+
+
+# -- the per-request cost (issue 17, item 8) ----------------------------------------------------------------
+# Every request resolved the jurisdiction with a join of memberships and org units and built model instances,
+# which cost more than many of the queries it scopes. Each worker process keeps what it read, per user and
+# membership, for ZUGONG_JURISDICTION_CACHE_SECONDS (60 by default; 0 reads the memberships every time),
+# stamped with a generation held in the shared cache: any change of a membership or an org unit replaces
+# the generation, and the next request in every worker reads the database again. A request pays one read
+# of that stamp (a primary-key lookup in the cache table, or one Redis GET) instead of the join, and
+# nothing is written per request.
+
+GENERATION_KEY = "zugong:jurisdiction:generation"
+KEPT_MAX = 10_000  # users × memberships kept per process before it starts afresh
+_KEPT: dict[tuple[int, int | None], tuple[str, float, tuple[Grant, ...]]] = {}
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "ZUGONG_JURISDICTION_CACHE_SECONDS", 60))
+
+
+def jurisdictions_changed() -> None:
+    """Make every cached jurisdiction stale: now (with the database cache, inside the writing transaction, so
+    it rolls back with it) and again once the transaction commits (a shared cache outside the database)."""
+    _new_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _on_change(sender: type[Model], **kwargs: object) -> None:
+    jurisdictions_changed()
+
+
+for _model in (Membership, OrgUnit):
+    post_save.connect(_on_change, sender=_model, dispatch_uid=f"zugong.jurisdiction.{_model.__name__}.save")
+    post_delete.connect(_on_change, sender=_model, dispatch_uid=f"zugong.jurisdiction.{_model.__name__}.delete")
 
 
 def scope(queryset: QuerySet[M], jurisdiction: Jurisdiction, org_field: str = "org_unit") -> QuerySet[M]:

@@ -159,7 +159,9 @@ def test_the_inbox_hides_notices_about_units_the_reader_no_longer_sees(tree, bob
     from zugong.rules.reminders import notify_changes
     notify_changes(rule=_finding(tree.village_a), period_starts={date(2024, 3, 1)}, root_path="")
     assert "点单第 12 号" in logged_in(bob).get("/rules/inbox/").content.decode()
-    Membership.objects.filter(user=bob).update(org_unit=tree.township_a2)  # bob moved to 丙乡
+    membership = Membership.objects.get(user=bob)  # bob moved to 丙乡 (saved, as every change of a membership
+    membership.org_unit = tree.township_a2         # is: the cached jurisdictions learn of it from the save)
+    membership.save()
     html = logged_in(bob).get("/rules/inbox/").content.decode()
     assert "点单第 12 号" not in html and "暂无提醒" in html
 
