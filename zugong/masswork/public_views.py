@@ -12,9 +12,12 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zugong.core import formats
 from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
 from zugong.masswork.forms import PublicOrderForm, PublicRateForm
@@ -154,6 +157,14 @@ class BoardRow:
     dispatched: datetime | None
     outcome: str
     rating: str
+
+    @property
+    def cells(self) -> SafeString:
+        """The row's seven cells, escaped: one template variable a row instead of nine (on a 50-row board the
+        template's variable lookups cost more than its query; issue 17, item 7)."""
+        ordered, dispatched = formats.render(self.ordered, formats.DAY), formats.render(self.dispatched, formats.DAY)
+        return format_html("<td>{}</td>" * 7, ordered or "—", self.resident, self.request, self.member,
+                           dispatched or "—", self.outcome, self.rating)
 
 
 def _cut(text: str, limit: int = 60) -> str:
