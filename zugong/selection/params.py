@@ -33,10 +33,14 @@ def publicity_min_workdays() -> int:
     return int(getattr(settings, "ZUGONG_SELECTION_PUBLICITY_WORKDAYS", 5))
 
 
-def r13_days(org_unit: OrgUnit | None, on: date) -> int:
+def r13_due(org_unit: OrgUnit | None, end: date) -> date:
+    """R13: the last day to announce the appointment after a publicity period ending on `end` (3 calendar
+    days by default; the register's `workdays` switch counts working days instead)."""
+    from zugong.core.calendar import add_days
     from zugong.rules.registry import param
 
-    return int(param("R13", "days", org_unit=org_unit, on=on))
+    days = int(param("R13", "days", org_unit=org_unit, on=end))
+    return add_days(end, days, workdays=bool(param("R13", "workdays", org_unit=org_unit, on=end)))
 
 
 def plenary_rank(org_unit: OrgUnit | None, on: date) -> str:

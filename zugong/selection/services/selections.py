@@ -370,7 +370,7 @@ def appointment_due(selection: Selection) -> date:
     """R13: the appointment is announced within N days (default 3) after the publicity period ends."""
     record = selection.records.get(stage=Stage.PUBLICITY)
     end = date.fromisoformat(record.data["end"])
-    return end + timedelta(days=params.r13_days(selection.org_unit, end))
+    return params.r13_due(selection.org_unit, end)
 
 
 @transaction.atomic

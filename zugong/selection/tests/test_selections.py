@@ -233,6 +233,17 @@ def test_a_late_appointment_needs_a_reason_which_is_recorded(world: World) -> No
     assert done.records.get(stage=Stage.APPOINTMENT).data["late_reason"] == "等待上级批复"
 
 
+def test_r13_counted_in_working_days_when_the_register_says_so(world: World) -> None:
+    from zugong.rules.services import rule_override_set
+
+    rule_override_set(actor=world.alice, jurisdiction=world.ja, code="R13", org_unit=world.tree.county_a,
+                      valid_from=date(2020, 1, 1), params={"workdays": True}, note="按工作日")
+    s = walk(world, open_selection(world), "appointment")  # ended Friday 2026-03-20: 3 working days → 03-25
+    assert svc.appointment_due(s) == date(2026, 3, 25)
+    assert svc.appointment_record(**_c(world, s), on=date(2026, 3, 25), title="甲镇镇长",
+                                  document_number="5号").stage == Stage.APPOINTED
+
+
 def test_appointment_raises_the_talks_trigger_through_post_change(world: World) -> None:
     from zugong.talks.models import TalkTrigger
 
