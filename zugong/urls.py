@@ -31,6 +31,7 @@ urlpatterns = [
     path("files/<int:pk>/", attachment_views.attachment_download, name="attachment"),
     path("meetings/", include("zugong.meetings.urls")),
     path("rectification/", include("zugong.rectification.urls")),
+    path("selection/", include("zugong.selection.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),

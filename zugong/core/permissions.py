@@ -132,6 +132,18 @@ PERMISSIONS: Mapping[str, Permission] = {
     "masswork.duty_schedule": Permission(TOWNSHIP, "排定坐班"),
     "masswork.duty_check_in": Permission(GRASSROOTS, "坐班签到"),
     "masswork.in_village_day_record": Permission(GRASSROOTS, "登记驻村日"),
+    # selection: the problem-information archive (R18); its content is confidential (org_admin reads it)
+    "selection.problem_view": _read(ORG_DEPT, "查看问题信息档案"),
+    "selection.problem_confidential_view": _read(ADMIN, "查看问题内容"),
+    "selection.problem_record": Permission(ORG_DEPT, "登记问题信息"),
+    "selection.problem_transition": Permission(ORG_DEPT, "办理问题信息核实"),
+    # selection: the selection and appointment record (R13, R17, R18, R20, R21)
+    "selection.selection_view": _read(READERS, "查看选拔任用纪实"),
+    "selection.selection_open": Permission(ORG_DEPT, "启动选拔任用"),
+    "selection.selection_advance": Permission(ORG_DEPT, "登记选拔任用环节"),
+    "selection.candidate_add": Permission(ORG_DEPT, "确定考察对象"),
+    "selection.stage_sign": Permission(ORG_DEPT, "签字确认选拔任用环节"),
+    "selection.selection_stop": Permission(ORG_DEPT, "终止选拔任用"),
     # rectification (R24): the owner unit plans, reports and asks for closure; the issuing level decides
     "rectification.problem_view": _read(GRASSROOTS_READERS, "查看问题整改"),
     "rectification.list_issue": Permission(ORG_DEPT, "下发问题清单"),
