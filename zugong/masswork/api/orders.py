@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.masswork import selectors
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
@@ -59,7 +59,7 @@ def order_out(order: ServiceOrder) -> OrderOut:
 
 
 class OrderIn(Schema):
-    wall_id: int
+    wall_id: RowId
     channel: str = Channel.PHONE
     category: str = ServiceCategory.OTHER
     urgency: int = Urgency.NORMAL
@@ -70,7 +70,7 @@ class OrderIn(Schema):
 
 
 class DispatchIn(Schema):
-    member_id: int
+    member_id: RowId
     handle_due: date | None = None
 
 
@@ -96,7 +96,7 @@ class SuggestionOut(Schema):
     load: int
 
 
-class StatsOut(Schema):
+class WallStatsOut(Schema):
     total: int
     dispatched: int
     done: int
@@ -108,8 +108,8 @@ class StatsOut(Schema):
 
 
 @router.get("/orders", response=list[OrderOut])
-def order_list(request: HttpRequest, status: str = "", wall_id: int | None = None, overdue: bool = False,
-               limit: int = 50, offset: int = 0) -> list[OrderOut]:
+def order_list(request: HttpRequest, status: str = "", wall_id: RowId | None = None, overdue: bool = False,
+               limit: Limit = 50, offset: Offset = 0) -> list[OrderOut]:
     orders = selectors.order_list(jurisdiction_of(request, "masswork.order_view"), status=status, wall_id=wall_id,
                                   overdue_on=timezone.localdate() if overdue else None,
                                   limit=max(1, min(limit, 500)), offset=max(0, offset))
@@ -128,12 +128,12 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
 
 
 @router.get("/orders/{order_id}", response=OrderOut)
-def order_detail(request: HttpRequest, order_id: int) -> OrderOut:
+def order_detail(request: HttpRequest, order_id: RowId) -> OrderOut:
     return order_out(selectors.order_get(jurisdiction_of(request, "masswork.order_view"), order_id))
 
 
 @router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
-def order_suggestions(request: HttpRequest, order_id: int) -> list[SuggestionOut]:
+def order_suggestions(request: HttpRequest, order_id: RowId) -> list[SuggestionOut]:
     order = selectors.order_get(jurisdiction_of(request, "masswork.order_view"), order_id)
     return [SuggestionOut(member_id=s.member.pk, name=s.member.name, score=s.score,
                           specialty_hits=s.specialty_hits, claims_post=s.claims_post, load=s.load)
@@ -141,7 +141,7 @@ def order_suggestions(request: HttpRequest, order_id: int) -> list[SuggestionOut
 
 
 @router.post("/orders/{order_id}/dispatch", response=OrderOut)
-def order_dispatch(request: HttpRequest, order_id: int, payload: DispatchIn) -> OrderOut:
+def order_dispatch(request: HttpRequest, order_id: RowId, payload: DispatchIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)  # 404 outside the jurisdiction, before any lock
     order_services.order_dispatch(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id,
@@ -150,7 +150,7 @@ def order_dispatch(request: HttpRequest, order_id: int, payload: DispatchIn) -> 
 
 
 @router.post("/orders/{order_id}/accept", response=OrderOut)
-def order_accept(request: HttpRequest, order_id: int) -> OrderOut:
+def order_accept(request: HttpRequest, order_id: RowId) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
     order_services.order_accept(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id)
@@ -158,7 +158,7 @@ def order_accept(request: HttpRequest, order_id: int) -> OrderOut:
 
 
 @router.post("/orders/{order_id}/complete", response=OrderOut)
-def order_complete(request: HttpRequest, order_id: int, payload: CompleteIn) -> OrderOut:
+def order_complete(request: HttpRequest, order_id: RowId, payload: CompleteIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
     order_services.order_complete(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -167,7 +167,7 @@ def order_complete(request: HttpRequest, order_id: int, payload: CompleteIn) -> 
 
 
 @router.post("/orders/{order_id}/rate", response=OrderOut)
-def order_rate(request: HttpRequest, order_id: int, payload: RateIn) -> OrderOut:
+def order_rate(request: HttpRequest, order_id: RowId, payload: RateIn) -> OrderOut:
     """A rating taken down by staff (by phone); residents rate on the public page with their code."""
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
@@ -177,7 +177,7 @@ def order_rate(request: HttpRequest, order_id: int, payload: RateIn) -> OrderOut
 
 
 @router.post("/orders/{order_id}/explain", response=OrderOut)
-def order_explain(request: HttpRequest, order_id: int, payload: ExplainIn) -> OrderOut:
+def order_explain(request: HttpRequest, order_id: RowId, payload: ExplainIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
     order_services.order_explain(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -185,17 +185,17 @@ def order_explain(request: HttpRequest, order_id: int, payload: ExplainIn) -> Or
     return order_out(selectors.order_get(jurisdiction, order_id))
 
 
-@router.get("/walls/{wall_id}/stats", response=StatsOut)
-def wall_stats(request: HttpRequest, wall_id: int) -> StatsOut:
+@router.get("/walls/{wall_id}/stats", response=WallStatsOut)
+def wall_stats(request: HttpRequest, wall_id: RowId) -> WallStatsOut:
     jurisdiction = jurisdiction_of(request, "masswork.order_view")
     wall = selectors.wall_get(jurisdiction, wall_id)
     stats = selectors.order_stats(selectors.orders_visible(jurisdiction).filter(wall_id=wall.pk),
                                   today=timezone.localdate())
-    return StatsOut(**stats.__dict__, satisfaction_rate=stats.satisfaction_rate)
+    return WallStatsOut(**stats.__dict__, satisfaction_rate=stats.satisfaction_rate)
 
 
 @router.get("/walls/{wall_id}/members/stats", response=list[selectors.MemberStats])
-def wall_member_stats(request: HttpRequest, wall_id: int) -> list[selectors.MemberStats]:
+def wall_member_stats(request: HttpRequest, wall_id: RowId) -> list[selectors.MemberStats]:
     wall = selectors.wall_get(jurisdiction_of(request, "masswork.order_view"), wall_id)
     return selectors.member_stats(wall)
 

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.permissions import may
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.models import Petition, ReceptionDay
@@ -71,7 +71,7 @@ def petition_out(request: HttpRequest, petition: Petition, *, reveal: bool = Fal
 
 
 class PetitionIn(Schema):
-    org_id: int
+    org_id: RowId
     channel: str
     petitioner_name: str
     petitioner_phone: str = ""
@@ -84,7 +84,7 @@ class PetitionIn(Schema):
 
 
 class TransferIn(Schema):
-    user_id: int
+    user_id: RowId
 
 
 class DecideIn(Schema):
@@ -106,7 +106,7 @@ class SatisfactionIn(Schema):
     satisfaction: str
 
 
-class StatsOut(Schema):
+class PetitionStatsOut(Schema):
     received: int
     visitors: int
     accepted: int
@@ -117,7 +117,7 @@ class StatsOut(Schema):
 
 
 @router.get("/petitions", response=list[PetitionOut])
-def petition_list(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0) -> list[PetitionOut]:
+def petition_list(request: HttpRequest, status: str = "", limit: Limit = 50, offset: Offset = 0) -> list[PetitionOut]:
     rows = selectors.petitions_visible(jurisdiction_of(request, "masswork.petition_view"))
     if status:
         rows = rows.filter(status=status)
@@ -136,33 +136,33 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[Petitio
 
 
 class StatsQuery(Schema):
-    org: int | None = None
+    org: RowId | None = None
     from_: date | None = Field(None, alias="from")
     to: date | None = None
 
 
-@router.get("/petitions/stats", response=StatsOut)
-def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> StatsOut:
+@router.get("/petitions/stats", response=PetitionStatsOut)
+def petition_statistics(request: HttpRequest, filters: Query[StatsQuery]) -> PetitionStatsOut:
     jurisdiction = jurisdiction_of(request, "masswork.petition_view")
     rows = selectors.petitions_visible(jurisdiction)
     if filters.org is not None:
         unit = org_unit_get(jurisdiction, filters.org)
         rows = rows.filter(org_unit__path__gte=unit.path, org_unit__path__lt=unit.path_upper)
     stats = petition_stats(rows, start=filters.from_, end=filters.to, today=timezone.localdate())
-    return StatsOut(**stats.as_dict())
+    return PetitionStatsOut(**stats.as_dict())
 
 
 @router.get("/petitions/{petition_id}", response=PetitionOut)
-def petition_detail(request: HttpRequest, petition_id: int, reveal: bool = False) -> PetitionOut:
+def petition_detail(request: HttpRequest, petition_id: RowId, reveal: bool = False) -> PetitionOut:
     return petition_out(request, selectors.petition_get(jurisdiction_of(request, "masswork.petition_view"), petition_id), reveal=reveal)
 
 
-def _after(request: HttpRequest, petition_id: int) -> PetitionOut:
+def _after(request: HttpRequest, petition_id: RowId) -> PetitionOut:
     return petition_out(request, selectors.petition_get(jurisdiction_of(request, "masswork.petition_view"), petition_id))
 
 
 @router.post("/petitions/{petition_id}/transfer", response=PetitionOut)
-def petition_transfer(request: HttpRequest, petition_id: int, payload: TransferIn) -> PetitionOut:
+def petition_transfer(request: HttpRequest, petition_id: RowId, payload: TransferIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
     target = User.objects.filter(pk=payload.user_id, is_active=True).first()
@@ -174,7 +174,7 @@ def petition_transfer(request: HttpRequest, petition_id: int, payload: TransferI
 
 
 @router.post("/petitions/{petition_id}/transfer/accept", response=PetitionOut)
-def petition_transfer_accept(request: HttpRequest, petition_id: int) -> PetitionOut:
+def petition_transfer_accept(request: HttpRequest, petition_id: RowId) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
     svc.petition_transfer_accept(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -183,7 +183,7 @@ def petition_transfer_accept(request: HttpRequest, petition_id: int) -> Petition
 
 
 @router.post("/petitions/{petition_id}/decide", response=PetitionOut)
-def petition_decide(request: HttpRequest, petition_id: int, payload: DecideIn) -> PetitionOut:
+def petition_decide(request: HttpRequest, petition_id: RowId, payload: DecideIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
     svc.petition_decide(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
@@ -192,7 +192,7 @@ def petition_decide(request: HttpRequest, petition_id: int, payload: DecideIn) -
 
 
 @router.post("/petitions/{petition_id}/extend", response=PetitionOut)
-def petition_extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -> PetitionOut:
+def petition_extend(request: HttpRequest, petition_id: RowId, payload: ExtendIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
     svc.petition_extend(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
@@ -201,7 +201,7 @@ def petition_extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -
 
 
 @router.post("/petitions/{petition_id}/close", response=PetitionOut)
-def petition_close(request: HttpRequest, petition_id: int, payload: CloseIn) -> PetitionOut:
+def petition_close(request: HttpRequest, petition_id: RowId, payload: CloseIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
     svc.petition_close(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
@@ -210,7 +210,7 @@ def petition_close(request: HttpRequest, petition_id: int, payload: CloseIn) -> 
 
 
 @router.post("/petitions/{petition_id}/satisfaction", response=PetitionOut)
-def petition_satisfaction(request: HttpRequest, petition_id: int, payload: SatisfactionIn) -> PetitionOut:
+def petition_satisfaction(request: HttpRequest, petition_id: RowId, payload: SatisfactionIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
     svc.petition_rate(actor=actor_of(request), jurisdiction=jurisdiction, petition_id=petition_id,
@@ -218,7 +218,7 @@ def petition_satisfaction(request: HttpRequest, petition_id: int, payload: Satis
     return _after(request, petition_id)
 
 
-def _letter(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
+def _letter(request: HttpRequest, petition_id: RowId, kind: str) -> HttpResponse:
     jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
     if not petition.reply:
@@ -237,17 +237,17 @@ def _letter(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
 
 
 @router.get("/petitions/{petition_id}/reply.docx")
-def petition_reply_docx(request: HttpRequest, petition_id: int) -> HttpResponse:
+def petition_reply_docx(request: HttpRequest, petition_id: RowId) -> HttpResponse:
     return _letter(request, petition_id, "docx")
 
 
 @router.get("/petitions/{petition_id}/reply.pdf")
-def petition_reply_pdf(request: HttpRequest, petition_id: int) -> HttpResponse:
+def petition_reply_pdf(request: HttpRequest, petition_id: RowId) -> HttpResponse:
     return _letter(request, petition_id, "pdf")
 
 
 class ReceptionDayIn(Schema):
-    org_id: int
+    org_id: RowId
     day: date
     leader_name: str
     leader_title: str = ""
@@ -275,7 +275,7 @@ def reception_day_out(row: ReceptionDay) -> ReceptionDayOut:
 
 
 @router.get("/reception-days", response=list[ReceptionDayOut])
-def reception_day_list(request: HttpRequest, limit: int = 100) -> list[ReceptionDayOut]:
+def reception_day_list(request: HttpRequest, limit: Limit = 100) -> list[ReceptionDayOut]:
     rows = selectors.reception_days_visible(jurisdiction_of(request, "masswork.petition_view"))
     return [reception_day_out(r) for r in rows.order_by("-day", "pk")[:max(1, min(limit, 500))]]
 
@@ -291,7 +291,7 @@ def reception_day_create(request: HttpRequest, payload: ReceptionDayIn) -> Statu
 
 
 @router.post("/reception-days/{day_id}/record", response=ReceptionDayOut)
-def reception_day_record(request: HttpRequest, day_id: int, payload: ReceptionRecordIn) -> ReceptionDayOut:
+def reception_day_record(request: HttpRequest, day_id: RowId, payload: ReceptionRecordIn) -> ReceptionDayOut:
     jurisdiction = jurisdiction_of(request)
     row = selectors.reception_day_get(jurisdiction, day_id)
     return reception_day_out(svc.reception_day_record(actor=actor_of(request), jurisdiction=jurisdiction,

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import NotFound
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import Limit, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import meetings_visible, org_unit_get
 from zugong.masswork import selectors
 from zugong.masswork.models import DutyShift, LedgerEntry, Pairing
@@ -39,7 +39,7 @@ def ledger_out(entry: LedgerEntry) -> LedgerOut:
 
 
 class LedgerIn(Schema):
-    org_id: int  # where the matter was raised: a village, community or the township
+    org_id: RowId  # where the matter was raised: a village, community or the township
     source: str
     matter: str
     household: str = ""
@@ -51,13 +51,13 @@ class LedgerResolveIn(Schema):
 
 
 class DiscussIn(Schema):
-    entry_ids: list[int]
+    entry_ids: list[RowId]
     decision: str
 
 
 class VisitIn(Schema):
-    village_id: int
-    cadre_id: int
+    village_id: RowId
+    cadre_id: RowId
     household: str
     visited_on: date
     matters: str = ""
@@ -69,9 +69,9 @@ class VisitOut(Schema):
 
 
 class ShiftIn(Schema):
-    village_id: int
-    cadre_id: int
-    user_id: int  # the account of the cadre on the shift: only it may check in
+    village_id: RowId
+    cadre_id: RowId
+    user_id: RowId  # the account of the cadre on the shift: only it may check in
     day: date
 
 
@@ -90,7 +90,7 @@ def shift_out(shift: DutyShift) -> ShiftOut:
 
 
 @router.get("/ledger", response=list[LedgerOut])
-def ledger_list(request: HttpRequest, status: str = "", limit: int = 100) -> list[LedgerOut]:
+def ledger_list(request: HttpRequest, status: str = "", limit: Limit = 100) -> list[LedgerOut]:
     rows = selectors.ledger_visible(jurisdiction_of(request, "masswork.township_view"))
     if status:
         rows = rows.filter(status=status)
@@ -108,7 +108,7 @@ def ledger_add(request: HttpRequest, payload: LedgerIn) -> Status[LedgerOut]:
 
 
 @router.post("/ledger/{entry_id}/resolve", response=LedgerOut)
-def ledger_resolve(request: HttpRequest, entry_id: int, payload: LedgerResolveIn) -> LedgerOut:
+def ledger_resolve(request: HttpRequest, entry_id: RowId, payload: LedgerResolveIn) -> LedgerOut:
     jurisdiction = jurisdiction_of(request)
     selectors.ledger_entry_get(jurisdiction, entry_id)  # 404 outside the jurisdiction, before any lock
     return ledger_out(ledger.ledger_resolve(actor=actor_of(request), jurisdiction=jurisdiction, entry_id=entry_id,
@@ -116,7 +116,7 @@ def ledger_resolve(request: HttpRequest, entry_id: int, payload: LedgerResolveIn
 
 
 @router.post("/meetings/{meeting_id}/ledger", response=list[LedgerOut])
-def ledger_discuss(request: HttpRequest, meeting_id: int, payload: DiscussIn) -> list[LedgerOut]:
+def ledger_discuss(request: HttpRequest, meeting_id: RowId, payload: DiscussIn) -> list[LedgerOut]:
     jurisdiction = jurisdiction_of(request)
     meeting = meetings_visible(jurisdiction).filter(pk=meeting_id).first()
     if meeting is None:
@@ -138,7 +138,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
 
 
 @router.get("/duty", response=list[ShiftOut])
-def duty_list(request: HttpRequest, village_id: int | None = None, day: date | None = None) -> list[ShiftOut]:
+def duty_list(request: HttpRequest, village_id: RowId | None = None, day: date | None = None) -> list[ShiftOut]:
     rows = selectors.duty_visible(jurisdiction_of(request, "masswork.township_view"))
     if village_id is not None:
         rows = rows.filter(village_id=village_id)
@@ -158,7 +158,7 @@ def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
 
 
 @router.post("/duty/{shift_id}/check-in", response=ShiftOut)
-def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
+def duty_check_in(request: HttpRequest, shift_id: RowId) -> ShiftOut:
     jurisdiction = jurisdiction_of(request)
     selectors.duty_shift_get(jurisdiction, shift_id)  # 404 outside the jurisdiction, before any lock
     return shift_out(duty.duty_check_in(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -166,8 +166,8 @@ def duty_check_in(request: HttpRequest, shift_id: int) -> ShiftOut:
 
 
 class PairingIn(Schema):
-    cadre_id: int
-    village_id: int
+    cadre_id: RowId
+    village_id: RowId
     valid_from: date
     household: str = ""
     household_phone: str = ""
@@ -191,8 +191,8 @@ class ResolveIn(Schema):
 
 
 class InVillageIn(Schema):
-    village_id: int
-    cadre_id: int
+    village_id: RowId
+    cadre_id: RowId
     day: date
 
 
@@ -203,7 +203,7 @@ def pairing_out(pairing: Pairing) -> PairingOut:
 
 
 @router.get("/pairings", response=list[PairingOut])
-def pairing_list(request: HttpRequest, cadre_id: int | None = None) -> list[PairingOut]:
+def pairing_list(request: HttpRequest, cadre_id: RowId | None = None) -> list[PairingOut]:
     rows = selectors.pairings_visible(jurisdiction_of(request, "masswork.township_view"))
     if cadre_id is not None:
         rows = rows.filter(cadre_id=cadre_id)
@@ -223,7 +223,7 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Status[PairingOu
 
 
 @router.post("/pairings/{pairing_id}/resolve", response=PairingOut)
-def pairing_resolve(request: HttpRequest, pairing_id: int, payload: ResolveIn) -> PairingOut:
+def pairing_resolve(request: HttpRequest, pairing_id: RowId, payload: ResolveIn) -> PairingOut:
     jurisdiction = jurisdiction_of(request)
     selectors.pairing_get(jurisdiction, pairing_id)
     return pairing_out(visits.pairing_resolve(actor=actor_of(request), jurisdiction=jurisdiction,
