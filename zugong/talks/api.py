@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.errors import NotFound, ValidationFailed
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summaries_for, talk_summary_for
@@ -35,7 +35,7 @@ class TalkOut(Schema):
     summary: str | None
 
 
-class StatsOut(Schema):
+class TalkStatsOut(Schema):
     org: str
     start: date
     end: date
@@ -69,8 +69,8 @@ class InterviewOut(Schema):
 class TalkIn(Schema):
     held_on: date
     kind: str
-    talker_ids: list[int]
-    talkee_ids: list[int]
+    talker_ids: list[RowId]
+    talkee_ids: list[RowId]
     place: str = ""
     topics: str = ""
     summary: str = ""
@@ -106,7 +106,7 @@ def _interview_out(interview: Interview, record: dict[str, str] | None) -> dict[
 
 @router.get("/talks", response=list[TalkOut])
 def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, end: date | None = None,
-               limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+               limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request, "talks.talk_view")
     user = actor_of(request)
     reader = reader_for(jurisdiction)
@@ -129,7 +129,7 @@ def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]
     return Status(201, _talk_out(talk, talk.summary))
 
 
-@router.get("/talks/stats", response=StatsOut)
+@router.get("/talks/stats", response=TalkStatsOut)
 def talks_stats(request: HttpRequest, org: str, start: date | None = None, end: date | None = None
                 ) -> dict[str, Any]:
     """?org=DIVISION_CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (`from`/`to` are read raw: `from` is a keyword)."""
@@ -159,7 +159,7 @@ def _date(raw: str | None, field: str) -> date | None:
 
 
 @router.get("/talks/{talk_id}", response=TalkOut)
-def talks_detail(request: HttpRequest, talk_id: int) -> dict[str, Any]:
+def talks_detail(request: HttpRequest, talk_id: RowId) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request, "talks.talk_view")
     talk = selectors.talk_get(jurisdiction, talk_id)
     return _talk_out(talk, talk_summary_for(reader_for(jurisdiction), actor_of(request), talk,
@@ -175,7 +175,7 @@ def interviews_list(request: HttpRequest, status: str = "") -> list[dict[str, An
 
 
 @router.get("/interviews/{interview_id}", response=InterviewOut)
-def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]:
+def interviews_detail(request: HttpRequest, interview_id: RowId) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request, "talks.talk_view")
     interview = selectors.interview_get(jurisdiction, interview_id)
     record = interview_record_for(reader_for(jurisdiction), actor_of(request), interview, channel="api")
@@ -183,7 +183,7 @@ def interviews_detail(request: HttpRequest, interview_id: int) -> dict[str, Any]
 
 
 @router.post("/interviews/{interview_id}/{step}", response=InterviewOut)
-def interviews_step(request: HttpRequest, interview_id: int, step: str, payload: StepIn) -> dict[str, Any]:
+def interviews_step(request: HttpRequest, interview_id: RowId, step: str, payload: StepIn) -> dict[str, Any]:
     """One step of the procedure (`services.interviews.STEPS`); 409 envelope on an illegal transition."""
     interview = interview_step(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
                                interview_id=interview_id, step=step, data=payload.dict())
