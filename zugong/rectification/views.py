@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,6 +39,7 @@ from zugong.rectification.services import problems as services
 from zugong.rectification.services.imports import problem_list_import
 
 VIEW = "rectification.problem_view"
+PAGE_SIZE = 50
 
 
 @page(action=VIEW, methods=("GET",))
@@ -45,9 +47,10 @@ def list_index(request: AuthedRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     source = source if source in Source.values else ""
     lists = selectors.problem_list_list(request.jurisdiction, source=source)
-    rows = [(pl, selectors.percent(pl.weighted_done, pl.weight_total)) for pl in lists[:200]]  # type: ignore[attr-defined]
+    page_obj = Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(pl, selectors.percent(pl.weighted_done, pl.weight_total)) for pl in page_obj]  # type: ignore[attr-defined]
     return render(request, "rectification/lists.html", {
-        "rows": rows, "sources": Source.choices, "source": source, "weights": _weights(),
+        "rows": rows, "page_obj": page_obj, "sources": Source.choices, "source": source, "weights": _weights(),
         "may_issue": may(request.jurisdiction, "rectification.list_issue")})
 
 

@@ -153,3 +153,11 @@ def test_list_page_query_count_does_not_grow(tree: Tree, alice: User) -> None:
         add_problem(problem_list, alice)
     assert count() == before
     assert Problem.objects.count() == 11
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/rectification/")
+    lists_before = len(ctx.captured_queries)
+    for _ in range(5):
+        add_problem(issue_list(tree, alice), alice)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/rectification/").status_code == 200
+    assert len(ctx.captured_queries) == lists_before
