@@ -142,8 +142,11 @@ class ProblemFilters(Schema):
 
 @router.get("/problem-lists", response=list[ListRow], summary="问题清单（含整改进度）")
 def problem_list_index(request: HttpRequest, source: str = "", limit: Limit = 50, offset: Offset = 0) -> list[ListRow]:
-    rows = selectors.problem_list_list(jurisdiction_of(request, VIEW), source=source)
-    return [_list_row(r) for r in rows[max(offset, 0):max(offset, 0) + min(max(limit, 1), 500)]]
+    jurisdiction = jurisdiction_of(request, VIEW)
+    if source and source not in Source.values:
+        raise ValidationFailed(f"不支持的问题来源：{source}", field="source")
+    rows = selectors.problem_list_list(jurisdiction, source=source)
+    return [_list_row(r) for r in rows[offset:offset + limit]]
 
 
 @router.get("/problems", response=list[ProblemRow], summary="问题（可按清单、来源、单位、状态、是否逾期检查筛选）")

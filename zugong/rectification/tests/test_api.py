@@ -97,6 +97,9 @@ def test_filters_by_list_source_unit_status_and_overdue(tree: Tree, alice: User,
     assert ids(overdue="false") == [first.pk, second.pk]
     assert client.get("/api/v1/problems", {"unit": tree.township_b.pk}).status_code == 404
     assert client.get("/api/v1/problems", {"status": "nope"}).status_code == 400
+    assert client.get("/api/v1/problem-lists", {"source": "nope"}).status_code == 400
+    assert [r["id"] for r in client.get("/api/v1/problem-lists", {"source": "duty_review", "limit": "1"}).json()] == [
+        first.problem_list_id]
 
 
 def test_checks_over_the_api(tree: Tree, alice: User, bob: User) -> None:
