@@ -28,7 +28,7 @@ from django.utils import timezone
 from zugong.core.permissions import SYSTEM
 from zugong.jobs.kinds import kinds
 from zugong.jobs.models import Job, ScheduleLease
-from zugong.jobs.services import job_start
+from zugong.jobs.services import job_results_prune, job_start, jobs_orphaned_fail
 
 logger = logging.getLogger("zugong.jobs.scheduler")
 CATCH_UP = timedelta(hours=1)
@@ -94,6 +94,12 @@ def claim(schedule: Schedule, due_at: datetime, *, claimer: str) -> Job | None:
     return job
 
 
+def housekeeping() -> None:
+    """Each tick: fail jobs whose worker died, and drop result files older than ZUGONG_JOB_RESULT_DAYS."""
+    jobs_orphaned_fail(stale_after=timedelta(seconds=settings.ZUGONG_WORKER_STALE_SECONDS))
+    job_results_prune(older_than=timedelta(days=getattr(settings, "ZUGONG_JOB_RESULT_DAYS", 7)))
+
+
 def default_claimer() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -107,6 +113,7 @@ class SchedulerLoop:
 
     def tick(self) -> list[Job]:
         now = self.clock()
+        housekeeping()
         enqueued = []
         for schedule in self.plan:
             due = latest_due(schedule, now)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +22,7 @@ from zugong.core.errors import IllegalTransition, NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, may, require
-from zugong.jobs.files import result_write
+from zugong.jobs.files import result_delete, result_write
 from zugong.jobs.kinds import JobOutput, kind_of
 from zugong.jobs.locks import lock_job
 from zugong.jobs.models import ALLOWED, Job, JobState, WorkerHeartbeat
@@ -161,3 +163,42 @@ def heartbeat_beat(*, worker_id: str, started_at: Any = None) -> WorkerHeartbeat
                          "started_at": started_at or now})
     return beat
 
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    """The database backend's task ids are UUIDs; the immediate backend's are not (and never orphaned)."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def jobs_orphaned_fail(*, stale_after: timedelta) -> list[int]:
+    """Fail the running jobs whose worker stopped beating (killed, machine lost): they would show
+    "进行中" forever. The job's worker is the last one that claimed its task."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - stale_after
+    running = [(pk, task) for pk, raw in Job.objects.filter(state=JobState.RUNNING).exclude(task_id="")
+               .values_list("pk", "task_id") if (task := _uuid(raw)) is not None]
+    if not running:
+        return []
+    workers = dict(DBTaskResult.objects.filter(id__in=[t for _pk, t in running]).values_list("id", "worker_ids"))
+    alive = set(WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).values_list("worker_id", flat=True))
+    failed = []
+    for pk, task_id in running:
+        claimed_by = workers.get(task_id) or []
+        if claimed_by and claimed_by[-1] not in alive:
+            job_fail(job_id=pk, error="执行该任务的后台进程已停止，任务未完成，请重新运行")
+            failed.append(pk)
+    return failed
+
+
+def job_results_prune(*, older_than: timedelta) -> int:
+    """Delete the result files of jobs that ended before `older_than` ago (they can be made again)."""
+    cutoff = timezone.now() - older_than
+    old = list(Job.objects.filter(finished_at__lt=cutoff).exclude(result_path="").values_list("pk", "result_path"))
+    for _pk, path in old:
+        result_delete(path)
+    Job.objects.filter(pk__in=[pk for pk, _path in old]).update(result_path="", result_size=0)
+    return len(old)

@@ -122,3 +122,34 @@ def test_two_scheduler_processes_on_one_postgresql_enqueue_one_evaluation(tree):
     assert sorted(out.count("已排队：rules.evaluate") for out, _err in outputs) == [0, 1]
     assert Job.objects.filter(kind="rules.evaluate").count() == 1
     assert ScheduleLease.objects.get().name == "daily-evaluation"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_whose_worker_died_is_failed_and_old_results_pruned(tree, alice, database_tasks):
+    from zugong.jobs.files import result_root
+    from zugong.jobs.services import job_begin, job_results_prune, jobs_orphaned_fail
+    from zugong.jobs.tasks import execute
+
+    # given: a job a worker claimed and began, then the worker stopped beating 10 minutes ago
+    job = job_start(actor=alice, jurisdiction=jurisdiction_for(alice), kind="jobs.count", params={"n": 1},
+                    org_unit=tree.county_a)
+    DBTaskResult.objects.get().claim("dead-worker")
+    job_begin(job_id=job.pk)
+    WorkerHeartbeat.objects.create(worker_id="dead-worker", host="h", pid=1, started_at=timezone.now(),
+                                   last_seen=timezone.now() - timedelta(minutes=10))
+    # and a finished job whose file is 8 days old
+    old = job_start(actor=alice, jurisdiction=jurisdiction_for(alice), kind="jobs.count", params={"n": 1},
+                    org_unit=tree.county_a)
+    execute(old.pk)
+    old.refresh_from_db()
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    # when
+    assert jobs_orphaned_fail(stale_after=timedelta(minutes=2)) == [job.pk]
+    assert job_results_prune(older_than=timedelta(days=7)) == 1
+    # then
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.FAILED, "执行该任务的后台进程已停止，任务未完成，请重新运行")
+    assert not (result_root() / old.result_path).exists()
+    assert Job.objects.get(pk=old.pk).result_path == ""
+    # a job whose worker still beats is left alone
+    assert jobs_orphaned_fail(stale_after=timedelta(minutes=2)) == []
