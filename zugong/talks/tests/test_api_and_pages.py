@@ -201,4 +201,6 @@ def test_pages_never_fail_on_bad_query_parameters(tree, alice, carol, roster) ->
     for org in (tree.county_b.pk, 10**9):
         response = client.get(f"/talks/plan/?org={org}")
         assert response.status_code == 404 and "不在您的管辖范围内" in response.content.decode()
-    assert bearer(alice).get("/api/v1/talks?limit=-5&offset=-3").status_code == 200
+    # the API refuses out-of-range values with its envelope (issue 16, item 8): a 422, never a 500
+    refused = bearer(alice).get("/api/v1/talks?limit=-5&offset=-3")
+    assert refused.status_code == 422 and refused.json()["error"]["message"] == "请求参数不正确"
