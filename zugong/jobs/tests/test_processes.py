@@ -47,3 +47,47 @@ def test_zugong_run_worker_and_scheduler_have_help():
     run_help = subprocess.run([sys.executable, "-m", "zugong.cli", "run", "--help"], capture_output=True,
                               text=True, timeout=120, check=True).stdout
     assert "--job-workers" in run_help and "--no-scheduler" in run_help
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_zugong_run_serves_healthz_with_its_worker_and_stops_on_sigterm(tmp_path):
+    # given: `zugong run` on an empty var dir (its own SQLite database), as `make run` starts it
+    import json
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ZUGONG_TEST_DB_NAME"}}
+    env.update({"ZUGONG_VAR_DIR": str(tmp_path / "var"), "ZUGONG_EVALUATE_AT": "off"})
+    run = subprocess.Popen([sys.executable, "-m", "zugong.cli", "run", "--no-demo", "--port", str(port),
+                            "--workers", "1"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        # when: it is up (migrations first), /healthz is asked until the worker's first heartbeat
+        body, status, deadline = None, None, time.monotonic() + 240
+        while time.monotonic() < deadline and status != 200:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    status, body = response.status, json.load(response)
+            except urllib.error.HTTPError as error:
+                status, body = error.code, json.load(error)
+            except OSError:
+                time.sleep(1)
+        # then: 200 with the database, the cache and a live worker
+        assert status == 200, body
+        assert body["database"]["vendor"] == "sqlite" and body["worker_heartbeat"]["ok"]
+    finally:
+        # when: SIGTERM, as systemd or Ctrl-C sends it; then every process of the group ends
+        run.send_signal(signal.SIGTERM)
+        code = run.wait(timeout=60)
+    assert code == 0
+    time.sleep(1)
+    survivors = subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout.split()
+    assert survivors == []
