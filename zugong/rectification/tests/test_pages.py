@@ -161,3 +161,13 @@ def test_list_page_query_count_does_not_grow(tree: Tree, alice: User) -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/rectification/").status_code == 200
     assert len(ctx.captured_queries) == lists_before
+
+
+def test_evidence_downloads_in_the_problems_scope_only(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    from zugong.rectification.tests.helpers import upload_evidence
+
+    evidence = upload_evidence(rectifying_problem(tree, alice, bob), bob)
+    response = logged_in(alice).get(f"/files/{evidence.pk}/")
+    assert response.status_code == 200 and b"".join(response).startswith(b"%PDF-")  # type: ignore[arg-type]
+    assert logged_in(bob).get(f"/files/{evidence.pk}/").status_code == 200
+    assert logged_in(carol).get(f"/files/{evidence.pk}/").status_code == 404
