@@ -144,6 +144,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "selection.candidate_add": Permission(ORG_DEPT, "确定考察对象"),
     "selection.stage_sign": Permission(ORG_DEPT, "签字确认选拔任用环节"),
     "selection.selection_stop": Permission(ORG_DEPT, "终止选拔任用"),
+    "selection.audit_sign_off": Permission(ADMIN, "签批干部档案审核错误"),
     # rectification (R24): the owner unit plans, reports and asks for closure; the issuing level decides
     "rectification.problem_view": _read(GRASSROOTS_READERS, "查看问题整改"),
     "rectification.list_issue": Permission(ORG_DEPT, "下发问题清单"),
@@ -155,6 +156,12 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rectification.closure_review": Permission(ORG_DEPT, "审核销号"),
     "rectification.problem_reopen": Permission(ORG_DEPT, "重新打开已销号问题"),
     "rectification.check_record": Permission(ORG_DEPT, "登记整改检查"),
+    # assessment (考核评价): ratings are seen by the campaign's staff; others see them once published
+    "assessment.campaign_view": _read(READERS, "查看考核评价"),
+    "assessment.campaign_create": Permission(ORG_DEPT, "设置考核（对象、指标）"),
+    "assessment.campaign_advance": Permission(ORG_DEPT, "推进考核环节"),
+    "assessment.campaign_publish": Permission(ADMIN, "公布考核结果"),
+    "assessment.rating_set": Permission(ORG_DEPT, "评定考核等次"),
 }
 
 

@@ -14,7 +14,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
-from zugong.selection.flow import selection_trace, stage_flow
+from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
 from zugong.selection.models import ProblemEntry, ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
@@ -165,7 +165,15 @@ class RefusalOut(Schema):
     reason: str
 
 
+class AuditErrorOut(Schema):
+    cadre_id: int
+    name: str
+    check: str
+    message: str
+
+
 class SelectionOut(SelectionRow):
+    audit_errors: list[AuditErrorOut] = Field(description="讨论决定前：考察对象档案审核中未经签批的错误（R19）")
     stop_reason: str
     next_states: list[str]
     stages: list[StageOut]
@@ -181,8 +189,11 @@ def _row(s: Selection, candidate_count: int) -> SelectionRow:
 
 def _detail(s: Selection) -> SelectionOut:
     candidates = list(s.candidates.all())
+    errors = [AuditErrorOut(cadre_id=f.cadre_id, name=f.name, check=f.check, message=f.message)
+              for rows in open_audit_errors(s).values() for f in rows]
     return SelectionOut(
-        **_row(s, len(candidates)).dict(), stop_reason=s.stop_reason, next_states=s.next_states(),
+        **_row(s, len(candidates)).dict(), audit_errors=errors, stop_reason=s.stop_reason,
+        next_states=s.next_states(),
         stages=[StageOut(stage=f.stage, label=str(f.label), state=f.state, digest=f.digest, data=f.data,
                          signatures=[SignatureOut(**sig.__dict__) for sig in f.signatures]) for f in stage_flow(s)],
         candidates=[CandidateOut(cadre_id=c.cadre_id, name=c.cadre.name, status=c.status,
@@ -413,6 +424,22 @@ def appointment(request: HttpRequest, selection_id: int, payload: AppointmentIn)
     _visible(request, selection_id)
     svc.appointment_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                            **payload.dict())
+    return _fresh(request, selection_id)
+
+
+class SignOffIn(Schema):
+    cadre_id: int
+    check: str = Field(max_length=40, description="archive_audit 的审核项目代码，如 id_check_digit")
+    reason: str = Field(max_length=2000)
+
+
+@router.post("/selections/{selection_id}/audit-sign-off", response=SelectionOut,
+             summary="签批考察对象档案审核中的一项错误（R19，组织部负责同志）")
+def audit_sign_off(request: HttpRequest, selection_id: int, payload: SignOffIn) -> SelectionOut:
+    _visible(request, selection_id)
+    jurisdiction = jurisdiction_of(request)
+    svc.audit_sign_off(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
+                       cadre=cadre_get(jurisdiction, payload.cadre_id), check=payload.check, reason=payload.reason)
     return _fresh(request, selection_id)
 
 

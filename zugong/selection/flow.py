@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zugong.selection.models import FLOW, Selection, Stage, StageRecord
+from zugong.cadres.archive_audit import Finding
+from zugong.selection.models import FLOW, CandidateStatus, Selection, Stage, StageRecord
 
 # 谁推荐谁负责, 谁考察谁负责, 谁决策谁负责: who answers for each stage, as the trace-back names them.
 RESPONSIBILITY: dict[str, str] = {
@@ -126,6 +128,16 @@ def stage_flow(selection: Selection) -> list[FlowStage]:
             signatures=_signatures(record) if record else [],
             recorded_by=(recorder.get_full_name() or recorder.get_username()) if recorder else ""))
     return flow
+
+
+def open_audit_errors(selection: Selection) -> dict[int, list[Finding]]:
+    """R19 before 讨论决定: the candidates' archive-audit errors not signed off (empty at other stages)."""
+    if selection.stage != Stage.DECISION:
+        return {}
+    from zugong.selection.selectors import audit_errors
+
+    ids = [c.cadre_id for c in selection.candidates.all() if c.status == CandidateStatus.SHORTLISTED]
+    return {pk: rows for pk, rows in audit_errors(selection, ids, timezone.localdate()).items() if rows}
 
 
 def _people(stage: str, data: dict[str, Any]) -> str:

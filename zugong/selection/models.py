@@ -251,3 +251,22 @@ class CandidateRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.selection_id}: {self.cadre_id} {self.gate}"
+
+
+class AuditSignOff(models.Model):
+    """R19: an org_admin signs off one open error of a candidate's 三龄两历一身份 audit, with a reason."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="audit_sign_offs")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    check_code = models.CharField(_("审核项目"), max_length=40)
+    reason = models.TextField(_("签批理由"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["selection", "cadre", "check_code"], name="selection_signoff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.cadre_id} {self.check_code}"

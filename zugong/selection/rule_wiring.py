@@ -35,6 +35,17 @@ def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, votes: int | N
     return None
 
 
+def r19_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, selection: Any, **_: Any) -> str | None:
+    """The archive-audit half of R19; the personal-matters half is not built yet (docs/selection.md)."""
+    from zugong.selection.selectors import audit_errors
+
+    errors = audit_errors(selection, [cadre.pk], on)[cadre.pk]
+    if not errors:
+        return None
+    listed = "；".join(f"{f.message}（{f.check}）" for f in errors)
+    return f"{cadre.name}的三龄两历一身份审核有 {len(errors)} 项错误未经签批：{listed}"
+
+
 def wire() -> None:
     from zugong.rules.registry import register_gate
     from zugong.selection.selectors import problem_unit_counts
@@ -42,4 +53,5 @@ def wire() -> None:
 
     register_gate("R17", r17_gate)
     register_gate("R18", r18_gate)
+    register_gate("R19", r19_gate)
     register_problem_counter("selection.problem_entries", problem_unit_counts)

@@ -7,10 +7,14 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from zugong.cadres import archive_audit
+from zugong.cadres.archive_audit import Finding
+from zugong.cadres.models import Cadre
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.selection.models import (
     UNRESOLVED,
+    AuditSignOff,
     Candidate,
     ProblemEntry,
     Selection,
@@ -57,6 +61,19 @@ def problem_unit_counts(unit_ids: list[int], start: date, end: date) -> dict[int
     rows = (ProblemEntry.objects.filter(org_unit_id__in=unit_ids, received_on__gte=start, received_on__lte=end)
             .values("org_unit_id").annotate(n=Count("pk")).values_list("org_unit_id", "n"))
     return dict(rows)
+
+
+def audit_errors(selection: Selection, cadre_ids: list[int], on: date) -> dict[int, list[Finding]]:
+    """R19: per cadre, the errors of the 三龄两历一身份 audit (cadres' `archive_audit`) not signed off for
+    this selection. Warnings (missing data) do not block."""
+    signed = set(AuditSignOff.objects.filter(selection=selection, cadre_id__in=cadre_ids)
+                 .values_list("cadre_id", "check_code"))
+    _count, findings = archive_audit.run(Cadre.objects.filter(pk__in=cadre_ids), today=on)
+    result: dict[int, list[Finding]] = {pk: [] for pk in cadre_ids}
+    for finding in findings:
+        if finding.severity == archive_audit.ERROR and (finding.cadre_id, finding.check) not in signed:
+            result[finding.cadre_id].append(finding)
+    return result
 
 
 def selections_visible(jurisdiction: Jurisdiction) -> QuerySet[Selection]:

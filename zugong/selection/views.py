@@ -20,7 +20,7 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
-from zugong.selection.flow import selection_trace, stage_flow
+from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
@@ -139,6 +139,8 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_sign": may(request.jurisdiction, "selection.stage_sign", selection.org_unit),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
+        "audit_errors": [e for rows in open_audit_errors(selection).values() for e in rows],
+        "may_sign_off": may(request.jurisdiction, "selection.audit_sign_off", selection.org_unit),
         "due": svc.appointment_due(selection) if selection.stage == Stage.APPOINTMENT else None,
     }, status=status)
 
@@ -229,6 +231,18 @@ def stage_sign(request: AuthedRequest, pk: int, stage: str) -> HttpResponse:
                    capacity=form.cleaned_data.get("capacity", ""))
     messages.success(request, _("已签字确认"))
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")
+
+
+@page(action="selection.audit_sign_off", methods=("POST",))
+def audit_sign_off(request: AuthedRequest, pk: int) -> HttpResponse:
+    selection = selectors.selection_get(request.jurisdiction, pk)
+    candidate = next((c for c in selection.candidates.all() if str(c.cadre_id) == request.POST.get("cadre")), None)
+    if candidate is None:
+        raise NotFound("没有这个考察对象")
+    svc.audit_sign_off(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk, cadre=candidate.cadre,
+                       check=request.POST.get("check", ""), reason=request.POST.get("reason", ""))
+    messages.success(request, _("已签批"))
+    return HttpResponseRedirect(reverse("selection:detail", args=[pk]))
 
 
 @page(action="selection.selection_stop", methods=("POST",))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.cadres.services import post_change
@@ -23,6 +24,7 @@ from zugong.selection import params
 from zugong.selection.locks import lock_selection
 from zugong.selection.models import (
     SELECTION_ALLOWED,
+    AuditSignOff,
     Candidate,
     CandidateRefusal,
     CandidateStatus,
@@ -318,6 +320,7 @@ def decision_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: i
     candidates = _per_candidate(selection, tallies, "表决票数")
     for candidate in candidates:  # a problem received since the shortlist shields the cadre again (R18)
         check_gate("R18", org_unit=selection.org_unit, on=held_on, cadre=candidate.cadre)
+        check_gate("R19", org_unit=selection.org_unit, on=held_on, cadre=candidate.cadre, selection=selection)
     rows = [_tally_data(c, tallies[c.cadre_id], expected, present) for c in candidates]
     for candidate, row in zip(candidates, rows, strict=True):
         candidate.status = CandidateStatus.PASSED if row["passed"] else CandidateStatus.NOT_PASSED
@@ -331,6 +334,24 @@ def decision_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: i
         selection.save(update_fields=["stopped_at_stage", "stop_reason"])
         return selection
     return _move(actor, selection, Stage.PUBLICITY, data)
+
+
+@transaction.atomic
+def audit_sign_off(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, cadre: Cadre, check: str,
+                   reason: str) -> AuditSignOff:
+    """R19: an org_admin signs off one open error of a candidate's archive audit before the discussion."""
+    selection = _locked(jurisdiction, selection_id, "selection.audit_sign_off", Stage.DECISION)
+    if not selection.candidates.filter(cadre=cadre, status=CandidateStatus.SHORTLISTED).exists():
+        raise ValidationFailed(f"{cadre.name}不是本次考察对象", field="cadre")
+    from zugong.selection.selectors import audit_errors
+
+    if check not in {f.check for f in audit_errors(selection, [cadre.pk], timezone.localdate())[cadre.pk]}:
+        raise ValidationFailed(f"{cadre.name}的档案审核没有待签批的“{check}”错误", field="check")
+    row = AuditSignOff.objects.create(selection=selection, cadre=cadre, check_code=check, signed_by_id=_actor_id(actor),
+                                      reason=_text(reason, "签批理由", "reason"))
+    audit_record(actor=actor, action="selection.audit_sign_off", obj=selection, org_unit=selection.org_unit,
+                 summary={"cadre": cadre.pk, "check": check, "reason": row.reason})
+    return row
 
 
 # --- 任前公示 ---------------------------------------------------------------------------------------------
