@@ -105,7 +105,7 @@ def _scope_q(root_path: str) -> Q:
 
 
 def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
-    if not job.region.enabled or isinstance(source, DeadlineSource) or not replaces_its_findings():
+    if not job.region.enabled or not replaces_its_findings():
         Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
                                period_start=job.period.start).delete()
     if not job.region.enabled:
