@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from zugong.cadres import archive_audit
 from zugong.cadres.models import Cadre
 from zugong.core.calendar import add_workdays, is_workday
 from zugong.core.demo import DemoContext, demo_contributor
@@ -30,10 +31,15 @@ PLANS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _county_cadres(county: OrgUnit) -> list[Cadre]:
+def _county_cadres(county: OrgUnit, today: date) -> list[Cadre]:
+    """Township cadres of the county whose archive audit has no error (the roster's demo plants some, and
+    R19 would rightly stop their selections at 讨论决定)."""
     rows = Cadre.objects.filter(org_unit__path__gte=county.path, org_unit__path__lt=county.path + "~",
                                 org_unit__kind=OrgKind.TOWNSHIP, status="serving").select_related("org_unit")
-    return list(rows.order_by("pk")[:40])
+    first = list(rows.order_by("pk")[:80])
+    _count, findings = archive_audit.run(Cadre.objects.filter(pk__in=[c.pk for c in first]), today=today)
+    flawed = {f.cadre_id for f in findings if f.severity == archive_audit.ERROR}
+    return [c for c in first if c.pk not in flawed][:40]
 
 
 def _first_workday(day: date) -> date:
@@ -102,7 +108,7 @@ def _problems(actor: User | None, cadres: list[Cadre], today: date) -> None:
 
 
 def _county(ctx: DemoContext, county: OrgUnit, actor: User | None) -> int:
-    cadres = _county_cadres(county)
+    cadres = _county_cadres(county, ctx.today)
     if len(cadres) < 2 * len(PLANS) + 6:
         return 0
     shielded, pool = cadres[:5], cadres[5:]
