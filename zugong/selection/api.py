@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import ValidationFailed
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
 from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
@@ -47,7 +47,7 @@ class ProblemOut(ProblemRow):
 
 
 class ProblemIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     source: str = Field(description="inspection 中省巡视, discipline 纪检监察, legal 政法, online 网络舆情, "
                                     "petition 信访, audit 审计, other 其他")
     received_on: date
@@ -96,7 +96,7 @@ def problem_list(request: HttpRequest, filters: Query[ProblemFilters]) -> list[P
 
 
 @router.get("/problem-entries/{entry_id}", response=ProblemOut, summary="一条问题信息（内容按权限显示）")
-def problem_detail(request: HttpRequest, entry_id: int) -> ProblemOut:
+def problem_detail(request: HttpRequest, entry_id: RowId) -> ProblemOut:
     return _problem_out(request, selectors.problem_get(jurisdiction_of(request, "selection.problem_view"), entry_id))
 
 
@@ -111,7 +111,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOu
 
 
 @router.post("/problem-entries/{entry_id}/transition", response=ProblemOut, summary="办理核实（状态转换）")
-def problem_transition(request: HttpRequest, entry_id: int, payload: ProblemTransitionIn) -> ProblemOut:
+def problem_transition(request: HttpRequest, entry_id: RowId, payload: ProblemTransitionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, entry_id)  # 404 outside the jurisdiction before anything else
     problems.problem_transition(actor=actor_of(request), jurisdiction=jurisdiction, entry_id=entry_id,
@@ -202,7 +202,7 @@ def _detail(s: Selection) -> SelectionOut:
                   for r in s.refusals.all()])
 
 
-def _fresh(request: HttpRequest, selection_id: int) -> SelectionOut:
+def _fresh(request: HttpRequest, selection_id: RowId) -> SelectionOut:
     return _detail(selectors.selection_get(jurisdiction_of(request), selection_id))
 
 
@@ -213,7 +213,7 @@ class SelectionFilters(Schema):
 
 
 class SelectionIn(Schema):
-    org_unit_id: int
+    org_unit_id: RowId
     title: str = Field(max_length=200)
     posts: str = Field(max_length=300)
     rank_level: str = Field("", max_length=20)
@@ -232,12 +232,12 @@ def selection_list(request: HttpRequest, filters: Query[SelectionFilters]) -> li
 
 
 @router.get("/selections/{selection_id}", response=SelectionOut, summary="一项选拔任用：各环节、签字、考察对象")
-def selection_detail(request: HttpRequest, selection_id: int) -> SelectionOut:
+def selection_detail(request: HttpRequest, selection_id: RowId) -> SelectionOut:
     return _detail(selectors.selection_get(jurisdiction_of(request, "selection.selection_view"), selection_id))
 
 
 @router.get("/selections/{selection_id}/trace", response=list[dict[str, Any]], summary="倒查：各环节责任人与签字")
-def selection_trace_api(request: HttpRequest, selection_id: int) -> list[dict[str, Any]]:
+def selection_trace_api(request: HttpRequest, selection_id: RowId) -> list[dict[str, Any]]:
     selection = selectors.selection_get(jurisdiction_of(request, "selection.selection_view"), selection_id)
     return selection_trace(selection)
 
@@ -253,20 +253,20 @@ def selection_create(request: HttpRequest, payload: SelectionIn) -> Status[Selec
 
 
 class CadreIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
 
 
 class VoteIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     votes: int = Field(ge=0, le=1_000_000)
 
 
-def _visible(request: HttpRequest, selection_id: int) -> None:
+def _visible(request: HttpRequest, selection_id: RowId) -> None:
     selectors.selection_get(jurisdiction_of(request), selection_id)  # 404 outside the jurisdiction
 
 
 @router.post("/selections/{selection_id}/votes", response=SelectionOut, summary="民主推荐：登记一人的推荐票")
-def vote_set(request: HttpRequest, selection_id: int, payload: VoteIn) -> SelectionOut:
+def vote_set(request: HttpRequest, selection_id: RowId, payload: VoteIn) -> SelectionOut:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
     svc.recommendation_vote_set(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
@@ -283,7 +283,7 @@ class RecommendationIn(Schema):
 
 
 @router.post("/selections/{selection_id}/recommendation", response=SelectionOut, summary="民主推荐：完成推荐")
-def recommendation(request: HttpRequest, selection_id: int, payload: RecommendationIn) -> SelectionOut:
+def recommendation(request: HttpRequest, selection_id: RowId, payload: RecommendationIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.recommendation_close(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
                              selection_id=selection_id, **payload.dict())
@@ -292,7 +292,7 @@ def recommendation(request: HttpRequest, selection_id: int, payload: Recommendat
 
 @router.post("/selections/{selection_id}/candidates", response={201: SelectionOut},
              summary="确定考察对象（R18、R17 把关，不符合时 409 并说明原因）")
-def candidate_add(request: HttpRequest, selection_id: int, payload: CadreIn) -> Status[SelectionOut]:
+def candidate_add(request: HttpRequest, selection_id: RowId, payload: CadreIn) -> Status[SelectionOut]:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
     svc.candidate_add(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
@@ -301,7 +301,7 @@ def candidate_add(request: HttpRequest, selection_id: int, payload: CadreIn) -> 
 
 
 @router.post("/selections/{selection_id}/shortlist", response=SelectionOut, summary="确定考察对象：完成")
-def shortlist(request: HttpRequest, selection_id: int) -> SelectionOut:
+def shortlist(request: HttpRequest, selection_id: RowId) -> SelectionOut:
     _visible(request, selection_id)
     svc.shortlist_confirm(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id)
     return _fresh(request, selection_id)
@@ -313,7 +313,7 @@ class ShortcomingIn(Schema):
 
 
 class FindingIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     evaluation: str = Field("", max_length=5000)
     conclusion: str = Field(max_length=20000)
     shortcomings: list[ShortcomingIn] = Field(max_length=50)
@@ -326,7 +326,7 @@ class InvestigationIn(Schema):
 
 
 @router.post("/selections/{selection_id}/investigation", response=SelectionOut, summary="考察")
-def investigation(request: HttpRequest, selection_id: int, payload: InvestigationIn) -> SelectionOut:
+def investigation(request: HttpRequest, selection_id: RowId, payload: InvestigationIn) -> SelectionOut:
     _visible(request, selection_id)
     findings = {f.cadre_id: svc.InvestigationFinding(
         evaluation=f.evaluation, conclusion=f.conclusion,
@@ -338,7 +338,7 @@ def investigation(request: HttpRequest, selection_id: int, payload: Investigatio
 
 
 class ReplyIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     reply: str = Field(max_length=5000)
 
 
@@ -349,7 +349,7 @@ class ConsultationIn(Schema):
 
 
 @router.post("/selections/{selection_id}/consultation", response=SelectionOut, summary="征求纪检监察机关意见")
-def consultation(request: HttpRequest, selection_id: int, payload: ConsultationIn) -> SelectionOut:
+def consultation(request: HttpRequest, selection_id: RowId, payload: ConsultationIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.consultation_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
                             selection_id=selection_id, replied_on=payload.replied_on,
@@ -363,7 +363,7 @@ class StatementIn(Schema):
 
 
 class TallyIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     agree: int = Field(ge=0, le=1000)
     disagree: int = Field(ge=0, le=1000)
     abstain: int = Field(ge=0, le=1000)
@@ -379,7 +379,7 @@ class DecisionIn(Schema):
 
 
 @router.post("/selections/{selection_id}/decision", response=SelectionOut, summary="讨论决定（法定人数、末位表态、票决）")
-def decision(request: HttpRequest, selection_id: int, payload: DecisionIn) -> SelectionOut:
+def decision(request: HttpRequest, selection_id: RowId, payload: DecisionIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.decision_record(
         actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id, kind=payload.kind,
@@ -403,7 +403,7 @@ class PublicityIn(Schema):
 
 
 @router.post("/selections/{selection_id}/publicity", response=SelectionOut, summary="任前公示")
-def publicity(request: HttpRequest, selection_id: int, payload: PublicityIn) -> SelectionOut:
+def publicity(request: HttpRequest, selection_id: RowId, payload: PublicityIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.publicity_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                          start=payload.start, end=payload.end, channel=payload.channel,
@@ -420,7 +420,7 @@ class AppointmentIn(Schema):
 
 
 @router.post("/selections/{selection_id}/appointment", response=SelectionOut, summary="任职（R13 期限）")
-def appointment(request: HttpRequest, selection_id: int, payload: AppointmentIn) -> SelectionOut:
+def appointment(request: HttpRequest, selection_id: RowId, payload: AppointmentIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.appointment_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                            **payload.dict())
@@ -428,14 +428,14 @@ def appointment(request: HttpRequest, selection_id: int, payload: AppointmentIn)
 
 
 class SignOffIn(Schema):
-    cadre_id: int
+    cadre_id: RowId
     check: str = Field(max_length=40, description="archive_audit 的审核项目代码，如 id_check_digit")
     reason: str = Field(max_length=2000)
 
 
 @router.post("/selections/{selection_id}/audit-sign-off", response=SelectionOut,
              summary="签批考察对象档案审核中的一项错误（R19，组织部负责同志）")
-def audit_sign_off(request: HttpRequest, selection_id: int, payload: SignOffIn) -> SelectionOut:
+def audit_sign_off(request: HttpRequest, selection_id: RowId, payload: SignOffIn) -> SelectionOut:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
     svc.audit_sign_off(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
@@ -448,7 +448,7 @@ class StopIn(Schema):
 
 
 @router.post("/selections/{selection_id}/stop", response=SelectionOut, summary="终止")
-def stop(request: HttpRequest, selection_id: int, payload: StopIn) -> SelectionOut:
+def stop(request: HttpRequest, selection_id: RowId, payload: StopIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.selection_stop(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                        reason=payload.reason)
@@ -461,7 +461,7 @@ class SignIn(Schema):
 
 
 @router.post("/selections/{selection_id}/sign", response=SelectionOut, summary="签字确认一个环节的纪实记录")
-def sign(request: HttpRequest, selection_id: int, payload: SignIn) -> SelectionOut:
+def sign(request: HttpRequest, selection_id: RowId, payload: SignIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.stage_sign(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                    stage=payload.stage, capacity=payload.capacity)
