@@ -160,3 +160,34 @@ def test_list_pages_query_count_does_not_grow(world: World, django_assert_max_nu
         assert client.get("/selection/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/selection/problems/").status_code == 200
+
+
+def _count_queries(client: Client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_selection_page_and_api_cost_the_same_for_two_or_six_candidates(world: World) -> None:
+    from zugong.selection.tests.conftest import cadre
+
+    more = tuple(cadre(f"候选{i}", world.tree.township_a) for i in range(4))
+    small = walk(world, open_selection(world, title="二人"), "publicity", candidates=(world.zhang, world.li))
+    large = walk(world, open_selection(world, title="六人"), "publicity",
+                 candidates=(world.zhang, world.li, *more))
+    page, api = logged_in(world.alice), bearer(world.alice)
+    page.get("/selection/"), api.get("/api/v1/selections")  # first-request costs (session, token) out of the way
+    assert _count_queries(page, f"/selection/{small.pk}/") == _count_queries(page, f"/selection/{large.pk}/")
+    assert _count_queries(api, f"/api/v1/selections/{small.pk}") == _count_queries(api, f"/api/v1/selections/{large.pk}")
+
+
+def test_pages_render_in_english(world: World) -> None:
+    s = walk(world, open_selection(world), "decision")
+    client = logged_in(world.alice)
+    client.post("/i18n/setlang/", {"language": "en"})
+    page = client.get(f"/selection/{s.pk}/").content.decode()
+    assert "Order of statements" in page and "Democratic recommendation" in page and "Sign" in page
+    assert "Problem archive" in client.get("/selection/problems/").content.decode()
