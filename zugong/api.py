@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from zugong.core.errors import DomainError
+from zugong.core.errors import DomainError, Forbidden
 from zugong.core.models import ApiToken
 from zugong.core.services import hash_token
 
@@ -48,11 +50,24 @@ class BearerAuth(HttpBearer):
         return row.user
 
 
+class BrowserSession(SessionAuth):
+    """The signed-in browser's session, CSRF-checked on writes. Anonymous is 401 like a missing token
+    (ninja would check the CSRF token first and answer an anonymous write 403 "CSRF check Failed")."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:
+            raise Forbidden("CSRF 校验失败，请刷新页面后重试", code="csrf_failed") from exc
+
+
 api = NinjaAPI(
     title="zugong 组工 API",
     version="1",
     urls_namespace="api-v1",
-    auth=[BearerAuth(), SessionAuth(csrf=True)],
+    auth=[BearerAuth(), BrowserSession(csrf=True)],
     docs_url="/docs",
 )
 
@@ -84,9 +99,39 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "未找到，或不在您的管辖范围内")
 
 
+# ninja's own HttpErrors carry English text ("Cannot parse request body"): the envelope says it in Chinese.
+HTTP_ERROR_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求内容无法解析，请检查 JSON 格式"),
+    401: ("unauthenticated", "未登录或令牌无效"),
+    403: ("forbidden", "没有权限"),
+    404: ("not_found", "未找到，或不在您的管辖范围内"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "error", str(exc))
+    code, message = HTTP_ERROR_MESSAGES.get(exc.status_code, ("error", "请求无法处理"))
+    return error_response(request, exc.status_code, code, message)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number past what the database holds (SQLite raises OverflowError): the caller's input, not a fault.
+    return error_response(request, 400, "out_of_range", "参数数值超出允许范围")
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refuses an out-of-range or malformed value with DataError: also the caller's input.
+    return error_response(request, 400, "out_of_range", "参数数值超出允许范围或格式不正确")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "too_large", "请求内容过大")
 
 
 api.add_router("", "zugong.core.api.router")

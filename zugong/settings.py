@@ -142,6 +142,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one error contract under /api/ and /open311/, oversized bodies refused before anything reads them.
+    "zugong.core.middleware.ErrorContractMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
