@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "zugong.talks",
     "zugong.masswork",
     "zugong.meetings",
+    "zugong.selection",
     "zugong.rectification",
     "zugong.jobs",
     "django_tasks",
