@@ -69,6 +69,8 @@ def test_the_roster_beyond_the_inline_rows_is_a_job(tree, alice, five, monkeypat
 def test_a_large_archive_audit_export_is_a_job(tree, alice, five, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 2)
     web = logged_in(alice)
+    waiting = web.get("/cadres/audit/").content.decode()  # too many to audit in the page: offered as a job
+    assert 'id="zg-audit-job" href="/cadres/audit/export.xlsx"' in waiting
     inline = web.get("/cadres/audit/export.xlsx?q=王一")  # one cadre: still answered inline
     assert inline.status_code == 200 and not Job.objects.exists()
     job = run_from_page(web, "/cadres/audit/export.xlsx", django_capture_on_commit_callbacks)
