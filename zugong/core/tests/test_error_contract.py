@@ -101,12 +101,10 @@ def test_open311_errors_stay_the_error_array(tree: Tree) -> None:
 
 
 def test_server_error_under_api_is_the_envelope(tree: Tree, alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zugong.core import api as core_api
-
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(core_api.selectors, "org_unit_list", broken)
+    monkeypatch.setattr("zugong.core.selectors.org_unit_list", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     _envelope(client.get("/api/v1/org-units"), 500, "server_error")

@@ -104,12 +104,10 @@ def test_whole_api_has_no_server_error_and_conforms_to_its_schema(tree: Tree, al
 @pytest.mark.usefixtures("_connections_kept_open")
 def test_the_fuzzing_reports_a_server_error(tree: Tree, alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
     # given: the org-unit list broken on purpose
-    from zugong.core import api as core_api
-
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("broken on purpose")
 
-    monkeypatch.setattr(core_api.selectors, "org_unit_list", broken)
+    monkeypatch.setattr("zugong.core.selectors.org_unit_list", broken)
     headers = {"Authorization": f"Bearer {api_token_issue(actor=None, user=alice)}"}
     failures: list[str] = []
     # when
