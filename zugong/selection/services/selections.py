@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre
-from zugong.cadres.services import post_change
+from zugong.cadres.services import check_r23, post_change
 from zugong.core.audit import audit_record
 from zugong.core.calendar import workdays_between
 from zugong.core.errors import Conflict, GateRefused, IllegalTransition, ValidationFailed
@@ -156,6 +156,9 @@ def _candidate_add(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: in
     votes, rank = _vote_rank(selection, cadre)
     check_gate("R17", org_unit=selection.org_unit, on=on, cadre=cadre, votes=votes,
                valid_ballots=_valid_ballots(selection), rank=rank)
+    # R23: a new township recruit may not be shortlisted for a post outside the township before the years
+    # are served (the cadres app's check; post_change applies it again at 任职).
+    check_r23(cadre=cadre, target=selection.org_unit, on=on, action="列为乡镇以外职务的考察对象")
     candidate = Candidate.objects.create(selection=selection, cadre=cadre)
     audit_record(actor=actor, action="selection.candidate_add", obj=selection, org_unit=selection.org_unit,
                  summary={"cadre": cadre.pk, "votes": votes, "rank": rank})

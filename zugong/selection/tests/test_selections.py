@@ -116,6 +116,24 @@ def test_r17_rank_limit(world: World) -> None:
         svc.candidate_add(**_c(world, s2), cadre=world.li, on=date(2026, 3, 2))
 
 
+@pytest.mark.parametrize("unit,refused", [("township_a", True), ("township_a2", False)])
+def test_r23_a_new_township_recruit_is_not_shortlisted_for_a_post_elsewhere(world: World, unit: str,
+                                                                            refused: bool) -> None:
+    from zugong.cadres.models import Cadre
+
+    Cadre.objects.filter(pk=world.wang.pk).update(township_recruit_on=date(2025, 9, 1))  # 王三, 丙乡
+    world.wang.refresh_from_db()
+    s = open_selection(world, org_unit=getattr(world.tree, unit))
+    svc.recommendation_vote_set(**_c(world, s), cadre=world.wang, votes=30)
+    svc.recommendation_close(**_c(world, s), eligible=40, issued=40, returned=40, valid=40)
+    if refused:
+        with pytest.raises(GateRefused, match="不符合R23.*王三.*前不得列为乡镇以外职务的考察对象"):
+            svc.candidate_add(**_c(world, s), cadre=world.wang, on=date(2026, 3, 2))
+        assert CandidateRefusal.objects.get().gate == "R23"
+    else:
+        assert svc.candidate_add(**_c(world, s), cadre=world.wang, on=date(2026, 3, 2)).cadre == world.wang
+
+
 def test_votes_cannot_exceed_valid_ballots(world: World) -> None:
     s = open_selection(world)
     svc.recommendation_vote_set(**_c(world, s), cadre=world.zhang, votes=41)
