@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "zugong.meetings",
     "zugong.selection",
     "zugong.rectification",
+    "zugong.assessment",
     "zugong.jobs",
     "django_tasks",
     "django_tasks_db",

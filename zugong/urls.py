@@ -32,6 +32,7 @@ urlpatterns = [
     path("meetings/", include("zugong.meetings.urls")),
     path("rectification/", include("zugong.rectification.urls")),
     path("selection/", include("zugong.selection.urls")),
+    path("assessment/", include("zugong.assessment.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),

@@ -151,6 +151,7 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/meetings": "meetings.meeting_view",
     "/api/v1/problem-lists": "rectification.problem_view", "/api/v1/problems": "rectification.problem_view",
     "/api/v1/selections": "selection.selection_view", "/api/v1/problem-entries": "selection.problem_view",
+    "/api/v1/assessments": "assessment.campaign_view",
 }
 
 

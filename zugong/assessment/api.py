@@ -1,0 +1,202 @@
+"""JSON API of the assessment app, mounted under /api/v1/ by zugong/api.py (endpoints: docs/assessment.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from zugong.assessment import selectors
+from zugong.assessment.models import Campaign, CampaignStatus, Indicator, Subject
+from zugong.assessment.services import campaigns as svc
+from zugong.assessment.services import ratings
+from zugong.cadres.selectors import cadre_get
+from zugong.core.errors import NotFound, ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.permissions import may
+from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.selectors import org_unit_get
+
+router = Router(tags=["assessment"])
+VIEW = "assessment.campaign_view"
+RowId = int
+
+
+class CampaignRow(Schema):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    year: int
+    period: str
+    org_unit_id: int
+    org_unit: str
+    status: str
+    status_label: str
+    excellent_share: Decimal
+
+
+class CampaignIn(Schema):
+    org_unit_id: int = Field(ge=1, le=2**31 - 1)
+    title: str = Field(max_length=200)
+    kind: str = Field(description="annual 年度考核, regular 平时考核, special 专项考核, target 目标责任考核")
+    year: int = Field(ge=2000, le=2100)
+    period: str = Field("", max_length=20)
+    excellent_share: Decimal = Field(Decimal("0.15"), ge=0, le=1, description="优秀（好）等次最多占考核对象的比例")
+
+
+class CampaignFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    status: str = Field("", max_length=10)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class SubjectOut(Schema):
+    id: int
+    kind: str
+    name: str
+    cadre_id: int | None
+    org_unit_id: int
+    rating: str | None = Field(description="等次；公布前只有考核工作人员可见（其他人为 null）")
+    rating_note: str | None
+    allowed: list[str] | None = Field(description="可评等次（R14 约谈上限、负面清单）；仅考核工作人员可见")
+    reasons: list[str] | None
+
+
+class SubjectIn(Schema):
+    kind: str = Field(description="cadre 领导干部, team 领导班子, unit 单位")
+    cadre_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    org_unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class IndicatorNode(Schema):
+    name: str = Field(max_length=200)
+    weight: Decimal = Field(gt=0, le=100)
+    scoring: str = Field("scale", description="scale 打分, count 按数据计数, pass_fail 达标/不达标, deduction 扣分")
+    evaluation: str = Field("", description="report 述职评议, unannounced 明察暗访, special_check 专项督查, "
+                                            "site_visit 实地查看, social 社会评价, public_review 群众评议, data 系统数据")
+    children: list[IndicatorNode] = Field(default_factory=list, max_length=50)
+
+
+class TransitionIn(Schema):
+    to: str = Field(description="open, scoring, rating, published, archived")
+
+
+class RatingIn(Schema):
+    cadre_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    team_org_unit_id: int | None = Field(None, ge=1, le=2**31 - 1, description="领导班子或单位：其组织 id")
+    rating: str = Field(max_length=6, description="优秀/称职/基本称职/不称职；班子和单位：好/较好/一般/较差")
+
+
+def _row(c: Campaign) -> CampaignRow:
+    return CampaignRow(id=c.pk, title=c.title, kind=c.kind, kind_label=str(c.get_kind_display()), year=c.year,
+                       period=c.period, org_unit_id=c.org_unit_id, org_unit=c.org_unit.name, status=c.status,
+                       status_label=str(c.get_status_display()), excellent_share=c.excellent_share)
+
+
+def _subject_out(jurisdiction: Jurisdiction, campaign: Campaign, s: Subject) -> SubjectOut:
+    staff = may(jurisdiction, "assessment.rating_set")
+    shown = staff or campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.ARCHIVED)
+    limit = ratings.rating_limit(s, campaign.year) if staff else None
+    return SubjectOut(id=s.pk, kind=s.kind, name=s.name, cadre_id=s.cadre_id, org_unit_id=s.org_unit_id,
+                      rating=(s.rating or None) if shown else None, rating_note=s.rating_note if staff else None,
+                      allowed=list(limit.allowed) if limit else None, reasons=list(limit.reasons) if limit else None)
+
+
+def _node(i: Indicator, children: dict[int | None, list[Indicator]]) -> IndicatorNode:
+    return IndicatorNode(name=i.name, weight=i.weight, scoring=i.scoring, evaluation=i.evaluation,
+                         children=[_node(c, children) for c in children.get(i.pk, [])])
+
+
+def _spec(n: IndicatorNode) -> svc.IndicatorSpec:
+    return svc.IndicatorSpec(name=n.name, weight=n.weight, scoring=n.scoring, evaluation=n.evaluation,
+                             children=[_spec(c) for c in n.children])
+
+
+@router.get("/assessments", response=list[CampaignRow], summary="考核列表")
+def campaign_list(request: HttpRequest, filters: Query[CampaignFilters]) -> list[CampaignRow]:
+    jurisdiction = jurisdiction_of(request, VIEW)
+    if filters.status and filters.status not in CampaignStatus.values:
+        raise ValidationFailed(f"不支持的状态：{filters.status}", field="status")
+    rows = selectors.campaign_list(jurisdiction, year=filters.year, status=filters.status)
+    return [_row(c) for c in rows[filters.offset:filters.offset + filters.limit]]
+
+
+@router.get("/assessments/{campaign_id}", response=CampaignRow, summary="一次考核")
+def campaign_detail(request: HttpRequest, campaign_id: RowId) -> CampaignRow:
+    return _row(selectors.campaign_get(jurisdiction_of(request, VIEW), campaign_id))
+
+
+@router.post("/assessments", response={201: CampaignRow}, summary="新建考核（草稿）")
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[CampaignRow]:
+    jurisdiction = jurisdiction_of(request)
+    campaign = svc.campaign_create(
+        actor=actor_of(request), jurisdiction=jurisdiction, org_unit=org_unit_get(jurisdiction, payload.org_unit_id),
+        title=payload.title, kind=payload.kind, year=payload.year, period=payload.period,
+        excellent_share=payload.excellent_share)
+    return Status(201, _row(selectors.campaign_get(jurisdiction, campaign.pk)))
+
+
+@router.post("/assessments/{campaign_id}/transition", response=CampaignRow, summary="考核状态转换")
+def campaign_transition(request: HttpRequest, campaign_id: RowId, payload: TransitionIn) -> CampaignRow:
+    jurisdiction = jurisdiction_of(request)
+    selectors.campaign_get(jurisdiction, campaign_id)
+    svc.campaign_transition(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign_id,
+                            to=payload.to)
+    return _row(selectors.campaign_get(jurisdiction, campaign_id))
+
+
+@router.get("/assessments/{campaign_id}/subjects", response=list[SubjectOut], summary="考核对象及等次")
+def subject_list(request: HttpRequest, campaign_id: RowId) -> list[SubjectOut]:
+    jurisdiction = jurisdiction_of(request, VIEW)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    return [_subject_out(jurisdiction, campaign, s) for s in selectors.subjects_of(campaign)]
+
+
+@router.post("/assessments/{campaign_id}/subjects", response={201: SubjectOut}, summary="添加考核对象")
+def subject_add(request: HttpRequest, campaign_id: RowId, payload: SubjectIn) -> Status[SubjectOut]:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    cadre = cadre_get(jurisdiction, payload.cadre_id) if payload.cadre_id is not None else None
+    unit = org_unit_get(jurisdiction, payload.org_unit_id) if payload.org_unit_id is not None else None
+    subject = svc.subject_add(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign.pk,
+                              kind=payload.kind, cadre=cadre, org_unit=unit)
+    return Status(201, _subject_out(jurisdiction, campaign, selectors.subjects_of(campaign).get(pk=subject.pk)))
+
+
+@router.get("/assessments/{campaign_id}/indicators", response=list[IndicatorNode], summary="考核指标树")
+def indicator_tree(request: HttpRequest, campaign_id: RowId) -> list[IndicatorNode]:
+    campaign = selectors.campaign_get(jurisdiction_of(request, VIEW), campaign_id)
+    children: dict[int | None, list[Indicator]] = {}
+    for i in selectors.indicators_of(campaign):
+        children.setdefault(i.parent_id, []).append(i)
+    return [_node(i, children) for i in children.get(None, [])]
+
+
+@router.put("/assessments/{campaign_id}/indicators", response=list[IndicatorNode],
+            summary="设置考核指标树（每一级权重合计须为 100）")
+def indicator_tree_set(request: HttpRequest, campaign_id: RowId, payload: list[IndicatorNode]) -> list[IndicatorNode]:
+    jurisdiction = jurisdiction_of(request)
+    selectors.campaign_get(jurisdiction, campaign_id)
+    svc.indicator_tree_set(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign_id,
+                           indicators=[_spec(n) for n in payload])
+    return indicator_tree(request, campaign_id)
+
+
+@router.post("/assessments/{campaign_id}/ratings", response=SubjectOut,
+             summary="评定等次（R14 约谈上限、负面清单或优秀名额不允许时 409，并说明原因）")
+def rating_set(request: HttpRequest, campaign_id: RowId, payload: RatingIn) -> SubjectOut:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    subjects = selectors.subjects_of(campaign)
+    if (payload.cadre_id is None) == (payload.team_org_unit_id is None):
+        raise ValidationFailed("请提供 cadre_id 或 team_org_unit_id 之一", field="cadre_id")
+    subject = (subjects.filter(cadre_id=payload.cadre_id).first() if payload.cadre_id is not None
+               else subjects.filter(cadre__isnull=True, org_unit_id=payload.team_org_unit_id).first())
+    if subject is None:
+        raise NotFound("该干部或班子不是本次考核的考核对象")
+    ratings.rating_set(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign.pk,
+                       subject_id=subject.pk, rating=payload.rating)
+    return _subject_out(jurisdiction, campaign, subjects.get(pk=subject.pk))

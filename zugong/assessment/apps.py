@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentConfig(AppConfig):
+    name = "zugong.assessment"
+    label = "assessment"
+    verbose_name = _("考核评价")
+
+    def ready(self) -> None:
+        from zugong.core.nav import NavItem, register_nav
+
+        register_nav(NavItem("assessments", _("考核评价"), "assessment:list", "assessment.campaign_view", "cadres",
+                             order=70))

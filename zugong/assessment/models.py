@@ -1,0 +1,176 @@
+"""Assessment campaigns (考核评价): subjects, the indicator tree, negative-list entries and ratings.
+
+The campaign's state machine is the transition table `CAMPAIGN_ALLOWED` next to the model; the services
+check it and turn an illegal step into `IllegalTransition` (409) with a Chinese reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zugong.cadres.models import Cadre
+from zugong.core.models import OrgUnit
+
+
+class CampaignKind(models.TextChoices):
+    ANNUAL = "annual", _("年度考核")
+    REGULAR = "regular", _("平时考核")
+    SPECIAL = "special", _("专项考核")
+    TARGET = "target", _("目标责任考核")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("已启动")
+    SCORING = "scoring", _("评分中")
+    RATING = "rating", _("定等次")
+    PUBLISHED = "published", _("已公布")
+    ARCHIVED = "archived", _("已归档")
+
+
+CAMPAIGN_ALLOWED: dict[str, frozenset[str]] = {
+    CampaignStatus.DRAFT: frozenset({CampaignStatus.OPEN}),
+    CampaignStatus.OPEN: frozenset({CampaignStatus.SCORING}),
+    CampaignStatus.SCORING: frozenset({CampaignStatus.RATING}),
+    CampaignStatus.RATING: frozenset({CampaignStatus.PUBLISHED}),
+    CampaignStatus.PUBLISHED: frozenset({CampaignStatus.ARCHIVED}),
+    CampaignStatus.ARCHIVED: frozenset(),
+}
+
+
+class Campaign(models.Model):
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("考核类型"), max_length=10, choices=CampaignKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    period = models.CharField(_("考核期间"), max_length=20, blank=True, default="")  # "2026Q1" for 平时考核
+    status = models.CharField(_("状态"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    # 优秀 (or 好) may go to at most this share of the subjects of each scale, rounded down.
+    excellent_share = models.DecimalField(_("优秀比例"), max_digits=4, decimal_places=3, default=Decimal("0.150"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("考核")
+        verbose_name_plural = _("考核")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org_unit", "year"], name="assessment_unit_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def next_states(self) -> list[str]:
+        return sorted(CAMPAIGN_ALLOWED[self.status])
+
+
+class SubjectKind(models.TextChoices):
+    CADRE = "cadre", _("领导干部")
+    TEAM = "team", _("领导班子")
+    UNIT = "unit", _("单位")
+
+
+CADRE_RATINGS = ("优秀", "称职", "基本称职", "不称职")
+TEAM_RATINGS = ("好", "较好", "一般", "较差")
+TOP_RATINGS = frozenset({"优秀", "好"})
+
+
+class Subject(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(_("对象类型"), max_length=6, choices=SubjectKind.choices)
+    # The assessed unit (team, unit), or the cadre's unit when the subject was added: the scope.
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    rating = models.CharField(_("等次"), max_length=6, blank=True, default="")
+    rating_note = models.CharField(_("等次说明"), max_length=300, blank=True, default="")
+    rated_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核对象")
+        verbose_name_plural = _("考核对象")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["campaign", "cadre"], condition=models.Q(cadre__isnull=False),
+                                    name="assessment_subject_one_cadre"),
+            models.UniqueConstraint(fields=["campaign", "kind", "org_unit"], condition=models.Q(cadre__isnull=True),
+                                    name="assessment_subject_one_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.cadre.name if self.cadre is not None else self.org_unit.name
+
+    @property
+    def scale(self) -> tuple[str, ...]:
+        return CADRE_RATINGS if self.kind == SubjectKind.CADRE else TEAM_RATINGS
+
+
+class ScoringMethod(models.TextChoices):
+    SCALE = "scale", _("打分")
+    COUNT = "count", _("按数据计数")
+    PASS_FAIL = "pass_fail", _("达标/不达标")
+    DEDUCTION = "deduction", _("扣分")
+
+
+class EvaluationMethod(models.TextChoices):
+    REPORT = "report", _("述职评议")
+    UNANNOUNCED = "unannounced", _("明察暗访")
+    SPECIAL_CHECK = "special_check", _("专项督查")
+    SITE_VISIT = "site_visit", _("实地查看")
+    SOCIAL = "social", _("社会评价")
+    PUBLIC_REVIEW = "public_review", _("群众评议")
+    DATA = "data", _("系统数据")
+
+
+class Indicator(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("指标"), max_length=200)
+    weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2)
+    scoring = models.CharField(_("计分方法"), max_length=10, choices=ScoringMethod.choices)
+    evaluation = models.CharField(_("考核方法"), max_length=14, choices=EvaluationMethod.choices, blank=True,
+                                  default="")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering: ClassVar[list[str]] = ["campaign", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NegativeSituation(models.TextChoices):
+    DISCIPLINE = "discipline", _("受到党纪政务处分")
+    ADMONISHMENT = "admonishment", _("受到诫勉")
+    INVESTIGATION = "investigation", _("被立案审查调查尚未结案")
+    MAJOR_INCIDENT = "major_incident", _("分管领域发生重大责任事故")
+    RECTIFICATION = "rectification", _("巡视巡察反馈问题整改不力")
+    OTHER = "other", _("其他不得评为优秀的情形")
+
+
+class NegativeEntry(models.Model):
+    """One situation of the negative list (负面清单) recorded for a subject: it bars 优秀 (好)."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="negative_entries")
+    situation = models.CharField(_("情形"), max_length=16, choices=NegativeSituation.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("负面清单")
+        verbose_name_plural = _("负面清单")
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.situation}"

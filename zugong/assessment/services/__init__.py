@@ -1,0 +1,1 @@
+"""Writes of the assessment app; callers import from the submodule (campaigns, ratings)."""

@@ -1,0 +1,91 @@
+"""Pages of the assessment app: the campaign list, one campaign with its subjects, what each may be rated
+and why (R14, negative list), the rating form and the next step of the state machine."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zugong.assessment import selectors
+from zugong.assessment.models import CampaignStatus, Indicator
+from zugong.assessment.services import campaigns as svc
+from zugong.assessment.services import ratings
+from zugong.core.errors import DomainError
+from zugong.core.permissions import may
+from zugong.core.request import AuthedRequest, page
+
+PAGE_SIZE = 50
+
+
+@page(action="assessment.campaign_view", methods=("GET",))
+def campaign_list(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.campaign_list(request.jurisdiction)
+    return render(request, "assessment/list.html",
+                  {"page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))})
+
+
+def _tree(indicators: list[Indicator]) -> list[tuple[int, Indicator]]:
+    """The indicators depth-first, with their depth (0 for the first level)."""
+    children: dict[int | None, list[Indicator]] = {}
+    for i in indicators:
+        children.setdefault(i.parent_id, []).append(i)
+    out: list[tuple[int, Indicator]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for i in children.get(parent, []):
+            out.append((depth, i))
+            walk(i.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+@page(action="assessment.campaign_view", methods=("GET",))
+def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    staff = may(request.jurisdiction, "assessment.rating_set")
+    published = campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.ARCHIVED)
+    subjects = [(s, ratings.rating_limit(s, campaign.year) if staff else None)
+                for s in selectors.subjects_of(campaign)]
+    return render(request, "assessment/detail.html", {
+        "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
+        "indicators": _tree(selectors.indicators_of(campaign)),
+        "rating_open": staff and campaign.status == CampaignStatus.RATING,
+        "steps": [(to, CampaignStatus(to).label) for to in campaign.next_states()]
+        if may(request.jurisdiction, "assessment.campaign_advance") else []})
+
+
+def _back(pk: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("assessment:detail", args=[pk]))
+
+
+@page(action="assessment.rating_set", methods=("POST",))
+def rating_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    subject_id = request.POST.get("subject", "")
+    try:
+        ratings.rating_set(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
+                           subject_id=int(subject_id) if subject_id.isdigit() else 0,
+                           rating=request.POST.get("rating", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("等次已评定"))
+    return _back(campaign.pk)
+
+
+@page(action="assessment.campaign_advance", methods=("POST",))
+def campaign_transition(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    try:
+        svc.campaign_transition(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
+                                to=request.POST.get("to", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("考核状态已更新"))
+    return _back(campaign.pk)
