@@ -192,6 +192,7 @@ def validate(result: ImportResult, jurisdiction: Jurisdiction) -> None:
         normalise_record(item.record)
         for problem in record_errors(item.record, today, refuse_discrepancies=False, require_id=not item.without_id):
             result.errors.append(ImportIssue(item.file, item.row, problem.field, problem.message))
+        result.warnings.extend(ImportIssue(item.file, item.row, name, message) for name, message in item.record.warnings)
         for problem in record_discrepancies(item.record):
             result.warnings.append(ImportIssue(item.file, item.row, problem.field,
                                                f"{problem.message}（照常导入，将列入三龄两历一身份审核，请核实后更正）"))

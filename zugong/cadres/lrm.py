@@ -43,8 +43,8 @@ from zugong.cadres.lrmx import (
     format_reviews,
     format_rewards,
     parse_political,
-    parse_reviews,
     parse_rewards,
+    read_reviews,
 )
 from zugong.cadres.records import CadreRecord, EducationData, FamilyData, photo_problem
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
@@ -189,11 +189,11 @@ def read_lrm(data: bytes, photo: bytes | None = None) -> CadreRecord:
     except BadResume as exc:
         reader.problem("JianLi", f"：{exc}")
     record.rewards = parse_rewards(reader.text("JiangChengQingKuang"))
-    record.reviews, record.review_note = parse_reviews(reader.text("NianDuKaoHeJieGuo"))
     record.family = _family(reader)
     record.photo = _photo(reader, photo)
     for attribute, element in _FORM.items():
         setattr(record, attribute, reader.text(element))
+    read_reviews(record, reader.text("NianDuKaoHeJieGuo"))  # after the form's dates: they date a bare rating
     record.month_only = {attribute for attribute, element in DATE_ELEMENTS.items()
                          if getattr(record, attribute) is not None and not has_day(reader.text(element))}
     if reader.problems:

@@ -185,13 +185,13 @@ def read_lrmx(data: bytes) -> CadreRecord:
     except BadResume as exc:
         reader.problems.append(Problem("JianLi", str(exc)))
     record.rewards = parse_rewards(reader.text("JiangChengQingKuang"))
-    record.reviews, record.review_note = parse_reviews(reader.text("NianDuKaoHeJieGuo"))
     record.family = _family(reader)
     record.photo = _photo(reader)
     record.retirement_age_boundary = reader.text("GaiGeQianRenZhiNianLingJieXian")
     record.retirement_due = reader.date("DaoLingNianYue")
     for attribute, element in FORM_ELEMENTS.items():
         setattr(record, attribute, reader.text(element))
+    read_reviews(record, reader.text("NianDuKaoHeJieGuo"))  # after the form's dates: they date a bare rating
     record.month_only = {attribute for attribute, element in DATE_ELEMENTS.items() if element in reader.month_only}
     if reader.problems:
         raise LrmxError(reader.problems)
@@ -301,6 +301,63 @@ def parse_reviews(text: str) -> tuple[list[ReviewData], str]:
                for year in re.findall(r"\d{4}", m.group(1))]
     note = "" if format_reviews(reviews, "") == text.strip() else text.strip()
     return reviews, note
+
+
+def read_reviews(record: CadreRecord, text: str) -> None:
+    """`record.reviews` and `review_note` from the 年度考核结果 text, once the form's own dates are read.
+
+    A rating written without a year (`合格`, `考核称职`, `近三年考核均为合格`) is given the year(s) the form
+    implies: the last year reviewed before it was filled in (填表时间, else 计算年龄时间), or the N before it
+    for `近N年`, each with a warning to check. Without such a date the text is kept as written, with no
+    row, and a warning says so: data the user must complete, not an error.
+    """
+    record.reviews, record.review_note = parse_reviews(text)
+    dated = {r.year for r in record.reviews}
+    reference = _reference_year(record)
+    for word, count in _bare_ratings(text):
+        if reference is None:
+            record.warnings.append(("reviews", f"年度考核结果“{word}”没有写明年度，文件也没有填表时间，无法推定："
+                                               "原文已保留，未生成考核记录，请补写年度"))
+            continue
+        years = [y for y in range(reference - count, reference) if y not in dated]
+        record.reviews += [ReviewData(year, RATINGS[word]) for year in years]
+        dated.update(years)
+        if not years:
+            record.warnings.append(("reviews", f"年度考核结果“{word}”没有写明年度，按填表时间推定的年度已有考核"
+                                               "结果：原文已保留，请核实"))
+            continue
+        shown = "、".join(str(y) for y in years)
+        record.warnings.append(("reviews", f"年度考核结果“{word}”没有写明年度，按填表时间（{reference} 年）"
+                                           f"推定为 {shown} 年度，请核实"))
+
+
+_RATING = re.compile(r"优秀|基本称职|不称职|称职|不定等次|基本合格|不合格|合格")
+_RECENT = re.compile(r"近\s*([一二两三四五1-5])\s*个?年")
+_COUNTS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _bare_ratings(text: str) -> list[tuple[str, int]]:
+    """Each rating outside a dated result (`_REVIEW`), with how many recent years it covers (`近三年…` 3, else 1)."""
+    dated = [m.span() for m in _REVIEW.finditer(text)]
+    found: list[tuple[str, int]] = []
+    since = 0
+    for match in _RATING.finditer(text):
+        if any(start <= match.start() < end for start, end in dated):
+            since = match.end()
+            continue
+        recent = _RECENT.search(text, since, match.start())
+        count = (_COUNTS.get(recent.group(1)) or int(recent.group(1))) if recent else 1
+        found.append((match.group(0), count))
+        since = match.end()
+    return found
+
+
+def _reference_year(record: CadreRecord) -> int | None:
+    for raw in (record.form_filled_on, record.form_age_reckoned_on):
+        found = re.match(r"\s*(\d{4})", raw)
+        if found and 1950 <= int(found.group(1)) <= 2100:
+            return int(found.group(1))
+    return None
 
 
 def format_reviews(reviews: list[ReviewData], note: str) -> str:

@@ -113,6 +113,8 @@ class CadreRecord:
     reviews: list[ReviewData] = field(default_factory=list)
     # scalar date fields the file gave as year and month only (compared at that precision on import)
     month_only: set[str] = field(default_factory=set, compare=False, repr=False)
+    # (field, message): what the reader kept but could not be sure of; the import shows them as warnings
+    warnings: list[tuple[str, str]] = field(default_factory=list, compare=False, repr=False)
 
 
 def keep_known_days(old: CadreRecord, new: CadreRecord) -> None:

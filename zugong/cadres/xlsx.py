@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from zugong.cadres import idcard
 from zugong.cadres.codes import lookup, name_of
 from zugong.cadres.dates import BadDate, parse_date
-from zugong.cadres.lrmx import format_reviews, format_rewards, parse_reviews, parse_rewards
+from zugong.cadres.lrmx import format_reviews, format_rewards, parse_rewards, read_reviews
 from zugong.cadres.records import CadreRecord, EducationData
 from zugong.cadres.resume import BadResume, format_resume, parse_resume
 from zugong.cadres.sheetreader import BadSheet, SheetRow, Width, excel_serial_date, iter_sheet
@@ -244,7 +244,7 @@ def record_from_row(number: int, row: RosterRow) -> tuple[CadreRecord, list[RowP
                         if not e.is_empty()]
     record.resume = guard("resume", parse_resume) or []
     record.rewards = parse_rewards(row.get("rewards", ""))
-    record.reviews, record.review_note = parse_reviews(row.get("reviews", ""))
+    read_reviews(record, row.get("reviews", ""))  # a roster has no form date: a bare rating is a warning
     problems += [_uncertain_month(number, key, cell, row.get(key)) for key, cell in row.uncertain.items()
                  if getattr(record, key) is not None]
     return record, problems
