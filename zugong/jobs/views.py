@@ -85,6 +85,7 @@ def evaluate_start(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择管辖范围内的单位")
         return HttpResponseRedirect(reverse("jobs:list"))
-    org = form.cleaned_data["org"]
+    # "全部" is the person's whole jurisdiction: its topmost unit (the whole register only for a superuser).
+    org = form.cleaned_data["org"] or default_unit(request.jurisdiction, "rules.evaluate")
     return start_and_show(request, kind="rules.evaluate", params={"org": org.pk if org else None},
                           org_unit_id=org.pk if org else None)

@@ -62,7 +62,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
              "values": [s.rate.rate for s in judged]}
     return render(request, "rules/dashboard.html", {
         "org": org, "items": items, "chart": chart, "crumbs": selectors.org_chain(request.jurisdiction, org),
-        "today": today,
+        "today": today, "may_evaluate": may(request.jurisdiction, "rules.evaluate"),
     })
 
 

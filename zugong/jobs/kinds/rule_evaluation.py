@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zugong.core.errors import NotFound
+from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
 from zugong.jobs.kinds import JobContext, JobKind, JobOutput, register_kind
@@ -16,6 +16,8 @@ from zugong.rules.models import EVALUATED_KINDS, Rule
 def _org(context: JobContext) -> OrgUnit | None:
     raw = context.params.get("org")
     if not raw:
+        if not context.jurisdiction.is_superuser:  # the whole register is the system's (or a superuser's)
+            raise ValidationFailed("请选择要评估的单位")
         return None
     unit = org_units_visible(context.jurisdiction).filter(pk=int(raw)).first()
     if unit is None:

@@ -123,3 +123,21 @@ def test_my_jobs_page_queries_do_not_grow_with_the_jobs(tree, alice, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = web.get("/jobs/").content.decode()
     assert page.count('data-state="queued"') == 5
+
+
+def test_the_rules_dashboard_offers_evaluation_now_to_whom_may_evaluate(tree, alice, bob,
+                                                                          django_capture_on_commit_callbacks):
+    page = logged_in(alice).get(f"/rules/?org={tree.township_a.pk}").content.decode()
+    assert 'id="rules-evaluate"' in page and f'name="org" value="{tree.township_a.pk}"' in page
+    assert 'id="rules-evaluate"' not in logged_in(bob).get("/rules/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(alice).post("/jobs/evaluate/", {"org": ""})  # the whole jurisdiction
+    job = Job.objects.get()
+    # "全部" is alice's own county, never the whole register
+    assert (job.org_unit, job.params, job.state) == (tree.county_a, {"org": tree.county_a.pk}, JobState.DONE)
+    # and a job asking for the whole register as a person is refused in the worker
+    whole = job_start(actor=alice, jurisdiction=jurisdiction_for(alice), kind="rules.evaluate", params={},
+                      org_unit=tree.county_a)
+    execute(whole.pk)
+    whole.refresh_from_db()
+    assert (whole.state, whole.error) == (JobState.FAILED, "请选择要评估的单位")

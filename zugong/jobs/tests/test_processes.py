@@ -71,7 +71,8 @@ def test_zugong_run_serves_healthz_with_its_worker_and_stops_on_sigterm(tmp_path
                            stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         # when: it is up (migrations first), /healthz is asked until the worker's first heartbeat
-        body, status, deadline = None, None, time.monotonic() + 240
+        body: dict = {}
+        status, deadline = None, time.monotonic() + 240
         while time.monotonic() < deadline and status != 200:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
