@@ -10,9 +10,12 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         from zugong.core.attachments import register_owner
         from zugong.core.nav import NavItem, register_nav
-        from zugong.rectification.models import Problem, ProgressUpdate
+        from zugong.rectification.models import DutyReport, Problem, ProgressUpdate
 
         register_owner(Problem, "rectification.problem_view")
         register_owner(ProgressUpdate, "rectification.problem_view")
+        register_owner(DutyReport, "rectification.problem_view")
         register_nav(NavItem("rectification", _("问题整改"), "rectification:lists", "rectification.problem_view",
                              "supervision", order=60))
+        register_nav(NavItem("rectification-duty", _("述职评议"), "rectification:duty-list",
+                             "rectification.problem_view", "supervision", order=61))

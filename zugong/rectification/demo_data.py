@@ -1,11 +1,12 @@
 """Demo rectification in both demo counties, written through the services as the system: last year's
-述职评议 list of a township secretary with problems in every state (one rejected closure, one reopened,
+述职评议 of a township secretary (report, grade, written feedback) and the problem list it created, with problems in every state (one rejected closure, one reopened,
 one whose last quarter passed without a check), and the 23-item 巡视 list imported from Excel."""
 
 from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -16,9 +17,10 @@ from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import SYSTEM
 from zugong.rectification.cadence import check_period_kind, period_of
-from zugong.rectification.models import Problem, Severity, Source, Verdict
+from zugong.rectification.models import Grade, Problem, Severity, Source, Verdict
 from zugong.rectification.services import problems as svc
 from zugong.rectification.services.checks import check_record
+from zugong.rectification.services.duty import duty_feedback_issue, duty_report_evaluate, duty_report_record
 from zugong.rectification.services.imports import HEADERS, problem_list_import
 
 DUTY_PROBLEMS = [
@@ -72,12 +74,16 @@ def _close_request(problem: Problem, label: str) -> None:
 
 def _duty_review(county: OrgUnit, township: OrgUnit, today: date) -> list[Problem]:
     issued = date(today.year - 1, 12, 20)
-    problem_list = svc.problem_list_create(
-        actor=None, jurisdiction=SYSTEM, title=f"{issued.year}年度{township.name}党委书记抓基层党建述职评议问题清单",
-        source=Source.DUTY_REVIEW, issuing_unit=county, owner_unit=township, owner_person=f"{township.name}党委书记",
-        issued_on=issued)
-    problems = [svc.problem_add(actor=None, jurisdiction=SYSTEM, list_id=problem_list.pk, description=text,
-                                severity=severity) for text, severity in DUTY_PROBLEMS]
+    report = duty_report_record(
+        actor=None, jurisdiction=SYSTEM, org_unit=township, reviewing_unit=county, year=issued.year,
+        secretary=f"{township.name}党委书记", reported_on=issued - timedelta(days=2),
+        summary="落实党建工作责任制，抓村级组织建设，推进软弱涣散村整顿。")
+    duty_report_evaluate(actor=None, jurisdiction=SYSTEM, report_id=report.pk, grade=Grade.FAIRLY_GOOD,
+                         score=Decimal("85.5"))
+    report = duty_feedback_issue(actor=None, jurisdiction=SYSTEM, report_id=report.pk, issued_on=issued,
+                                 feedback="总体较好，以下问题请逐项整改销号。", problems=DUTY_PROBLEMS)
+    assert report.feedback_list is not None
+    problems = list(report.feedback_list.problems.order_by("number"))
     open_, submitted, rejected, requested, closed, reopened = problems
     _plan(submitted, today)
     for p in (rejected, requested, closed, reopened):

@@ -17,7 +17,7 @@ from zugong.core.forms import (
     blank_choice,
 )
 from zugong.core.selectors import org_units_visible
-from zugong.rectification.models import Severity, Source, Verdict
+from zugong.rectification.models import Grade, Severity, Source, Verdict
 
 EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png"
 
@@ -112,3 +112,45 @@ class CheckForm(forms.Form):
     checked_on = DateField(label=_("检查日期"))
     note = forms.CharField(label=_("检查意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=5000)
+
+
+class DutyReportForm(ScopedForm):
+    org_unit = forms.Field(label=_("述职单位"))
+    reviewing_unit = forms.Field(label=_("评议单位"))
+    year = forms.IntegerField(label=_("述职年度"), min_value=2000, max_value=2100)
+    secretary = forms.CharField(label=_("述职人"), max_length=100)
+    reported_on = DateField(label=_("述职日期"))
+    summary = forms.CharField(label=_("述职要点"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=20000)
+    attachments = AttachmentsField(label=_("述职报告"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = _unit_picker(self, _("述职单位"))
+        self.fields["reviewing_unit"] = _unit_picker(self, _("评议单位"))
+        self.order_fields(["org_unit", "reviewing_unit", "year", "secretary", "reported_on", "summary", "attachments"])
+
+
+class DutyEvaluateForm(forms.Form):
+    grade = forms.ChoiceField(label=_("评议等次"), choices=blank_choice(list(Grade.choices)), required=False)
+    score = forms.DecimalField(label=_("评议得分"), max_digits=5, decimal_places=2, required=False)
+
+
+_SEVERITY_PREFIX = {str(label): value for value, label in Severity.choices}
+
+
+class DutyFeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("书面反馈意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                               max_length=20000)
+    problems = forms.CharField(label=_("反馈的问题"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50000,
+                               help_text=_("每行一个问题；行首可写严重程度（一般、较重、严重）和空格"))
+
+    def clean_problems(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["problems"].splitlines():
+            head, _sep, rest = line.strip().partition(" ")
+            if head in _SEVERITY_PREFIX and rest.strip():
+                rows.append((rest.strip(), _SEVERITY_PREFIX[head]))
+            elif line.strip():
+                rows.append((line.strip(), Severity.GENERAL))
+        return rows

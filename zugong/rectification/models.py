@@ -196,3 +196,41 @@ class QuarterlyCheck(models.Model):
             models.UniqueConstraint(fields=["problem", "period_start"], name="rectification_check_per_period"),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["period_start", "problem"])]
+
+
+class Grade(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")
+
+
+class DutyReport(models.Model):
+    """A party secretary's annual duty report on party building (党组织书记抓基层党建述职) to the reviewing
+    level, its evaluation, and the written feedback that becomes the secretary's problem list."""
+
+    year = models.PositiveSmallIntegerField(_("述职年度"))
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("述职单位"), on_delete=models.PROTECT,
+                                 related_name="duty_reports")
+    reviewing_unit = models.ForeignKey(OrgUnit, verbose_name=_("评议单位"), on_delete=models.PROTECT,
+                                       related_name="duty_reports_reviewed")
+    secretary = models.CharField(_("述职人"), max_length=100)
+    reported_on = models.DateField(_("述职日期"))
+    summary = models.TextField(_("述职要点"), blank=True)
+    grade = models.CharField(_("评议等次"), max_length=15, choices=Grade.choices, blank=True)
+    score = models.DecimalField(_("评议得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    feedback = models.TextField(_("书面反馈意见"), blank=True)
+    feedback_list = models.OneToOneField(ProblemList, verbose_name=_("问题清单"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="duty_report")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("述职评议")
+        verbose_name_plural = _("述职评议")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["org_unit", "year"], name="rectification_duty_report_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.secretary}"

@@ -27,6 +27,7 @@ from zugong.core.models import OrgUnit
 from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
 from zugong.rectification.models import (
     Closure,
+    DutyReport,
     Problem,
     ProblemList,
     ProblemStatus,
@@ -198,3 +199,23 @@ def problems_of_list(jurisdiction: Jurisdiction, list_id: int, *, as_of: date) -
     and its Excel."""
     return (problem_list_filtered(jurisdiction, as_of=as_of, list_id=list_id)
             .prefetch_related(Prefetch("plans", queryset=RectificationPlan.objects.order_by("-pk"))))
+
+
+def duty_reports_visible(jurisdiction: Jurisdiction) -> QuerySet[DutyReport]:
+    return (scope(DutyReport.objects.all(), jurisdiction)
+            .select_related("org_unit", "reviewing_unit", "feedback_list").order_by("-year", "org_unit__path"))
+
+
+def duty_report_get(jurisdiction: Jurisdiction, pk: int) -> DutyReport:
+    row = duty_reports_visible(jurisdiction).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("未找到该述职评议，或不在您的管辖范围内")
+    return row
+
+
+def problems_carried_over(jurisdiction: Jurisdiction, report: DutyReport) -> QuerySet[Problem]:
+    """The unit's problems still open when it reports (raised before the report, not closed): listed on
+    the report, so next year's 述职 reviews what last year's feedback left open."""
+    return (problems_visible(jurisdiction)
+            .filter(org_unit__path__startswith=report.org_unit.path, raised_on__lt=report.reported_on)
+            .exclude(status=ProblemStatus.CLOSED).order_by("raised_on", "problem_list_id", "number"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.rectification import views
+from zugong.rectification import views, views_duty
 
 app_name = "rectification"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("problems/<int:pk>/close/review/", views.closure_review, name="close-review"),
     path("problems/<int:pk>/reopen/", views.problem_reopen, name="reopen"),
     path("problems/<int:pk>/checks/", views.check_record, name="check"),
+    path("duty/", views_duty.duty_index, name="duty-list"),
+    path("duty/new/", views_duty.duty_new, name="duty-new"),
+    path("duty/<int:pk>/", views_duty.duty_detail, name="duty"),
+    path("duty/<int:pk>/evaluate/", views_duty.duty_evaluate, name="duty-evaluate"),
+    path("duty/<int:pk>/feedback/", views_duty.duty_feedback, name="duty-feedback"),
 ]

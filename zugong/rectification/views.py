@@ -168,9 +168,9 @@ def _refused(request: AuthedRequest, back: str, form: forms.Form | None = None,
 
 
 def _step(request: AuthedRequest, pk: int, form: forms.Form, call: Callable[[dict[str, Any]], object],
-          done: str) -> HttpResponse:
-    """Bind the step's form, call its service; a refusal comes back on the problem page as a message."""
-    back = reverse("rectification:problem", args=[pk])
+          done: str, back: str = "") -> HttpResponse:
+    """Bind the step's form, call its service; a refusal comes back on the record's page as a message."""
+    back = back or reverse("rectification:problem", args=[pk])
     if not form.is_valid():
         return _refused(request, back, form)
     try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zugong.core.demo import DemoContext
 from zugong.core.demo_data import load_org_tree
 from zugong.rectification.demo_data import load_rectification
-from zugong.rectification.models import ClosureStatus, Problem, ProblemStatus, Source
+from zugong.rectification.models import ClosureStatus, DutyReport, Problem, ProblemStatus, Source
 from zugong.rectification.selectors import CheckState, with_check_state
 
 
@@ -27,6 +27,9 @@ def test_demo_counties_have_every_state_one_rejection_and_one_overdue_check(db, 
         assert duty.filter(closures__status=ClosureStatus.REJECTED).count() == 1
         assert duty.filter(reopenings__isnull=False).count() == 1
         assert problems.filter(problem_list__source=Source.INSPECTION).count() == 23
+        report = DutyReport.objects.get(org_unit__path__startswith=county.path)
+        assert report.grade == "fairly_good" and report.feedback_list is not None
+        assert report.feedback_list.problems.count() == 6
         overdue = [p.description for p in with_check_state(problems, ctx.today)
                    if p.check_state == CheckState.OVERDUE]  # type: ignore[attr-defined]
         assert overdue == ["发展党员程序不规范，个别材料缺签字"]  # the one whose closure was rejected
