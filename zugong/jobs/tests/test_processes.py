@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 from zugong.jobs.supervisor import Child, supervise
@@ -18,24 +17,24 @@ def test_when_one_child_exits_the_others_are_stopped():
 
 
 def test_sigterm_stops_every_child_cleanly(tmp_path):
-    # given: two children that note when they get SIGTERM
-    script = ("import signal, sys, time, pathlib\n"
-              "def bye(*_):\n    pathlib.Path(sys.argv[1]).write_text('stopped'); sys.exit(0)\n"
-              "signal.signal(signal.SIGTERM, bye)\n"
-              "pathlib.Path(sys.argv[1] + '.ready').write_text('1')\n"
-              "time.sleep(60)\n")
+    # given: a supervisor (its own process) of two children that note when they get SIGTERM
+    child = ("import signal, sys, time, pathlib\n"
+             "def bye(*_):\n    pathlib.Path(sys.argv[1]).write_text('stopped'); sys.exit(0)\n"
+             "signal.signal(signal.SIGTERM, bye)\n"
+             "pathlib.Path(sys.argv[1] + '.ready').write_text('1')\n"
+             "time.sleep(60)\n")
     marks = [tmp_path / "a", tmp_path / "b"]
-
-    def send_sigterm_when_ready() -> None:
-        deadline = time.monotonic() + 20
-        while not all((tmp_path / f"{m.name}.ready").exists() for m in marks) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)  # when: the supervisor (this process) gets SIGTERM
-
-    threading.Thread(target=send_sigterm_when_ready, daemon=True).start()
-    code = supervise([Child(m.name, [sys.executable, "-c", script, str(m)]) for m in marks], grace=5)
+    supervisor = ("import sys\nfrom zugong.jobs.supervisor import Child, supervise\n"
+                  f"sys.exit(supervise([Child(m, [sys.executable, '-c', {child!r}, m]) for m in {[str(m) for m in marks]!r}],"
+                  " grace=5))\n")
+    process = subprocess.Popen([sys.executable, "-c", supervisor])
+    deadline = time.monotonic() + 30
+    while not all((tmp_path / f"{m.name}.ready").exists() for m in marks) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # when: the supervisor gets SIGTERM
+    process.send_signal(signal.SIGTERM)
     # then: it stopped both and reports a clean exit
-    assert code == 0
+    assert process.wait(timeout=30) == 0
     assert [m.read_text() for m in marks] == ["stopped", "stopped"]
 
 
