@@ -229,6 +229,8 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ZUGONG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZUGONG_MAX_UPLOAD_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Rows (records) one import may hold (cadre rosters and files, org units); more is refused.
+ZUGONG_IMPORT_MAX_ROWS = env_int("ZUGONG_IMPORT_MAX_ROWS", 50_000, minimum=1)
 
 # Security headers and cookies. HTTPS-only settings switch on with ZUGONG_HTTPS=1.
 ZUGONG_HTTPS = env_bool("ZUGONG_HTTPS", False)
