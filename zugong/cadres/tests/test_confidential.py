@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zugong.cadres import selectors
+from zugong.cadres.models import Cadre
 from zugong.cadres.services import cadre_update
 from zugong.cadres.tests.factories import make_cadre
 from zugong.conftest import bearer, logged_in, make_user
@@ -136,3 +137,17 @@ def test_age_filter_and_birth_order_work_by_month_without_the_right(tree, bob, a
     # and sorting by birth sorts by month (ties by id), so the order within a month says nothing
     page = selectors.cadre_search(jurisdiction_for(bob), selectors.CadreFilters(), sort="-birth", limit=1)
     assert "1980-05-01" in selectors.decode_cursor(page.next_cursor or "")[0]
+
+
+@pytest.mark.django_db
+def test_the_audit_export_quotes_an_invalid_birth_date_masked(tree, alice):
+    # given: a stored number whose birth digits are no date (30 February): the id_birth finding quotes them
+    cadre = make_cadre(tree.township_a, name="王建国", birth=BIRTH)
+    bad = "11010519800230001" + "2"
+    Cadre.objects.filter(pk=cadre.pk).update(id_number=bad)
+    # when
+    export = logged_in(alice).get("/cadres/audit/export.xlsx?check=id_birth")
+    # then: neither the number nor its birth digits appear beside the mask
+    text = _xlsx_text(export.content)
+    assert "110105********0012" in text and "出生日期 ******** 不是有效日期" in text
+    assert bad not in text and "19800230" not in text
