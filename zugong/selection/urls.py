@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/stop/", views.selection_stop, name="stop"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),
+    path("<int:pk>/trace.docx", views.selection_trace_docx, name="trace_docx"),
     path("problems/", views.problem_list, name="problems"),
     path("problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),

@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zugong.core.downloads import download
 from zugong.core.errors import DomainError, NotFound
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
+from zugong.selection.documents import trace_docx
 from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
@@ -252,6 +254,12 @@ def selection_stop(request: AuthedRequest, pk: int) -> HttpResponse:
                        reason=request.POST.get("reason", ""))
     messages.success(request, _("选拔任用工作已终止"))
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]))
+
+
+@page(action="selection.selection_view", methods=("GET",))
+def selection_trace_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    selection = selectors.selection_get(request.jurisdiction, pk)
+    return download(trace_docx(selection), f"{selection.title}-全程纪实表.docx")
 
 
 @page(action="selection.selection_view", methods=("GET",))

@@ -191,3 +191,26 @@ def test_pages_render_in_english(world: World) -> None:
     page = client.get(f"/selection/{s.pk}/").content.decode()
     assert "Order of statements" in page and "Democratic recommendation" in page and "Sign" in page
     assert "Problem archive" in client.get("/selection/problems/").content.decode()
+
+
+def test_trace_downloads_as_a_word_document_showing_a_changed_record(world: World) -> None:
+    import io
+
+    from docx import Document
+
+    from zugong.selection.services import selections as svc
+
+    s = walk(world, open_selection(world), "appointed")
+    common: dict[str, Any] = {"actor": world.alice, "jurisdiction": world.ja, "selection_id": s.pk}
+    svc.stage_sign(**common, stage="investigation", capacity="考察组组长")
+    svc.stage_sign(**common, stage="motion", capacity="经办人")
+    svc.stage_record_correct(**common, stage="motion", field="reason", value="镇长调任后空缺", why="补充")
+    answer = logged_in(world.alice).get(f"/selection/{s.pk}/trace.docx")
+    assert answer.status_code == 200 and answer["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    doc = Document(io.BytesIO(answer.content))
+    text = "\n".join(cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+    assert "甲镇镇长人选 选拔任用全程纪实表" in doc.paragraphs[0].text
+    assert "陈组长、周干事" in text and "考察组组长" in text and "镇长调任后空缺" in text
+    assert text.count("【签字后记录已被修改，摘要不符】") == 1 and "【未签字】" in text
+    assert logged_in(make_user("carol2", world.tree.county_b, Role.ORG_ADMIN)).get(
+        f"/selection/{s.pk}/trace.docx").status_code == 404
