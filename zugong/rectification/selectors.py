@@ -24,6 +24,7 @@ from django.db.models import (
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
+from zugong.core.orgtree import subtree_q
 from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
 from zugong.rectification.models import (
     Closure,
@@ -163,7 +164,7 @@ def problem_list_filtered(
     if source:
         problems = problems.filter(problem_list__source=source)
     if org_path:
-        problems = problems.filter(org_unit__path__gte=org_path, org_unit__path__lt=org_path + "~")
+        problems = problems.filter(subtree_q(org_path, "org_unit__"))
     if status:
         problems = problems.filter(status=status)
     problems = with_check_state(problems, as_of)
@@ -186,12 +187,6 @@ def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
     if row is None:
         raise NotFound("未找到该问题，或不在您的管辖范围内")
     return row
-
-
-def open_problems_of(jurisdiction: Jurisdiction, *, owner_unit_id: int) -> QuerySet[Problem]:
-    """Still-open problems of a unit (listed on next year's 述职)."""
-    return problems_visible(jurisdiction).filter(org_unit_id=owner_unit_id).exclude(status=ProblemStatus.CLOSED)
-
 
 
 def problems_of_list(jurisdiction: Jurisdiction, list_id: int, *, as_of: date) -> QuerySet[Problem]:
@@ -217,5 +212,5 @@ def problems_carried_over(jurisdiction: Jurisdiction, report: DutyReport) -> Que
     """The unit's problems still open when it reports (raised before the report, not closed): listed on
     the report, so next year's 述职 reviews what last year's feedback left open."""
     return (problems_visible(jurisdiction)
-            .filter(org_unit__path__startswith=report.org_unit.path, raised_on__lt=report.reported_on)
+            .filter(subtree_q(report.org_unit.path, "org_unit__"), raised_on__lt=report.reported_on)
             .exclude(status=ProblemStatus.CLOSED).order_by("raised_on", "problem_list_id", "number"))
