@@ -7,6 +7,7 @@ from collections.abc import Callable
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template import loader
 from django.utils.functional import SimpleLazyObject
@@ -165,6 +166,14 @@ class ErrorContractMiddleware:
             return open311_error(request.path, 413, message)
         page = loader.get_template("core/too_large.html").render({"message": message})
         return HttpResponse(page, status=413)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A body without a usable Content-Length found too big while a view reads it: the same 413."""
+        if isinstance(exception, RequestDataTooBig):
+            limit = body_limit(request.path)
+            if limit is not None:
+                return self.too_large(request, min(limit, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)))
+        return None
 
     def in_contract(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code < 400 or _is_structured(response):

@@ -108,3 +108,13 @@ def test_server_error_under_api_is_the_envelope(tree: Tree, alice: User, monkeyp
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     _envelope(client.get("/api/v1/org-units"), 500, "server_error")
+
+
+def test_open311_body_found_too_big_while_parsing_is_413_error_array(tree: Tree, settings: Any) -> None:
+    # given: the declared length passes the early check, but the form is past what Django reads into memory
+    settings.ZUGONG_MASSWORK_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    response = Client().post("/open311/v2/requests.json", {"description": "长" * 4000, "service_code": "repair"})
+    assert response.status_code == 413
+    assert response.json()[0]["code"] == 413
+    assert "请求内容过大" in response.json()[0]["description"]
