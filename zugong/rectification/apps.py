@@ -10,8 +10,10 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         from zugong.core.attachments import register_owner
         from zugong.core.nav import NavItem, register_nav
+        from zugong.rectification import rule_sources
         from zugong.rectification.models import DutyReport, Problem, ProgressUpdate
 
+        rule_sources.register()
         register_owner(Problem, "rectification.problem_view")
         register_owner(ProgressUpdate, "rectification.problem_view")
         register_owner(DutyReport, "rectification.problem_view")

@@ -1,0 +1,33 @@
+"""R24's data for the rule engine: the problems not closed and their checks, as an `AggregateSource`
+(one check per problem per period). Registered in `ready()`; the engine evaluates it once R24's kind in
+the register is `cadence` (today it is `workflow`, evaluated by this app: `selectors.with_check_state`),
+see docs/rectification.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Concat, Substr
+
+from zugong.rectification.models import Problem, ProblemStatus, QuarterlyCheck
+from zugong.rules.registry import AggregateSource, SourceContext, register_source
+
+
+def open_problems(ctx: SourceContext) -> QuerySet[Any]:
+    """Problems raised by the period's end and not closed: each owes one check in the period."""
+    label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
+                   Substr("description", 1, 60), output_field=CharField())
+    return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
+            .exclude(status=ProblemStatus.CLOSED).order_by()
+            .values("org_unit_id", subject_id=F("id"), subject_label=label))
+
+
+def checks(ctx: SourceContext) -> QuerySet[Any]:
+    return (QuarterlyCheck.objects.filter(checked_on__gte=ctx.period_start, checked_on__lte=ctx.period_end)
+            .order_by().values(subject_id=F("problem_id"), event_date=F("checked_on")))
+
+
+def register() -> None:
+    register_source("R24", AggregateSource(subject_type="rectification.problem", population=open_problems,
+                                           events=checks, event_label="整改检查"))

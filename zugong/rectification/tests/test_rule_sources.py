@@ -1,0 +1,58 @@
+"""R24's source runs through the engine's set-based cadence SQL (the kind R24 will have): one finding per
+problem not closed, compliant when checked in the quarter, overdue / violated after it; across a year end.
+The engine does not evaluate R24 yet (its register kind is `workflow`), so the job is built here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from zugong.conftest import Tree
+from zugong.rectification.models import Problem, ProblemStatus, QuarterlyCheck
+from zugong.rectification.tests.helpers import add_problem, issue_list
+from zugong.rules.engine import evaluate
+from zugong.rules.kinds.aggregate import evaluate_aggregate
+from zugong.rules.kinds.periods import period_containing
+from zugong.rules.kinds.region import Job, Region
+from zugong.rules.models import Finding, Rule
+from zugong.rules.registry import AggregateSource, sources_for
+
+CADENCE = {"period": "quarter", "min_count": 1, "max_count": None, "warn_days": 7, "grace_days": 5}
+
+
+def _evaluate(as_of: date, day: date) -> dict[str, str]:
+    (source,) = sources_for("R24")
+    assert isinstance(source, AggregateSource)
+    rule = Rule.objects.get(code="R24")
+    job = Job(rule_id=rule.pk, code="R24", part="", region=Region(root_path="", exclude_paths=(), params=CADENCE,
+                                                                version_id=None),
+              period=period_containing("quarter", day), as_of=as_of, evaluated_at=timezone.now(), params=CADENCE)
+    evaluate_aggregate(job, source, "cadence")
+    return {f.subject_label.split("：")[1]: f.status for f in Finding.objects.filter(rule=rule, period_start=job.period.start)}
+
+
+def test_r24_source_through_the_cadence_sql_across_the_year_end(tree: Tree, alice: User) -> None:
+    problem_list = issue_list(tree, alice, issued_on=date(2026, 10, 9))
+    checked = add_problem(problem_list, alice, "已检查")
+    add_problem(problem_list, alice, "未检查")
+    late = add_problem(problem_list, alice, "一月才检查")
+    closed = add_problem(problem_list, alice, "已销号")
+    Problem.objects.filter(pk=closed.pk).update(status=ProblemStatus.CLOSED)
+    QuarterlyCheck.objects.create(problem=checked, checked_on=date(2026, 12, 31), period_start=date(2026, 10, 1),
+                                  verdict="in_place")
+    QuarterlyCheck.objects.create(problem=late, checked_on=date(2027, 1, 1), period_start=date(2027, 1, 1),
+                                  verdict="in_place")
+    # Q4 2026 judged on 3 January (within the grace days) and on 20 January (after them)
+    assert _evaluate(date(2027, 1, 3), date(2026, 12, 1)) == {"已检查": "compliant", "未检查": "overdue",
+                                                              "一月才检查": "overdue"}
+    assert _evaluate(date(2027, 1, 20), date(2026, 12, 1))["未检查"] == "violated"
+    # Q1 2027: the January check counts there
+    assert _evaluate(date(2027, 1, 20), date(2027, 1, 20)) == {"已检查": "pending", "未检查": "pending",
+                                                               "一月才检查": "compliant"}
+
+
+def test_the_engine_does_not_evaluate_r24_while_its_kind_is_workflow(tree: Tree) -> None:
+    report = evaluate(as_of=date(2026, 12, 6), rule="R24")
+    assert [(r.code, r.status) for r in report.rules] == [("R24", "not_evaluated")]
