@@ -274,6 +274,24 @@ def vote_set(request: HttpRequest, selection_id: RowId, payload: VoteIn) -> Sele
     return _fresh(request, selection_id)
 
 
+class SignedIn(Schema):
+    recommender: str = Field(max_length=80)
+    recommender_post: str = Field("", max_length=120)
+    cadre_id: RowId
+    reason: str = Field(max_length=5000)
+
+
+@router.post("/selections/{selection_id}/signed-recommendations", response=SelectionOut,
+             summary="民主推荐：登记署名推荐（推荐人对推荐负责）")
+def signed_add(request: HttpRequest, selection_id: RowId, payload: SignedIn) -> SelectionOut:
+    _visible(request, selection_id)
+    jurisdiction = jurisdiction_of(request)
+    svc.signed_recommendation_add(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
+                                  recommender=payload.recommender, recommender_post=payload.recommender_post,
+                                  cadre=cadre_get(jurisdiction, payload.cadre_id), reason=payload.reason)
+    return _fresh(request, selection_id)
+
+
 class RecommendationIn(Schema):
     eligible: int = Field(ge=0, le=1_000_000)
     issued: int = Field(ge=0, le=1_000_000)

@@ -56,8 +56,10 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
         if step == "recommendation":
             for i, person in enumerate(people):
                 svc.recommendation_vote_set(**common, cadre=person, votes=36 - 5 * i)
+            svc.signed_recommendation_add(**common, recommender="县委常委、组织部长", cadre=people[0],
+                                          reason="政治坚定，熟悉乡镇工作，群众公认")
             svc.recommendation_close(**common, eligible=48, issued=46, returned=45, valid=44,
-                                     signed_recommendations=f"县委常委署名推荐{people[0].name}")
+                                     signed_recommendations="会议推荐与谈话推荐结果一致")
         elif step == "shortlist":
             for person in people:
                 svc.candidate_add(**common, cadre=person, on=today)

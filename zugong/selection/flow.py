@@ -25,7 +25,7 @@ RESPONSIBILITY: dict[str, str] = {
 LABELS: dict[str, str | Promise] = {
     "proposed_by": _("动议提出人"), "reason": _("动议理由"), "posts": _("拟任职务"), "plan": _("工作方案"),
     "rank_level": _("职务层次"), "eligible": _("应参加推荐人数"), "issued": _("发出推荐票"), "returned": _("收回推荐票"),
-    "valid": _("有效票"), "signed_recommendations": _("署名推荐"), "votes": _("推荐得票"), "candidates": _("考察对象"),
+    "valid": _("有效票"), "signed_recommendations": _("署名推荐"), "signed": _("署名推荐人"), "votes": _("推荐得票"), "candidates": _("考察对象"),
     "team": _("考察组成员"), "talks_held": _("个别谈话人数"), "findings": _("考察结论"), "replied_on": _("回复日期"),
     "audit_note": _("经济责任审计"), "replies": _("廉政意见回复"), "kind": _("会议"), "held_on": _("会议日期"),
     "expected": _("应到会人数"), "present": _("实到会人数"), "statements": _("发言顺序"), "tallies": _("表决结果"),
@@ -52,6 +52,9 @@ def _item_text(key: str, item: dict[str, Any]) -> str:
         verdict = PASSED if item["passed"] else NOT_PASSED
         votes = f"{AGREE} {item['agree']} / {DISAGREE} {item['disagree']} / {ABSTAIN} {item['abstain']}"
         return f"{item['name']}：{votes} · {verdict}"
+    if key == "signed":
+        post = f"（{item['post']}）" if item["post"] else ""
+        return f"{item['recommender']}{post} → {item['name']}：{item['reason']}"
     if key == "reports":
         return f"{item['content']}：{item['conclusion']}"
     return str(item.get("name", item))
@@ -145,7 +148,8 @@ def _people(stage: str, data: dict[str, Any]) -> str:
     if stage == Stage.MOTION:
         return str(data.get("proposed_by", ""))
     if stage == Stage.RECOMMENDATION:
-        return str(data.get("signed_recommendations", ""))
+        named = [f"{r['recommender']}（推荐{r['name']}）" for r in data.get("signed", [])]
+        return "、".join(named + ([str(data["signed_recommendations"])] if data.get("signed_recommendations") else []))
     if stage == Stage.INVESTIGATION:
         return str(data.get("team", ""))
     if stage == Stage.DECISION:

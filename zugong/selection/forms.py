@@ -76,13 +76,26 @@ class VoteForm(ScopedForm):
         self.order_fields(["cadre", "votes"])
 
 
+class SignedRecommendationForm(ScopedForm):
+    recommender = forms.CharField(label=_("推荐人"), max_length=80)
+    recommender_post = forms.CharField(label=_("推荐人职务"), max_length=120, required=False)
+    cadre = forms.Field(label=_("被推荐人"))
+    reason = forms.CharField(label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("署名推荐：推荐人对所推荐人选负责"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"] = _cadre_field(self, _("被推荐人"))
+        self.order_fields(["recommender", "recommender_post", "cadre", "reason"])
+
+
 class RecommendationForm(forms.Form):
     eligible = forms.IntegerField(label=_("应参加推荐人数"), min_value=0)
     issued = forms.IntegerField(label=_("发出推荐票"), min_value=0)
     returned = forms.IntegerField(label=_("收回推荐票"), min_value=0)
     valid = forms.IntegerField(label=_("有效票"), min_value=0)
-    signed_recommendations = forms.CharField(label=_("署名推荐"), widget=forms.Textarea(attrs=LINES), required=False,
-                                             help_text=_("推荐人及所推荐人选，推荐人对推荐负责"))
+    signed_recommendations = forms.CharField(label=_("推荐情况说明"), widget=forms.Textarea(attrs=LINES),
+                                             required=False, help_text=_("会议推荐、谈话推荐的其他情况"))
 
 
 class CandidateForm(ScopedForm):

@@ -270,3 +270,17 @@ class AuditSignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.selection_id}: {self.cadre_id} {self.check_code}"
+
+
+class SignedRecommendation(models.Model):
+    """署名推荐: a named recommender puts a cadre forward in writing and answers for it (谁推荐谁负责)."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="signed_recommendations")
+    recommender = models.CharField(_("推荐人"), max_length=80)
+    recommender_post = models.CharField(_("推荐人职务"), max_length=120, blank=True, default="")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("被推荐人"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("推荐理由"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.recommender} → {self.cadre_id}"

@@ -94,7 +94,7 @@ def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
     selection = (selections_visible(jurisdiction).filter(pk=pk).prefetch_related(
         Prefetch("records", queryset=records),
         Prefetch("candidates", queryset=Candidate.objects.select_related("cadre__org_unit").order_by("pk")),
-        "votes__cadre", "refusals__cadre").first())
+        "votes__cadre", "refusals__cadre", "signed_recommendations__cadre").first())
     if selection is None:
         raise NotFound("未找到该选拔任用工作，或不在您的管辖范围内")
     return selection

@@ -120,6 +120,7 @@ def _stage_forms(request: AuthedRequest, selection: Selection, bound: dict[str, 
     candidates = [c for c in selection.candidates.all() if c.status == "shortlisted"]
     makers: dict[str, dict[str, Callable[[], forms.Form]]] = {
         Stage.RECOMMENDATION: {"votes": lambda: f.VoteForm(jurisdiction=j),
+                               "signed": lambda: f.SignedRecommendationForm(jurisdiction=j),
                                "recommendation": lambda: f.RecommendationForm()},
         Stage.SHORTLIST: {"candidates": lambda: f.CandidateForm(jurisdiction=j)},
         Stage.INVESTIGATION: {"investigation": lambda: f.InvestigationForm(candidates=candidates)},
@@ -162,6 +163,8 @@ def _run_step(request: AuthedRequest, selection: Selection, step: str) -> forms.
         "votes": (lambda: f.VoteForm(post, jurisdiction=j),
                   lambda d: svc.recommendation_vote_set(**common, cadre=d.cleaned_data["cadre"],
                                                         votes=d.cleaned_data["votes"])),
+        "signed": (lambda: f.SignedRecommendationForm(post, jurisdiction=j),
+                   lambda d: svc.signed_recommendation_add(**common, **d.cleaned_data)),
         "recommendation": (lambda: f.RecommendationForm(post),
                            lambda d: svc.recommendation_close(**common, **d.cleaned_data)),
         "candidates": (lambda: f.CandidateForm(post, jurisdiction=j),

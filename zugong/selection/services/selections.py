@@ -31,6 +31,7 @@ from zugong.selection.models import (
     CommitteeKind,
     RecommendationVote,
     Selection,
+    SignedRecommendation,
     Stage,
     StageRecord,
     StageSignature,
@@ -113,6 +114,19 @@ def recommendation_vote_set(*, actor: Actor, jurisdiction: Jurisdiction, selecti
 
 
 @transaction.atomic
+def signed_recommendation_add(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, recommender: str,
+                              cadre: Cadre, reason: str, recommender_post: str = "") -> SignedRecommendation:
+    """署名推荐: the recommender is named and stays accountable; kept in the 民主推荐 record and the trace."""
+    selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
+    row = SignedRecommendation.objects.create(
+        selection=selection, recommender=_text(recommender, "推荐人", "recommender"), cadre=cadre,
+        recommender_post=recommender_post.strip(), reason=_text(reason, "推荐理由", "reason"))
+    audit_record(actor=actor, action="selection.signed_recommendation_add", obj=selection,
+                 org_unit=selection.org_unit, summary={"recommender": row.recommender, "cadre": cadre.pk})
+    return row
+
+
+@transaction.atomic
 def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, eligible: int,
                          issued: int, returned: int, valid: int, signed_recommendations: str = "") -> Selection:
     """民主推荐 closes with the ballot counts; every vote must fit in the valid ballots."""
@@ -126,9 +140,12 @@ def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_
     over = [v for v in votes if v.votes > valid]
     if over:
         raise ValidationFailed(f"{over[0].cadre.name}的得票 {over[0].votes} 多于有效票 {valid}", field="valid")
+    signed = selection.signed_recommendations.select_related("cadre").order_by("pk")
     data = {"eligible": eligible, "issued": issued, "returned": returned, "valid": valid,
             "signed_recommendations": signed_recommendations.strip(),
-            "votes": [{**_cadre_ref(v.cadre), "votes": v.votes} for v in votes]}
+            "votes": [{**_cadre_ref(v.cadre), "votes": v.votes} for v in votes],
+            "signed": [{**_cadre_ref(r.cadre), "recommender": r.recommender, "post": r.recommender_post,
+                        "reason": r.reason} for r in signed]}
     return _move(actor, selection, Stage.SHORTLIST, data)
 
 

@@ -67,8 +67,10 @@ def walk(w: World, selection: Selection, until: str, *, candidates: tuple[Cadre,
         if step == "recommendation":
             for i, person in enumerate(people):
                 svc.recommendation_vote_set(**common, cadre=person, votes=30 - i)
+            svc.signed_recommendation_add(**common, recommender="刘某某", recommender_post="县人大常委会副主任",
+                                          cadre=people[0], reason="熟悉乡镇工作，群众公认")
             svc.recommendation_close(**common, eligible=45, issued=42, returned=40, valid=40,
-                                     signed_recommendations="刘某某署名推荐张一")
+                                     signed_recommendations="会议推荐 40 人参加")
         elif step == "shortlist":
             for person in people:
                 svc.candidate_add(**common, cadre=person, on=date(2026, 3, 2))

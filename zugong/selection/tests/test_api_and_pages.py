@@ -29,6 +29,7 @@ def test_the_whole_flow_over_the_api(world: World) -> None:
     base = f"/api/v1/selections/{created.json()['id']}"
     steps: list[tuple[str, dict[str, Any]]] = [
         ("votes", {"cadre_id": z, "votes": 30}),
+        ("signed-recommendations", {"recommender": "刘某某", "cadre_id": z, "reason": "群众公认"}),
         ("recommendation", {"eligible": 40, "issued": 40, "returned": 38, "valid": 37}),
         ("candidates", {"cadre_id": z}),
         ("shortlist", {}),
@@ -91,6 +92,8 @@ def test_each_stage_page_asks_for_its_own_fields_and_saves(world: World) -> None
     page = client.get(url).content.decode()
     assert 'id="zg-step-votes"' in page and 'id="zg-step-decision"' not in page and "民主推荐" in page
     assert client.post(f"{url}step/votes/", {"cadre": z, "votes": 30}).status_code == 302
+    assert client.post(f"{url}step/signed/", {"recommender": "刘某某", "cadre": z, "reason": "群众公认"}).status_code == 302
+    assert "刘某某 → 张一" in client.get(url).content.decode()
     assert client.post(f"{url}step/recommendation/", {"eligible": 40, "issued": 40, "returned": 40,
                                                       "valid": 40}).status_code == 302
     refused = client.post(f"{url}candidates/", {"cadre": world.li.pk})

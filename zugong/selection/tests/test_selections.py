@@ -282,7 +282,7 @@ def test_a_signature_names_the_digest_and_a_later_edit_shows_the_mismatch(world:
         svc.stage_sign(**_c(world, s), stage=Stage.RECOMMENDATION)
     # when: the signed record is corrected
     svc.stage_record_correct(**_c(world, s), stage=Stage.RECOMMENDATION, field="signed_recommendations",
-                             value="刘某某、孙某某署名推荐张一", why="补记")
+                             value="会议推荐 41 人参加", why="补记")
     # then: the flow and the trace-back show the signature no longer matches
     fresh = selection_get(world.ja, s.pk)
     flow = {f.stage: f for f in stage_flow(fresh)}
@@ -306,3 +306,21 @@ def test_trace_names_who_answers_for_each_stage(world: World) -> None:
     assert [r["label"] for r in rows] == ["动议", "民主推荐", "确定考察对象", "考察", "征求意见", "讨论决定", "任前公示", "任职"]
     people = {r["stage"]: r["people"] for r in rows}
     assert people["investigation"] == "陈组长、周干事" and people["decision"] == "委员甲、委员乙、书记"
+    assert people["recommendation"] == "刘某某（推荐张一）、会议推荐 40 人参加"
+
+
+def test_a_signed_recommendation_names_its_recommender_in_the_record(world: World) -> None:
+    s = walk(world, open_selection(world), "shortlist")
+    signed = s.records.get(stage=Stage.RECOMMENDATION).data["signed"]
+    assert signed == [{"id": world.zhang.pk, "name": "张一", "recommender": "刘某某", "post": "县人大常委会副主任",
+                       "reason": "熟悉乡镇工作，群众公认"}]
+    with pytest.raises(IllegalTransition, match="当前处于“确定考察对象”环节"):
+        svc.signed_recommendation_add(**_c(world, s), recommender="王某", cadre=world.li, reason="x")
+
+
+def test_a_signed_recommendation_needs_a_recommender_and_a_reason(world: World) -> None:
+    s = open_selection(world)
+    with pytest.raises(ValidationFailed, match="请填写推荐人"):
+        svc.signed_recommendation_add(**_c(world, s), recommender=" ", cadre=world.li, reason="x")
+    with pytest.raises(ValidationFailed, match="请填写推荐理由"):
+        svc.signed_recommendation_add(**_c(world, s), recommender="王某", cadre=world.li, reason="")
