@@ -23,7 +23,7 @@ from django.db.models import (
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import OrgUnit
+from zugong.core.models import Attachment, OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
 from zugong.rectification.models import (
@@ -214,3 +214,13 @@ def problems_carried_over(jurisdiction: Jurisdiction, report: DutyReport) -> Que
     return (problems_visible(jurisdiction)
             .filter(subtree_q(report.org_unit.path, "org_unit__"), raised_on__lt=report.reported_on)
             .exclude(status=ProblemStatus.CLOSED).order_by("raised_on", "problem_list_id", "number"))
+
+
+def files_by_update(problem: Problem) -> dict[int, list[Attachment]]:
+    """The files of every progress update of a problem, in one query (the page lists them per update)."""
+    updates = [u.pk for u in problem.updates.all()]
+    files: dict[int, list[Attachment]] = {pk: [] for pk in updates}
+    for row in Attachment.objects.filter(owner_type=ProgressUpdate._meta.label_lower,
+                                         owner_id__in=[str(pk) for pk in updates]).order_by("pk"):
+        files[int(row.owner_id)].append(row)
+    return files

@@ -148,7 +148,8 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "reopen": problem.status == ProblemStatus.CLOSED and may(j, "rectification.problem_reopen", issuing),
         "check": problem.status != ProblemStatus.CLOSED and may(j, "rectification.check_record", issuing),
     }
-    updates = [(u, attachments_of(u)) for u in problem.updates.all()]
+    files = selectors.files_by_update(problem)
+    updates = [(u, files[u.pk]) for u in problem.updates.all()]
     return render(request, "rectification/problem_detail.html", {
         "problem": problem, "can": can, "updates": updates, "evidence_files": attachments_of(problem),
         "plan_form": PlanForm(), "decision_form": DecisionForm(), "progress_form": ProgressForm(),

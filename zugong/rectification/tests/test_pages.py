@@ -171,3 +171,41 @@ def test_evidence_downloads_in_the_problems_scope_only(tree: Tree, alice: User, 
     assert response.status_code == 200 and b"".join(response).startswith(b"%PDF-")  # type: ignore[arg-type]
     assert logged_in(bob).get(f"/files/{evidence.pk}/").status_code == 200
     assert logged_in(carol).get(f"/files/{evidence.pk}/").status_code == 404
+
+
+def test_problem_page_query_count_does_not_grow_with_updates_checks_and_closures(tree: Tree, alice: User,
+                                                                                  bob: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zugong.core.jurisdiction import jurisdiction_for
+    from zugong.rectification.services import problems as svc
+    from zugong.rectification.tests.helpers import png_bytes
+
+    problem = rectifying_problem(tree, alice, bob)
+    client = logged_in(alice)
+    url = f"/rectification/problems/{problem.pk}/"
+
+    def report() -> None:
+        svc.progress_report(actor=bob, jurisdiction=jurisdiction_for(bob), problem_id=problem.pk, text="进展",
+                            files=[SimpleUploadedFile("现场.png", png_bytes())])
+
+    def reject() -> None:
+        svc.closure_request(actor=bob, jurisdiction=jurisdiction_for(bob), problem_id=problem.pk, summary="x",
+                            files=[pdf_upload()])
+        svc.closure_review(actor=alice, jurisdiction=jurisdiction_for(alice), problem_id=problem.pk,
+                           approve=False, reason="r")
+
+    report()
+    reject()
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    for _ in range(4):
+        report()
+    reject()
+    reject()
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert page.count("现场.png") == 5 and page.count("整改报告.pdf") == 3
+    assert len(ctx.captured_queries) == before
