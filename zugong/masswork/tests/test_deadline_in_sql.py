@@ -100,3 +100,29 @@ def test_r28_in_sql_equals_the_python_path(tree, alice) -> None:
     evaluate(as_of=date(2024, 3, 20), rule="R28")
     assert _findings("R28") == expected
     assert len(expected) >= 3 and any(row[8] == alice.pk for row in expected)
+
+
+def test_due_dates_the_engine_computes_in_working_days(orders, override, monkeypatch) -> None:
+    # given a source whose items carry no due date, and R16 counted in working days
+    from django.db.models import DateField, F, Value
+    from django.db.models.functions import TruncDate
+
+    from zugong.masswork.models import ServiceOrder
+    from zugong.rules.registry import DeadlineSource
+
+    def items(ctx):
+        return (ServiceOrder.objects.filter(ctx.org_q()).order_by()
+                .values("org_unit_id", subject_id=F("id"), subject_label=F("tracking_code"),
+                        start_date=TruncDate("ordered_at"), due_date=Value(None, output_field=DateField()),
+                        done_date=TruncDate("dispatched_at")))
+
+    source = DeadlineSource(subject_type="masswork.serviceorder", items=items, item_label="测试事项")
+    monkeypatch.setattr(engine, "sources_for", lambda code: [source])
+    today = timezone.localdate()
+    for workdays in (False, True):  # the register's calendar days (added in SQL), then working days (computed)
+        if workdays:
+            override("R16", workdays=True, days=3)
+        expected = _in_python("R16", today)
+        evaluate(as_of=today, rule="R16")
+        assert _findings("R16") == expected and len(expected) >= len(orders)
+        Finding.objects.filter(rule__code="R16").delete()

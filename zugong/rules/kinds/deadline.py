@@ -122,8 +122,11 @@ def _items_sql(job: Job, source: DeadlineSource) -> tuple[str, list[Any], bool]:
     return sql, list(sql_params), has_responsible
 
 
-def _computed_due_dates(job: Job, items_sql: str, items_params: list[Any]) -> tuple[list[date], list[date]]:
-    """The due dates the engine computes (items without their own), as two arrays to join in SQL."""
+def _computed_due_dates(job: Job, items_sql: str, items_params: list[Any]) -> tuple[list[date], list[date]] | None:
+    """The due dates the engine computes (items without their own), as two arrays to join in SQL; None when
+    they are calendar days, which SQL adds itself (start + days) without reading the start days first."""
+    if not job.params["workdays"] or job.params["days"] == 0:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT i.start_date FROM ({items_sql}) i WHERE i.due_date IS NULL", items_params)
         starts = {row[0] for row in cursor.fetchall()}
@@ -148,7 +151,14 @@ _STATUS = (
 def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]:
     """PostgreSQL: write the job's findings where they changed, in one statement; return them by status."""
     items_sql, items_params, has_responsible = _items_sql(job, source)
-    starts, dues = _computed_due_dates(job, items_sql, items_params)
+    computed = _computed_due_dates(job, items_sql, items_params)
+    if computed is None:
+        due_sql, due_join, due_params = "COALESCE(CAST(it.due_date AS DATE), CAST(it.start_date AS DATE) + CAST(%s AS INTEGER))", "", [job.params["days"]]
+    else:
+        due_sql = "COALESCE(CAST(it.due_date AS DATE), m.due)"
+        due_join = ("LEFT JOIN unnest(CAST(%s AS DATE[]), CAST(%s AS DATE[])) AS m (start, due) "
+                    "ON m.start = it.start_date")
+        due_params = list(computed)
     as_of = job.as_of
     statuses = [FindingStatus.COMPLIANT, FindingStatus.VIOLATED, as_of, FindingStatus.OVERDUE, as_of,
                 job.params["warn_days"], FindingStatus.DUE_SOON, FindingStatus.PENDING]
@@ -161,12 +171,12 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]
         f"CAST(NULL AS DOUBLE PRECISION) AS target, i.due AS due_date, i.done_date, {responsible} AS responsible_user_id, "
         f"{_DETAIL} AS detail, CAST(%s AS TIMESTAMP WITH TIME ZONE) AS evaluated_at "
         f"FROM (SELECT d.*, {_STATUS.replace('i.', 'd.')} AS status FROM "
-        f"(SELECT it.*, COALESCE(it.due_date, m.due) AS due FROM ({items_sql}) it "
-        f"LEFT JOIN unnest(CAST(%s AS DATE[]), CAST(%s AS DATE[])) AS m (start, due) ON m.start = it.start_date) d) i"
+        f"(SELECT it.*, {due_sql} AS due FROM ({items_sql}) it {due_join}) d) i"
     )
     findings_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
                        source.subject_type, source.item_label, as_of, as_of, job.evaluated_at,
-                       *statuses, *items_params, starts, dues]
+                       *statuses, *(due_params if computed is None else []), *items_params,
+                       *(due_params if computed is not None else [])]
     written = ", ".join(_WRITTEN)
     hashed = ", ".join(f"quote_nullable(n.{c})" for c in _WRITTEN if c != "evaluated_at")
     where_sql, where_params = job.region.path_sql("o")
