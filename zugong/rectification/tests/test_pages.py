@@ -69,6 +69,7 @@ def test_a_problem_walks_through_every_step_on_its_page(tree: Tree, alice: User,
     assert problem.status == ProblemStatus.RECTIFYING and problem.checks.get().verdict == "not_in_place"
     page = county.get(url).content.decode()
     assert "佐证材料不足" in page and "回头看发现反弹" in page and "不到位" in page and "会议记录.pdf" in page
+    assert "会议记录.pdf" in township.get(url).content.decode().split('id="zg-evidence-files"')[1]
 
 
 def test_step_pages_refuse_the_wrong_people(tree: Tree, alice: User, bob: User, carol: User) -> None:
@@ -207,5 +208,5 @@ def test_problem_page_query_count_does_not_grow_with_updates_checks_and_closures
     reject()
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(url).content.decode()
-    assert page.count("现场.png") == 5 and page.count("整改报告.pdf") == 3
+    assert page.count("现场.png") == 5 and page.count("整改报告.pdf") == 3 * 2  # in its closure and among the uploaded
     assert len(ctx.captured_queries) == before
