@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zugong.core.formats import ISO_INPUT
 from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.request import ID_MAX
 
 
 class DateInput(forms.DateInput):
@@ -82,7 +83,7 @@ class PickerWidget(forms.SelectMultiple):
 
     def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         # Only the chosen values, fetched by pk: never iterate the field's whole queryset.
-        ids = [v for v in value if v.isdigit()]
+        ids = [v for v in value if v.isdigit() and int(v) <= ID_MAX]  # past it the database overflows
         iterator = self.choices
         field = iterator.field  # type: ignore[attr-defined]
         chosen = iterator.queryset.filter(pk__in=ids) if ids else []  # type: ignore[attr-defined]
@@ -114,7 +115,19 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return self.label_from(obj) if self.label_from else str(obj)
 
 
-class PickerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class RowsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several records by id. Django's field would send an id past the database's integer to its `pk__in`
+    query, which overflows (a 500); here it is the field's own Chinese error."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not (str(pk).isdigit() and int(pk) <= ID_MAX):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super().clean(value)
+
+
+class PickerMultipleField(RowsChoiceField):
     """Several records chosen with a search picker."""
 
     def __init__(self, queryset: QuerySet[Any], *, url_name: str, placeholder: str | Promise = "", query: str = "",

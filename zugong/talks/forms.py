@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from zugong.cadres.models import Cadre
 from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
-from zugong.core.forms import DateField, PickerField, PickerMultipleField, ScopedForm, blank_choice
+from zugong.core.forms import (
+    DateField,
+    PickerField,
+    PickerMultipleField,
+    RowsChoiceField,
+    ScopedForm,
+    blank_choice,
+)
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
@@ -53,7 +60,7 @@ def _leading_cadres(jurisdiction: Jurisdiction) -> Any:
 class TalkForm(ScopedForm):
     held_on = DateField(label=_("谈话日期"))
     kind = forms.ChoiceField(label=_("谈话类型"), choices=_choices(TalkKind.choices))
-    talkers = forms.ModelMultipleChoiceField(label=_("谈话人"), queryset=Talker.objects.none())
+    talkers = RowsChoiceField(label=_("谈话人"), queryset=Talker.objects.none())
     talkees = PickerMultipleField(Cadre.objects.none(), url_name="pick-cadres", label=_("谈话对象"),
                                   placeholder=_("输入姓名、拼音首字母或身份证号搜索"), label_from=cadre_label)
     place = forms.CharField(label=_("地点"), required=False, max_length=120)
@@ -82,7 +89,7 @@ class InterviewForm(ScopedForm):
     team = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("被约谈班子（单位）"), required=False,
                        placeholder=_("输入单位名称搜索"))
     cadre = _cadre_picker(_("被约谈干部 / 单位主要负责人"), required=False)
-    situations = forms.ModelMultipleChoiceField(label=_("约谈情形"), queryset=InterviewSituation.objects.none(),
+    situations = RowsChoiceField(label=_("约谈情形"), queryset=InterviewSituation.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple)
     proposed_on = DateField(label=_("提出日期"))
     proposing_office = forms.ChoiceField(label=_("提出机构"), choices=_choices(PROPOSING_OFFICES))

@@ -149,3 +149,21 @@ def test_the_three_stats_endpoints_each_have_their_own_response_schema() -> None
     assert len(set(refs.values())) == 3, refs  # one shared "StatsOut" name made two of them lie
     wall = schema["components"]["schemas"][refs["/api/v1/walls/{wall_id}/stats"].rsplit("/", 1)[-1]]
     assert {"total", "dispatched", "satisfaction_rate"} <= set(wall["properties"])
+
+
+@pytest.mark.parametrize(("url", "query"), [("/cadres/", {"org": "99999999999999999999"}),
+                                            ("/talks/new/", {"cadre": "99999999999999999999"}),
+                                            ("/talks/new/", {"cadre": ["abc", "-1", "99999999999999999999"]})])
+def test_picker_with_an_id_past_the_database_integer_is_not_a_500(tree: Tree, alice: User, url: str,
+                                                                  query: dict[str, Any]) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    assert client.get(url, query).status_code == 200
+
+
+def test_talk_form_posted_with_an_id_past_the_database_integer_is_a_form_error(tree: Tree, alice: User) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    response = client.post("/talks/new/", {"talkees": ["99999999999999999999"], "talkers": ["99999999999999999999"],
+                                           "held_on": "2025-01-02", "kind": "other"})
+    assert response.status_code in (200, 400), response.status_code
