@@ -415,7 +415,8 @@ def test_password_change_page_and_flow(tree: Tree, alice: User) -> None:
 
 def test_dashboard_query_count(tree: Tree, alice: User, django_assert_num_queries) -> None:
     client = logged_in(alice)
-    # session, user, memberships (the jurisdiction), roots with their child flag, counts by kind, the active
+    page(client, "/")  # the worker keeps alice's jurisdiction from here on (core/jurisdiction.py)
+    # session, user, the jurisdiction's generation stamp (the memberships were read once), roots with their child flag, counts by kind, the active
     # memberships (roles), then alice's due items (test_home.py grows the data): open 五必谈 triggers and
     # their count, this year's plan coverage, 约谈 by state, overdue findings by rule, findings by rule and
     # period and the rules (the overview), and the memberships of the jurisdiction switcher in base.html
