@@ -14,7 +14,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
-from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
+from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.models import ProblemEntry, ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
@@ -172,7 +172,18 @@ class AuditErrorOut(Schema):
     message: str
 
 
+class ShortlistOut(Schema):
+    cadre_id: int
+    name: str
+    votes: int
+    rank: int
+    blocked_by: str = Field(description="拦住该人选的制度（R18、R17、R23），可列为考察对象时为空")
+    reason: str
+    shortlisted: bool
+
+
 class SelectionOut(SelectionRow):
+    shortlist: list[ShortlistOut] = Field(description="确定考察对象环节：每位被推荐人及各项把关的结果")
     audit_errors: list[AuditErrorOut] = Field(description="讨论决定前：考察对象档案审核中未经签批的错误（R19）")
     stop_reason: str
     next_states: list[str]
@@ -192,7 +203,8 @@ def _detail(s: Selection) -> SelectionOut:
     errors = [AuditErrorOut(cadre_id=f.cadre_id, name=f.name, check=f.check, message=f.message)
               for rows in open_audit_errors(s).values() for f in rows]
     return SelectionOut(
-        **_row(s, len(candidates)).dict(), audit_errors=errors, stop_reason=s.stop_reason,
+        **_row(s, len(candidates)).dict(), audit_errors=errors,
+        shortlist=[ShortlistOut(**row.__dict__) for row in shortlist_preview(s, timezone.localdate())], stop_reason=s.stop_reason,
         next_states=s.next_states(),
         stages=[StageOut(stage=f.stage, label=str(f.label), state=f.state, digest=f.digest, data=f.data,
                          signatures=[SignatureOut(**sig.__dict__) for sig in f.signatures]) for f in stage_flow(s)],

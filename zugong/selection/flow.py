@@ -4,7 +4,7 @@ selection fetched by `selectors.selection_get` (records and signatures prefetche
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -141,6 +141,58 @@ def open_audit_errors(selection: Selection) -> dict[int, list[Finding]]:
 
     ids = [c.cadre_id for c in selection.candidates.all() if c.status == CandidateStatus.SHORTLISTED]
     return {pk: rows for pk, rows in audit_errors(selection, ids, timezone.localdate()).items() if rows}
+
+
+@dataclass(frozen=True)
+class ShortlistRow:
+    cadre_id: int
+    name: str
+    votes: int
+    rank: int
+    blocked_by: str  # "" when every gate lets the cadre through
+    reason: str
+    shortlisted: bool
+
+
+def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
+    """确定考察对象: every recommended cadre with the gates R18 and R17 already applied (R23 for new township
+    recruits), so the page says before anyone tries who may be shortlisted and why not. A handful of
+    queries however many were recommended: the shield is one set-based query, R17 works on the votes."""
+    from zugong.cadres.services import check_r23
+    from zugong.core.errors import GateRefused
+    from zugong.rules.params import rule_title
+    from zugong.rules.registry import rule_enabled
+    from zugong.selection.params import r17_max_rank, r17_min_share
+    from zugong.selection.rule_wiring import R18_REASON, r17_reason
+    from zugong.selection.selectors import shielded_ids
+
+    if selection.stage != Stage.SHORTLIST:
+        return []
+    unit = selection.org_unit
+    votes = sorted(selection.votes.all(), key=lambda v: (-v.votes, v.cadre_id))
+    record = next((r for r in selection.records.all() if r.stage == Stage.RECOMMENDATION), None)
+    valid = int(record.data.get("valid", 0)) if record else 0
+    shielded = shielded_ids([v.cadre_id for v in votes]) if rule_enabled("R18", org_unit=unit, on=on) else set()
+    r17 = rule_enabled("R17", org_unit=unit, on=on)
+    share, max_rank = r17_min_share(unit, on), r17_max_rank()
+    chosen = {c.cadre_id for c in selection.candidates.all()}
+    rows = []
+    for v in votes:
+        rank = 1 + sum(1 for other in votes if other.votes > v.votes)
+        gate, reason = "", ""
+        if v.cadre_id in shielded:
+            gate, reason = "R18", R18_REASON.format(name=v.cadre.name)
+        elif r17 and (why := r17_reason(v.cadre.name, v.votes, valid, rank, share, max_rank)):
+            gate, reason = "R17", why
+        elif v.cadre.township_recruit_on is not None:
+            try:
+                check_r23(cadre=v.cadre, target=unit, on=on, action="列为乡镇以外职务的考察对象")
+            except GateRefused as exc:
+                gate, reason = "R23", exc.message
+        if gate and not reason.startswith("不符合"):
+            reason = f"不符合{gate}（{rule_title(gate)}）：{reason}"
+        rows.append(ShortlistRow(v.cadre_id, v.cadre.name, v.votes, rank, gate, reason, v.cadre_id in chosen))
+    return rows
 
 
 def _people(stage: str, data: dict[str, Any]) -> str:

@@ -15,7 +15,20 @@ def r18_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, **_: Any) -> s
     from zugong.selection.selectors import shielded_ids
 
     if cadre.pk in shielded_ids([cadre.pk]):
-        return f"{cadre.name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"
+        return R18_REASON.format(name=cadre.name)
+    return None
+
+
+def r17_reason(name: str, votes: int | None, valid_ballots: int, rank: int | None, share: float | None,
+               max_rank: int | None) -> str | None:
+    """R17 on numbers already at hand (the gate and the shortlist preview share it)."""
+    if not votes:
+        return f"{name}未获群众推荐（推荐票 0 票），不得列为考察对象"
+    if share is not None and valid_ballots and votes / valid_ballots < share:
+        return (f"{name}得推荐票 {votes} 票，占有效票 {valid_ballots} 张的 {votes / valid_ballots:.1%}，"
+                f"低于规定的 {share:.1%}")
+    if max_rank is not None and rank is not None and rank > max_rank:
+        return f"{name}推荐票 {votes} 票，排名第 {rank} 位，未进入前 {max_rank} 名"
     return None
 
 
@@ -23,16 +36,10 @@ def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, votes: int | N
              rank: int | None, **_: Any) -> str | None:
     from zugong.selection.params import r17_max_rank, r17_min_share
 
-    if not votes:
-        return f"{cadre.name}未获群众推荐（推荐票 0 票），不得列为考察对象"
-    share = r17_min_share(org_unit, on)
-    if share is not None and valid_ballots and votes / valid_ballots < share:
-        return (f"{cadre.name}得推荐票 {votes} 票，占有效票 {valid_ballots} 张的 {votes / valid_ballots:.1%}，"
-                f"低于规定的 {share:.1%}")
-    max_rank = r17_max_rank()
-    if max_rank is not None and rank is not None and rank > max_rank:
-        return f"{cadre.name}推荐票 {votes} 票，排名第 {rank} 位，未进入前 {max_rank} 名"
-    return None
+    return r17_reason(cadre.name, votes, valid_ballots, rank, r17_min_share(org_unit, on), r17_max_rank())
+
+
+R18_REASON = "{name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"
 
 
 def r19_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, selection: Any, **_: Any) -> str | None:

@@ -22,7 +22,7 @@ from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
 from zugong.selection.documents import trace_docx
-from zugong.selection.flow import open_audit_errors, selection_trace, stage_flow
+from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
@@ -142,6 +142,7 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_sign": may(request.jurisdiction, "selection.stage_sign", selection.org_unit),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
+        "shortlist": shortlist_preview(selection, timezone.localdate()),
         "audit_errors": [e for rows in open_audit_errors(selection).values() for e in rows],
         "may_sign_off": may(request.jurisdiction, "selection.audit_sign_off", selection.org_unit),
         "due": svc.appointment_due(selection) if selection.stage == Stage.APPOINTMENT else None,
