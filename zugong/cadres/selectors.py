@@ -119,6 +119,8 @@ def _filter(queryset: QuerySet[Cadre], jurisdiction: Jurisdiction, f: CadreFilte
 
 
 def _next_month(day: date) -> date:
+    if (day.year, day.month) == (date.max.year, 12):  # no month after December 9999: nobody is born later
+        return date.max
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
@@ -127,14 +129,24 @@ def _age_filter(queryset: QuerySet[Cadre], f: CadreFilters, *, precise: bool) ->
     moving `age_on` a day at a time cannot find the birth day."""
     on = f.age_on or timezone.localdate()
     if f.age_min is not None:  # at least age_min on `on`: born on or before on - age_min years
-        latest = add_years(on, -f.age_min)
+        latest = _years_before(on, f.age_min)
+        if latest is None:  # before the first year of the calendar: nobody
+            return queryset.none()
         queryset = queryset.filter(birth_date__lte=latest) if precise else queryset.filter(
             birth_date__lt=_next_month(latest))
     if f.age_max is not None:  # younger than age_max + 1
-        earliest = add_years(on, -(f.age_max + 1))
-        queryset = queryset.filter(birth_date__gt=earliest) if precise else queryset.filter(
-            birth_date__gte=_next_month(earliest))
+        earliest = _years_before(on, f.age_max + 1)
+        if earliest is not None:  # else everyone is young enough
+            queryset = queryset.filter(birth_date__gt=earliest) if precise else queryset.filter(
+                birth_date__gte=_next_month(earliest))
     return queryset
+
+
+def _years_before(day: date, years: int) -> date | None:
+    try:
+        return add_years(day, -years)
+    except (ValueError, OverflowError):  # outside years 1…9999
+        return None
 
 
 def encode_cursor(values: list[object]) -> str:

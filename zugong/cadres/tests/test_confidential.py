@@ -151,3 +151,16 @@ def test_the_audit_export_quotes_an_invalid_birth_date_masked(tree, alice):
     text = _xlsx_text(export.content)
     assert "110105********0012" in text and "出生日期 ******** 不是有效日期" in text
     assert bad not in text and "19800230" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "found"), [
+    ("age_on=9999-12-31&age_min=0", True), ("age_on=9999-12-31&age_max=0", False),
+    ("age_on=0001-01-01&age_max=0", True), ("age_on=0001-01-01&age_min=5", False),  # age_max: no lower bound
+    ("age_on=2026-01-01&age_max=150", True),
+])
+@pytest.mark.parametrize("who", ["bob", "alice"])
+def test_age_filters_at_the_ends_of_the_calendar(who, bob, alice, cadre, query, found):
+    response = bearer({"bob": bob, "alice": alice}[who]).get("/api/v1/cadres?" + query)
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["items"]] == ([cadre.pk] if found else [])
