@@ -167,3 +167,11 @@ def test_talk_form_posted_with_an_id_past_the_database_integer_is_a_form_error(t
     response = client.post("/talks/new/", {"talkees": ["99999999999999999999"], "talkers": ["99999999999999999999"],
                                            "held_on": "2025-01-02", "kind": "other"})
     assert response.status_code in (200, 400), response.status_code
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xml"])
+def test_open311_request_ids_past_the_database_integer_are_400(tree: Tree, suffix: str) -> None:
+    response = Client(raise_request_exception=False).get(f"/open311/v2/requests{suffix}",
+                                                         {"service_request_id": "1,99999999999999999999"})
+    assert response.status_code == 400
+    assert "service_request_id" in response.content.decode()
