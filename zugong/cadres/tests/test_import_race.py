@@ -93,8 +93,8 @@ def test_the_command_prints_one_line_and_no_traceback(tree, winner_first, tmp_pa
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite's in-memory test database refuses a second writing thread outright "
-                           "(the race itself is covered above on every database)")
+                    reason="SQLite's shared in-memory test database fails the second writing thread at once "
+                           "('database table is locked') instead of waiting; the race is covered above")
 @pytest.mark.parametrize("copy", [False, True], ids=["insert", "copy"])
 def test_two_threads_importing_the_same_new_cadre_one_wins(tree, monkeypatch, copy):
     # given: two imports of the same new cadre, each on its own connection, both validated before either
