@@ -37,6 +37,7 @@ urlpatterns = [
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),
     path("masswork/", include("zugong.masswork.urls")),
+    path("m/vote/", include("zugong.assessment.public_urls")),
     path("m/", include("zugong.masswork.public_urls")),
     path("open311/v2/", include("zugong.masswork.open311_urls")),
     re_path(r"^open311/(?P<rest>.*)$", open311_not_found),  # the spec's error array, outside v2/ too

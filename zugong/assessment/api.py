@@ -9,8 +9,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zugong.assessment import selectors
 from zugong.assessment.models import Campaign, CampaignStatus, Indicator, Subject
+from zugong.assessment.services import ballots, ratings
 from zugong.assessment.services import campaigns as svc
-from zugong.assessment.services import ratings
 from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
@@ -200,3 +200,77 @@ def rating_set(request: HttpRequest, campaign_id: RowId, payload: RatingIn) -> S
     ratings.rating_set(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign.pk,
                        subject_id=subject.pk, rating=payload.rating)
     return _subject_out(jurisdiction, campaign, subjects.get(pk=subject.pk))
+
+
+# --- democratic evaluation ---------------------------------------------------------------------------------
+
+class VoterClassIn(Schema):
+    name: str = Field(max_length=40, description="班子成员、中层干部、服务对象、群众代表 …")
+    weight: Decimal = Field(gt=0, le=100, description="类别权重；再次设置同一类别即新增一个版本")
+
+
+class VoterClassOut(Schema):
+    voter_class_id: int
+    name: str
+    weight: Decimal
+    version: int
+    issued: int
+    voted: int
+    turnout_percent: Decimal
+
+
+class CodesIn(Schema):
+    voter_class_id: int = Field(ge=1, le=2**31 - 1)
+    count: int = Field(ge=1, le=5000)
+
+
+class CodesOut(Schema):
+    codes: list[str] = Field(description="一次性测评码（只在此时返回一次，系统只保存其摘要）")
+
+
+class ResultOut(Schema):
+    subject_id: int
+    name: str
+    rank: int
+    score: Decimal = Field(description="Σ 类别权重 × 该类别平均分 ÷ Σ 有投票的类别权重（优秀/好 100，称职/较好 80，"
+                                       "基本称职/一般 60，不称职/较差 0）")
+    means: dict[str, Decimal]
+    counts: dict[str, dict[str, int]]
+
+
+def _turnout(campaign: Campaign) -> list[VoterClassOut]:
+    return [VoterClassOut(voter_class_id=t.voter_class_id, name=t.name, weight=t.weight, version=t.version,
+                          issued=t.issued, voted=t.voted, turnout_percent=t.rate)
+            for t in selectors.turnout(campaign)]
+
+
+@router.get("/assessments/{campaign_id}/voter-classes", response=list[VoterClassOut],
+            summary="投票人类别、当前权重版本与参评率")
+def voter_class_list(request: HttpRequest, campaign_id: RowId) -> list[VoterClassOut]:
+    return _turnout(selectors.campaign_get(jurisdiction_of(request, "assessment.rating_set"), campaign_id))
+
+
+@router.post("/assessments/{campaign_id}/voter-classes", response=list[VoterClassOut],
+             summary="设置投票人类别权重（新增一个版本）")
+def voter_class_weight_set(request: HttpRequest, campaign_id: RowId, payload: VoterClassIn) -> list[VoterClassOut]:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    ballots.voter_class_weight_set(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign.pk,
+                                   name=payload.name, weight=payload.weight)
+    return _turnout(campaign)
+
+
+@router.post("/assessments/{campaign_id}/codes", response={201: CodesOut}, summary="发放一次性测评码")
+def codes_issue(request: HttpRequest, campaign_id: RowId, payload: CodesIn) -> Status[CodesOut]:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    codes = ballots.codes_issue(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign.pk,
+                                voter_class_id=payload.voter_class_id, count=payload.count)
+    return Status(201, CodesOut(codes=codes))
+
+
+@router.get("/assessments/{campaign_id}/evaluation", response=list[ResultOut],
+            summary="民主测评结果（按加权得分排名；仅考核工作人员可见）")
+def evaluation_results(request: HttpRequest, campaign_id: RowId) -> list[ResultOut]:
+    campaign = selectors.campaign_get(jurisdiction_of(request, "assessment.rating_set"), campaign_id)
+    return [ResultOut(**r.__dict__) for r in selectors.evaluation_results(campaign)]

@@ -174,3 +174,99 @@ class NegativeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_id} {self.situation}"
+
+
+# --- democratic evaluation (民主测评 / 群众评议) -------------------------------------------------------
+# Anonymity by construction: a code keeps only its hash and a used flag (no time); a ballot names its
+# campaign and voter class, never the code; no column of either carries the moment of voting.
+
+
+class VoterClass(models.Model):
+    """A class of voters of one campaign (班子成员, 中层干部, 服务对象, 群众代表); its weight is versioned."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="voter_classes")
+    name = models.CharField(_("投票人类别"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("投票人类别")
+        verbose_name_plural = _("投票人类别")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="assessment_voter_class_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoterClassWeight(models.Model):
+    """One version of a class's weight; the tally uses the newest version (earlier ones stay as history)."""
+
+    voter_class = models.ForeignKey(VoterClass, on_delete=models.CASCADE, related_name="weights")
+    version = models.PositiveSmallIntegerField(_("版本"))
+    weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("类别权重")
+        verbose_name_plural = _("类别权重")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["voter_class", "version"], name="assessment_weight_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_class_id} v{self.version} {self.weight}"
+
+
+class VotingCode(models.Model):
+    """A one-time voting code: its SHA-256 only (the slip holds the code) and whether it has voted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="voting_codes")
+    voter_class = models.ForeignKey(VoterClass, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("测评码")
+        verbose_name_plural = _("测评码")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.voter_class_id}"
+
+
+class Ballot(models.Model):
+    """A cast ballot: which campaign and voter class, nothing that leads back to the code."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
+    voter_class = models.ForeignKey(VoterClass, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("测评票")
+        verbose_name_plural = _("测评票")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.voter_class_id}"
+
+
+class BallotMark(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="marks")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(_("评价"), max_length=6)
+
+    class Meta:
+        verbose_name = _("测评评价")
+        verbose_name_plural = _("测评评价")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["ballot", "subject"], name="assessment_mark_once"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["subject", "grade"], name="assessment_mark_subj")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.grade}"
+
+
+# The points each grade of a ballot counts for in the tally (published with the results).
+GRADE_POINTS: dict[str, int] = {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0,
+                                "好": 100, "较好": 80, "一般": 60, "较差": 0}

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from zugong.assessment.models import Campaign, Indicator, NegativeEntry, Subject
+from zugong.assessment.models import (
+    GRADE_POINTS,
+    BallotMark,
+    Campaign,
+    Indicator,
+    NegativeEntry,
+    Subject,
+    VoterClass,
+    VoterClassWeight,
+)
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 
@@ -40,3 +52,80 @@ def subjects_of(campaign: Campaign) -> QuerySet[Subject]:
 
 def indicators_of(campaign: Campaign) -> list[Indicator]:
     return list(Indicator.objects.filter(campaign=campaign).order_by("sort_order", "pk"))
+
+
+# --- democratic evaluation: turnout and results ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClassTurnout:
+    voter_class_id: int
+    name: str
+    weight: Decimal
+    version: int
+    issued: int
+    voted: int
+
+    @property
+    def rate(self) -> Decimal:
+        return (Decimal(self.voted * 100) / self.issued).quantize(Decimal("0.1")) if self.issued else Decimal("0")
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    """One subject's evaluation: per class the grade counts and mean points; the weighted score.
+
+    mean_c = Σ points(grade) / ballots of class c (优秀/好 100, 称职/较好 80, 基本称职/一般 60, 不称职/较差 0);
+    score = Σ weight_c × mean_c / Σ weight_c over the classes that cast a ballot (newest weight version)."""
+
+    subject_id: int
+    name: str
+    counts: dict[str, dict[str, int]]  # class name → grade → ballots
+    means: dict[str, Decimal]
+    score: Decimal
+    rank: int = 0
+
+
+def turnout(campaign: Campaign) -> list[ClassTurnout]:
+    classes = (VoterClass.objects.filter(campaign=campaign).order_by("sort_order", "pk")
+               .annotate(issued=Count("codes", distinct=True),
+                         voted=Count("codes", filter=Q(codes__used=True), distinct=True)))
+    weights = _newest_weights(campaign)
+    return [ClassTurnout(c.pk, c.name, *weights.get(c.pk, (Decimal("0"), 0)), c.issued, c.voted)  # type: ignore[attr-defined]
+            for c in classes]
+
+
+def _newest_weights(campaign: Campaign) -> dict[int, tuple[Decimal, int]]:
+    rows = (VoterClassWeight.objects.filter(voter_class__campaign=campaign)
+            .order_by("voter_class_id", "-version").values_list("voter_class_id", "weight", "version"))
+    newest: dict[int, tuple[Decimal, int]] = {}
+    for class_id, weight, version in rows:
+        newest.setdefault(class_id, (weight, version))
+    return newest
+
+
+def evaluation_results(campaign: Campaign) -> list[SubjectResult]:
+    """The tally: one grouped query over the marks, then the weighted score per subject, ranked."""
+    weights = {pk: w for pk, (w, _v) in _newest_weights(campaign).items()}
+    names = dict(VoterClass.objects.filter(campaign=campaign).values_list("pk", "name"))
+    grouped = (BallotMark.objects.filter(ballot__campaign=campaign)
+               .values_list("subject_id", "ballot__voter_class_id", "grade").annotate(n=Count("id")))
+    per: dict[int, dict[int, dict[str, int]]] = {}
+    for subject_id, class_id, grade, n in grouped:
+        per.setdefault(subject_id, {}).setdefault(class_id, {})[grade] = n
+    results = [_result(s, per.get(s.pk, {}), weights, names) for s in subjects_of(campaign)]
+    ranked = sorted(results, key=lambda r: (-r.score, r.subject_id))
+    return [SubjectResult(**{**r.__dict__, "rank": i}) for i, r in enumerate(ranked, start=1)]
+
+
+def _result(subject: Subject, by_class: dict[int, dict[str, int]], weights: dict[int, Decimal],
+            names: dict[int, str]) -> SubjectResult:
+    means: dict[str, Decimal] = {}
+    total = weighted = Decimal("0")
+    for class_id, counts in sorted(by_class.items()):
+        ballots = sum(counts.values())
+        mean = Decimal(sum(GRADE_POINTS[g] * n for g, n in counts.items())) / ballots
+        means[names[class_id]] = mean.quantize(Decimal("0.01"))
+        weighted += weights.get(class_id, Decimal("0")) * mean
+        total += weights.get(class_id, Decimal("0"))
+    score = (weighted / total).quantize(Decimal("0.01")) if total else Decimal("0")
+    return SubjectResult(subject.pk, subject.name, {names[c]: v for c, v in sorted(by_class.items())}, means, score)

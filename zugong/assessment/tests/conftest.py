@@ -18,7 +18,7 @@ from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
 from zugong.core.models import OrgUnit
 from zugong.talks.models import Interview, InterviewStatus, InterviewTarget
 
-WALK = [CampaignStatus.OPEN, CampaignStatus.SCORING, CampaignStatus.RATING]
+WALK: list[str] = [CampaignStatus.OPEN, CampaignStatus.SCORING, CampaignStatus.RATING]
 
 
 _serial = iter(range(100, 1000))
@@ -65,7 +65,7 @@ def world(tree: Tree, alice: User) -> World:
                  zhao_b=cadre("赵四", tree.township_b))
 
 
-def campaign_at(world: World, status: str, *, cadres: list[Cadre] | None = None, teams: list[OrgUnit] = (),
+def campaign_at(world: World, status: str, *, cadres: list[Cadre] | None = None, teams: tuple[OrgUnit, ...] = (),
                 share: Decimal = Decimal("0.15")) -> Campaign:
     """An annual campaign of county A with these subjects, walked through the services to `status`."""
     campaign = svc.campaign_create(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a,

@@ -12,7 +12,7 @@ from zugong.core.models import Role
 from .conftest import cadre_interviews, campaign_at
 
 
-def post(client, path: str, body) -> object:
+def post(client, path: str, body):
     return client.post(path, json.dumps(body), content_type="application/json")
 
 

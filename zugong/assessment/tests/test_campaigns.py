@@ -41,7 +41,7 @@ def test_first_level_weights_not_totalling_100_are_refused_naming_the_level(worl
 
 def test_child_weights_not_totalling_100_are_refused_naming_the_parent(world) -> None:
     campaign = campaign_at(world, CampaignStatus.DRAFT)
-    tree = [spec("党的建设", 40, [spec("班子建设", 60), spec("基层党建", 30.5)]), spec("经济发展", 60)]
+    tree = [spec("党的建设", 40, [spec("班子建设", 60), spec("基层党建", 30)]), spec("经济发展", 60)]
     tree[0].children[1].weight = Decimal("30.5")
     with pytest.raises(ValidationFailed) as refused:
         svc.indicator_tree_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, indicators=tree)

@@ -59,7 +59,7 @@ def test_a_team_interviewed_twice_cannot_be_good_and_three_times_is_ordinary_at_
     t1, t2 = world.tree.township_a, world.tree.township_a2
     team_interviews(t1, 2)
     team_interviews(t2, 3)
-    campaign = campaign_at(world, CampaignStatus.RATING, cadres=[], teams=[t1, t2], share=Decimal("1"))
+    campaign = campaign_at(world, CampaignStatus.RATING, cadres=[], teams=(t1, t2), share=Decimal("1"))
     with pytest.raises(GateRefused, match="单位不得评为“优秀”等次"):
         rate(world, campaign, _subject(campaign, team=t1), "好")
     assert rate(world, campaign, _subject(campaign, team=t1), "较好").rating == "较好"

@@ -1,0 +1,53 @@
+"""The voter's phone page (/m/vote/): no account. Enter the one-time code from the slip, grade every
+subject, cast. Both steps are POSTs, so the code never appears in a URL or an access log line."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zugong.assessment.services import ballots
+from zugong.core.errors import DomainError
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """Code attempts per client address per hour, counted in the shared cache (guessing codes is slow)."""
+    address = str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    key = f"assessment:vote:{digest}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3700)
+    return cache.incr(key) > int(getattr(settings, "ZUGONG_VOTE_PER_ADDRESS_HOUR", 30))
+
+
+def _grades(request: HttpRequest) -> dict[int, str]:
+    return {int(k[6:]): request.POST.get(k, "") for k in request.POST if k.startswith("grade-") and k[6:].isdigit()}
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "assessment/public/vote_code.html", {})
+    if _throttled(request):
+        return render(request, "assessment/public/vote_code.html", {"error": "尝试次数过多，请一小时后再试"},
+                      status=429)
+    code = request.POST.get("code", "")[:20]
+    try:
+        if "cast" not in request.POST:
+            campaign, voter_class, subjects = ballots.ballot_of(code)
+            return render(request, "assessment/public/vote_ballot.html", {
+                "code": code, "campaign": campaign, "voter_class": voter_class, "subjects": subjects})
+        ballots.ballot_cast(code=code, grades=_grades(request))
+    except DomainError as exc:
+        if "cast" in request.POST and exc.status == 400:
+            campaign, voter_class, subjects = ballots.ballot_of(code)
+            return render(request, "assessment/public/vote_ballot.html", {
+                "code": code, "campaign": campaign, "voter_class": voter_class, "subjects": subjects,
+                "error": exc.message}, status=400)
+        return render(request, "assessment/public/vote_code.html", {"error": exc.message}, status=exc.status)
+    return render(request, "assessment/public/vote_done.html", {})
