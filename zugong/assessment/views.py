@@ -54,6 +54,8 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/detail.html", {
         "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
         "indicators": _tree(selectors.indicators_of(campaign)),
+        "turnout": selectors.turnout(campaign) if staff else [],
+        "results": selectors.evaluation_results(campaign) if staff else [],
         "rating_open": staff and campaign.status == CampaignStatus.RATING,
         "steps": [(to, CampaignStatus(to).label) for to in campaign.next_states()]
         if may(request.jurisdiction, "assessment.campaign_advance") else []})

@@ -210,3 +210,18 @@ def test_the_same_code_sent_from_two_phones_at_once_votes_once(world) -> None:
         t.join()
     assert sorted(outcomes) == ["cast", *["测评码无效或已使用"] * 3]
     assert Ballot.objects.count() == 1 and BallotMark.objects.count() == len(subjects)
+
+
+def test_the_campaign_page_shows_turnout_and_results_to_staff_only(world, tree) -> None:
+    from zugong.conftest import logged_in, make_user
+    from zugong.core.models import Role
+
+    campaign, classes, subjects = setup_vote(world, people=1)
+    [code, _unused] = issue(world, campaign, classes["群众代表"], 2)
+    ballot_cast(code=code, grades={subjects[0].pk: "基本称职"})
+    page = logged_in(world.alice).get(f"/assessment/{campaign.pk}/").content.decode()
+    turnout_table = page.split('id="zg-turnout"')[1].split("</table>")[0]
+    assert "<td>群众代表</td><td>60</td><td>1</td><td>2</td><td>1</td><td>50.0%</td>" in turnout_table
+    assert "<td>1</td><td>" + subjects[0].name + "</td><td>60.00</td>" in page
+    leader = make_user("leader", tree.county_a, Role.LEADER)
+    assert 'id="zg-results"' not in logged_in(leader).get(f"/assessment/{campaign.pk}/").content.decode()

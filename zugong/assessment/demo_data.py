@@ -1,0 +1,114 @@
+"""Assessment demo contributor: in each of the two demo counties, a published 年度考核 of township cadres
+and teams with an indicator tree, 民主测评 (four voter classes, codes, ballots), ratings proposed from the
+evaluation rank within R14's caps, the negative list and the 优秀 quota, and the results written into the
+roster; runs after talks (its interviews are what caps some cadres)."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.assessment import selectors
+from zugong.assessment.models import CampaignKind, NegativeSituation, Subject, SubjectKind
+from zugong.assessment.services import ballots, campaigns, ratings
+from zugong.assessment.services.campaigns import IndicatorSpec
+from zugong.cadres.exporters import record_of, with_history
+from zugong.cadres.models import Cadre
+from zugong.cadres.records import record_errors
+from zugong.core.demo import DemoContext, demo_contributor
+from zugong.core.errors import Conflict
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.permissions import SYSTEM
+from zugong.talks.models import HELD_STATES, Interview
+
+COUNTIES = 2
+CLASSES = (("班子成员", Decimal("30"), 8), ("中层干部", Decimal("30"), 12), ("服务对象", Decimal("20"), 10),
+           ("群众代表", Decimal("20"), 10))
+GRADE_ODDS = {"cadre": ("优秀", "优秀", "称职", "称职", "称职", "基本称职"),
+              "team": ("好", "好", "较好", "较好", "一般")}
+INDICATORS = [
+    IndicatorSpec("党的建设", Decimal("30"), children=[
+        IndicatorSpec("班子建设", Decimal("50"), evaluation="report"),
+        IndicatorSpec("基层党组织建设", Decimal("50"), evaluation="site_visit")]),
+    IndicatorSpec("重点任务", Decimal("40"), scoring="deduction", evaluation="special_check"),
+    IndicatorSpec("群众满意度", Decimal("20"), evaluation="public_review"),
+    IndicatorSpec("党风廉政建设", Decimal("10"), scoring="pass_fail", evaluation="unannounced"),
+]
+
+
+def _clean_cadres(county: OrgUnit, today_year: int) -> list[Cadre]:
+    """Township cadres whose record the registry would store as it is (publishing writes through it),
+    the ones interviewed this year first, so R14 caps some of them."""
+    rows = with_history(Cadre.objects.filter(org_unit__path__gte=county.path, org_unit__path__lt=county.path + "~",
+                                             org_unit__kind=OrgKind.TOWNSHIP, status="serving")
+                        .select_related("org_unit"))
+    interviewed = set(Interview.objects.filter(status__in=HELD_STATES, held_on__year=today_year)
+                      .values_list("cadre_id", flat=True))
+    first = sorted(rows.order_by("pk")[:200], key=lambda c: (c.pk not in interviewed, c.pk))
+    return [c for c in first if not record_errors(record_of(c), timezone.localdate())][:12]
+
+
+def _vote(campaign_id: int, codes: dict[str, list[str]], subjects: list[Subject], rng: random.Random) -> None:
+    for class_codes in codes.values():
+        for code in class_codes[: max(1, len(class_codes) * 4 // 5)]:  # about 80 % turnout
+            ballots.ballot_cast(code=code, grades={s.pk: rng.choice(GRADE_ODDS["cadre" if s.kind == "cadre"
+                                                                                else "team"]) for s in subjects})
+
+
+def _rate(common: dict[str, object], campaign_id: int, year: int) -> None:
+    """Propose, in the evaluation's rank order, the best rating R14, the negative list and the quota allow."""
+    campaign = selectors.campaigns_visible(SYSTEM).get(pk=campaign_id)
+    subjects = {s.pk: s for s in selectors.subjects_of(campaign)}
+    for result in selectors.evaluation_results(campaign):
+        subject = subjects[result.subject_id]
+        for rating in ratings.rating_limit(subject, year).allowed:
+            try:
+                ratings.rating_set(**common, subject_id=subject.pk, rating=rating)  # type: ignore[arg-type]
+                break
+            except Conflict:
+                continue  # the 优秀 places are taken: the next rating down
+
+
+def _county(ctx: DemoContext, county: OrgUnit, actor: User | None, rng: random.Random) -> int:
+    people = _clean_cadres(county, ctx.today.year)
+    teams = list(OrgUnit.objects.filter(parent=county, kind=OrgKind.TOWNSHIP).order_by("pk")[:4])
+    if len(people) < 4:
+        return 0
+    campaign = campaigns.campaign_create(actor=actor, jurisdiction=SYSTEM, org_unit=county, kind=CampaignKind.ANNUAL,
+                                         title=f"{county.name}{ctx.today.year}年度乡镇领导班子和领导干部考核",
+                                         year=ctx.today.year, excellent_share=Decimal("0.2"))
+    common: dict[str, object] = {"actor": actor, "jurisdiction": SYSTEM, "campaign_id": campaign.pk}
+    for person in people:
+        campaigns.subject_add(**common, kind=SubjectKind.CADRE, cadre=person)  # type: ignore[arg-type]
+    for team in teams:
+        campaigns.subject_add(**common, kind=SubjectKind.TEAM, org_unit=team)  # type: ignore[arg-type]
+    campaigns.indicator_tree_set(**common, indicators=INDICATORS)  # type: ignore[arg-type]
+    codes: dict[str, list[str]] = {}
+    for name, weight, count in CLASSES:
+        row = ballots.voter_class_weight_set(**common, name=name, weight=weight)  # type: ignore[arg-type]
+        codes[name] = ballots.codes_issue(**common, voter_class_id=row.voter_class_id, count=count)  # type: ignore[arg-type]
+    campaigns.campaign_transition(**common, to="open")  # type: ignore[arg-type]
+    subjects = list(selectors.subjects_of(campaign))
+    _vote(campaign.pk, codes, subjects, rng)
+    campaigns.campaign_transition(**common, to="scoring")  # type: ignore[arg-type]
+    campaigns.campaign_transition(**common, to="rating")  # type: ignore[arg-type]
+    ratings.negative_entry_record(**common, subject_id=subjects[-len(teams) - 1].pk,  # type: ignore[arg-type]
+                                  situation=NegativeSituation.RECTIFICATION, note="巡察反馈问题整改推进缓慢")
+    _rate(common, campaign.pk, ctx.today.year)
+    campaigns.campaign_transition(**common, to="published")  # type: ignore[arg-type]
+    return len(subjects)
+
+
+@demo_contributor("assessment", order=90)
+def load_assessments(ctx: DemoContext) -> None:
+    counties: list[OrgUnit] = ctx.data.get("counties", [])[:COUNTIES]
+    rng = ctx.rng("assessment")
+    made = 0
+    for county, username in zip(counties, ("alice", "carol"), strict=False):
+        with transaction.atomic():
+            made += _county(ctx, county, User.objects.filter(username=username).first(), rng)
+    ctx.say(f"考核评价：{made} 个考核对象已公布结果（民主测评、R14 约谈上限、负面清单、优秀名额）")
