@@ -9,6 +9,7 @@ same errors into its JSON envelope (`zugong/api.py`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -17,15 +18,17 @@ from typing import Annotated, Concatenate, Final, ParamSpec, cast
 from annotated_types import Interval
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from zugong.core.errors import DomainError, Forbidden
+from zugong.core.errors import DomainError, Forbidden, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may, permission
 
 P = ParamSpec("P")
+logger = logging.getLogger("zugong.request")
 
 # Bounds of the API's integer parameters, declared in the OpenAPI schema: a value outside is the 422
 # envelope, never an overflow in the database (SQLite and PostgreSQL integers end at 2**63 - 1,
@@ -80,6 +83,11 @@ def page(
                 return view(authed, *args, **kwargs)
             except DomainError as exc:
                 return error_page(request, exc)
+            except (OverflowError, DataError) as exc:
+                # A number past what the database holds, typed into a form or a query: the person's input,
+                # not a fault of the system (the API answers the same with its 400 envelope).
+                logger.warning("out-of-range input on %s: %s", request.path, exc)
+                return error_page(request, ValidationFailed("输入的数值超出允许范围，请检查后重试"))
 
         checked = require_http_methods(list(methods))(wrapped)
         checked.zugong_page = PageMarker(action=action)  # type: ignore[attr-defined]

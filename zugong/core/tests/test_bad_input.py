@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import DataError
 from django.test import Client
 
 from zugong.conftest import Tree
@@ -175,3 +176,18 @@ def test_open311_request_ids_past_the_database_integer_are_400(tree: Tree, suffi
                                                          {"service_request_id": "1,99999999999999999999"})
     assert response.status_code == 400
     assert "service_request_id" in response.content.decode()
+
+
+@pytest.mark.parametrize("error", [OverflowError("Python int too large to convert to SQLite INTEGER"),
+                                   DataError("value out of range for type integer")])
+def test_a_page_whose_input_overflows_the_database_is_a_chinese_400(tree: Tree, alice: User, error: Exception,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def overflowing(*args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr("zugong.meetings.selectors.meeting_list", overflowing)
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    response = client.get("/meetings/")
+    assert response.status_code == 400
+    assert "输入的数值超出允许范围" in response.content.decode()
