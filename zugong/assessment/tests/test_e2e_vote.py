@@ -1,0 +1,40 @@
+"""End to end in headless Chromium, in Chinese, on a 375×812 phone: a voter types the code from the slip,
+grades every subject and casts the ballot without an account; the code is then spent."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from zugong.assessment.models import Ballot, BallotMark, CampaignStatus, VotingCode
+from zugong.e2e import horizontal_overflow, phone_browser, wait_for_text  # noqa: F401
+
+from .test_ballots import issue, setup_vote
+
+
+@pytest.mark.e2e
+def test_a_voter_casts_a_ballot_on_a_phone(live_server, phone_browser, world) -> None:  # noqa: F811
+    driver = phone_browser
+    campaign, classes, subjects = setup_vote(world)
+    [code] = issue(world, campaign, classes["群众代表"], 1)
+    driver.get(live_server.url + "/m/vote/")
+    wait_for_text(driver, "h1", "民主测评")
+    assert horizontal_overflow(driver) == 0
+    driver.find_element(By.ID, "zg-code").send_keys(code.lower())
+    driver.find_element(By.ID, "zg-vote-start").click()
+    wait_for_text(driver, "h1", campaign.title)
+    assert "投票人类别：群众代表" in driver.page_source
+    assert horizontal_overflow(driver) == 0
+    for subject, grade in zip(subjects, ("优秀", "基本称职"), strict=True):
+        box = driver.find_element(By.ID, f"zg-ballot-{subject.pk}")
+        box.find_element(By.CSS_SELECTOR, f"input[value='{grade}']").click()
+    driver.find_element(By.ID, "zg-vote-cast").click()
+    wait_for_text(driver, "#zg-vote-done", "测评票已提交，感谢参与")
+    assert VotingCode.objects.get().used and Ballot.objects.count() == 1
+    assert sorted(BallotMark.objects.values_list("grade", flat=True)) == ["优秀", "基本称职"]
+    # the same code again: refused in Chinese
+    driver.get(live_server.url + "/m/vote/")
+    driver.find_element(By.ID, "zg-code").send_keys(code)
+    driver.find_element(By.ID, "zg-vote-start").click()
+    wait_for_text(driver, "#zg-vote-error", "测评码无效或已使用")
+    assert campaign.status == CampaignStatus.OPEN
