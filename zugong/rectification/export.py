@@ -7,6 +7,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from zugong.core.downloads import xlsx_append
 from zugong.rectification.models import Problem, ProblemStatus, Severity
 from zugong.rectification.services.imports import HEADERS
 
@@ -17,12 +18,12 @@ def problem_list_workbook(problems: QuerySet[Problem]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "问题清单"
-    sheet.append([*HEADERS, "状态", "整改时限", "销号日期"])
+    xlsx_append(sheet, [*HEADERS, "状态", "整改时限", "销号日期"])
     for p in problems:
         plan = next(iter(p.plans.all()), None)
-        sheet.append([p.number, p.description, str(Severity(p.severity).label), p.org_unit.name,
-                      p.responsible_person, str(ProblemStatus(p.status).label),
-                      plan.deadline.isoformat() if plan else "", p.closed_on.isoformat() if p.closed_on else ""])
+        xlsx_append(sheet, [p.number, p.description, str(Severity(p.severity).label), p.org_unit.name,
+                            p.responsible_person, str(ProblemStatus(p.status).label),
+                            plan.deadline.isoformat() if plan else "", p.closed_on.isoformat() if p.closed_on else ""])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -77,3 +78,14 @@ def test_talk_stats_export_writes_text(tree: Tree) -> None:
                       by_talker=[(value, 1) for value in HOSTILE],
                       by_unit=[("=1+1单位", 1)])
     _assert_all_text(stats_xlsx(stats), [*HOSTILE, "=1+1单位"])
+
+
+def test_rectification_problem_list_export_writes_text(tree: Tree, alice: Any) -> None:
+    from zugong.rectification.export import problem_list_workbook
+    from zugong.rectification.models import Problem
+    from zugong.rectification.tests.helpers import add_problem, issue_list
+
+    problem_list = issue_list(tree, alice)
+    for value in HOSTILE[:4]:
+        add_problem(problem_list, alice, value)
+    _assert_all_text(problem_list_workbook(Problem.objects.filter(problem_list=problem_list)), HOSTILE[:4])
