@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "zugong.selection",
     "zugong.rectification",
     "zugong.assessment",
+    "zugong.fieldwork",
     "zugong.jobs",
     "django_tasks",
     "django_tasks_db",

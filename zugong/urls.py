@@ -33,11 +33,13 @@ urlpatterns = [
     path("rectification/", include("zugong.rectification.urls")),
     path("selection/", include("zugong.selection.urls")),
     path("assessment/", include("zugong.assessment.urls")),
+    path("fieldwork/", include("zugong.fieldwork.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("rules/", include("zugong.rules.urls")),
     path("talks/", include("zugong.talks.urls")),
     path("masswork/", include("zugong.masswork.urls")),
     path("m/vote/", include("zugong.assessment.public_urls")),
+    path("m/income/", include("zugong.fieldwork.public_urls")),
     path("m/", include("zugong.masswork.public_urls")),
     path("open311/v2/", include("zugong.masswork.open311_urls")),
     re_path(r"^open311/(?P<rest>.*)$", open311_not_found),  # the spec's error array, outside v2/ too

@@ -162,6 +162,13 @@ PERMISSIONS: Mapping[str, Permission] = {
     "assessment.campaign_advance": Permission(ORG_DEPT, "推进考核环节"),
     "assessment.campaign_publish": Permission(ADMIN, "公布考核结果"),
     "assessment.rating_set": Permission(ORG_DEPT, "评定考核等次"),
+    # fieldwork: training (R30) kept by the org department; village income (R27) reported from below
+    "fieldwork.training_view": _read(READERS, "查看干部教育培训"),
+    "fieldwork.training_record": Permission(ORG_DEPT, "登记干部教育培训"),
+    "fieldwork.income_view": _read(GRASSROOTS_READERS, "查看村集体经济收入"),
+    "fieldwork.income_report": Permission(GRASSROOTS, "报送村集体经济收入"),
+    "fieldwork.income_export": _read(READERS, "导出村集体经济收入通报"),
+    "fieldwork.income_scale_set": Permission(ADMIN, "设定村集体经济预警标准"),
 }
 
 

@@ -26,7 +26,7 @@ from django.utils import translation
 from zugong.conftest import Tree, logged_in
 
 PACKAGE = Path(__file__).resolve().parents[2]  # .../zugong
-APPS = ["cadres", "rules", "talks", "masswork", "meetings", "selection", "rectification", "jobs", "assessment"]
+APPS = ["cadres", "rules", "talks", "masswork", "meetings", "selection", "rectification", "jobs", "assessment", "fieldwork"]
 # catalogs the app catalogs must agree with (Django merges all catalogs of a language into one)
 OTHER_CATALOGS = {"shell": PACKAGE / "locale", "core": PACKAGE / "core" / "locale"}
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -224,7 +224,7 @@ def test_app_labels_are_english_when_english_is_active(db: None) -> None:
     with translation.override("en"):
         assert [str(apps.get_app_config(app).verbose_name) for app in APPS] == [
             "Cadres", "Rule compliance", "Talks", "Mass work", "Meeting", "Selection", "Rectification",
-            "Background jobs", "Assessment"]
+            "Background jobs", "Assessment", "Field work, training and villages"]
         for (app, model), label in expected_models.items():
             assert str(apps.get_model(app, model)._meta.verbose_name) == label
         assert str(apps.get_model("cadres", "Cadre")._meta.get_field("id_number").verbose_name) == "Citizen ID number"

@@ -1,0 +1,85 @@
+"""JSON API of training records (R30) and village collective income (R27), mounted under /api/v1/.
+
+A unit or cadre outside the reader's jurisdiction is 404."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from zugong.core.errors import ValidationFailed
+from zugong.core.request import Limit, Offset, RowId, jurisdiction_of
+from zugong.fieldwork import selectors
+
+router = Router(tags=["fieldwork"])
+INCOME_VIEW = "fieldwork.income_view"
+TRAINING_VIEW = "fieldwork.training_view"
+
+
+class VillageIncomeRow(Schema):
+    village: str
+    income: Decimal
+    level: str
+
+
+class TrainingRow(Schema):
+    id: int
+    cadre_id: int
+    course: str
+    organiser: str
+    kind: str
+    start_date: date
+    end_date: date
+    days: int
+    hours: Decimal
+    certificate: str
+
+
+class CycleRow(Schema):
+    cadre_id: int
+    name: str
+    off_job_days: int
+    meets: bool
+
+
+def _quarter(text: str) -> date:
+    if not text:
+        return selectors.quarter_start(timezone.localdate())
+    try:
+        return selectors.parse_quarter(text)
+    except ValueError:
+        raise ValidationFailed(f"季度格式应为 2024Q3：{text}", field="quarter") from None
+
+
+@router.get("/villages/income", response=list[VillageIncomeRow], summary="村集体经济收入及预警等级（按季度）")
+def village_income(request: HttpRequest, org: RowId | None = None, quarter: str = "") -> list[VillageIncomeRow]:
+    """`org` defaults to the top unit of the reader's jurisdiction, `quarter` (2024Q3) to this one."""
+    jurisdiction = jurisdiction_of(request, INCOME_VIEW)
+    unit = selectors.visible_unit(jurisdiction, org) if org is not None else selectors.home_unit(jurisdiction)
+    rows = selectors.graded_reports(unit, _quarter(quarter))
+    return [VillageIncomeRow(village=r["village_name"], income=r["income"], level=r["level"]) for r in rows]
+
+
+@router.get("/training-records", response=list[TrainingRow], summary="干部教育培训记录")
+def training_records(request: HttpRequest, cadre_id: RowId | None = None, limit: Limit = 100,
+                     offset: Offset = 0) -> list[TrainingRow]:
+    jurisdiction = jurisdiction_of(request, TRAINING_VIEW)
+    rows = (selectors.trainings_of(jurisdiction, cadre_id) if cadre_id is not None
+            else selectors.trainings_visible(jurisdiction))
+    return [TrainingRow(id=t.pk, cadre_id=t.cadre_id, course=t.course, organiser=t.organiser, kind=t.kind,
+                        start_date=t.start_date, end_date=t.end_date, days=t.days, hours=t.hours,
+                        certificate=t.certificate) for t in rows[offset:offset + limit]]
+
+
+@router.get("/training/cycle", response=list[CycleRow], summary="组工干部五年脱产培训天数（滚动周期）")
+def training_cycle(request: HttpRequest, org: RowId | None = None, as_of: date | None = None,
+                   limit: Limit = 500, offset: Offset = 0) -> list[CycleRow]:
+    jurisdiction = jurisdiction_of(request, TRAINING_VIEW)
+    unit = selectors.visible_unit(jurisdiction, org) if org is not None else None
+    rows = selectors.off_job_days_in_cycle(jurisdiction, as_of=as_of or timezone.localdate(), org_unit=unit)
+    return [CycleRow(cadre_id=r["id"], name=r["name"], off_job_days=r["off_job_days"], meets=r["meets"])
+            for r in rows[offset:offset + limit]]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldworkConfig(AppConfig):
+    name = "zugong.fieldwork"
+    label = "fieldwork"
+    verbose_name = _("下基层·培训·村级")
+
+    def ready(self) -> None:
+        from zugong.core.nav import NavItem, register_nav
+        from zugong.fieldwork import rule_sources
+
+        rule_sources.register()
+        register_nav(NavItem("fieldwork-income", _("村集体经济"), "fieldwork:income", "fieldwork.income_view",
+                             "grassroots", order=70))

@@ -1,0 +1,136 @@
+"""R27: quarterly village income reports, five-colour grading by configurable thresholds, the ranking
+API, the Excel 通报 and the public 通报 page without an account (no personal data)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from openpyxl import load_workbook
+
+from zugong.cadres.models import Cadre
+from zugong.conftest import Tree, logged_in
+from zugong.core.errors import Conflict, NotFound, ValidationFailed
+from zugong.core.jurisdiction import jurisdiction_for
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.services import org_unit_create
+from zugong.fieldwork.selectors import graded_reports, parse_quarter, report_due
+from zugong.fieldwork.services.income import income_report_submit, income_scale_set
+
+Q3 = date(2025, 7, 1)
+
+
+def _village(parent: OrgUnit, name: str) -> OrgUnit:
+    return org_unit_create(actor=None, kind=OrgKind.VILLAGE, name=name, parent=parent)
+
+
+def _report(user: User, village: OrgUnit, income: str, quarter: date = Q3) -> None:
+    income_report_submit(actor=user, jurisdiction=jurisdiction_for(user), village=village, quarter=quarter,
+                         income=Decimal(income), submitted_on=date(2025, 10, 5))
+
+
+def _levels(unit: OrgUnit, quarter: date = Q3) -> dict[str, str]:
+    return {r["village_name"]: r["level"] for r in graded_reports(unit, quarter)}
+
+
+@pytest.mark.parametrize(("income", "level"), [
+    ("0", "red"), ("4.99", "red"), ("5", "orange"), ("9.99", "orange"), ("10", "yellow"),
+    ("19.99", "yellow"), ("20", "green"), ("49.99", "green"), ("50", "blue"), ("300", "blue"),
+])
+def test_default_thresholds_grade_each_side_of_every_boundary(tree: Tree, alice: User, income: str,
+                                                               level: str) -> None:
+    _report(alice, tree.village_a, income)
+    assert _levels(tree.county_a) == {"甲村": level}
+
+
+def test_a_county_scale_applies_to_its_villages_only_and_from_its_date(tree: Tree, alice: User,
+                                                                        carol: User) -> None:
+    _report(alice, tree.village_a, "12")
+    _report(carol, tree.village_b, "12")
+    _report(alice, tree.village_a, "12", quarter=date(2025, 4, 1))
+    income_scale_set(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                     valid_from=date(2025, 7, 1), thresholds=(Decimal(3), Decimal(6), Decimal(12), Decimal(30)))
+    assert _levels(tree.city) == {"甲村": "green", "乙村": "yellow"}  # one query, two counties' scales
+    assert _levels(tree.county_a, date(2025, 4, 1)) == {"甲村": "yellow"}  # before the county's version
+
+
+def test_scale_must_rise(tree: Tree, alice: User) -> None:
+    with pytest.raises(ValidationFailed, match="从低到高"):
+        income_scale_set(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                         valid_from=Q3, thresholds=(Decimal(5), Decimal(5), Decimal(12), Decimal(30)))
+
+
+def test_report_once_a_quarter_by_a_village_in_reach(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    _report(bob, tree.village_a, "8")
+    with pytest.raises(Conflict, match="甲村2025年第3季度的集体经济收入已报送"):
+        _report(alice, tree.village_a, "9")
+    with pytest.raises(NotFound):
+        _report(carol, tree.village_a, "9", quarter=date(2025, 4, 1))
+    with pytest.raises(ValidationFailed, match="按村报送"):
+        _report(alice, tree.township_a, "9")
+    with pytest.raises(ValidationFailed, match="尚未开始"):
+        _report(alice, tree.village_a, "9", quarter=date(2026, 1, 1))  # submitted 2025-10-05
+
+
+def test_quarter_parsing_and_deadline() -> None:
+    assert parse_quarter("2025Q3") == Q3
+    assert parse_quarter("2025-4") == date(2025, 10, 1)
+    with pytest.raises(ValueError):
+        parse_quarter("2025Q5")
+    assert report_due(Q3) == date(2025, 10, 10)
+    assert report_due(date(2025, 10, 1)) == date(2026, 1, 10)
+
+
+def test_api_returns_village_income_level_scoped(tree: Tree, alice: User, carol: User) -> None:
+    second = _village(tree.township_a2, "丙村")
+    _report(alice, tree.village_a, "4")
+    _report(alice, second, "60")
+    _report(carol, tree.village_b, "30")
+    response = logged_in(alice).get("/api/v1/villages/income", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})
+    assert response.status_code == 200
+    assert response.json() == [{"village": "丙村", "income": "60.00", "level": "blue"},
+                               {"village": "甲村", "income": "4.00", "level": "red"}]
+    assert logged_in(carol).get("/api/v1/villages/income", {"org": str(tree.county_a.pk)}).status_code == 404
+    assert logged_in(alice).get("/api/v1/villages/income", {"org": str(tree.county_a.pk),
+                                                            "quarter": "Q9"}).status_code == 400
+
+
+def test_public_bulletin_needs_no_account_and_shows_no_personal_data(tree: Tree, alice: User) -> None:
+    Cadre.objects.create(name="张三丰", org_unit=tree.village_a, id_number="11010519491231002X")
+    income_report_submit(actor=alice, jurisdiction=jurisdiction_for(alice), village=tree.village_a, quarter=Q3,
+                         income=Decimal("7.5"), measures="由村支书张三丰联系光伏项目", channels="光伏",
+                         submitted_on=date(2025, 10, 5))
+    response = Client().get(f"/m/income/{tree.county_a.pk}/", {"quarter": "2025Q3"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "甲县2025年第3季度村集体经济收入通报" in body
+    assert "甲村" in body and "7.50" in body and "橙色" in body
+    for personal in ("张三丰", "11010519491231002X", "alice", "光伏"):
+        assert personal not in body
+    assert Client().get(f"/m/income/{tree.township_a.pk}/").status_code == 404  # counties only
+    assert Client().get(f"/m/income/{tree.county_a.pk}/", {"quarter": "x"}).status_code == 400
+
+
+def test_ranking_page_and_excel_bulletin(tree: Tree, alice: User, bob: User) -> None:
+    _report(alice, tree.village_a, "25")
+    client = logged_in(alice)
+    page = client.get("/fieldwork/income/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})
+    assert page.status_code == 200 and "绿色" in page.content.decode()
+    export = client.get("/fieldwork/income/export/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.content), read_only=True).worksheets[0]
+    rows = [tuple(c for c in row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "甲县2025年第3季度村集体经济收入通报"
+    assert rows[2] == (1, "甲镇", "甲村", 25.0, "绿色")
+    assert logged_in(bob).get("/fieldwork/income/export/").status_code == 403
+
+
+def test_income_view_refused_outside(tree: Tree, carol: User) -> None:
+    with pytest.raises(NotFound):
+        income_report_submit(actor=None, jurisdiction=jurisdiction_for(User.objects.create_user("nobody")),
+                             village=tree.village_b, quarter=Q3, income=Decimal(1))
+    assert logged_in(carol).get("/fieldwork/income/", {"org": str(OrgUnit.objects.get(name="甲县").pk)}).status_code == 404

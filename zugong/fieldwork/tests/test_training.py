@@ -1,0 +1,135 @@
+"""R30: training records by hand and from Excel; ≥1 off-job course a year through the rule engine; the
+rolling five-year minimum of off-job days, each positive and negative, at the window's edges."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from openpyxl import Workbook
+
+from zugong.conftest import Tree
+from zugong.core.errors import Forbidden, NotFound, ValidationFailed
+from zugong.core.jurisdiction import jurisdiction_for
+from zugong.fieldwork.models import TrainingKind, TrainingRecord
+from zugong.fieldwork.selectors import off_job_days_in_cycle
+from zugong.fieldwork.services.training import HEADERS, training_import, training_record_add
+from zugong.fieldwork.tests.helpers import cadre, off_job, org_department
+from zugong.rules.engine import evaluate
+from zugong.rules.models import Finding
+from zugong.rules.services import rule_override_set
+
+
+def _cycle(user: User, as_of: date) -> dict[str, tuple[int, bool]]:
+    rows = off_job_days_in_cycle(jurisdiction_for(user), as_of=as_of)
+    return {r["name"]: (r["off_job_days"], r["meets"]) for r in rows}
+
+
+def test_rolling_five_year_window_counts_courses_ended_inside_it(tree: Tree, alice: User) -> None:
+    dept = org_department(tree.county_a)
+    enough, short, edge = cadre(dept, "达标"), cadre(dept, "不足"), cadre(dept, "边界")
+    cadre(tree.township_a, "乡镇干部")  # not an org-department cadre: not in the population
+    off_job(enough, date(2021, 3, 1), date(2021, 4, 30), 60)
+    off_job(enough, date(2024, 9, 1), date(2024, 9, 30), 30)
+    off_job(short, date(2023, 3, 1), date(2023, 4, 30), 60)
+    off_job(short, date(2024, 3, 1), date(2024, 4, 10), 41, kind=TrainingKind.ON_JOB)  # on the job: not counted
+    off_job(edge, date(2020, 5, 1), date(2020, 6, 30), 45)  # ends 2020-06-30
+    off_job(edge, date(2025, 1, 1), date(2025, 2, 14), 45)
+    # 2025-06-29: window (2020-06-29, 2025-06-29] holds both of edge's courses
+    assert _cycle(alice, date(2025, 6, 29)) == {"不足": (60, False), "达标": (90, True), "边界": (90, True)}
+    # 2025-06-30: window (2020-06-30, 2025-06-30]: edge's first course ended on the excluded day
+    assert _cycle(alice, date(2025, 6, 30))["边界"] == (45, False)
+
+
+def test_cycle_minimum_is_a_rule_parameter(tree: Tree, alice: User) -> None:
+    dept = org_department(tree.county_a)
+    person = cadre(dept, "六十天")
+    off_job(person, date(2024, 3, 1), date(2024, 4, 29), 60)
+    assert _cycle(alice, date(2025, 1, 1))["六十天"] == (60, False)
+    rule_override_set(actor=None, jurisdiction=jurisdiction_for(alice), code="R30", org_unit=tree.county_a,
+                      valid_from=date(2024, 1, 1), params={"training_days_per_cycle": 60})
+    rows = off_job_days_in_cycle(jurisdiction_for(alice), as_of=date(2025, 1, 1), org_unit=tree.county_a)
+    assert [(r["name"], r["meets"]) for r in rows] == [("六十天", True)]
+
+
+def test_cycle_is_scoped_to_the_jurisdiction(tree: Tree, alice: User, carol: User) -> None:
+    cadre(org_department(tree.county_a), "甲县组工")
+    cadre(org_department(tree.county_b), "乙县组工")
+    assert set(_cycle(alice, date(2025, 1, 1))) == {"甲县组工"}
+    assert set(_cycle(carol, date(2025, 1, 1))) == {"乙县组工"}
+
+
+def test_engine_finds_a_year_without_an_off_job_course(tree: Tree) -> None:
+    dept = org_department(tree.county_a)
+    trained, untrained, online = cadre(dept, "当年脱产"), cadre(dept, "当年未训"), cadre(dept, "仅网络")
+    off_job(trained, date(2025, 11, 1), date(2025, 12, 31), 61)
+    off_job(untrained, date(2024, 11, 1), date(2024, 12, 31), 61)  # ended the year before
+    off_job(online, date(2025, 3, 1), date(2025, 3, 5), 5, kind=TrainingKind.ONLINE)
+    evaluate(as_of=date(2026, 1, 15), rule="R30", periods=2)
+    findings = {f.subject_label: (f.status, f.detail) for f in Finding.objects.filter(
+        rule__code="R30", period_start=date(2025, 1, 1))}
+    assert findings["当年脱产"][0] == "compliant"
+    assert findings["当年未训"][0] == "violated"
+    assert findings["仅网络"][0] == "violated"
+    assert "脱产培训 0 次" in findings["仅网络"][1]
+    assert len(findings) == 3
+
+
+def test_record_add_checks_dates_and_permission(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    person = cadre(org_department(tree.county_a), "甲")
+    record = training_record_add(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=person, course="进修班",
+                                 kind=TrainingKind.OFF_JOB, start_date=date(2025, 3, 1), end_date=date(2025, 3, 31))
+    assert record.days == 31
+    with pytest.raises(ValidationFailed, match="结束日期不能早于开始日期"):
+        training_record_add(actor=alice, jurisdiction=jurisdiction_for(alice), cadre=person, course="x",
+                            kind=TrainingKind.OFF_JOB, start_date=date(2025, 3, 2), end_date=date(2025, 3, 1))
+    with pytest.raises(Forbidden):
+        training_record_add(actor=bob, jurisdiction=jurisdiction_for(bob), cadre=cadre(tree.township_a, "乡"),
+                            course="x", kind=TrainingKind.ON_JOB, start_date=date(2025, 3, 1), end_date=date(2025, 3, 1))
+    with pytest.raises(NotFound):
+        training_record_add(actor=carol, jurisdiction=jurisdiction_for(carol), cadre=person, course="x",
+                            kind=TrainingKind.ON_JOB, start_date=date(2025, 3, 1), end_date=date(2025, 3, 1))
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_import_stores_good_rows_and_names_file_row_field_of_the_others(tree: Tree, alice: User) -> None:
+    dept = org_department(tree.county_a)
+    cadre(dept, "甲", "11010519491231002X")
+    cadre(org_department(tree.county_b), "乙县人", "110105194912310038")
+    data = _workbook([
+        ["11010519491231002x", "甲", "中青班", "省委党校", "脱产", date(2024, 3, 1), date(2024, 5, 31), 92, 400, "Z-1"],
+        ["11010519491231002X", "甲", "网络专题", "", "网络", "2024/6/1", "2024/6/3", None, 12, ""],
+        ["110105194912310038", "乙县人", "x", "", "脱产", date(2024, 1, 1), date(2024, 1, 2), 2, None, ""],
+        ["11010519491231002X", "甲", "", "", "脱产", date(2024, 1, 1), date(2024, 1, 2), 2, None, ""],
+        ["11010519491231002X", "甲", "y", "", "函授", date(2024, 1, 1), date(2024, 1, 2), 2, None, ""],
+        ["11010519491231002X", "甲", "z", "", "在职", "不是日期", date(2024, 1, 2), 2, None, ""],
+    ])
+    result = training_import(actor=alice, jurisdiction=jurisdiction_for(alice), data=data, filename="培训.xlsx")
+    assert result.added == 2
+    assert result.refused == [
+        "培训.xlsx 第 4 行“身份证号码”：在您的管辖范围内找不到该身份证号码的干部",
+        "培训.xlsx 第 5 行“培训班次”：请填写培训班次",
+        "培训.xlsx 第 6 行“培训方式”：培训方式应为脱产、在职或网络",
+        "培训.xlsx 第 7 行“开始日期”：请填写培训的开始和结束日期",
+    ]
+    online = TrainingRecord.objects.get(course="网络专题")
+    assert (online.kind, online.days, online.start_date) == (TrainingKind.ONLINE, 3, date(2024, 6, 1))
+    assert TrainingRecord.objects.get(course="中青班").days == 92
+
+
+def test_import_refuses_what_is_not_a_workbook(tree: Tree, alice: User) -> None:
+    with pytest.raises(ValidationFailed, match="无法读取 Excel 文件“坏.xlsx”"):
+        training_import(actor=alice, jurisdiction=jurisdiction_for(alice), data=b"not a zip", filename="坏.xlsx")

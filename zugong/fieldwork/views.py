@@ -1,0 +1,78 @@
+"""Village income pages: the ranking table of a unit's villages for a quarter (signed in), its Excel
+通报, and the public 通报 of a county (no account, no personal data: village, township, income, level).
+A cadre's training records are a small include for the cadre page (`_training.html`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zugong.core.downloads import download
+from zugong.core.errors import DomainError, ValidationFailed
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.request import AuthedRequest, error_page, page, query_int
+from zugong.fieldwork import selectors
+from zugong.fieldwork.export import income_bulletin_workbook
+
+VIEW = "fieldwork.income_view"
+
+
+def _quarter(request: HttpRequest) -> date:
+    text = request.GET.get("quarter", "")
+    if not text:
+        return selectors.quarter_start(timezone.localdate())
+    try:
+        return selectors.parse_quarter(text)
+    except ValueError:
+        raise ValidationFailed(f"季度格式应为 2024Q3：{text[:20]}") from None
+
+
+def _quarter_code(start: date) -> str:
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def _unit(request: AuthedRequest) -> OrgUnit:
+    pk = query_int(request, "org", low=1)
+    if pk is not None:
+        return selectors.visible_unit(request.jurisdiction, pk)
+    return selectors.home_unit(request.jurisdiction)
+
+
+def _context(unit: OrgUnit, quarter: date) -> dict[str, object]:
+    rows = list(selectors.graded_reports(unit, quarter))
+    return {"unit": unit, "quarter": quarter, "quarter_code": _quarter_code(quarter),
+            "quarter_label": selectors.quarter_label(quarter), "rows": rows, "counts": selectors.level_counts(rows),
+            "due": selectors.report_due(quarter)}
+
+
+@page(action=VIEW, methods=("GET",))
+def income(request: AuthedRequest) -> HttpResponse:
+    unit = _unit(request)
+    context = _context(unit, _quarter(request))
+    context["missing"] = list(selectors.missing_reports(unit, context["quarter"])[:200])  # type: ignore[arg-type]
+    context["is_county"] = unit.kind == OrgKind.COUNTY
+    return render(request, "fieldwork/income.html", context)
+
+
+@page(action="fieldwork.income_export", methods=("GET",))
+def income_export(request: AuthedRequest) -> HttpResponse:
+    unit = _unit(request)
+    quarter = _quarter(request)
+    rows = list(selectors.graded_reports(unit, quarter))
+    body = income_bulletin_workbook(unit, quarter, rows)
+    return download(body, f"{unit.name}{selectors.quarter_label(quarter)}村集体经济收入通报.xlsx")
+
+
+@require_http_methods(["GET"])
+def public_bulletin(request: HttpRequest, county_id: int) -> HttpResponse:
+    """The county's quarterly 通报, open to residents without an account."""
+    try:
+        county = selectors.public_county(county_id)
+        context = _context(county, _quarter(request))
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "fieldwork/public_income.html", context)
