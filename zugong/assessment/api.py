@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zugong.assessment import selectors
-from zugong.assessment.models import Campaign, CampaignStatus, Indicator, Subject
-from zugong.assessment.services import ballots, ratings
+from zugong.assessment.models import Campaign, CampaignStatus, Indicator, SideEvidenceRequest, Subject
+from zugong.assessment.services import ballots, ratings, side_evidence
 from zugong.assessment.services import campaigns as svc
 from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import NotFound, ValidationFailed
@@ -274,3 +276,67 @@ def codes_issue(request: HttpRequest, campaign_id: RowId, payload: CodesIn) -> S
 def evaluation_results(request: HttpRequest, campaign_id: RowId) -> list[ResultOut]:
     campaign = selectors.campaign_get(jurisdiction_of(request, "assessment.rating_set"), campaign_id)
     return [ResultOut(**r.__dict__) for r in selectors.evaluation_results(campaign)]
+
+
+# --- side evidence (旁证, R02) ---------------------------------------------------------------------------
+
+class SideEvidenceOut(Schema):
+    id: int
+    subject_id: int
+    subject: str
+    agency: str
+    requested_on: date
+    due_on: date
+    replied_on: date | None
+    reply: str
+    overdue: bool = Field(description="过期未回复，或回复晚于期限")
+
+
+class SideEvidenceIn(Schema):
+    subject_id: int = Field(ge=1, le=2**31 - 1)
+    requested_on: date
+    agencies: list[str] | None = Field(None, max_length=20, description="省略时为 R02 参数中的全部旁证单位")
+
+
+class SideEvidenceReplyIn(Schema):
+    replied_on: date
+    reply: str = Field(max_length=20000)
+
+
+def _evidence_out(r: SideEvidenceRequest) -> SideEvidenceOut:
+    return SideEvidenceOut(id=r.pk, subject_id=r.assessed_id, subject=r.assessed.name, agency=r.agency,
+                           requested_on=r.requested_on, due_on=r.due_on, replied_on=r.replied_on, reply=r.reply,
+                           overdue=r.is_overdue(timezone.localdate()))
+
+
+@router.get("/assessments/{campaign_id}/side-evidence", response=list[SideEvidenceOut],
+            summary="旁证征求情况（R02；仅考核工作人员可见）")
+def side_evidence_list(request: HttpRequest, campaign_id: RowId) -> list[SideEvidenceOut]:
+    campaign = selectors.campaign_get(jurisdiction_of(request, "assessment.rating_set"), campaign_id)
+    return [_evidence_out(r) for r in selectors.side_evidence_of(campaign)]
+
+
+@router.post("/assessments/{campaign_id}/side-evidence", response={201: list[SideEvidenceOut]},
+             summary="向旁证单位发函（期限按 R02 的回复天数）")
+def side_evidence_request(request: HttpRequest, campaign_id: RowId,
+                          payload: SideEvidenceIn) -> Status[list[SideEvidenceOut]]:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    rows = side_evidence.side_evidence_request(actor=actor_of(request), jurisdiction=jurisdiction,
+                                               campaign_id=campaign.pk, subject_id=payload.subject_id,
+                                               requested_on=payload.requested_on, agencies=payload.agencies)
+    ids = {r.pk for r in rows}
+    return Status(201, [_evidence_out(r) for r in selectors.side_evidence_of(campaign) if r.pk in ids])
+
+
+@router.post("/assessments/{campaign_id}/side-evidence/{request_id}/reply", response=SideEvidenceOut,
+             summary="登记旁证回复")
+def side_evidence_reply(request: HttpRequest, campaign_id: RowId, request_id: RowId,
+                        payload: SideEvidenceReplyIn) -> SideEvidenceOut:
+    jurisdiction = jurisdiction_of(request)
+    campaign = selectors.campaign_get(jurisdiction, campaign_id)
+    if not selectors.side_evidence_of(campaign).filter(pk=request_id).exists():
+        raise NotFound("未找到该旁证")
+    side_evidence.side_evidence_reply(actor=actor_of(request), jurisdiction=jurisdiction, request_id=request_id,
+                                      replied_on=payload.replied_on, reply=payload.reply)
+    return _evidence_out(selectors.side_evidence_of(campaign).get(pk=request_id))

@@ -8,7 +8,10 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("考核评价")
 
     def ready(self) -> None:
+        from zugong.assessment import rule_sources
         from zugong.core.nav import NavItem, register_nav
+
+        rule_sources.register()
 
         register_nav(NavItem("assessments", _("考核评价"), "assessment:list", "assessment.campaign_view", "cadres",
                              order=70))

@@ -1,11 +1,12 @@
 """Assessment demo contributor: in each of the two demo counties, a published 年度考核 of township cadres
 and teams with an indicator tree, 民主测评 (four voter classes, codes, ballots), ratings proposed from the
 evaluation rank within R14's caps, the negative list and the 优秀 quota, and the results written into the
-roster; runs after talks (its interviews are what caps some cadres)."""
+roster, and 旁证 (R02) asked of every team with one reply overdue; runs after talks (its interviews are what caps some cadres)."""
 
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from zugong.assessment import selectors
 from zugong.assessment.models import CampaignKind, NegativeSituation, Subject, SubjectKind
-from zugong.assessment.services import ballots, campaigns, ratings
+from zugong.assessment.services import ballots, campaigns, ratings, side_evidence
 from zugong.assessment.services.campaigns import IndicatorSpec
 from zugong.cadres.exporters import record_of, with_history
 from zugong.cadres.models import Cadre
@@ -73,6 +74,17 @@ def _rate(common: dict[str, object], campaign_id: int, year: int) -> None:
                 continue  # the 优秀 places are taken: the next rating down
 
 
+def _side_evidence(common: dict[str, object], teams: list[Subject], today: date) -> None:
+    """Every team asked of R02's agencies a month ago; all replied in time but one (overdue since)."""
+    for n, team in enumerate(teams):
+        rows = side_evidence.side_evidence_request(**common, subject_id=team.pk,  # type: ignore[arg-type]
+                                                   requested_on=today - timedelta(days=30))
+        for row in rows[1:] if n == 0 else rows:
+            side_evidence.side_evidence_reply(actor=common["actor"], jurisdiction=SYSTEM,  # type: ignore[arg-type]
+                                              request_id=row.pk, replied_on=today - timedelta(days=20),
+                                              reply="经查，未发现该班子存在需要说明的问题")
+
+
 def _county(ctx: DemoContext, county: OrgUnit, actor: User | None, rng: random.Random) -> int:
     people = _clean_cadres(county, ctx.today.year)
     teams = list(OrgUnit.objects.filter(parent=county, kind=OrgKind.TOWNSHIP).order_by("pk")[:4])
@@ -94,6 +106,7 @@ def _county(ctx: DemoContext, county: OrgUnit, actor: User | None, rng: random.R
     campaigns.campaign_transition(**common, to="open")  # type: ignore[arg-type]
     subjects = list(selectors.subjects_of(campaign))
     _vote(campaign.pk, codes, subjects, rng)
+    _side_evidence(common, [s for s in subjects if s.kind != SubjectKind.CADRE], ctx.today)
     campaigns.campaign_transition(**common, to="scoring")  # type: ignore[arg-type]
     campaigns.campaign_transition(**common, to="rating")  # type: ignore[arg-type]
     ratings.negative_entry_record(**common, subject_id=subjects[-len(teams) - 1].pk,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ check it and turn an illegal step into `IllegalTransition` (409) with a Chinese 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -270,3 +271,36 @@ class BallotMark(models.Model):
 # The points each grade of a ballot counts for in the tally (published with the results).
 GRADE_POINTS: dict[str, int] = {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0,
                                 "好": 100, "较好": 80, "一般": 60, "较差": 0}
+
+
+# --- side evidence (旁证, R02) -------------------------------------------------------------------------------
+
+
+class SideEvidenceRequest(models.Model):
+    """Evidence asked of one agency (纪检监察, 巡视, 审计 …: R02's `bodies`) about an assessed team or unit."""
+
+    # Named `assessed`, not `subject`: the rule engine reads `subject_id` as the request's own id.
+    assessed = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="side_evidence")
+    # The assessed unit (the subject's): the rule engine's scope and the jurisdiction check.
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(_("旁证单位"), max_length=40)
+    requested_on = models.DateField(_("发函日期"))
+    due_on = models.DateField(_("回复期限"))
+    replied_on = models.DateField(_("回复日期"), null=True, blank=True)
+    reply = models.TextField(_("回复意见"), blank=True, default="")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("旁证")
+        verbose_name_plural = _("旁证")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["assessed", "agency"], name="assessment_side_evidence_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessed_id} {self.agency}"
+
+    def is_overdue(self, today: date) -> bool:
+        """No reply after the due day, or a reply that came after it."""
+        return (self.replied_on or today) > self.due_on

@@ -13,6 +13,7 @@ from zugong.assessment.models import (
     Campaign,
     Indicator,
     NegativeEntry,
+    SideEvidenceRequest,
     Subject,
     VoterClass,
     VoterClassWeight,
@@ -129,3 +130,8 @@ def _result(subject: Subject, by_class: dict[int, dict[str, int]], weights: dict
         total += weights.get(class_id, Decimal("0"))
     score = (weighted / total).quantize(Decimal("0.01")) if total else Decimal("0")
     return SubjectResult(subject.pk, subject.name, {names[c]: v for c, v in sorted(by_class.items())}, means, score)
+
+
+def side_evidence_of(campaign: Campaign) -> QuerySet[SideEvidenceRequest]:
+    return (SideEvidenceRequest.objects.filter(assessed__campaign=campaign).select_related("assessed__org_unit", "assessed__cadre")
+            .order_by("assessed__org_unit__path", "agency", "pk"))

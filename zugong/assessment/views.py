@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zugong.assessment import selectors
@@ -56,6 +57,8 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "indicators": _tree(selectors.indicators_of(campaign)),
         "turnout": selectors.turnout(campaign) if staff else [],
         "results": selectors.evaluation_results(campaign) if staff else [],
+        "side_evidence": [(r, r.is_overdue(timezone.localdate())) for r in selectors.side_evidence_of(campaign)]
+        if staff else [],
         "rating_open": staff and campaign.status == CampaignStatus.RATING,
         "steps": [(to, CampaignStatus(to).label) for to in campaign.next_states()]
         if may(request.jurisdiction, "assessment.campaign_advance") else []})

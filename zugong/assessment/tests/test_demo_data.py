@@ -4,7 +4,14 @@ import io
 from datetime import date
 
 from zugong.assessment.demo_data import load_assessments
-from zugong.assessment.models import Ballot, Campaign, CampaignStatus, NegativeEntry, Subject
+from zugong.assessment.models import (
+    Ballot,
+    Campaign,
+    CampaignStatus,
+    NegativeEntry,
+    SideEvidenceRequest,
+    Subject,
+)
 from zugong.cadres.models import AnnualReview
 from zugong.core.demo import DemoContext
 from zugong.core.demo_data import load_org_tree
@@ -30,4 +37,6 @@ def test_demo_publishes_an_annual_campaign_in_both_counties(db) -> None:
         subject = Subject.objects.get(cadre=person)
         assert subject.rating != "优秀" and "本年度被约谈 1 次" in subject.rating_note
     assert AnnualReview.objects.filter(year=2026, superseded_at__isnull=True).count() == 16
+    overdue = [r for r in SideEvidenceRequest.objects.all() if r.is_overdue(date(2026, 11, 20))]
+    assert len(overdue) == 2 and all(r.replied_on is None for r in overdue)
     assert "考核评价：" in ctx.out.getvalue()  # type: ignore[attr-defined]
