@@ -1,0 +1,33 @@
+"""The demo: every org-department cadre of both counties has training, some below R30's thresholds; four
+quarters of village income over several colours, one village per county missing the latest quarter."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+
+from zugong.cadres.demo_data import load_cadres
+from zugong.core.demo import DemoContext
+from zugong.core.demo_data import load_org_tree
+from zugong.core.permissions import SYSTEM
+from zugong.fieldwork.demo_data import _quarters, load_fieldwork
+from zugong.fieldwork.models import TrainingRecord
+from zugong.fieldwork.selectors import graded_reports, missing_reports, off_job_days_in_cycle
+
+
+def test_demo_training_and_income_in_both_counties(db) -> None:  # type: ignore[no-untyped-def]
+    ctx = DemoContext(scale="small", seed=11, today=timezone.localdate(), out=io.StringIO())
+    load_org_tree(ctx)
+    load_cadres(ctx)
+    load_fieldwork(ctx)
+    latest = _quarters(ctx.today)[-1]
+    for county in ctx.data["counties"][:2]:
+        cycle = list(off_job_days_in_cycle(SYSTEM, as_of=ctx.today, org_unit=county))
+        assert cycle, county.name
+        assert {r["meets"] for r in cycle} == {True, False}
+        assert all(TrainingRecord.objects.filter(cadre_id=r["id"]).exists() for r in cycle)
+        levels = {r["level"] for r in graded_reports(county, latest)}
+        assert len(levels) >= 3
+        assert missing_reports(county, latest).count() == 1
+        assert len(_quarters(ctx.today)) == 4
