@@ -133,3 +133,15 @@ def test_import_stores_good_rows_and_names_file_row_field_of_the_others(tree: Tr
 def test_import_refuses_what_is_not_a_workbook(tree: Tree, alice: User) -> None:
     with pytest.raises(ValidationFailed, match="无法读取 Excel 文件“坏.xlsx”"):
         training_import(actor=alice, jurisdiction=jurisdiction_for(alice), data=b"not a zip", filename="坏.xlsx")
+
+
+def test_cadre_page_shows_training_to_readers_only(tree: Tree, alice: User, bob: User) -> None:
+    from zugong.conftest import logged_in
+
+    person = cadre(tree.township_a, "乡镇干部甲")
+    off_job(person, date(2024, 3, 1), date(2024, 3, 20), 20)
+    page = logged_in(alice).get(f"/cadres/{person.pk}/").content.decode()
+    assert 'id="zg-trainings"' in page and "党校进修班" in page
+    bob_page = logged_in(bob).get(f"/cadres/{person.pk}/")
+    assert bob_page.status_code == 200  # township staff see the cadre, not the training section
+    assert "党校进修班" not in bob_page.content.decode()
