@@ -135,3 +135,20 @@ def _result(subject: Subject, by_class: dict[int, dict[str, int]], weights: dict
 def side_evidence_of(campaign: Campaign) -> QuerySet[SideEvidenceRequest]:
     return (SideEvidenceRequest.objects.filter(assessed__campaign=campaign).select_related("assessed__org_unit", "assessed__cadre")
             .order_by("assessed__org_unit__path", "agency", "pk"))
+
+
+@dataclass(frozen=True)
+class ReviewRanking:
+    """The top and the bottom of a campaign's 民主测评 / 群众评议 results: a reference for selection."""
+
+    campaign_id: int
+    top: list[SubjectResult]
+    bottom: list[SubjectResult]
+
+
+def public_review_ranking(jurisdiction: Jurisdiction, campaign_id: int, *, size: int = 3) -> ReviewRanking:
+    """For the selection module (one owner of this read): the best and worst `size` subjects by score,
+    among those with at least one ballot; bottom is listed worst first."""
+    campaign = campaign_get(jurisdiction, campaign_id)
+    voted = [r for r in evaluation_results(campaign) if r.counts]
+    return ReviewRanking(campaign.pk, voted[:size], list(reversed(voted[-size:])) if voted else [])

@@ -225,3 +225,19 @@ def test_the_campaign_page_shows_turnout_and_results_to_staff_only(world, tree) 
     assert "<td>1</td><td>" + subjects[0].name + "</td><td>60.00</td>" in page
     leader = make_user("leader", tree.county_a, Role.LEADER)
     assert 'id="zg-results"' not in logged_in(leader).get(f"/assessment/{campaign.pk}/").content.decode()
+
+
+def test_the_review_ranking_for_selection_lists_top_and_bottom_of_those_voted_on(world, carol) -> None:
+    from zugong.assessment.selectors import public_review_ranking
+    from zugong.core.errors import NotFound
+    from zugong.core.jurisdiction import jurisdiction_for
+
+    campaign, classes, subjects = setup_vote(world, people=4)
+    grades = dict(zip((s.pk for s in subjects), ("优秀", "称职", "基本称职", "不称职"), strict=True))
+    [code] = issue(world, campaign, classes["群众代表"], 1)
+    ballot_cast(code=code, grades=grades)
+    ranking = public_review_ranking(world.ja, campaign.pk, size=2)
+    assert [r.name for r in ranking.top] == [subjects[0].name, subjects[1].name]
+    assert [r.name for r in ranking.bottom] == [subjects[3].name, subjects[2].name]
+    with pytest.raises(NotFound):
+        public_review_ranking(jurisdiction_for(carol), campaign.pk)
