@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+from collections import deque
 from typing import Any
 
 from locust import HttpUser, between, constant, events, task
@@ -17,7 +18,8 @@ from bench.load.guard import is_loopback
 
 DATA: dict[str, Any] = json.loads(open(os.environ["ZUGONG_LOAD_DATA"], encoding="utf-8").read())
 # each run of a step starts further down the list of orders waiting for dispatch (one dispatch each)
-DISPATCH: list[list[int]] = DATA["dispatch"][int(os.environ.get("ZUGONG_LOAD_DISPATCH_FROM", "0")):]
+# (taken from the front, so the next run's offset skips exactly the orders this one dispatched)
+DISPATCH: deque[list[int]] = deque(DATA["dispatch"][int(os.environ.get("ZUGONG_LOAD_DISPATCH_FROM", "0")):])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -76,7 +78,7 @@ class Clerk(Browser):
     def dispatch(self) -> None:
         if not DISPATCH:
             return
-        order_id, member_id = DISPATCH.pop()
+        order_id, member_id = DISPATCH.popleft()
         self.client.post(f"/api/v1/orders/{order_id}/dispatch", name="POST /api/v1/orders/[id]/dispatch",
                          headers=self.dispatcher, json={"member_id": member_id})
 
