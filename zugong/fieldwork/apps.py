@@ -14,3 +14,5 @@ class FieldworkConfig(AppConfig):
         rule_sources.register()
         register_nav(NavItem("fieldwork-income", _("村集体经济"), "fieldwork:income", "fieldwork.income_view",
                              "grassroots", order=70))
+        register_nav(NavItem("fieldwork-training", _("组工干部培训"), "fieldwork:training", "fieldwork.training_view",
+                             "cadres", order=40))

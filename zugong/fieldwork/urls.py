@@ -1,9 +1,11 @@
 from django.urls import path
 
-from zugong.fieldwork import views
+from zugong.fieldwork import views, views_training
 
 app_name = "fieldwork"
 urlpatterns = [
     path("income/", views.income, name="income"),
     path("income/export/", views.income_export, name="income-export"),
+    path("training/", views_training.training, name="training"),
+    path("training/import/", views_training.training_upload, name="training-import"),
 ]

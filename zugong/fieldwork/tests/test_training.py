@@ -145,3 +145,22 @@ def test_cadre_page_shows_training_to_readers_only(tree: Tree, alice: User, bob:
     bob_page = logged_in(bob).get(f"/cadres/{person.pk}/")
     assert bob_page.status_code == 200  # township staff see the cadre, not the training section
     assert "党校进修班" not in bob_page.content.decode()
+
+
+def test_training_page_lists_shortfalls_and_import_page_stores_rows(tree: Tree, alice: User, bob: User) -> None:
+    from zugong.conftest import logged_in
+
+    dept = org_department(tree.county_a)
+    cadre(dept, "未达标者", "11010519491231002X")
+    client = logged_in(alice)
+    page = client.get("/fieldwork/training/", {"org": str(tree.county_a.pk)}).content.decode()
+    assert "未达标者" in page and "未达标 1 人" in page
+    upload = io.BytesIO(_workbook([["11010519491231002X", "未达标者", "进修班", "", "脱产", date(2024, 3, 1),
+                                    date(2024, 5, 31), None, None, ""],
+                                   ["", "", "缺身份证", "", "脱产", date(2024, 3, 1), date(2024, 3, 2), None, None, ""]]))
+    upload.name = "培训.xlsx"
+    response = client.post("/fieldwork/training/import/", {"workbook": upload}, follow=True)
+    body = response.content.decode()
+    assert "已导入 1 条培训记录" in body and "培训.xlsx 第 3 行“身份证号码”" in body
+    assert TrainingRecord.objects.get().days == 92
+    assert logged_in(bob).get("/fieldwork/training/import/").status_code == 403

@@ -1,0 +1,49 @@
+"""Training pages: the org-department cadres of a unit with their off-job days over the rolling cycle
+(R30), and the Excel import of training records."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zugong.core.errors import DomainError
+from zugong.core.permissions import may
+from zugong.core.request import AuthedRequest, page, query_int
+from zugong.fieldwork import selectors
+from zugong.fieldwork.forms import TrainingImportForm
+from zugong.fieldwork.services.training import training_import
+
+
+@page(action="fieldwork.training_view", methods=("GET",))
+def training(request: AuthedRequest) -> HttpResponse:
+    pk = query_int(request, "org", low=1)
+    unit = (selectors.visible_unit(request.jurisdiction, pk) if pk is not None
+            else selectors.home_unit(request.jurisdiction))
+    today = timezone.localdate()
+    rows = list(selectors.off_job_days_in_cycle(request.jurisdiction, as_of=today, org_unit=unit)[:1000])
+    return render(request, "fieldwork/training.html", {
+        "unit": unit, "rows": rows, "check": selectors.cycle_check(unit, today),
+        "short": sum(1 for r in rows if not r["meets"]),
+        "may_import": may(request.jurisdiction, "fieldwork.training_record"), "form": TrainingImportForm()})
+
+
+@page(action="fieldwork.training_record", methods=("GET", "POST"))
+def training_upload(request: AuthedRequest) -> HttpResponse:
+    form = TrainingImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        try:
+            result = training_import(actor=request.user, jurisdiction=request.jurisdiction, data=upload.read(),
+                                     filename=upload.name or "training.xlsx")
+        except DomainError as exc:
+            form.add_error("workbook", exc.message)
+        else:
+            messages.success(request, _("已导入 %(n)s 条培训记录") % {"n": result.added})
+            for line in result.refused:
+                messages.warning(request, line)
+            return HttpResponseRedirect(reverse("fieldwork:training"))
+    return render(request, "fieldwork/training_import.html", {"form": form})
