@@ -136,14 +136,14 @@ def _computed_due_dates(job: Job, items_sql: str, items_params: list[Any]) -> tu
 
 
 _DETAIL = (
-    "LEFT(%s || to_char(i.start_date, 'YYYY-MM-DD') || '起算，应于' || to_char(i.due, 'YYYY-MM-DD') || '前办结' || "
-    "CASE WHEN i.done_date IS NOT NULL THEN '，' || to_char(i.done_date, 'YYYY-MM-DD') || '办结' || "
-    "CASE WHEN i.done_date > i.due THEN '，逾期 ' || (i.done_date - i.due) || ' 天' ELSE '' END "
+    "LEFT(%s || to_char(i.start_on, 'YYYY-MM-DD') || '起算，应于' || to_char(i.due, 'YYYY-MM-DD') || '前办结' || "
+    "CASE WHEN i.done_on IS NOT NULL THEN '，' || to_char(i.done_on, 'YYYY-MM-DD') || '办结' || "
+    "CASE WHEN i.done_on > i.due THEN '，逾期 ' || (i.done_on - i.due) || ' 天' ELSE '' END "
     "WHEN i.status = 'overdue' THEN '，尚未办结，已逾期 ' || (CAST(%s AS DATE) - i.due) || ' 天' "
     "ELSE '，尚未办结，剩余 ' || (i.due - CAST(%s AS DATE)) || ' 天' END, 300)"
 )
 _STATUS = (
-    "CASE WHEN i.done_date IS NOT NULL THEN CASE WHEN i.done_date <= i.due THEN %s ELSE %s END "
+    "CASE WHEN i.done_on IS NOT NULL THEN CASE WHEN i.done_on <= i.due THEN %s ELSE %s END "
     "WHEN CAST(%s AS DATE) > i.due THEN %s WHEN i.due - CAST(%s AS DATE) <= %s THEN %s ELSE %s END"
 )
 
@@ -168,10 +168,11 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]
         f"CAST(%s AS DATE) AS period_start, CAST(%s AS DATE) AS period_end, CAST(%s AS VARCHAR(60)) AS subject_type, "
         f"CAST(i.subject_id AS VARCHAR(64)) AS subject_id, LEFT(CAST(i.subject_label AS TEXT), 200) AS subject_label, "
         f"i.org_unit_id, CAST(i.status AS VARCHAR(20)) AS status, CAST(NULL AS DOUBLE PRECISION) AS measure, "
-        f"CAST(NULL AS DOUBLE PRECISION) AS target, i.due AS due_date, i.done_date, {responsible} AS responsible_user_id, "
+        f"CAST(NULL AS DOUBLE PRECISION) AS target, i.due AS due_date, i.done_on AS done_date, {responsible} AS responsible_user_id, "
         f"{_DETAIL} AS detail, CAST(%s AS TIMESTAMP WITH TIME ZONE) AS evaluated_at "
         f"FROM (SELECT d.*, {_STATUS.replace('i.', 'd.')} AS status FROM "
-        f"(SELECT it.*, {due_sql} AS due FROM ({items_sql}) it {due_join}) d) i"
+        f"(SELECT it.*, {due_sql} AS due, CAST(it.done_date AS DATE) AS done_on, "
+        f"CAST(it.start_date AS DATE) AS start_on FROM ({items_sql}) it {due_join}) d) i"
     )
     findings_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
                        source.subject_type, source.item_label, as_of, as_of, job.evaluated_at,
