@@ -45,12 +45,22 @@ CAMPAIGN_ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
+class Focus(models.TextChoices):
+    """R01: each year's 分类考核 (1–2 department categories or themes) and 重点考核 (about 10 teams)."""
+
+    NONE = "", _("一般考核")
+    CLASSIFIED = "classified", _("分类考核")
+    KEY = "key", _("重点考核")
+
+
 class Campaign(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("考核类型"), max_length=10, choices=CampaignKind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     period = models.CharField(_("考核期间"), max_length=20, blank=True, default="")  # "2026Q1" for 平时考核
+    focus = models.CharField(_("考核方式"), max_length=10, choices=Focus.choices, blank=True, default="")
+    theme = models.CharField(_("考核类别或主题"), max_length=100, blank=True, default="")  # 分类考核: which one
     status = models.CharField(_("状态"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     # 优秀 (or 好) may go to at most this share of the subjects of each scale, rounded down.
     excellent_share = models.DecimalField(_("优秀比例"), max_digits=4, decimal_places=3, default=Decimal("0.150"))

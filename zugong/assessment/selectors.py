@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -11,6 +12,7 @@ from zugong.assessment.models import (
     GRADE_POINTS,
     BallotMark,
     Campaign,
+    Focus,
     Indicator,
     NegativeEntry,
     SideEvidenceRequest,
@@ -152,3 +154,41 @@ def public_review_ranking(jurisdiction: Jurisdiction, campaign_id: int, *, size:
     campaign = campaign_get(jurisdiction, campaign_id)
     voted = [r for r in evaluation_results(campaign) if r.counts]
     return ReviewRanking(campaign.pk, voted[:size], list(reversed(voted[-size:])) if voted else [])
+
+
+# --- R01: 分类考核 and 重点考核 counts per year ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class R01Status:
+    org_unit_id: int
+    org_unit: str
+    year: int
+    classified: int
+    key_teams: int
+    problems: list[str]
+
+
+def r01_status(jurisdiction: Jurisdiction, year: int) -> list[R01Status]:
+    """Per organising unit with campaigns that year: 分类考核 campaigns within R01's [min_count, max_count]
+    (default 1–2) and at least `key_teams` (default 10) teams or units under 重点考核."""
+    from zugong.rules.registry import param
+
+    campaigns = campaigns_visible(jurisdiction).filter(year=year)
+    units = {c.org_unit_id: c.org_unit for c in campaigns}
+    classified = dict(campaigns.filter(focus=Focus.CLASSIFIED).values_list("org_unit_id").annotate(n=Count("id")))
+    key = dict(campaigns.filter(focus=Focus.KEY).values_list("org_unit_id")
+               .annotate(n=Count("subjects", filter=~Q(subjects__kind="cadre"))))
+    out = []
+    for pk, unit in sorted(units.items(), key=lambda kv: kv[1].path):
+        on = date(year, 12, 31)
+        low, high = param("R01", "min_count", org_unit=unit, on=on), param("R01", "max_count", org_unit=unit, on=on)
+        teams = int(param("R01", "key_teams", org_unit=unit, on=on))
+        n, k = classified.get(pk, 0), key.get(pk, 0)
+        problems = []
+        if n < low or (high is not None and n > high):
+            problems.append(f"{year}年分类考核 {n} 项，应为 {low}–{high} 项" if high is not None
+                            else f"{year}年分类考核 {n} 项，应不少于 {low} 项")
+        if k < teams:
+            problems.append(f"{year}年重点考核领导班子 {k} 个，应约 {teams} 个")
+        out.append(R01Status(pk, unit.name, year, n, k, problems))
+    return out

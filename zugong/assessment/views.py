@@ -25,8 +25,10 @@ PAGE_SIZE = 50
 @page(action="assessment.campaign_view", methods=("GET",))
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.campaign_list(request.jurisdiction)
+    year = timezone.localdate().year
     return render(request, "assessment/list.html",
-                  {"page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))})
+                  {"page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), "year": year,
+                   "r01": [s for s in selectors.r01_status(request.jurisdiction, year) if s.problems]})
 
 
 def _tree(indicators: list[Indicator]) -> list[tuple[int, Indicator]]:

@@ -16,6 +16,7 @@ from zugong.assessment.models import (
     CampaignKind,
     CampaignStatus,
     EvaluationMethod,
+    Focus,
     Indicator,
     ScoringMethod,
     Subject,
@@ -43,7 +44,8 @@ def _actor_id(actor: Actor) -> int | None:
 
 @transaction.atomic
 def campaign_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, title: str, kind: str,
-                    year: int, period: str = "", excellent_share: Decimal = Decimal("0.15")) -> Campaign:
+                    year: int, period: str = "", excellent_share: Decimal = Decimal("0.15"), focus: str = "",
+                    theme: str = "") -> Campaign:
     require(jurisdiction, "assessment.campaign_create", org_unit)
     if not title.strip():
         raise ValidationFailed("请填写考核名称", field="title")
@@ -51,10 +53,15 @@ def campaign_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUn
         raise ValidationFailed("考核类型无效", field="kind")
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年度无效", field="year")
+    if focus not in Focus.values:
+        raise ValidationFailed("考核方式无效", field="focus")
+    if focus == Focus.CLASSIFIED and not theme.strip():
+        raise ValidationFailed("分类考核须写明部门类别或主题", field="theme")
     if not Decimal("0") <= excellent_share <= Decimal("1"):
         raise ValidationFailed("优秀比例须在 0 到 1 之间", field="excellent_share")
     campaign = Campaign.objects.create(org_unit=org_unit, title=title.strip(), kind=kind, year=year,
-                                       period=period.strip(), excellent_share=excellent_share,
+                                       period=period.strip(), excellent_share=excellent_share, focus=focus,
+                                       theme=theme.strip(),
                                        created_by_id=_actor_id(actor))
     audit_record(actor=actor, action="assessment.campaign_create", obj=campaign, org_unit=org_unit,
                  summary={"title": campaign.title, "kind": kind, "year": year})

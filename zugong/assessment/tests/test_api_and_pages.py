@@ -109,6 +109,6 @@ def test_the_campaign_list_query_count_does_not_grow_with_campaigns(world, djang
         campaign_at(world, CampaignStatus.DRAFT, cadres=world.cadres[:3])
     client = logged_in(world.alice)
     client.get("/assessment/")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):  # 12 for 1 and for 6 campaigns: R01 reads its parameters per organising unit
         page = client.get("/assessment/")
     assert page.content.decode().count("2026年度考核") == campaigns

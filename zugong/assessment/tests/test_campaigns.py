@@ -118,3 +118,37 @@ def test_publishing_an_annual_campaign_writes_the_cadres_annual_review(world) ->
     event = AuditEvent.objects.filter(action="assessment.campaign_publish").get()
     assert event.summary["reviews_written"] == 2
     assert verify_chain().intact
+
+
+def test_r01_counts_classified_campaigns_and_key_teams_per_year(world) -> None:
+    from django.utils import timezone
+
+    from zugong.assessment.models import Focus
+    from zugong.assessment.selectors import r01_status
+    from zugong.conftest import logged_in
+
+    y = timezone.localdate().year  # the list page shows this year's R01
+
+    def create(focus: str, theme: str = "", year: int = y):
+        return svc.campaign_create(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a,
+                                   title=f"{year} {focus or '一般'}", kind="special", year=year, focus=focus,
+                                   theme=theme)
+
+    # given: no 分类考核 yet, one 重点考核 of 2 teams
+    key = create(Focus.KEY)
+    for team in (world.tree.township_a, world.tree.township_a2):
+        svc.subject_add(actor=world.alice, jurisdiction=world.ja, campaign_id=key.pk, kind=SubjectKind.TEAM,
+                        org_unit=team)
+    [status] = r01_status(world.ja, y)
+    assert status.problems == [f"{y}年分类考核 0 项，应为 1–2 项", f"{y}年重点考核领导班子 2 个，应约 10 个"]
+    # when: three 分类考核 (one more than allowed); another year's do not count
+    for theme in ("经济部门", "党群部门", "乡村振兴"):
+        create(Focus.CLASSIFIED, theme)
+    create(Focus.CLASSIFIED, "政法部门", year=y - 1)
+    [status] = r01_status(world.ja, y)
+    assert (status.classified, status.key_teams) == (3, 2)
+    assert status.problems[0] == f"{y}年分类考核 3 项，应为 1–2 项"
+    with pytest.raises(ValidationFailed, match="分类考核须写明部门类别或主题"):
+        create(Focus.CLASSIFIED)
+    page = logged_in(world.alice).get("/assessment/").content.decode()
+    assert f"{y}年分类考核 3 项，应为 1–2 项" in page.split('id="zg-r01"')[1]
