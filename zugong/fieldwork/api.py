@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from zugong.core.errors import ValidationFailed
-from zugong.core.request import Limit, Offset, RowId, jurisdiction_of
+from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.fieldwork import selectors
+from zugong.fieldwork.services.income import income_report_submit
 
 router = Router(tags=["fieldwork"])
 INCOME_VIEW = "fieldwork.income_view"
@@ -62,6 +63,33 @@ def village_income(request: HttpRequest, org: RowId | None = None, quarter: str 
     unit = selectors.visible_unit(jurisdiction, org) if org is not None else selectors.home_unit(jurisdiction)
     rows = selectors.graded_reports(unit, _quarter(quarter))
     return [VillageIncomeRow(village=r["village_name"], income=r["income"], level=r["level"]) for r in rows]
+
+
+class IncomeReportIn(Schema):
+    village_id: RowId
+    quarter: str = Field(..., description="2025Q3")
+    income: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    goal: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    channels: str = Field("", max_length=300)
+    measures: str = Field("", max_length=5000)
+
+
+class IncomeReportOut(Schema):
+    id: int
+    village: str
+    quarter_start: date
+    income: Decimal
+
+
+@router.post("/villages/income", response={201: IncomeReportOut}, summary="报送一个村一个季度的集体经济收入")
+def village_income_report(request: HttpRequest, payload: IncomeReportIn) -> Status[IncomeReportOut]:
+    jurisdiction = jurisdiction_of(request)
+    village = selectors.visible_unit(jurisdiction, payload.village_id)
+    report = income_report_submit(actor=actor_of(request), jurisdiction=jurisdiction, village=village,
+                                  quarter=_quarter(payload.quarter), income=payload.income, goal=payload.goal,
+                                  channels=payload.channels, measures=payload.measures)
+    return Status(201, IncomeReportOut(id=report.pk, village=village.name, quarter_start=report.quarter_start,
+                                       income=report.income))
 
 
 @router.get("/training-records", response=list[TrainingRow], summary="干部教育培训记录")

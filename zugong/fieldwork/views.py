@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zugong.core.downloads import download
 from zugong.core.errors import DomainError, ValidationFailed
 from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, error_page, page, query_int
 from zugong.fieldwork import selectors
 from zugong.fieldwork.export import income_bulletin_workbook
+from zugong.fieldwork.forms import IncomeReportForm
+from zugong.fieldwork.services.income import income_report_submit
 
 VIEW = "fieldwork.income_view"
 
@@ -55,6 +61,7 @@ def income(request: AuthedRequest) -> HttpResponse:
     context = _context(unit, _quarter(request))
     context["missing"] = list(selectors.missing_reports(unit, context["quarter"])[:200])  # type: ignore[arg-type]
     context["is_county"] = unit.kind == OrgKind.COUNTY
+    context["may_report"] = may(request.jurisdiction, "fieldwork.income_report")
     return render(request, "fieldwork/income.html", context)
 
 
@@ -65,6 +72,25 @@ def income_export(request: AuthedRequest) -> HttpResponse:
     rows = list(selectors.graded_reports(unit, quarter))
     body = income_bulletin_workbook(unit, quarter, rows)
     return download(body, f"{unit.name}{selectors.quarter_label(quarter)}村集体经济收入通报.xlsx")
+
+
+@page(action="fieldwork.income_report", methods=("GET", "POST"))
+def income_report_new(request: AuthedRequest) -> HttpResponse:
+    form = IncomeReportForm(request.POST or None, jurisdiction=request.jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = income_report_submit(
+                actor=request.user, jurisdiction=request.jurisdiction, village=data["village"],
+                quarter=data["quarter"], income=data["income"], goal=data["goal"], channels=data["channels"],
+                measures=data["measures"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已报送%(village)s%(quarter)s集体经济收入") % {
+                "village": report.village.name, "quarter": selectors.quarter_label(report.quarter_start)})
+            return HttpResponseRedirect(f"{reverse('fieldwork:income')}?quarter={_quarter_code(report.quarter_start)}")
+    return render(request, "fieldwork/income_form.html", {"form": form})
 
 
 @require_http_methods(["GET"])

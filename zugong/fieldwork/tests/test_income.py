@@ -134,3 +134,38 @@ def test_income_view_refused_outside(tree: Tree, carol: User) -> None:
         income_report_submit(actor=None, jurisdiction=jurisdiction_for(User.objects.create_user("nobody")),
                              village=tree.village_b, quarter=Q3, income=Decimal(1))
     assert logged_in(carol).get("/fieldwork/income/", {"org": str(OrgUnit.objects.get(name="甲县").pk)}).status_code == 404
+
+
+def test_report_through_the_page_and_the_api(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    from zugong.fieldwork.models import VillageIncomeReport
+
+    page = logged_in(bob).post("/fieldwork/income/report/", {
+        "village": str(tree.village_a.pk), "quarter": "2025Q3", "income": "6.5", "channels": "", "measures": ""},
+        follow=True)
+    assert "已报送甲村2025年第3季度集体经济收入" in page.content.decode()
+    again = logged_in(bob).post("/fieldwork/income/report/", {"village": str(tree.village_a.pk),
+                                                              "quarter": "2025Q3", "income": "7"})
+    assert "已报送" in again.content.decode() and again.status_code == 200  # the form, with the conflict
+    bad = logged_in(bob).post("/fieldwork/income/report/", {"village": str(tree.village_b.pk), "quarter": "2025Q3",
+                                                            "income": "7"})
+    assert bad.status_code == 200 and not VillageIncomeReport.objects.filter(village=tree.village_b).exists()
+    created = logged_in(carol).post("/api/v1/villages/income", {"village_id": tree.village_b.pk, "quarter": "2025Q2",
+                                                               "income": "12.30"}, content_type="application/json")
+    assert created.status_code == 201 and created.json()["income"] == "12.30"
+    assert logged_in(carol).post("/api/v1/villages/income", {"village_id": tree.village_a.pk, "quarter": "2025Q2",
+                                                            "income": "1"}, content_type="application/json").status_code == 404
+    assert logged_in(carol).post("/api/v1/villages/income", {"village_id": tree.village_b.pk, "quarter": "2025Q2",
+                                                            "income": "1"}, content_type="application/json").status_code == 409
+
+
+def test_ranking_queries_do_not_grow_with_villages(tree: Tree, alice: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for n in range(30):
+        _report(alice, _village(tree.township_a2, f"新村{n}"), str(n * 2))
+    client = logged_in(alice)
+    client.get("/fieldwork/income/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})  # warm the session caches
+    with django_assert_max_num_queries(12):
+        page = client.get("/fieldwork/income/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})
+    assert page.content.decode().count("<tr>") >= 31
+    with django_assert_max_num_queries(8):
+        rows = client.get("/api/v1/villages/income", {"org": str(tree.county_a.pk), "quarter": "2025Q3"}).json()
+    assert len(rows) == 30 and rows[0] == {"village": "新村29", "income": "58.00", "level": "blue"}
