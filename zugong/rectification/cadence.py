@@ -1,4 +1,4 @@
-"""Check periods of R24 (a quarter by default; month or year when a level sets `check_period`)."""
+"""Check periods of R24 (a quarter by default; month or year when a level sets R24's `period`)."""
 
 from __future__ import annotations
 
@@ -39,5 +39,5 @@ def period_of(kind: str, day: date) -> CheckPeriod:
 
 
 def check_period_kind(issuing_unit: OrgUnit | None, on: date) -> str:
-    """The cadence in force at the issuing level (R24 `check_period`)."""
-    return str(param("R24", "check_period", org_unit=issuing_unit, on=on))
+    """The cadence in force at the issuing level (R24 `period`)."""
+    return str(param("R24", "period", org_unit=issuing_unit, on=on))

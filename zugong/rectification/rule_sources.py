@@ -1,7 +1,6 @@
 """R24's data for the rule engine: the problems not closed and their checks, as an `AggregateSource`
-(one check per problem per period). Registered in `ready()`; the engine evaluates it once R24's kind in
-the register is `cadence` (today it is `workflow`, evaluated by this app: `selectors.with_check_state`),
-see docs/rectification.md."""
+(one check per problem per period). Registered in `ready()`; the engine evaluates it as R24's cadence
+(the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md."""
 
 from __future__ import annotations
 

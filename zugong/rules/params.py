@@ -153,8 +153,8 @@ class R23Params(Params):
     min_years_before_transfer: int = Field(2, ge=0, le=20, title="借调或调出前最低乡镇工作年限")
 
 
-class R24Params(Params):
-    check_period: PeriodKind = Field("quarter", title="整改检查周期")
+class R24Params(CadenceParams):
+    period: PeriodKind = Field("quarter", title="整改检查周期")
 
 
 class R25Params(CadenceParams):
@@ -252,7 +252,7 @@ REGISTER: tuple[RuleSpec, ...] = (
     _spec("R21", "一把手末位表态与票决", "001", "workflow", R21Params, "一把手末位表态，正县级职务全委会票决。"),
     _spec("R22", "选人用人专项检查", "001", "cadence", R22Params, "每个县每2年、每个市直部门每3年开展一次选人用人专项检查。"),
     _spec("R23", "新录用乡镇公务员服务年限", "001", "gate", R23Params, "新录用乡镇公务员在乡镇最低服务3年，不满2年不得借调或调出。"),
-    _spec("R24", "述职评议问题整改销号", "001", "workflow", R24Params, "述职评议问题清单书面反馈、逐项整改销号，每季度检查，次年述职评议。"),
+    _spec("R24", "述职评议问题整改销号", "001", "cadence", R24Params, "述职评议问题清单书面反馈、逐项整改销号，每季度检查，次年述职评议。"),
     _spec("R25", "离任村干部关爱", "001", "cadence", R25Params, "每年七一、春节走访离任村干部，困难帮扶，符合条件的发放生活补贴。"),
     _spec("R26", "调查研究", "002", "threshold", R26Params, "年初定题、年末评估；县以上组织部领导每年基层调研不少于3个月，牵头1–2个课题。"),
     _spec("R27", "村集体经济收入预警", "002", "computed", R27Params, "村集体经济收入分红橙黄绿蓝5级预警，每季度通报公开。"),

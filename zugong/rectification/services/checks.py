@@ -1,5 +1,5 @@
 """The issuing level's periodic check of an open problem (R24: each quarter unless a level set another
-`check_period`): one record per problem and period, judged 到位 / 基本到位 / 不到位."""
+`period`): one record per problem and period, judged 到位 / 基本到位 / 不到位."""
 
 from __future__ import annotations
 

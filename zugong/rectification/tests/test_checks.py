@@ -115,7 +115,7 @@ def test_only_the_issuing_level_checks(tree: Tree, alice: User, bob: User, carol
 def test_a_county_that_checks_monthly_gets_monthly_periods(tree: Tree, alice: User, frozen) -> None:  # type: ignore[no-untyped-def]
     # given: county A sets R24's check period to a month; county B keeps the quarter
     rule_override_set(actor=None, jurisdiction=SYSTEM, code="R24", org_unit=tree.county_a,
-                      valid_from=date(2026, 1, 1), params={"check_period": "month"})
+                      valid_from=date(2026, 1, 1), params={"period": "month"})
     monthly = add_problem(issue_list(tree, alice, issued_on=date(2026, 10, 9)), alice)
     carol_list = issue_list(tree, alice, issued_on=date(2026, 10, 9))
     from zugong.rectification.models import ProblemList

@@ -1,6 +1,6 @@
-"""R24's source runs through the engine's set-based cadence SQL (the kind R24 will have): one finding per
-problem not closed, compliant when checked in the quarter, overdue / violated after it; across a year end.
-The engine does not evaluate R24 yet (its register kind is `workflow`), so the job is built here."""
+"""R24's source runs through the engine's set-based cadence SQL: one finding per problem not closed,
+compliant when checked in the quarter, overdue / violated after it; across a year end; and the engine's own
+`evaluate()` reports R24 with those findings."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def test_r24_source_through_the_cadence_sql_across_the_year_end(tree: Tree, alic
                                                                "一月才检查": "compliant"}
 
 
-def test_the_engine_does_not_evaluate_r24_while_its_kind_is_workflow(tree: Tree) -> None:
-    report = evaluate(as_of=date(2026, 12, 6), rule="R24")
-    assert [(r.code, r.status) for r in report.rules] == [("R24", "not_evaluated")]
+def test_the_engine_evaluates_r24_as_a_cadence(tree: Tree, alice: User) -> None:
+    # given: one problem checked in Q4 2026, one never checked, one closed
+    problem_list = issue_list(tree, alice, issued_on=date(2026, 10, 9))
+    checked = add_problem(problem_list, alice, "已检查")
+    add_problem(problem_list, alice, "未检查")
+    closed = add_problem(problem_list, alice, "已销号")
+    Problem.objects.filter(pk=closed.pk).update(status=ProblemStatus.CLOSED)
+    QuarterlyCheck.objects.create(problem=checked, checked_on=date(2026, 11, 2), period_start=date(2026, 10, 1),
+                                  verdict="in_place")
+    # when: the engine evaluates R24 on 20 January 2027 (Q4 2026 is past its grace days)
+    report = evaluate(as_of=date(2027, 1, 20), rule="R24")
+    # then: R24 is evaluated, not skipped, and Q4 2026's findings name each open problem's state
+    assert [r.code for r in report.rules] == ["R24"]
+    assert report.rules[0].status != "not_evaluated"
+    q4 = {f.subject_label.split("：")[1]: f.status
+          for f in Finding.objects.filter(rule__code="R24", period_start=date(2026, 10, 1))}
+    assert q4 == {"已检查": "compliant", "未检查": "violated"}
