@@ -132,7 +132,7 @@ class Progress:
             return f"{self.label} 进行中 用时 {duration(elapsed)}"
         else:
             parts.append(count(self.done))
-        parts.append(f"{count(rate)}/s")
+        parts.append(f"{rate:.1f}/s" if rate < 10 else f"{count(rate)}/s")  # 21 rules in a minute: 0.4/s, not 0/s
         if self.total is not None and self.done < self.total and rate > 0:
             parts.append(f"剩余 {duration((self.total - self.done) / rate)}")
         else:

@@ -113,3 +113,12 @@ def test_ticking_shows_a_long_call_is_alive_then_finishes() -> None:
     assert len(lines) >= 3
     assert set(lines[:-1]) == {"备份 进行中 用时 01:05"}
     assert lines[-1] == "备份 进行中 用时 01:05 完成"
+
+
+def test_slow_rates_keep_a_decimal() -> None:
+    out, clock = io.StringIO(), Clock()
+    progress = Progress(out, "评估制度", total=21, tty=False, clock=clock)
+    clock.now += 50
+    progress.advance(21)
+    progress.finish()
+    assert out.getvalue() == "评估制度 100% 21/21 0.4/s 用时 00:50\n"
