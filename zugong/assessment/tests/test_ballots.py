@@ -155,13 +155,21 @@ def test_the_phone_page_casts_a_ballot_without_an_account(world) -> None:
 
 
 @override_settings(ZUGONG_VOTE_PER_ADDRESS_HOUR=2)
-def test_the_phone_page_is_throttled_per_address(world) -> None:
+def test_the_phone_page_throttles_refused_codes_per_address(world) -> None:
     from django.core.cache import cache
 
     cache.clear()
+    campaign, classes, subjects = setup_vote(world)
+    codes = issue(world, campaign, classes["群众代表"], 3)
     phone = Client()
+    # three voters behind one address, each with a valid code: none is held up (2 POSTs each)
+    for code in codes:
+        assert phone.post("/m/vote/", {"code": code}).status_code == 200
+        cast = phone.post("/m/vote/", {"code": code, "cast": "1", **{f"grade-{s.pk}": "称职" for s in subjects}})
+        assert cast.status_code == 200
+    # guessing: two refusals, then the address waits
     assert [phone.post("/m/vote/", {"code": "WRONGCODE"}).status_code for _ in range(3)] == [409, 409, 429]
-    assert "尝试次数过多" in phone.post("/m/vote/", {"code": "X"}).content.decode()
+    assert "尝试次数过多" in phone.post("/m/vote/", {"code": codes[0]}).content.decode()
 
 
 def test_results_and_codes_api_are_for_the_campaign_staff(world, carol, tree) -> None:
