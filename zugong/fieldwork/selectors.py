@@ -134,17 +134,6 @@ def report_due(start: date) -> date:
     return date.fromordinal(end.toordinal() + 10)
 
 
-def scale_for(unit: OrgUnit, on: date) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """The thresholds in force at `unit`: the lowest level's newest version on `on`, else the default."""
-    paths = ancestor_paths(unit.path)
-    scales = list(IncomeScale.objects.filter(org_unit__path__in=paths, valid_from__lte=on)
-                  .select_related("org_unit").order_by("-org_unit__depth", "-valid_from")[:1])
-    if not scales:
-        return DEFAULT_SCALE
-    s = scales[0]
-    return (s.orange_from, s.yellow_from, s.green_from, s.blue_from)
-
-
 def level_case(scale: tuple[Decimal, Decimal, Decimal, Decimal], field: str = "income") -> Case:
     orange, yellow, green, blue = scale
     return Case(When(**{f"{field}__gte": blue}, then=Value(IncomeLevel.BLUE.value)),
@@ -154,21 +143,46 @@ def level_case(scale: tuple[Decimal, Decimal, Decimal, Decimal], field: str = "i
                 default=Value(IncomeLevel.RED.value), output_field=CharField())
 
 
-def _counties_under(root: OrgUnit) -> list[OrgUnit]:
+Scale = tuple[Decimal, Decimal, Decimal, Decimal]
+
+
+def _scales_by_county(root: OrgUnit, on: date) -> dict[Scale, list[str]]:
+    """The county paths under `root` grouped by the thresholds in force for them on `on`: three queries
+    whatever the number of counties (the versions above or below `root`, the counties)."""
+    versions = sorted(IncomeScale.objects.filter(Q(org_unit__path__in=ancestor_paths(root.path))
+                                                 | subtree_q(root.path, "org_unit__"), valid_from__lte=on)
+                      .values_list("org_unit__path", "org_unit__depth", "valid_from", "orange_from", "yellow_from",
+                                   "green_from", "blue_from"), key=lambda v: (v[1], v[2]), reverse=True)
     if root.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.VILLAGE):
-        return [root]
-    return list(OrgUnit.objects.filter(subtree_q(root.path), kind=OrgKind.COUNTY))
+        paths = [root.path]
+    else:
+        paths = list(OrgUnit.objects.filter(subtree_q(root.path), kind=OrgKind.COUNTY).values_list("path", flat=True))
+    groups: dict[Scale, list[str]] = {}
+    for path in paths:
+        # the lowest level's newest version set at this county or above it
+        found = next((v for v in versions if path.startswith(v[0])), None)
+        scale: Scale = (found[3], found[4], found[5], found[6]) if found else DEFAULT_SCALE
+        groups.setdefault(scale, []).append(path)
+    return groups
 
 
 def graded_reports(root: OrgUnit, quarter: date) -> QuerySet[Any]:
-    """The quarter's reports of every village under `root`, graded: one query. Each county's scale is a
-    branch of one CASE (a handful of counties per city, at most a few hundred in a province).
+    """The quarter's reports of every village under `root`, graded: one query. Counties sharing thresholds
+    share one branch of the CASE; when every county uses the same thresholds there is no branch at all.
 
     Rows: village_id, village, township, income, goal, submitted_on, level."""
-    on = quarter_end(quarter)
-    branches = [When(subtree_q(county.path, "village__"), then=level_case(scale_for(county, on)))
-                for county in _counties_under(root)]
-    level: Any = Case(*branches, default=level_case(DEFAULT_SCALE), output_field=CharField()) if branches else level_case(DEFAULT_SCALE)
+    groups = _scales_by_county(root, quarter_end(quarter))
+    level: Any = level_case(DEFAULT_SCALE)
+    if len(groups) == 1:
+        level = level_case(next(iter(groups)))
+    elif groups:
+        branches = []
+        for scale, paths in groups.items():
+            where = Q()
+            for path in paths:
+                where |= subtree_q(path, "village__")
+            branches.append(When(where, then=level_case(scale)))
+        level = Case(*branches, default=level_case(DEFAULT_SCALE), output_field=CharField())
     return (VillageIncomeReport.objects.filter(subtree_q(root.path, "village__"), quarter_start=quarter)
             .annotate(level=level, village_name=F("village__name"), township=F("village__parent__name"))
             .order_by("-income", "village__name")

@@ -169,3 +169,20 @@ def test_ranking_queries_do_not_grow_with_villages(tree: Tree, alice: User, djan
     with django_assert_max_num_queries(8):
         rows = client.get("/api/v1/villages/income", {"org": str(tree.county_a.pk), "quarter": "2025Q3"}).json()
     assert len(rows) == 30 and rows[0] == {"village": "新村29", "income": "58.00", "level": "blue"}
+
+
+def test_a_city_scale_applies_below_it_unless_a_county_sets_its_own(tree: Tree, alice: User, carol: User) -> None:
+    city_admin = User.objects.create_user("city-admin")
+    from zugong.core.models import Membership, Role
+
+    Membership.objects.create(user=city_admin, org_unit=tree.city, role=Role.ORG_ADMIN)
+    _report(alice, tree.village_a, "12")
+    _report(carol, tree.village_b, "12")
+    income_scale_set(actor=city_admin, jurisdiction=jurisdiction_for(city_admin), org_unit=tree.city,
+                     valid_from=date(2025, 1, 1), thresholds=(Decimal(1), Decimal(2), Decimal(3), Decimal(12)))
+    assert _levels(tree.city) == {"甲村": "blue", "乙村": "blue"}
+    income_scale_set(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                     valid_from=date(2024, 1, 1), thresholds=(Decimal(20), Decimal(30), Decimal(40), Decimal(50)))
+    assert _levels(tree.city) == {"甲村": "red", "乙村": "blue"}  # the county's own, though older, wins
+    assert _levels(tree.township_a) == {"甲村": "red"}
+    assert _levels(tree.village_b) == {"乙村": "blue"}
