@@ -17,12 +17,11 @@ from zugong.cadres.selectors import cadre_get
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may
-from zugong.core.request import actor_of, jurisdiction_of
+from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 
 router = Router(tags=["assessment"])
 VIEW = "assessment.campaign_view"
-RowId = int
 
 
 class CampaignRow(Schema):
