@@ -244,5 +244,5 @@ def test_checkpoint_is_mailed_when_asked(anchored: Path, settings) -> None:
     message = mail.outbox[0]
     assert message.to == ["audit@county.example", "backup@county.example"]
     assert "#12" in message.subject
-    assert json.loads(message.body) == {"seq": 12, "hash": checkpoint.hash, "time": checkpoint.time,
+    assert json.loads(str(message.body)) == {"seq": 12, "hash": checkpoint.hash, "time": checkpoint.time,
                                         "sig": checkpoint.sig}

@@ -8,6 +8,7 @@ shows that, as the app, no UPDATE, DELETE, TRUNCATE or DISABLE TRIGGER gets thro
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -54,7 +55,7 @@ def test_postgres_trigger_refuses_raw_access_event_changes(logged: AccessEvent, 
 
 
 @pytest.fixture
-def app_role(logged: AccessEvent, alice) -> str:
+def app_role(logged: AccessEvent, alice) -> Iterator[str]:
     """A role set up as docs/deploy.md says, inside the test transaction (rolled back with it)."""
     audit_record(actor=alice, action="test.note", summary={})
     name = f"zugong_app_test_{secrets.token_hex(4)}"  # roles are cluster-wide: never clash with another run

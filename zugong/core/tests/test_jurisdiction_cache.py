@@ -84,7 +84,7 @@ def test_a_change_in_another_worker_is_seen_through_the_shared_stamp(tree: Tree,
 
 def test_kept_for_at_most_the_configured_seconds(tree: Tree, alice: User, settings, monkeypatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr("zugong.core.jurisdiction.time.monotonic", lambda: clock[0])
     settings.ZUGONG_JURISDICTION_CACHE_SECONDS = 60
     _resolve(alice)
     clock[0] += 59

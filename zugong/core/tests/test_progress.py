@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TextIO, cast
 
 from django.core.management.base import OutputWrapper
 
@@ -88,11 +89,12 @@ def test_finish_writes_once_and_iterate_counts_items() -> None:
 
 
 def test_detects_a_terminal_through_djangos_output_wrapper() -> None:
-    assert is_terminal(OutputWrapper(FakeTerminal()))
-    assert not is_terminal(OutputWrapper(io.StringIO()))
-    wrapped = OutputWrapper(FakeTerminal())
-    Progress(wrapped, "x", total=2, tty=None).advance(2)
-    assert wrapped._out.getvalue().startswith("\rx [")  # no newline added by the wrapper
+    assert is_terminal(cast(TextIO, OutputWrapper(FakeTerminal())))
+    assert not is_terminal(cast(TextIO, OutputWrapper(io.StringIO())))
+    terminal = FakeTerminal()
+    wrapped = OutputWrapper(terminal)
+    Progress(cast(TextIO, wrapped), "x", total=2, tty=None).advance(2)
+    assert terminal.getvalue().startswith("\rx [")  # no newline added by the wrapper
 
 
 def test_duration_format() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.db.models import F
@@ -48,8 +50,8 @@ def test_sizes_are_the_provinces_scaled_by_the_fraction(province: DemoContext) -
         g.pk for g in province.data["party_groups"]}
     assert set(Petition.objects.values_list("org_unit_id", flat=True)) == {c.pk for c in province.data["counties"]}
     assert DutyShift.objects.exists() and InVillageDay.objects.exists() and Pairing.objects.exists()
-    assert "点单 2000" in province.out.getvalue()  # with progress lines on the way
-    assert "走访 100% 5,000/5,000" in province.out.getvalue()
+    assert "点单 2000" in cast(io.StringIO, province.out).getvalue()  # with progress lines on the way
+    assert "走访 100% 5,000/5,000" in cast(io.StringIO, province.out).getvalue()
 
 
 def test_every_orders_history_ends_in_its_status_and_nothing_is_in_the_future(province: DemoContext) -> None:
@@ -89,7 +91,7 @@ def test_ledger_entries_point_at_the_visit_that_raised_them(province: DemoContex
 
 def test_petitions_keep_their_deadlines(province: DemoContext) -> None:
     for p in Petition.objects.all():
-        assert p.accept_due == p.received_on + timezone.timedelta(days=15)
+        assert p.accept_due == p.received_on + timedelta(days=15)
         assert p.status in {"received", "accepted", "closed"}
         assert (p.accepted_on is None) == (p.status == "received")
         if p.closed_on:
