@@ -147,12 +147,15 @@ Scale = tuple[Decimal, Decimal, Decimal, Decimal]
 
 
 def _scales_by_county(root: OrgUnit, on: date) -> dict[Scale, list[str]]:
-    """The county paths under `root` grouped by the thresholds in force for them on `on`: three queries
-    whatever the number of counties (the versions above or below `root`, the counties)."""
+    """The county paths under `root` grouped by the thresholds in force for them on `on`: at most two
+    queries whatever the number of counties (the versions above or below `root`; the counties, only when
+    there is a version)."""
     versions = sorted(IncomeScale.objects.filter(Q(org_unit__path__in=ancestor_paths(root.path))
                                                  | subtree_q(root.path, "org_unit__"), valid_from__lte=on)
                       .values_list("org_unit__path", "org_unit__depth", "valid_from", "orange_from", "yellow_from",
                                    "green_from", "blue_from"), key=lambda v: (v[1], v[2]), reverse=True)
+    if not versions:
+        return {DEFAULT_SCALE: [root.path]}  # no version anywhere near: no need to list the counties
     if root.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.VILLAGE):
         paths = [root.path]
     else:
