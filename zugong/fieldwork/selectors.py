@@ -14,18 +14,14 @@ from django.db.models import (
     Case,
     CharField,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from zugong.cadres.models import CadreStatus
+from zugong.cadres.models import Cadre, CadreStatus
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction
@@ -78,21 +74,37 @@ def cycle_check(org_unit: OrgUnit | None, as_of: date) -> CycleCheck:
     return CycleCheck(window_start=years_before(as_of, years), window_end=as_of, min_days=days)
 
 
-def off_job_days_in_cycle(jurisdiction: Jurisdiction, *, as_of: date, org_unit: OrgUnit | None = None) -> QuerySet[Any]:
+def off_job_days_in_cycle(jurisdiction: Jurisdiction, *, as_of: date,
+                          org_unit: OrgUnit | None = None) -> list[dict[str, Any]]:
     """Each org-department cadre in sight with the off-job days of the courses that ended in the rolling
-    window (as_of − cycle_years, as_of] and whether that meets the minimum: one statement.
+    window (as_of − cycle_years, as_of] and whether that meets the minimum.
 
-    Rows: id, name, org_unit_id, off_job_days, meets (bool)."""
+    Rows: id, name, org_unit_id, off_job_days, meets (bool). Two statements: the cadres, and the window's
+    off-job days summed per cadre of the subtree (aggregated before they meet). Joining the courses to
+    each cadre in SQL (a correlated subquery, or a filtered LEFT JOIN) made PostgreSQL's planner loop
+    300,000 times: 3.4× the raw SQL (docs/fieldwork.md, "Measured")."""
     check = cycle_check(org_unit, as_of)
-    days = (TrainingRecord.objects.filter(cadre_id=OuterRef("pk"), kind=TrainingKind.OFF_JOB,
-                                          end_date__gt=check.window_start, end_date__lte=check.window_end)
-            .order_by().values("cadre_id").annotate(total=Sum("days")).values("total"))
-    rows = cadres_visible(jurisdiction).filter(org_department_cadres_q())
-    if org_unit is not None:
-        rows = rows.filter(subtree_q(org_unit.path, "org_unit__"))
-    return (rows.annotate(off_job_days=Coalesce(Subquery(days, output_field=IntegerField()), 0))
-            .annotate(meets=Case(When(off_job_days__gte=check.min_days, then=Value(True)), default=Value(False)))
-            .order_by("org_unit_id", "name").values("id", "name", "org_unit_id", "off_job_days", "meets"))
+    if org_unit is None:
+        cadres = cadres_visible(jurisdiction)
+    elif jurisdiction.contains(org_unit):
+        cadres = Cadre.objects.filter(subtree_q(org_unit.path, "org_unit__"))
+    else:
+        raise NotFound("未找到该单位，或不在您的管辖范围内")
+    cadres = cadres.filter(org_department_cadres_q())
+    courses = TrainingRecord.objects.filter(kind=TrainingKind.OFF_JOB, end_date__gt=check.window_start,
+                                            end_date__lte=check.window_end)
+    if org_unit is None:
+        courses = courses.filter(jurisdiction.org_q("cadre__org_unit__"))
+    elif org_unit.depth > 0:
+        courses = courses.filter(subtree_q(org_unit.path, "cadre__org_unit__"))
+    # (the whole tree: every course of the window, no join; only the cadres' totals are read below)
+    totals = dict(courses.order_by().values("cadre_id").annotate(total=Sum("days")).values_list("cadre_id", "total"))
+    rows = []
+    for pk, name, unit_id in cadres.order_by("org_unit_id", "name").values_list("id", "name", "org_unit_id"):
+        days = int(totals.get(pk) or 0)
+        rows.append({"id": pk, "name": name, "org_unit_id": unit_id, "off_job_days": days,
+                     "meets": days >= check.min_days})
+    return rows
 
 
 # ---- R27 village collective income -------------------------------------------------------------

@@ -164,3 +164,18 @@ def test_training_page_lists_shortfalls_and_import_page_stores_rows(tree: Tree, 
     assert "已导入 1 条培训记录" in body and "培训.xlsx 第 3 行“身份证号码”" in body
     assert TrainingRecord.objects.get().days == 92
     assert logged_in(bob).get("/fieldwork/training/import/").status_code == 403
+
+
+def test_cycle_of_a_unit_outside_the_jurisdiction_is_not_found(tree: Tree, alice: User, carol: User) -> None:
+    cadre(org_department(tree.county_b), "乙县组工")
+    with pytest.raises(NotFound):
+        off_job_days_in_cycle(jurisdiction_for(alice), as_of=date(2025, 1, 1), org_unit=tree.county_b)
+    assert [r["name"] for r in off_job_days_in_cycle(jurisdiction_for(carol), as_of=date(2025, 1, 1),
+                                                     org_unit=tree.county_b)] == ["乙县组工"]
+    assert logged_in_get(carol, f"/api/v1/training/cycle?org={tree.county_a.pk}") == 404
+
+
+def logged_in_get(user: User, url: str) -> int:
+    from zugong.conftest import logged_in
+
+    return logged_in(user).get(url).status_code
