@@ -303,16 +303,24 @@ def test_active_nav_entry_is_marked(tree: Tree, alice: User) -> None:
     assert 'href="/" aria-current="page"' not in html
 
 
-def test_run_command_prepares_and_execs_gunicorn(tree: Tree, alice: User, bob: User, settings, tmp_path,
-                                                 monkeypatch) -> None:
-    import os
+def test_run_command_prepares_and_supervises_gunicorn_a_worker_and_the_scheduler(
+        tree: Tree, alice: User, bob: User, settings, tmp_path, monkeypatch) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
+    from zugong.core.management.commands import run as run_module
+    from zugong.jobs.supervisor import Child
+
     settings.STATIC_ROOT = tmp_path / "static"
-    executed: list[list[str]] = []
-    monkeypatch.setattr(os, "execv", lambda path, argv: executed.append(argv))  # the module `run` calls
+    supervised: list[list[Child]] = []
+
+    def record(found: list[Child]) -> int:
+        # the processes are not started here (zugong/jobs/tests start real ones): record what would be
+        supervised.append(list(found))
+        return 0
+
+    monkeypatch.setattr(run_module, "supervise", record)
     out = StringIO()
     # when: the database already holds org units (the demo is skipped)
     call_command("run", host="127.0.0.1", port=8101, workers=3, stdout=out)
@@ -321,10 +329,14 @@ def test_run_command_prepares_and_execs_gunicorn(tree: Tree, alice: User, bob: U
     printed = out.getvalue()
     assert "数据库已有数据，跳过演示数据" in printed
     assert "alice" in printed and "组织部管理员" in printed and "bob" in printed and "zugong-demo" in printed
-    argv = executed[0]
+    (found,) = supervised
+    assert [child.name for child in found] == ["web", "worker", "scheduler"]
+    argv = list(found[0].argv)
     assert argv[0].endswith("gunicorn") and argv[1] == "zugong.wsgi:application"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8101"
     assert argv[argv.index("--workers") + 1] == "3"
+    assert list(found[1].argv)[-3:] == ["worker", "--processes", "1"]
+    assert list(found[2].argv)[-1] == "scheduler"
 
 
 def test_run_command_binds_ipv6_hosts() -> None:
