@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zugong.core.errors import DomainError, Forbidden
+from zugong.core.middleware import STATUS_ERRORS
 from zugong.core.models import ApiToken
 from zugong.core.services import hash_token
 
@@ -99,16 +100,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "未找到，或不在您的管辖范围内")
 
 
-# ninja's own HttpErrors carry English text ("Cannot parse request body"): the envelope says it in Chinese.
-HTTP_ERROR_MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "请求内容无法解析，请检查 JSON 格式"),
-    401: ("unauthenticated", "未登录或令牌无效"),
-    403: ("forbidden", "没有权限"),
-    404: ("not_found", "未找到，或不在您的管辖范围内"),
-    405: ("method_not_allowed", "不支持该请求方法"),
-    413: ("too_large", "请求内容过大"),
-    429: ("throttled", "请求过于频繁，请稍后再试"),
-}
+# ninja's own HttpErrors carry English text ("Cannot parse request body"): the envelope says it in Chinese,
+# with the same words as the error-contract middleware; a 400 from ninja is always an unparsable body.
+HTTP_ERROR_MESSAGES: dict[int, tuple[str, str]] = {**STATUS_ERRORS, 400: ("bad_request", "请求内容无法解析，请检查 JSON 格式")}
 
 
 @api.exception_handler(HttpError)
