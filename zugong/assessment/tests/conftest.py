@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,12 +22,14 @@ from zugong.talks.models import Interview, InterviewStatus, InterviewTarget
 WALK: list[str] = [CampaignStatus.OPEN, CampaignStatus.SCORING, CampaignStatus.RATING]
 
 
-_serial = iter(range(100, 1000))
+# A running number for the ID's three serial digits: every test rolls its cadres back, so it may wrap (a plain
+# iterator over 100–999 ran out after a few hundred tests in one worker).
+_serial = itertools.count()
 
 
 def cadre(name: str, unit: OrgUnit, title: str = "副镇长") -> Cadre:
     """A cadre with a valid ID number and birth date: publishing writes through the registry's validation."""
-    body = f"61010219800101{next(_serial)}"
+    body = f"61010219800101{next(_serial) % 900 + 100:03d}"
     person = Cadre.objects.create(name=name, org_unit=unit, rank_level="副科级", is_leading=True, current_post=title,
                                   id_number=body + idcard.check_digit(body), birth_date=date(1980, 1, 1), sex="1")
     PostHolding.objects.create(cadre=person, org_unit=unit, title=title, rank_level="副科级", is_leading=True,

@@ -60,8 +60,10 @@ def test_proc_readers_see_this_process_and_its_children() -> None:
     import subprocess
     import sys
 
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; print('up', flush=True); time.sleep(5)"],
+                             stdout=subprocess.PIPE)
     try:
+        assert child.stdout is not None and child.stdout.readline() == b"up\n"  # Python is loaded: RSS is real
         assert child.pid in descendants(os.getpid())
         kib = rss_kib(child.pid)
         assert kib is not None and kib > 1000
