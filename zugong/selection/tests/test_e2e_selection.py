@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from zugong.cadres.models import PostHolding
 from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
@@ -38,7 +40,10 @@ def _pick(driver: Any, field: str, text: str) -> None:
 
 
 def _submit(driver: Any, section: str, expect: str = "已保存") -> None:
+    # the page before held "已保存" too: wait for it to be replaced before reading the new message
+    old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"{section} button[type=submit]").click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
     wait_for_text(driver, ".zg-messages", expect)
 
 
