@@ -39,11 +39,16 @@ def _pick(driver: Any, field: str, text: str) -> None:
     wait_for_text(driver, f"#id_{field} ~ .zg-picker-chosen", text)
 
 
-def _submit(driver: Any, section: str, expect: str = "已保存") -> None:
-    # the page before held "已保存" too: wait for it to be replaced before reading the new message
+def _post(driver: Any, section: str) -> None:
+    """Submit the section's form and wait for the answer page to replace this one (the page before may
+    hold the very text the test waits for next: "已保存", or a help text naming the rule)."""
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"{section} button[type=submit]").click()
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
+
+
+def _submit(driver: Any, section: str, expect: str = "已保存") -> None:
+    _post(driver, section)
     wait_for_text(driver, ".zg-messages", expect)
 
 
@@ -77,7 +82,7 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     z = zhang.pk
     _fill(driver, {"team": "陈组长、周干事", "talks_held": 20, f"conclusion_{z}": "政治素质好",
                    f"shortcomings_{z}": "魄力不足"})
-    driver.find_element(By.CSS_SELECTOR, "#zg-step-investigation button[type=submit]").click()
+    _post(driver, "#zg-step-investigation")
     wait_for_text(driver, "#zg-step-investigation", "格式为")
     _fill(driver, {f"shortcomings_{z}": "魄力不足：防汛调度迟缓"})
     _submit(driver, "#zg-step-investigation")
@@ -88,7 +93,7 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     _fill(driver, {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 8,
                    "statements": "县委书记\n常委甲", "secretary": "县委书记", f"agree_{z}": 8, f"disagree_{z}": 0,
                    f"abstain_{z}": 0})
-    driver.find_element(By.CSS_SELECTOR, "#zg-step-decision button[type=submit]").click()
+    _post(driver, "#zg-step-decision")
     wait_for_text(driver, "#zg-step-decision", "一把手末位表态")
     _fill(driver, {"statements": "常委甲\n县委书记"})
     _submit(driver, "#zg-step-decision")
@@ -100,8 +105,7 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     _submit(driver, "#zg-step-appointment")
     assert "已任职" in driver.find_element(By.ID, "zg-stage").text
     # 签字确认 the decision, then the trace-back names who decided and who signed
-    driver.find_element(By.CSS_SELECTOR, "#stage-decision button[type=submit]").click()
-    wait_for_text(driver, ".zg-messages", "已签字确认")
+    _submit(driver, "#stage-decision", "已签字确认")
     driver.find_element(By.ID, "zg-trace-link").click()
     wait_for_text(driver, "#zg-trace", "常委甲、县委书记")
     assert "alice" in driver.find_element(By.ID, "zg-trace").text
