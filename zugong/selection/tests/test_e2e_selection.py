@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from zugong.cadres.models import PostHolding
@@ -43,8 +43,19 @@ def _post(driver: Any, section: str) -> None:
     """Submit the section's form and wait for the answer page to replace this one (the page before may
     hold the very text the test waits for next: "已保存", or a help text naming the rule)."""
     old_page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, f"{section} button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old_page))
+
+    def click(d: Any) -> bool:  # retried while the page is still settling ("node not in the document")
+        d.find_element(By.CSS_SELECTOR, f"{section} button[type=submit]").click()
+        return True
+
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(click)
+    def replaced(_: Any) -> bool:  # chromedriver reports a replaced node as stale or as "not in the document"
+        try:
+            return bool(old_page.tag_name == "")  # still there: "html"
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 30).until(replaced)
 
 
 def _submit(driver: Any, section: str, expect: str = "已保存") -> None:
