@@ -5,70 +5,24 @@ Errors are always `{"error": {"code": ..., "message": ...}}` with a Chinese mess
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
-from zugong.core.errors import DomainError, Forbidden
+from zugong.core.api_auth import signed_in
+from zugong.core.errors import DomainError
 from zugong.core.middleware import STATUS_ERRORS
-from zugong.core.models import ApiToken
-from zugong.core.services import hash_token
-
-# A token's last use is recorded at most this often: a write on every read would serialise bearer reads
-# on SQLite and make the token's row hot on PostgreSQL (issue 17, item 8).
-TOKEN_STAMP_INTERVAL = timedelta(minutes=1)
-
-
-def stamp_token_use(row: ApiToken) -> None:
-    """Record `row`'s use unless it was recorded within TOKEN_STAMP_INTERVAL (the UPDATE re-checks, so of
-    concurrent requests one writes)."""
-    now = timezone.now()
-    since = now - TOKEN_STAMP_INTERVAL
-    if row.last_used_at is not None and row.last_used_at > since:
-        return
-    (ApiToken.objects.filter(pk=row.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=since))
-     .update(last_used_at=now))
-
-
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        row = (ApiToken.objects.select_related("user")
-               .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first())
-        if row is None:
-            return None
-        stamp_token_use(row)
-        request.user = row.user
-        return row.user
-
-
-class BrowserSession(SessionAuth):
-    """The signed-in browser's session, CSRF-checked on writes. Anonymous is 401 like a missing token
-    (ninja would check the CSRF token first and answer an anonymous write 403 "CSRF check Failed")."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if not request.user.is_authenticated:
-            return None
-        try:
-            return super().__call__(request)
-        except HttpError as exc:
-            raise Forbidden("CSRF 校验失败，请刷新页面后重试", code="csrf_failed") from exc
-
 
 api = NinjaAPI(
     title="zugong 组工 API",
     version="1",
     urls_namespace="api-v1",
-    auth=[BearerAuth(), BrowserSession(csrf=True)],
+    auth=signed_in(),
     docs_url="/docs",
 )
 

@@ -13,17 +13,18 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from typing import Annotated, Concatenate, Final, ParamSpec, cast
+from typing import Annotated, Any, Concatenate, Final, ParamSpec, cast
 
 from annotated_types import Interval
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from zugong.core.errors import DomainError, Forbidden, ValidationFailed
+from zugong.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may, permission
 
@@ -48,11 +49,41 @@ class AuthedRequest(HttpRequest):
     jurisdiction: Jurisdiction
 
 
+Scope = Callable[[Jurisdiction], "QuerySet[Any]"]
+"""What a jurisdiction may see of one kind of row: an app's selector (`orders_visible(jurisdiction)`)."""
+
+
 @dataclass(frozen=True)
 class PageMarker:
-    """Left on every `@page` view, so a test can walk the URL registry and find a page without it."""
+    """Left on every `@page` view, so a test can walk the URL registry and find a page without it.
+
+    `writes` is the action a POST needs (None: `action` itself); `scope` and `by` name the selector that
+    finds the row of the URL's `by` argument, so a row out of sight is 404 before any form is read."""
 
     action: str | None
+    writes: str | None = None
+    scope: Scope | None = None
+    by: str | None = None
+    methods: tuple[str, ...] = ()
+
+    @property
+    def post_action(self) -> str | None:
+        return self.writes or self.action
+
+
+def refuse_unless(jurisdiction: Jurisdiction, action: str | None, scope: Scope | None = None,
+                  row_id: object = None) -> None:
+    """The pre-check of every write, page or API, before its input is read: the role (403), then the row
+    of the URL in the jurisdiction's sight (404). The service checks again, at the row's own unit."""
+    if action is not None and not may(jurisdiction, action):
+        raise Forbidden(f"您没有{permission(action).label}的权限")
+    if scope is not None:
+        try:
+            pk = int(str(row_id))
+        except ValueError:
+            raise NotFound("未找到，或不在您的管辖范围内") from None
+        if not 1 <= pk <= ID_MAX or not scope(jurisdiction).filter(pk=pk).exists():
+            raise NotFound("未找到，或不在您的管辖范围内")
 
 
 PageView = Callable[Concatenate[AuthedRequest, P], HttpResponse]
@@ -65,11 +96,16 @@ def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def page(
-    *, action: str | None = None, methods: Sequence[str] = ("GET", "HEAD", "POST"),
+    *, action: str | None = None, methods: Sequence[str] = ("GET", "HEAD", "POST"), writes: str | None = None,
+    scope: Scope | None = None, by: str | None = None,
 ) -> Callable[[PageView[P]], Wrapped[P]]:
-    """Log in, allow `methods`, require `action` somewhere in the jurisdiction, map domain errors."""
-    if action is not None:
-        permission(action)  # an unknown action fails at import time, not on the first request
+    """Log in, allow `methods`, require `action` somewhere in the jurisdiction (and `writes` for a POST),
+    find the URL's row (`by`) with `scope` (404 when out of sight), map domain errors."""
+    for name in (action, writes):
+        if name is not None:
+            permission(name)  # an unknown action fails at import time, not on the first request
+    if scope is not None and by is None:
+        raise TypeError("@page(scope=...) needs by=<the URL argument naming the row>")
 
     def decorate(view: PageView[P]) -> Wrapped[P]:
         @wraps(view)
@@ -78,8 +114,11 @@ def page(
                 return redirect_to_login(request.get_full_path())
             authed = cast(AuthedRequest, request)
             try:
-                if action is not None and not may(authed.jurisdiction, action):
-                    raise Forbidden(f"您没有{permission(action).label}的权限")
+                refuse_unless(authed.jurisdiction, action)
+                if request.method == "POST" and writes is not None:
+                    refuse_unless(authed.jurisdiction, writes)
+                if scope is not None:
+                    refuse_unless(authed.jurisdiction, None, scope, kwargs.get(by or ""))
                 return view(authed, *args, **kwargs)
             except DomainError as exc:
                 return error_page(request, exc)
@@ -90,7 +129,8 @@ def page(
                 return error_page(request, ValidationFailed("输入的数值超出允许范围，请检查后重试"))
 
         checked = require_http_methods(list(methods))(wrapped)
-        checked.zugong_page = PageMarker(action=action)  # type: ignore[attr-defined]
+        checked.zugong_page = PageMarker(  # type: ignore[attr-defined]
+            action=action, writes=writes, scope=scope, by=by, methods=tuple(m.upper() for m in methods))
         return cast(Wrapped[P], checked)
 
     return decorate

@@ -47,7 +47,7 @@ def test_use_is_stamped_again_once_the_minute_has_passed(tree: Tree, alice: User
 
 def test_a_stale_read_of_the_token_does_not_overwrite_a_newer_stamp(tree: Tree, alice: User) -> None:
     # given another worker stamped the token after this request read it (the row it holds says 2 min ago)
-    from zugong.api import stamp_token_use
+    from zugong.core.api_auth import stamp_token_use
 
     bearer(alice)
     row = ApiToken.objects.get(user=alice)

@@ -1,0 +1,110 @@
+"""Who may call an API operation: the bearer token or the signed-in browser, and, for every write, the
+action of the permission table it needs and the row of its path it touches.
+
+`permitted("masswork.order_accept", scope=orders_visible, by="order_id")` is the `auth` of a write
+operation: after authenticating, it refuses a role without the action (403) and a row out of the
+jurisdiction's sight (404) *before* the body is read, so the answer to a caller without the right never
+depends on what they sent. The service checks again at the row's own unit. The generated permission
+matrix (core/tests/test_write_matrix.py) walks every write operation and fails on one without it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from zugong.core.errors import Forbidden
+from zugong.core.models import ApiToken
+from zugong.core.permissions import permission
+from zugong.core.request import Scope, jurisdiction_of, refuse_unless
+from zugong.core.services import hash_token
+
+# A token's last use is recorded at most this often: a write on every read would serialise bearer reads
+# on SQLite and make the token's row hot on PostgreSQL (issue 17, item 8).
+TOKEN_STAMP_INTERVAL = timedelta(minutes=1)
+
+
+def stamp_token_use(row: ApiToken) -> None:
+    """Record `row`'s use unless it was recorded within TOKEN_STAMP_INTERVAL (the UPDATE re-checks, so of
+    concurrent requests one writes)."""
+    now = timezone.now()
+    since = now - TOKEN_STAMP_INTERVAL
+    if row.last_used_at is not None and row.last_used_at > since:
+        return
+    (ApiToken.objects.filter(pk=row.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=since))
+     .update(last_used_at=now))
+
+
+class Checked:
+    """The write's requirements, checked once the caller is known (shared by both ways of signing in)."""
+
+    action: str | None = None
+    scope: Scope | None = None
+    by: str | None = None
+
+    def require(self, request: HttpRequest) -> None:
+        if self.action is None:
+            return
+        row_id = None
+        if self.scope is not None:
+            match = request.resolver_match
+            row_id = match.kwargs.get(self.by or "") if match is not None else None
+        refuse_unless(jurisdiction_of(request), self.action, self.scope, row_id)
+
+
+class BearerAuth(Checked, HttpBearer):
+    def __init__(self, action: str | None = None, scope: Scope | None = None, by: str | None = None) -> None:
+        super().__init__()
+        self.action, self.scope, self.by = action, scope, by
+
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+        row = (ApiToken.objects.select_related("user")
+               .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first())
+        if row is None:
+            return None
+        stamp_token_use(row)
+        request.user = row.user
+        self.require(request)
+        return row.user
+
+
+class BrowserSession(Checked, SessionAuth):
+    """The signed-in browser's session, CSRF-checked on writes. Anonymous is 401 like a missing token
+    (ninja would check the CSRF token first and answer an anonymous write 403 "CSRF check Failed")."""
+
+    def __init__(self, csrf: bool = True, action: str | None = None, scope: Scope | None = None,
+                 by: str | None = None) -> None:
+        super().__init__(csrf=csrf)
+        self.action, self.scope, self.by = action, scope, by
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        try:
+            user = super().__call__(request)
+        except HttpError as exc:
+            raise Forbidden("CSRF 校验失败，请刷新页面后重试", code="csrf_failed") from exc
+        if user:
+            self.require(request)
+        return user
+
+
+def signed_in() -> list[Any]:
+    """The API's default auth: a bearer token or the browser's session, no action (reads check theirs)."""
+    return [BearerAuth(), BrowserSession(csrf=True)]
+
+
+def permitted(action: str, *, scope: Scope | None = None, by: str | None = None) -> list[Any]:
+    """The auth of a write operation: signed in, the role allows `action`, and the path's row `by` is in
+    `scope` (the app's jurisdiction-scoped selector)."""
+    permission(action)  # an unknown action fails at import time
+    if scope is not None and by is None:
+        raise TypeError("permitted(scope=...) needs by=<the path parameter naming the row>")
+    return [BearerAuth(action, scope, by), BrowserSession(True, action, scope, by)]
