@@ -28,7 +28,7 @@ from zugong.masswork.models import OrderStatus, Petition, PetitionStatus, Servic
 from zugong.masswork.petition_reports import petition_promise, petition_stats
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services import petitions as petition_services
-from zugong.masswork.services.orders import resident_phone_shown
+from zugong.masswork.services.orders import resident_name_shown, resident_phone_shown
 from zugong.masswork.services.petitions import may_see_identity, petitioner_identity
 from zugong.masswork.services.visits import household_visit_record
 
@@ -147,6 +147,7 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reveal = request.GET.get("reveal") == "phone"  # a full view is allowed by role and logged
     return render(request, "masswork/order_detail.html", {
         "order": order, "steps": steps, "redispatch": order.status == OrderStatus.FOLLOW_UP,
+        "resident_name": resident_name_shown(jurisdiction=j, order=order),
         "phone": resident_phone_shown(user=request.user, jurisdiction=j, order=order, reveal=reveal),
         "phone_revealed": reveal, "may_reveal_phone": may(j, "masswork.resident_phone_view", order.org_unit),
         "may_review_photo": bool(order.photo) and may(j, "masswork.order_photo_publish", order.org_unit),

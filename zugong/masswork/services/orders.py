@@ -32,7 +32,7 @@ from zugong.masswork.models import (
     Wall,
 )
 from zugong.masswork.params import bool_param, int_param
-from zugong.masswork.services.validation import clean_phone, clean_text, mask_phone
+from zugong.masswork.services.validation import clean_phone, clean_text, mask_name, mask_phone
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 _CODE_LENGTH = 12  # 32**12 = 2**60 codes
@@ -230,6 +230,14 @@ def order_rate_on_behalf(*, actor: Actor, jurisdiction: Jurisdiction, order_id: 
     audit_record(actor=actor, action="masswork.order_rate_on_behalf", obj=order, org_unit=order.org_unit,
                  summary={"rating": rating, "rated_by": actor.pk})
     return order
+
+
+def resident_name_shown(*, jurisdiction: Jurisdiction, order: ServiceOrder) -> str:
+    """The resident's name in full to the staff who call residents back (`masswork.resident_phone_view`),
+    masked (张**) to members and leaders (issue 16): they need the request, not who made it."""
+    if may(jurisdiction, "masswork.resident_phone_view", order.org_unit):
+        return order.resident_name
+    return mask_name(order.resident_name)
 
 
 def resident_phone_shown(*, user: User, jurisdiction: Jurisdiction, order: ServiceOrder, reveal: bool,
