@@ -82,6 +82,9 @@ class IndicatorNode(Schema):
     scoring: str = Field("scale", description="scale 打分, count 按数据计数, pass_fail 达标/不达标, deduction 扣分")
     evaluation: str = Field("", description="report 述职评议, unannounced 明察暗访, special_check 专项督查, "
                                             "site_visit 实地查看, social 社会评价, public_review 群众评议, data 系统数据")
+    source: str = Field("", description="按数据计数的指标读取的系统数据：talk_coverage 谈心谈话覆盖率, "
+                                        "rule_compliance 制度执行落实率, wall_satisfaction 民心墙满意率, "
+                                        "petition_closure 信访办结率")
     children: list[IndicatorNode] = Field(default_factory=list, max_length=50)
 
 
@@ -112,12 +115,12 @@ def _subject_out(jurisdiction: Jurisdiction, campaign: Campaign, s: Subject) -> 
 
 
 def _node(i: Indicator, children: dict[int | None, list[Indicator]]) -> IndicatorNode:
-    return IndicatorNode(name=i.name, weight=i.weight, scoring=i.scoring, evaluation=i.evaluation,
+    return IndicatorNode(name=i.name, weight=i.weight, scoring=i.scoring, evaluation=i.evaluation, source=i.source,
                          children=[_node(c, children) for c in children.get(i.pk, [])])
 
 
 def _spec(n: IndicatorNode) -> svc.IndicatorSpec:
-    return svc.IndicatorSpec(name=n.name, weight=n.weight, scoring=n.scoring, evaluation=n.evaluation,
+    return svc.IndicatorSpec(name=n.name, weight=n.weight, scoring=n.scoring, evaluation=n.evaluation, source=n.source,
                              children=[_spec(c) for c in n.children])
 
 

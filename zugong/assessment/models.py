@@ -149,6 +149,8 @@ class Indicator(models.Model):
     scoring = models.CharField(_("计分方法"), max_length=10, choices=ScoringMethod.choices)
     evaluation = models.CharField(_("考核方法"), max_length=14, choices=EvaluationMethod.choices, blank=True,
                                   default="")
+    # For 按数据计数: the key of the system data the score is read from (indicator_sources.SOURCES).
+    source = models.CharField(_("系统数据"), max_length=30, blank=True, default="")
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -158,6 +160,32 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorScore(models.Model):
+    """A subject's score on one leaf indicator: the value typed or counted, and the score (0–100) it gives.
+
+    scale: score = value; pass_fail: value 1 → 100, 0 → 0; deduction: score = max(0, 100 − value);
+    count: value = the rate (%) read from zugong's data, score = value."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="scores")
+    value = models.DecimalField(_("录入值"), max_digits=7, decimal_places=2)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2)
+    basis = models.CharField(_("依据"), max_length=300, blank=True, default="")  # "谈话 8 人 / 应谈 10 人"
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("指标得分")
+        verbose_name_plural = _("指标得分")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["subject", "indicator"], name="assessment_score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.indicator_id} {self.score}"
 
 
 class NegativeSituation(models.TextChoices):

@@ -14,6 +14,7 @@ from zugong.assessment.models import (
     Campaign,
     Focus,
     Indicator,
+    IndicatorScore,
     NegativeEntry,
     SideEvidenceRequest,
     Subject,
@@ -192,3 +193,53 @@ def r01_status(jurisdiction: Jurisdiction, year: int) -> list[R01Status]:
             problems.append(f"{year}年重点考核领导班子 {k} 个，应约 {teams} 个")
         out.append(R01Status(pk, unit.name, year, n, k, problems))
     return out
+
+
+# --- indicator scores and the weighted total -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubjectScores:
+    """One subject's score sheet. A leaf's score is the stored score (0–100; none counts 0 and is listed
+    as missing); an indicator with children scores Σ child weight × child score ÷ 100; the total is
+    Σ first-level weight × score ÷ 100 — the same formula at every level, because each level totals 100."""
+
+    subject_id: int
+    name: str
+    leaf_scores: dict[int, IndicatorScore]  # indicator id → the stored score
+    node_scores: dict[int, Decimal]  # every indicator id → its computed score
+    total: Decimal
+    missing: int
+    rank: int = 0
+
+
+def _node_score(indicator_id: int, children: dict[int | None, list[Indicator]], stored: dict[int, IndicatorScore],
+                out: dict[int, Decimal]) -> Decimal:
+    kids = children.get(indicator_id, [])
+    if not kids:
+        score = stored[indicator_id].score if indicator_id in stored else Decimal("0")
+    else:
+        score = sum((k.weight * _node_score(k.pk, children, stored, out) for k in kids), Decimal("0")) / 100
+    out[indicator_id] = score.quantize(Decimal("0.01"))
+    return score
+
+
+def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores]]:
+    """The leaf indicators and every subject's scores, ranked by total (ties by subject id); two queries."""
+    indicators = indicators_of(campaign)
+    children: dict[int | None, list[Indicator]] = {}
+    for i in indicators:
+        children.setdefault(i.parent_id, []).append(i)
+    leaves = [i for i in indicators if i.pk not in children]
+    stored: dict[int, dict[int, IndicatorScore]] = {}
+    for row in IndicatorScore.objects.filter(subject__campaign=campaign):
+        stored.setdefault(row.subject_id, {})[row.indicator_id] = row
+    sheets = []
+    for subject in subjects_of(campaign):
+        mine = stored.get(subject.pk, {})
+        nodes: dict[int, Decimal] = {}
+        total = sum((r.weight * _node_score(r.pk, children, mine, nodes) for r in children.get(None, [])),
+                    Decimal("0")) / 100
+        sheets.append(SubjectScores(subject.pk, subject.name, mine, nodes, total.quantize(Decimal("0.01")),
+                                    sum(1 for leaf in leaves if leaf.pk not in mine)))
+    ranked = sorted(sheets, key=lambda s: (-s.total, s.subject_id))
+    return leaves, [SubjectScores(**{**s.__dict__, "rank": n}) for n, s in enumerate(ranked, start=1)]

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from zugong.assessment import views
+from zugong.assessment import score_views, setup_views, views
 
 app_name = "assessment"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
+    path("new/", setup_views.campaign_new, name="new"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/setup/", setup_views.campaign_setup, name="setup"),
+    path("<int:pk>/subjects/", setup_views.subject_add, name="subject-add"),
+    path("<int:pk>/indicators/", setup_views.indicator_tree_set, name="indicators"),
+    path("<int:pk>/voter-classes/", setup_views.voter_class_set, name="voter-class"),
+    path("<int:pk>/codes/", setup_views.codes_issue, name="codes"),
+    path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
     path("<int:pk>/transition/", views.campaign_transition, name="transition"),
 ]

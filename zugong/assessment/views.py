@@ -22,16 +22,17 @@ from zugong.core.request import AuthedRequest, page
 PAGE_SIZE = 50
 
 
-@page(action="assessment.campaign_view", methods=("GET",))
+@page(action="assessment.campaign_view", methods=("GET", "HEAD"))
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.campaign_list(request.jurisdiction)
     year = timezone.localdate().year
     return render(request, "assessment/list.html",
                   {"page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), "year": year,
+                   "may_create": may(request.jurisdiction, "assessment.campaign_create"),
                    "r01": [s for s in selectors.r01_status(request.jurisdiction, year) if s.problems]})
 
 
-def _tree(indicators: list[Indicator]) -> list[tuple[int, Indicator]]:
+def indicator_rows(indicators: list[Indicator]) -> list[tuple[int, Indicator]]:
     """The indicators depth-first, with their depth (0 for the first level)."""
     children: dict[int | None, list[Indicator]] = {}
     for i in indicators:
@@ -47,7 +48,7 @@ def _tree(indicators: list[Indicator]) -> list[tuple[int, Indicator]]:
     return out
 
 
-@page(action="assessment.campaign_view", methods=("GET",))
+@page(action="assessment.campaign_view", methods=("GET", "HEAD"), scope=selectors.campaigns_visible, by="pk")
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.jurisdiction, pk)
     staff = may(request.jurisdiction, "assessment.rating_set")
@@ -56,12 +57,13 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 for s in selectors.subjects_of(campaign)]
     return render(request, "assessment/detail.html", {
         "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
-        "indicators": _tree(selectors.indicators_of(campaign)),
+        "indicators": indicator_rows(selectors.indicators_of(campaign)),
         "turnout": selectors.turnout(campaign) if staff else [],
         "results": selectors.evaluation_results(campaign) if staff else [],
         "side_evidence": [(r, r.is_overdue(timezone.localdate())) for r in selectors.side_evidence_of(campaign)]
         if staff else [],
         "rating_open": staff and campaign.status == CampaignStatus.RATING,
+        "may_setup": may(request.jurisdiction, "assessment.campaign_create"),
         "steps": [(to, CampaignStatus(to).label) for to in campaign.next_states()]
         if may(request.jurisdiction, "assessment.campaign_advance") else []})
 
@@ -70,7 +72,7 @@ def _back(pk: int) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("assessment:detail", args=[pk]))
 
 
-@page(action="assessment.rating_set", methods=("POST",))
+@page(action="assessment.rating_set", methods=("POST",), scope=selectors.campaigns_visible, by="pk")
 def rating_set(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.jurisdiction, pk)
     subject_id = request.POST.get("subject", "")
@@ -85,7 +87,7 @@ def rating_set(request: AuthedRequest, pk: int) -> HttpResponse:
     return _back(campaign.pk)
 
 
-@page(action="assessment.campaign_advance", methods=("POST",))
+@page(action="assessment.campaign_advance", methods=("POST",), scope=selectors.campaigns_visible, by="pk")
 def campaign_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.jurisdiction, pk)
     try:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zugong.assessment.indicator_sources import SOURCES
 from zugong.assessment.locks import lock_campaign
 from zugong.assessment.models import (
     CAMPAIGN_ALLOWED,
@@ -105,6 +106,7 @@ class IndicatorSpec:
     weight: Decimal
     scoring: str = ScoringMethod.SCALE
     evaluation: str = ""
+    source: str = ""  # 按数据计数: which system data (indicator_sources.SOURCES)
     children: list[IndicatorSpec] = field(default_factory=list)
 
 
@@ -132,6 +134,13 @@ def _check_spec(spec: IndicatorSpec) -> None:
         raise ValidationFailed(f"指标“{spec.name}”的计分方法无效", field="indicators")
     if spec.evaluation and spec.evaluation not in EvaluationMethod.values:
         raise ValidationFailed(f"指标“{spec.name}”的考核方法无效", field="indicators")
+    if spec.source and spec.source not in SOURCES:
+        raise ValidationFailed(f"指标“{spec.name}”的系统数据无效", field="indicators")
+    if (spec.scoring == ScoringMethod.COUNT) != bool(spec.source):
+        raise ValidationFailed(f"指标“{spec.name}”：按数据计数的指标须选择系统数据，其他计分方法不读系统数据",
+                               field="indicators")
+    if spec.source and spec.children:
+        raise ValidationFailed(f"指标“{spec.name}”：读取系统数据的指标不能有下级指标", field="indicators")
     for child in spec.children:
         _check_spec(child)
 
@@ -140,7 +149,8 @@ def _insert(campaign: Campaign, specs: list[IndicatorSpec], parent: Indicator | 
     count = 0
     for order, spec in enumerate(specs):
         row = Indicator.objects.create(campaign=campaign, parent=parent, name=spec.name.strip(), weight=spec.weight,
-                                       scoring=spec.scoring, evaluation=spec.evaluation, sort_order=order)
+                                       scoring=spec.scoring, evaluation=spec.evaluation, source=spec.source,
+                                       sort_order=order)
         count += 1 + _insert(campaign, spec.children, row)
     return count
 

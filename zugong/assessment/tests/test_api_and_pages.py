@@ -51,7 +51,8 @@ def test_api_builds_a_campaign_and_refuses_a_tree_off_100(world) -> None:
     assert bad.status_code == 400 and bad.json()["error"]["message"] == "第一级指标权重合计为 60，须为 100"
     good = client.put(f"/api/v1/assessments/{pk}/indicators",
                       json.dumps([{"name": "党建", "weight": 40, "children": [{"name": "班子", "weight": 100}]},
-                                  {"name": "发展", "weight": 60, "scoring": "count", "evaluation": "data"}]),
+                                  {"name": "发展", "weight": 60, "scoring": "count", "evaluation": "data",
+                                   "source": "talk_coverage"}]),
                       content_type="application/json")
     assert good.status_code == 200
     assert [(n["name"], [c["name"] for c in n["children"]]) for n in good.json()] == [("党建", ["班子"]), ("发展", [])]
