@@ -32,7 +32,7 @@ logger = logging.getLogger("zugong.jobs")
 
 def _transition(job: Job, to: str) -> None:
     if to not in ALLOWED[job.state]:
-        raise IllegalTransition(f"任务已{job.get_state_display()}，不能再{JobState(to).label}")
+        raise IllegalTransition(f"任务状态为“{job.get_state_display()}”，不能再变为“{JobState(to).label}”")
     job.state = to
 
 
@@ -146,7 +146,7 @@ def job_cancel(*, actor: Actor, jurisdiction: Jurisdiction, job_id: int) -> Job:
             raise IllegalTransition("已请求取消，任务将在下一步停止")
         job.cancel_requested = True
     else:
-        raise IllegalTransition(f"任务已{job.get_state_display()}，不能取消")
+        raise IllegalTransition(f"任务状态为“{job.get_state_display()}”，不能取消")
     job.save(update_fields=["state", "finished_at", "cancel_requested"])
     audit_record(actor=actor, action="jobs.job_cancel", obj=job, org_unit=job.org_unit,
                  summary={"kind": job.kind, "state": job.state})

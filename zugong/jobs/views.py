@@ -9,14 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zugong.core.downloads import download
-from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import may, permission
 from zugong.core.request import AuthedRequest, is_htmx, page
 from zugong.jobs import selectors, services
-from zugong.jobs.files import result_read
 from zugong.jobs.forms import EvaluateForm
 from zugong.jobs.kinds import kind_of
 from zugong.jobs.models import Job, JobState
@@ -60,7 +58,7 @@ def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
     return render(request, template, _context(request, job))
 
 
-@page(action="jobs.job_cancel", methods=("POST",))
+@page(action="jobs.job_cancel", methods=("POST",), scope=selectors.jobs_visible, by="job_id")
 def job_cancel(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = services.job_cancel(actor=request.user, jurisdiction=request.jurisdiction, job_id=job_id)
     messages.success(request, "已取消任务" if job.state == JobState.CANCELLED else "已请求取消，任务将在下一步停止")
@@ -69,14 +67,8 @@ def job_cancel(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 @page(action="jobs.job_view", methods=("GET", "HEAD"))
 def job_download(request: AuthedRequest, job_id: int) -> HttpResponse:
-    job = selectors.job_get(request.jurisdiction, job_id)
-    if job.state != JobState.DONE or not job.result_path:
-        raise NotFound("该任务没有可下载的文件")
-    try:
-        data = result_read(job.result_path)
-    except FileNotFoundError:
-        raise NotFound("结果文件已不存在，请重新运行任务") from None
-    return download(data, job.result_name)
+    data, name = selectors.job_result(request.jurisdiction, job_id)
+    return download(data, name)
 
 
 @page(action="rules.evaluate", methods=("POST",))
