@@ -49,7 +49,7 @@ def test_the_list_filters_by_state_and_kind_and_pages(tree, alice):
     execute(jobs[0].pk)
     client = bearer(alice)
     assert [j["id"] for j in client.get("/api/v1/jobs", {"state": "done"}).json()] == [jobs[0].pk]
-    assert [j["id"] for j in client.get("/api/v1/jobs", {"state": "queued", "limit": 1, "offset": 1}).json()] == [
+    assert [j["id"] for j in client.get("/api/v1/jobs", {"state": "queued", "limit": "1", "offset": "1"}).json()] == [
         jobs[1].pk]
     assert client.get("/api/v1/jobs", {"kind": "rules.evaluate"}).json() == []
     assert client.get("/api/v1/jobs", {"state": "nonsense"}).status_code == 422
