@@ -156,6 +156,14 @@ PERMISSIONS: Mapping[str, Permission] = {
     "rectification.closure_review": Permission(ORG_DEPT, "审核销号"),
     "rectification.problem_reopen": Permission(ORG_DEPT, "重新打开已销号问题"),
     "rectification.check_record": Permission(ORG_DEPT, "登记整改检查"),
+    # rectification, projects (R33): the issuing level registers, publishes and approves claims; units claim
+    # and report; a leader's unit records the leader's half-year duty report
+    "rectification.project_view": _read(GRASSROOTS_READERS, "查看项目化管理"),
+    "rectification.project_manage": Permission(ORG_DEPT, "登记和发布项目"),
+    "rectification.project_claim": Permission(GRASSROOTS, "认领项目"),
+    "rectification.claim_review": Permission(ORG_DEPT, "审核认项"),
+    "rectification.project_report": Permission(GRASSROOTS, "报告项目进展"),
+    "rectification.leader_report": Permission(TOWNSHIP, "登记半年述职"),
     # assessment (考核评价): ratings are seen by the campaign's staff; others see them once published
     "assessment.campaign_view": _read(READERS, "查看考核评价"),
     "assessment.campaign_create": Permission(ORG_DEPT, "设置考核（对象、指标）"),
