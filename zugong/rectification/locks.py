@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zugong.core.errors import NotFound
-from zugong.rectification.models import Closure, Problem, ProblemList
+from zugong.rectification.models import Closure, Problem, ProblemList, Project, ProjectClaim
 
 
 def lock_problem(problem_id: int) -> Problem:
@@ -25,3 +25,19 @@ def lock_problem_list(list_id: int) -> ProblemList:
 def lock_pending_closure(problem_id: int) -> Closure | None:
     return (Closure.objects.select_for_update(of=("self",)).filter(problem_id=problem_id, status="pending")
             .order_by("pk").first())
+
+
+def lock_project(project_id: int) -> Project:
+    row = (Project.objects.select_for_update(of=("self",)).select_related("issuing_unit", "lead_unit")
+           .filter(pk=project_id).first())
+    if row is None:
+        raise NotFound("未找到该项目，或不在您的管辖范围内")
+    return row
+
+
+def lock_claim(claim_id: int) -> ProjectClaim:
+    row = (ProjectClaim.objects.select_for_update(of=("self",)).select_related("project__issuing_unit", "org_unit")
+           .filter(pk=claim_id).first())
+    if row is None:
+        raise NotFound("未找到该认项申请，或不在您的管辖范围内")
+    return row

@@ -234,3 +234,21 @@ class DutyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.secretary}"
+
+
+from zugong.rectification.project_models import (  # noqa: E402  (the project register lives beside)
+    ClaimStatus,
+    LeaderReport,
+    MilestoneKind,
+    Project,
+    ProjectClaim,
+    ProjectKind,
+    ProjectMilestone,
+    ProjectReport,
+    ProjectStatus,
+)
+
+__all__ = [
+    "ClaimStatus", "LeaderReport", "MilestoneKind", "Project", "ProjectClaim", "ProjectKind", "ProjectMilestone",
+    "ProjectReport", "ProjectStatus",
+]
