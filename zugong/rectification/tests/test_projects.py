@@ -4,6 +4,7 @@ refusal; and R33 evaluated by the rule engine from the same rows (a missed month
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -21,7 +22,8 @@ from zugong.rectification.models import (
     ProjectMilestone,
     ProjectStatus,
 )
-from zugong.rectification.project_models import PROJECT_ALLOWED, ProjectStatus as Status
+from zugong.rectification.project_models import PROJECT_ALLOWED
+from zugong.rectification.project_models import ProjectStatus as Status
 from zugong.rectification.services.projects import (
     claim_review,
     leader_report_record,
@@ -121,7 +123,7 @@ def test_claim_refusals(tree: Tree, alice: User, bob: User, carol: User) -> None
 
 
 def test_every_forbidden_project_transition_is_refused(tree: Tree, alice: User) -> None:
-    steps = {Status.PUBLISHED: project_publish, Status.COMPLETED: project_complete}
+    steps: dict[str, Callable[..., object]] = {Status.PUBLISHED: project_publish, Status.COMPLETED: project_complete}
     for source in Status.values:
         for target, step in steps.items():
             if target in PROJECT_ALLOWED[source]:
