@@ -177,11 +177,33 @@ class UnknownCheck(ValueError):
         self.codes = codes
 
 
-def run(cadres: QuerySet[Cadre], *, today: date, checks: set[str] | None = None) -> tuple[int, list[Finding]]:
-    """(cadres checked, findings sorted by name) — every check, or only `checks` (codes of CHECKS)."""
+# Checks decided by one SQL statement each: quick over a whole province. The others stream every cadre's
+# identity or résumé lines through Python (seconds for a city or the province: a background job there).
+SET_BASED = frozenset({"party_before_18", "work_before_16", "two_leading_posts"})
+
+Step = Callable[[int, int], None]
+
+
+def steps(checks: set[str] | None = None) -> int:
+    """How many generators `run` goes through for `checks`: the steps it reports to `on_step`."""
+    return sum(1 for codes, _generate in _GENERATORS if checks is None or codes & checks)
+
+
+def run(cadres: QuerySet[Cadre], *, today: date, checks: set[str] | None = None,
+        on_step: Step | None = None) -> tuple[int, list[Finding]]:
+    """(cadres checked, findings sorted by name) — every check, or only `checks` (codes of CHECKS).
+
+    `on_step(done, total)` is called before each generator and after the last (a background job's progress,
+    and where its cancel stops it)."""
     if checks is not None and checks - CHECKS.keys():
         raise UnknownCheck(checks - CHECKS.keys())
-    findings = [f for codes, generate in _GENERATORS if checks is None or codes & checks
-                for f in generate(cadres, today) if checks is None or f.check in checks]
+    chosen = [generate for codes, generate in _GENERATORS if checks is None or codes & checks]
+    findings: list[Finding] = []
+    for done, generate in enumerate(chosen):
+        if on_step is not None:
+            on_step(done, len(chosen))
+        findings.extend(f for f in generate(cadres, today) if checks is None or f.check in checks)
+    if on_step is not None:
+        on_step(len(chosen), len(chosen))
     findings.sort(key=lambda f: (f.name, f.cadre_id, f.check))
     return cadres.count(), findings

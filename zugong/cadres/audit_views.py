@@ -35,8 +35,8 @@ from zugong.core.selectors import org_units_visible
 from zugong.jobs.views import start_and_show
 
 PAGE_SIZE = 100
-# A whole city or province takes seconds to audit (every résumé line is read): above this many cadres
-# the page waits for a unit, a check or an explicit "audit everything" before it runs.
+# A whole city or province takes seconds to audit (every résumé line is read): above this many cadres the
+# page audits only the set-based checks itself; the rest waits for a unit, or runs as a job (审核全部).
 AUTO_AUDIT_MAX = 20_000
 SEVERITIES = {archive_audit.ERROR: "错误", archive_audit.WARNING: "提示"}
 EXPORT_HEADER = ("姓名", "公民身份号码", "单位", "审核项目", "严重程度", "说明")
@@ -50,12 +50,11 @@ class AuditFilters:
     check: str = ""
     severity: str = ""
     q: str = ""
-    run: str = ""  # "1": audit a large scope anyway (see AUTO_AUDIT_MAX)
 
     def query(self, **changes: str) -> str:
         """The query string of these filters with `changes` applied (empty values left out)."""
         values = {"org": str(self.org.pk) if self.org else "", "check": self.check, "severity": self.severity,
-                  "q": self.q, "run": self.run, **changes}
+                  "q": self.q, **changes}
         return urlencode({key: value for key, value in values.items() if value})
 
 
@@ -77,8 +76,7 @@ def parse_filters(query: QueryDict, jurisdiction: Jurisdiction) -> tuple[AuditFi
     if severity and severity not in SEVERITIES:
         errors.append(f"未知的严重程度：{severity}（可选 error 错误、warning 提示）")
     return AuditFilters(org=_org(query.get("org", "").strip(), jurisdiction, errors), check=check,
-                        severity=severity, q=query.get("q", "").strip(),
-                        run="1" if query.get("run") == "1" else ""), errors
+                        severity=severity, q=query.get("q", "").strip()), errors
 
 
 def _org(raw: str, jurisdiction: Jurisdiction, errors: list[str]) -> OrgUnit | None:
@@ -102,11 +100,12 @@ def filtered_cadres(jurisdiction: Jurisdiction, filters: AuditFilters) -> QueryS
     return cadres
 
 
-def audit_findings(jurisdiction: Jurisdiction, filters: AuditFilters) -> tuple[QuerySet[Cadre], int, list[Finding]]:
+def audit_findings(jurisdiction: Jurisdiction, filters: AuditFilters, *,
+                   on_step: archive_audit.Step | None = None) -> tuple[QuerySet[Cadre], int, list[Finding]]:
     """The filtered cadres, how many were checked, and every finding of the filtered set."""
     cadres = filtered_cadres(jurisdiction, filters)
     checked, findings = archive_audit.run(cadres, today=timezone.localdate(),
-                                          checks={filters.check} if filters.check else None)
+                                          checks={filters.check} if filters.check else None, on_step=on_step)
     if filters.severity:
         findings = [f for f in findings if f.severity == filters.severity]
     return cadres, checked, findings
@@ -169,10 +168,11 @@ def audit_page(request: AuthedRequest) -> HttpResponse:
         for error in errors:
             messages.error(request, error)
         return render(request, "cadres/audit.html", context, status=400)
-    if not (filters.check or filters.run):
+    if filters.check not in archive_audit.SET_BASED:
         in_scope = filtered_cadres(jurisdiction, filters).count()
-        if in_scope > AUTO_AUDIT_MAX:
-            context.update({"in_scope": in_scope, "limit": AUTO_AUDIT_MAX, "run_query": filters.query(run="1")})
+        if in_scope > AUTO_AUDIT_MAX:  # never audited inside the request: a unit, a quick check, or a job
+            context.update({"in_scope": in_scope, "limit": AUTO_AUDIT_MAX, "quick_checks": [
+                (code, archive_audit.CHECKS[code], filters.query(check=code)) for code in sorted(archive_audit.SET_BASED)]})
             return render(request, "cadres/audit.html", context)
     cadres, checked, findings = audit_findings(jurisdiction, filters)
     findings_page = Paginator(findings, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
@@ -184,6 +184,17 @@ def audit_page(request: AuthedRequest) -> HttpResponse:
         "next_query": filters.query(page=str(findings_page.number + 1)) if findings_page.has_next() else "",
     })
     return render(request, "cadres/audit.html", context)
+
+
+@page(action="cadres.archive_audit", methods=("POST",))
+def audit_run(request: AuthedRequest) -> HttpResponse:
+    """审核全部: the audit of a large scope (a city, the province) as a background job with progress; its
+    page offers the findings as Excel when done."""
+    filters, errors = parse_filters(request.POST, request.jurisdiction)
+    if errors:
+        raise ValidationFailed("；".join(errors))
+    return start_and_show(request, kind="cadres.archive_audit", params={"query": filters.query()},
+                          org_unit_id=filters.org.pk if filters.org else None)
 
 
 @page(action="cadres.archive_audit", methods=("GET", "HEAD"))

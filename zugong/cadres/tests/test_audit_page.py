@@ -361,17 +361,18 @@ def test_audit_page_fits_a_phone(live_server, phone_browser, tree, alice, spread
 
 
 @pytest.mark.django_db
-def test_a_large_scope_waits_for_a_unit_a_check_or_an_explicit_run(alice, tree, spread, monkeypatch):
+def test_a_large_scope_waits_for_a_unit_a_quick_check_or_a_job(alice, tree, spread, monkeypatch):
     monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 1)
     web = logged_in(alice)
     # when: the whole county (2 spread cadres and more) is opened
     waiting = web.get("/cadres/audit/").content.decode()
-    # then: nothing is audited yet; the page says why and offers the explicit run
+    # then: nothing is audited in the page; it offers the set-based checks and the background job
     assert 'id="zg-audit-large"' in waiting and 'id="zg-findings"' not in waiting
-    assert "仍然审核全部" in waiting and "?run=1" in waiting
-    # when: the run is asked for, or a check or a small unit narrows the scope
-    everything = web.get("/cadres/audit/?run=1").content.decode()
-    assert {name for name, _ in findings_table(everything)} == {"甲一", "丙一"}
+    assert 'action="/cadres/audit/run/"' in waiting and "?check=party_before_18" in waiting
+    # an old "run=1" link no longer audits the large scope inside the request
+    assert 'id="zg-findings"' not in web.get("/cadres/audit/?run=1").content.decode()
+    # a check decided in SQL is answered in the page; a résumé check over the large scope is not
     assert {name for name, _ in findings_table(web.get("/cadres/audit/?check=party_before_18").content.decode())} == {"丙一"}
+    assert 'id="zg-audit-large"' in web.get("/cadres/audit/?check=resume_gap").content.decode()
     small = web.get(f"/cadres/audit/?org={tree.township_a2.pk}").content.decode()
     assert 'id="zg-audit-large"' not in small and {name for name, _ in findings_table(small)} == {"丙一"}

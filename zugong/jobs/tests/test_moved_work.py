@@ -16,7 +16,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.tests.factories import make_cadre, record
 from zugong.conftest import logged_in
 from zugong.core.models import AccessEvent
-from zugong.jobs.kinds import cadre_import
+from zugong.jobs.kinds import JobContext, cadre_import
 from zugong.jobs.models import Job, JobState
 
 
@@ -70,13 +70,59 @@ def test_a_large_archive_audit_export_is_a_job(tree, alice, five, monkeypatch, d
     monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 2)
     web = logged_in(alice)
     waiting = web.get("/cadres/audit/").content.decode()  # too many to audit in the page: offered as a job
-    assert 'id="zg-audit-job" href="/cadres/audit/export.xlsx"' in waiting
+    assert 'id="zg-audit-run"' in waiting and 'id="zg-findings"' not in waiting
     inline = web.get("/cadres/audit/export.xlsx?q=王一")  # one cadre: still answered inline
     assert inline.status_code == 200 and not Job.objects.exists()
     job = run_from_page(web, "/cadres/audit/export.xlsx", django_capture_on_commit_callbacks)
     assert job.kind == "cadres.archive_audit" and job.message.startswith("审核 5 名干部")
     header = next(load_workbook(io.BytesIO(downloaded(web, job))).worksheets[0].iter_rows(values_only=True))
     assert header == audit_views.EXPORT_HEADER
+
+
+def test_auditing_all_of_a_large_scope_is_a_job_with_a_step_per_group_of_checks(
+        tree, alice, five, monkeypatch, django_capture_on_commit_callbacks):
+    # given: a scope above the page's limit, a person who narrowed it to county A and a résumé check
+    monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 2)
+    steps: list[tuple[int, int | None]] = []
+    recorded = JobContext.progress
+
+    def spy(self: JobContext, done: int, total: int | None = None, message: str = "") -> None:
+        steps.append((done, total))
+        recorded(self, done, total, message)
+
+    monkeypatch.setattr(JobContext, "progress", spy)
+    web = logged_in(alice)
+    waiting = web.get(f"/cadres/audit/?org={tree.county_a.pk}&check=resume_gap").content.decode()
+    assert 'name="check" value="resume_gap"' in waiting and 'id="zg-findings"' not in waiting
+    # when: 审核全部 is submitted
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post("/cadres/audit/run/", {"org": tree.county_a.pk, "check": "resume_gap"})
+    # then: a job of the unit, with the filters, that went step by step to the end
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.kind, job.org_unit, job.params) == (
+        "cadres.archive_audit", tree.county_a, {"query": f"org={tree.county_a.pk}&check=resume_gap"})
+    assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
+    assert steps == [(0, 2), (1, 2), (1, 2), (2, 2)]  # the résumé generator, its end, the Excel list
+    assert job.message.startswith("审核 5 名干部，发现 ")
+    # a full audit has a step for each of the five groups of checks and one for the list
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post("/cadres/audit/run/", {})
+    assert Job.objects.order_by("-pk").first().total == 6  # type: ignore[union-attr]
+
+
+def test_a_set_based_check_is_answered_in_the_page_whatever_the_scope(tree, alice, five, monkeypatch):
+    monkeypatch.setattr(audit_views, "AUTO_AUDIT_MAX", 2)
+    page = logged_in(alice).get("/cadres/audit/?check=party_before_18").content.decode()
+    assert 'id="zg-audit-large"' not in page and "共审核 5 人" in page and not Job.objects.exists()
+
+
+def test_auditing_all_refuses_a_unit_out_of_sight_and_a_role_without_the_audit(tree, alice, bob, carol):
+    assert logged_in(carol).post("/cadres/audit/run/", {"org": tree.county_a.pk}).status_code == 404
+    assert logged_in(bob).post("/cadres/audit/run/", {}).status_code == 403
+    assert logged_in(alice).get("/cadres/audit/run/").status_code == 405
+    assert not Job.objects.exists()
 
 
 def test_a_large_confirmed_import_is_a_job(tree, alice, monkeypatch, django_capture_on_commit_callbacks):
