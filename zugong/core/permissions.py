@@ -178,6 +178,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     "fieldwork.income_report": Permission(GRASSROOTS, "报送村集体经济收入"),
     "fieldwork.income_export": _read(READERS, "导出村集体经济收入通报"),
     "fieldwork.income_scale_set": Permission(ADMIN, "设定村集体经济预警标准"),
+    # fieldwork: 蹲点调研 (R06) organised and recorded by the org department
+    "fieldwork.stay_view": _read(READERS, "查看蹲点调研"),
+    "fieldwork.batch_manage": Permission(ORG_DEPT, "组织蹲点调研批次"),
+    "fieldwork.stay_record": Permission(ORG_DEPT, "登记蹲点调研日志和建议"),
+    "fieldwork.suggestion_answer": Permission(ORG_DEPT, "登记建议的答复和采纳"),
 }
 
 

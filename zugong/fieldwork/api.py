@@ -1,4 +1,5 @@
-"""JSON API of training records (R30) and village collective income (R27), mounted under /api/v1/.
+"""JSON API of training records (R30) and village collective income (R27), mounted under /api/v1/; the
+field stays' operations (R06) are in `api_stays`, added to this router.
 
 A unit or cadre outside the reader's jurisdiction is 404."""
 
@@ -11,12 +12,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.fieldwork import selectors
 from zugong.fieldwork.services.income import income_report_submit
 
 router = Router(tags=["fieldwork"])
+router.add_router("", "zugong.fieldwork.api_stays.router")  # 蹲点调研 (R06)
 INCOME_VIEW = "fieldwork.income_view"
 TRAINING_VIEW = "fieldwork.training_view"
 
@@ -81,7 +84,9 @@ class IncomeReportOut(Schema):
     income: Decimal
 
 
-@router.post("/villages/income", response={201: IncomeReportOut}, summary="报送一个村一个季度的集体经济收入")
+@router.post("/villages/income",
+             auth=permitted("fieldwork.income_report"),
+             response={201: IncomeReportOut}, summary="报送一个村一个季度的集体经济收入")
 def village_income_report(request: HttpRequest, payload: IncomeReportIn) -> Status[IncomeReportOut]:
     jurisdiction = jurisdiction_of(request)
     village = selectors.visible_unit(jurisdiction, payload.village_id)

@@ -16,3 +16,7 @@ class FieldworkConfig(AppConfig):
                              "grassroots", order=70))
         register_nav(NavItem("fieldwork-training", _("组工干部培训"), "fieldwork:training", "fieldwork.training_view",
                              "cadres", order=40))
+        register_nav(NavItem("fieldwork-stays", _("蹲点调研"), "fieldwork:stays", "fieldwork.stay_view",
+                             "grassroots", order=72))
+        register_nav(NavItem("fieldwork-suggestions", _("调研建议办理"), "fieldwork:suggestions", "fieldwork.stay_view",
+                             "grassroots", order=73))

@@ -1,4 +1,5 @@
-"""Forms of the field work pages: importing training records from Excel, a village's quarterly income."""
+"""Forms of the field work pages: importing training records from Excel, a village's quarterly income,
+蹲点调研 batches, stays, logs, suggestions and their answers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zugong.core.forms import PickerField, ScopedForm
+from zugong.core.forms import CHOOSE, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.models import OrgKind
 from zugong.core.selectors import org_units_visible
+from zugong.fieldwork.models import LogKind, PlaceKind, SuggestionStatus
 from zugong.fieldwork.selectors import parse_quarter
+from zugong.fieldwork.selectors_stays import (
+    departments_visible,
+    organisers_visible,
+    places_visible,
+    senior_cadres,
+)
 
 
 class TrainingImportForm(forms.Form):
@@ -42,3 +50,69 @@ class IncomeReportForm(ScopedForm):
             return parse_quarter(self.cleaned_data["quarter"])
         except ValueError:
             raise forms.ValidationError(_("季度格式应为 2025Q3")) from None
+
+
+# ---- 蹲点调研 (R06) ----------------------------------------------------------------------------------
+
+class BatchForm(ScopedForm):
+    organiser = forms.Field(label=_("组织单位"))
+    theme = forms.CharField(label=_("调研主题"), max_length=200)
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"] = forms.ModelChoiceField(organisers_visible(self.jurisdiction), label=_("组织单位"),
+                                                          empty_label=CHOOSE)
+        self.order_fields(["organiser", "theme", "start_date", "end_date"])
+
+
+class StayForm(ScopedForm):
+    cadre = forms.Field(label=_("参加人员"))
+    place_kind = forms.ChoiceField(label=_("蹲点类型"), choices=blank_choice(PlaceKind.choices))
+    place = forms.Field(label=_("蹲点村（社区）"), required=False)
+    place_name = forms.CharField(label=_("蹲点企业"), max_length=120, required=False,
+                                 help_text=_("蹲点在企业时填写企业名称"))
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"] = PickerField(senior_cadres(self.jurisdiction), url_name="pick-cadres",
+                                           label=_("参加人员（处级以上干部）"), placeholder=_("输入姓名搜索"))
+        self.fields["place"] = PickerField(places_visible(self.jurisdiction), url_name="pick:units",
+                                           query="kind=village&kind=community", label=_("蹲点村（社区）"),
+                                           placeholder=_("输入村或社区名称搜索"), required=False,
+                                           label_from=lambda unit: str(unit.name))
+        self.order_fields(["cadre", "place_kind", "place", "place_name", "start_date", "end_date"])
+
+
+class StayLogForm(forms.Form):
+    day = DateField(label=_("日期"))
+    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(LogKind.choices))
+    content = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    money = forms.DecimalField(label=_("资金（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2,
+                               required=False)
+    goods = forms.CharField(label=_("物资"), max_length=200, required=False)
+
+
+class SuggestionForm(ScopedForm):
+    content = forms.CharField(label=_("意见建议"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    department = forms.Field(label=_("转送部门"))
+    reply_due = DateField(label=_("答复期限"), required=False, help_text=_("不填则为转送之日起30天"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"] = PickerField(departments_visible(self.jurisdiction), url_name="pick:units",
+                                                query="kind=department", label=_("转送部门"),
+                                                placeholder=_("输入部门名称搜索"), label_from=lambda unit: str(unit.name))
+        self.order_fields(["content", "department", "reply_due"])
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("办理结果"), choices=blank_choice(
+        [(SuggestionStatus.REPLIED.value, SuggestionStatus.REPLIED.label),
+         (SuggestionStatus.ADOPTED.value, SuggestionStatus.ADOPTED.label)]))
+    reply = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                            required=False)
+    replied_on = DateField(label=_("答复日期"), required=False)

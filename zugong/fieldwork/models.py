@@ -1,7 +1,5 @@
-"""Training records of cadres (R30) and village collective income reports with their grading (R27).
-
-Field stays (R06), research topics (R26) and retired village cadres (R25) are not built yet: see
-docs/fieldwork.md."""
+"""Training records of cadres (R30), village collective income reports with their grading (R27), field
+stays with their logs and forwarded suggestions (R06) and the days cadres spent in the field (R26)."""
 
 from __future__ import annotations
 
@@ -88,4 +86,141 @@ class VillageIncomeReport(models.Model):
         ordering: ClassVar = ["-quarter_start", "village"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["village", "quarter_start"], name="fieldwork_income_once_a_quarter"),
+        ]
+
+
+# ---- R06 field stays (蹲点调研) and the field days of R26 -----------------------------------------
+
+# 处级以上: the rank levels (cadres' RankLevel codes) from 县处级副职 up.
+SENIOR_RANK_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+class FieldBatch(models.Model):
+    """One batch (第 N 批) of 蹲点调研 organised by a unit in a year."""
+
+    organiser = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT,
+                                  related_name="field_batches")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("批次"))
+    theme = models.CharField(_("调研主题"), max_length=200)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+
+    class Meta:
+        ordering: ClassVar = ["-year", "-number", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organiser", "year", "number"], name="fieldwork_batch_number_once"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="fieldwork_batch_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.number}批蹲点调研"
+
+
+class PlaceKind(models.TextChoices):
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("社区")
+    ENTERPRISE = "enterprise", _("企业")
+
+
+class FieldStay(models.Model):
+    """One participant's stay in a batch: where, from when to when (同吃同住同劳动), its days counted."""
+
+    batch = models.ForeignKey(FieldBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="stays")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="field_stays")
+    place_kind = models.CharField(_("蹲点类型"), max_length=12, choices=PlaceKind.choices)
+    place = models.ForeignKey(OrgUnit, verbose_name=_("蹲点村（社区）"), on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="field_stays")
+    place_name = models.CharField(_("蹲点地点"), max_length=120)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    days = models.PositiveIntegerField(_("蹲点天数"))
+
+    class Meta:
+        ordering: ClassVar = ["batch", "start_date", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["batch", "cadre"], name="fieldwork_stay_once_a_batch"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="fieldwork_stay_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_name}（{self.start_date}—{self.end_date}）"
+
+
+class LogKind(models.TextChoices):
+    DEED = "deed", _("办实事")
+    VISIT = "visit", _("走访")
+    LABOUR = "labour", _("同劳动")
+    MEETING = "meeting", _("座谈")
+    OTHER = "other", _("其他")
+
+
+class StayLog(models.Model):
+    """What was done on a day of a stay; 办实事 with the money (万元) and goods given, if any."""
+
+    stay = models.ForeignKey(FieldStay, verbose_name=_("蹲点"), on_delete=models.CASCADE, related_name="logs")
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=LogKind.choices)
+    content = models.TextField(_("工作内容"))
+    money = models.DecimalField(_("资金（万元）"), max_digits=10, decimal_places=2, default=Decimal(0))
+    goods = models.CharField(_("物资"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["stay", "day", "pk"]
+
+
+class SuggestionStatus(models.TextChoices):
+    FORWARDED = "forwarded", _("已转送")
+    REPLIED = "replied", _("已回复")
+    ADOPTED = "adopted", _("已采纳")
+
+
+SUGGESTION_ALLOWED: dict[str, set[str]] = {
+    SuggestionStatus.FORWARDED: {SuggestionStatus.REPLIED, SuggestionStatus.ADOPTED},
+    SuggestionStatus.REPLIED: {SuggestionStatus.ADOPTED},
+    SuggestionStatus.ADOPTED: set(),
+}
+
+
+class Suggestion(models.Model):
+    """A suggestion from a stay, forwarded (转送) to a department that must reply by `reply_due`."""
+
+    stay = models.ForeignKey(FieldStay, verbose_name=_("蹲点"), on_delete=models.CASCADE, related_name="suggestions")
+    content = models.TextField(_("意见建议"))
+    department = models.ForeignKey(OrgUnit, verbose_name=_("转送部门"), on_delete=models.PROTECT,
+                                   related_name="received_suggestions")
+    forwarded_on = models.DateField(_("转送日期"))
+    reply_due = models.DateField(_("答复期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=SuggestionStatus.choices,
+                              default=SuggestionStatus.FORWARDED)
+    replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+    reply = models.TextField(_("答复意见"), blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["reply_due", "pk"]
+        indexes: ClassVar = [models.Index(fields=["status", "reply_due"])]
+
+    def next_states(self) -> list[str]:
+        return sorted(SUGGESTION_ALLOWED[self.status])
+
+
+class FieldDayKind(models.TextChoices):
+    STAY = "stay", _("蹲点")
+    TRIP = "trip", _("调研")
+
+
+class FieldDay(models.Model):
+    """One day a cadre spent at the grassroots. One row per cadre and day, whatever brought them there: a
+    day inside both a stay and a research trip is counted once (R26's days in the field)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="field_days")
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("来源"), max_length=8, choices=FieldDayKind.choices)
+
+    class Meta:
+        ordering: ClassVar = ["cadre", "day"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cadre", "day"], name="fieldwork_field_day_once"),
         ]

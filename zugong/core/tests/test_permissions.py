@@ -154,6 +154,8 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/assessments": "assessment.campaign_view",
     "/api/v1/villages/income": "fieldwork.income_view", "/api/v1/training-records": "fieldwork.training_view",
     "/api/v1/training/cycle": "fieldwork.training_view",
+    "/api/v1/field-batches": "fieldwork.stay_view", "/api/v1/field-stays": "fieldwork.stay_view",
+    "/api/v1/suggestions": "fieldwork.stay_view",
     "/api/v1/jobs": "jobs.job_view",
 }
 
