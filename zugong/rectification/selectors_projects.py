@@ -149,3 +149,7 @@ def timeline(projects: QuerySet[Project]) -> dict[str, Any]:
                    for d in dates],
     }
 
+
+
+def milestones_visible(jurisdiction: Jurisdiction) -> QuerySet[ProjectMilestone]:
+    return ProjectMilestone.objects.filter(project__in=projects_visible(jurisdiction))
