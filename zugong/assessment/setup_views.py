@@ -50,9 +50,10 @@ def _forms(request: AuthedRequest, campaign: Campaign, **bound: Any) -> dict[str
     }
 
 
-def _setup_page(request: AuthedRequest, campaign: Campaign, status: int = 200, **bound: Any) -> HttpResponse:
+def _setup_page(request: AuthedRequest, campaign: Campaign, status: int = 200, error: str = "",
+                **bound: Any) -> HttpResponse:
     return render(request, "assessment/setup.html", {
-        "campaign": campaign, "draft": campaign.status == CampaignStatus.DRAFT,
+        "campaign": campaign, "error": error, "draft": campaign.status == CampaignStatus.DRAFT,
         "voting_setup": campaign.status in (CampaignStatus.DRAFT, CampaignStatus.OPEN),
         "subjects": selectors.subjects_of(campaign), "indicators": indicator_rows(selectors.indicators_of(campaign)),
         "turnout": selectors.turnout(campaign), "sources": indicator_sources.SOURCES.values(),
@@ -106,7 +107,7 @@ def subject_add(request: AuthedRequest, pk: int) -> HttpResponse:
                                   kind=data["kind"], cadre=data["cadre"] if data["kind"] == "cadre" else None,
                                   org_unit=None if data["kind"] == "cadre" else data["org_unit"])
     except DomainError as exc:
-        return _setup_page(request, campaign, _refused(form, exc), subject_form=form)
+        return _setup_page(request, campaign, exc.status, exc.message, subject_form=form)
     return _back(campaign, _("已添加考核对象：%(name)s") % {"name": subject.name}, request)
 
 
@@ -120,7 +121,7 @@ def indicator_tree_set(request: AuthedRequest, pk: int) -> HttpResponse:
         count = svc.indicator_tree_set(actor=request.user, jurisdiction=request.jurisdiction,
                                        campaign_id=campaign.pk, indicators=form.cleaned_data["tree"])
     except DomainError as exc:
-        return _setup_page(request, campaign, _refused(form, exc), tree_form=form)
+        return _setup_page(request, campaign, exc.status, exc.message, tree_form=form)
     return _back(campaign, _("考核指标已保存（共 %(n)s 项）") % {"n": count}, request)
 
 
@@ -135,7 +136,7 @@ def voter_class_set(request: AuthedRequest, pk: int) -> HttpResponse:
                                              campaign_id=campaign.pk, name=form.cleaned_data["name"],
                                              weight=form.cleaned_data["weight"])
     except DomainError as exc:
-        return _setup_page(request, campaign, _refused(form, exc), class_form=form)
+        return _setup_page(request, campaign, exc.status, exc.message, class_form=form)
     return _back(campaign, _("投票人类别权重已保存（第 %(v)s 版）") % {"v": row.version}, request)
 
 
@@ -150,7 +151,7 @@ def codes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         codes = ballots.codes_issue(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
                                     voter_class_id=form.cleaned_data["voter_class"], count=form.cleaned_data["count"])
     except DomainError as exc:
-        return _setup_page(request, campaign, _refused(form, exc), codes_form=form)
+        return _setup_page(request, campaign, exc.status, exc.message, codes_form=form)
     name = dict(classes)[form.cleaned_data["voter_class"]]
     response = render(request, "assessment/slips.html", {
         "campaign": campaign, "class_name": name, "codes": codes,
