@@ -150,6 +150,8 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/duty": "masswork.township_view", "/api/v1/pairings": "masswork.township_view",
     "/api/v1/meetings": "meetings.meeting_view",
     "/api/v1/problem-lists": "rectification.problem_view", "/api/v1/problems": "rectification.problem_view",
+    "/api/v1/duty-reports": "rectification.problem_view", "/api/v1/projects": "rectification.project_view",
+    "/api/v1/leader-reports": "rectification.project_view",
     "/api/v1/selections": "selection.selection_view", "/api/v1/problem-entries": "selection.problem_view",
     "/api/v1/assessments": "assessment.campaign_view",
     "/api/v1/villages/income": "fieldwork.income_view", "/api/v1/training-records": "fieldwork.training_view",
