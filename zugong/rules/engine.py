@@ -25,7 +25,7 @@ from zugong.core.jurisdiction import Jurisdiction, minimal_roots
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.core.permissions import SYSTEM, Actor, require
-from zugong.rules.kinds.aggregate import evaluate_aggregate, replaces_its_findings
+from zugong.rules.kinds.aggregate import JobCounts, evaluate_aggregate, replaces_its_findings
 from zugong.rules.kinds.deadline import evaluate_deadline
 from zugong.rules.kinds.periods import Period, period_containing
 from zugong.rules.kinds.region import Job, Region
@@ -37,7 +37,7 @@ from zugong.rules.registry import (
     gate_registered,
     sources_for,
 )
-from zugong.rules.reminders import notify_changes
+from zugong.rules.reminders import NOTIFY_STATUSES, notify_changes
 from zugong.rules.versions import in_force_q, merge_versions
 
 COUNTED = ("compliant", "due_soon", "overdue", "violated")
@@ -104,20 +104,21 @@ def _scope_q(root_path: str) -> Q:
     return subtree_q(root_path, "org_unit__") if root_path else Q()
 
 
-def _run_job(job: Job, source: Source, kind: str) -> dict[str, int]:
+def _run_job(job: Job, source: Source, kind: str) -> JobCounts:
     if not job.region.enabled or not replaces_its_findings():
         Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
                                period_start=job.period.start).delete()
     if not job.region.enabled:
-        return {}
+        return JobCounts({})
     if isinstance(source, DeadlineSource):
         return evaluate_deadline(job, source)
     return evaluate_aggregate(job, source, kind)
 
 
 def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int | date,
-                     now: datetime, counts: Counter[str]) -> tuple[set[date], bool]:
-    """Run the jobs of one source; add the findings written, by status, to `counts`.
+                     now: datetime, counts: Counter[str], written: set[str]) -> tuple[set[date], bool]:
+    """Run the jobs of one source; add its findings, by status, to `counts` and the statuses of the findings
+    it wrote to `written`.
 
     `periods` is a number of periods, or a date: every period of the source's own length from the one
     containing `as_of` back to the one containing that date (a year back: 13 months, 5 quarters, 2 years)."""
@@ -136,7 +137,9 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
             starts.add(period.start)
             job = Job(rule_id=rule.pk, code=rule.code, part=source.part, region=region, period=period,
                       as_of=as_of, evaluated_at=now, params=params)
-            counts.update(_run_job(job, source, rule.kind))
+            result = _run_job(job, source, rule.kind)
+            counts.update(result)
+            written |= result.written
         assert root_period is not None
         day = root_period.start - timedelta(days=1)
     return starts, any_enabled
@@ -166,8 +169,8 @@ def _report(code: str, counts: Counter[str], enabled: bool) -> RuleReport:
     return report
 
 
-@transaction.atomic
 def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int | date) -> RuleReport:
+    """Evaluate one rule; the caller holds the transaction."""
     now = timezone.now()
     root_path = org_unit.path if org_unit else ""
     sources = sources_for(rule.code)
@@ -177,11 +180,16 @@ def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: i
     starts: set[date] = set()
     enabled = False
     counts: Counter[str] = Counter()
+    written: set[str] = set()
     for source in sources:
-        source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now, counts)
+        source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now, counts,
+                                                         written)
         starts |= source_starts
         enabled = enabled or source_enabled
-    notify_changes(rule=rule, period_starts=starts, root_path=root_path)
+    # A notice is due only when a finding became due soon or overdue: a re-evaluation that wrote none (on
+    # PostgreSQL the findings that did not change are not rewritten) has nobody new to notify.
+    if written & set(NOTIFY_STATUSES):
+        notify_changes(rule=rule, period_starts=starts, root_path=root_path)
     return _report(rule.code, counts, enabled)
 
 
@@ -197,26 +205,40 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
     at `org_unit`.
     """
     require(jurisdiction, "rules.evaluate", org_unit)
-    rules = Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code")
     if rule is not None:
-        rules = Rule.objects.filter(code=rule)
-        if not rules.exists():
+        rules = list(Rule.objects.filter(code=rule))
+        if not rules:
             raise NotFound(f"制度 {rule} 不存在")
+    else:
+        rules = list(Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code"))
     report = EvaluationReport(as_of=as_of)
+    span = since if since is not None else periods
+    summary = {"as_of": as_of.isoformat(), "periods": periods, "rules": len(rules),
+               **({"since": since.isoformat()} if since is not None else {})}
+
+    def audit() -> None:
+        audit_record(actor=actor, action="rules.evaluate", object_type="rules.rule", object_id=rule or "*",
+                     org_unit=org_unit, summary=summary)
+
+    audited = False
     for item in rules:
         if item.kind not in EVALUATED_KINDS:
             report.rules.append(RuleReport(code=item.code, status=_service_status(item)))
             continue
         try:
-            report.rules.append(_evaluate_rule(item, org_unit, as_of, since if since is not None else periods))
+            with transaction.atomic():
+                report.rules.append(_evaluate_rule(item, org_unit, as_of, span))
+                if len(rules) == 1:
+                    # One rule: its audit event goes into its transaction (one commit, not two).
+                    audit()
+                    audited = True
         except SOURCE_ERRORS as exc:
             # A broken source of one module must not stop the register; its rule reports the error.
             logger.exception("rule %s could not be evaluated", item.code)
             report.rules.append(RuleReport(code=item.code, status="error", message=str(exc)[:300]))
-    audit_record(actor=actor, action="rules.evaluate", object_type="rules.rule", object_id=rule or "*",
-                 org_unit=org_unit, summary={"as_of": as_of.isoformat(), "periods": periods,
-                                             "rules": len(report.rules),
-                                             **({"since": since.isoformat()} if since is not None else {})})
+    if not audited:
+        with transaction.atomic():
+            audit()
     return report
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection
@@ -24,6 +25,16 @@ _COLUMNS = ("rule_id, rule_version_id, part, period_start, period_end, subject_t
 
 
 COUNTS_TABLE = "zg_rule_counts"
+
+
+class JobCounts(dict[str, int]):
+    """A job's findings by status, and `written`: the statuses of the findings it (re)wrote — all of them
+    where the job replaces every finding (SQLite), only the changed ones where it diffs (PostgreSQL). The
+    reminders look for new notices only when a job wrote a due-soon or overdue finding."""
+
+    def __init__(self, counts: Mapping[str, int], written: Iterable[str] | None = None) -> None:
+        super().__init__(counts)
+        self.written = frozenset(self if written is None else written)
 
 
 def _columns(qs: QuerySet[Any]) -> set[str]:
@@ -54,7 +65,7 @@ def targets(kind: str, params: dict[str, Any], period_days: int) -> tuple[float,
     return float(params["min_count"]), (float(maximum) if maximum is not None else None)
 
 
-def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_type_fallback: str = "") -> dict[str, int]:
+def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_type_fallback: str = "") -> JobCounts:
     """Write the findings of one job; return how many were written, by status."""
     params = job.params
     ctx = SourceContext(period_start=job.period.start, period_end=job.period.end, as_of=job.as_of,
@@ -156,7 +167,7 @@ _SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
 
 def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
-                     seed: int) -> dict[str, int]:
+                     seed: int) -> JobCounts:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
     findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
@@ -187,9 +198,12 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
             f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
-            f"SELECT status, COUNT(*) FROM n GROUP BY status",
+            f"SELECT status, COUNT(*), false FROM n GROUP BY status "
+            f"UNION ALL SELECT DISTINCT status, 0, true FROM diff WHERE is_new",
             [seed, seed, seed, seed, *params, *job_params, *where_params, *job_params, *detail_params])
-        counts = {status: int(n) for status, n in cursor.fetchall()}
+        rows = cursor.fetchall()
+        counts = JobCounts({status: int(n) for status, n, written in rows if not written},
+                           written={status for status, _, written in rows if written})
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
         for name, value in saved.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
@@ -202,8 +216,8 @@ def replaces_its_findings() -> bool:
     return connection.vendor == "postgresql"
 
 
-def job_counts(job: Job) -> dict[str, int]:
+def job_counts(job: Job) -> JobCounts:
     rows = (Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
                                    period_start=job.period.start)
             .order_by().values_list("status").annotate(n=Count("id")))
-    return {status: n for status, n in rows}
+    return JobCounts({status: n for status, n in rows})

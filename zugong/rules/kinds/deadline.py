@@ -7,6 +7,7 @@ whole job is one statement that writes only the findings that changed (`evaluate
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from django.db.models import Q
 
 from zugong.core.calendar import _workday_flags
 from zugong.core.models import OrgUnit
-from zugong.rules.kinds.aggregate import replaces_its_findings
+from zugong.rules.kinds.aggregate import JobCounts, replaces_its_findings
 from zugong.rules.kinds.region import Job
 from zugong.rules.models import Finding, FindingStatus
 from zugong.rules.registry import DeadlineSource, SourceContext
@@ -58,7 +59,7 @@ def _detail(label: str, status: str, start: date, due: date, done: date | None, 
     return f"{head}，尚未办结，剩余 {(due - as_of).days} 天"
 
 
-def evaluate_deadline(job: Job, source: DeadlineSource) -> dict[str, int]:
+def evaluate_deadline(job: Job, source: DeadlineSource) -> JobCounts:
     """Write the findings of one job; return how many, by status. On PostgreSQL the job runs in SQL and
     replaces its changed findings itself (`evaluate_deadline_in_sql`); elsewhere the caller deleted them."""
     if replaces_its_findings():
@@ -81,7 +82,7 @@ def evaluate_deadline(job: Job, source: DeadlineSource) -> dict[str, int]:
         status = classify(due=due, done=row["done_date"], as_of=job.as_of, warn_days=params["warn_days"])
         findings.append(_finding(job, source, row, due, status))
     Finding.objects.bulk_create(findings, batch_size=2000)
-    return dict(Counter(f.status for f in findings))
+    return JobCounts(Counter(f.status for f in findings))
 
 
 def _finding(job: Job, source: DeadlineSource, row: dict[str, Any], due: date, status: str) -> Finding:
@@ -146,10 +147,25 @@ _STATUS = (
     "CASE WHEN i.done_on IS NOT NULL THEN CASE WHEN i.done_on <= i.due THEN %s ELSE %s END "
     "WHEN CAST(%s AS DATE) > i.due THEN %s WHEN i.due - CAST(%s AS DATE) <= %s THEN %s ELSE %s END"
 )
+# What a finding says, per item: everything its status and detail are made of. The job's constants (rule
+# version, period, subject type, wording, as-of day and the SQL above) seed the hash instead of being hashed per
+# row; an open item's detail counts the days from its due date to the as-of day, so that count is hashed too
+# (a done item's finding stays the same from one day to the next, an open one's changes daily).
+_FINGERPRINT = (
+    "hashtextextended(concat_ws('|', n.subject_label, n.org_unit_id, n.status, n.start_on, n.due, n.done_on, "
+    "CASE WHEN n.done_on IS NULL THEN CAST(%s AS DATE) - n.due END, n.responsible_user_id), %s)"
+)
 
 
-def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]:
-    """PostgreSQL: write the job's findings where they changed, in one statement; return them by status."""
+def _seed(constants: list[Any]) -> int:
+    digest = hashlib.blake2b(repr(constants).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
+    """PostgreSQL: in one statement, compute the job's items with due date and status, fingerprint them, diff
+    them against the stored findings, delete the stored ones that changed and insert the new ones (their
+    Chinese detail built for those only); return the findings by status and the statuses written."""
     items_sql, items_params, has_responsible = _items_sql(job, source)
     computed = _computed_due_dates(job, items_sql, items_params)
     if computed is None:
@@ -163,23 +179,26 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]
     statuses = [FindingStatus.COMPLIANT, FindingStatus.VIOLATED, as_of, FindingStatus.OVERDUE, as_of,
                 job.params["warn_days"], FindingStatus.DUE_SOON, FindingStatus.PENDING]
     responsible = "CAST(i.responsible_user_id AS INTEGER)" if has_responsible else "CAST(NULL AS INTEGER)"
-    findings = (
-        f"SELECT CAST(%s AS INTEGER) AS rule_id, CAST(%s AS INTEGER) AS rule_version_id, CAST(%s AS VARCHAR(30)) AS part, "
-        f"CAST(%s AS DATE) AS period_start, CAST(%s AS DATE) AS period_end, CAST(%s AS VARCHAR(60)) AS subject_type, "
-        f"CAST(i.subject_id AS VARCHAR(64)) AS subject_id, LEFT(CAST(i.subject_label AS TEXT), 200) AS subject_label, "
-        f"i.org_unit_id, CAST(i.status AS VARCHAR(20)) AS status, CAST(NULL AS DOUBLE PRECISION) AS measure, "
-        f"CAST(NULL AS DOUBLE PRECISION) AS target, i.due AS due_date, i.done_on AS done_date, {responsible} AS responsible_user_id, "
-        f"{_DETAIL} AS detail, CAST(%s AS TIMESTAMP WITH TIME ZONE) AS evaluated_at "
+    # The items with their due date and status: what the raw SQL of the evaluation computes, the detail aside.
+    items = (
+        f"SELECT CAST(i.subject_id AS VARCHAR(64)) AS subject_id, LEFT(CAST(i.subject_label AS TEXT), 200) AS subject_label, "
+        f"i.org_unit_id, CAST(i.status AS VARCHAR(20)) AS status, i.due, i.done_on, i.start_on, "
+        f"{responsible} AS responsible_user_id "
         f"FROM (SELECT d.*, {_STATUS.replace('i.', 'd.')} AS status FROM "
         f"(SELECT it.*, {due_sql} AS due, CAST(it.done_date AS DATE) AS done_on, "
         f"CAST(it.start_date AS DATE) AS start_on FROM ({items_sql}) it {due_join}) d) i"
     )
-    findings_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
-                       source.subject_type, source.item_label, as_of, as_of, job.evaluated_at,
-                       *statuses, *(due_params if computed is None else []), *items_params,
-                       *(due_params if computed is not None else [])]
+    items_all_params: list[Any] = [*statuses, *(due_params if computed is None else []), *items_params,
+                                   *(due_params if computed is not None else [])]
+    seed = _seed([job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
+                  source.subject_type, source.item_label, _DETAIL, _STATUS, _FINGERPRINT])
     written = ", ".join(_WRITTEN)
-    hashed = ", ".join(f"quote_nullable(n.{c})" for c in _WRITTEN if c != "evaluated_at")
+    inserted = (f"CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS VARCHAR(30)), CAST(%s AS DATE), "
+                f"CAST(%s AS DATE), CAST(%s AS VARCHAR(60)), i.subject_id, i.subject_label, i.org_unit_id, i.status, "
+                f"NULL, NULL, i.due, i.done_on, i.responsible_user_id, {_DETAIL}, "
+                f"CAST(%s AS TIMESTAMP WITH TIME ZONE), i.fingerprint")
+    inserted_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
+                                  source.subject_type, source.item_label, as_of, as_of, job.evaluated_at]
     where_sql, where_params = job.region.path_sql("o")
     stored = (f"SELECT f.id, f.subject_id, f.fingerprint FROM {Finding._meta.db_table} f "
               f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
@@ -187,15 +206,17 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> dict[str, int]
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH n AS MATERIALIZED (SELECT n.*, hashtextextended(concat_ws('|', {hashed}), 0) AS fingerprint "
-            f"FROM ({findings}) n), "
-            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.rule_id IS NOT NULL AS is_new, n.* FROM n "
+            f"WITH n AS MATERIALIZED (SELECT n.*, {_FINGERPRINT} AS fingerprint FROM ({items}) n), "
+            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* FROM n "
             f"FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
-            f"WHERE f.id IS NULL OR n.rule_id IS NULL), "
+            f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
             f"gone AS (DELETE FROM {Finding._meta.db_table} WHERE rule_id = %s AND part = %s AND period_start = %s "
             f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
             f"added AS (INSERT INTO {Finding._meta.db_table} ({written}, fingerprint) "
-            f"SELECT {written}, fingerprint FROM diff WHERE is_new) "
-            f"SELECT status, COUNT(*) FROM n GROUP BY status",
-            [*findings_params, *job_params, *where_params, *job_params])
-        return {status: int(count) for status, count in cursor.fetchall()}
+            f"SELECT {inserted} FROM diff i WHERE i.is_new) "
+            f"SELECT status, COUNT(*), false FROM n GROUP BY status "
+            f"UNION ALL SELECT DISTINCT status, 0, true FROM diff WHERE is_new",
+            [as_of, seed, *items_all_params, *job_params, *where_params, *job_params, *inserted_params])
+        rows = cursor.fetchall()
+    return JobCounts({status: int(count) for status, count, written_now in rows if not written_now},
+                     written={status for status, _, written_now in rows if written_now})
