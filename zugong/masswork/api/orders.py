@@ -10,10 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.masswork import selectors
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
+from zugong.masswork.services.orders import resident_name_shown
 from zugong.masswork.services.validation import mask_phone
 
 router = Router(tags=["orders"])
@@ -45,11 +47,14 @@ class OrderOut(Schema):
     explanation: str
 
 
-def order_out(order: ServiceOrder) -> OrderOut:
+def order_out(order: ServiceOrder, jurisdiction: Jurisdiction) -> OrderOut:
+    """The order as `jurisdiction` may see it: the resident's name and phone masked unless its role calls
+    residents back (the phone in full only through /resident-phone, logged)."""
     return OrderOut(
         id=order.pk, wall_id=order.wall_id, wall=order.wall.name, status=order.status,
         status_label=str(order.get_status_display()), channel=order.channel, category=order.category,
-        urgency=order.urgency, resident_name=order.resident_name, resident_phone=mask_phone(order.resident_phone),
+        urgency=order.urgency, resident_name=resident_name_shown(jurisdiction=jurisdiction, order=order),
+        resident_phone=mask_phone(order.resident_phone),
         description=order.description, ordered_at=order.ordered_at, dispatch_due=order.dispatch_due,
         member_id=order.member_id, member=order.member.name if order.member else None,
         dispatched_at=order.dispatched_at, handle_due=order.handle_due, accepted_at=order.accepted_at,
@@ -110,10 +115,11 @@ class WallStatsOut(Schema):
 @router.get("/orders", response=list[OrderOut])
 def order_list(request: HttpRequest, status: str = "", wall_id: RowId | None = None, overdue: bool = False,
                limit: Limit = 50, offset: Offset = 0) -> list[OrderOut]:
-    orders = selectors.order_list(jurisdiction_of(request, "masswork.order_view"), status=status, wall_id=wall_id,
+    jurisdiction = jurisdiction_of(request, "masswork.order_view")
+    orders = selectors.order_list(jurisdiction, status=status, wall_id=wall_id,
                                   overdue_on=timezone.localdate() if overdue else None,
                                   limit=max(1, min(limit, 500)), offset=max(0, offset))
-    return [order_out(o) for o in orders]
+    return [order_out(o, jurisdiction) for o in orders]
 
 
 @router.post("/orders", response={201: OrderOut})
@@ -124,12 +130,13 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
         actor=actor_of(request), jurisdiction=jurisdiction, wall=wall, channel=payload.channel, category=payload.category,
         urgency=payload.urgency, resident_name=payload.resident_name, resident_phone=payload.resident_phone,
         address=payload.address, description=payload.description)
-    return Status(201, order_out(selectors.order_get(jurisdiction, order.pk)))
+    return Status(201, order_out(selectors.order_get(jurisdiction, order.pk), jurisdiction))
 
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def order_detail(request: HttpRequest, order_id: RowId) -> OrderOut:
-    return order_out(selectors.order_get(jurisdiction_of(request, "masswork.order_view"), order_id))
+    jurisdiction = jurisdiction_of(request, "masswork.order_view")
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
@@ -146,7 +153,7 @@ def order_dispatch(request: HttpRequest, order_id: RowId, payload: DispatchIn) -
     selectors.order_get(jurisdiction, order_id)  # 404 outside the jurisdiction, before any lock
     order_services.order_dispatch(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id,
                                   member_id=payload.member_id, handle_due=payload.handle_due)
-    return order_out(selectors.order_get(jurisdiction, order_id))
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.post("/orders/{order_id}/accept", response=OrderOut)
@@ -154,7 +161,7 @@ def order_accept(request: HttpRequest, order_id: RowId) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
     order_services.order_accept(actor=actor_of(request), jurisdiction=jurisdiction, order_id=order_id)
-    return order_out(selectors.order_get(jurisdiction, order_id))
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.post("/orders/{order_id}/complete", response=OrderOut)
@@ -163,7 +170,7 @@ def order_complete(request: HttpRequest, order_id: RowId, payload: CompleteIn) -
     selectors.order_get(jurisdiction, order_id)
     order_services.order_complete(actor=actor_of(request), jurisdiction=jurisdiction,
                                   order_id=order_id, report=payload.report)
-    return order_out(selectors.order_get(jurisdiction, order_id))
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.post("/orders/{order_id}/rate", response=OrderOut)
@@ -173,7 +180,7 @@ def order_rate(request: HttpRequest, order_id: RowId, payload: RateIn) -> OrderO
     selectors.order_get(jurisdiction, order_id)
     order_services.order_rate_on_behalf(actor=actor_of(request), jurisdiction=jurisdiction,
                                         order_id=order_id, rating=payload.rating, reason=payload.reason)
-    return order_out(selectors.order_get(jurisdiction, order_id))
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.post("/orders/{order_id}/explain", response=OrderOut)
@@ -182,7 +189,7 @@ def order_explain(request: HttpRequest, order_id: RowId, payload: ExplainIn) -> 
     selectors.order_get(jurisdiction, order_id)
     order_services.order_explain(actor=actor_of(request), jurisdiction=jurisdiction,
                                  order_id=order_id, explanation=payload.explanation)
-    return order_out(selectors.order_get(jurisdiction, order_id))
+    return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
 @router.get("/walls/{wall_id}/stats", response=WallStatsOut)
