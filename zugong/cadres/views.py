@@ -20,7 +20,9 @@ from zugong.cadres import exporters, idcard, pending_imports, selectors
 from zugong.cadres.changes import change_rows
 from zugong.cadres.codes import choices
 from zugong.cadres.forms import CadreSearchForm, ImportUploadForm, PostChangeForm, UnitFilterForm
-from zugong.cadres.importers import PREVIEW_DIFFS, ImportResult, cadre_import
+from zugong.cadres.import_preview import JOB_THRESHOLD_BYTES as IMPORT_JOB_BYTES
+from zugong.cadres.import_preview import preview_rows
+from zugong.cadres.importers import cadre_import
 from zugong.cadres.models import Cadre, CadreStatus, RankLevel
 from zugong.cadres.services import POST_CHANGE_KINDS, cadre_move
 from zugong.cadres.xlsx import template
@@ -30,9 +32,10 @@ from zugong.core.errors import DomainError, Forbidden, NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import may, require
-from zugong.core.request import AuthedRequest, page
+from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_units_visible
-from zugong.jobs.kinds.cadre_import import JOB_THRESHOLD_BYTES as IMPORT_JOB_BYTES
+from zugong.jobs import selectors as job_selectors
+from zugong.jobs.models import JobState
 from zugong.jobs.views import start_and_show
 
 # 任免审批表 rendered inside the request (0.25–0.5 s each); more become a background job, without a cap.
@@ -186,6 +189,8 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, jurisdiction=jurisdiction)
     context: dict[str, Any] = {"form": form}
     if request.method != "POST":
+        if "job" in request.GET:
+            return _preview_of_job(request, context)
         return render(request, "cadres/import.html", context)
     if not form.is_valid():
         for message in dict.fromkeys(str(e) for errors in form.errors.values() for e in errors):
@@ -193,8 +198,13 @@ def import_page(request: AuthedRequest) -> HttpResponse:
         return render(request, "cadres/import.html", context)
     unit: OrgUnit = form.cleaned_data["org"]
     files = [(Path(f.name or "upload").name, f.read()) for f in form.cleaned_data["uploads"]]
+    if sum(len(data) for _name, data in files) > IMPORT_JOB_BYTES:  # parsing them takes a job, not the request
+        token = pending_imports.keep(files)
+        request.session["cadre_import"] = {"token": token, "org": unit.pk}
+        return start_and_show(request, kind="cadres.import_preview", params={"token": token, "org": unit.pk},
+                              org_unit_id=unit.pk)
     result = cadre_import(actor=request.user, jurisdiction=jurisdiction, org_unit=unit, files=files, dry_run=True)
-    context.update({"result": result, "unit": unit, "preview": _preview(result)})
+    context.update({"result": result, "unit": unit, "preview": preview_rows(result)})
     if not result.errors:
         token = pending_imports.keep(files)
         request.session["cadre_import"] = {"token": token, "org": unit.pk}
@@ -202,11 +212,23 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "cadres/import.html", context)
 
 
-def _preview(result: ImportResult) -> list[dict[str, Any]]:
-    return [{"file": p.file, "row": p.row, "name": p.record.name, "id_number": idcard.mask(p.record.id_number),
-             "action": "更新" if p.record.id_number in result.existing_ids else "新增", "matched_by": p.matched_by,
-             "changes": p.changes, "resume": len(p.record.resume), "family": len(p.record.family)}
-            for p in result.parsed[:PREVIEW_DIFFS]]
+def _preview_of_job(request: AuthedRequest, context: dict[str, Any]) -> HttpResponse:
+    """The preview a background job made of a large upload (`?job=<id>`), with 确认导入 while its files wait."""
+    job_id = query_int(request, "job", default=0, low=1) or 0
+    job = job_selectors.job_get(request.jurisdiction, job_id) if job_id else None
+    if job is None or job.kind != "cadres.import_preview" or job.owner_id != request.user.pk:
+        raise NotFound("未找到该导入预览")
+    if job.state != JobState.DONE:
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+    outcome = job.outcome
+    token = str(outcome.get("token", ""))
+    waiting = request.session.get("cadre_import") or {}
+    if token and (waiting.get("token") != token or pending_imports.folder(token) is None):
+        messages.error(request, "导入预览已失效，请重新上传")
+        return HttpResponseRedirect(reverse("cadres:import"))
+    unit = org_units_visible(request.jurisdiction).filter(pk=int(outcome.get("org") or 0)).first()
+    context.update({"result": outcome, "unit": unit, "preview": outcome.get("preview", []), "token": token})
+    return render(request, "cadres/import.html", context)
 
 
 def _import_confirm(request: AuthedRequest) -> HttpResponse:

@@ -46,6 +46,8 @@ class Job(models.Model):
     result_name = models.CharField(max_length=255, blank=True)
     result_path = models.CharField(max_length=255, blank=True)  # under VAR_DIR/jobs, mode 0600
     result_size = models.PositiveBigIntegerField(default=0)
+    # What the job found, for the page that started it to show (an import's preview); not a download.
+    outcome = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)

@@ -86,6 +86,9 @@ def job_finish(*, job_id: int, output: JobOutput) -> Job:
     job = lock_job(job_id)
     _transition(job, JobState.DONE)
     fields = ["state", "finished_at", "done", "message"]
+    if output.outcome is not None:
+        job.outcome = output.outcome
+        fields.append("outcome")
     if output.data is not None:
         job.result_path = result_write(output.data, output.filename)
         job.result_name, job.result_size = output.filename, len(output.data)

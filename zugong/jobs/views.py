@@ -40,7 +40,10 @@ def default_unit(jurisdiction: Jurisdiction, action: str) -> OrgUnit | None:
 
 
 def _context(request: AuthedRequest, job: Job) -> dict[str, object]:
-    return {"job": job, "label": kind_of(job.kind).label, "may_cancel": not job.finished and not job.cancel_requested}
+    kind = kind_of(job.kind)
+    follow_up = kind.follow_up(job) if kind.follow_up is not None and job.state == JobState.DONE else None
+    return {"job": job, "label": kind.label, "may_cancel": not job.finished and not job.cancel_requested,
+            "follow_up": follow_up, "follow_up_label": kind.follow_up_label}
 
 
 @page(action="jobs.job_view", methods=("GET", "HEAD"))

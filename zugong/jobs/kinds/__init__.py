@@ -11,12 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor, permission
+
+if TYPE_CHECKING:
+    from zugong.jobs.models import Job
 
 
 class JobCancelled(Exception):
@@ -28,6 +31,8 @@ class JobOutput:
     data: bytes | None = None
     filename: str = ""
     message: str = ""
+    # Kept on the job (`Job.outcome`) for the page that goes on from it (an import's preview).
+    outcome: dict[str, Any] | None = None
 
 
 @dataclass
@@ -60,6 +65,9 @@ class JobKind:
     # The permission-table action that starts a job of this kind; holders of it at the job's unit see it too.
     action: str
     run: Callable[[JobContext], JobOutput]
+    # Where a person goes on from a finished job (an import's preview → its confirmation): a link on the job page.
+    follow_up: Callable[[Job], str | None] | None = None
+    follow_up_label: str | Promise = ""
 
 
 _kinds: dict[str, JobKind] = {}

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from zugong.cadres import audit_views, views
+from zugong.cadres import audit_views, pending_imports, views
 from zugong.cadres.lrmx import read_lrmx, write_lrmx
 from zugong.cadres.models import Cadre
 from zugong.cadres.tests.factories import make_cadre, record
@@ -125,18 +125,72 @@ def test_auditing_all_refuses_a_unit_out_of_sight_and_a_role_without_the_audit(t
     assert not Job.objects.exists()
 
 
-def test_a_large_confirmed_import_is_a_job(tree, alice, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_large_upload_is_previewed_by_a_job_and_imported_by_another(
+        tree, alice, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(views, "IMPORT_JOB_BYTES", 10)
     web = logged_in(alice)
     upload = io.BytesIO(write_lrmx(record("赵六", date(1985, 6, 1), 7)))
     upload.name = "赵六.lrmx"
-    token = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [upload]}).context["token"]
+    # when: the upload is above the size a request parses
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [upload]})
+    # then: a preview job, nothing saved, the preview kept on the job and offered from its page
+    preview = Job.objects.get()
+    assert response["Location"] == f"/jobs/{preview.pk}/"
+    preview.refresh_from_db()
+    assert (preview.kind, preview.state, preview.org_unit) == ("cadres.import_preview", JobState.DONE, tree.township_a)
+    assert preview.message == "预览：将新增 1 人，更新 0 人，请确认导入"
+    assert not Cadre.objects.exists()
+    job_page = web.get(f"/jobs/{preview.pk}/").content.decode()
+    assert f'href="/cadres/import/?job={preview.pk}" id="job-follow-up"' in job_page
+    shown = web.get(f"/cadres/import/?job={preview.pk}")
+    token = shown.context["token"]
+    assert token and token == preview.outcome["token"] and 'id="zg-import-confirm"' in shown.content.decode()
+    assert [(p["name"], p["action"]) for p in shown.context["preview"]] == [("赵六", "新增")]
+    # when: confirmed (the files are still above the size): the import is a job too
     with django_capture_on_commit_callbacks(execute=True):
         response = web.post("/cadres/import/", {"token": token})
-    job = Job.objects.get()
+    job = Job.objects.exclude(pk=preview.pk).get()
     assert response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
     assert (job.kind, job.state) == ("cadres.import", JobState.DONE), job.error
-    assert job.message.startswith("已导入 ")
+    assert job.message.startswith("已导入 1 人")
     assert Cadre.objects.get(org_unit=tree.township_a).name == "赵六"
+    # the preview cannot be confirmed twice: its files are gone
+    assert web.get(f"/cadres/import/?job={preview.pk}")["Location"] == "/cadres/import/"
     assert cadre_import.JOB_THRESHOLD_BYTES == 2 * 1024 * 1024
+
+
+def test_a_previewed_upload_with_errors_keeps_no_files_and_offers_no_confirmation(
+        tree, alice, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(views, "IMPORT_JOB_BYTES", 10)
+    web = logged_in(alice)
+    upload = io.BytesIO(b"<not an lrmx file")
+    upload.name = "坏.lrmx"
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [upload]})
+    preview = Job.objects.get()
+    preview.refresh_from_db()
+    assert preview.state == JobState.DONE and preview.message.startswith("发现 1 处错误")
+    assert preview.outcome["token"] == "" and preview.outcome["errors"][0]["file"] == "坏.lrmx"
+    page = web.get(f"/cadres/import/?job={preview.pk}").content.decode()
+    assert 'id="zg-import-errors"' in page and 'id="zg-import-confirm"' not in page
+    assert not list(pending_imports.root().iterdir())
+
+
+def test_only_the_owner_opens_an_import_preview(tree, alice, carol, monkeypatch, django_capture_on_commit_callbacks):
+    from zugong.conftest import make_user
+    from zugong.core.models import Role
+
+    monkeypatch.setattr(views, "IMPORT_JOB_BYTES", 10)
+    dave = make_user("dave", tree.county_a, Role.ORG_STAFF)
+    upload = io.BytesIO(write_lrmx(record("赵六", date(1985, 6, 1), 7)))
+    upload.name = "赵六.lrmx"
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(alice).post("/cadres/import/", {"org": tree.township_a.pk, "uploads": [upload]})
+    preview = Job.objects.get()
+    # a colleague sees the job but not the preview's confirmation; county B sees neither
+    assert logged_in(dave).get(f"/jobs/{preview.pk}/").status_code == 200
+    assert logged_in(dave).get(f"/cadres/import/?job={preview.pk}").status_code == 404
+    assert logged_in(carol).get(f"/cadres/import/?job={preview.pk}").status_code == 404
+    assert logged_in(alice).get("/cadres/import/?job=abc").status_code == 404
