@@ -21,3 +21,5 @@ class RectificationConfig(AppConfig):
                              "supervision", order=60))
         register_nav(NavItem("rectification-duty", _("述职评议"), "rectification:duty-list",
                              "rectification.problem_view", "supervision", order=61))
+        register_nav(NavItem("rectification-projects", _("项目化管理"), "rectification:projects",
+                             "rectification.project_view", "supervision", order=62))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.rectification import views, views_duty
+from zugong.rectification import views, views_duty, views_projects
 
 app_name = "rectification"
 urlpatterns = [
@@ -23,4 +23,16 @@ urlpatterns = [
     path("duty/<int:pk>/", views_duty.duty_detail, name="duty"),
     path("duty/<int:pk>/evaluate/", views_duty.duty_evaluate, name="duty-evaluate"),
     path("duty/<int:pk>/feedback/", views_duty.duty_feedback, name="duty-feedback"),
+    path("projects/", views_projects.project_index, name="projects"),
+    path("projects/board/", views_projects.project_board, name="project-board"),
+    path("projects/new/", views_projects.project_new, name="project-new"),
+    path("projects/<int:pk>/", views_projects.project_detail, name="project"),
+    path("projects/<int:pk>/publish/", views_projects.project_publish, name="project-publish"),
+    path("projects/<int:pk>/complete/", views_projects.project_complete, name="project-complete"),
+    path("projects/<int:pk>/claims/", views_projects.claim_create, name="project-claim"),
+    path("projects/<int:pk>/reports/", views_projects.report_create, name="project-report"),
+    path("project-claims/<int:pk>/review/", views_projects.claim_decide, name="claim-review"),
+    path("project-milestones/<int:pk>/done/", views_projects.milestone_done, name="milestone-done"),
+    path("leaders/", views_projects.leader_report_index, name="leader-reports"),
+    path("leaders/new/", views_projects.leader_report_new, name="leader-report-new"),
 ]
