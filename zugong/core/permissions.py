@@ -183,6 +183,16 @@ PERMISSIONS: Mapping[str, Permission] = {
     "fieldwork.batch_manage": Permission(ORG_DEPT, "组织蹲点调研批次"),
     "fieldwork.stay_record": Permission(ORG_DEPT, "登记蹲点调研日志和建议"),
     "fieldwork.suggestion_answer": Permission(ORG_DEPT, "登记建议的答复和采纳"),
+    # fieldwork: 调研课题 and field days (R26), kept by the org department
+    "fieldwork.topic_view": _read(READERS, "查看调研课题和基层调研天数"),
+    "fieldwork.topic_manage": Permission(ORG_DEPT, "登记调研课题（立项、结题、评定）"),
+    "fieldwork.trip_record": Permission(ORG_DEPT, "登记调研行程"),
+    # fieldwork: retired village cadres (R25): townships keep the register and visits, the department pays
+    "fieldwork.retiree_view": _read(GRASSROOTS_READERS, "查看离任村干部关爱"),
+    "fieldwork.retiree_manage": Permission(TOWNSHIP, "登记离任村干部"),
+    "fieldwork.care_record": Permission(GRASSROOTS, "登记走访慰问和困难帮扶"),
+    "fieldwork.subsidy_pay": Permission(ORG_DEPT, "发放离任村干部生活补贴"),
+    "fieldwork.subsidy_rule_set": Permission(ADMIN, "设定离任村干部生活补贴条件"),
 }
 
 

@@ -20,6 +20,7 @@ from zugong.fieldwork.services.income import income_report_submit
 
 router = Router(tags=["fieldwork"])
 router.add_router("", "zugong.fieldwork.api_stays.router")  # 蹲点调研 (R06)
+router.add_router("", "zugong.fieldwork.api_research.router")  # 调研课题 (R26), 离任村干部 (R25)
 INCOME_VIEW = "fieldwork.income_view"
 TRAINING_VIEW = "fieldwork.training_view"
 

@@ -20,3 +20,7 @@ class FieldworkConfig(AppConfig):
                              "grassroots", order=72))
         register_nav(NavItem("fieldwork-suggestions", _("调研建议办理"), "fieldwork:suggestions", "fieldwork.stay_view",
                              "grassroots", order=73))
+        register_nav(NavItem("fieldwork-research", _("调研课题"), "fieldwork:research", "fieldwork.topic_view",
+                             "grassroots", order=74))
+        register_nav(NavItem("fieldwork-retirees", _("离任村干部关爱"), "fieldwork:retirees", "fieldwork.retiree_view",
+                             "grassroots", order=75))

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from zugong.core.forms import CHOOSE, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.models import OrgKind
 from zugong.core.selectors import org_units_visible
-from zugong.fieldwork.models import LogKind, PlaceKind, SuggestionStatus
+from zugong.fieldwork.models import LogKind, Occasion, PlaceKind, SuggestionStatus, TopicGrade
 from zugong.fieldwork.selectors import parse_quarter
+from zugong.fieldwork.selectors_research import calls_visible, leaders_visible
 from zugong.fieldwork.selectors_stays import (
     departments_visible,
     organisers_visible,
@@ -116,3 +117,91 @@ class AnswerForm(forms.Form):
     reply = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
                             required=False)
     replied_on = DateField(label=_("答复日期"), required=False)
+
+
+# ---- 调研课题 and research trips (R26) ------------------------------------------------------------
+
+class TopicCallForm(ScopedForm):
+    org_unit = forms.Field(label=_("单位"))
+    register_by = DateField(label=_("申报截止日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = forms.ModelChoiceField(organisers_visible(self.jurisdiction), label=_("单位"),
+                                                         empty_label=CHOOSE)
+        self.order_fields(["org_unit", "register_by"])
+
+
+class TopicForm(ScopedForm):
+    call = forms.Field(label=_("课题年度"))
+    title = forms.CharField(label=_("课题名称"), max_length=200)
+    leader = forms.Field(label=_("牵头领导"))
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["call"] = forms.ModelChoiceField(calls_visible(self.jurisdiction).filter(year=year),
+                                                     label=_("课题年度"), empty_label=CHOOSE)
+        self.fields["leader"] = forms.ModelChoiceField(leaders_visible(self.jurisdiction).order_by("name"),
+                                                       label=_("牵头领导"), empty_label=CHOOSE)
+        self.order_fields(["call", "title", "leader"])
+
+
+class TopicSubmitForm(forms.Form):
+    result = forms.CharField(label=_("调研成果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class TopicEvaluateForm(forms.Form):
+    grade = forms.ChoiceField(label=_("评定等次"), choices=blank_choice(TopicGrade.choices))
+    commendation = forms.CharField(label=_("表彰"), max_length=200, required=False)
+
+
+class TripForm(ScopedForm):
+    cadre = forms.Field(label=_("干部"))
+    place = forms.CharField(label=_("调研地点"), max_length=200)
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
+    purpose = forms.CharField(label=_("调研内容"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"] = forms.ModelChoiceField(leaders_visible(self.jurisdiction).order_by("name"),
+                                                      label=_("干部（组织部领导）"), empty_label=CHOOSE)
+        self.order_fields(["cadre", "place", "start_date", "end_date", "purpose"])
+
+
+# ---- 离任村干部 (R25) ----------------------------------------------------------------------------
+
+class RetireeForm(ScopedForm):
+    village = forms.Field(label=_("村"))
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    posts = forms.CharField(label=_("曾任职务"), max_length=200, help_text=_("如 村党支部书记、村委会主任"))
+    served_from = DateField(label=_("任职起始"))
+    left_on = DateField(label=_("离任日期"))
+    roles_after = forms.CharField(label=_("离任后设岗定责"), max_length=200, required=False)
+    in_hardship = forms.BooleanField(label=_("生活困难"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = org_units_visible(self.jurisdiction).filter(kind=OrgKind.VILLAGE)
+        self.fields["village"] = PickerField(villages, url_name="pick:units", query="kind=village", label=_("村"),
+                                             placeholder=_("输入村名搜索"), label_from=lambda unit: str(unit.name))
+        self.order_fields(["village", "name", "posts", "served_from", "left_on", "roles_after", "in_hardship"])
+
+
+class VisitForm(forms.Form):
+    occasion = forms.ChoiceField(label=_("走访节点"), choices=blank_choice(Occasion.choices))
+    visited_on = DateField(label=_("走访日期"))
+    visitors = forms.CharField(label=_("走访人"), max_length=200)
+    note = forms.CharField(label=_("走访情况"), max_length=300, required=False)
+
+
+class HardshipForm(forms.Form):
+    given_on = DateField(label=_("帮扶日期"))
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal(0), max_digits=10, decimal_places=2,
+                                required=False)
+    goods = forms.CharField(label=_("物资"), max_length=200, required=False)
+    note = forms.CharField(label=_("帮扶情况"), max_length=300, required=False)
+
+
+class SubsidyForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)

@@ -224,3 +224,170 @@ class FieldDay(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["cadre", "day"], name="fieldwork_field_day_once"),
         ]
+
+
+# ---- R26 research topics (调研课题) and research trips ----------------------------------------------
+
+class TopicCall(models.Model):
+    """A jurisdiction's topic list for a year: topics are registered by `register_by` (年初定题) and their
+    results evaluated at the year's end."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="topic_calls")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    register_by = models.DateField(_("申报截止日期"))
+
+    class Meta:
+        ordering: ClassVar = ["-year", "org_unit"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["org_unit", "year"], name="fieldwork_topic_call_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年调研课题"
+
+
+class TopicStatus(models.TextChoices):
+    REGISTERED = "registered", _("已立项")
+    SUBMITTED = "submitted", _("已结题")
+    EVALUATED = "evaluated", _("已评定")
+
+
+TOPIC_ALLOWED: dict[str, set[str]] = {
+    TopicStatus.REGISTERED: {TopicStatus.SUBMITTED},
+    TopicStatus.SUBMITTED: {TopicStatus.EVALUATED},
+    TopicStatus.EVALUATED: set(),
+}
+
+
+class TopicGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class ResearchTopic(models.Model):
+    call = models.ForeignKey(TopicCall, verbose_name=_("课题年度"), on_delete=models.CASCADE, related_name="topics")
+    title = models.CharField(_("课题名称"), max_length=200)
+    leader = models.ForeignKey(Cadre, verbose_name=_("牵头领导"), on_delete=models.PROTECT, related_name="research_topics")
+    registered_on = models.DateField(_("立项日期"))
+    status = models.CharField(_("状态"), max_length=12, choices=TopicStatus.choices, default=TopicStatus.REGISTERED)
+    result = models.TextField(_("调研成果"), blank=True, default="")
+    submitted_on = models.DateField(_("结题日期"), null=True, blank=True)
+    grade = models.CharField(_("评定等次"), max_length=10, choices=TopicGrade.choices, blank=True, default="")
+    commendation = models.CharField(_("表彰"), max_length=200, blank=True, default="")
+    evaluated_on = models.DateField(_("评定日期"), null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["call", "pk"]
+
+    def next_states(self) -> list[str]:
+        return sorted(TOPIC_ALLOWED[self.status])
+
+
+class ResearchTrip(models.Model):
+    """A research trip (调研) outside a stay; its days are field days (R26)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="research_trips")
+    topic = models.ForeignKey(ResearchTopic, verbose_name=_("课题"), on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="trips")
+    place = models.CharField(_("调研地点"), max_length=200)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    purpose = models.CharField(_("调研内容"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["-start_date", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="fieldwork_trip_dates_ordered"),
+        ]
+
+
+# ---- R25 retired village cadres (离任村干部) ---------------------------------------------------------
+
+class RetiredVillageCadre(models.Model):
+    """A former village cadre (村党支部书记, 村委会主任 …): taken from the roster or entered."""
+
+    village = models.ForeignKey(OrgUnit, verbose_name=_("村"), on_delete=models.PROTECT, related_name="retired_cadres")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部档案"), on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="retired_village_records")
+    name = models.CharField(_("姓名"), max_length=40)
+    posts = models.CharField(_("曾任职务"), max_length=200)
+    served_from = models.DateField(_("任职起始"))
+    left_on = models.DateField(_("离任日期"))
+    roles_after = models.CharField(_("离任后设岗定责"), max_length=200, blank=True, default="")
+    in_hardship = models.BooleanField(_("生活困难"), default=False)
+    is_active = models.BooleanField(_("在册"), default=True)  # off the register when deceased or moved away
+
+    class Meta:
+        ordering: ClassVar = ["village", "name", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(left_on__gte=models.F("served_from")),
+                                   name="fieldwork_retiree_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubsidyRule(models.Model):
+    """Who is eligible for the living subsidy, set by a county (or above) from a date: at least
+    `min_years` in one of `posts` (comma-separated; empty: any village post), and the yearly amount (元)."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("设定单位"), on_delete=models.PROTECT,
+                                 related_name="subsidy_rules")
+    valid_from = models.DateField(_("生效日期"))
+    posts = models.CharField(_("职务"), max_length=200, blank=True, default="")
+    min_years = models.PositiveSmallIntegerField(_("最低任职年限"))
+    yearly_amount = models.DecimalField(_("每年补贴（元）"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering: ClassVar = ["org_unit", "-valid_from"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org_unit", "valid_from"], name="fieldwork_subsidy_rule_once"),
+        ]
+
+
+class SubsidyPayment(models.Model):
+    retiree = models.ForeignKey(RetiredVillageCadre, verbose_name=_("离任村干部"), on_delete=models.CASCADE,
+                                related_name="subsidies")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"))
+
+    class Meta:
+        ordering: ClassVar = ["-year", "retiree"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["retiree", "year"], name="fieldwork_subsidy_once_a_year")]
+
+
+class HardshipHelp(models.Model):
+    retiree = models.ForeignKey(RetiredVillageCadre, verbose_name=_("离任村干部"), on_delete=models.CASCADE,
+                                related_name="hardship_helps")
+    given_on = models.DateField(_("帮扶日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2, default=Decimal(0))
+    goods = models.CharField(_("物资"), max_length=200, blank=True, default="")
+    note = models.CharField(_("帮扶情况"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["-given_on", "pk"]
+
+
+class Occasion(models.TextChoices):
+    JULY_FIRST = "july_first", _("七一")
+    SPRING_FESTIVAL = "spring_festival", _("春节")
+
+
+class CareVisit(models.Model):
+    """A visit at 七一 or 春节. `occasion_date` is the day of the occasion it counts for (1 July, or the
+    lunar new year's day of that year), so a visit in late December counts for the next year's 春节."""
+
+    retiree = models.ForeignKey(RetiredVillageCadre, verbose_name=_("离任村干部"), on_delete=models.CASCADE,
+                                related_name="visits")
+    occasion = models.CharField(_("走访节点"), max_length=16, choices=Occasion.choices)
+    occasion_date = models.DateField(_("节日"))
+    visited_on = models.DateField(_("走访日期"))
+    visitors = models.CharField(_("走访人"), max_length=200)
+    note = models.CharField(_("走访情况"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["-visited_on", "pk"]
+        indexes: ClassVar = [models.Index(fields=["retiree", "occasion_date"])]

@@ -3,6 +3,12 @@
 R06: each organising unit (province, city, county) and the batches of 蹲点调研 it started in the year, against
 2–3 a year (`min_count`, `max_count`).
 
+R25: each retired village cadre on the register and the occasions (七一, 春节) they were visited at in the
+year, each occasion counted once however many visits, against `min_count` (2): a missed 春节 is a finding.
+
+R26: each county-and-above org-department leader and their field days in the year (stays and research
+trips, one row per cadre and day, so a day is counted once), against `min_total` (90 days).
+
 R30: each org-department cadre: each org-department cadre (组工干部) and their off-job courses; the
 engine counts the courses ended in each year against `min_total` (1 a year by default).
 
@@ -18,8 +24,16 @@ from django.db.models import F, QuerySet
 
 from zugong.cadres.models import Cadre
 from zugong.core.models import OrgUnit
-from zugong.fieldwork.models import FieldBatch, TrainingKind, TrainingRecord
+from zugong.fieldwork.models import (
+    CareVisit,
+    FieldBatch,
+    FieldDay,
+    RetiredVillageCadre,
+    TrainingKind,
+    TrainingRecord,
+)
 from zugong.fieldwork.selectors import org_department_cadres_q
+from zugong.fieldwork.selectors_research import org_department_leaders_q
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS
 from zugong.rules.registry import AggregateSource, SourceContext, register_source
 
@@ -45,7 +59,31 @@ def batches_started(ctx: SourceContext) -> QuerySet[Any]:
             .order_by().values(subject_id=F("organiser_id"), event_date=F("start_date")))
 
 
+def org_department_leaders(ctx: SourceContext) -> QuerySet[Any]:
+    return (Cadre.objects.filter(ctx.org_q(), org_department_leaders_q()).order_by()
+            .values("org_unit_id", subject_id=F("id"), subject_label=F("name")))
+
+
+def field_days(ctx: SourceContext) -> QuerySet[Any]:
+    return (FieldDay.objects.filter(day__gte=ctx.period_start, day__lte=ctx.period_end)
+            .order_by().values(subject_id=F("cadre_id"), event_date=F("day")))
+
+
+def retirees(ctx: SourceContext) -> QuerySet[Any]:
+    return (RetiredVillageCadre.objects.filter(ctx.org_q("village__"), is_active=True, left_on__lte=ctx.period_end)
+            .order_by().values(subject_id=F("id"), subject_label=F("name"), org_unit_id=F("village_id")))
+
+
+def occasions_visited(ctx: SourceContext) -> QuerySet[Any]:
+    return (CareVisit.objects.filter(occasion_date__gte=ctx.period_start, occasion_date__lte=ctx.period_end)
+            .order_by().values(subject_id=F("retiree_id"), event_date=F("occasion_date")).distinct())
+
+
 def register() -> None:
+    register_source("R25", AggregateSource(subject_type="fieldwork.retiredvillagecadre", population=retirees,
+                                           events=occasions_visited, event_label="走访慰问（七一、春节）", unit="次"))
+    register_source("R26", AggregateSource(subject_type="cadres.cadre", population=org_department_leaders,
+                                           events=field_days, event_label="基层调研", unit="天"))
     register_source("R06", AggregateSource(subject_type="core.orgunit", population=batch_organisers,
                                            events=batches_started, event_label="蹲点调研批次", unit="批"))
     register_source("R30", AggregateSource(subject_type="cadres.cadre", population=org_department_cadres,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.fieldwork import views, views_stays, views_training
+from zugong.fieldwork import views, views_care, views_research, views_stays, views_training
 
 app_name = "fieldwork"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("stays/<int:stay_id>/", views_stays.stay_detail, name="stay"),
     path("suggestions/", views_stays.suggestions, name="suggestions"),
     path("suggestions/<int:suggestion_id>/answer/", views_stays.suggestion_answer_page, name="suggestion-answer"),
+    path("research/", views_research.research_year, name="research"),
+    path("research/topics/<int:topic_id>/", views_research.research_topic, name="research-topic"),
+    path("research/trip/", views_research.research_trip, name="research-trip"),
+    path("retirees/", views_care.retirees, name="retirees"),
+    path("retirees/<int:retiree_id>/", views_care.retiree_detail, name="retiree"),
+    path("retirees/<int:retiree_id>/subsidy/", views_care.retiree_subsidy, name="retiree-subsidy"),
 ]

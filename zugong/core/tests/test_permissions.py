@@ -158,6 +158,9 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/training/cycle": "fieldwork.training_view",
     "/api/v1/field-batches": "fieldwork.stay_view", "/api/v1/field-stays": "fieldwork.stay_view",
     "/api/v1/suggestions": "fieldwork.stay_view",
+    "/api/v1/research-topics": "fieldwork.topic_view", "/api/v1/field-days": "fieldwork.topic_view",
+    "/api/v1/retired-village-cadres": "fieldwork.retiree_view",
+    "/api/v1/retired-village-cadres/missed-visits": "fieldwork.retiree_view",
     "/api/v1/jobs": "jobs.job_view",
 }
 
