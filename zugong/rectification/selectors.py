@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -16,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -29,6 +31,7 @@ from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_
 from zugong.rectification.models import (
     Closure,
     DutyReport,
+    PlanStatus,
     Problem,
     ProblemList,
     ProblemStatus,
@@ -37,6 +40,7 @@ from zugong.rectification.models import (
     RectificationPlan,
     Severity,
 )
+from zugong.rules.registry import param
 
 # How far a problem is, by its state (the page explains it): a plan accepted is under way, a closure
 # asked for is nearly done, only a closure approved by the issuing level counts in full.
@@ -154,9 +158,50 @@ def with_check_state(problems: QuerySet[Problem], as_of: date) -> QuerySet[Probl
     return problems.annotate(check_state=Case(*whens, default=Value(CheckState.DUE)))
 
 
+def with_plan_deadline(problems: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
+    """Annotate `plan_deadline` (the accepted plan's deadline) and `plan_overdue`: still rectifying after
+    that deadline (a closure asked for or granted is not overdue)."""
+    deadline = (RectificationPlan.objects.filter(problem=OuterRef("pk"), status=PlanStatus.ACCEPTED)
+                .order_by("-pk").values("deadline")[:1])
+    return problems.annotate(plan_deadline=Subquery(deadline)).annotate(plan_overdue=Case(
+        When(status=ProblemStatus.RECTIFYING, plan_deadline__lt=as_of, then=Value(True)), default=Value(False),
+        output_field=BooleanField()))
+
+
+@dataclass(frozen=True)
+class PlanDate:
+    title: str
+    due: date
+    state: str  # overdue / due_soon / pending / met (the problem left 整改中 by then)
+
+
+def plan_dates(problem: Problem, as_of: date, warn_days: int) -> list[PlanDate]:
+    """The accepted plan's milestones and deadline with their state on `as_of`, for the problem's page."""
+    plan = next((p for p in problem.plans.all() if p.status == PlanStatus.ACCEPTED), None)
+    if plan is None:
+        return []
+    done = problem.status in (ProblemStatus.CLOSURE_REQUESTED, ProblemStatus.CLOSED)
+    rows: list[tuple[str, date]] = []
+    for m in plan.milestones:
+        try:
+            rows.append((str(m["title"]), date.fromisoformat(str(m["due"]))))
+        except (KeyError, ValueError):
+            continue  # a milestone stored without a readable date is shown with the plan as written
+    rows.append(("整改时限", plan.deadline))
+
+    def state(due: date) -> str:
+        if done:
+            return "met"
+        if as_of > due:
+            return "overdue"
+        return "due_soon" if (due - as_of).days <= warn_days else "pending"
+
+    return [PlanDate(title, due, state(due)) for title, due in sorted(rows, key=lambda r: r[1])]
+
+
 def problem_list_filtered(
     jurisdiction: Jurisdiction, *, as_of: date, list_id: int | None = None, source: str = "", org_path: str = "",
-    status: str = "", overdue: bool | None = None,
+    status: str = "", overdue: bool | None = None, plan_overdue: bool | None = None,
 ) -> QuerySet[Problem]:
     problems = problems_visible(jurisdiction)
     if list_id is not None:
@@ -167,16 +212,18 @@ def problem_list_filtered(
         problems = problems.filter(subtree_q(org_path, "org_unit__"))
     if status:
         problems = problems.filter(status=status)
-    problems = with_check_state(problems, as_of)
+    problems = with_plan_deadline(with_check_state(problems, as_of), as_of)
     if overdue is not None:
         is_overdue = Q(check_state=CheckState.OVERDUE)
         problems = problems.filter(is_overdue) if overdue else problems.exclude(is_overdue)
+    if plan_overdue is not None:
+        problems = problems.filter(Q(plan_overdue=plan_overdue))
     return problems.order_by("problem_list_id", "number")
 
 
 def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
     """One problem with its plans, updates, checks and closures, or NotFound outside the jurisdiction."""
-    row = (with_check_state(problems_visible(jurisdiction).filter(pk=pk), as_of)
+    row = (with_plan_deadline(with_check_state(problems_visible(jurisdiction).filter(pk=pk), as_of), as_of)
            .prefetch_related(
                Prefetch("plans", queryset=RectificationPlan.objects.order_by("-pk")),
                Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-reported_on", "-pk")),
@@ -186,6 +233,8 @@ def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
            .first())
     if row is None:
         raise NotFound("未找到该问题，或不在您的管辖范围内")
+    warn = int(param("R24", "warn_days", org_unit=row.problem_list.issuing_unit, on=as_of))
+    row.plan_dates = plan_dates(row, as_of, warn)  # type: ignore[attr-defined]
     return row
 
 
