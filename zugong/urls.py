@@ -39,6 +39,7 @@ urlpatterns = [
     path("talks/", include("zugong.talks.urls")),
     path("masswork/", include("zugong.masswork.urls")),
     path("m/vote/", include("zugong.assessment.public_urls")),
+    path("m/survey/", include("zugong.assessment.survey_public_urls")),
     path("m/income/", include("zugong.fieldwork.public_urls")),
     path("m/", include("zugong.masswork.public_urls")),
     path("open311/v2/", include("zugong.masswork.open311_urls")),

@@ -33,7 +33,7 @@ from zugong.assessment.services.campaigns import IndicatorSpec
 from zugong.cadres.models import Cadre
 from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
-from zugong.core.forms import PickerField, ScopedForm, blank_choice
+from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
 
@@ -185,3 +185,56 @@ class CodesForm(forms.Form):
     def __init__(self, *args: Any, classes: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["voter_class"].choices = blank_choice([(str(pk), name) for pk, name in classes])  # type: ignore[attr-defined]
+
+
+# --- the satisfaction survey (R31) ----------------------------------------------------------------------------
+
+class SurveyForm(ScopedForm):
+    title = forms.CharField(label=_("测评名称"), max_length=200)
+    org_unit = _unit_picker(_("组织单位（测评其下各市、县）"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+def parse_questionnaire(text: str) -> list[tuple[str, list[str]]]:
+    """Lines "测评领域 | 指标"; the areas in the order they first appear."""
+    areas: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in re.split(r"[|｜]", line)]
+        if len(cells) != 2 or not all(cells):
+            raise forms.ValidationError(_("第 %(n)s 行：须写“测评领域 | 指标”") % {"n": number})
+        areas.setdefault(cells[0], []).append(cells[1])
+    return list(areas.items())
+
+
+class QuestionnaireForm(forms.Form):
+    questionnaire = forms.CharField(label=_("问卷（每行一项：测评领域 | 指标）"), widget=forms.Textarea(attrs={"rows": 12}),
+                                    max_length=20000)
+
+    def clean_questionnaire(self) -> list[tuple[str, list[str]]]:
+        return parse_questionnaire(self.cleaned_data["questionnaire"])
+
+
+class SurveyCodesForm(ScopedForm):
+    county = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("县（市、区）"), query="kind=county",
+                         placeholder=UNIT_HINT)
+    count = forms.IntegerField(label=_("样本数（问卷码数量）"), min_value=1, max_value=5000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
+
+
+class FollowUpsForm(forms.Form):
+    due_on = DateField(label=_("完成期限"))
+
+
+class FollowUpDoneForm(forms.Form):
+    done_on = DateField(label=_("完成日期"))
+    note = forms.CharField(label=_("检查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -342,3 +342,16 @@ class SideEvidenceRequest(models.Model):
     def is_overdue(self, today: date) -> bool:
         """No reply after the due day, or a reply that came after it."""
         return (self.replied_on or today) > self.due_on
+
+
+# The satisfaction survey (R31) lives in its own module; importing it registers its models with the app.
+from zugong.assessment.models_survey import (  # noqa: E402
+    Survey,
+    SurveyAnswer,
+    SurveyCode,
+    SurveyFollowUp,
+    SurveyIndicator,
+    SurveyResponse,
+)
+
+__all__ = ["Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator", "SurveyResponse"]

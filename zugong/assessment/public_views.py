@@ -12,7 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from zugong.assessment.services import ballots
+from zugong.assessment.models_survey import ANSWER_POINTS
+from zugong.assessment.services import ballots, surveys
 from zugong.core.errors import DomainError
 
 
@@ -61,3 +62,36 @@ def vote(request: HttpRequest) -> HttpResponse:
         _count_failure(request)
         return render(request, "assessment/public/vote_code.html", {"error": exc.message}, status=exc.status)
     return render(request, "assessment/public/vote_done.html", {})
+
+
+def _answers(request: HttpRequest) -> dict[int, str]:
+    return {int(k[2:]): request.POST.get(k, "") for k in request.POST
+            if k.startswith("q-") and k[2:].isdigit() and len(k) < 14}
+
+
+def _questionnaire(request: HttpRequest, code: str, error: str = "", status: int = 200) -> HttpResponse:
+    survey, county, indicators = surveys.questionnaire_of(code)
+    return render(request, "assessment/public/survey_form.html", {
+        "code": code, "survey": survey, "county": county, "indicators": indicators, "error": error,
+        "answers": list(ANSWER_POINTS)}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request: HttpRequest) -> HttpResponse:
+    """The satisfaction survey's phone page: the code (a POST, never in a URL), then every indicator."""
+    if request.method == "GET":
+        return render(request, "assessment/public/survey_code.html", {})
+    if _throttled(request):
+        return render(request, "assessment/public/survey_code.html", {"error": "尝试次数过多，请一小时后再试"},
+                      status=429)
+    code = request.POST.get("code", "")[:20]
+    try:
+        if "submit" not in request.POST:
+            return _questionnaire(request, code)
+        surveys.survey_answer(code=code, answers=_answers(request))
+    except DomainError as exc:
+        if "submit" in request.POST and exc.status == 400:
+            return _questionnaire(request, code, exc.message, 400)
+        _count_failure(request)
+        return render(request, "assessment/public/survey_code.html", {"error": exc.message}, status=exc.status)
+    return render(request, "assessment/public/survey_done.html", {})

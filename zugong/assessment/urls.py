@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.assessment import score_views, setup_views, views
+from zugong.assessment import score_views, setup_views, survey_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
     path("<int:pk>/transition/", views.campaign_transition, name="transition"),
+    path("surveys/", survey_views.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", survey_views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/transition/", survey_views.survey_transition, name="survey-transition"),
+    path("surveys/<int:pk>/questionnaire/", survey_views.survey_questionnaire, name="survey-questionnaire"),
+    path("surveys/<int:pk>/codes/", survey_views.survey_codes, name="survey-codes"),
+    path("surveys/<int:pk>/follow-ups/", survey_views.survey_follow_ups, name="survey-follow-ups"),
+    path("surveys/<int:pk>/follow-ups/<int:follow_up_id>/done/", survey_views.follow_up_done, name="follow-up-done"),
 ]

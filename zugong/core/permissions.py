@@ -171,6 +171,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "assessment.campaign_publish": Permission(ADMIN, "公布考核结果"),
     "assessment.rating_set": Permission(ORG_DEPT, "评定考核等次"),
     "assessment.score_set": Permission(ORG_DEPT, "录入考核得分"),
+    "assessment.survey_view": _read(READERS, "查看满意度测评"),
+    "assessment.survey_manage": Permission(ORG_DEPT, "组织满意度测评"),
     # fieldwork: training (R30) kept by the org department; village income (R27) reported from below
     "fieldwork.training_view": _read(READERS, "查看干部教育培训"),
     "fieldwork.training_record": Permission(ORG_DEPT, "登记干部教育培训"),

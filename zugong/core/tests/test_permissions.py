@@ -156,6 +156,7 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/assessments": "assessment.campaign_view",
     "/api/v1/villages/income": "fieldwork.income_view", "/api/v1/training-records": "fieldwork.training_view",
     "/api/v1/training/cycle": "fieldwork.training_view",
+    "/api/v1/surveys": "assessment.survey_view",
     "/api/v1/field-batches": "fieldwork.stay_view", "/api/v1/field-stays": "fieldwork.stay_view",
     "/api/v1/suggestions": "fieldwork.stay_view",
     "/api/v1/research-topics": "fieldwork.topic_view", "/api/v1/field-days": "fieldwork.topic_view",
