@@ -145,6 +145,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     "selection.stage_sign": Permission(ORG_DEPT, "签字确认选拔任用环节"),
     "selection.selection_stop": Permission(ORG_DEPT, "终止选拔任用"),
     "selection.audit_sign_off": Permission(ADMIN, "签批干部档案审核错误"),
+    "selection.report_view": _read(ORG_DEPT, "查看个人有关事项报告"),
+    "selection.report_record": Permission(ORG_DEPT, "登记个人有关事项报告"),
+    "selection.report_draw": Permission(ADMIN, "随机抽查个人有关事项报告"),
+    "selection.report_check": Permission(ORG_DEPT, "核查个人有关事项报告"),
     # rectification (R24): the owner unit plans, reports and asks for closure; the issuing level decides
     "rectification.problem_view": _read(GRASSROOTS_READERS, "查看问题整改"),
     "rectification.list_issue": Permission(ORG_DEPT, "下发问题清单"),
