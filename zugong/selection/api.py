@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zugong.cadres.selectors import cadre_get
+from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
@@ -100,7 +101,9 @@ def problem_detail(request: HttpRequest, entry_id: RowId) -> ProblemOut:
     return _problem_out(request, selectors.problem_get(jurisdiction_of(request, "selection.problem_view"), entry_id))
 
 
-@router.post("/problem-entries", response={201: ProblemOut}, summary="登记问题信息")
+@router.post("/problem-entries",
+             auth=permitted("selection.problem_record"),
+             response={201: ProblemOut}, summary="登记问题信息")
 def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     entry = problems.problem_record(
@@ -110,7 +113,9 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOu
     return Status(201, _problem_out(request, selectors.problem_get(jurisdiction, entry.pk)))
 
 
-@router.post("/problem-entries/{entry_id}/transition", response=ProblemOut, summary="办理核实（状态转换）")
+@router.post("/problem-entries/{entry_id}/transition",
+             auth=permitted("selection.problem_transition", scope=selectors.problems_visible, by="entry_id"),
+             response=ProblemOut, summary="办理核实（状态转换）")
 def problem_transition(request: HttpRequest, entry_id: RowId, payload: ProblemTransitionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, entry_id)  # 404 outside the jurisdiction before anything else
@@ -254,7 +259,9 @@ def selection_trace_api(request: HttpRequest, selection_id: RowId) -> list[dict[
     return selection_trace(selection)
 
 
-@router.post("/selections", response={201: SelectionOut}, summary="动议：启动选拔任用")
+@router.post("/selections",
+             auth=permitted("selection.selection_open"),
+             response={201: SelectionOut}, summary="动议：启动选拔任用")
 def selection_create(request: HttpRequest, payload: SelectionIn) -> Status[SelectionOut]:
     jurisdiction = jurisdiction_of(request)
     selection = svc.selection_open(
@@ -277,7 +284,9 @@ def _visible(request: HttpRequest, selection_id: RowId) -> None:
     selectors.selection_get(jurisdiction_of(request), selection_id)  # 404 outside the jurisdiction
 
 
-@router.post("/selections/{selection_id}/votes", response=SelectionOut, summary="民主推荐：登记一人的推荐票")
+@router.post("/selections/{selection_id}/votes",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="民主推荐：登记一人的推荐票")
 def vote_set(request: HttpRequest, selection_id: RowId, payload: VoteIn) -> SelectionOut:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
@@ -293,7 +302,9 @@ class SignedIn(Schema):
     reason: str = Field(max_length=5000)
 
 
-@router.post("/selections/{selection_id}/signed-recommendations", response=SelectionOut,
+@router.post("/selections/{selection_id}/signed-recommendations",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut,
              summary="民主推荐：登记署名推荐（推荐人对推荐负责）")
 def signed_add(request: HttpRequest, selection_id: RowId, payload: SignedIn) -> SelectionOut:
     _visible(request, selection_id)
@@ -312,7 +323,9 @@ class RecommendationIn(Schema):
     signed_recommendations: str = Field("", max_length=10000)
 
 
-@router.post("/selections/{selection_id}/recommendation", response=SelectionOut, summary="民主推荐：完成推荐")
+@router.post("/selections/{selection_id}/recommendation",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="民主推荐：完成推荐")
 def recommendation(request: HttpRequest, selection_id: RowId, payload: RecommendationIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.recommendation_close(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
@@ -320,7 +333,9 @@ def recommendation(request: HttpRequest, selection_id: RowId, payload: Recommend
     return _fresh(request, selection_id)
 
 
-@router.post("/selections/{selection_id}/candidates", response={201: SelectionOut},
+@router.post("/selections/{selection_id}/candidates",
+             auth=permitted("selection.candidate_add", scope=selectors.selections_visible, by="selection_id"),
+             response={201: SelectionOut},
              summary="确定考察对象（R18、R17 把关，不符合时 409 并说明原因）")
 def candidate_add(request: HttpRequest, selection_id: RowId, payload: CadreIn) -> Status[SelectionOut]:
     _visible(request, selection_id)
@@ -330,7 +345,9 @@ def candidate_add(request: HttpRequest, selection_id: RowId, payload: CadreIn) -
     return Status(201, _fresh(request, selection_id))
 
 
-@router.post("/selections/{selection_id}/shortlist", response=SelectionOut, summary="确定考察对象：完成")
+@router.post("/selections/{selection_id}/shortlist",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="确定考察对象：完成")
 def shortlist(request: HttpRequest, selection_id: RowId) -> SelectionOut:
     _visible(request, selection_id)
     svc.shortlist_confirm(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id)
@@ -355,7 +372,9 @@ class InvestigationIn(Schema):
     findings: list[FindingIn] = Field(max_length=100)
 
 
-@router.post("/selections/{selection_id}/investigation", response=SelectionOut, summary="考察")
+@router.post("/selections/{selection_id}/investigation",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="考察")
 def investigation(request: HttpRequest, selection_id: RowId, payload: InvestigationIn) -> SelectionOut:
     _visible(request, selection_id)
     findings = {f.cadre_id: svc.InvestigationFinding(
@@ -378,7 +397,9 @@ class ConsultationIn(Schema):
     audit_note: str = Field("", max_length=5000)
 
 
-@router.post("/selections/{selection_id}/consultation", response=SelectionOut, summary="征求纪检监察机关意见")
+@router.post("/selections/{selection_id}/consultation",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="征求纪检监察机关意见")
 def consultation(request: HttpRequest, selection_id: RowId, payload: ConsultationIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.consultation_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
@@ -408,7 +429,9 @@ class DecisionIn(Schema):
     tallies: list[TallyIn] = Field(max_length=100)
 
 
-@router.post("/selections/{selection_id}/decision", response=SelectionOut, summary="讨论决定（法定人数、末位表态、票决）")
+@router.post("/selections/{selection_id}/decision",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="讨论决定（法定人数、末位表态、票决）")
 def decision(request: HttpRequest, selection_id: RowId, payload: DecisionIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.decision_record(
@@ -432,7 +455,9 @@ class PublicityIn(Schema):
     reports: list[ReportIn] = Field(default_factory=list, max_length=100)
 
 
-@router.post("/selections/{selection_id}/publicity", response=SelectionOut, summary="任前公示")
+@router.post("/selections/{selection_id}/publicity",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="任前公示")
 def publicity(request: HttpRequest, selection_id: RowId, payload: PublicityIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.publicity_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
@@ -449,7 +474,9 @@ class AppointmentIn(Schema):
     late_reason: str = Field("", max_length=2000)
 
 
-@router.post("/selections/{selection_id}/appointment", response=SelectionOut, summary="任职（R13 期限）")
+@router.post("/selections/{selection_id}/appointment",
+             auth=permitted("selection.selection_advance", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="任职（R13 期限）")
 def appointment(request: HttpRequest, selection_id: RowId, payload: AppointmentIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.appointment_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
@@ -463,7 +490,9 @@ class SignOffIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-@router.post("/selections/{selection_id}/audit-sign-off", response=SelectionOut,
+@router.post("/selections/{selection_id}/audit-sign-off",
+             auth=permitted("selection.audit_sign_off", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut,
              summary="签批考察对象档案审核中的一项错误（R19，组织部负责同志）")
 def audit_sign_off(request: HttpRequest, selection_id: RowId, payload: SignOffIn) -> SelectionOut:
     _visible(request, selection_id)
@@ -477,7 +506,9 @@ class StopIn(Schema):
     reason: str = Field(max_length=2000)
 
 
-@router.post("/selections/{selection_id}/stop", response=SelectionOut, summary="终止")
+@router.post("/selections/{selection_id}/stop",
+             auth=permitted("selection.selection_stop", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="终止")
 def stop(request: HttpRequest, selection_id: RowId, payload: StopIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.selection_stop(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
@@ -490,9 +521,14 @@ class SignIn(Schema):
     capacity: str = Field("", max_length=80)
 
 
-@router.post("/selections/{selection_id}/sign", response=SelectionOut, summary="签字确认一个环节的纪实记录")
+@router.post("/selections/{selection_id}/sign",
+             auth=permitted("selection.stage_sign", scope=selectors.selections_visible, by="selection_id"),
+             response=SelectionOut, summary="签字确认一个环节的纪实记录")
 def sign(request: HttpRequest, selection_id: RowId, payload: SignIn) -> SelectionOut:
     _visible(request, selection_id)
     svc.stage_sign(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                    stage=payload.stage, capacity=payload.capacity)
     return _fresh(request, selection_id)
+
+
+router.add_router("", "zugong.selection.api_reports.router")

@@ -16,3 +16,5 @@ class SelectionConfig(AppConfig):
                              order=60))
         register_nav(NavItem("problems", _("问题信息档案"), "selection:problems", "selection.problem_view",
                              "supervision", order=60))
+        register_nav(NavItem("personal_reports", _("个人有关事项报告"), "selection:reports", "selection.report_view",
+                             "supervision", order=61))

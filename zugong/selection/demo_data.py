@@ -1,10 +1,12 @@
 """Selection demo contributor: in each of the two demo counties, selections standing at different stages
-(one appointed and signed, one blocked by R17, one by R18, one stopped) and problem entries in every status,
+(one appointed and signed, one blocked by R17, one by R18, one stopped), problem entries in every status and
+a year of personal-matters reports with a seeded draw,
 written through the services on top of the roster (cadres, order 10)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -17,8 +19,8 @@ from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.errors import GateRefused
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import SYSTEM
-from zugong.selection.models import ProblemEntry, Selection, Stage
-from zugong.selection.services import problems
+from zugong.selection.models import ProblemEntry, ReportCheck, Selection, Stage
+from zugong.selection.services import problems, reports
 from zugong.selection.services import selections as svc
 
 COUNTIES = 2
@@ -73,6 +75,7 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
             svc.consultation_record(**common, replied_on=start - timedelta(days=10),
                                     replies={p.pk: "未发现违反廉洁纪律问题" for p in people})
         elif step == "decision":
+            _candidate_checks(common, start - timedelta(days=6))
             svc.decision_record(**common, kind="standing", held_on=start - timedelta(days=5), expected=11, present=10,
                                 statements=[svc.Statement(n) for n in ("常委甲", "常委乙", "常委丙")]
                                 + [svc.Statement("县委书记", is_secretary=True)],
@@ -85,6 +88,38 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
             end = date.fromisoformat(record.data["end"])
             svc.appointment_record(**common, on=end + timedelta(days=1), title=selection.posts,
                                    document_number=f"县组任〔{end.year}〕{selection.pk}号")
+
+
+def _decision_day(today: date) -> date:
+    return _first_workday(today - timedelta(days=30)) - timedelta(days=5)
+
+
+def _candidate_checks(common: dict[str, Any], on: date) -> None:
+    """R19: the candidates' reports are checked (一致) before the discussion."""
+    for check in reports.candidate_checks_request(**common, on=on):
+        if not check.is_concluded:
+            reports.report_check_record(actor=common["actor"], jurisdiction=SYSTEM, check_id=check.pk,
+                                        outcome="consistent", checked_on=on)
+
+
+def _reports(ctx: DemoContext, county: OrgUnit, actor: User | None, cadres: list[Cadre]) -> None:
+    """A year of personal-matters reports for the county's cadres and a seeded draw of a fifth of them:
+    most consistent, every fourth drawn 漏报 with an organisational reminder."""
+    day = _decision_day(ctx.today)
+    submitted = min(date(day.year, 1, 20), day - timedelta(days=1))
+    for cadre in cadres:
+        reports.personal_report_submit(actor=actor, jurisdiction=SYSTEM, cadre=cadre, year=day.year,
+                                       submitted_on=submitted, declared={
+                                           "marriage": "已婚，无变化", "real_estate": "本人与配偶共有住房一套",
+                                           "passports": "持普通护照一本，由组织部门集中保管"})
+    draw = reports.check_draw(actor=actor, jurisdiction=SYSTEM, org_unit=county, year=day.year,
+                              share=Decimal("0.2"), seed=ctx.seed)
+    for n, check in enumerate(ReportCheck.objects.filter(draw=draw).order_by("pk")):
+        omitted = n % 4 == 3
+        reports.report_check_record(
+            actor=actor, jurisdiction=SYSTEM, check_id=check.pk, outcome="omitted" if omitted else "consistent",
+            checked_on=day, handling="reminder" if omitted else "",
+            discrepancy="漏报配偶名下车位一处" if omitted else "")
 
 
 def _sign(common: dict[str, Any], actor: User | None) -> None:
@@ -115,6 +150,7 @@ def _county(ctx: DemoContext, county: OrgUnit, actor: User | None) -> int:
         return 0
     shielded, pool = cadres[:5], cadres[5:]
     _problems(actor, shielded, ctx.today)
+    _reports(ctx, county, actor, cadres)
     for n, (post, until, twist) in enumerate(PLANS):
         people = pool[2 * n:2 * n + 2]
         township = people[0].org_unit
@@ -152,4 +188,5 @@ def load_selections(ctx: DemoContext) -> None:
     for county, username in zip(counties, ("alice", "carol"), strict=False):
         with transaction.atomic():
             made += _county(ctx, county, User.objects.filter(username=username).first())
-    ctx.say(f"选拔任用：{made} 项选拔任用工作，问题信息 {ProblemEntry.objects.count()} 条")
+    ctx.say(f"选拔任用：{made} 项选拔任用工作，问题信息 {ProblemEntry.objects.count()} 条，"
+            f"个人有关事项报告核查 {ReportCheck.objects.exclude(outcome='pending').count()} 人次")

@@ -174,7 +174,7 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     valid = int(record.data.get("valid", 0)) if record else 0
     shielded = shielded_ids([v.cadre_id for v in votes]) if rule_enabled("R18", org_unit=unit, on=on) else set()
     r17 = rule_enabled("R17", org_unit=unit, on=on)
-    share, max_rank = r17_min_share(unit, on), r17_max_rank()
+    share, max_rank = r17_min_share(unit, on), r17_max_rank(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
     rows = []
     for v in votes:

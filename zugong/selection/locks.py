@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zugong.core.errors import NotFound
-from zugong.selection.models import ProblemEntry, Selection
+from zugong.selection.models import PlanReview, ProblemEntry, ReportCheck, Selection
 
 NOT_FOUND = "未找到，或不在您的管辖范围内"
 
@@ -21,3 +21,19 @@ def lock_selection(pk: int) -> Selection:
     if selection is None:
         raise NotFound(NOT_FOUND)
     return selection
+
+
+def lock_check(pk: int) -> ReportCheck:
+    check = (ReportCheck.objects.select_for_update(of=("self",)).select_related("report__org_unit", "report__cadre")
+             .filter(pk=pk).first())
+    if check is None:
+        raise NotFound(NOT_FOUND)
+    return check
+
+
+def lock_review(pk: int) -> PlanReview:
+    review = (PlanReview.objects.select_for_update(of=("self",)).select_related("selection__org_unit", "reviewer_unit")
+              .filter(pk=pk).first())
+    if review is None:
+        raise NotFound(NOT_FOUND)
+    return review

@@ -131,6 +131,8 @@ class Selection(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     posts = models.CharField(_("拟任职务"), max_length=300)
     rank_level = models.CharField(_("职务层次"), max_length=20, blank=True, default="")
+    # 报备: the plan goes to the superior org department first; 民主推荐 waits for its 同意.
+    requires_report = models.BooleanField(_("须向上级报备"), default=False)
     stage = models.CharField(_("所处环节"), max_length=16, choices=Stage.choices, default=Stage.MOTION)
     stopped_at_stage = models.CharField(_("终止时环节"), max_length=16, choices=Stage.choices, blank=True, default="")
     stop_reason = models.TextField(_("终止原因"), blank=True, default="")
@@ -284,3 +286,164 @@ class SignedRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommender} → {self.cadre_id}"
+
+
+# --- personal-matters reports (个人有关事项报告, R19) -----------------------------------------------------
+
+
+class PersonalMatterItem(models.Model):
+    """One item a leading cadre reports on (婚姻变化, 子女移居国（境）外, 房产 …): data, not code, so an
+    organisation department adds or retires items without a release."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    label = models.CharField(_("报告事项"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("个人有关事项")
+        verbose_name_plural = _("个人有关事项")
+        ordering = ("order", "pk")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PersonalReport(models.Model):
+    """A cadre's annual 个人有关事项报告: what was declared per item (item code → text; empty = 无)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="personal_reports")
+    # The cadre's unit when the report was filed: it scopes the report and the draw's population.
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("报告年度"))
+    submitted_on = models.DateField(_("报告日期"))
+    declared = models.JSONField(_("报告内容"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("个人有关事项报告")
+        verbose_name_plural = _("个人有关事项报告")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="selection_report_cadre_year"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["org_unit", "year"], name="selection_report_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.year}"
+
+
+class CheckDraw(models.Model):
+    """抽查核实: a sample of one year's reports in a unit's subtree, drawn with a recorded seed and share so
+    anyone can draw it again from the same population and get the same cadres (`flow.draw_replay`)."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("抽查范围"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("报告年度"))
+    seed = models.BigIntegerField(_("随机种子"))
+    share = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=4)
+    population = models.JSONField(_("抽查总体（报告编号）"), default=list)
+    drawn = models.JSONField(_("抽中报告编号"), default=list)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("随机抽查")
+        verbose_name_plural = _("随机抽查")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.year} #{self.seed}"
+
+
+class CheckKind(models.TextChoices):
+    RANDOM = "random", _("随机抽查")
+    CANDIDATE = "candidate", _("拟提拔人选必查")
+
+
+class CheckOutcome(models.TextChoices):
+    PENDING = "pending", _("待核查")
+    CONSISTENT = "consistent", _("一致（如实报告）")
+    OMITTED = "omitted", _("漏报")
+    CONCEALED = "concealed", _("瞒报")
+
+
+NOT_TRUTHFUL = (CheckOutcome.OMITTED, CheckOutcome.CONCEALED)
+
+
+class CheckHandling(models.TextChoices):
+    REMINDER = "reminder", _("组织提醒")
+    CRITICISM = "criticism", _("批评教育")
+    ADMONISHMENT = "admonishment", _("诫勉")
+    SUSPENDED = "suspended", _("暂停提拔")
+    DISQUALIFIED = "disqualified", _("取消提拔资格")
+    ORG_HANDLING = "org_handling", _("组织处理")
+
+
+class ReportCheck(models.Model):
+    """The check (核查) of one report against the records: drawn at random or required because the cadre is
+    a candidate (拟提拔人选必查); its outcome, and the handling where the report was not truthful."""
+
+    report = models.ForeignKey(PersonalReport, on_delete=models.PROTECT, related_name="checks")
+    kind = models.CharField(_("核查方式"), max_length=10, choices=CheckKind.choices)
+    draw = models.ForeignKey(CheckDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="checks")
+    selection = models.ForeignKey(Selection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("核查结果"), max_length=10, choices=CheckOutcome.choices,
+                               default=CheckOutcome.PENDING)
+    handling = models.CharField(_("处理方式"), max_length=14, choices=CheckHandling.choices, blank=True, default="")
+    discrepancy = models.TextField(_("不一致情况"), blank=True, default="")
+    checked_on = models.DateField(_("核查日期"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("个人有关事项核查")
+        verbose_name_plural = _("个人有关事项核查")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["report", "kind"], name="selection_check_report_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.outcome}"
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.outcome != CheckOutcome.PENDING
+
+
+# --- 报备: the superior org department reviews the plan ----------------------------------------------------
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("同意")
+    ADJUST = "adjust", _("责令调整")
+
+
+class PlanReview(models.Model):
+    """报备: the selection's plan (方案) goes to the superior org department, which agrees (同意) or orders an
+    adjustment (责令调整) with a reason. A selection that must report waits at 民主推荐 until one agrees."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="plan_reviews")
+    reviewer_unit = models.ForeignKey(OrgUnit, verbose_name=_("审核单位"), on_delete=models.PROTECT,
+                                      related_name="+")
+    plan_digest = models.CharField(_("方案摘要"), max_length=64)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_on = models.DateField(_("报备日期"))
+    decision = models.CharField(_("审核意见"), max_length=10, choices=ReviewDecision.choices,
+                                default=ReviewDecision.PENDING)
+    reason = models.TextField(_("理由"), blank=True, default="")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("方案报备")
+        verbose_name_plural = _("方案报备")
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} {self.decision}"

@@ -1,50 +1,77 @@
-"""The selection's configurable numbers. Rule parameters come from the rule register (R13 days, R17 share);
-those the register has no field for yet are Django settings with the issue's defaults."""
+"""The selection's configurable numbers, all read per jurisdiction and day from the rule register
+(`rules.registry.param`): R13 days and `workdays`, R17 share and rank limit, R21 rank and quorum, the
+publicity minimum (R13) and R19's switch and draw share.
+
+Some keys are not in the register's schema yet (`rules/params.py` belongs to the rules app): until they
+are, `param()` raises KeyError for them and the issue's default below is used — an override row holding
+the key is read as soon as it exists (docs/selection.md, "Parameters")."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
-
-from django.conf import settings
+from typing import Any
 
 from zugong.core.models import OrgUnit
 
+# Keys the register's schema does not hold yet, with the issue's defaults.
+FALLBACKS: dict[tuple[str, str], Any] = {
+    ("R17", "max_rank"): None,              # no rank limit
+    ("R21", "quorum"): "2/3",              # two thirds of those who should attend
+    ("R13", "publicity_min_workdays"): 5,  # 任前公示 at least 5 working days
+    ("R19", "draw_share"): "0.1",          # 抽查 one report in ten
+}
 
-def r17_min_share(org_unit: OrgUnit | None, on: date) -> float | None:
+
+def register_value(code: str, name: str, org_unit: OrgUnit | None, on: date) -> Any:
     from zugong.rules.registry import param
 
-    value = param("R17", "min_vote_share", org_unit=org_unit, on=on)
+    try:
+        return param(code, name, org_unit=org_unit, on=on)
+    except KeyError:
+        if (code, name) not in FALLBACKS:
+            raise
+        return FALLBACKS[(code, name)]
+
+
+def r17_min_share(org_unit: OrgUnit | None, on: date) -> float | None:
+    value = register_value("R17", "min_vote_share", org_unit, on)
     return None if value is None else float(value)
 
 
-def r17_max_rank() -> int | None:
-    """Only the first N by votes may be shortlisted (None: no rank limit). ZUGONG_SELECTION_MAX_RANK."""
-    value = getattr(settings, "ZUGONG_SELECTION_MAX_RANK", None)
+def r17_max_rank(org_unit: OrgUnit | None, on: date) -> int | None:
+    """Only the first N by votes may be shortlisted (None: no rank limit)."""
+    value = register_value("R17", "max_rank", org_unit, on)
     return None if value is None else int(value)
 
 
-def quorum() -> Fraction:
+def quorum(org_unit: OrgUnit | None, on: date) -> Fraction:
     """Share of the members who should attend that must be present (default two thirds)."""
-    return Fraction(str(getattr(settings, "ZUGONG_SELECTION_QUORUM", "2/3")))
+    return Fraction(str(register_value("R21", "quorum", org_unit, on)))
 
 
-def publicity_min_workdays() -> int:
-    return int(getattr(settings, "ZUGONG_SELECTION_PUBLICITY_WORKDAYS", 5))
+def publicity_min_workdays(org_unit: OrgUnit | None, on: date) -> int:
+    return int(register_value("R13", "publicity_min_workdays", org_unit, on))
+
+
+def require_personal_report(org_unit: OrgUnit | None, on: date) -> bool:
+    return bool(register_value("R19", "require_personal_report", org_unit, on))
+
+
+def draw_share(org_unit: OrgUnit | None, on: date) -> Decimal:
+    return Decimal(str(register_value("R19", "draw_share", org_unit, on)))
 
 
 def r13_due(org_unit: OrgUnit | None, end: date) -> date:
     """R13: the last day to announce the appointment after a publicity period ending on `end` (3 calendar
     days by default; the register's `workdays` switch counts working days instead)."""
     from zugong.core.calendar import add_days
-    from zugong.rules.registry import param
 
-    days = int(param("R13", "days", org_unit=org_unit, on=end))
-    return add_days(end, days, workdays=bool(param("R13", "workdays", org_unit=org_unit, on=end)))
+    days = int(register_value("R13", "days", org_unit, end))
+    return add_days(end, days, workdays=bool(register_value("R13", "workdays", org_unit, end)))
 
 
 def plenary_rank(org_unit: OrgUnit | None, on: date) -> str:
     """R21: posts of this rank level are decided by a 全委会 vote."""
-    from zugong.rules.registry import param
-
-    return str(param("R21", "vote_required_level", org_unit=org_unit, on=on))
+    return str(register_value("R21", "vote_required_level", org_unit, on))

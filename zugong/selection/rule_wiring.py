@@ -36,21 +36,29 @@ def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, votes: int | N
              rank: int | None, **_: Any) -> str | None:
     from zugong.selection.params import r17_max_rank, r17_min_share
 
-    return r17_reason(cadre.name, votes, valid_ballots, rank, r17_min_share(org_unit, on), r17_max_rank())
+    return r17_reason(cadre.name, votes, valid_ballots, rank, r17_min_share(org_unit, on),
+                       r17_max_rank(org_unit, on))
 
 
 R18_REASON = "{name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"
 
 
 def r19_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, selection: Any, **_: Any) -> str | None:
-    """The archive-audit half of R19; the personal-matters half is not built yet (docs/selection.md)."""
-    from zugong.selection.selectors import audit_errors
+    """Both halves of R19: the 三龄两历一身份 audit without an unsigned error, and — when the register's
+    `require_personal_report` is on — the `on` year's personal-matters report checked and not 瞒报."""
+    from zugong.selection.params import require_personal_report
+    from zugong.selection.selectors import audit_errors, report_standing
 
+    reasons = []
     errors = audit_errors(selection, [cadre.pk], on)[cadre.pk]
-    if not errors:
-        return None
-    listed = "；".join(f"{f.message}（{f.check}）" for f in errors)
-    return f"{cadre.name}的三龄两历一身份审核有 {len(errors)} 项错误未经签批：{listed}"
+    if errors:
+        listed = "；".join(f"{f.message}（{f.check}）" for f in errors)
+        reasons.append(f"{cadre.name}的三龄两历一身份审核有 {len(errors)} 项错误未经签批：{listed}")
+    if require_personal_report(org_unit, on):
+        standing = report_standing([cadre.pk], on.year)[cadre.pk]
+        if standing:
+            reasons.append(f"{cadre.name}{standing}")
+    return "；".join(reasons) or None
 
 
 def wire() -> None:

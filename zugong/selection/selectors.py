@@ -16,7 +16,12 @@ from zugong.selection.models import (
     UNRESOLVED,
     AuditSignOff,
     Candidate,
+    CheckDraw,
+    CheckOutcome,
+    PersonalMatterItem,
+    PersonalReport,
     ProblemEntry,
+    ReportCheck,
     Selection,
     StageRecord,
     StageSignature,
@@ -98,3 +103,95 @@ def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
     if selection is None:
         raise NotFound("未找到该选拔任用工作，或不在您的管辖范围内")
     return selection
+
+
+# --- personal-matters reports (R19) ---------------------------------------------------------------------
+
+def report_items() -> list[PersonalMatterItem]:
+    return list(PersonalMatterItem.objects.filter(active=True).order_by("order", "pk"))
+
+
+def reports_visible(jurisdiction: Jurisdiction) -> QuerySet[PersonalReport]:
+    return scope(PersonalReport.objects.select_related("cadre", "org_unit"), jurisdiction)
+
+
+def report_list(jurisdiction: Jurisdiction, *, year: int | None = None,
+                cadre_id: int | None = None) -> QuerySet[PersonalReport]:
+    rows = reports_visible(jurisdiction)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if cadre_id is not None:
+        rows = rows.filter(cadre_id=cadre_id)
+    return rows.prefetch_related("checks").order_by("-year", "cadre__name", "pk")
+
+
+def report_get(jurisdiction: Jurisdiction, pk: int) -> PersonalReport:
+    report = reports_visible(jurisdiction).prefetch_related("checks__draw").filter(pk=pk).first()
+    if report is None:
+        raise NotFound("未找到该个人有关事项报告，或不在您的管辖范围内")
+    return report
+
+
+def checks_visible(jurisdiction: Jurisdiction) -> QuerySet[ReportCheck]:
+    return scope(ReportCheck.objects.select_related("report__cadre", "report__org_unit", "draw", "selection"),
+                 jurisdiction, "report__org_unit")
+
+
+def check_list(jurisdiction: Jurisdiction, *, outcome: str = "", kind: str = "",
+               year: int | None = None) -> QuerySet[ReportCheck]:
+    rows = checks_visible(jurisdiction)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year is not None:
+        rows = rows.filter(report__year=year)
+    return rows.order_by("outcome", "-created_at", "-pk")
+
+
+def check_get(jurisdiction: Jurisdiction, pk: int) -> ReportCheck:
+    check = checks_visible(jurisdiction).filter(pk=pk).first()
+    if check is None:
+        raise NotFound("未找到该核查，或不在您的管辖范围内")
+    return check
+
+
+def draws_visible(jurisdiction: Jurisdiction) -> QuerySet[CheckDraw]:
+    return scope(CheckDraw.objects.select_related("org_unit"), jurisdiction)
+
+
+def draw_get(jurisdiction: Jurisdiction, pk: int) -> CheckDraw:
+    draw = draws_visible(jurisdiction).filter(pk=pk).first()
+    if draw is None:
+        raise NotFound("未找到该次抽查，或不在您的管辖范围内")
+    return draw
+
+
+def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
+    """R19, the personal-matters half: per cadre, None when the `year` report exists and its latest concluded
+    check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). Two queries for any number."""
+    reports = dict(PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year).values_list("cadre_id", "pk"))
+    checks: dict[int, list[ReportCheck]] = {}
+    for check in ReportCheck.objects.filter(report_id__in=reports.values()).order_by("checked_on", "pk"):
+        checks.setdefault(check.report_id, []).append(check)
+    result: dict[int, str | None] = {}
+    for cadre_id in cadre_ids:
+        report_id = reports.get(cadre_id)
+        rows = checks.get(report_id or 0, [])
+        concluded = [c for c in rows if c.is_concluded]
+        if report_id is None:
+            result[cadre_id] = f"没有 {year} 年度个人有关事项报告"
+        elif not rows:
+            result[cadre_id] = f"{year} 年度个人有关事项报告尚未核查"
+        elif not concluded:
+            result[cadre_id] = f"{year} 年度个人有关事项报告正在核查，尚无结果"
+        elif concluded[-1].outcome == CheckOutcome.CONCEALED:
+            result[cadre_id] = f"{year} 年度个人有关事项报告经核查存在瞒报（{concluded[-1].get_handling_display()}）"
+        else:
+            result[cadre_id] = None
+    return result
+
+
+def report_ids(cadre_ids: list[int], year: int) -> dict[int, int]:
+    """cadre id → the id of their `year` report (those who filed one)."""
+    return dict(PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year).values_list("cadre_id", "pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.selection import views
+from zugong.selection import views, views_reports
 
 app_name = "selection"
 urlpatterns = [
@@ -14,6 +14,13 @@ urlpatterns = [
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),
     path("<int:pk>/trace.docx", views.selection_trace_docx, name="trace_docx"),
+    path("<int:pk>/report-checks/", views_reports.candidate_checks, name="candidate_checks"),
+    path("reports/", views_reports.report_list, name="reports"),
+    path("reports/new/", views_reports.report_new, name="report_new"),
+    path("reports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("reports/draw/", views_reports.draw_new, name="draw_new"),
+    path("draws/<int:pk>/", views_reports.draw_detail, name="draw"),
+    path("checks/<int:pk>/", views_reports.check_record, name="check"),
     path("problems/", views.problem_list, name="problems"),
     path("problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),

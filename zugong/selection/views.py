@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zugong.core.downloads import download
-from zugong.core.errors import DomainError, NotFound
+from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
@@ -76,7 +76,7 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_transition": may(request.jurisdiction, "selection.problem_transition", entry.org_unit)})
 
 
-@page(action="selection.problem_transition", methods=("POST",))
+@page(action="selection.problem_transition", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def problem_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     selectors.problem_get(request.jurisdiction, pk)
     form = f.ProblemTransitionForm(request.POST)
@@ -146,7 +146,23 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "audit_errors": [e for rows in open_audit_errors(selection).values() for e in rows],
         "may_sign_off": may(request.jurisdiction, "selection.audit_sign_off", selection.org_unit),
         "due": svc.appointment_due(selection) if selection.stage == Stage.APPOINTMENT else None,
+        "report_rows": _report_rows(selection),
+        "may_check_reports": may(request.jurisdiction, "selection.report_check", selection.org_unit),
     }, status=status)
+
+
+REPORT_STAGES = (Stage.INVESTIGATION, Stage.CONSULTATION, Stage.DECISION)
+
+
+def _report_rows(selection: Selection) -> list[tuple[str, int | None, str | None]]:
+    """R19's personal-matters half per candidate before the discussion: name, report, what is missing."""
+    if selection.stage not in REPORT_STAGES:
+        return []
+    candidates = [c for c in selection.candidates.all() if c.status == "shortlisted"]
+    year = timezone.localdate().year
+    standing = selectors.report_standing([c.cadre_id for c in candidates], year)
+    reports = selectors.report_ids([c.cadre_id for c in candidates], year)
+    return [(c.cadre.name, reports.get(c.cadre_id), standing[c.cadre_id]) for c in candidates]
 
 
 @page(action="selection.selection_view", methods=("GET",))
@@ -216,19 +232,19 @@ def _post_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]))
 
 
-@page(action="selection.selection_advance", methods=("POST",))
+@page(action="selection.selection_advance", methods=("POST",), scope=selectors.selections_visible, by="pk")
 def selection_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     if step == "candidates":
         raise NotFound("没有这个环节")
     return _post_step(request, pk, step)
 
 
-@page(action="selection.candidate_add", methods=("POST",))
+@page(action="selection.candidate_add", methods=("POST",), scope=selectors.selections_visible, by="pk")
 def candidate_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return _post_step(request, pk, "candidates")
 
 
-@page(action="selection.stage_sign", methods=("POST",))
+@page(action="selection.stage_sign", methods=("POST",), scope=selectors.selections_visible, by="pk")
 def stage_sign(request: AuthedRequest, pk: int, stage: str) -> HttpResponse:
     selectors.selection_get(request.jurisdiction, pk)
     form = f.SignForm(request.POST)
@@ -239,19 +255,19 @@ def stage_sign(request: AuthedRequest, pk: int, stage: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")
 
 
-@page(action="selection.audit_sign_off", methods=("POST",))
+@page(action="selection.audit_sign_off", methods=("POST",), scope=selectors.selections_visible, by="pk")
 def audit_sign_off(request: AuthedRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(request.jurisdiction, pk)
     candidate = next((c for c in selection.candidates.all() if str(c.cadre_id) == request.POST.get("cadre")), None)
     if candidate is None:
-        raise NotFound("没有这个考察对象")
+        raise ValidationFailed("请选择本次选拔任用的考察对象")
     svc.audit_sign_off(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk, cadre=candidate.cadre,
                        check=request.POST.get("check", ""), reason=request.POST.get("reason", ""))
     messages.success(request, _("已签批"))
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]))
 
 
-@page(action="selection.selection_stop", methods=("POST",))
+@page(action="selection.selection_stop", methods=("POST",), scope=selectors.selections_visible, by="pk")
 def selection_stop(request: AuthedRequest, pk: int) -> HttpResponse:
     selectors.selection_get(request.jurisdiction, pk)
     svc.selection_stop(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk,

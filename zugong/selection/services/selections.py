@@ -293,8 +293,8 @@ class Tally:
     abstain: int
 
 
-def _check_quorum(expected: int, present: int) -> None:
-    need = params.quorum()
+def _check_quorum(selection: Selection, expected: int, present: int, on: date) -> None:
+    need = params.quorum(selection.org_unit, on)
     if expected < 1 or not 0 <= present <= expected:
         raise ValidationFailed(f"到会人数 {present} 应在 0 到应到会人数 {expected} 之间", field="present")
     if present * need.denominator < expected * need.numerator:
@@ -335,7 +335,7 @@ def decision_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: i
     passes with more than half of the members who should attend. Nobody passing stops the selection."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.DECISION)
     _check_committee(selection, kind, held_on)
-    _check_quorum(expected, present)
+    _check_quorum(selection, expected, present, held_on)
     _check_statements(statements)
     candidates = _per_candidate(selection, tallies, "表决票数")
     for candidate in candidates:  # a problem received since the shortlist shields the cadre again (R18)
@@ -392,7 +392,7 @@ def publicity_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: 
                      channel: str, reports: list[PublicityReport]) -> Selection:
     """任前公示: at least the minimum of working days; every report received is checked and concluded."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.PUBLICITY)
-    days, need = publicity_workdays(start, end), params.publicity_min_workdays()
+    days, need = publicity_workdays(start, end), params.publicity_min_workdays(selection.org_unit, start)
     if end < start or days < need:
         raise Conflict(f"公示期 {start.isoformat()} 至 {end.isoformat()} 只有 {max(days, 0)} 个工作日，"
                        f"不少于 {need} 个工作日")

@@ -14,7 +14,8 @@ from zugong.cadres.models import Cadre, PostHolding
 from zugong.conftest import Tree, make_user
 from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
 from zugong.core.models import OrgUnit, Role
-from zugong.selection.models import Selection
+from zugong.selection.models import PersonalReport, Selection
+from zugong.selection.services import reports
 from zugong.selection.services import selections as svc
 
 
@@ -57,11 +58,40 @@ def open_selection(w: World, **kwargs: Any) -> Selection:
     return svc.selection_open(actor=w.alice, jurisdiction=w.ja, **fields)
 
 
+def report_filed(w: World, person: Cadre, year: int = 2026) -> PersonalReport:
+    return reports.personal_report_submit(actor=w.alice, jurisdiction=w.ja, cadre=person, year=year,
+                                          submitted_on=date(year, 1, 20), declared={"marriage": "已婚，无变化"})
+
+
+def reports_checked(w: World, selection: Selection, people: tuple[Cadre, ...], outcome: str = "consistent") -> None:
+    """R19: each candidate's 2026 report filed and its candidate check concluded (一致 by default)."""
+    for person in people:
+        if not PersonalReport.objects.filter(cadre=person, year=2026).exists():
+            report_filed(w, person)
+    for check in reports.candidate_checks_request(actor=w.alice, jurisdiction=w.ja, selection_id=selection.pk,
+                                                  on=date(2026, 3, 11)):
+        if not check.is_concluded:
+            extra = {} if outcome == "consistent" else {"handling": "reminder", "discrepancy": "少报一处房产"}
+            reports.report_check_record(actor=w.alice, jurisdiction=w.ja, check_id=check.pk, outcome=outcome,
+                                        checked_on=date(2026, 3, 11), **extra)
+
+
+def register_row(code: str, unit: OrgUnit, params: dict[str, Any]) -> None:
+    """A register override holding a key the rules app's schema does not list yet (R17.max_rank, R21.quorum,
+    R13.publicity_min_workdays): `rule_override_set` would refuse it, `param()` reads it."""
+    from zugong.rules.models import Rule, RuleVersion
+
+    RuleVersion.objects.create(rule=Rule.objects.get(code=code), scope=unit, valid_from=date(2020, 1, 1),
+                               params=params, enabled=True, note="测试")
+
+
 def walk(w: World, selection: Selection, until: str, *, candidates: tuple[Cadre, ...] = ()) -> Selection:
     """Record every stage before `until` with valid data (candidates default to 张一)."""
     people = candidates or (w.zhang,)
     common: dict[str, Any] = {"actor": w.alice, "jurisdiction": w.ja, "selection_id": selection.pk}
     for step in FLOW_STEPS:
+        if step == "decision":  # R19: the candidates' reports are checked before the discussion
+            reports_checked(w, selection, people)
         if step == until:
             break
         if step == "recommendation":

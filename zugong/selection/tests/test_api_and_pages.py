@@ -11,7 +11,7 @@ from django.test import Client
 
 from zugong.conftest import bearer, logged_in, make_user
 from zugong.core.models import Role
-from zugong.selection.models import Stage
+from zugong.selection.models import ReportCheck, Stage
 from zugong.selection.services.problems import problem_record
 from zugong.selection.tests.conftest import World, open_selection, walk
 
@@ -36,6 +36,7 @@ def test_the_whole_flow_over_the_api(world: World) -> None:
         ("investigation", {"team": "陈组长", "talks_held": 20, "findings": [
             {"cadre_id": z, "conclusion": "好", "shortcomings": [{"item": "魄力不足", "fact": "某项目推进慢"}]}]}),
         ("consultation", {"replied_on": "2026-03-10", "replies": [{"cadre_id": z, "reply": "无"}]}),
+        ("report-checks", {"on": "2026-03-11"}),
         ("decision", {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 9,
                       "statements": [{"name": "委员"}, {"name": "书记", "is_secretary": True}],
                       "tallies": [{"cadre_id": z, "agree": 9, "disagree": 0, "abstain": 0}]}),
@@ -43,9 +44,18 @@ def test_the_whole_flow_over_the_api(world: World) -> None:
         ("appointment", {"on": "2026-03-23", "title": "甲镇镇长", "document_number": "5号"}),
         ("sign", {"stage": "decision", "capacity": "经办人"}),
     ]
+    filed = _post(api, "/api/v1/personal-reports", {"cadre_id": z, "year": 2026, "submitted_on": "2026-01-20",
+                                                    "declared": {"marriage": "无变化", "real_estate": "住房一套"}})
+    assert filed.status_code == 201 and filed.json()["declared"]["real_estate"] == "住房一套"
     for step, body in steps:
         answer = _post(api, f"{base}/{step}", body)
         assert answer.status_code in (200, 201), (step, answer.json())
+        if step == "report-checks":  # R19: the candidate's report is checked before the discussion
+            check = answer.json()[0]
+            assert (check["cadre_id"], check["kind"], check["outcome"]) == (z, "candidate", "pending")
+            done = _post(api, f"/api/v1/report-checks/{check['id']}", {"outcome": "consistent",
+                                                                         "checked_on": "2026-03-11"})
+            assert done.json()["outcome_label"] == "一致（如实报告）"
     detail = api.get(base).json()
     assert detail["stage"] == "appointed" and detail["candidates"][0]["status"] == "appointed"
     states = {s["stage"]: (s["state"], len(s["signatures"])) for s in detail["stages"]}
@@ -107,6 +117,24 @@ def test_each_stage_page_asks_for_its_own_fields_and_saves(world: World) -> None
     assert client.post(f"{url}step/investigation/", {"team": "组", "talks_held": 5, f"conclusion_{z}": "好",
                                                      f"shortcomings_{z}": "魄力不足：某项目推进慢"}).status_code == 302
     assert client.post(f"{url}step/consultation/", {"replied_on": "2026-03-10", f"reply_{z}": "无"}).status_code == 302
+    blocked = client.post(f"{url}step/decision/", {"kind": "standing", "held_on": "2026-03-12", "expected": 9,
+                                                   "present": 9, "statements": "委员甲\n书记", "secretary": "书记",
+                                                   f"agree_{z}": 9, f"disagree_{z}": 0, f"abstain_{z}": 0})
+    assert blocked.status_code == 400 and "张一没有 2026 年度个人有关事项报告" in blocked.content.decode()
+    filed = client.post("/selection/reports/new/", {"cadre": z, "year": 2026, "submitted_on": "2026-01-20",
+                                                    "item_marriage": "已婚，无变化", "item_real_estate": "住房一套"})
+    assert filed.status_code == 302
+    assert "尚未核查" in client.get(url).content.decode()
+    assert client.post(f"{url}report-checks/").status_code == 302
+    check = ReportCheck.objects.get(report__cadre=world.zhang)
+    report_page = client.get(filed["Location"]).content.decode()
+    assert "拟提拔人选必查" in report_page and "住房一套" in report_page and "待核查" in report_page
+    half = client.post(f"/selection/checks/{check.pk}/", {"outcome": "omitted", "checked_on": "2026-03-11"})
+    assert half.status_code == 400 and "未如实报告的，须选择处理方式" in half.content.decode()
+    assert client.post(f"/selection/checks/{check.pk}/", {"outcome": "omitted", "checked_on": "2026-03-11",
+                                                          "handling": "reminder",
+                                                          "discrepancy": "漏报一处车位"}).status_code == 302
+    assert "已核查，可提交讨论" in client.get(url).content.decode()
     late_secretary = {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 9,
                       "statements": "书记\n委员甲", "secretary": "书记", f"agree_{z}": 9, f"disagree_{z}": 0,
                       f"abstain_{z}": 0}

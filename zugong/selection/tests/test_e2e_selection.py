@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from zugong.cadres.models import PostHolding
 from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
-from zugong.selection.models import Selection, Stage
+from zugong.selection.models import ReportCheck, Selection, Stage
 from zugong.selection.tests.conftest import cadre
 
 
@@ -100,6 +100,22 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     # 征求意见
     _fill(driver, {"replied_on": "2026-03-10", f"reply_{z}": "无廉政问题"})
     _submit(driver, "#zg-step-consultation")
+    # R19: the decision waits for the candidate's personal-matters report and its check
+    wait_for_text(driver, "#zg-r19-reports", "张一：没有 2026 年度个人有关事项报告")
+    detail_url = driver.current_url.split("#")[0]
+    driver.get(f"{live_server.url}/selection/reports/new/")
+    wait_for(driver, "#zg-selection-form")
+    _pick(driver, "cadre", "张一")
+    _fill(driver, {"year": 2026, "submitted_on": "2026-01-20", "item_marriage": "已婚，无变化"})
+    _submit(driver, "#zg-selection-form", "个人有关事项报告已登记")
+    driver.get(detail_url)
+    _submit(driver, "#zg-r19-reports", "已对考察对象的个人有关事项报告发起核查")
+    check = ReportCheck.objects.get(report__cadre=zhang)
+    driver.get(f"{live_server.url}/selection/reports/{check.report_id}/")
+    _fill(driver, {"outcome": "consistent", "checked_on": "2026-03-11"})
+    _submit(driver, f"#zg-check-{check.pk}", "核查结果已登记")
+    driver.get(detail_url)
+    wait_for_text(driver, "#zg-r19-reports", "已核查，可提交讨论")
     # 讨论决定: the secretary must speak last
     _fill(driver, {"kind": "standing", "held_on": "2026-03-12", "expected": 9, "present": 8,
                    "statements": "县委书记\n常委甲", "secretary": "县委书记", f"agree_{z}": 8, f"disagree_{z}": 0,

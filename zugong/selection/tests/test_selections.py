@@ -4,15 +4,16 @@ publicity minimum over a 调休 weekend, the R13 deadline, and signatures that c
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from itertools import product
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from zugong.cadres.models import PostHolding
 from zugong.core.errors import Conflict, GateRefused, IllegalTransition, ValidationFailed
 from zugong.core.models import AuditEvent
+from zugong.selection import params
 from zugong.selection.flow import selection_trace, stage_flow
 from zugong.selection.models import (
     SELECTION_ALLOWED,
@@ -24,7 +25,7 @@ from zugong.selection.models import (
 from zugong.selection.selectors import selection_get
 from zugong.selection.services import selections as svc
 from zugong.selection.services.problems import problem_record, problem_transition
-from zugong.selection.tests.conftest import World, open_selection, walk
+from zugong.selection.tests.conftest import World, open_selection, register_row, walk
 
 
 def _c(w: World, s: Selection) -> dict[str, Any]:
@@ -105,8 +106,9 @@ def test_r17_names_the_numbers_below_the_configured_share(world: World) -> None:
     assert svc.candidate_add(**_c(world, s), cadre=world.zhang, on=date(2026, 3, 2))
 
 
-@override_settings(ZUGONG_SELECTION_MAX_RANK=1)
-def test_r17_rank_limit(world: World) -> None:
+def test_r17_rank_limit_is_the_register_s_for_the_unit(world: World) -> None:
+    # given: county A limits candidates to the first by votes; county B keeps the default (no limit)
+    register_row("R17", world.tree.county_a, {"max_rank": 1})
     s2 = open_selection(world)
     svc.recommendation_vote_set(**_c(world, s2), cadre=world.zhang, votes=30)
     svc.recommendation_vote_set(**_c(world, s2), cadre=world.li, votes=29)
@@ -114,6 +116,8 @@ def test_r17_rank_limit(world: World) -> None:
     svc.candidate_add(**_c(world, s2), cadre=world.zhang, on=date(2026, 3, 2))
     with pytest.raises(GateRefused, match="李二推荐票 29 票，排名第 2 位，未进入前 1 名"):
         svc.candidate_add(**_c(world, s2), cadre=world.li, on=date(2026, 3, 2))
+    assert params.r17_max_rank(world.tree.township_a, date(2026, 3, 2)) == 1
+    assert params.r17_max_rank(world.tree.township_b, date(2026, 3, 2)) is None
 
 
 @pytest.mark.parametrize("unit,refused", [("township_a", True), ("township_a2", False)])
@@ -170,6 +174,27 @@ def test_quorum_is_two_thirds_of_those_who_should_attend(world: World) -> None:
     with pytest.raises(Conflict, match="应到会 9 人，实到 5 人，不足2/3"):
         _decide(world, s, present=5)
     assert _decide(world, s, present=6).stage == Stage.PUBLICITY  # exactly two thirds
+
+
+def test_quorum_is_the_register_s_for_the_unit(world: World) -> None:
+    # given: county A requires four fifths present
+    register_row("R21", world.tree.county_a, {"quorum": "4/5"})
+    s = walk(world, open_selection(world), "decision")
+    with pytest.raises(Conflict, match="应到会 10 人，实到 7 人，不足4/5"):
+        _decide(world, s, expected=10, present=7)
+    assert _decide(world, s, expected=10, present=8,
+                   tallies={world.zhang.pk: svc.Tally(6, 2, 0)}).stage == Stage.PUBLICITY
+    assert params.quorum(world.tree.township_b, date(2026, 3, 12)) == Fraction(2, 3)
+
+
+def test_publicity_minimum_is_the_register_s_for_the_unit(world: World) -> None:
+    register_row("R13", world.tree.county_a, {"publicity_min_workdays": 7})
+    s = walk(world, open_selection(world), "publicity")
+    with pytest.raises(Conflict, match="只有 5 个工作日，不少于 7 个工作日"):
+        svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 20), channel="网站", reports=[])
+    assert svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 24), channel="网站",
+                                reports=[]).stage == Stage.APPOINTMENT
+    assert params.publicity_min_workdays(world.tree.township_b, date(2026, 3, 16)) == 5
 
 
 def test_the_secretary_must_speak_last(world: World) -> None:
