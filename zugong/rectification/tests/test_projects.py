@@ -36,7 +36,7 @@ from zugong.rectification.services.projects import (
 )
 from zugong.rectification.tests.project_helpers import published, register
 from zugong.rules.engine import evaluate
-from zugong.rules.models import Finding
+from zugong.rules.models import Finding, Notification
 
 
 def _j(user: User):  # type: ignore[no-untyped-def]
@@ -214,3 +214,17 @@ def test_r33_through_the_engine_a_missed_month_is_overdue(tree: Tree, alice: Use
     assert month(date(2026, 9, 1))["2026年9月进展报告"] == "violated"  # reported on the 30th, due the 25th
     assert ProjectMilestone.objects.filter(project=project, kind=MilestoneKind.REPORT, done_on__isnull=True,
                                            due__lt=date(2026, 12, 6)).count() == 1
+
+
+def test_reminders_before_a_deadline_reach_the_lead_township(tree: Tree, alice: User, bob: User) -> None:
+    # given: a project whose milestone falls due in two days (R33 warn_days 3)
+    project = published(tree, alice, kind=ProjectKind.PROJECT, on=date(2026, 11, 2))
+    project.milestones.filter(title="完成摸底").update(done_on=date(2026, 9, 29))
+    ProjectMilestone.objects.create(project=project, kind=MilestoneKind.MILESTONE, title="完成招标",
+                                    starts_on=date(2026, 11, 2), due=date(2026, 12, 8))
+    # when: the engine evaluates R33 on 6 December and sends its reminders
+    evaluate(as_of=date(2026, 12, 6), rule="R33", periods=1)
+    # then: bob, the lead township's staff, is told the milestone is due soon — the county is not (nearest level)
+    notices = Notification.objects.filter(rule__code="R33")
+    assert {(n.user.username, n.status) for n in notices} == {("bob", "due_soon")}
+    assert "完成招标" in notices.get().title
