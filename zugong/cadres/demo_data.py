@@ -271,10 +271,10 @@ def load_cadres(ctx: DemoContext) -> None:
     departments = [unit for units in ctx.data["departments"].values() for unit in units]
     with ctx.progress("干部（按单位）", len(ctx.data["townships"]) + len(departments)) as progress:
         for township in ctx.data["townships"]:
-            planned += _plan_unit(factory, township, TOWNSHIP_POSTS, 31 if small else 120, township=True)
+            planned += _plan_unit(factory, township, TOWNSHIP_POSTS, 31 if small else ctx.sized(120), township=True)
             progress.advance()
         for unit in departments:
-            planned += _plan_unit(factory, unit, DEPARTMENT_POSTS, 7 if small else 93, township=False)
+            planned += _plan_unit(factory, unit, DEPARTMENT_POSTS, 7 if small else ctx.sized(93), township=False)
             progress.advance()
     village_heads = [p for v in ctx.data["villages"] for p in _plan_village(factory, v)] if small else []
     _fill_current_post(planned)

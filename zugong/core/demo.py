@@ -8,8 +8,10 @@ seed, so the same seed gives the same province.
 from __future__ import annotations
 
 import random
+import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, TextIO
@@ -100,6 +102,60 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
     return len(prepared)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    table: str  # as regclass prints it (quoted where needed)
+    name: str
+    definition: str  # pg_get_constraintdef: "FOREIGN KEY (…) REFERENCES …(id) DEFERRABLE INITIALLY DEFERRED"
+
+
+def foreign_keys() -> list[ForeignKey]:
+    """Every foreign-key constraint of zugong's schema (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = current_schema() "
+            "ORDER BY 1, 2")
+        # A load that failed left its constraints NOT VALID: the definition to add back is without it.
+        return [ForeignKey(table, name, definition.removesuffix(" NOT VALID"))
+                for table, name, definition in cursor.fetchall()]
+
+
+@contextmanager
+def foreign_keys_checked_once(ctx: DemoContext) -> Iterator[None]:
+    """Load without foreign-key constraints and check each one once at the end (PostgreSQL).
+
+    Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so PostgreSQL checks each row written
+    by COPY or INSERT once per row, at COMMIT: tens of millions of single-row look-ups for the province
+    (about 10 minutes for masswork's one transaction in the last full run). Dropped first and added back
+    `NOT VALID` + `VALIDATE CONSTRAINT`, each constraint is one set-based scan instead. The demo is the
+    only writer while it loads an empty database; a failed load gets its constraints back unvalidated
+    (as they were, they are checked for every later write), a finished one validated."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    keys = foreign_keys()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(f"ALTER TABLE {key.table} DROP CONSTRAINT {quote(key.name)}")
+    loaded = False
+    try:
+        yield
+        loaded = True
+    finally:
+        with connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute(f"ALTER TABLE {key.table} ADD CONSTRAINT {quote(key.name)} {key.definition} NOT VALID")
+    if loaded:
+        started = time.monotonic()
+        with ctx.progress("外键校验", len(keys)) as progress, connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute(f"ALTER TABLE {key.table} VALIDATE CONSTRAINT {quote(key.name)}")
+                progress.advance()
+        ctx.say(f"[外键校验] {len(keys)} 个约束 {time.monotonic() - started:.1f}s")
 
 
 Contributor = Callable[[DemoContext], None]

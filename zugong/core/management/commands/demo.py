@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from zugong.core.audit import audit_record
-from zugong.core.demo import DemoContext, contributors
+from zugong.core.demo import DemoContext, contributors, foreign_keys_checked_once
 from zugong.core.models import OrgUnit
 
 
@@ -52,10 +52,11 @@ class Command(BaseCommand):
         autodiscover_modules("demo_data")
         ctx = DemoContext(scale=options["scale"], seed=options["seed"], today=timezone.localdate(),
                           out=cast(TextIO, self.stdout), fraction=options["fraction"])
-        for registered in contributors():
-            started = timezone.now()
-            registered.func(ctx)
-            ctx.say(f"[{registered.name}] {(timezone.now() - started).total_seconds():.1f}s")
+        with foreign_keys_checked_once(ctx):
+            for registered in contributors():
+                started = timezone.now()
+                registered.func(ctx)
+                ctx.say(f"[{registered.name}] {(timezone.now() - started).total_seconds():.1f}s")
         if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses on millions of rows
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
