@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from zugong.core.models import OrgUnit
@@ -32,9 +32,28 @@ class JobCounts(dict[str, int]):
     where the job replaces every finding (SQLite), only the changed ones where it diffs (PostgreSQL). The
     reminders look for new notices only when a job wrote a due-soon or overdue finding."""
 
-    def __init__(self, counts: Mapping[str, int], written: Iterable[str] | None = None) -> None:
+    def __init__(self, counts: Mapping[str, int], written: Iterable[str] | None = None,
+                 inserted: int | None = None) -> None:
         super().__init__(counts)
         self.written = frozenset(self if written is None else written)
+        self.inserted = sum(self.values()) if inserted is None else inserted
+
+
+# Past this many findings inserted by one job, the findings table is ANALYZEd once the evaluation commits: the
+# next evaluation's diff (and the dashboard) then plan with the table's real size, not with statistics from
+# before the bulk write, which is what they get until autovacuum comes by (never, where it is off). A few
+# hundred ms after a write of that size; after the commit, so its lock never holds up another evaluation.
+ANALYZE_AFTER = 20_000
+
+
+def _analyze_findings() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Finding._meta.db_table}")
+
+
+def analyze_after_bulk_write(inserted: int) -> None:
+    if inserted >= ANALYZE_AFTER:
+        transaction.on_commit(_analyze_findings)
 
 
 def _columns(qs: QuerySet[Any]) -> set[str]:
@@ -183,10 +202,12 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
               f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
     written = ", ".join(detail_sql if name.strip() == "detail" else f"d.{name.strip()}" for name in _COLUMNS.split(","))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in _SETTINGS))
-        saved = dict(zip(_SETTINGS, cursor.fetchone(), strict=True))
-        for name, value in _SETTINGS.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        # One round trip reads the settings and sets the job's (a CTE is evaluated before the outer SELECT).
+        cursor.execute("WITH saved AS MATERIALIZED (SELECT " + ", ".join(
+            f"current_setting('{name}') AS {name}" for name in _SETTINGS) + ") SELECT saved.*, " + ", ".join(
+            "set_config(%s, %s, true)" for _ in _SETTINGS) + " FROM saved",
+            [item for pair in _SETTINGS.items() for item in pair])
+        saved = dict(zip(_SETTINGS, cursor.fetchone()[:len(_SETTINGS)], strict=True))
         cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
             f"WITH n AS MATERIALIZED (SELECT x.*, {_FINGERPRINT} AS fingerprint "
@@ -195,18 +216,20 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
             f"FROM n FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.rule_id IS NULL), "
             f"gone AS (DELETE FROM {table} WHERE rule_id = %s AND part = %s AND period_start = %s "
-            f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
+            f"AND id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
             f"SELECT status, COUNT(*), false FROM n GROUP BY status "
-            f"UNION ALL SELECT DISTINCT status, 0, true FROM diff WHERE is_new",
+            f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
             [seed, seed, seed, seed, *params, *job_params, *where_params, *job_params, *detail_params])
         rows = cursor.fetchall()
         counts = JobCounts({status: int(n) for status, n, written in rows if not written},
-                           written={status for status, _, written in rows if written})
+                           written={status for status, _, written in rows if written},
+                           inserted=sum(int(n) for _, n, written in rows if written))
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
-        for name, value in saved.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in saved),
+                       [item for pair in saved.items() for item in pair])
+        analyze_after_bulk_write(counts.inserted)
     return counts
 
 

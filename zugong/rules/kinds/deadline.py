@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from zugong.core.calendar import _workday_flags
 from zugong.core.models import OrgUnit
-from zugong.rules.kinds.aggregate import JobCounts, replaces_its_findings
+from zugong.rules.kinds.aggregate import JobCounts, analyze_after_bulk_write, replaces_its_findings
 from zugong.rules.kinds.region import Job
 from zugong.rules.models import Finding, FindingStatus
 from zugong.rules.registry import DeadlineSource, SourceContext
@@ -211,12 +211,15 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
             f"FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
             f"gone AS (DELETE FROM {Finding._meta.db_table} WHERE rule_id = %s AND part = %s AND period_start = %s "
-            f"AND id IN (SELECT old_id FROM diff WHERE old_id IS NOT NULL)), "
+            f"AND id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {Finding._meta.db_table} ({written}, fingerprint) "
             f"SELECT {inserted} FROM diff i WHERE i.is_new) "
             f"SELECT status, COUNT(*), false FROM n GROUP BY status "
-            f"UNION ALL SELECT DISTINCT status, 0, true FROM diff WHERE is_new",
+            f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
             [as_of, seed, *items_all_params, *job_params, *where_params, *job_params, *inserted_params])
         rows = cursor.fetchall()
-    return JobCounts({status: int(count) for status, count, written_now in rows if not written_now},
-                     written={status for status, _, written_now in rows if written_now})
+        counts = JobCounts({status: int(count) for status, count, written_now in rows if not written_now},
+                           written={status for status, _, written_now in rows if written_now},
+                           inserted=sum(int(count) for _, count, written_now in rows if written_now))
+    analyze_after_bulk_write(counts.inserted)
+    return counts

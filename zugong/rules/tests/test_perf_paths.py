@@ -160,3 +160,35 @@ def _fingerprints():
     with connection.cursor() as cursor:
         cursor.execute("SELECT subject_id, fingerprint FROM rules_finding")
         return dict(cursor.fetchall())
+
+
+@PG
+def test_a_re_evaluation_that_changes_nothing_reads_no_reminders(tree, alice):
+    # given R07 evaluated a few days before month end: two townships due soon, their notices sent
+    from django.test.utils import CaptureQueriesContext
+
+    evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1)
+    notices = Notification.objects.count()
+    assert notices >= 1
+    # when it is evaluated again with nothing changed
+    with CaptureQueriesContext(connection) as captured:
+        evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1)
+    # then no finding is rewritten, so nobody new is looked for and nothing is sent
+    assert not [q for q in captured.captured_queries if "rules_notification" in q["sql"] or "core_membership" in q["sql"]]
+    assert Notification.objects.count() == notices
+
+
+@PG
+def test_a_bulk_write_of_findings_is_analyzed_once_committed(tree, monkeypatch, django_capture_on_commit_callbacks):
+    from django.test.utils import CaptureQueriesContext
+
+    from zugong.rules.kinds import aggregate
+
+    monkeypatch.setattr(aggregate, "ANALYZE_AFTER", 2)
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1)
+    assert [q["sql"] for q in captured.captured_queries if q["sql"].startswith("ANALYZE")] == ["ANALYZE rules_finding"]
+    # a re-evaluation that inserts nothing analyzes nothing
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1)
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("ANALYZE")]
