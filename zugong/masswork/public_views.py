@@ -12,16 +12,16 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zugong.core import formats
 from zugong.core.errors import DomainError, NotFound
 from zugong.masswork import selectors
 from zugong.masswork.forms import PublicOrderForm, PublicRateForm
-from zugong.masswork.models import OrderStatus, Rating, ServiceOrder, Wall
+from zugong.masswork.models import OrderStatus, Rating, ServiceOrder
 from zugong.masswork.params import int_param
 from zugong.masswork.services import orders as order_services
 from zugong.masswork.services.public import Throttled, photo_max_bytes, public_order_place
@@ -142,10 +142,15 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 
 def wall_board(request: HttpRequest, wall_id: int) -> HttpResponse:
     try:
-        wall = selectors.public_wall(wall_id)
+        board = selectors.public_board_of(wall_id)
     except NotFound as exc:
         return _not_found(request, exc.message)
-    return render(request, "masswork/public/board.html", {"wall": wall, "rows": board_rows(wall)})
+    return render(request, "masswork/public/board.html", {"board": board, "rows": board_rows(board)})
+
+
+def _day(value: datetime | None) -> str:
+    """formats.DAY (Y-m-d) of an aware moment in the local zone, for 100 cells a page without dateformat."""
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value is not None else ""
 
 
 @dataclass(frozen=True)
@@ -162,23 +167,24 @@ class BoardRow:
     def cells(self) -> SafeString:
         """The row's seven cells, escaped: one template variable a row instead of nine (on a 50-row board the
         template's variable lookups cost more than its query; issue 17, item 7)."""
-        ordered, dispatched = formats.render(self.ordered, formats.DAY), formats.render(self.dispatched, formats.DAY)
-        return format_html("<td>{}</td>" * 7, ordered or "—", self.resident, self.request, self.member,
-                           dispatched or "—", self.outcome, self.rating)
+        values = (_day(self.ordered) or "—", self.resident, self.request, self.member,
+                  _day(self.dispatched) or "—", self.outcome, self.rating)
+        return mark_safe("".join(f"<td>{conditional_escape(v)}</td>" for v in values))  # each value escaped
 
 
 def _cut(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def board_rows(wall: Wall) -> list[BoardRow]:
+def board_rows(board: selectors.Board) -> list[BoardRow]:
     """The 公示 rows as plain strings: the template only prints them (auto-escaped)."""
     statuses = {k: str(v) for k, v in OrderStatus.choices}
     ratings = {k: str(v) for k, v in Rating.choices}
-    return [BoardRow(ordered=o.ordered_at, resident=mask_name(o.resident_name), request=_cut(o.description),
-                     member=o.member.name if o.member else _("待派单"), dispatched=o.dispatched_at,
-                     outcome=_cut(o.report) if o.report else statuses[o.status], rating=ratings.get(o.rating, "—"))
-            for o in selectors.public_board(wall)]
+    waiting = _("待派单")
+    return [BoardRow(ordered=ordered, resident=mask_name(resident), request=_cut(description),
+                     member=member or waiting, dispatched=dispatched,
+                     outcome=_cut(report) if report else statuses[status], rating=ratings.get(rating, "—"))
+            for ordered, resident, description, member, dispatched, report, status, rating, *_ in board.rows]
 
 
 def wall_index(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -117,6 +118,29 @@ def public_wall(pk: int) -> Wall:
     if wall is None:
         raise NotFound("未找到该民心墙")
     return wall
+
+
+# What the public board prints of an order, with the wall's and its community's names (the same on every row).
+BOARD_FIELDS = ("ordered_at", "resident_name", "description", "member__name", "dispatched_at", "report", "status",
+                "rating", "wall__name", "wall__community__name")
+
+
+@dataclass(frozen=True)
+class Board:
+    wall: str
+    community: str
+    rows: list[tuple[Any, ...]]  # BOARD_FIELDS, newest first
+
+
+def public_board_of(wall_id: int, *, limit: int = PUBLIC_BOARD_ROWS) -> Board:
+    """A wall's 公示 in one query when it has orders (the wall's names come with its rows; values, not model
+    instances): the rows of `public_board`, for the page. An unknown or closed wall is NotFound."""
+    rows = list(ServiceOrder.objects.filter(wall_id=wall_id, wall__is_active=True).order_by("-ordered_at", "-pk")
+                .values_list(*BOARD_FIELDS)[:limit])
+    if rows:
+        return Board(wall=rows[0][-2], community=rows[0][-1], rows=rows)
+    wall = public_wall(wall_id)
+    return Board(wall=wall.name, community=wall.community.name, rows=[])
 
 
 def public_board(wall: Wall, *, limit: int = PUBLIC_BOARD_ROWS) -> QuerySet[ServiceOrder]:
