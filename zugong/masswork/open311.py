@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
@@ -181,19 +181,21 @@ def requests_out(orders: QuerySet[ServiceOrder], media_base: str = "") -> list[d
     computed once for all the orders due that day)."""
     labels = _labels()
     expected: dict[tuple[str, date | None, date | None], str] = {}
+    zone = timezone.get_current_timezone()  # once: `localtime()` looks the zone up for every value
     rows = []
     for values in orders.values_list(*ROW_FIELDS):
         row = RequestRow(*values)
         key = (row.status, row.handle_due, row.dispatch_due)
         if key not in expected:
             expected[key] = _expected(row)
-        rows.append(row_out(row, labels, media_base, expected[key]))
+        rows.append(row_out(row, labels, media_base, expected[key], zone))
     return rows
 
 
 def row_out(row: RequestRow, labels: tuple[dict[str, str], dict[str, str]], media_base: str,
-            expected: str | None = None) -> dict[str, Any]:
+            expected: str | None = None, zone: tzinfo | None = None) -> dict[str, Any]:
     statuses, services = labels
+    zone = zone or timezone.get_current_timezone()
     return {
         "service_request_id": str(row.pk),
         "status": "open" if row.status in OPEN_ORDER_STATUSES else "closed",
@@ -203,8 +205,8 @@ def row_out(row: RequestRow, labels: tuple[dict[str, str], dict[str, str]], medi
         "description": row.description,
         "agency_responsible": f"{row.community}{row.group}",
         "service_notice": "",
-        "requested_datetime": timezone.localtime(row.ordered_at).isoformat(),
-        "updated_datetime": timezone.localtime(row.updated_at).isoformat(),
+        "requested_datetime": row.ordered_at.astimezone(zone).isoformat(),
+        "updated_datetime": row.updated_at.astimezone(zone).isoformat(),
         "expected_datetime": _expected(row) if expected is None else expected,
         "address": f"{row.community}（{row.wall}）",
         "address_id": str(row.wall_id),
