@@ -199,6 +199,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     "fieldwork.care_record": Permission(GRASSROOTS, "登记走访慰问和困难帮扶"),
     "fieldwork.subsidy_pay": Permission(ORG_DEPT, "发放离任村干部生活补贴"),
     "fieldwork.subsidy_rule_set": Permission(ADMIN, "设定离任村干部生活补贴条件"),
+    # fieldwork: township recruits (R23): the turnover report, and the signed approval between 2 and 3 years
+    "fieldwork.turnover_view": _read(READERS, "查看新录用乡镇公务员流动情况"),
+    "fieldwork.transfer_approve": Permission(ADMIN, "审批新录用乡镇公务员调出"),
 }
 
 

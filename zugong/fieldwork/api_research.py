@@ -1,4 +1,5 @@
-"""JSON API of R26 (调研课题, research trips, field days per leader) and R25 (retired village cadres),
+"""JSON API of R26 (调研课题, research trips, field days per leader), R25 (retired village cadres) and R23
+(township recruits' turnover, approvals between [2] and [3] years),
 added to the field work router under /api/v1/. A row outside the caller's jurisdiction is 404."""
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ from zugong.core.errors import NotFound
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.fieldwork import selectors
 from zugong.fieldwork import selectors_care as care
+from zugong.fieldwork import selectors_recruits as recruits
 from zugong.fieldwork import selectors_research as research
-from zugong.fieldwork.models import CareVisit, Occasion, ResearchTopic, RetiredVillageCadre, TopicGrade
+from zugong.fieldwork.models import (
+    CareVisit,
+    MoveKind,
+    Occasion,
+    ResearchTopic,
+    RetiredVillageCadre,
+    TopicGrade,
+)
 from zugong.fieldwork.services.care import (
     care_visit_record,
     hardship_help_record,
@@ -27,6 +36,7 @@ from zugong.fieldwork.services.care import (
     subsidy_pay,
     subsidy_rule_set,
 )
+from zugong.fieldwork.services.recruits import transfer_approval_grant
 from zugong.fieldwork.services.research import (
     topic_call_open,
     topic_evaluate,
@@ -344,3 +354,64 @@ def missed_visits(request: HttpRequest, year: Year | None = None) -> list[Missed
     rows = care.missed_visits(jurisdiction, year or today.year, today)
     return [MissedOut(retiree_id=m.retiree.pk, name=m.retiree.name, village=m.retiree.village.name,
                       occasion=m.occasion, occasion_date=m.occasion_date) for m in rows]
+
+
+# ---- R23 -----------------------------------------------------------------------------------------
+
+class TurnoverRow(Schema):
+    township: str
+    recruits: int
+    in_post: int
+    moved: int
+    average_years: Decimal
+
+
+class TurnoverOut(Schema):
+    sentence: str
+    start: date
+    end: date
+    rows: list[TurnoverRow]
+
+
+@router.get("/township-recruits/turnover", response=TurnoverOut, summary="新录用乡镇公务员流动情况（任意单位和期间）")
+def township_recruit_turnover(request: HttpRequest, org: RowId | None = None, start: date | None = None,
+                              end: date | None = None) -> TurnoverOut:
+    jurisdiction = jurisdiction_of(request, "fieldwork.turnover_view")
+    unit = selectors.visible_unit(jurisdiction, org) if org is not None else selectors.home_unit(jurisdiction)
+    first, last = recruits.report_window(start.isoformat() if start else "", end.isoformat() if end else "", timezone.localdate())
+    report = recruits.turnover(jurisdiction, unit, start=first, end=last)
+    return TurnoverOut(sentence=report.sentence(), start=first, end=last, rows=[
+        TurnoverRow(township=r.name, recruits=r.recruits, in_post=r.in_post, moved=r.moved,
+                    average_years=r.average_years) for r in report.rows])
+
+
+class ApprovalIn(Schema):
+    cadre_id: RowId
+    kind: MoveKind
+    destination: str = Field(..., min_length=1, max_length=200)
+    reason: str = Field(..., min_length=1, max_length=5000)
+    signed_by: str = Field(..., min_length=1, max_length=40)
+
+
+class ApprovalOut(Schema):
+    id: int
+    cadre_id: int
+    kind: str
+    approved_on: date
+    valid_until: date
+    years_in_township: Decimal
+
+
+@router.post("/transfer-approvals", auth=permitted("fieldwork.transfer_approve"), response={201: ApprovalOut},
+             summary="登记新录用乡镇公务员满2年不满3年调出（借调）的审批")
+def transfer_approval_create(request: HttpRequest, payload: ApprovalIn) -> Status[ApprovalOut]:
+    jurisdiction = jurisdiction_of(request)
+    cadre = cadres_visible(jurisdiction).filter(pk=payload.cadre_id).first()
+    if cadre is None:
+        raise NotFound("未找到该干部，或不在您的管辖范围内")
+    approval = transfer_approval_grant(actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre,
+                                       kind=payload.kind, destination=payload.destination, reason=payload.reason,
+                                       signed_by=payload.signed_by)
+    return Status(201, ApprovalOut(id=approval.pk, cadre_id=cadre.pk, kind=approval.kind,
+                                   approved_on=approval.approved_on, valid_until=approval.valid_until,
+                                   years_in_township=approval.years_in_township))

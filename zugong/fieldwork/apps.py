@@ -22,5 +22,7 @@ class FieldworkConfig(AppConfig):
                              "grassroots", order=73))
         register_nav(NavItem("fieldwork-research", _("调研课题"), "fieldwork:research", "fieldwork.topic_view",
                              "grassroots", order=74))
+        register_nav(NavItem("fieldwork-recruits", _("新录用乡镇公务员"), "fieldwork:recruits",
+                             "fieldwork.turnover_view", "cadres", order=45))
         register_nav(NavItem("fieldwork-retirees", _("离任村干部关爱"), "fieldwork:retirees", "fieldwork.retiree_view",
                              "grassroots", order=75))

@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zugong.cadres.selectors import cadres_visible
 from zugong.core.forms import CHOOSE, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.models import OrgKind
 from zugong.core.selectors import org_units_visible
-from zugong.fieldwork.models import LogKind, Occasion, PlaceKind, SuggestionStatus, TopicGrade
+from zugong.fieldwork.models import LogKind, MoveKind, Occasion, PlaceKind, SuggestionStatus, TopicGrade
 from zugong.fieldwork.selectors import parse_quarter
 from zugong.fieldwork.selectors_research import calls_visible, leaders_visible
 from zugong.fieldwork.selectors_stays import (
@@ -205,3 +206,20 @@ class HardshipForm(forms.Form):
 
 class SubsidyForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+# ---- R23 approval -------------------------------------------------------------------------------
+
+class TransferApprovalForm(ScopedForm):
+    cadre = forms.Field(label=_("干部"))
+    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(MoveKind.choices))
+    destination = forms.CharField(label=_("拟去单位"), max_length=200)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    signed_by = forms.CharField(label=_("签批人"), max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        recruits = cadres_visible(self.jurisdiction).filter(township_recruit_on__isnull=False)
+        self.fields["cadre"] = PickerField(recruits, url_name="pick-cadres", label=_("干部（新录用乡镇公务员）"),
+                                           placeholder=_("输入姓名搜索"))
+        self.order_fields(["cadre", "kind", "destination", "reason", "signed_by"])

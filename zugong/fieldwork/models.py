@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -391,3 +392,29 @@ class CareVisit(models.Model):
     class Meta:
         ordering: ClassVar = ["-visited_on", "pk"]
         indexes: ClassVar = [models.Index(fields=["retiree", "occasion_date"])]
+
+
+# ---- R23 township recruits: the approval between [2] and [3] years ---------------------------------
+
+class MoveKind(models.TextChoices):
+    TRANSFER = "transfer", _("调出")
+    SECONDMENT = "second", _("借调")
+
+
+class TransferApproval(models.Model):
+    """A township recruit with [2] to [3] years in the township may move out only with this approval: the
+    reason, who signed it and when; it is used once, by `valid_until`."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="transfer_approvals")
+    kind = models.CharField(_("类型"), max_length=10, choices=MoveKind.choices)
+    destination = models.CharField(_("拟去单位"), max_length=200)
+    reason = models.TextField(_("理由"))
+    signed_by = models.CharField(_("签批人"), max_length=40)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    approved_on = models.DateField(_("审批日期"))
+    valid_until = models.DateField(_("有效期至"))
+    years_in_township = models.DecimalField(_("在乡镇工作年限"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        ordering: ClassVar = ["-approved_on", "pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.fieldwork import views, views_care, views_research, views_stays, views_training
+from zugong.fieldwork import views, views_care, views_recruits, views_research, views_stays, views_training
 
 app_name = "fieldwork"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("research/", views_research.research_year, name="research"),
     path("research/topics/<int:topic_id>/", views_research.research_topic, name="research-topic"),
     path("research/trip/", views_research.research_trip, name="research-trip"),
+    path("recruits/", views_recruits.township_recruits, name="recruits"),
     path("retirees/", views_care.retirees, name="retirees"),
     path("retirees/<int:retiree_id>/", views_care.retiree_detail, name="retiree"),
     path("retirees/<int:retiree_id>/subsidy/", views_care.retiree_subsidy, name="retiree-subsidy"),
