@@ -22,6 +22,7 @@ from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
 from zugong.selection.documents import trace_docx
+from zugong.selection.forms_reports import ReviewForm
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
@@ -147,8 +148,23 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_sign_off": may(request.jurisdiction, "selection.audit_sign_off", selection.org_unit),
         "due": svc.appointment_due(selection) if selection.stage == Stage.APPOINTMENT else None,
         "report_rows": _report_rows(selection),
+        "reviewable": {r.pk for r in selection.plan_reviews.all()
+                       if may(request.jurisdiction, "selection.plan_review", r.reviewer_unit)},
+        "review_form": ReviewForm(),
+        "may_submit_plan": _may_submit_plan(request, selection),
         "may_check_reports": may(request.jurisdiction, "selection.report_check", selection.org_unit),
     }, status=status)
+
+
+def _may_submit_plan(request: AuthedRequest, selection: Selection) -> bool:
+    """报备 is offered at 民主推荐 while no review is pending or agreed."""
+    if not selection.requires_report or selection.stage != Stage.RECOMMENDATION:
+        return False
+    reviews = list(selection.plan_reviews.all())
+    latest = reviews[-1] if reviews else None
+    if latest is not None and latest.decision != "adjust":
+        return False
+    return may(request.jurisdiction, "selection.plan_submit", selection.org_unit)
 
 
 REPORT_STAGES = (Stage.INVESTIGATION, Stage.CONSULTATION, Stage.DECISION)
