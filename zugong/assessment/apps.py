@@ -15,5 +15,7 @@ class AssessmentConfig(AppConfig):
 
         register_nav(NavItem("assessments", _("考核评价"), "assessment:list", "assessment.campaign_view", "cadres",
                              order=70))
+        register_nav(NavItem("points", _("积分卡"), "assessment:points", "assessment.points_view", "cadres",
+                             order=72))
         register_nav(NavItem("surveys", _("满意度测评"), "assessment:surveys", "assessment.survey_view", "stats",
                              order=71))

@@ -238,3 +238,42 @@ class FollowUpsForm(forms.Form):
 class FollowUpDoneForm(forms.Form):
     done_on = DateField(label=_("完成日期"))
     note = forms.CharField(label=_("检查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- points cards (R32) -----------------------------------------------------------------------------------------
+
+class PointItemForm(ScopedForm):
+    name = forms.CharField(label=_("积分项目"), max_length=100)
+    points = forms.DecimalField(label=_("每次分值（扣分项填负数）"), max_digits=6, decimal_places=2)
+    role = forms.CharField(label=_("适用对象（空为全部干部）"), max_length=40, required=False)
+    source = forms.ChoiceField(label=_("系统数据（自动计入）"), required=False)
+    org_unit = _unit_picker(_("设置单位"))
+
+    def __init__(self, *args: Any, sources: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
+        self.fields["source"].choices = [("", _("手工登记（须佐证、审核）")), *sources]  # type: ignore[attr-defined]
+
+
+class PointEntryForm(ScopedForm):
+    cadre = PickerField(Cadre.objects.none(), url_name="pick-cadres", label=_("干部"), placeholder=CADRE_HINT,
+                        label_from=cadre_label)
+    item = forms.TypedChoiceField(label=_("积分项目"), coerce=int)
+    on = DateField(label=_("日期"))
+    quantity = forms.DecimalField(label=_("次数"), min_value=Decimal("0.01"), max_value=Decimal("1000"),
+                                  decimal_places=2, initial=1)
+    evidence = forms.CharField(label=_("佐证材料"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres_visible(self.jurisdiction).select_related("org_unit")  # type: ignore[attr-defined]
+        self.fields["item"].choices = blank_choice([(str(pk), name) for pk, name in items])  # type: ignore[attr-defined]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class PointsFillForm(ScopedForm):
+    org_unit = _unit_picker(_("单位"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]

@@ -25,10 +25,13 @@ class Reading:
     numerator: int
     denominator: int
     basis: str  # what was counted, in Chinese
+    value: Decimal | None = None  # a score read directly (the points card), not a rate
 
     @property
     def rate(self) -> Decimal:
         """numerator ÷ denominator × 100, two decimals; nothing to count reads as 0."""
+        if self.value is not None:
+            return self.value.quantize(Decimal("0.01"))
         if not self.denominator:
             return Decimal("0")
         return (Decimal(self.numerator) * HUNDRED / self.denominator).quantize(Decimal("0.01"))
@@ -85,6 +88,24 @@ def petition_closure(subject: Subject, year: int) -> Reading:
     return Reading(row["ok"], row["all"], f"办结 {row['ok']} 件 / 受理 {row['all']} 件")
 
 
+def points_card(subject: Subject, year: int) -> Reading:
+    """R32: a cadre's approved points of the year, kept within 0–100; a team or unit: the mean over its
+    cadres with points that year."""
+    from django.db.models import Sum
+
+    from zugong.assessment.models_points import EntryStatus, PointEntry
+
+    start, end = _year(year)
+    entries = PointEntry.objects.filter(status=EntryStatus.APPROVED, on__range=(start, end))
+    entries = (entries.filter(cadre_id=subject.cadre_id) if subject.cadre_id is not None
+               else entries.filter(org_unit__path__startswith=_unit_path(subject)))
+    per_cadre = [t for _c, t in entries.order_by().values_list("cadre_id").annotate(t=Sum("points"))]
+    mean = sum(per_cadre, Decimal("0")) / len(per_cadre) if per_cadre else Decimal("0")
+    capped = min(max(mean, Decimal("0")), HUNDRED)
+    return Reading(len(per_cadre), 0, f"积分卡 {mean.quantize(Decimal('0.01'))} 分（{len(per_cadre)} 人），计 0–100",
+                   value=capped)
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
@@ -97,6 +118,7 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
     Source("rule_compliance", "制度执行落实率", rule_compliance),
     Source("wall_satisfaction", "民心墙满意率", wall_satisfaction),
     Source("petition_closure", "信访办结率", petition_closure),
+    Source("points_card", "积分卡积分", points_card),
 )}
 
 

@@ -344,7 +344,9 @@ class SideEvidenceRequest(models.Model):
         return (self.replied_on or today) > self.due_on
 
 
-# The satisfaction survey (R31) lives in its own module; importing it registers its models with the app.
+# The satisfaction survey (R31) and the points cards (R32) live in their own modules; importing them registers
+# their models with the app.
+from zugong.assessment.models_points import PointEntry, PointItem  # noqa: E402
 from zugong.assessment.models_survey import (  # noqa: E402
     Survey,
     SurveyAnswer,
@@ -354,4 +356,5 @@ from zugong.assessment.models_survey import (  # noqa: E402
     SurveyResponse,
 )
 
-__all__ = ["Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator", "SurveyResponse"]
+__all__ = ["PointEntry", "PointItem", "Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator",
+           "SurveyResponse"]

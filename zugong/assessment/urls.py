@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.assessment import score_views, setup_views, survey_views, views
+from zugong.assessment import points_views, score_views, setup_views, survey_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
     path("<int:pk>/transition/", views.campaign_transition, name="transition"),
+    path("points/", points_views.points_card, name="points"),
+    path("points/items/", points_views.point_item_add, name="point-item"),
+    path("points/entries/", points_views.point_entry_add, name="point-record"),
+    path("points/entries/<int:entry_id>/decide/", points_views.point_entry_decide, name="point-decide"),
+    path("points/fill/", points_views.points_fill, name="points-fill"),
     path("surveys/", survey_views.survey_list, name="surveys"),
     path("surveys/<int:pk>/", survey_views.survey_detail, name="survey"),
     path("surveys/<int:pk>/transition/", survey_views.survey_transition, name="survey-transition"),

@@ -177,6 +177,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     "assessment.score_set": Permission(ORG_DEPT, "录入考核得分"),
     "assessment.survey_view": _read(READERS, "查看满意度测评"),
     "assessment.survey_manage": Permission(ORG_DEPT, "组织满意度测评"),
+    "assessment.points_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看积分卡"),
+    "assessment.points_manage": Permission(ORG_DEPT, "设置积分卡"),
+    "assessment.points_record": Permission(TOWNSHIP, "登记积分"),
+    "assessment.points_approve": Permission(ORG_DEPT, "审核积分"),
     # fieldwork: training (R30) kept by the org department; village income (R27) reported from below
     "fieldwork.training_view": _read(READERS, "查看干部教育培训"),
     "fieldwork.training_record": Permission(ORG_DEPT, "登记干部教育培训"),
