@@ -155,6 +155,7 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/selections": "selection.selection_view", "/api/v1/problem-entries": "selection.problem_view",
     "/api/v1/personal-report-items": "selection.report_view", "/api/v1/personal-reports": "selection.report_view",
     "/api/v1/report-checks": "selection.report_view",
+    "/api/v1/plan-reviews": "selection.selection_view", "/api/v1/selections/stats": "selection.selection_view",
     "/api/v1/assessments": "assessment.campaign_view",
     "/api/v1/villages/income": "fieldwork.income_view", "/api/v1/training-records": "fieldwork.training_view",
     "/api/v1/training/cycle": "fieldwork.training_view",
