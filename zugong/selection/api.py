@@ -15,6 +15,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
+from zugong.selection.api_review import ReviewOut, StatsOut, review_out, stats
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.models import ProblemEntry, ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
@@ -188,6 +189,8 @@ class ShortlistOut(Schema):
 
 
 class SelectionOut(SelectionRow):
+    requires_report: bool
+    plan_reviews: list[ReviewOut] = Field(description="报备：上级组织部门对方案的审核")
     shortlist: list[ShortlistOut] = Field(description="确定考察对象环节：每位被推荐人及各项把关的结果")
     audit_errors: list[AuditErrorOut] = Field(description="讨论决定前：考察对象档案审核中未经签批的错误（R19）")
     stop_reason: str
@@ -208,7 +211,8 @@ def _detail(s: Selection) -> SelectionOut:
     errors = [AuditErrorOut(cadre_id=f.cadre_id, name=f.name, check=f.check, message=f.message)
               for rows in open_audit_errors(s).values() for f in rows]
     return SelectionOut(
-        **_row(s, len(candidates)).dict(), audit_errors=errors,
+        **_row(s, len(candidates)).dict(), audit_errors=errors, requires_report=s.requires_report,
+        plan_reviews=[review_out(r) for r in s.plan_reviews.all()],
         shortlist=[ShortlistOut(**row.__dict__) for row in shortlist_preview(s, timezone.localdate())], stop_reason=s.stop_reason,
         next_states=s.next_states(),
         stages=[StageOut(stage=f.stage, label=str(f.label), state=f.state, digest=f.digest, data=f.data,
@@ -234,6 +238,7 @@ class SelectionIn(Schema):
     title: str = Field(max_length=200)
     posts: str = Field(max_length=300)
     rank_level: str = Field("", max_length=20)
+    requires_report: bool = Field(False, description="须向上级组织部门报备方案（同意后才能开展民主推荐）")
     proposed_by: str = Field(max_length=200)
     reason: str = Field(max_length=5000)
     plan: str = Field(max_length=10000)
@@ -246,6 +251,10 @@ def selection_list(request: HttpRequest, filters: Query[SelectionFilters]) -> li
         raise ValidationFailed(f"不支持的环节：{filters.stage}", field="stage")
     rows = selectors.selection_list(jurisdiction, stage=filters.stage)
     return [_row(s, s.candidate_count) for s in rows[filters.offset:filters.offset + filters.limit]]  # type: ignore[attr-defined]
+
+
+router.get("/selections/stats", response=StatsOut,
+           summary="选拔任用统计：报备、调整、票决、核查、未如实报告")(stats)  # before {selection_id}
 
 
 @router.get("/selections/{selection_id}", response=SelectionOut, summary="一项选拔任用：各环节、签字、考察对象")
@@ -266,7 +275,8 @@ def selection_create(request: HttpRequest, payload: SelectionIn) -> Status[Selec
     jurisdiction = jurisdiction_of(request)
     selection = svc.selection_open(
         actor=actor_of(request), jurisdiction=jurisdiction, org_unit=org_unit_get(jurisdiction, payload.org_unit_id),
-        title=payload.title, posts=payload.posts, rank_level=payload.rank_level, proposed_by=payload.proposed_by,
+        title=payload.title, posts=payload.posts, rank_level=payload.rank_level,
+        requires_report=payload.requires_report, proposed_by=payload.proposed_by,
         reason=payload.reason, plan=payload.plan)
     return Status(201, _fresh(request, selection.pk))
 
@@ -532,3 +542,4 @@ def sign(request: HttpRequest, selection_id: RowId, payload: SignIn) -> Selectio
 
 
 router.add_router("", "zugong.selection.api_reports.router")
+router.add_router("", "zugong.selection.api_review.router")

@@ -18,3 +18,5 @@ class SelectionConfig(AppConfig):
                              "supervision", order=60))
         register_nav(NavItem("personal_reports", _("个人有关事项报告"), "selection:reports", "selection.report_view",
                              "supervision", order=61))
+        register_nav(NavItem("selection_stats", _("选拔任用统计"), "selection:stats", "selection.selection_view",
+                             "stats", order=60))

@@ -20,7 +20,7 @@ from zugong.core.errors import GateRefused
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import SYSTEM
 from zugong.selection.models import ProblemEntry, ReportCheck, Selection, Stage
-from zugong.selection.services import problems, reports
+from zugong.selection.services import problems, reports, review
 from zugong.selection.services import selections as svc
 
 COUNTIES = 2
@@ -90,6 +90,17 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
                                    document_number=f"县组任〔{end.year}〕{selection.pk}号")
 
 
+# 报备: these plans go to the city first — one agreed, one ordered to adjust (it waits at 民主推荐)
+REPORTED = {"镇长": "approved", "武装部长": "adjust"}
+
+
+def _report_plan(common: dict[str, Any], decision: str, today: date) -> None:
+    day = _first_workday(today - timedelta(days=60))
+    row = review.plan_submit(**common, on=day)
+    review.plan_review(actor=None, jurisdiction=SYSTEM, review_id=row.pk, decision=decision, on=day,
+                       reason="" if decision == "approved" else "人选范围过窄，应扩大到全县乡镇副科级干部")
+
+
 def _decision_day(today: date) -> date:
     return _first_workday(today - timedelta(days=30)) - timedelta(days=5)
 
@@ -157,8 +168,10 @@ def _county(ctx: DemoContext, county: OrgUnit, actor: User | None) -> int:
         selection = svc.selection_open(
             actor=actor, jurisdiction=SYSTEM, org_unit=township, title=f"{township.name}{post}人选", rank_level="正科级",
             posts=f"{township.name}{post}", proposed_by="县委组织部", reason=f"{township.name}{post}职位空缺",
-            plan="采取会议推荐和谈话推荐相结合的方式产生人选")
+            plan="采取会议推荐和谈话推荐相结合的方式产生人选", requires_report=post in REPORTED)
         common = {"actor": actor, "jurisdiction": SYSTEM, "selection_id": selection.pk}
+        if post in REPORTED:
+            _report_plan(common, REPORTED[post], ctx.today)
         _walk(common, selection, until, people if twist != "r18" else people[:1] + [shielded[0]], ctx.today)
         if twist:
             _twist(common, twist, shielded[0] if twist == "r18" else pool[-1], ctx.today)

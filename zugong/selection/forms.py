@@ -53,6 +53,8 @@ class SelectionForm(ScopedForm):
     posts = forms.CharField(label=_("拟任职务"), max_length=300)
     rank_level = forms.CharField(label=_("职务层次"), max_length=20, required=False,
                                  help_text=_("如：正科级、副科级、正县级（正县级职务须全委会票决）"))
+    requires_report = forms.BooleanField(label=_("须向上级组织部门报备方案"), required=False,
+                                         help_text=_("报备的方案经上级组织部门同意后，才能开展民主推荐"))
     proposed_by = forms.CharField(label=_("动议提出人"), max_length=200)
     reason = forms.CharField(label=_("动议理由"), widget=forms.Textarea(attrs=LINES))
     plan = forms.CharField(label=_("工作方案"), widget=forms.Textarea(attrs=LINES),
@@ -63,7 +65,8 @@ class SelectionForm(ScopedForm):
         self.fields["org_unit"] = PickerField(
             org_units_visible(self.jurisdiction), url_name="pick:units", label=_("选任单位"),
             placeholder=_("输入单位名称搜索"), label_from=unit_label)
-        self.order_fields(["org_unit", "title", "posts", "rank_level", "proposed_by", "reason", "plan"])
+        self.order_fields(["org_unit", "title", "posts", "rank_level", "requires_report", "proposed_by", "reason",
+                           "plan"])
 
 
 class VoteForm(ScopedForm):

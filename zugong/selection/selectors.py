@@ -20,6 +20,7 @@ from zugong.selection.models import (
     CheckOutcome,
     PersonalMatterItem,
     PersonalReport,
+    PlanReview,
     ProblemEntry,
     ReportCheck,
     Selection,
@@ -96,7 +97,9 @@ def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
     """One selection with its records, signatures, votes, candidates and refusals."""
     records = StageRecord.objects.select_related("recorded_by").prefetch_related(
         Prefetch("signatures", queryset=StageSignature.objects.order_by("signed_at", "pk")))
+    reviews = PlanReview.objects.select_related("reviewer_unit").order_by("pk")
     selection = (selections_visible(jurisdiction).filter(pk=pk).prefetch_related(
+        Prefetch("plan_reviews", queryset=reviews),
         Prefetch("records", queryset=records),
         Prefetch("candidates", queryset=Candidate.objects.select_related("cadre__org_unit").order_by("pk")),
         "votes__cadre", "refusals__cadre", "signed_recommendations__cadre").first())
@@ -195,3 +198,25 @@ def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
 def report_ids(cadre_ids: list[int], year: int) -> dict[int, int]:
     """cadre id → the id of their `year` report (those who filed one)."""
     return dict(PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year).values_list("cadre_id", "pk"))
+
+
+# --- 报备 ----------------------------------------------------------------------------------------------
+
+def reviews_visible(jurisdiction: Jurisdiction) -> QuerySet[PlanReview]:
+    """Reviews of the selections in sight: the submitter's own, and (the subtree being theirs) the reviewer's."""
+    return scope(PlanReview.objects.select_related("selection__org_unit", "reviewer_unit", "submitted_by",
+                                                   "reviewed_by"), jurisdiction, "selection__org_unit")
+
+
+def review_list(jurisdiction: Jurisdiction, *, decision: str = "") -> QuerySet[PlanReview]:
+    rows = reviews_visible(jurisdiction)
+    if decision:
+        rows = rows.filter(decision=decision)
+    return rows.order_by("decision", "-submitted_on", "-pk")
+
+
+def review_get(jurisdiction: Jurisdiction, pk: int) -> PlanReview:
+    review = reviews_visible(jurisdiction).filter(pk=pk).first()
+    if review is None:
+        raise NotFound("未找到该报备，或不在您的管辖范围内")
+    return review

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.selection import views, views_reports
+from zugong.selection import views, views_reports, views_review
 
 app_name = "selection"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),
     path("<int:pk>/trace.docx", views.selection_trace_docx, name="trace_docx"),
+    path("<int:pk>/plan-review/", views_review.plan_submit, name="plan_submit"),
+    path("reviews/<int:pk>/", views_review.plan_review, name="plan_review"),
+    path("stats/", views_review.stats_page, name="stats"),
     path("<int:pk>/report-checks/", views_reports.candidate_checks, name="candidate_checks"),
     path("reports/", views_reports.report_list, name="reports"),
     path("reports/new/", views_reports.report_new, name="report_new"),

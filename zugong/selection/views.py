@@ -22,8 +22,8 @@ from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
 from zugong.selection.documents import trace_docx
-from zugong.selection.forms_reports import ReviewForm
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
+from zugong.selection.forms_reports import ReviewForm
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc

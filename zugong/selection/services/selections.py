@@ -36,6 +36,7 @@ from zugong.selection.models import (
     StageRecord,
     StageSignature,
 )
+from zugong.selection.services.review import plan_cleared
 
 ADVANCE = "selection.selection_advance"
 
@@ -84,16 +85,18 @@ def _cadre_ref(cadre: Cadre) -> dict[str, Any]:
 
 @transaction.atomic
 def selection_open(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, title: str, posts: str,
-                   proposed_by: str, reason: str, plan: str, rank_level: str = "") -> Selection:
+                   proposed_by: str, reason: str, plan: str, rank_level: str = "",
+                   requires_report: bool = False) -> Selection:
     """动议: who proposed, why, the posts and the plan (方案); the selection then awaits 民主推荐."""
     require(jurisdiction, "selection.selection_open", org_unit)
     data = {"proposed_by": _text(proposed_by, "动议提出人", "proposed_by"), "reason": _text(reason, "动议理由", "reason"),
             "posts": _text(posts, "拟任职务", "posts"), "plan": _text(plan, "工作方案", "plan"),
             "rank_level": rank_level.strip()}
     selection = Selection.objects.create(org_unit=org_unit, title=_text(title, "名称", "title"), posts=data["posts"],
-                                         rank_level=rank_level.strip(), created_by_id=_actor_id(actor))
+                                         rank_level=rank_level.strip(), requires_report=requires_report,
+                                         created_by_id=_actor_id(actor))
     audit_record(actor=actor, action="selection.selection_open", obj=selection, org_unit=org_unit,
-                 summary={"title": selection.title})
+                 summary={"title": selection.title, "requires_report": requires_report})
     return _move(actor, selection, Stage.RECOMMENDATION, data)
 
 
@@ -104,6 +107,7 @@ def recommendation_vote_set(*, actor: Actor, jurisdiction: Jurisdiction, selecti
                             votes: int) -> RecommendationVote:
     """The recommendation votes of one cadre (会议推荐 and 谈话推荐 together); setting it again replaces it."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
+    plan_cleared(selection)
     if votes < 0:
         raise ValidationFailed("推荐票数不能为负数", field="votes")
     row, _created = RecommendationVote.objects.update_or_create(selection=selection, cadre=cadre,
@@ -118,6 +122,7 @@ def signed_recommendation_add(*, actor: Actor, jurisdiction: Jurisdiction, selec
                               cadre: Cadre, reason: str, recommender_post: str = "") -> SignedRecommendation:
     """署名推荐: the recommender is named and stays accountable; kept in the 民主推荐 record and the trace."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
+    plan_cleared(selection)
     row = SignedRecommendation.objects.create(
         selection=selection, recommender=_text(recommender, "推荐人", "recommender"), cadre=cadre,
         recommender_post=recommender_post.strip(), reason=_text(reason, "推荐理由", "reason"))
@@ -131,6 +136,7 @@ def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_
                          issued: int, returned: int, valid: int, signed_recommendations: str = "") -> Selection:
     """民主推荐 closes with the ballot counts; every vote must fit in the valid ballots."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
+    plan_cleared(selection)
     if not 0 < issued <= eligible:
         raise ValidationFailed(f"发出票数 {issued} 应大于 0 且不超过应参加人数 {eligible}", field="issued")
     if returned > issued or valid > returned:

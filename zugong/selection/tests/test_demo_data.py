@@ -7,7 +7,16 @@ from zugong.cadres.models import Cadre, PostHolding
 from zugong.core.demo import DemoContext
 from zugong.core.demo_data import load_org_tree
 from zugong.selection.demo_data import load_selections
-from zugong.selection.models import CandidateRefusal, ProblemEntry, Selection, StageSignature
+from zugong.selection.models import (
+    CandidateRefusal,
+    CheckDraw,
+    PlanReview,
+    ProblemEntry,
+    ReportCheck,
+    Selection,
+    StageSignature,
+)
+from zugong.selection.services.reports import draw_sample
 
 
 def test_demo_selections_in_both_counties(db) -> None:
@@ -28,4 +37,9 @@ def test_demo_selections_in_both_counties(db) -> None:
     assert set(ProblemEntry.objects.values_list("status", flat=True)) == {
         "pending", "verifying", "confirmed", "unfounded", "clarified"}
     assert StageSignature.objects.count() == 6
+    # a year of personal-matters reports with a seeded draw per county, and 报备 agreed and adjusted
+    assert CheckDraw.objects.count() == 2 and all(d.drawn == draw_sample(d.population, d.seed, d.share)
+                                                  for d in CheckDraw.objects.all())
+    assert ReportCheck.objects.filter(outcome="omitted", handling="reminder").exists()
+    assert sorted(PlanReview.objects.values_list("decision", flat=True)) == ["adjust", "adjust", "approved", "approved"]
     assert "选拔任用：14 项" in ctx.out.getvalue()  # type: ignore[attr-defined]
