@@ -100,14 +100,15 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "report": live and may(j, "rectification.project_report"),
         "milestone": live and may(j, "rectification.project_report", project.lead_unit),
     }
-    report_form = ReportForm(jurisdiction=j, project=project, initial={"reported_on": today}) if can["report"] else None
+    report_form = (ReportForm(jurisdiction=j, project=project, initial={"reported_on": today}, prefix="report")
+                   if can["report"] else None)
     if report_form is not None and not report_form.fields["org_unit"].queryset.exists():  # type: ignore[attr-defined]
         can["report"], report_form = False, None
     return render(request, "rectification/project_detail.html", {
         "project": project, "can": can, "today": today,
         "milestones": [(m, selectors.milestone_state(m, today, warn)) for m in project.milestones.all()],
         "pending": [c for c in project.claims.all() if c.status == ClaimStatus.PENDING],
-        "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j) if can["claim"] else None,
+        "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j, prefix="claim") if can["claim"] else None,
         "decision_form": ClaimDecisionForm(), "report_form": report_form})
 
 
@@ -127,7 +128,7 @@ def project_complete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @page(action="rectification.project_claim", methods=("POST",), scope=selectors.projects_visible, by="pk")
 def claim_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, ClaimForm(request.POST, jurisdiction=request.jurisdiction),
+    return _step(request, pk, ClaimForm(request.POST, jurisdiction=request.jurisdiction, prefix="claim"),
                  lambda d: services.project_claim(actor=request.user, jurisdiction=request.jurisdiction,
                                                   project_id=pk, org_unit=d["org_unit"], note=d["note"]),
                  _("已提交认项，等待审核"), back=_back(pk))
@@ -144,7 +145,7 @@ def claim_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @page(action="rectification.project_report", methods=("POST",), scope=selectors.projects_visible, by="pk")
 def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(request.jurisdiction, pk)
-    form = ReportForm(request.POST, jurisdiction=request.jurisdiction, project=project)
+    form = ReportForm(request.POST, jurisdiction=request.jurisdiction, project=project, prefix="report")
     return _step(request, pk, form, lambda d: services.project_report(
         actor=request.user, jurisdiction=request.jurisdiction, project_id=pk, org_unit=d["org_unit"],
         text=d["text"], percent=d["percent"], reported_on=d["reported_on"]), _("进展已报告"), back=_back(pk))

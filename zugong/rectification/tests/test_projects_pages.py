@@ -53,7 +53,8 @@ def test_a_key_task_through_its_pages(tree: Tree, alice: User, bob: User) -> Non
     assert county.post(f"/rectification/projects/{project.pk}/publish/", {"on": "2026-08-01"}).status_code == 302
     page = clerk.get(f"/rectification/projects/{project.pk}/").content.decode()
     assert 'id="zg-claim-form"' in page and 'id="zg-report-form"' not in page
-    clerk.post(f"/rectification/projects/{project.pk}/claims/", {"org_unit": tree.township_a2.pk, "note": "认领"})
+    clerk.post(f"/rectification/projects/{project.pk}/claims/", {"claim-org_unit": tree.township_a2.pk,
+                                                               "claim-note": "认领"})
     claim = project.claims.get()
     refused = clerk.post(f"/rectification/project-claims/{claim.pk}/review/", {"decision": "accept"})
     assert refused.status_code == 403  # a township may not review claims
@@ -63,11 +64,12 @@ def test_a_key_task_through_its_pages(tree: Tree, alice: User, bob: User) -> Non
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
     reported = clerk.post(f"/rectification/projects/{project.pk}/reports/", {
-        "org_unit": tree.township_a2.pk, "text": "排查完成三个村", "percent": 40, "reported_on": TODAY.isoformat()},
-        follow=True)
+        "report-org_unit": tree.township_a2.pk, "report-text": "排查完成三个村", "report-percent": 40,
+        "report-reported_on": TODAY.isoformat()}, follow=True)
     assert "进展已报告" in _messages(reported)
     again = clerk.post(f"/rectification/projects/{project.pk}/reports/", {
-        "org_unit": tree.township_a2.pk, "text": "再报", "percent": 41, "reported_on": TODAY.isoformat()}, follow=True)
+        "report-org_unit": tree.township_a2.pk, "report-text": "再报", "report-percent": 41,
+        "report-reported_on": TODAY.isoformat()}, follow=True)
     assert any("已报告过该项目的进展" in m for m in _messages(again))
     # the lead township marks the first milestone reached
     first = project.milestones.get(title="完成排查")

@@ -1,0 +1,145 @@
+"""Rectification (issue 12): R24's quarterly checks over 200,000 problems, each figure beside hand-written
+SQL computing the same thing in the same run.
+
+Data (generated with SQL in scratch database zg_bench_rectification, reused across runs): the province-scale
+tree; one 述职评议 list per township issued by its county (~1,500 lists) and 200,000 problems spread over
+them, a fifth closed, raised between March and September 2026; 150,000 checks in Q3 2026 (the quarter
+before) and ~67,000 in Q4 2026. The day is 6 December 2026 (Q4 running).
+
+Figures, medians of alternating runs:
+1. the R24 evaluation through the rule engine, `evaluate(as_of=2026-12-06, rule="R24", periods=1)` (source
+   compiled into the engine's cadence SQL; on PostgreSQL the counts in a temporary table and one statement
+   that diffs the findings) against one raw statement computing the same per-status counts of the same
+   population and checks; the counts are asserted equal first. Target (issue 12): ≤ 1.5× raw.
+2. the pages' and API's state, `selectors.with_check_state(Problem.objects, as_of)` fetched as (id, state),
+   against the hand-written `CASE … EXISTS` of the same states (rows asserted identical).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import connection
+
+from bench.common import ensure_province_tree, report, require_postgres, time_pair_ms, use_scratch_database
+
+PROBLEMS = 200_000
+AS_OF = date(2026, 12, 6)
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+Q4 = (date(2026, 10, 1), date(2026, 12, 31))
+REPEAT = 5
+TARGET = 1.5
+
+# the engine's statuses for the running quarter: checked → compliant, otherwise pending (more than the
+# warn days before the quarter's end) — the same population: raised by the quarter's end and not closed
+RAW_EVALUATION = """
+SELECT CASE WHEN COALESCE(e.n, 0) >= 1 THEN 'compliant'
+            WHEN DATE %(end)s - DATE %(as_of)s <= %(warn)s THEN 'due_soon' ELSE 'pending' END AS status, count(*)
+FROM rectification_problem p
+LEFT JOIN (SELECT problem_id, count(*) AS n FROM rectification_quarterlycheck
+           WHERE checked_on BETWEEN %(start)s AND %(end)s GROUP BY problem_id) e ON e.problem_id = p.id
+WHERE p.raised_on <= %(end)s AND p.status <> 'closed'
+GROUP BY 1 ORDER BY 1
+"""
+
+RAW_STATES = """
+SELECT p.id, CASE
+  WHEN p.status = 'closed' THEN 'none'
+  WHEN p.raised_on <= %(prev_end)s AND NOT EXISTS (SELECT 1 FROM rectification_quarterlycheck c
+       WHERE c.problem_id = p.id AND c.checked_on BETWEEN %(prev_start)s AND %(prev_end)s) THEN 'overdue'
+  WHEN EXISTS (SELECT 1 FROM rectification_quarterlycheck c
+       WHERE c.problem_id = p.id AND c.checked_on BETWEEN %(start)s AND %(end)s) THEN 'checked'
+  ELSE 'due' END
+FROM rectification_problem p
+"""
+
+
+def _data() -> None:
+    from zugong.rectification.models import QuarterlyCheck
+
+    if QuarterlyCheck.objects.exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE rectification_quarterlycheck, rectification_problem, rectification_problemlist CASCADE")
+        cursor.execute("""INSERT INTO rectification_problemlist
+                            (title, source, issuing_unit_id, owner_unit_id, owner_person, issued_on, created_at)
+                          SELECT t.name || '述职评议问题清单', 'duty_review', t.parent_id, t.id, '书记', DATE '2026-02-20', now()
+                          FROM core_orgunit t WHERE t.kind = 'township' ORDER BY t.path""")
+        cursor.execute("SELECT array_agg(id ORDER BY id), array_agg(owner_unit_id ORDER BY id) FROM rectification_problemlist")
+        lists, owners = cursor.fetchone()
+        cursor.execute("""INSERT INTO rectification_problem
+                            (problem_list_id, number, org_unit_id, responsible_person, description, severity, status,
+                             origin, raised_on, closed_on, created_at)
+                          SELECT (%(lists)s::int[])[1 + g %% %(n)s], 1 + g / %(n)s, (%(owners)s::int[])[1 + g %% %(n)s],
+                                 '', '问题 ' || g, (ARRAY['general', 'serious', 'grave'])[1 + g %% 3],
+                                 CASE WHEN g %% 5 = 0 THEN 'closed' ELSE (ARRAY['open', 'rectifying'])[1 + g %% 2] END,
+                                 '', DATE '2026-03-01' + (g %% 200), CASE WHEN g %% 5 = 0 THEN DATE '2026-10-01' END, now()
+                          FROM generate_series(0, %(total)s - 1) g""",
+                       {"lists": lists, "owners": owners, "n": len(lists), "total": PROBLEMS})
+        cursor.execute("""INSERT INTO rectification_quarterlycheck
+                            (problem_id, checked_on, period_start, verdict, note, created_at)
+                          SELECT id, DATE '2026-07-01' + (id % 90)::int, DATE '2026-07-01', 'in_place', '', now()
+                          FROM rectification_problem ORDER BY id LIMIT 150000""")
+        cursor.execute("""INSERT INTO rectification_quarterlycheck
+                            (problem_id, checked_on, period_start, verdict, note, created_at)
+                          SELECT id, DATE '2026-10-01' + (id % 60)::int, DATE '2026-10-01', 'mostly', '', now()
+                          FROM rectification_problem WHERE id % 3 = 0""")
+        for table in ("rectification_problemlist", "rectification_problem", "rectification_quarterlycheck"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _raw(statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _evaluate() -> None:
+    from zugong.rules.engine import evaluate
+
+    evaluate(as_of=AS_OF, rule="R24", periods=1)
+
+
+def main() -> None:
+    from zugong.rectification.models import Problem, QuarterlyCheck
+    from zugong.rectification.selectors import with_check_state
+    from zugong.rules.models import Finding
+    from zugong.rules.registry import param
+
+    require_postgres()
+    use_scratch_database("zg_bench_rectification")
+    ensure_province_tree()
+    _data()
+    print(f"{Problem.objects.count():,} problems ({Problem.objects.filter(status='closed').count():,} closed), "
+          f"{QuarterlyCheck.objects.filter(period_start=Q3[0]).count():,} checks in Q3, "
+          f"{QuarterlyCheck.objects.filter(period_start=Q4[0]).count():,} in Q4")
+    # 1. the engine's R24 evaluation against the raw count
+    warn = int(param("R24", "warn_days", org_unit=None, on=AS_OF))
+    params = {"start": Q4[0], "end": Q4[1], "as_of": AS_OF, "warn": warn}
+    _evaluate()
+    found = sorted((row["status"], row["n"]) for row in Finding.objects.filter(
+        rule__code="R24", period_start=Q4[0]).values("status").annotate(n=_count()))
+    raw = [(s, n) for s, n in _raw(RAW_EVALUATION, params)]
+    assert found == raw, f"the engine's findings {found} differ from the raw counts {raw}"
+    print(f"R24 findings for Q4 2026: {dict(found)}")
+    measured, baseline = time_pair_ms(_evaluate, lambda: _raw(RAW_EVALUATION, params), repeat=REPEAT, warmup=1)
+    worst = report(f"R24 evaluation through the engine ({PROBLEMS:,} problems)", measured, baseline, target=TARGET)
+    # 2. the pages' state against the hand-written CASE … EXISTS
+    states = {"start": Q4[0], "end": date(2026, 12, 31), "prev_start": Q3[0], "prev_end": Q3[1]}
+
+    def annotated() -> list[tuple[Any, ...]]:
+        return list(with_check_state(Problem.objects.order_by(), AS_OF).values_list("id", "check_state"))  # type: ignore[misc]
+
+    assert sorted(annotated()) == sorted(_raw(RAW_STATES, states)), "the two state computations differ"
+    measured, baseline = time_pair_ms(annotated, lambda: _raw(RAW_STATES, states), repeat=REPEAT, warmup=1)
+    worst = max(worst, report(f"with_check_state, fetched ({PROBLEMS:,} problems)", measured, baseline,
+                              target=TARGET))
+    if worst > TARGET:
+        raise SystemExit(1)
+
+
+def _count() -> Any:
+    from django.db.models import Count
+
+    return Count("id")
