@@ -9,6 +9,12 @@ year, each occasion counted once however many visits, against `min_count` (2): a
 R26: each county-and-above org-department leader and their field days in the year (stays and research
 trips, one row per cadre and day, so a day is counted once), against `min_total` (90 days).
 
+R27: each village's quarterly income report as a deadline item: the quarter before the period evaluated
+starts on the period's first day and is due 10 days after the quarter ends (`selectors.report_due`); done
+when the report was submitted (a report sent before the period counts as done on its first day). The engine
+evaluates R27 only once its register row is a deadline rule with the deadline parameters: a change of
+`zugong.rules` (R27's kind and `R27Params`), not made here; see docs/fieldwork.md.
+
 R30: each org-department cadre: each org-department cadre (组工干部) and their off-job courses; the
 engine counts the courses ended in each year against `min_total` (1 a year by default).
 
@@ -18,12 +24,13 @@ engine (its periods are months, quarters, years): it is evaluated set-based by
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Value, When
 
 from zugong.cadres.models import Cadre
-from zugong.core.models import OrgUnit
+from zugong.core.models import OrgKind, OrgUnit
 from zugong.fieldwork.models import (
     CareVisit,
     FieldBatch,
@@ -31,11 +38,12 @@ from zugong.fieldwork.models import (
     RetiredVillageCadre,
     TrainingKind,
     TrainingRecord,
+    VillageIncomeReport,
 )
-from zugong.fieldwork.selectors import org_department_cadres_q
+from zugong.fieldwork.selectors import org_department_cadres_q, quarter_start, report_due
 from zugong.fieldwork.selectors_research import org_department_leaders_q
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS
-from zugong.rules.registry import AggregateSource, SourceContext, register_source
+from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
 
 
 def org_department_cadres(ctx: SourceContext) -> QuerySet[Any]:
@@ -79,7 +87,23 @@ def occasions_visited(ctx: SourceContext) -> QuerySet[Any]:
             .order_by().values(subject_id=F("retiree_id"), event_date=F("occasion_date")).distinct())
 
 
+def income_reports_due(ctx: SourceContext) -> QuerySet[Any]:
+    quarter = quarter_start(ctx.period_start - timedelta(days=1))
+    submitted = (VillageIncomeReport.objects.filter(village=OuterRef("pk"), quarter_start=quarter)
+                 .values("submitted_on")[:1])
+    start = ctx.period_start
+    return (OrgUnit.objects.filter(ctx.org_q(""), kind=OrgKind.VILLAGE).order_by()
+            .annotate(submitted=Subquery(submitted, output_field=DateField()))
+            .values(subject_id=F("id"), subject_label=F("name"), org_unit_id=F("id"),
+                    start_date=Value(start, output_field=DateField()),
+                    due_date=Value(report_due(quarter), output_field=DateField()),
+                    done_date=Case(When(submitted__lt=start, then=Value(start)), default=F("submitted"),
+                                   output_field=DateField())))
+
+
 def register() -> None:
+    register_source("R27", DeadlineSource(subject_type="core.orgunit", items=income_reports_due,
+                                          item_label="上季度村集体经济收入报送"))
     register_source("R25", AggregateSource(subject_type="fieldwork.retiredvillagecadre", population=retirees,
                                            events=occasions_visited, event_label="走访慰问（七一、春节）", unit="次"))
     register_source("R26", AggregateSource(subject_type="cadres.cadre", population=org_department_leaders,
