@@ -4,11 +4,16 @@ database queue, then offers the download; the cancel button stops a queued job."
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connections
 from selenium.webdriver.common.by import By
 
+from zugong.cadres import views
+from zugong.cadres.lrmx import write_lrmx
+from zugong.cadres.models import Cadre
+from zugong.cadres.tests.factories import record
 from zugong.conftest import Tree
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
@@ -55,3 +60,31 @@ def test_cancel_from_the_job_page(live_server, browser, tree: Tree, alice, datab
     wait_for(browser, "#job-progress button[type=submit]").click()
     wait_for_text(browser, "#job-progress", "已取消")
     assert Job.objects.get(pk=job.pk).state == JobState.CANCELLED
+
+
+@pytest.mark.e2e
+def test_a_large_upload_goes_through_two_jobs_in_the_browser(live_server, browser, tree: Tree, alice,  # noqa: F811
+                                                              tmp_path: Path, monkeypatch) -> None:
+    # given: every upload counts as large (the immediate backend runs each job as its request commits)
+    monkeypatch.setattr(views, "IMPORT_JOB_BYTES", 10)
+    upload = tmp_path / "欧阳晓峰.lrmx"
+    upload.write_bytes(write_lrmx(record(name="欧阳晓峰")))
+    sign_in(browser, live_server.url, "alice", "pw-alice")
+    browser.get(live_server.url + "/cadres/import/")
+    wait_for(browser, "#id_org ~ .zg-picker-search").send_keys("甲镇")
+    wait_for(browser, f'#id_org-options li[data-value="{tree.township_a.pk}"]').click()
+    wait_for_text(browser, "#id_org ~ .zg-picker-chosen", "甲镇")
+    browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
+    # when: the preview is asked for
+    browser.find_element(By.CSS_SELECTOR, "#zg-import-upload button[type=submit]").click()
+    # then: the preview job's page, done, offering the preview
+    wait_for_text(browser, "#job-progress", "预览：将新增 1 人，更新 0 人")
+    wait_for(browser, "#job-follow-up").click()
+    wait_for_text(browser, "#zg-import-preview", "欧阳晓峰")
+    assert not Cadre.objects.exists()
+    # when: confirmed, the import is a job too, and its page says what it saved
+    browser.find_element(By.CSS_SELECTOR, "#zg-import-confirm button").click()
+    wait_for_text(browser, "#job-progress", "已导入 1 人")
+    assert list(Job.objects.order_by("pk").values_list("kind", "state")) == [
+        ("cadres.import_preview", JobState.DONE), ("cadres.import", JobState.DONE)]
+    assert Cadre.objects.get().name == "欧阳晓峰"
