@@ -9,7 +9,7 @@ period), region by region where a lower level has overridden the parameters.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -73,9 +73,17 @@ def _depth(version: RuleVersion) -> int:
     return len(version.scope.path) if version.scope is not None else -1
 
 
-def regions_for(rule: Rule, root_path: str, on: date) -> list[Region]:
-    """The regions of the subtree at `root_path` with their own parameters on `on` (root region first)."""
-    versions = list(RuleVersion.objects.filter(in_force_q(on), rule=rule).select_related("scope"))
+def _in_force(version: RuleVersion, on: date) -> bool:
+    return version.valid_from <= on and (version.valid_to is None or version.valid_to > on)
+
+
+def regions_for(rule: Rule, root_path: str, on: date, loaded: list[RuleVersion] | None = None) -> list[Region]:
+    """The regions of the subtree at `root_path` with their own parameters on `on` (root region first), from
+    the rule's versions `loaded` with their scope (read here when not given)."""
+    if loaded is None:
+        versions = list(RuleVersion.objects.filter(in_force_q(on), rule=rule).select_related("scope"))
+    else:
+        versions = [v for v in loaded if _in_force(v, on)]
     chain = sorted((v for v in versions if v.scope is None or root_path.startswith(v.scope.path)), key=_depth)
     below = sorted((v for v in versions if v.scope is not None and v.scope.path.startswith(root_path)
                     and v.scope.path != root_path), key=_depth)
@@ -116,7 +124,8 @@ def _run_job(job: Job, source: Source, kind: str) -> JobCounts:
 
 
 def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int | date,
-                     now: datetime, counts: Counter[str], written: set[str]) -> tuple[set[date], bool]:
+                     now: datetime, counts: Counter[str], written: set[str],
+                     versions: list[RuleVersion]) -> tuple[set[date], bool]:
     """Run the jobs of one source; add its findings, by status, to `counts` and the statuses of the findings
     it wrote to `written`.
 
@@ -129,7 +138,7 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
     while (day >= periods) if isinstance(periods, date) else (done < periods):
         done += 1
         root_period: Period | None = None
-        for region in regions_for(rule, root_path, day):
+        for region in regions_for(rule, root_path, day, versions):
             params = _part_params(region.params, source.part)
             period = period_containing(params.get("period", "month"), day)
             root_period = root_period or period
@@ -169,7 +178,8 @@ def _report(code: str, counts: Counter[str], enabled: bool) -> RuleReport:
     return report
 
 
-def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int | date) -> RuleReport:
+def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int | date,
+                   versions: list[RuleVersion]) -> RuleReport:
     """Evaluate one rule; the caller holds the transaction."""
     now = timezone.now()
     root_path = org_unit.path if org_unit else ""
@@ -183,7 +193,7 @@ def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: i
     written: set[str] = set()
     for source in sources:
         source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now, counts,
-                                                         written)
+                                                         written, versions)
         starts |= source_starts
         enabled = enabled or source_enabled
     # A notice is due only when a finding became due soon or overdue: a re-evaluation that wrote none (on
@@ -205,12 +215,7 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
     at `org_unit`.
     """
     require(jurisdiction, "rules.evaluate", org_unit)
-    if rule is not None:
-        rules = list(Rule.objects.filter(code=rule))
-        if not rules:
-            raise NotFound(f"制度 {rule} 不存在")
-    else:
-        rules = list(Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code"))
+    rules, versions = _rules_and_versions(rule)
     report = EvaluationReport(as_of=as_of)
     span = since if since is not None else periods
     summary = {"as_of": as_of.isoformat(), "periods": periods, "rules": len(rules),
@@ -227,7 +232,7 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
             continue
         try:
             with transaction.atomic():
-                report.rules.append(_evaluate_rule(item, org_unit, as_of, span))
+                report.rules.append(_evaluate_rule(item, org_unit, as_of, span, versions[item.pk]))
                 if len(rules) == 1:
                     # One rule: its audit event goes into its transaction (one commit, not two).
                     audit()
@@ -240,6 +245,23 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
         with transaction.atomic():
             audit()
     return report
+
+
+def _rules_and_versions(code: str | None) -> tuple[list[Rule], dict[int, list[RuleVersion]]]:
+    """The rules to evaluate and all their versions with their scope (filtered by day in Python): one query
+    for one rule (the rule comes with its versions), two for the register."""
+    versions: dict[int, list[RuleVersion]] = defaultdict(list)
+    if code is not None:
+        loaded = list(RuleVersion.objects.filter(rule__code=code).select_related("rule", "scope"))
+        rules = [loaded[0].rule] if loaded else list(Rule.objects.filter(code=code))
+        if not rules:
+            raise NotFound(f"制度 {code} 不存在")
+        versions[rules[0].pk] = loaded
+        return rules, versions
+    rules = list(Rule.objects.filter(kind__in=EVALUATED_KINDS).order_by("code"))
+    for version in RuleVersion.objects.filter(rule__kind__in=EVALUATED_KINDS).select_related("scope"):
+        versions[version.rule_id].append(version)
+    return rules, versions
 
 
 def _service_status(rule: Rule) -> str:

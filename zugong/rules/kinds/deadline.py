@@ -114,13 +114,16 @@ def _items_sql(job: Job, source: DeadlineSource) -> tuple[str, list[Any], bool]:
     ctx = SourceContext(period_start=job.period.start, period_end=job.period.end, as_of=job.as_of,
                         root_path=job.region.root_path, params=params)
     in_region = OrgUnit.objects.filter(job.region.org_q()).values("id")
-    items = (source.items(ctx)
-             .filter(org_unit_id__in=in_region, start_date__lte=job.as_of)
-             .filter(Q(done_date__isnull=True) | Q(done_date__gte=job.period.start, done_date__lte=job.as_of))
-             .order_by())
+    items = source.items(ctx).filter(org_unit_id__in=in_region).order_by()
     has_responsible = "responsible_user_id" in set(items.query.values_select) | set(items.query.annotation_select)
     sql, sql_params = items.query.get_compiler(using=items.db).as_sql()
-    return sql, list(sql_params), has_responsible
+    # The engine's own filter on the items' days, applied to the source's rows once computed: behind the
+    # OFFSET 0 fence PostgreSQL does not inline it into the scan, where it would compute every row's days
+    # (a timestamp's day in the local zone, AT TIME ZONE) a second time over (+16 % for R16 in a county).
+    fenced = (f"SELECT it.* FROM (SELECT src.* FROM ({sql}) src OFFSET 0) it "
+              f"WHERE CAST(it.start_date AS DATE) <= %s AND (it.done_date IS NULL OR "
+              f"(CAST(it.done_date AS DATE) >= %s AND CAST(it.done_date AS DATE) <= %s))")
+    return fenced, [*sql_params, job.as_of, job.period.start, job.as_of], has_responsible
 
 
 def _computed_due_dates(job: Job, items_sql: str, items_params: list[Any]) -> tuple[list[date], list[date]] | None:
