@@ -311,6 +311,49 @@ GRADE_POINTS: dict[str, int] = {"优秀": 100, "称职": 80, "基本称职": 60,
                                 "好": 100, "较好": 80, "一般": 60, "较差": 0}
 
 
+# --- uses of published results (表彰, 优先使用, 诫勉谈话, 岗位调整) ---------------------------------------------
+
+
+class UseKind(models.TextChoices):
+    COMMENDATION = "commendation", _("表彰")
+    PRIORITY_USE = "priority_use", _("优先使用")
+    ADMONISHMENT = "admonishment", _("诫勉谈话")
+    POST_ADJUSTMENT = "post_adjustment", _("岗位调整建议")
+
+
+# Which published ratings each use follows from (the page offers only these; the service refuses the rest).
+USE_RATINGS: dict[str, frozenset[str]] = {
+    UseKind.COMMENDATION: frozenset({"优秀", "好"}),
+    UseKind.PRIORITY_USE: frozenset({"优秀"}),
+    UseKind.ADMONISHMENT: frozenset({"基本称职", "不称职"}),
+    UseKind.POST_ADJUSTMENT: frozenset({"不称职", "较差"}),
+}
+
+
+class ResultUse(models.Model):
+    """A use made of a subject's published result; 诫勉谈话 is also recorded in talks as a supervision action."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="uses")
+    kind = models.CharField(_("结果运用"), max_length=16, choices=UseKind.choices)
+    decided_on = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True, default="")
+    supervision_action = models.ForeignKey("talks.SupervisionAction", null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("考核结果运用")
+        verbose_name_plural = _("考核结果运用")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["subject", "kind"], name="assessment_use_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.kind}"
+
+
 # --- side evidence (旁证, R02) -------------------------------------------------------------------------------
 
 

@@ -10,14 +10,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zugong.assessment.models import (
     GRADE_POINTS,
+    USE_RATINGS,
     BallotMark,
     Campaign,
     Focus,
     Indicator,
     IndicatorScore,
     NegativeEntry,
+    ResultUse,
     SideEvidenceRequest,
     Subject,
+    UseKind,
     VoterClass,
     VoterClassWeight,
 )
@@ -243,3 +246,20 @@ def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores
                                     sum(1 for leaf in leaves if leaf.pk not in mine)))
     ranked = sorted(sheets, key=lambda s: (-s.total, s.subject_id))
     return leaves, [SubjectScores(**{**s.__dict__, "rank": n}) for n, s in enumerate(ranked, start=1)]
+
+
+# --- uses of published results ------------------------------------------------------------------------------
+
+def uses_of(campaign: Campaign) -> dict[int, list[ResultUse]]:
+    out: dict[int, list[ResultUse]] = {}
+    for use in ResultUse.objects.filter(subject__campaign=campaign).order_by("pk"):
+        out.setdefault(use.subject_id, []).append(use)
+    return out
+
+
+def uses_open_to(subject: Subject, made: list[ResultUse]) -> list[tuple[str, str]]:
+    """The uses the subject's published rating allows that are not made yet (the page's choices)."""
+    done = {u.kind for u in made}
+    cadre_only = {UseKind.PRIORITY_USE, UseKind.ADMONISHMENT}
+    return [(k.value, str(k.label)) for k in UseKind if subject.rating in USE_RATINGS[k] and k.value not in done
+            and (k not in cadre_only or subject.kind == "cadre")]

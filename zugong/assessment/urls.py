@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/codes/", setup_views.codes_issue, name="codes"),
     path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
+    path("<int:pk>/uses/", views.result_use, name="use"),
     path("<int:pk>/transition/", views.campaign_transition, name="transition"),
     path("points/", points_views.points_card, name="points"),
     path("points/items/", points_views.point_item_add, name="point-item"),

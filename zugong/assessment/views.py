@@ -3,6 +3,8 @@ and why (R14, negative list), the rating form and the next step of the state mac
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from zugong.assessment import selectors
 from zugong.assessment.models import CampaignStatus, Indicator
 from zugong.assessment.services import campaigns as svc
-from zugong.assessment.services import ratings
+from zugong.assessment.services import ratings, uses
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
@@ -53,10 +55,14 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.jurisdiction, pk)
     staff = may(request.jurisdiction, "assessment.rating_set")
     published = campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.ARCHIVED)
-    subjects = [(s, ratings.rating_limit(s, campaign.year) if staff else None)
+    uses_open = published and may(request.jurisdiction, "assessment.result_use")
+    made = selectors.uses_of(campaign) if staff else {}
+    subjects = [(s, ratings.rating_limit(s, campaign.year) if staff else None, made.get(s.pk, []),
+                 selectors.uses_open_to(s, made.get(s.pk, [])) if uses_open else [])
                 for s in selectors.subjects_of(campaign)]
     return render(request, "assessment/detail.html", {
         "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
+        "show_uses": staff and published, "today": timezone.localdate(),
         "indicators": indicator_rows(selectors.indicators_of(campaign)),
         "turnout": selectors.turnout(campaign) if staff else [],
         "results": selectors.evaluation_results(campaign) if staff else [],
@@ -97,4 +103,25 @@ def campaign_transition(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("考核状态已更新"))
+    return _back(campaign.pk)
+
+
+@page(action="assessment.result_use", methods=("POST",), scope=selectors.campaigns_visible, by="pk")
+def result_use(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    subject_id = request.POST.get("subject", "")
+    try:
+        day = date.fromisoformat(request.POST.get("decided_on", "")[:10])
+    except ValueError:
+        messages.error(request, _("请填写日期"))
+        return _back(campaign.pk)
+    try:
+        use = uses.result_use_record(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
+                                     subject_id=int(subject_id) if subject_id.isdigit() and len(subject_id) < 10 else 0,
+                                     kind=request.POST.get("kind", ""), decided_on=day,
+                                     note=request.POST.get("note", "")[:300])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记结果运用：%(kind)s") % {"kind": use.get_kind_display()})
     return _back(campaign.pk)

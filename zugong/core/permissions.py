@@ -183,6 +183,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "assessment.points_manage": Permission(ORG_DEPT, "设置积分卡"),
     "assessment.points_record": Permission(TOWNSHIP, "登记积分"),
     "assessment.points_approve": Permission(ORG_DEPT, "审核积分"),
+    "assessment.result_use": Permission(ORG_DEPT, "运用考核结果"),
     # fieldwork: training (R30) kept by the org department; village income (R27) reported from below
     "fieldwork.training_view": _read(READERS, "查看干部教育培训"),
     "fieldwork.training_record": Permission(ORG_DEPT, "登记干部教育培训"),
