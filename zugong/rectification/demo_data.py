@@ -1,6 +1,9 @@
 """Demo rectification in both demo counties, written through the services as the system: last year's
 述职评议 of a township secretary (report, grade, written feedback) and the problem list it created, with problems in every state (one rejected closure, one reopened,
-one whose last quarter passed without a check), and the 23-item 巡视 list imported from Excel."""
+one whose last quarter passed without a check), and the 23-item 巡视 list imported from Excel; and the
+project register (R33): a key task claimed by a second township with every month reported but the last one,
+a claim waiting for approval, a project with milestones (one reached, one overdue), a draft, and the
+responsible leader's half-year duty report."""
 
 from __future__ import annotations
 
@@ -17,8 +20,17 @@ from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import SYSTEM
 from zugong.rectification.cadence import check_period_kind, period_of
-from zugong.rectification.models import Grade, Problem, Severity, Source, Verdict
+from zugong.rectification.models import (
+    Grade,
+    MilestoneKind,
+    Problem,
+    ProjectKind,
+    Severity,
+    Source,
+    Verdict,
+)
 from zugong.rectification.services import problems as svc
+from zugong.rectification.services import projects as projects_svc
 from zugong.rectification.services.checks import check_record
 from zugong.rectification.services.duty import duty_feedback_issue, duty_report_evaluate, duty_report_record
 from zugong.rectification.services.imports import HEADERS, problem_list_import
@@ -124,3 +136,57 @@ def load_rectification(ctx: DemoContext) -> None:
                 check_record(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, verdict=Verdict.NOT_IN_PLACE,
                              checked_on=max(previous.start, problem.raised_on) + timedelta(days=5), note="尚未制定整改方案")
     ctx.say(f"rectification: {total} 个问题（述职评议、巡察反馈清单）")
+
+
+def _projects(county: OrgUnit, townships: list[OrgUnit], today: date) -> int:
+    lead, *others = townships
+    starts = today - timedelta(days=150)
+    task = projects_svc.project_register(
+        actor=None, jurisdiction=SYSTEM, title=f"{county.name}软弱涣散村党组织整顿提升", issuing_unit=county,
+        lead_unit=lead, leader="王副书记", responsible_person=f"{lead.name}党委书记", measures="一村一策，县级领导包联，季度验收",
+        starts_on=starts, deadline=today + timedelta(days=200), kind=ProjectKind.KEY_TASK,
+        milestones=[("完成摸底排查", starts + timedelta(days=30)), ("完成集中整顿", today + timedelta(days=90))])
+    projects_svc.project_publish(actor=None, jurisdiction=SYSTEM, project_id=task.pk, published_on=starts)
+    if others:
+        claim = projects_svc.project_claim(actor=None, jurisdiction=SYSTEM, project_id=task.pk, org_unit=others[0],
+                                           note="承担辖区内两个村的整顿")
+        projects_svc.claim_review(actor=None, jurisdiction=SYSTEM, claim_id=claim.pk, approve=True)
+    if len(others) > 1:
+        projects_svc.project_claim(actor=None, jurisdiction=SYSTEM, project_id=task.pk, org_unit=others[1],
+                                   note="申请参与")
+    reports = list(task.milestones.filter(kind=MilestoneKind.REPORT, due__lt=today).order_by("due"))
+    for slot in reports[:-1]:  # every month reported on time but the last one that fell due (overdue)
+        projects_svc.project_report(actor=None, jurisdiction=SYSTEM, project_id=task.pk, org_unit=lead,
+                                    text="按计划推进整顿，完成当月验收", percent=min(90, 20 * (reports.index(slot) + 1)),
+                                    reported_on=max(slot.starts_on, slot.due - timedelta(days=3)))
+    reached = task.milestones.get(title="完成摸底排查")
+    projects_svc.milestone_done(actor=None, jurisdiction=SYSTEM, milestone_id=reached.pk,
+                                done_on=reached.due - timedelta(days=2))
+    project = projects_svc.project_register(
+        actor=None, jurisdiction=SYSTEM, title=f"{lead.name}党群服务中心标准化建设", issuing_unit=county, lead_unit=lead,
+        leader="李副县长", responsible_person=f"{lead.name}镇长", measures="统一标识、完善制度、配齐设施",
+        starts_on=starts, deadline=today + timedelta(days=60), kind=ProjectKind.PROJECT,
+        milestones=[("完成设计", today - timedelta(days=20)), ("完成施工", today + timedelta(days=2))])
+    projects_svc.project_publish(actor=None, jurisdiction=SYSTEM, project_id=project.pk, published_on=starts)
+    projects_svc.project_register(
+        actor=None, jurisdiction=SYSTEM, title=f"{county.name}村级后备干部培养工程", issuing_unit=county, lead_unit=county,
+        leader="王副书记", responsible_person="组织部干部科科长", measures="每村储备2名后备干部", starts_on=today,
+        deadline=today + timedelta(days=365))
+    # the last half-year that has ended, reported early in the next one
+    year, half = (today.year, 1) if today.month >= 7 else (today.year - 1, 2)
+    reported = min(today, date(year, 7, 5) if half == 1 else date(year + 1, 1, 5))
+    projects_svc.leader_report_record(
+        actor=None, jurisdiction=SYSTEM, org_unit=county, leader="王副书记", year=year, half=half,
+        text="牵头推进软弱涣散村党组织整顿，完成摸底排查，按月调度。", reported_on=reported, projects=[task])
+    return 3
+
+
+@demo_contributor("rectification.projects", order=71)
+def load_projects(ctx: DemoContext) -> None:
+    total = 0
+    with transaction.atomic():
+        for county in ctx.data["counties"][:2]:
+            townships = [t for t in ctx.data["townships"] if t.parent_id == county.pk]
+            if townships:
+                total += _projects(county, townships, ctx.today)
+    ctx.say(f"rectification: {total} 个项目（认项、月度报告、半年述职）")
