@@ -31,3 +31,32 @@ def test_demo_training_and_income_in_both_counties(db) -> None:  # type: ignore[
         assert len(levels) >= 3
         assert missing_reports(county, latest).count() == 1
         assert len(_quarters(ctx.today)) == 4
+
+
+def test_demo_stays_topics_retirees_and_approvals(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from zugong.fieldwork.demo_data import load_fieldwork_stays
+    from zugong.fieldwork.models import FieldBatch, FieldStay, ResearchTopic, Suggestion, TransferApproval
+    from zugong.fieldwork.selectors_care import missed_visits
+    from zugong.fieldwork.selectors_research import leader_year
+    from zugong.fieldwork.selectors_stays import suggestions_overdue
+
+    ctx = DemoContext(scale="small", seed=11, today=date(2026, 12, 6), out=io.StringIO())
+    load_org_tree(ctx)
+    load_cadres(ctx)
+    load_fieldwork_stays(ctx)
+    first, second = ctx.data["counties"][:2]
+    assert FieldBatch.objects.filter(organiser=first, year=2025).count() == 2
+    assert FieldBatch.objects.filter(organiser=second, year=2025).count() == 1  # short of R06's two
+    assert FieldStay.objects.filter(days__lt=30).exists() and FieldStay.objects.filter(days=30).exists()
+    assert Suggestion.objects.filter(status="replied").exists()
+    assert suggestions_overdue(SYSTEM, ctx.today).exists()
+    assert ResearchTopic.objects.filter(call__year=2025, status="evaluated").exists()
+    assert ResearchTopic.objects.filter(call__year=2026, status="registered").exists()
+    days = leader_year(SYSTEM, first, 2025)
+    assert {r["days_ok"] for r in days} == {True, False}
+    missed = missed_visits(SYSTEM, 2025, ctx.today)
+    assert [(m.retiree.village.path.startswith(first.path), m.label) for m in missed] == [(True, "春节")]
+    assert missed_visits(SYSTEM, 2026, ctx.today) == []
+    assert TransferApproval.objects.exists()
