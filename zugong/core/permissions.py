@@ -151,6 +151,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     "selection.report_check": Permission(ORG_DEPT, "核查个人有关事项报告"),
     "selection.plan_submit": Permission(ORG_DEPT, "报备选拔任用工作方案"),
     "selection.plan_review": Permission(ADMIN, "审核报备的选拔任用工作方案"),
+    "selection.inspection_view": _read(READERS, "查看选人用人专项检查"),
+    "selection.inspection_record": Permission(ORG_DEPT, "登记选人用人专项检查"),
+    "selection.situation_edit": Permission(ADMIN, "维护责任追究情形"),
     # rectification (R24): the owner unit plans, reports and asks for closure; the issuing level decides
     "rectification.problem_view": _read(GRASSROOTS_READERS, "查看问题整改"),
     "rectification.list_issue": Permission(ORG_DEPT, "下发问题清单"),
