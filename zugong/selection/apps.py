@@ -18,5 +18,7 @@ class SelectionConfig(AppConfig):
                              "supervision", order=60))
         register_nav(NavItem("personal_reports", _("个人有关事项报告"), "selection:reports", "selection.report_view",
                              "supervision", order=61))
+        register_nav(NavItem("special_inspections", _("选人用人专项检查"), "selection:inspections",
+                             "selection.inspection_view", "supervision", order=62))
         register_nav(NavItem("selection_stats", _("选拔任用统计"), "selection:stats", "selection.selection_view",
                              "stats", order=60))

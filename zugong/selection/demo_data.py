@@ -19,8 +19,8 @@ from zugong.core.demo import DemoContext, demo_contributor
 from zugong.core.errors import GateRefused
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import SYSTEM
-from zugong.selection.models import ProblemEntry, ReportCheck, Selection, Stage
-from zugong.selection.services import problems, reports, review
+from zugong.selection.models import AccountabilitySituation, ProblemEntry, ReportCheck, Selection, Stage
+from zugong.selection.services import inspections, problems, reports, review
 from zugong.selection.services import selections as svc
 
 COUNTIES = 2
@@ -191,6 +191,19 @@ def _twist(common: dict[str, Any], twist: str, target: Cadre, today: date) -> No
         pass  # the refusal is kept on the selection: that is what the demo shows
 
 
+def _inspections(ctx: DemoContext, counties: list[OrgUnit]) -> None:
+    """R22: the first county inspected last year (with a finding and its accountability), the second three
+    years ago — overdue on the rotation."""
+    situation = AccountabilitySituation.objects.filter(active=True, head="party_committee").order_by("order").first()
+    for county, years_ago in zip(counties, (1, 3), strict=False):
+        on = _first_workday(ctx.today.replace(year=ctx.today.year - years_ago, day=1))
+        inspections.inspection_record(
+            actor=None, jurisdiction=SYSTEM, inspected_unit=county, started_on=on, team="市委组织部专项检查组",
+            findings="个别乡镇干部调整前未按规定报备" if years_ago == 1 else "未发现违规选人用人问题",
+            situation_ids=[situation.pk] if situation and years_ago == 1 else [],
+            handling="对县委主要负责同志进行提醒谈话" if years_ago == 1 else "")
+
+
 @demo_contributor("selection", order=80)
 def load_selections(ctx: DemoContext) -> None:
     counties: list[OrgUnit] = ctx.data.get("counties", [])[:COUNTIES]
@@ -201,5 +214,6 @@ def load_selections(ctx: DemoContext) -> None:
     for county, username in zip(counties, ("alice", "carol"), strict=False):
         with transaction.atomic():
             made += _county(ctx, county, User.objects.filter(username=username).first())
+    _inspections(ctx, counties)
     ctx.say(f"选拔任用：{made} 项选拔任用工作，问题信息 {ProblemEntry.objects.count()} 条，"
             f"个人有关事项报告核查 {ReportCheck.objects.exclude(outcome='pending').count()} 人次")

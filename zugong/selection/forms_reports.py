@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.selectors import org_units_visible
 from zugong.selection.forms import LINES, _cadre_field, unit_label
-from zugong.selection.models import CheckHandling, CheckOutcome, PersonalMatterItem
+from zugong.selection.models import (
+    AccountabilitySituation,
+    AccountableHead,
+    CheckHandling,
+    CheckOutcome,
+    PersonalMatterItem,
+)
 
 
 class ReportForm(ScopedForm):
@@ -63,3 +69,29 @@ class DrawForm(ScopedForm):
 class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs=LINES),
                              help_text=_("责令调整时须写明理由"))
+
+
+class InspectionForm(ScopedForm):
+    inspected_unit = forms.Field(label=_("被检查单位"))
+    started_on = DateField(label=_("检查日期"))
+    team = forms.CharField(label=_("检查组"), max_length=300)
+    findings = forms.CharField(label=_("发现的问题"), required=False, widget=forms.Textarea(attrs=LINES))
+    situations = forms.MultipleChoiceField(label=_("追究责任情形"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    handling = forms.CharField(label=_("问责处理"), required=False, widget=forms.Textarea(attrs=LINES),
+                               help_text=_("认定追究责任情形的，须写明对谁作何处理"))
+
+    def __init__(self, *args: Any, situations: list[AccountabilitySituation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspected_unit"] = PickerField(
+            org_units_visible(self.jurisdiction), url_name="pick:units", label=_("被检查单位"),
+            placeholder=_("输入县（市、区）或市直部门名称搜索"), label_from=unit_label)
+        field = self.fields["situations"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(s.pk), f"{s.get_head_display()}：{s.text}") for s in situations]
+        self.order_fields(["inspected_unit", "started_on", "team", "findings", "situations", "handling"])
+
+
+class SituationForm(forms.Form):
+    head = forms.ChoiceField(label=_("追究对象"), choices=blank_choice(list(AccountableHead.choices)))
+    text = forms.CharField(label=_("情形"), max_length=200)

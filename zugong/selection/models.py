@@ -447,3 +447,55 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.selection_id} {self.decision}"
+
+
+# --- R22: special supervision of selection work (选人用人专项检查) -------------------------------------------
+
+
+class AccountableHead(models.TextChoices):
+    PARTY_COMMITTEE = "party_committee", _("党委（党组）主要领导")
+    ORG_DEPARTMENT = "org_department", _("组织人事部门主要领导")
+
+
+class AccountabilitySituation(models.Model):
+    """One situation that makes a head accountable (the seed: 9 for the party committee's, 7 for the org
+    department's); kept as an editable list."""
+
+    head = models.CharField(_("追究对象"), max_length=16, choices=AccountableHead.choices)
+    text = models.CharField(_("情形"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("责任追究情形")
+        verbose_name_plural = _("责任追究情形")
+        ordering = ("head", "order", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SpecialInspection(models.Model):
+    """选人用人专项检查 of one county or municipal department, with its findings and the accountability handling."""
+
+    inspected_unit = models.ForeignKey(OrgUnit, verbose_name=_("被检查单位"), on_delete=models.PROTECT,
+                                       related_name="+")
+    started_on = models.DateField(_("检查日期"))
+    team = models.CharField(_("检查组"), max_length=300)
+    findings = models.TextField(_("发现的问题"), blank=True, default="")
+    situations = models.ManyToManyField(AccountabilitySituation, verbose_name=_("追究责任情形"), blank=True,
+                                        related_name="+")
+    handling = models.TextField(_("问责处理"), blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("选人用人专项检查")
+        verbose_name_plural = _("选人用人专项检查")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["inspected_unit", "started_on"], name="selection_inspection_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_unit_id} {self.started_on}"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from zugong.cadres import archive_audit
 from zugong.cadres.archive_audit import Finding
 from zugong.cadres.models import Cadre
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
+from zugong.core.models import OrgKind, OrgUnit
 from zugong.selection.models import (
     UNRESOLVED,
+    AccountabilitySituation,
     AuditSignOff,
     Candidate,
     CheckDraw,
@@ -24,6 +27,7 @@ from zugong.selection.models import (
     ProblemEntry,
     ReportCheck,
     Selection,
+    SpecialInspection,
     StageRecord,
     StageSignature,
 )
@@ -220,3 +224,64 @@ def review_get(jurisdiction: Jurisdiction, pk: int) -> PlanReview:
     if review is None:
         raise NotFound("未找到该报备，或不在您的管辖范围内")
     return review
+
+
+# --- R22: special inspections and their rotation ------------------------------------------------------------
+
+def inspections_visible(jurisdiction: Jurisdiction) -> QuerySet[SpecialInspection]:
+    return scope(SpecialInspection.objects.select_related("inspected_unit", "recorded_by"), jurisdiction,
+                 "inspected_unit")
+
+
+def inspection_list(jurisdiction: Jurisdiction) -> QuerySet[SpecialInspection]:
+    return inspections_visible(jurisdiction).prefetch_related("situations").order_by("-started_on", "-pk")
+
+
+def inspection_get(jurisdiction: Jurisdiction, pk: int) -> SpecialInspection:
+    row = inspection_list(jurisdiction).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("未找到该专项检查，或不在您的管辖范围内")
+    return row
+
+
+def situations_in_use() -> list[AccountabilitySituation]:
+    return list(AccountabilitySituation.objects.filter(active=True).order_by("head", "order", "pk"))
+
+
+@dataclass(frozen=True)
+class RotationRow:
+    unit: OrgUnit
+    kind: str  # "county" / "department"
+    years: int
+    last: date | None
+    due: date | None  # None: never inspected (overdue from the start)
+    overdue: bool
+
+
+def _plus_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def inspection_schedule(jurisdiction: Jurisdiction, on: date) -> list[RotationRow]:
+    """R22's rotation: every county (each [2] years) and municipal department (each [3] years) in sight, its
+    last inspection, the day the next one is due and whether it is overdue; overdue first. The last
+    inspections are one grouped query; the cycle is the register's parameter for each unit."""
+    from zugong.rules.registry import param, rule_enabled
+
+    units = list(scope(OrgUnit.objects.select_related("parent"), jurisdiction, "").filter(
+        Q(kind=OrgKind.COUNTY) | Q(kind=OrgKind.DEPARTMENT, parent__kind=OrgKind.CITY)).order_by("path"))
+    last = dict(SpecialInspection.objects.filter(inspected_unit__in=units, started_on__lte=on)
+                .values("inspected_unit_id").annotate(last=Max("started_on")).values_list("inspected_unit_id", "last"))
+    rows = []
+    for unit in units:
+        if not rule_enabled("R22", org_unit=unit, on=on):
+            continue
+        kind = "county" if unit.kind == OrgKind.COUNTY else "department"
+        years = int(param("R22", f"{kind}_years", org_unit=unit, on=on))
+        seen = last.get(unit.pk)
+        due = _plus_years(seen, years) if seen else None
+        rows.append(RotationRow(unit, kind, years, seen, due, due is None or due < on))
+    return sorted(rows, key=lambda r: (not r.overdue, r.due or date.min, r.unit.path))

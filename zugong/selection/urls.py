@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.selection import views, views_reports, views_review
+from zugong.selection import views, views_inspections, views_reports, views_review
 
 app_name = "selection"
 urlpatterns = [
@@ -17,6 +17,10 @@ urlpatterns = [
     path("<int:pk>/plan-review/", views_review.plan_submit, name="plan_submit"),
     path("reviews/<int:pk>/", views_review.plan_review, name="plan_review"),
     path("stats/", views_review.stats_page, name="stats"),
+    path("inspections/", views_inspections.inspection_list, name="inspections"),
+    path("inspections/new/", views_inspections.inspection_new, name="inspection_new"),
+    path("inspections/<int:pk>/", views_inspections.inspection_detail, name="inspection"),
+    path("inspections/situations/", views_inspections.situations, name="situations"),
     path("<int:pk>/report-checks/", views_reports.candidate_checks, name="candidate_checks"),
     path("reports/", views_reports.report_list, name="reports"),
     path("reports/new/", views_reports.report_new, name="report_new"),

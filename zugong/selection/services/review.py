@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from zugong.core.audit import audit_record
-from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
+from zugong.core.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import Actor, require
@@ -79,6 +79,8 @@ def plan_review(*, actor: Actor, jurisdiction: Jurisdiction, review_id: int, dec
                 on: date) -> PlanReview:
     """The superior org department agrees (同意) or orders an adjustment (责令调整, with the reason)."""
     review = lock_review(review_id)
+    if not jurisdiction.contains(review.reviewer_unit):
+        raise Forbidden(f"该方案报{review.reviewer_unit.name}组织部门审核，本级不能审核")
     require(jurisdiction, "selection.plan_review", review.reviewer_unit)
     if review.decision != ReviewDecision.PENDING:
         raise IllegalTransition(f"该报备已于 {review.reviewed_on} 审核（{review.get_decision_display()}），不能再审核")

@@ -6,6 +6,7 @@ from datetime import date
 from zugong.cadres.models import Cadre, PostHolding
 from zugong.core.demo import DemoContext
 from zugong.core.demo_data import load_org_tree
+from zugong.core.permissions import SYSTEM
 from zugong.selection.demo_data import load_selections
 from zugong.selection.models import (
     CandidateRefusal,
@@ -16,6 +17,7 @@ from zugong.selection.models import (
     Selection,
     StageSignature,
 )
+from zugong.selection.selectors import inspection_schedule
 from zugong.selection.services.reports import draw_sample
 
 
@@ -42,4 +44,7 @@ def test_demo_selections_in_both_counties(db) -> None:
                                                   for d in CheckDraw.objects.all())
     assert ReportCheck.objects.filter(outcome="omitted", handling="reminder").exists()
     assert sorted(PlanReview.objects.values_list("decision", flat=True)) == ["adjust", "adjust", "approved", "approved"]
+    # R22: one county inspected last year, the other three years ago and overdue
+    overdue = [r.unit for r in inspection_schedule(SYSTEM, ctx.today) if r.overdue and r.last]
+    assert overdue == [ctx.data["counties"][1]]
     assert "选拔任用：14 项" in ctx.out.getvalue()  # type: ignore[attr-defined]

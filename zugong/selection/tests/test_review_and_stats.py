@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from zugong.conftest import bearer, logged_in, make_user
-from zugong.core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
+from zugong.core.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Role
 from zugong.selection.models import ReviewDecision, Stage
@@ -49,7 +49,7 @@ def test_a_plan_that_must_report_waits_for_the_superior_s_agreement(world: World
     assert review.reviewer_unit == world.tree.city  # alice's county reports to the city
     with pytest.raises(Conflict, match="正在等待上级组织部门审核"):
         _submit(world, s)
-    with pytest.raises(NotFound):  # the county may not approve its own plan: the city is out of its sight
+    with pytest.raises(Forbidden, match="该方案报示范市组织部门审核，本级不能审核"):  # not its own plan
         _decide(world.alice, review, ReviewDecision.APPROVED)
     _decide(city_admin, review, ReviewDecision.APPROVED)
     assert _vote(world, s).votes == 30
@@ -104,8 +104,8 @@ def test_review_over_the_api_and_the_pages(world: World, city_admin: User, carol
     review_id = submitted.json()["id"]
     assert bearer(carol).post(f"/api/v1/plan-reviews/{review_id}", {"decision": "approved"},
                               content_type="application/json").status_code == 404
-    assert api.post(f"/api/v1/plan-reviews/{review_id}", {"decision": "approved"},  # the city is not alice's
-                    content_type="application/json").status_code == 404
+    own = api.post(f"/api/v1/plan-reviews/{review_id}", {"decision": "approved"}, content_type="application/json")
+    assert own.status_code == 403 and "本级不能审核" in own.json()["error"]["message"]
     # the city's org department decides on the selection page
     city = logged_in(city_admin)
     page = city.get(f"/selection/{created['id']}/").content.decode()
