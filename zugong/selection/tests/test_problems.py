@@ -149,3 +149,21 @@ def test_api_records_and_transitions_with_409_for_an_illegal_step(world: World, 
                        content_type="application/json").json()["status"] == "verifying"
     assert bearer(carol).get(f"/api/v1/problem-entries/{pk}").status_code == 404
     assert bearer(carol).get("/api/v1/problem-entries").json() == []
+
+
+def test_the_cadre_page_marks_a_shielded_cadre_for_those_allowed_to_know(world: World) -> None:
+    from zugong.conftest import make_user
+    from zugong.core.models import Role
+
+    entry = problem_record(actor=world.alice, jurisdiction=world.ja, cadre=world.zhang, source="petition",
+                           received_on=date(2026, 2, 1), summary="反映其违规收受礼金")
+    url = f"/cadres/{world.zhang.pk}/"
+    page = logged_in(world.alice).get(url).content.decode()
+    assert 'id="zg-shielded"' in page and "在查" in page and "违规收受礼金" not in page
+    assert 'id="zg-shielded"' not in logged_in(world.alice).get(f"/cadres/{world.li.pk}/").content.decode()
+    leader = make_user("leader", world.tree.county_a, Role.LEADER)  # reads the roster, not the archive
+    assert 'id="zg-shielded"' not in logged_in(leader).get(url).content.decode()
+    problem_transition(actor=world.alice, jurisdiction=world.ja, entry_id=entry.pk, to="verifying")
+    problem_transition(actor=world.alice, jurisdiction=world.ja, entry_id=entry.pk, to="unfounded",
+                       conclusion="查无实据")
+    assert 'id="zg-shielded"' not in logged_in(world.alice).get(url).content.decode()
