@@ -1,7 +1,9 @@
 """Assessment demo contributor: in each of the two demo counties, a published 年度考核 of township cadres
 and teams with an indicator tree, 民主测评 (four voter classes, codes, ballots), ratings proposed from the
 evaluation rank within R14's caps, the negative list and the 优秀 quota, and the results written into the
-roster, and 旁证 (R02) asked of every team with one reply overdue; runs after talks (its interviews are what caps some cadres)."""
+roster, and 旁证 (R02) asked of every team with one reply overdue; runs after talks (its interviews are what caps some cadres).
+Also a satisfaction survey round (R31) across the demo province, last year's and this year's, with the ranking
+and the follow-up of the lowest units, and a points-card quarter (R32) in the first county."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from django.utils import timezone
 
 from zugong.assessment import selectors
 from zugong.assessment.models import CampaignKind, NegativeSituation, Subject, SubjectKind
-from zugong.assessment.services import ballots, campaigns, ratings, side_evidence
+from zugong.assessment.models_survey import Survey, SurveyIndicator
+from zugong.assessment.services import ballots, campaigns, points, ratings, side_evidence, surveys
 from zugong.assessment.services.campaigns import IndicatorSpec
 from zugong.cadres.exporters import record_of, with_history
 from zugong.cadres.models import Cadre
@@ -116,6 +119,65 @@ def _county(ctx: DemoContext, county: OrgUnit, actor: User | None, rng: random.R
     return len(subjects)
 
 
+RESPONDENTS = 6  # per county and round
+
+
+def _survey_round(ctx: DemoContext, year: int, rng: random.Random, closed_on: date) -> Survey:
+    province: OrgUnit = ctx.data["province"]
+    survey = surveys.survey_create(actor=None, jurisdiction=SYSTEM, org_unit=province, year=year,
+                                   title=f"{province.name}{year}年组织工作满意度测评")
+    surveys.survey_transition(actor=None, jurisdiction=SYSTEM, survey_id=survey.pk, to="open")
+    indicators = list(SurveyIndicator.objects.filter(survey=survey))
+    for county in ctx.data.get("counties", []):
+        mood = rng.uniform(0.35, 0.9)  # the county's share of 满意
+        codes = surveys.survey_codes_issue(actor=None, jurisdiction=SYSTEM, survey_id=survey.pk, county=county,
+                                           count=RESPONDENTS + 2)  # two respondents of the sample never answer
+        for code in codes[:RESPONDENTS]:
+            answers = {i.pk: "满意" if rng.random() < mood else rng.choice(("基本满意", "基本满意", "不满意"))
+                       for i in indicators}
+            surveys.survey_answer(code=code, answers=answers)
+    surveys.survey_transition(actor=None, jurisdiction=SYSTEM, survey_id=survey.pk, to="closed", on=closed_on)
+    return survey
+
+
+def _surveys(ctx: DemoContext, rng: random.Random) -> int:
+    if "province" not in ctx.data or not ctx.data.get("counties"):
+        return 0
+    _survey_round(ctx, ctx.today.year - 1, rng, date(ctx.today.year - 1, 11, 30))
+    survey = _survey_round(ctx, ctx.today.year, rng, ctx.today - timedelta(days=10))
+    rows = surveys.survey_follow_ups_assign(actor=None, jurisdiction=SYSTEM, survey_id=survey.pk,
+                                            today=ctx.today - timedelta(days=9), due_on=ctx.today + timedelta(days=20))
+    if rows:
+        surveys.survey_follow_up_done(actor=None, jurisdiction=SYSTEM, follow_up_id=rows[0].pk,
+                                      done_on=ctx.today - timedelta(days=2), note="已开展督导检查，形成整改清单")
+    return len(rows)
+
+
+POINT_ITEMS = (("入户走访", Decimal("2"), "visits"), ("值班签到", Decimal("1"), "duty"),
+               ("开展谈心谈话", Decimal("3"), "talks"), ("参加会议", Decimal("1"), "meetings"),
+               ("撰写调研报告", Decimal("5"), ""), ("工作失误被通报", Decimal("-5"), ""))
+
+
+def _points(ctx: DemoContext, county: OrgUnit, actor: User | None) -> int:
+    """A points-card quarter in the county: the items, the quarter counted from data, two typed entries
+    (one approved, one awaiting approval)."""
+    from zugong.assessment.selectors_points import period_of
+
+    items = {name: points.point_item_set(actor=actor, jurisdiction=SYSTEM, org_unit=county, name=name,
+                                         points=value, source=source) for name, value, source in POINT_ITEMS}
+    quarter = period_of(f"{ctx.today.year}Q{(ctx.today.month - 1) // 3 + 1}")
+    written = points.points_fill(actor=actor, jurisdiction=SYSTEM, org_unit=county, start=quarter.start,
+                                 end=quarter.end)
+    people = list(Cadre.objects.filter(org_unit__path__startswith=county.path, status="serving").order_by("pk")[:2])
+    for n, person in enumerate(people):
+        entry = points.point_entry_record(actor=None, jurisdiction=SYSTEM, item_id=items["撰写调研报告"].pk, cadre=person,
+                                          on=max(quarter.start, ctx.today - timedelta(days=3)), quantity=Decimal("1"),
+                                          evidence="调研报告《关于村级组织运转情况的调查》")
+        if n == 0:
+            points.point_entry_decide(actor=actor, jurisdiction=SYSTEM, entry_id=entry.pk, approve=True)
+    return written + len(people)
+
+
 @demo_contributor("assessment", order=90)
 def load_assessments(ctx: DemoContext) -> None:
     counties: list[OrgUnit] = ctx.data.get("counties", [])[:COUNTIES]
@@ -125,3 +187,10 @@ def load_assessments(ctx: DemoContext) -> None:
         with transaction.atomic():
             made += _county(ctx, county, User.objects.filter(username=username).first(), rng)
     ctx.say(f"考核评价：{made} 个考核对象已公布结果（民主测评、R14 约谈上限、负面清单、优秀名额）")
+    with transaction.atomic():
+        follow_ups = _surveys(ctx, rng)
+    ctx.say(f"满意度测评：本年度和上年度各一轮，{follow_ups} 项末位跟进任务")
+    if counties:
+        with transaction.atomic():
+            entries = _points(ctx, counties[0], User.objects.filter(username="alice").first())
+        ctx.say(f"积分卡：{entries} 条本季度积分记录")

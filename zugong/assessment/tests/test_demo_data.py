@@ -12,6 +12,9 @@ from zugong.assessment.models import (
     SideEvidenceRequest,
     Subject,
 )
+from zugong.assessment.models_points import PointEntry, PointItem
+from zugong.assessment.models_survey import Survey, SurveyFollowUp
+from zugong.assessment.selectors_survey import ranking
 from zugong.cadres.models import AnnualReview
 from zugong.core.demo import DemoContext
 from zugong.core.demo_data import load_org_tree
@@ -40,3 +43,14 @@ def test_demo_publishes_an_annual_campaign_in_both_counties(db) -> None:
     overdue = [r for r in SideEvidenceRequest.objects.all() if r.is_overdue(date(2026, 11, 20))]
     assert len(overdue) == 2 and all(r.replied_on is None for r in overdue)
     assert "考核评价：" in ctx.out.getvalue()  # type: ignore[attr-defined]
+    # the satisfaction rounds: last year's and this year's, ranked, the lowest followed up
+    rounds = list(Survey.objects.order_by("year"))
+    assert [(r.year, r.status) for r in rounds] == [(2025, "closed"), (2026, "closed")]
+    counties = ranking(rounds[1], "county")
+    assert len(counties) == len(ctx.data["counties"]) and counties[0].score >= counties[-1].score
+    tasks = SurveyFollowUp.objects.filter(survey=rounds[1])
+    assert tasks.filter(kind="special_check").count() == min(10, len(counties))
+    assert tasks.filter(done_on__isnull=False).count() == 1
+    # the points-card quarter: six items, two typed entries (one approved, one waiting)
+    assert PointItem.objects.count() == 6
+    assert sorted(PointEntry.objects.filter(auto=False).values_list("status", flat=True)) == ["approved", "pending"]
