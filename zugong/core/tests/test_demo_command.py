@@ -28,6 +28,7 @@ def test_demo_on_a_never_migrated_database_migrates_first_and_jieba_stays_quiet(
     output = done.stdout + done.stderr
     assert "prefix dict" not in output and "Loading model" not in output  # … without its messages
     assert "  alice      zugong-demo" in done.stdout
+    assert "[core.orgs] " in done.stdout and "[演示数据共计] " in done.stdout  # each step timed, and the whole
 
 
 @pytest.mark.django_db
