@@ -151,7 +151,8 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
             job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
             counts_params=counts_params, where_sql=where_sql, where_params=where_params,
             detail_sql=detail_sql("d.measure"), detail_params=detail_params,
-            seed=_seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]))
+            seed=_seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]),
+            subject_type=source.subject_type or subject_type_fallback, target=minimum)
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
     with connection.cursor() as cursor:
@@ -186,7 +187,7 @@ _SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
 
 def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
-                     seed: int) -> JobCounts:
+                     seed: int, subject_type: str, target: float) -> JobCounts:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
     findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
@@ -200,7 +201,14 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
     org_join = "" if not where_params else f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
     stored = (f"SELECT f.id, f.subject_id, f.fingerprint FROM {table} f {org_join}"
               f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
-    written = ", ".join(detail_sql if name.strip() == "detail" else f"d.{name.strip()}" for name in _COLUMNS.split(","))
+    # n keeps what differs from subject to subject; the job's constants are written only with the rows inserted.
+    varying = "subject_id, subject_label, org_unit_id, status, measure, responsible_user_id"
+    written = (f"CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS VARCHAR(30)), CAST(%s AS DATE), "
+               f"CAST(%s AS DATE), CAST(%s AS VARCHAR(60)), d.subject_id, d.subject_label, d.org_unit_id, d.status, "
+               f"d.measure, CAST(%s AS DOUBLE PRECISION), NULL, NULL, d.responsible_user_id, {detail_sql}, "
+               f"CAST(%s AS TIMESTAMP WITH TIME ZONE)")
+    written_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
+                                 subject_type, target, *detail_params, job.evaluated_at]
     with connection.cursor() as cursor:
         # One round trip reads the settings and sets the job's (a CTE is evaluated before the outer SELECT).
         cursor.execute("WITH saved AS MATERIALIZED (SELECT " + ", ".join(
@@ -210,18 +218,18 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
         saved = dict(zip(_SETTINGS, cursor.fetchone()[:len(_SETTINGS)], strict=True))
         cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
-            f"WITH n AS MATERIALIZED (SELECT x.*, {_FINGERPRINT} AS fingerprint "
-            f"FROM ({statement}) AS x ({_COLUMNS})), "
-            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.rule_id IS NOT NULL AS is_new, n.* "
+            f"WITH n AS MATERIALIZED (SELECT {', '.join('x.' + c for c in varying.split(', '))}, "
+            f"{_FINGERPRINT} AS fingerprint FROM ({statement}) AS x ({_COLUMNS})), "
+            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* "
             f"FROM n FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
-            f"WHERE f.id IS NULL OR n.rule_id IS NULL), "
-            f"gone AS (DELETE FROM {table} WHERE rule_id = %s AND part = %s AND period_start = %s "
-            f"AND id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
+            f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
+            # by primary key only: the ids are the job's, and the job's other rows are not scanned for them
+            f"gone AS (DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
             f"SELECT status, COUNT(*), false FROM n GROUP BY status "
             f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
-            [seed, seed, seed, seed, *params, *job_params, *where_params, *job_params, *detail_params])
+            [seed, seed, seed, seed, *params, *job_params, *where_params, *written_params])
         rows = cursor.fetchall()
         counts = JobCounts({status: int(n) for status, n, written in rows if not written},
                            written={status for status, _, written in rows if written},

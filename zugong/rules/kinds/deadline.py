@@ -213,13 +213,14 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
             f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* FROM n "
             f"FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
-            f"gone AS (DELETE FROM {Finding._meta.db_table} WHERE rule_id = %s AND part = %s AND period_start = %s "
-            f"AND id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
+            # by primary key only: the ids are the job's, and the job's other rows are not scanned for them
+            f"gone AS (DELETE FROM {Finding._meta.db_table} "
+            f"WHERE id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {Finding._meta.db_table} ({written}, fingerprint) "
             f"SELECT {inserted} FROM diff i WHERE i.is_new) "
             f"SELECT status, COUNT(*), false FROM n GROUP BY status "
             f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
-            [as_of, seed, *items_all_params, *job_params, *where_params, *job_params, *inserted_params])
+            [as_of, seed, *items_all_params, *job_params, *where_params, *inserted_params])
         rows = cursor.fetchall()
         counts = JobCounts({status: int(count) for status, count, written_now in rows if not written_now},
                            written={status for status, _, written_now in rows if written_now},
