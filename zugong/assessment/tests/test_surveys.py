@@ -4,12 +4,14 @@ scores and rankings by hand, ties, follow-up of the lowest units by R31's parame
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection, connections
 from django.utils import timezone
 
 from zugong.assessment import selectors_survey as read
@@ -214,3 +216,35 @@ def test_the_pages_create_a_round_show_the_rankings_and_assign_follow_ups(tree: 
     assert "跟进任务已完成" in done.content.decode()
     assert json.loads(page.split('id="zg-survey-data" type="application/json">')[1].split("</script>")[0])[
         "counties"] == {"labels": ["甲县"], "values": [50.0]}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers")
+def test_the_same_survey_code_sent_from_four_phones_at_once_answers_once(tree: Tree) -> None:
+    prov = make_user("prov", tree.province, Role.ORG_ADMIN)
+    jp = jurisdiction_for(prov)
+    survey = svc.survey_create(actor=prov, jurisdiction=jp, org_unit=tree.province, title="并发", year=2026)
+    svc.survey_transition(actor=prov, jurisdiction=jp, survey_id=survey.pk, to="open")
+    [code] = svc.survey_codes_issue(actor=prov, jurisdiction=jp, survey_id=survey.pk, county=tree.county_a, count=1)
+    answers = {i.pk: "满意" for i in read.indicators_of(survey)}
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def answer() -> None:
+        try:
+            barrier.wait()
+            svc.survey_answer(code=code, answers=answers)
+            outcomes.append("answered")
+        except Conflict as exc:
+            outcomes.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["answered", *["问卷码无效或已使用"] * 3]
+    assert SurveyResponse.objects.count() == 1 and SurveyAnswer.objects.count() == 19
