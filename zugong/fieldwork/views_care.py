@@ -63,8 +63,9 @@ def retiree_detail(request: AuthedRequest, retiree_id: int) -> HttpResponse:
     jurisdiction = request.jurisdiction
     retiree = care.retiree_get(jurisdiction, retiree_id)
     which = request.POST.get("form", "") if request.method == "POST" else ""
-    visit_form = VisitForm(request.POST if which == "visit" else None)
-    help_form = HardshipForm(request.POST if which == "help" else None)
+    # two forms on one page: their own element ids (the field names stay as they are)
+    visit_form = VisitForm(request.POST if which == "visit" else None, auto_id="visit_%s")
+    help_form = HardshipForm(request.POST if which == "help" else None, auto_id="help_%s")
     try:
         if which == "visit" and visit_form.is_valid():
             data = visit_form.cleaned_data

@@ -83,8 +83,10 @@ def stay_detail(request: AuthedRequest, stay_id: int) -> HttpResponse:
     jurisdiction = request.jurisdiction
     stay = stays.stay_get(jurisdiction, stay_id)
     which = request.POST.get("form", "") if request.method == "POST" else ""
-    log_form = StayLogForm(request.POST if which == "log" else None)
-    suggestion_form = SuggestionForm(request.POST if which == "suggestion" else None, jurisdiction=jurisdiction)
+    # two forms on one page: their own element ids (the field names stay as they are)
+    log_form = StayLogForm(request.POST if which == "log" else None, auto_id="log_%s")
+    suggestion_form = SuggestionForm(request.POST if which == "suggestion" else None, jurisdiction=jurisdiction,
+                                     auto_id="suggestion_%s")
     if which == "log" and log_form.is_valid():
         data = log_form.cleaned_data
         try:
