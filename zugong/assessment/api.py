@@ -14,6 +14,7 @@ from zugong.assessment.models import Campaign, CampaignStatus, Indicator, SideEv
 from zugong.assessment.services import ballots, ratings, side_evidence
 from zugong.assessment.services import campaigns as svc
 from zugong.cadres.selectors import cadre_get
+from zugong.core.api_auth import permitted
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may
@@ -138,7 +139,9 @@ def campaign_detail(request: HttpRequest, campaign_id: RowId) -> CampaignRow:
     return _row(selectors.campaign_get(jurisdiction_of(request, VIEW), campaign_id))
 
 
-@router.post("/assessments", response={201: CampaignRow}, summary="新建考核（草稿）")
+@router.post("/assessments",
+             auth=permitted("assessment.campaign_create"),
+             response={201: CampaignRow}, summary="新建考核（草稿）")
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[CampaignRow]:
     jurisdiction = jurisdiction_of(request)
     campaign = svc.campaign_create(
@@ -148,7 +151,9 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     return Status(201, _row(selectors.campaign_get(jurisdiction, campaign.pk)))
 
 
-@router.post("/assessments/{campaign_id}/transition", response=CampaignRow, summary="考核状态转换")
+@router.post("/assessments/{campaign_id}/transition",
+             auth=permitted("assessment.campaign_advance", scope=selectors.campaigns_visible, by="campaign_id"),
+             response=CampaignRow, summary="考核状态转换")
 def campaign_transition(request: HttpRequest, campaign_id: RowId, payload: TransitionIn) -> CampaignRow:
     jurisdiction = jurisdiction_of(request)
     selectors.campaign_get(jurisdiction, campaign_id)
@@ -164,7 +169,9 @@ def subject_list(request: HttpRequest, campaign_id: RowId) -> list[SubjectOut]:
     return [_subject_out(jurisdiction, campaign, s) for s in selectors.subjects_of(campaign)]
 
 
-@router.post("/assessments/{campaign_id}/subjects", response={201: SubjectOut}, summary="添加考核对象")
+@router.post("/assessments/{campaign_id}/subjects",
+             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+             response={201: SubjectOut}, summary="添加考核对象")
 def subject_add(request: HttpRequest, campaign_id: RowId, payload: SubjectIn) -> Status[SubjectOut]:
     jurisdiction = jurisdiction_of(request)
     campaign = selectors.campaign_get(jurisdiction, campaign_id)
@@ -184,7 +191,9 @@ def indicator_tree(request: HttpRequest, campaign_id: RowId) -> list[IndicatorNo
     return [_node(i, children) for i in children.get(None, [])]
 
 
-@router.put("/assessments/{campaign_id}/indicators", response=list[IndicatorNode],
+@router.put("/assessments/{campaign_id}/indicators",
+            auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+            response=list[IndicatorNode],
             summary="设置考核指标树（每一级权重合计须为 100）")
 def indicator_tree_set(request: HttpRequest, campaign_id: RowId, payload: list[IndicatorNode]) -> list[IndicatorNode]:
     jurisdiction = jurisdiction_of(request)
@@ -194,7 +203,9 @@ def indicator_tree_set(request: HttpRequest, campaign_id: RowId, payload: list[I
     return indicator_tree(request, campaign_id)
 
 
-@router.post("/assessments/{campaign_id}/ratings", response=SubjectOut,
+@router.post("/assessments/{campaign_id}/ratings",
+             auth=permitted("assessment.rating_set", scope=selectors.campaigns_visible, by="campaign_id"),
+             response=SubjectOut,
              summary="评定等次（R14 约谈上限、负面清单或优秀名额不允许时 409，并说明原因）")
 def rating_set(request: HttpRequest, campaign_id: RowId, payload: RatingIn) -> SubjectOut:
     jurisdiction = jurisdiction_of(request)
@@ -259,7 +270,9 @@ def voter_class_list(request: HttpRequest, campaign_id: RowId) -> list[VoterClas
     return _turnout(selectors.campaign_get(jurisdiction_of(request, "assessment.rating_set"), campaign_id))
 
 
-@router.post("/assessments/{campaign_id}/voter-classes", response=list[VoterClassOut],
+@router.post("/assessments/{campaign_id}/voter-classes",
+             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+             response=list[VoterClassOut],
              summary="设置投票人类别权重（新增一个版本）")
 def voter_class_weight_set(request: HttpRequest, campaign_id: RowId, payload: VoterClassIn) -> list[VoterClassOut]:
     jurisdiction = jurisdiction_of(request)
@@ -269,7 +282,9 @@ def voter_class_weight_set(request: HttpRequest, campaign_id: RowId, payload: Vo
     return _turnout(campaign)
 
 
-@router.post("/assessments/{campaign_id}/codes", response={201: CodesOut}, summary="发放一次性测评码")
+@router.post("/assessments/{campaign_id}/codes",
+             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+             response={201: CodesOut}, summary="发放一次性测评码")
 def codes_issue(request: HttpRequest, campaign_id: RowId, payload: CodesIn) -> Status[CodesOut]:
     jurisdiction = jurisdiction_of(request)
     campaign = selectors.campaign_get(jurisdiction, campaign_id)
@@ -323,7 +338,9 @@ def side_evidence_list(request: HttpRequest, campaign_id: RowId) -> list[SideEvi
     return [_evidence_out(r) for r in selectors.side_evidence_of(campaign)]
 
 
-@router.post("/assessments/{campaign_id}/side-evidence", response={201: list[SideEvidenceOut]},
+@router.post("/assessments/{campaign_id}/side-evidence",
+             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+             response={201: list[SideEvidenceOut]},
              summary="向旁证单位发函（期限按 R02 的回复天数）")
 def side_evidence_request(request: HttpRequest, campaign_id: RowId,
                           payload: SideEvidenceIn) -> Status[list[SideEvidenceOut]]:
@@ -336,7 +353,9 @@ def side_evidence_request(request: HttpRequest, campaign_id: RowId,
     return Status(201, [_evidence_out(r) for r in selectors.side_evidence_of(campaign) if r.pk in ids])
 
 
-@router.post("/assessments/{campaign_id}/side-evidence/{request_id}/reply", response=SideEvidenceOut,
+@router.post("/assessments/{campaign_id}/side-evidence/{request_id}/reply",
+             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+             response=SideEvidenceOut,
              summary="登记旁证回复")
 def side_evidence_reply(request: HttpRequest, campaign_id: RowId, request_id: RowId,
                         payload: SideEvidenceReplyIn) -> SideEvidenceOut:
