@@ -16,7 +16,9 @@ from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.fieldwork import selectors
+from zugong.fieldwork.models import ProgrammeKind, TrainingProgramme
 from zugong.fieldwork.services.income import income_report_submit
+from zugong.fieldwork.services.training import training_programme_add
 
 router = Router(tags=["fieldwork"])
 router.add_router("", "zugong.fieldwork.api_stays.router")  # 蹲点调研 (R06)
@@ -117,3 +119,47 @@ def training_cycle(request: HttpRequest, org: RowId | None = None, as_of: date |
     rows = selectors.off_job_days_in_cycle(jurisdiction, as_of=as_of or timezone.localdate(), org_unit=unit)
     return [CycleRow(cadre_id=r["id"], name=r["name"], off_job_days=r["off_job_days"], meets=r["meets"])
             for r in rows[offset:offset + limit]]
+
+
+class ProgrammeIn(Schema):
+    org_unit_id: RowId
+    kind: ProgrammeKind
+    title: str = Field(..., min_length=1, max_length=200)
+    start_date: date
+    end_date: date
+    participants: int = Field(0, ge=0, le=100_000)
+
+
+class ProgrammeOut(Schema):
+    id: int
+    org_unit_id: int
+    kind: str
+    title: str
+    start_date: date
+    end_date: date
+    participants: int
+
+
+def _programme(p: TrainingProgramme) -> ProgrammeOut:
+    return ProgrammeOut(id=p.pk, org_unit_id=p.org_unit_id, kind=p.kind, title=p.title, start_date=p.start_date,
+                        end_date=p.end_date, participants=p.participants)
+
+
+@router.get("/training-programmes", response=list[ProgrammeOut], summary="组织部举办的示范班、研讨班")
+def training_programmes(request: HttpRequest, org: RowId | None = None, limit: Limit = 100,
+                        offset: Offset = 0) -> list[ProgrammeOut]:
+    rows = selectors.programmes_visible(jurisdiction_of(request, TRAINING_VIEW)).order_by("-start_date", "pk")
+    if org is not None:
+        rows = rows.filter(org_unit_id=org)
+    return [_programme(p) for p in rows[offset:offset + limit]]
+
+
+@router.post("/training-programmes", auth=permitted("fieldwork.training_record"), response={201: ProgrammeOut},
+             summary="登记组织部举办的示范班或研讨班")
+def training_programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[ProgrammeOut]:
+    jurisdiction = jurisdiction_of(request)
+    unit = selectors.visible_unit(jurisdiction, payload.org_unit_id)
+    programme = training_programme_add(actor=actor_of(request), jurisdiction=jurisdiction, org_unit=unit,
+                                       kind=payload.kind, title=payload.title, start_date=payload.start_date,
+                                       end_date=payload.end_date, participants=payload.participants)
+    return Status(201, _programme(programme))

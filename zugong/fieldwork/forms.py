@@ -14,7 +14,15 @@ from zugong.cadres.selectors import cadres_visible
 from zugong.core.forms import CHOOSE, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.models import OrgKind
 from zugong.core.selectors import org_units_visible
-from zugong.fieldwork.models import LogKind, MoveKind, Occasion, PlaceKind, SuggestionStatus, TopicGrade
+from zugong.fieldwork.models import (
+    LogKind,
+    MoveKind,
+    Occasion,
+    PlaceKind,
+    ProgrammeKind,
+    SuggestionStatus,
+    TopicGrade,
+)
 from zugong.fieldwork.selectors import parse_quarter
 from zugong.fieldwork.selectors_research import calls_visible, leaders_visible
 from zugong.fieldwork.selectors_stays import (
@@ -223,3 +231,11 @@ class TransferApprovalForm(ScopedForm):
         self.fields["cadre"] = PickerField(recruits, url_name="pick-cadres", label=_("干部（新录用乡镇公务员）"),
                                            placeholder=_("输入姓名搜索"))
         self.order_fields(["cadre", "kind", "destination", "reason", "signed_by"])
+
+
+class ProgrammeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=blank_choice(ProgrammeKind.choices))
+    title = forms.CharField(label=_("班次名称"), max_length=200)
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
+    participants = forms.IntegerField(label=_("参训人数"), min_value=0, max_value=100000, required=False)

@@ -418,3 +418,29 @@ class TransferApproval(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-approved_on", "pk"]
+
+
+# ---- R30 the department's own programme (示范班, 研讨班) ------------------------------------------
+
+class ProgrammeKind(models.TextChoices):
+    ADVANCED = "advanced", _("示范班")
+    SEMINAR = "seminar", _("研讨班")
+
+
+class TrainingProgramme(models.Model):
+    """A class the org department runs itself: R30 asks for [2] advanced classes and [2] seminars a year."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("举办单位"), on_delete=models.PROTECT,
+                                 related_name="training_programmes")
+    kind = models.CharField(_("类型"), max_length=10, choices=ProgrammeKind.choices)
+    title = models.CharField(_("班次名称"), max_length=200)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    participants = models.PositiveIntegerField(_("参训人数"), default=0)
+
+    class Meta:
+        ordering: ClassVar = ["-start_date", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="fieldwork_programme_dates_ordered"),
+        ]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
     Q,
     QuerySet,
@@ -30,7 +31,9 @@ from zugong.core.orgtree import ancestor_paths, subtree_q
 from zugong.fieldwork.models import (
     IncomeLevel,
     IncomeScale,
+    ProgrammeKind,
     TrainingKind,
+    TrainingProgramme,
     TrainingRecord,
     VillageIncomeReport,
 )
@@ -105,6 +108,34 @@ def off_job_days_in_cycle(jurisdiction: Jurisdiction, *, as_of: date,
         rows.append({"id": pk, "name": name, "org_unit_id": unit_id, "off_job_days": days,
                      "meets": days >= check.min_days})
     return rows
+
+
+@dataclass(frozen=True)
+class ProgrammeYear:
+    year: int
+    advanced: int
+    seminars: int
+    min_advanced: int
+    min_seminars: int
+
+    @property
+    def meets(self) -> bool:
+        return self.advanced >= self.min_advanced and self.seminars >= self.min_seminars
+
+
+def programmes_visible(jurisdiction: Jurisdiction) -> QuerySet[TrainingProgramme]:
+    return TrainingProgramme.objects.filter(jurisdiction.org_q("org_unit__")).select_related("org_unit")
+
+
+def programme_year(unit: OrgUnit, year: int) -> ProgrammeYear:
+    """The classes `unit`'s org department ran in the year (by their start) against R30's programme."""
+    on = date(year, 12, 31)
+    counts = dict(TrainingProgramme.objects.filter(org_unit=unit, start_date__year=year).order_by()
+                  .values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return ProgrammeYear(year=year, advanced=counts.get(ProgrammeKind.ADVANCED, 0),
+                         seminars=counts.get(ProgrammeKind.SEMINAR, 0),
+                         min_advanced=int(param("R30", "advanced_classes", org_unit=unit, on=on)),
+                         min_seminars=int(param("R30", "seminars", org_unit=unit, on=on)))
 
 
 # ---- R27 village collective income -------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Training pages: the org-department cadres of a unit with their off-job days over the rolling cycle
-(R30), and the Excel import of training records."""
+(R30), the Excel import of training records, and the department's own classes of a year."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.fieldwork import selectors
-from zugong.fieldwork.forms import TrainingImportForm
-from zugong.fieldwork.services.training import training_import
+from zugong.fieldwork.forms import ProgrammeForm, TrainingImportForm
+from zugong.fieldwork.services.training import training_import, training_programme_add
 
 
-@page(action="fieldwork.training_view", methods=("GET",))
+@page(action="fieldwork.training_view", methods=("GET", "HEAD"))
 def training(request: AuthedRequest) -> HttpResponse:
     pk = query_int(request, "org", low=1)
     unit = (selectors.visible_unit(request.jurisdiction, pk) if pk is not None
@@ -47,3 +47,29 @@ def training_upload(request: AuthedRequest) -> HttpResponse:
                 messages.warning(request, line)
             return HttpResponseRedirect(reverse("fieldwork:training"))
     return render(request, "fieldwork/training_import.html", {"form": form})
+
+
+@page(action="fieldwork.training_view", writes="fieldwork.training_record")
+def training_programmes(request: AuthedRequest) -> HttpResponse:
+    """The classes a unit's org department ran in a year (示范班, 研讨班) against R30's programme."""
+    pk = query_int(request, "org", low=1)
+    unit = (selectors.visible_unit(request.jurisdiction, pk) if pk is not None
+            else selectors.home_unit(request.jurisdiction))
+    year = query_int(request, "year", default=timezone.localdate().year, low=2000, high=2100) or 2000
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = training_programme_add(actor=request.user, jurisdiction=request.jurisdiction, org_unit=unit,
+                                               kind=data["kind"], title=data["title"], start_date=data["start_date"],
+                                               end_date=data["end_date"], participants=data["participants"] or 0)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已登记%(title)s") % {"title": programme.title})
+            return HttpResponseRedirect(f"{reverse('fieldwork:training-programmes')}?org={unit.pk}"
+                                        f"&year={programme.start_date.year}")
+    return render(request, "fieldwork/training_programmes.html", {
+        "unit": unit, "year": year, "figures": selectors.programme_year(unit, year),
+        "rows": selectors.programmes_visible(request.jurisdiction).filter(org_unit=unit, start_date__year=year),
+        "form": form, "may_record": may(request.jurisdiction, "fieldwork.training_record", unit)})

@@ -90,6 +90,8 @@ def stay_add(*, actor: Actor, jurisdiction: Jurisdiction, batch_id: int, cadre: 
     if unit is not None and not jurisdiction.contains(unit):
         raise ValidationFailed("蹲点村（社区）不在您的管辖范围内", field="place")
     _dates(start_date, end_date)
+    if (end_date - start_date).days >= 366:
+        raise ValidationFailed("一次蹲点不能超过一年", field="end_date")
     if FieldStay.objects.filter(batch=batch, cadre=cadre).exists():
         raise Conflict(f"{cadre.name}已参加{batch}")
     days = (end_date - start_date).days + 1

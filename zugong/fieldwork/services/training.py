@@ -1,4 +1,5 @@
-"""Training records (R30): one added by hand, or many imported from Excel.
+"""Training records (R30): one added by hand, or many imported from Excel; the classes the org department
+runs itself (示范班, 研讨班).
 
 The workbook is guarded (`core.xlsxguard`) and read with openpyxl read-only through `bounded_rows`. A
 row is refused only when it cannot be stored (no such cadre in the jurisdiction, no course, no or
@@ -19,6 +20,7 @@ from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
 from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, require
 from zugong.core.xlsxguard import (
     UnsafeWorkbook,
@@ -27,7 +29,7 @@ from zugong.core.xlsxguard import (
     import_max_rows,
     too_many_rows_message,
 )
-from zugong.fieldwork.models import TrainingKind, TrainingRecord
+from zugong.fieldwork.models import ProgrammeKind, TrainingKind, TrainingProgramme, TrainingRecord
 
 HEADERS = ("身份证号码", "姓名", "培训班次", "主办单位", "培训方式", "开始日期", "结束日期", "天数", "学时", "证书编号")
 _KIND_BY_LABEL = {str(label): value for value, label in TrainingKind.choices}
@@ -163,3 +165,22 @@ def training_import(*, actor: Actor, jurisdiction: Jurisdiction, data: bytes, fi
     audit_record(actor=actor, action="fieldwork.training_import", object_type="fieldwork.trainingrecord",
                  summary={"file": filename, "added": result.added, "refused": len(result.refused)})
     return result
+
+
+@transaction.atomic
+def training_programme_add(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, kind: str, title: str,
+                           start_date: date, end_date: date, participants: int = 0) -> TrainingProgramme:
+    """A class the org department of `org_unit` ran itself (示范班 or 研讨班), counted against R30's programme."""
+    require(jurisdiction, "fieldwork.training_record", org_unit)
+    if kind not in ProgrammeKind.values:
+        raise ValidationFailed("类型应为示范班或研讨班", field="kind")
+    if not title.strip():
+        raise ValidationFailed("请填写班次名称", field="title")
+    if end_date < start_date:
+        raise ValidationFailed("结束日期不能早于开始日期", field="end_date")
+    programme = TrainingProgramme.objects.create(org_unit=org_unit, kind=kind, title=title.strip()[:200],
+                                                 start_date=start_date, end_date=end_date,
+                                                 participants=max(participants, 0))
+    audit_record(actor=actor, action="fieldwork.training_programme_add", obj=programme, org_unit=org_unit,
+                 summary={"kind": kind, "title": programme.title, "start": start_date.isoformat()})
+    return programme

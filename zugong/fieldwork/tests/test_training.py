@@ -179,3 +179,29 @@ def logged_in_get(user: User, url: str) -> int:
     from zugong.conftest import logged_in
 
     return logged_in(user).get(url).status_code
+
+
+def test_department_programme_counts_classes_of_the_year_against_two_and_two(tree: Tree, alice: User,
+                                                                             carol: User) -> None:
+    from zugong.conftest import bearer, logged_in
+    from zugong.fieldwork.selectors import programme_year
+    from zugong.fieldwork.services.training import training_programme_add
+
+    j = jurisdiction_for(alice)
+    for kind, start in (("advanced", date(2025, 3, 1)), ("advanced", date(2025, 9, 1)), ("seminar", date(2025, 5, 1)),
+                        ("seminar", date(2024, 12, 31))):  # the last one is the year before
+        training_programme_add(actor=alice, jurisdiction=j, org_unit=tree.county_a, kind=kind, title="班次",
+                               start_date=start, end_date=start)
+    year = programme_year(tree.county_a, 2025)
+    assert (year.advanced, year.seminars, year.min_advanced, year.min_seminars, year.meets) == (2, 1, 2, 2, False)
+    body = logged_in(alice).post(f"/fieldwork/training/programmes/?org={tree.county_a.pk}", {
+        "kind": "seminar", "title": "组织工作研讨班", "start_date": "2025-10-10", "end_date": "2025-10-12",
+        "participants": "40"}, follow=True).content.decode()
+    assert "已登记组织工作研讨班" in body and "研讨班 2 期（应不少于 2 期）" in body and "未达到要求" not in body
+    assert programme_year(tree.county_a, 2025).meets
+    with pytest.raises(NotFound):
+        training_programme_add(actor=carol, jurisdiction=jurisdiction_for(carol), org_unit=tree.county_a,
+                               kind="seminar", title="x", start_date=date(2025, 1, 1), end_date=date(2025, 1, 1))
+    assert len(bearer(alice).get("/api/v1/training-programmes").json()) == 5
+    assert bearer(carol).get("/api/v1/training-programmes").json() == []
+    assert logged_in(carol).get(f"/fieldwork/training/programmes/?org={tree.county_a.pk}").status_code == 404
