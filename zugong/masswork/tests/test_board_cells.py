@@ -38,3 +38,21 @@ def test_board_page_prints_the_rows(walls) -> None:
     body = Client().get(f"/m/walls/{walls.a.pk}/").content.decode()
     assert "<td>水管&lt;漏水&gt;</td>" in body
     assert body.count("<td>待派单</td>") == 2  # member and outcome of an order not yet dispatched
+
+
+def test_board_page_reads_its_rows_and_names_in_one_query(walls, django_assert_num_queries) -> None:
+    # given a wall with orders, one without, and a closed one
+    for n in range(3):
+        place(walls.a, description=f"第{n}件事")
+    client = Client()
+    # then the board with orders is one query: its rows carry the wall's and community's names
+    with django_assert_num_queries(1):
+        body = client.get(f"/m/walls/{walls.a.pk}/").content.decode()
+    assert "<h1>甲社区 · 甲社区民心墙</h1>" in body and body.count("<td>待派单</td>") == 6
+    assert body.index("第2件事") < body.index("第1件事") < body.index("第0件事")  # newest first
+    # an empty wall shows its names and no rows; a closed wall's board is not found
+    empty = client.get(f"/m/walls/{walls.b.pk}/").content.decode()
+    assert "乙社区民心墙" in empty and "暂无点单" in empty
+    walls.a.is_active = False
+    walls.a.save(update_fields=["is_active"])
+    assert client.get(f"/m/walls/{walls.a.pk}/").status_code == 404
