@@ -154,3 +154,15 @@ class DutyFeedbackForm(forms.Form):
             elif line.strip():
                 rows.append((line.strip(), Severity.GENERAL))
         return rows
+
+
+class ListEditForm(forms.Form):
+    title = forms.CharField(label=_("清单名称"), max_length=200)
+    owner_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+    issued_on = DateField(label=_("下发日期"))
+
+
+class ProblemEditForm(forms.Form):
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.rectification import views, views_duty, views_projects
+from zugong.rectification import views, views_duty, views_editing, views_projects
 
 app_name = "rectification"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("lists/import/", views.list_import, name="list-import"),
     path("lists/<int:pk>/", views.list_detail, name="list"),
     path("lists/<int:pk>/export/", views.list_export, name="list-export"),
+    path("lists/<int:pk>/edit/", views_editing.list_edit, name="list-edit"),
+    path("problems/<int:pk>/edit/", views_editing.problem_edit, name="problem-edit"),
     path("lists/<int:pk>/problems/", views.problem_new, name="problem-new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/plan/", views.plan_submit, name="plan-submit"),
