@@ -37,6 +37,7 @@ class CampaignRow(Schema):
     status: str
     status_label: str
     excellent_share: Decimal
+    evaluation_share: Decimal
     focus: str
     theme: str
 
@@ -50,6 +51,8 @@ class CampaignIn(Schema):
     excellent_share: Decimal = Field(Decimal("0.15"), ge=0, le=1, description="优秀（好）等次最多占考核对象的比例")
     focus: str = Field("", description="R01：classified 分类考核, key 重点考核，空为一般考核")
     theme: str = Field("", max_length=100, description="分类考核的部门类别或主题")
+    evaluation_share: Decimal = Field(Decimal("0"), ge=0, le=1,
+                                      description="总分 = 指标得分 × (1 − 占比) + 民主测评得分 × 占比")
 
 
 class CampaignFilters(Schema):
@@ -102,7 +105,8 @@ class RatingIn(Schema):
 def _row(c: Campaign) -> CampaignRow:
     return CampaignRow(id=c.pk, title=c.title, kind=c.kind, kind_label=str(c.get_kind_display()), year=c.year,
                        period=c.period, org_unit_id=c.org_unit_id, org_unit=c.org_unit.name, status=c.status,
-                       status_label=str(c.get_status_display()), excellent_share=c.excellent_share, focus=c.focus,
+                       status_label=str(c.get_status_display()), excellent_share=c.excellent_share,
+                       evaluation_share=c.evaluation_share, focus=c.focus,
                        theme=c.theme)
 
 
@@ -147,7 +151,8 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     campaign = svc.campaign_create(
         actor=actor_of(request), jurisdiction=jurisdiction, org_unit=org_unit_get(jurisdiction, payload.org_unit_id),
         title=payload.title, kind=payload.kind, year=payload.year, period=payload.period,
-        excellent_share=payload.excellent_share, focus=payload.focus, theme=payload.theme)
+        excellent_share=payload.excellent_share, focus=payload.focus, theme=payload.theme,
+        evaluation_share=payload.evaluation_share)
     return Status(201, _row(selectors.campaign_get(jurisdiction, campaign.pk)))
 
 

@@ -65,6 +65,8 @@ class ScoreRow(Schema):
     rank: int
     total: Decimal = Field(description="Σ 第一级指标权重 × 得分 ÷ 100；上级指标得分 = Σ 下级权重 × 下级得分 ÷ 100")
     missing: int = Field(description="未评分的末级指标数（按 0 分计）")
+    evaluation: Decimal = Field(description="民主测评得分（考核的民主测评占比为 0 时为 0）")
+    final: Decimal = Field(description="指标总分 × (1 − 民主测评占比) + 民主测评得分 × 民主测评占比；排名依此")
     scores: dict[str, Decimal] = Field(description="末级指标名称 → 得分（0–100）")
 
 
@@ -74,4 +76,5 @@ def score_list(request: HttpRequest, campaign_id: RowId) -> list[ScoreRow]:
     leaves, sheets = selectors.score_sheet(campaign)
     names = {i.pk: i.name for i in leaves}
     return [ScoreRow(subject_id=s.subject_id, name=s.name, rank=s.rank, total=s.total, missing=s.missing,
+                     evaluation=s.evaluation, final=s.final,
                      scores={names[k]: v.score for k, v in s.leaf_scores.items() if k in names}) for s in sheets]

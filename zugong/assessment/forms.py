@@ -55,6 +55,9 @@ class CampaignForm(ScopedForm):
     period = forms.CharField(label=_("考核期间（平时考核如 2026Q1）"), max_length=20, required=False)
     excellent_percent = forms.DecimalField(label=_("优秀（好）等次比例（%）"), min_value=Decimal("0"),
                                            max_value=Decimal("100"), decimal_places=1, initial=Decimal("15"))
+    evaluation_percent = forms.DecimalField(label=_("民主测评结果占总分比例（%，0 为只计指标得分）"),
+                                            min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1,
+                                            initial=Decimal("0"), required=False)
     focus = forms.ChoiceField(label=_("考核方式（R01）"), choices=Focus.choices, required=False)
     theme = forms.CharField(label=_("分类考核的部门类别或主题"), max_length=100, required=False)
 

@@ -64,6 +64,8 @@ class Campaign(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     # 优秀 (or 好) may go to at most this share of the subjects of each scale, rounded down.
     excellent_share = models.DecimalField(_("优秀比例"), max_digits=4, decimal_places=3, default=Decimal("0.150"))
+    # The final formula: 总分 = 指标得分 × (1 − share) + 民主测评得分 × share (0: the indicators alone).
+    evaluation_share = models.DecimalField(_("民主测评占比"), max_digits=4, decimal_places=3, default=Decimal("0"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

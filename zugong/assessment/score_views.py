@@ -58,6 +58,7 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     chosen = next((s for s in sheets if raw.isdigit() and len(raw) < 10 and s.subject_id == int(raw)), None)
     return render(request, "assessment/scores.html", {
         "campaign": campaign, "leaves": leaves, "roots": roots, "error": error, "chosen": chosen,
+        "share_percent": (campaign.evaluation_share * 100).normalize(),
         "rows": [(s, [s.leaf_scores.get(i.pk) for i in leaves], [s.node_scores.get(r.pk) for r in roots])
                  for s in sheets],
         "open": campaign.status == CampaignStatus.SCORING,

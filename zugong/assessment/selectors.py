@@ -212,6 +212,8 @@ class SubjectScores:
     node_scores: dict[int, Decimal]  # every indicator id → its computed score
     total: Decimal
     missing: int
+    evaluation: Decimal = Decimal("0")  # the 民主测评 score (0 when no ballot)
+    final: Decimal = Decimal("0")  # total × (1 − evaluation_share) + evaluation × evaluation_share
     rank: int = 0
 
 
@@ -227,7 +229,8 @@ def _node_score(indicator_id: int, children: dict[int | None, list[Indicator]], 
 
 
 def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores]]:
-    """The leaf indicators and every subject's scores, ranked by total (ties by subject id); two queries."""
+    """The leaf indicators and every subject's scores, ranked by the final score (ties by subject id): the
+    indicator total, or with the campaign's `evaluation_share` the 民主测评 score blended in."""
     indicators = indicators_of(campaign)
     children: dict[int | None, list[Indicator]] = {}
     for i in indicators:
@@ -236,15 +239,19 @@ def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores
     stored: dict[int, dict[int, IndicatorScore]] = {}
     for row in IndicatorScore.objects.filter(subject__campaign=campaign):
         stored.setdefault(row.subject_id, {})[row.indicator_id] = row
+    share = campaign.evaluation_share
+    evaluation = {r.subject_id: r.score for r in evaluation_results(campaign)} if share else {}
     sheets = []
     for subject in subjects_of(campaign):
         mine = stored.get(subject.pk, {})
         nodes: dict[int, Decimal] = {}
-        total = sum((r.weight * _node_score(r.pk, children, mine, nodes) for r in children.get(None, [])),
-                    Decimal("0")) / 100
-        sheets.append(SubjectScores(subject.pk, subject.name, mine, nodes, total.quantize(Decimal("0.01")),
-                                    sum(1 for leaf in leaves if leaf.pk not in mine)))
-    ranked = sorted(sheets, key=lambda s: (-s.total, s.subject_id))
+        total = (sum((r.weight * _node_score(r.pk, children, mine, nodes) for r in children.get(None, [])),
+                     Decimal("0")) / 100).quantize(Decimal("0.01"))
+        voted = evaluation.get(subject.pk, Decimal("0"))
+        final = (total * (1 - share) + voted * share).quantize(Decimal("0.01"))
+        sheets.append(SubjectScores(subject.pk, subject.name, mine, nodes, total,
+                                    sum(1 for leaf in leaves if leaf.pk not in mine), voted, final))
+    ranked = sorted(sheets, key=lambda s: (-s.final, s.subject_id))
     return leaves, [SubjectScores(**{**s.__dict__, "rank": n}) for n, s in enumerate(ranked, start=1)]
 
 

@@ -7,6 +7,7 @@ once, on the slips page the POST answers with (never in a URL)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -80,7 +81,8 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
             campaign = svc.campaign_create(
                 actor=request.user, jurisdiction=request.jurisdiction, org_unit=data["org_unit"],
                 title=data["title"], kind=data["kind"], year=data["year"], period=data["period"],
-                excellent_share=data["excellent_percent"] / 100, focus=data["focus"], theme=data["theme"])
+                excellent_share=data["excellent_percent"] / 100, focus=data["focus"], theme=data["theme"],
+                evaluation_share=(data["evaluation_percent"] or Decimal("0")) / 100)
         except DomainError as exc:
             status = _refused(form, exc)
         else:

@@ -46,7 +46,7 @@ def _actor_id(actor: Actor) -> int | None:
 @transaction.atomic
 def campaign_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, title: str, kind: str,
                     year: int, period: str = "", excellent_share: Decimal = Decimal("0.15"), focus: str = "",
-                    theme: str = "") -> Campaign:
+                    theme: str = "", evaluation_share: Decimal = Decimal("0")) -> Campaign:
     require(jurisdiction, "assessment.campaign_create", org_unit)
     if not title.strip():
         raise ValidationFailed("请填写考核名称", field="title")
@@ -60,9 +60,11 @@ def campaign_create(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUn
         raise ValidationFailed("分类考核须写明部门类别或主题", field="theme")
     if not Decimal("0") <= excellent_share <= Decimal("1"):
         raise ValidationFailed("优秀比例须在 0 到 1 之间", field="excellent_share")
+    if not Decimal("0") <= evaluation_share <= Decimal("1"):
+        raise ValidationFailed("民主测评占比须在 0 到 1 之间", field="evaluation_share")
     campaign = Campaign.objects.create(org_unit=org_unit, title=title.strip(), kind=kind, year=year,
                                        period=period.strip(), excellent_share=excellent_share, focus=focus,
-                                       theme=theme.strip(),
+                                       theme=theme.strip(), evaluation_share=evaluation_share,
                                        created_by_id=_actor_id(actor))
     audit_record(actor=actor, action="assessment.campaign_create", obj=campaign, org_unit=org_unit,
                  summary={"title": campaign.title, "kind": kind, "year": year})

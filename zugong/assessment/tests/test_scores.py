@@ -35,7 +35,7 @@ SPECS = [
 def _scored_campaign(world, status: str = CampaignStatus.SCORING):
     campaign = campaign_at(world, CampaignStatus.DRAFT, cadres=world.cadres[:2], teams=(world.tree.township_a,))
     indicator_tree_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, indicators=SPECS)
-    for to in ("open", "scoring", "rating")[:("open", "scoring", "rating").index(status) + 1]:
+    for to in ("open", "scoring", "rating")[:("open", "scoring", "rating").index(status) + 1]:  # up to `status`
         campaign_transition(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, to=to)
     leaves = {i.name: i for i in Indicator.objects.filter(campaign=campaign)}
     return campaign, leaves
@@ -159,3 +159,29 @@ def test_an_automatic_indicator_needs_its_data_source(world) -> None:
         indicator_tree_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk,
                            indicators=[IndicatorSpec("覆盖", D("100"), scoring="count")])
     assert caught.value.message == "指标“覆盖”：按数据计数的指标须选择系统数据，其他计分方法不读系统数据"
+
+
+def test_the_final_score_blends_the_evaluation_by_the_campaigns_share(world) -> None:
+    from zugong.assessment.models import Campaign
+    from zugong.assessment.services.ballots import ballot_cast, codes_issue, voter_class_weight_set
+
+    # given: the 民主测评 counts 40 % of the final score
+    campaign, ind = _scored_campaign(world, CampaignStatus.OPEN)
+    Campaign.objects.filter(pk=campaign.pk).update(evaluation_share=D("0.4"))
+    campaign.refresh_from_db()
+    row = voter_class_weight_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, name="群众代表",
+                                 weight=D("100"))
+    subjects = list(campaign.subjects.order_by("pk"))
+    first = subjects[0]
+    for code, grade in zip(codes_issue(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk,
+                                       voter_class_id=row.voter_class_id, count=2), ("优秀", "称职"), strict=True):
+        ballot_cast(code=code, grades={s.pk: (grade if s.kind == "cadre" else "好") for s in subjects})
+    campaign_transition(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, to="scoring")
+    scores.scores_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, subject_id=first.pk,
+                      values={ind["班子"].pk: D("90"), ind["任务"].pk: D("12.5"), ind["廉政"].pk: D("1")})
+    _leaves, sheets = selectors.score_sheet(campaign)
+    sheet = next(s for s in sheets if s.subject_id == first.pk)
+    # indicators 77.25 (as above); 民主测评 (100 + 80) / 2 = 90; final = 77.25 × 0.6 + 90 × 0.4 = 46.35 + 36 = 82.35
+    assert (sheet.total, sheet.evaluation, sheet.final) == (D("77.25"), D("90.00"), D("82.35"))
+    page = logged_in(world.alice).get(f"/assessment/{campaign.pk}/scores/").content.decode()
+    assert "最终得分 = 指标总分 × (1 − 40%) + 民主测评得分 × 40%" in page

@@ -51,9 +51,10 @@ def test_the_page_creates_a_campaign_in_chinese(world) -> None:
     assert "新建考核" in client.get("/assessment/").content.decode()
     response = client.post("/assessment/new/", {
         "title": "2026年度考核", "kind": "annual", "org_unit": world.tree.county_a.pk, "year": 2026,
-        "excellent_percent": "20", "focus": "", "theme": "", "period": ""}, follow=True)
+        "excellent_percent": "20", "evaluation_percent": "30", "focus": "", "theme": "", "period": ""}, follow=True)
     campaign = Campaign.objects.get()
-    assert (campaign.title, campaign.excellent_share, campaign.status) == ("2026年度考核", Decimal("0.200"), "draft")
+    assert (campaign.title, campaign.excellent_share, campaign.evaluation_share, campaign.status) == (
+        "2026年度考核", Decimal("0.200"), Decimal("0.300"), "draft")
     assert response.redirect_chain[-1][0] == f"/assessment/{campaign.pk}/setup/"
     assert "考核已创建（草稿），请添加考核对象和指标" in response.content.decode()
 
