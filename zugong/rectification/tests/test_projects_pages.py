@@ -18,6 +18,7 @@ from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Role
 from zugong.core.permissions import may
 from zugong.rectification.models import ClaimStatus, MilestoneKind, Project, ProjectStatus
+from zugong.rectification.services.projects import claim_review, project_claim, project_report
 from zugong.rectification.tests.project_helpers import published
 
 TODAY = timezone.localdate()
@@ -151,3 +152,25 @@ def test_list_and_board_query_counts_do_not_grow(tree: Tree, alice: User) -> Non
     for n in range(6):
         published(tree, alice, title=f"项目{n}")
     assert (count("/rectification/projects/"), count("/rectification/projects/board/")) == before
+
+
+def test_item_page_query_count_does_not_grow_with_claims_and_reports(tree: Tree, alice: User, bob: User) -> None:
+    project = published(tree, alice, on=date(2026, 8, 1))
+    county = logged_in(alice)
+    county.get(f"/rectification/projects/{project.pk}/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert county.get(f"/rectification/projects/{project.pk}/").status_code == 200
+        return len(queries)
+
+    before = count()
+    for n, unit in enumerate((tree.township_a2, tree.village_a, tree.community_a)):
+        clerk = make_user(f"c{n}", unit, Role.TOWNSHIP_STAFF if unit == tree.township_a2 else Role.VILLAGE_STAFF)
+        claim = project_claim(actor=clerk, jurisdiction=jurisdiction_for(clerk), project_id=project.pk, org_unit=unit)
+        claim_review(actor=alice, jurisdiction=jurisdiction_for(alice), claim_id=claim.pk, approve=n != 2,
+                     reason="" if n != 2 else "重复")
+    for day in (date(2026, 8, 20), date(2026, 9, 20), date(2026, 10, 20)):
+        project_report(actor=bob, jurisdiction=jurisdiction_for(bob), project_id=project.pk, org_unit=tree.township_a,
+                       text="进展", percent=10, reported_on=day)
+    assert count() == before
