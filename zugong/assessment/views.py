@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zugong.assessment import selectors
 from zugong.assessment.models import CampaignStatus, Indicator
 from zugong.assessment.services import campaigns as svc
-from zugong.assessment.services import ratings, uses
+from zugong.assessment.services import ratings, side_evidence, uses
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
@@ -63,6 +63,8 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/detail.html", {
         "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
         "show_uses": staff and published, "today": timezone.localdate(),
+        "evidence_open": may(request.jurisdiction, "assessment.campaign_create") and not published,
+        "agencies": side_evidence.agencies_for(campaign.org_unit, timezone.localdate()),
         "indicators": indicator_rows(selectors.indicators_of(campaign)),
         "turnout": selectors.turnout(campaign) if staff else [],
         "results": selectors.evaluation_results(campaign) if staff else [],
@@ -124,4 +126,51 @@ def result_use(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已登记结果运用：%(kind)s") % {"kind": use.get_kind_display()})
+    return _back(campaign.pk)
+
+
+def _posted_date(request: AuthedRequest, name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.POST.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
+@page(action="assessment.campaign_create", methods=("POST",), scope=selectors.campaigns_visible, by="pk")
+def side_evidence_request(request: AuthedRequest, pk: int) -> HttpResponse:
+    """R02: ask the agencies ticked (none ticked: every agency of R02's list) about one team or unit."""
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    subject_id, on = request.POST.get("subject", ""), _posted_date(request, "requested_on")
+    if on is None:
+        messages.error(request, _("请填写发函日期"))
+        return _back(campaign.pk)
+    try:
+        rows = side_evidence.side_evidence_request(
+            actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
+            subject_id=int(subject_id) if subject_id.isdigit() and len(subject_id) < 10 else 0, requested_on=on,
+            agencies=[a[:40] for a in request.POST.getlist("agencies")[:20]] or None)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已向 %(n)s 个单位征求旁证，回复期限 %(due)s") % {"n": len(rows), "due": rows[0].due_on})
+    return _back(campaign.pk)
+
+
+@page(action="assessment.campaign_create", methods=("POST",), scope=selectors.campaigns_visible, by="pk")
+def side_evidence_reply(request: AuthedRequest, pk: int, request_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.jurisdiction, pk)
+    on = _posted_date(request, "replied_on")
+    if on is None:
+        messages.error(request, _("请填写回复日期"))
+        return _back(campaign.pk)
+    if not selectors.side_evidence_of(campaign).filter(pk=request_id).exists():
+        messages.error(request, _("未找到该旁证"))
+        return _back(campaign.pk)
+    try:
+        side_evidence.side_evidence_reply(actor=request.user, jurisdiction=request.jurisdiction, request_id=request_id,
+                                          replied_on=on, reply=request.POST.get("reply", "")[:20000])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("旁证回复已登记"))
     return _back(campaign.pk)

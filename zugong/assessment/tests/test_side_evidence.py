@@ -94,3 +94,24 @@ def test_api_and_page_show_overdue_side_evidence_to_the_staff(world, carol) -> N
         f"/api/v1/assessments/{campaign.pk}/side-evidence/{created.json()[0]['id']}/reply",
         json.dumps({"replied_on": old.isoformat(), "reply": "无环保问题"}), content_type="application/json")
     assert replied.status_code == 200 and replied.json()["overdue"] is False
+
+
+def test_the_page_asks_the_ticked_agencies_and_records_a_reply(world, carol) -> None:
+    campaign, subject = team_campaign(world)
+    client = logged_in(world.alice)
+    page = client.get(f"/assessment/{campaign.pk}/").content.decode()
+    assert 'id="zg-evidence-form"' in page and all(f'value="{a}"' in page for a in DEFAULT_BODIES)
+    sent = client.post(f"/assessment/{campaign.pk}/side-evidence/",
+                       {"subject": subject.pk, "requested_on": "2026-11-02", "agencies": ["审计", "巡视"]}, follow=True)
+    assert "已向 2 个单位征求旁证，回复期限 2026-11-17" in sent.content.decode()
+    row = SideEvidenceRequest.objects.get(agency="审计")
+    replied = client.post(f"/assessment/{campaign.pk}/side-evidence/{row.pk}/reply/",
+                          {"replied_on": "2026-11-10", "reply": "未发现问题"}, follow=True)
+    assert "旁证回复已登记" in replied.content.decode()
+    row.refresh_from_db()
+    assert (row.replied_on, row.reply) == (date(2026, 11, 10), "未发现问题")
+    again = client.post(f"/assessment/{campaign.pk}/side-evidence/{row.pk}/reply/",
+                        {"replied_on": "2026-11-11", "reply": "再次回复"}, follow=True)
+    assert "审计的旁证已于 2026-11-10 回复" in again.content.decode()
+    assert logged_in(carol).post(f"/assessment/{campaign.pk}/side-evidence/",
+                                 {"subject": subject.pk, "requested_on": "2026-11-02"}).status_code == 404
