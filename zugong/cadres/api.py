@@ -14,6 +14,7 @@ from zugong.cadres.dates import month_text
 from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
 from zugong.cadres.services import cadre_create, cadre_move, cadre_update
+from zugong.core.api_auth import permitted
 from zugong.core.audit import access_record
 from zugong.core.errors import ValidationFailed
 from zugong.core.permissions import require
@@ -218,7 +219,7 @@ def cadre_detail(request: HttpRequest, cadre_id: RowId, full_id: bool = False) -
     return _detail(cadre, full_id=full_id)
 
 
-@router.post("/cadres", response={201: CadreDetailOut})
+@router.post("/cadres", auth=permitted("cadres.cadre_create"), response={201: CadreDetailOut})
 def cadre_post(request: HttpRequest, payload: CadreIn) -> Status[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request)
     unit = org_unit_get(jurisdiction, payload.org_unit_id)
@@ -230,7 +231,9 @@ def cadre_post(request: HttpRequest, payload: CadreIn) -> Status[dict[str, Any]]
     return Status(201, _detail(selectors.cadre_record_get(jurisdiction, cadre.pk), full_id=False))
 
 
-@router.patch("/cadres/{cadre_id}", response=CadreDetailOut)
+@router.patch("/cadres/{cadre_id}",
+              auth=permitted("cadres.cadre_update", scope=selectors.cadres_visible, by="cadre_id"),
+              response=CadreDetailOut)
 def cadre_patch(request: HttpRequest, cadre_id: RowId, payload: CadrePatch) -> dict[str, Any]:
     jurisdiction = jurisdiction_of(request)
     cadre = selectors.cadre_get(jurisdiction, cadre_id)
@@ -242,7 +245,9 @@ def cadre_patch(request: HttpRequest, cadre_id: RowId, payload: CadrePatch) -> d
     return _detail(selectors.cadre_record_get(jurisdiction, cadre.pk), full_id=False)
 
 
-@router.post("/cadres/{cadre_id}/posts", response={201: PostOut})
+@router.post("/cadres/{cadre_id}/posts",
+             auth=permitted("cadres.cadre_move", scope=selectors.cadres_visible, by="cadre_id"),
+             response={201: PostOut})
 def cadre_post_change(request: HttpRequest, cadre_id: RowId, payload: PostChangeIn) -> Status[PostOut]:
     """A post change, transfer or secondment; rule R23 refuses recent township recruits with 409."""
     jurisdiction = jurisdiction_of(request)

@@ -138,7 +138,7 @@ def _post_form(jurisdiction: Jurisdiction, cadre: Cadre) -> PostChangeForm:
                           auto_id="post_%s")
 
 
-@page(action="cadres.cadre_move", methods=("POST",))
+@page(action="cadres.cadre_move", methods=("POST",), scope=selectors.cadres_visible, by="cadre_id")
 def cadre_post_change(request: AuthedRequest, cadre_id: int) -> HttpResponse:
     """The detail page's 任职变动 form: a post change, transfer or secondment; R23 refusals are shown."""
     jurisdiction = request.jurisdiction

@@ -10,8 +10,9 @@ matrix (core/tests/test_write_matrix.py) walks every write operation and fails o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
@@ -42,27 +43,43 @@ def stamp_token_use(row: ApiToken) -> None:
      .update(last_used_at=now))
 
 
+Action: TypeAlias = "str | Mapping[str, str] | None"
+"""One action, or (with `key`) the action of each value of a path parameter: an interview's `{step}`."""
+
+
 class Checked:
     """The write's requirements, checked once the caller is known (shared by both ways of signing in)."""
 
-    action: str | None = None
+    action: Action = None
+    key: str | None = None
     scope: Scope | None = None
     by: str | None = None
+
+    def actions(self) -> frozenset[str]:
+        """Every action this operation may need (the permission matrix reads it)."""
+        if self.action is None:
+            return frozenset()
+        return frozenset([self.action]) if isinstance(self.action, str) else frozenset(self.action.values())
 
     def require(self, request: HttpRequest) -> None:
         if self.action is None:
             return
-        row_id = None
-        if self.scope is not None:
-            match = request.resolver_match
-            row_id = match.kwargs.get(self.by or "") if match is not None else None
-        refuse_unless(jurisdiction_of(request), self.action, self.scope, row_id)
+        match = request.resolver_match
+        kwargs = match.kwargs if match is not None else {}
+        if isinstance(self.action, str):
+            action: str | None = self.action
+        else:
+            # An unknown value is the operation's own 4xx (its message lists the choices).
+            action = self.action.get(str(kwargs.get(self.key or "", "")))
+        row_id = kwargs.get(self.by or "") if self.scope is not None else None
+        refuse_unless(jurisdiction_of(request), action, self.scope, row_id)
 
 
 class BearerAuth(Checked, HttpBearer):
-    def __init__(self, action: str | None = None, scope: Scope | None = None, by: str | None = None) -> None:
+    def __init__(self, action: Action = None, key: str | None = None, scope: Scope | None = None,
+                 by: str | None = None) -> None:
         super().__init__()
-        self.action, self.scope, self.by = action, scope, by
+        self.action, self.key, self.scope, self.by = action, key, scope, by
 
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
         row = (ApiToken.objects.select_related("user")
@@ -79,10 +96,10 @@ class BrowserSession(Checked, SessionAuth):
     """The signed-in browser's session, CSRF-checked on writes. Anonymous is 401 like a missing token
     (ninja would check the CSRF token first and answer an anonymous write 403 "CSRF check Failed")."""
 
-    def __init__(self, csrf: bool = True, action: str | None = None, scope: Scope | None = None,
-                 by: str | None = None) -> None:
+    def __init__(self, csrf: bool = True, action: Action = None, key: str | None = None,
+                 scope: Scope | None = None, by: str | None = None) -> None:
         super().__init__(csrf=csrf)
-        self.action, self.scope, self.by = action, scope, by
+        self.action, self.key, self.scope, self.by = action, key, scope, by
 
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
@@ -101,10 +118,14 @@ def signed_in() -> list[Any]:
     return [BearerAuth(), BrowserSession(csrf=True)]
 
 
-def permitted(action: str, *, scope: Scope | None = None, by: str | None = None) -> list[Any]:
-    """The auth of a write operation: signed in, the role allows `action`, and the path's row `by` is in
-    `scope` (the app's jurisdiction-scoped selector)."""
-    permission(action)  # an unknown action fails at import time
+def permitted(action: str | Mapping[str, str], *, key: str | None = None, scope: Scope | None = None,
+              by: str | None = None) -> list[Any]:
+    """The auth of a write operation: signed in, the role allows `action` (or `action[<path's key>]`), and
+    the path's row `by` is in `scope` (the app's jurisdiction-scoped selector)."""
+    for name in [action] if isinstance(action, str) else list(action.values()):
+        permission(name)  # an unknown action fails at import time
+    if not isinstance(action, str) and key is None:
+        raise TypeError("permitted({...}) needs key=<the path parameter choosing the action>")
     if scope is not None and by is None:
         raise TypeError("permitted(scope=...) needs by=<the path parameter naming the row>")
-    return [BearerAuth(action, scope, by), BrowserSession(True, action, scope, by)]
+    return [BearerAuth(action, key, scope, by), BrowserSession(True, action, key, scope, by)]

@@ -10,7 +10,7 @@ same errors into its JSON envelope (`zugong/api.py`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Annotated, Any, Concatenate, Final, ParamSpec, cast
@@ -61,14 +61,17 @@ class PageMarker:
     finds the row of the URL's `by` argument, so a row out of sight is 404 before any form is read."""
 
     action: str | None
-    writes: str | None = None
+    writes: str | Mapping[str, str] | None = None
+    key: str | None = None
     scope: Scope | None = None
     by: str | None = None
     methods: tuple[str, ...] = ()
 
-    @property
-    def post_action(self) -> str | None:
-        return self.writes or self.action
+    def post_actions(self) -> dict[str | None, str | None]:
+        """What a POST needs, by the value of `key` (None: any POST)."""
+        if isinstance(self.writes, Mapping):
+            return {value: name for value, name in self.writes.items()}
+        return {None: self.writes or self.action}
 
 
 def refuse_unless(jurisdiction: Jurisdiction, action: str | None, scope: Scope | None = None,
@@ -96,16 +99,20 @@ def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def page(
-    *, action: str | None = None, methods: Sequence[str] = ("GET", "HEAD", "POST"), writes: str | None = None,
+    *, action: str | None = None, methods: Sequence[str] = ("GET", "HEAD", "POST"),
+    writes: str | Mapping[str, str] | None = None, key: str | None = None,
     scope: Scope | None = None, by: str | None = None,
 ) -> Callable[[PageView[P]], Wrapped[P]]:
-    """Log in, allow `methods`, require `action` somewhere in the jurisdiction (and `writes` for a POST),
-    find the URL's row (`by`) with `scope` (404 when out of sight), map domain errors."""
-    for name in (action, writes):
+    """Log in, allow `methods`, require `action` somewhere in the jurisdiction (and `writes` for a POST:
+    one action, or with `key` the action of each value of that URL argument or form field), find the URL's
+    row (`by`) with `scope` (404 when out of sight), map domain errors."""
+    for name in [action, *(writes.values() if isinstance(writes, Mapping) else [writes])]:
         if name is not None:
             permission(name)  # an unknown action fails at import time, not on the first request
     if scope is not None and by is None:
         raise TypeError("@page(scope=...) needs by=<the URL argument naming the row>")
+    if isinstance(writes, Mapping) and key is None:
+        raise TypeError("@page(writes={...}) needs key=<the URL argument or form field choosing the action>")
 
     def decorate(view: PageView[P]) -> Wrapped[P]:
         @wraps(view)
@@ -115,8 +122,12 @@ def page(
             authed = cast(AuthedRequest, request)
             try:
                 refuse_unless(authed.jurisdiction, action)
-                if request.method == "POST" and writes is not None:
+                if request.method == "POST" and isinstance(writes, str):
                     refuse_unless(authed.jurisdiction, writes)
+                elif request.method == "POST" and isinstance(writes, Mapping):
+                    # An unknown value is the view's own refusal ("未知的操作").
+                    chosen = kwargs.get(key or "") or request.POST.get(key or "")
+                    refuse_unless(authed.jurisdiction, writes.get(str(chosen)))
                 if scope is not None:
                     refuse_unless(authed.jurisdiction, None, scope, kwargs.get(by or ""))
                 return view(authed, *args, **kwargs)
@@ -130,7 +141,7 @@ def page(
 
         checked = require_http_methods(list(methods))(wrapped)
         checked.zugong_page = PageMarker(  # type: ignore[attr-defined]
-            action=action, writes=writes, scope=scope, by=by, methods=tuple(m.upper() for m in methods))
+            action=action, writes=writes, key=key, scope=scope, by=by, methods=tuple(m.upper() for m in methods))
         return cast(Wrapped[P], checked)
 
     return decorate

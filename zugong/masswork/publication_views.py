@@ -24,7 +24,7 @@ from zugong.masswork.views import form_page
 PHOTO_STEPS = {"publish": True, "withdraw": False}
 
 
-@page(action="masswork.wall_locate", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.wall_locate", methods=("GET", "HEAD", "POST"), scope=selectors.walls_visible, by="pk")
 def wall_location(request: AuthedRequest, pk: int) -> HttpResponse:
     j = request.jurisdiction
     wall = selectors.wall_get(j, pk)
@@ -39,7 +39,8 @@ def wall_location(request: AuthedRequest, pk: int) -> HttpResponse:
                                    long=d["long"], coverage_m=d["coverage_m"]))
 
 
-@page(action="masswork.order_photo_publish", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.order_photo_publish", methods=("GET", "HEAD", "POST"), scope=selectors.orders_visible,
+      by="pk")
 def order_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     """The resident's photo, whether it is published, and the step to approve or withdraw it."""
     j = request.jurisdiction

@@ -62,7 +62,7 @@ def ledger_new(request: AuthedRequest) -> HttpResponse:
                          matter=d["matter"], household=d["household"], recorded_on=d["recorded_on"]))
 
 
-@page(action="masswork.ledger_record", methods=("POST",))
+@page(action="masswork.ledger_record", methods=("POST",), scope=selectors.ledger_visible, by="pk")
 def ledger_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     j = request.jurisdiction
     entry = selectors.ledger_entry_get(j, pk)  # 404 outside the jurisdiction
@@ -138,7 +138,7 @@ def duty_new(request: AuthedRequest) -> HttpResponse:
                          day=d["day"]))
 
 
-@page(action="masswork.duty_check_in", methods=("POST",))
+@page(action="masswork.duty_check_in", methods=("POST",), scope=selectors.duty_visible, by="pk")
 def duty_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
     j = request.jurisdiction
     shift = selectors.duty_shift_get(j, pk)  # 404 outside the jurisdiction
@@ -196,7 +196,8 @@ def pairing_new(request: AuthedRequest) -> HttpResponse:
                          household_address=d["household_address"], needs=d["needs"]))
 
 
-@page(action="masswork.pairing_record", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.pairing_record", methods=("GET", "HEAD", "POST"), scope=selectors.pairings_visible,
+      by="pk")
 def pairing_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     """The completion card (办结卡) of a household pairing, filled in on its own page."""
     j = request.jurisdiction

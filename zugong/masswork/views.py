@@ -107,7 +107,8 @@ def wall_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_locate": may(j, "masswork.wall_locate", wall.org_unit)})
 
 
-@page(action="masswork.member_register", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.member_register", methods=("GET", "HEAD", "POST"), scope=selectors.walls_visible,
+      by="pk")
 def member_new(request: AuthedRequest, pk: int) -> HttpResponse:
     j = request.jurisdiction
     wall = selectors.wall_get(j, pk)
@@ -137,7 +138,16 @@ def _dispatch_form(request: AuthedRequest, order: ServiceOrder) -> forms.Dispatc
     return forms.DispatchForm(data, jurisdiction=request.jurisdiction, order=order, ranked=ranked)
 
 
-@page(action="masswork.order_view", methods=("GET", "HEAD", "POST"))
+# What each button of an order's and a petition's page needs (the form's `action` field): checked before the
+# form is read, like the API's operations beside them.
+ORDER_STEPS = {"dispatch": "masswork.order_dispatch", "accept": "masswork.order_accept",
+               "complete": "masswork.order_complete", "explain": "masswork.order_explain"}
+PETITION_STEPS = dict.fromkeys(("accept", "reject", "extend", "close", "satisfaction", "transfer", "take"),
+                               "masswork.petition_handle")
+
+
+@page(action="masswork.order_view", methods=("GET", "HEAD", "POST"), writes=ORDER_STEPS, key="action",
+      scope=selectors.orders_visible, by="pk")
 def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(request.jurisdiction, pk)
     if request.method == "POST":
@@ -215,7 +225,7 @@ def _require_valid(form: ScopedForm) -> None:
         raise ValidationFailed(errors[0] if errors else _("请检查填写的内容"))
 
 
-@page(action="masswork.order_rate_on_behalf", methods=("POST",))
+@page(action="masswork.order_rate_on_behalf", methods=("POST",), scope=selectors.orders_visible, by="pk")
 def order_rate_by_phone(request: AuthedRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(request.jurisdiction, pk)
     form = forms.PhoneRatingForm(request.POST, jurisdiction=request.jurisdiction)
@@ -264,7 +274,8 @@ def petitions(request: AuthedRequest) -> HttpResponse:
                                                        "may_receive": may(jurisdiction, "masswork.petition_receive")})
 
 
-@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"), writes=PETITION_STEPS, key="action",
+      scope=selectors.petitions_visible, by="pk")
 def petition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     petition = selectors.petition_get(request.jurisdiction, pk)
     if request.method == "POST":
@@ -382,7 +393,8 @@ def reception_day_new(request: AuthedRequest) -> HttpResponse:
             leader_title=d["leader_title"], location=d["location"]))
 
 
-@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"))
+@page(action="masswork.petition_view", methods=("GET", "HEAD", "POST"),
+      writes="masswork.reception_day_record", scope=selectors.reception_days_visible, by="pk")
 def reception_day_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One reception day, its petitions, and (on or after the day) the record of what happened."""
     j = request.jurisdiction

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from zugong.cadres.selectors import cadres_visible
+from zugong.core.api_auth import permitted
 from zugong.core.attachments import attachments_of
 from zugong.core.errors import ValidationFailed
 from zugong.core.models import Meeting, MeetingKind
@@ -104,7 +105,9 @@ def meeting_detail(request: HttpRequest, meeting_id: RowId) -> MeetingOut:
     return _detail(selectors.meeting_get(jurisdiction_of(request, "meetings.meeting_view"), meeting_id))
 
 
-@router.post("/meetings", response={201: MeetingOut}, summary="登记已召开的会议")
+@router.post("/meetings",
+             auth=permitted("meetings.meeting_record"),
+             response={201: MeetingOut}, summary="登记已召开的会议")
 def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[MeetingOut]:
     jurisdiction = jurisdiction_of(request)
     attendees = list(cadres_visible(jurisdiction).filter(pk__in=payload.attendee_ids))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
@@ -179,7 +180,9 @@ class ProblemIn(Schema):
     responsible_person: str = Field("", max_length=100)
 
 
-@router.post("/problems", response={201: ProblemOut}, summary="提出问题（加入问题清单）")
+@router.post("/problems",
+             auth=permitted("rectification.list_issue"),
+             response={201: ProblemOut}, summary="提出问题（加入问题清单）")
 def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     unit = org_unit_get(jurisdiction, payload.org_unit_id) if payload.org_unit_id else None
@@ -231,7 +234,9 @@ class CheckIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-@router.post("/problems/{problem_id}/plan", response={201: ProblemOut}, summary="提交整改方案")
+@router.post("/problems/{problem_id}/plan",
+             auth=permitted("rectification.plan_submit", scope=selectors.problems_visible, by="problem_id"),
+             response={201: ProblemOut}, summary="提交整改方案")
 def plan_submit(request: HttpRequest, problem_id: RowId, payload: PlanIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
@@ -241,7 +246,9 @@ def plan_submit(request: HttpRequest, problem_id: RowId, payload: PlanIn) -> Sta
     return Status(201, _detail(request, problem_id))
 
 
-@router.post("/problems/{problem_id}/plan/review", response=ProblemOut, summary="审核整改方案（通过或退回）")
+@router.post("/problems/{problem_id}/plan/review",
+             auth=permitted("rectification.plan_review", scope=selectors.problems_visible, by="problem_id"),
+             response=ProblemOut, summary="审核整改方案（通过或退回）")
 def plan_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
@@ -250,7 +257,9 @@ def plan_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) ->
     return _detail(request, problem_id)
 
 
-@router.post("/problems/{problem_id}/evidence", response={201: list[FileOut]}, summary="上传销号佐证材料（图片或 PDF）")
+@router.post("/problems/{problem_id}/evidence",
+             auth=permitted("rectification.closure_request", scope=selectors.problems_visible, by="problem_id"),
+             response={201: list[FileOut]}, summary="上传销号佐证材料（图片或 PDF）")
 def evidence_upload(request: HttpRequest, problem_id: RowId,
                     files: File[list[UploadedFile]]) -> Status[list[FileOut]]:
     jurisdiction = jurisdiction_of(request)
@@ -260,7 +269,9 @@ def evidence_upload(request: HttpRequest, problem_id: RowId,
     return Status(201, [_file(a) for a in stored])
 
 
-@router.post("/problems/{problem_id}/close", response={201: ProblemOut},
+@router.post("/problems/{problem_id}/close",
+             auth=permitted("rectification.closure_request", scope=selectors.problems_visible, by="problem_id"),
+             response={201: ProblemOut},
              summary="申请销号（附已上传的佐证材料编号）；方案未通过或无佐证材料时 409")
 def closure_request(request: HttpRequest, problem_id: RowId, payload: CloseIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
@@ -270,7 +281,9 @@ def closure_request(request: HttpRequest, problem_id: RowId, payload: CloseIn) -
     return Status(201, _detail(request, problem_id))
 
 
-@router.post("/problems/{problem_id}/close/review", response=ProblemOut, summary="审核销号（通过或驳回）")
+@router.post("/problems/{problem_id}/close/review",
+             auth=permitted("rectification.closure_review", scope=selectors.problems_visible, by="problem_id"),
+             response=ProblemOut, summary="审核销号（通过或驳回）")
 def closure_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
@@ -279,7 +292,9 @@ def closure_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn)
     return _detail(request, problem_id)
 
 
-@router.post("/problems/{problem_id}/reopen", response=ProblemOut, summary="重新打开已销号的问题")
+@router.post("/problems/{problem_id}/reopen",
+             auth=permitted("rectification.problem_reopen", scope=selectors.problems_visible, by="problem_id"),
+             response=ProblemOut, summary="重新打开已销号的问题")
 def problem_reopen(request: HttpRequest, problem_id: RowId, payload: ReasonIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
@@ -288,7 +303,9 @@ def problem_reopen(request: HttpRequest, problem_id: RowId, payload: ReasonIn) -
     return _detail(request, problem_id)
 
 
-@router.post("/problems/{problem_id}/checks", response={201: CheckOut}, summary="登记整改检查（每季度）")
+@router.post("/problems/{problem_id}/checks",
+             auth=permitted("rectification.check_record", scope=selectors.problems_visible, by="problem_id"),
+             response={201: CheckOut}, summary="登记整改检查（每季度）")
 def check_create(request: HttpRequest, problem_id: RowId, payload: CheckIn) -> Status[CheckOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())

@@ -117,7 +117,7 @@ def list_export(request: AuthedRequest, pk: int) -> HttpResponse:
     return download(problem_list_workbook(problems), f"{problem_list.title}.xlsx")
 
 
-@page(action="rectification.list_issue", methods=("POST",))
+@page(action="rectification.list_issue", methods=("POST",), scope=selectors.problem_lists_visible, by="pk")
 def problem_new(request: AuthedRequest, pk: int) -> HttpResponse:
     problem_list = selectors.problem_list_get(request.jurisdiction, pk)
     form = ProblemForm(request.POST, jurisdiction=request.jurisdiction)
@@ -182,49 +182,49 @@ def _step(request: AuthedRequest, pk: int, form: forms.Form, call: Callable[[dic
     return HttpResponseRedirect(back)
 
 
-@page(action="rectification.plan_submit", methods=("POST",))
+@page(action="rectification.plan_submit", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def plan_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, PlanForm(request.POST), lambda d: services.plan_submit(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, measures=d["measures"],
         deadline=d["deadline"], milestones=d["milestones"]), _("整改方案已提交，等待审核"))
 
 
-@page(action="rectification.plan_review", methods=("POST",))
+@page(action="rectification.plan_review", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, DecisionForm(request.POST), lambda d: services.plan_review(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, accept=d["decision"] == "accept",
         reason=d["reason"]), _("已审核整改方案"))
 
 
-@page(action="rectification.progress_report", methods=("POST",))
+@page(action="rectification.progress_report", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def progress_report(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ProgressForm(request.POST, request.FILES), lambda d: services.progress_report(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, text=d["text"],
         files=d["attachments"]), _("整改进展已报告"))
 
 
-@page(action="rectification.closure_request", methods=("POST",))
+@page(action="rectification.closure_request", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def closure_request(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, CloseForm(request.POST, request.FILES), lambda d: services.closure_request(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, summary=d["summary"],
         files=d["evidence"]), _("销号申请已提交，等待审核"))
 
 
-@page(action="rectification.closure_review", methods=("POST",))
+@page(action="rectification.closure_review", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def closure_review(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, DecisionForm(request.POST), lambda d: services.closure_review(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, approve=d["decision"] == "accept",
         reason=d["reason"]), _("已审核销号申请"))
 
 
-@page(action="rectification.problem_reopen", methods=("POST",))
+@page(action="rectification.problem_reopen", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def problem_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ReasonForm(request.POST), lambda d: services.problem_reopen(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, reason=d["reason"]),
         _("问题已重新打开"))
 
 
-@page(action="rectification.check_record", methods=("POST",))
+@page(action="rectification.check_record", methods=("POST",), scope=selectors.problems_visible, by="pk")
 def check_record(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, CheckForm(request.POST), lambda d: check_services.check_record(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, verdict=d["verdict"],

@@ -65,14 +65,14 @@ def _back(pk: int) -> str:
     return reverse("rectification:duty", args=[pk])
 
 
-@page(action=ISSUE, methods=("POST",))
+@page(action=ISSUE, methods=("POST",), scope=selectors.duty_reports_visible, by="pk")
 def duty_evaluate(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, DutyEvaluateForm(request.POST), lambda d: services.duty_report_evaluate(
         actor=request.user, jurisdiction=request.jurisdiction, report_id=pk, grade=d["grade"], score=d["score"]),
         _("评议结果已登记"), back=_back(pk))
 
 
-@page(action=ISSUE, methods=("POST",))
+@page(action=ISSUE, methods=("POST",), scope=selectors.duty_reports_visible, by="pk")
 def duty_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, DutyFeedbackForm(request.POST), lambda d: services.duty_feedback_issue(
         actor=request.user, jurisdiction=request.jurisdiction, report_id=pk, feedback=d["feedback"],

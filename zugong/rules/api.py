@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import Offset, actor_of, jurisdiction_of
 from zugong.rules import selectors
@@ -102,7 +103,7 @@ def _finding_out(finding: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/rules/{code}/overrides", response={201: VersionOut})
+@router.post("/rules/{code}/overrides", auth=permitted("rules.rule_override_set"), response={201: VersionOut})
 def override_create(request: HttpRequest, code: str, payload: OverrideIn) -> Status[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request)
     rule = selectors.rule_get(code)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadres_visible
+from zugong.core.api_auth import permitted
 from zugong.core.audit import access_record_many
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.models import OrgUnit
@@ -17,7 +18,7 @@ from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
 from zugong.talks.access import ConfidentialReader, interview_record_for, reader_for, talk_summary_for
 from zugong.talks.models import Interview, Talk, TalkKind
-from zugong.talks.services.interviews import interview_step
+from zugong.talks.services.interviews import STEP_ACTIONS, interview_step
 from zugong.talks.services.talks import talk_record
 from zugong.talks.stats import talk_stats
 
@@ -129,7 +130,7 @@ def _readable(reader: ConfidentialReader, row: selectors.TalkRow) -> bool:
     return reader.covers(row.org_path) or (reader.user_id is not None and reader.user_id in row.talker_user_ids)
 
 
-@router.post("/talks", response={201: TalkOut})
+@router.post("/talks", auth=permitted("talks.talk_record"), response={201: TalkOut})
 def talks_create(request: HttpRequest, payload: TalkIn) -> Status[dict[str, Any]]:
     jurisdiction = jurisdiction_of(request)
     talkers = list(selectors.talkers_visible(jurisdiction).filter(pk__in=payload.talker_ids))
@@ -195,7 +196,9 @@ def interviews_detail(request: HttpRequest, interview_id: RowId) -> dict[str, An
     return _interview_out(interview, record)
 
 
-@router.post("/interviews/{interview_id}/{step}", response=InterviewOut)
+@router.post("/interviews/{interview_id}/{step}",
+             auth=permitted(STEP_ACTIONS, key="step", scope=selectors.interviews_visible, by="interview_id"),
+             response=InterviewOut)
 def interviews_step(request: HttpRequest, interview_id: RowId, step: str, payload: StepIn) -> dict[str, Any]:
     """One step of the procedure (`services.interviews.STEPS`); 409 envelope on an illegal transition."""
     interview = interview_step(actor=actor_of(request), jurisdiction=jurisdiction_of(request),

@@ -94,7 +94,7 @@ def talk_detail(request: AuthedRequest, talk_id: int) -> HttpResponse:
         "may_close": may(request.jurisdiction, "talks.talk_follow_up_done", talk.org_unit)})
 
 
-@page(action="talks.talk_follow_up_done", methods=("POST",))
+@page(action="talks.talk_follow_up_done", methods=("POST",), scope=selectors.talks_visible, by="talk_id")
 def follow_up_done(request: AuthedRequest, talk_id: int, follow_up_id: int) -> HttpResponse:
     talk_follow_up_done(actor=request.user, jurisdiction=request.jurisdiction, talk_id=talk_id,
                         follow_up_id=follow_up_id, done_on=timezone.localdate())
@@ -123,7 +123,7 @@ def talk_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "talks/talk_form.html", {"form": form})
 
 
-@page(action=VIEW)
+@page(action=VIEW, writes="talks.talk_plan_generate")
 def plan(request: AuthedRequest) -> HttpResponse:
     """GET shows the plan of a year; POST (re)generates it (the service requires talks.talk_plan_generate)."""
     org = _default_org(request)
@@ -139,7 +139,7 @@ def plan(request: AuthedRequest) -> HttpResponse:
         "may_generate": may(request.jurisdiction, "talks.talk_plan_generate", org)})
 
 
-@page(action=VIEW)
+@page(action=VIEW, writes="talks.triggers_scan")
 def trigger_list(request: AuthedRequest) -> HttpResponse:
     """GET lists open triggers; POST scans the unit (the service requires talks.triggers_scan)."""
     org = _default_org(request)
@@ -171,7 +171,7 @@ def flag_new(request: AuthedRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("talks:trigger-list"))
 
 
-@page(action=VIEW)
+@page(action=VIEW, writes="talks.supervision_record")
 def supervision_list(request: AuthedRequest) -> HttpResponse:
     """GET lists 提醒/函询/诫勉; POST records one (the service requires talks.supervision_record)."""
     jurisdiction = request.jurisdiction
@@ -237,7 +237,8 @@ def interview_detail(request: AuthedRequest, interview_id: int) -> HttpResponse:
     return _render_interview(request, selectors.interview_get(request.jurisdiction, interview_id))
 
 
-@page(action=VIEW, methods=("POST",))
+@page(action=VIEW, methods=("POST",), writes=STEP_ACTIONS, key="step", scope=selectors.interviews_visible,
+      by="interview_id")
 def interview_step_post(request: AuthedRequest, interview_id: int, step: str) -> HttpResponse:
     """One step; the service checks the step's own action. A refused transition is the 409 page."""
     interview = selectors.interview_get(request.jurisdiction, interview_id)

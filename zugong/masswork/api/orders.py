@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from zugong.core.api_auth import permitted
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.masswork import selectors
@@ -122,7 +123,7 @@ def order_list(request: HttpRequest, status: str = "", wall_id: RowId | None = N
     return [order_out(o, jurisdiction) for o in orders]
 
 
-@router.post("/orders", response={201: OrderOut})
+@router.post("/orders", auth=permitted("masswork.order_place"), response={201: OrderOut})
 def order_create(request: HttpRequest, payload: OrderIn) -> Status[OrderOut]:
     jurisdiction = jurisdiction_of(request)
     wall = selectors.wall_get(jurisdiction, payload.wall_id)
@@ -147,7 +148,9 @@ def order_suggestions(request: HttpRequest, order_id: RowId) -> list[SuggestionO
             for s in selectors.member_suggestions(order)]
 
 
-@router.post("/orders/{order_id}/dispatch", response=OrderOut)
+@router.post("/orders/{order_id}/dispatch",
+             auth=permitted("masswork.order_dispatch", scope=selectors.orders_visible, by="order_id"),
+             response=OrderOut)
 def order_dispatch(request: HttpRequest, order_id: RowId, payload: DispatchIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)  # 404 outside the jurisdiction, before any lock
@@ -156,7 +159,9 @@ def order_dispatch(request: HttpRequest, order_id: RowId, payload: DispatchIn) -
     return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
-@router.post("/orders/{order_id}/accept", response=OrderOut)
+@router.post("/orders/{order_id}/accept",
+             auth=permitted("masswork.order_accept", scope=selectors.orders_visible, by="order_id"),
+             response=OrderOut)
 def order_accept(request: HttpRequest, order_id: RowId) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
@@ -164,7 +169,9 @@ def order_accept(request: HttpRequest, order_id: RowId) -> OrderOut:
     return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
-@router.post("/orders/{order_id}/complete", response=OrderOut)
+@router.post("/orders/{order_id}/complete",
+             auth=permitted("masswork.order_complete", scope=selectors.orders_visible, by="order_id"),
+             response=OrderOut)
 def order_complete(request: HttpRequest, order_id: RowId, payload: CompleteIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)
@@ -173,7 +180,9 @@ def order_complete(request: HttpRequest, order_id: RowId, payload: CompleteIn) -
     return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
-@router.post("/orders/{order_id}/rate", response=OrderOut)
+@router.post("/orders/{order_id}/rate",
+             auth=permitted("masswork.order_rate_on_behalf", scope=selectors.orders_visible, by="order_id"),
+             response=OrderOut)
 def order_rate(request: HttpRequest, order_id: RowId, payload: RateIn) -> OrderOut:
     """A rating taken down by staff (by phone); residents rate on the public page with their code."""
     jurisdiction = jurisdiction_of(request)
@@ -183,7 +192,9 @@ def order_rate(request: HttpRequest, order_id: RowId, payload: RateIn) -> OrderO
     return order_out(selectors.order_get(jurisdiction, order_id), jurisdiction)
 
 
-@router.post("/orders/{order_id}/explain", response=OrderOut)
+@router.post("/orders/{order_id}/explain",
+             auth=permitted("masswork.order_explain", scope=selectors.orders_visible, by="order_id"),
+             response=OrderOut)
 def order_explain(request: HttpRequest, order_id: RowId, payload: ExplainIn) -> OrderOut:
     jurisdiction = jurisdiction_of(request)
     selectors.order_get(jurisdiction, order_id)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.permissions import may
@@ -125,7 +126,7 @@ def petition_list(request: HttpRequest, status: str = "", limit: Limit = 50, off
     return [petition_out(request, p) for p in page]
 
 
-@router.post("/petitions", response={201: PetitionOut})
+@router.post("/petitions", auth=permitted("masswork.petition_receive"), response={201: PetitionOut})
 def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[PetitionOut]:
     jurisdiction = jurisdiction_of(request)
     org = org_unit_get(jurisdiction, payload.org_id)
@@ -161,7 +162,9 @@ def _after(request: HttpRequest, petition_id: RowId) -> PetitionOut:
     return petition_out(request, selectors.petition_get(jurisdiction_of(request, "masswork.petition_view"), petition_id))
 
 
-@router.post("/petitions/{petition_id}/transfer", response=PetitionOut)
+@router.post("/petitions/{petition_id}/transfer",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_transfer(request: HttpRequest, petition_id: RowId, payload: TransferIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     petition = selectors.petition_get(jurisdiction, petition_id)
@@ -173,7 +176,9 @@ def petition_transfer(request: HttpRequest, petition_id: RowId, payload: Transfe
     return _after(request, petition_id)
 
 
-@router.post("/petitions/{petition_id}/transfer/accept", response=PetitionOut)
+@router.post("/petitions/{petition_id}/transfer/accept",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_transfer_accept(request: HttpRequest, petition_id: RowId) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
@@ -182,7 +187,9 @@ def petition_transfer_accept(request: HttpRequest, petition_id: RowId) -> Petiti
     return _after(request, petition_id)
 
 
-@router.post("/petitions/{petition_id}/decide", response=PetitionOut)
+@router.post("/petitions/{petition_id}/decide",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_decide(request: HttpRequest, petition_id: RowId, payload: DecideIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
@@ -191,7 +198,9 @@ def petition_decide(request: HttpRequest, petition_id: RowId, payload: DecideIn)
     return _after(request, petition_id)
 
 
-@router.post("/petitions/{petition_id}/extend", response=PetitionOut)
+@router.post("/petitions/{petition_id}/extend",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_extend(request: HttpRequest, petition_id: RowId, payload: ExtendIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
@@ -200,7 +209,9 @@ def petition_extend(request: HttpRequest, petition_id: RowId, payload: ExtendIn)
     return _after(request, petition_id)
 
 
-@router.post("/petitions/{petition_id}/close", response=PetitionOut)
+@router.post("/petitions/{petition_id}/close",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_close(request: HttpRequest, petition_id: RowId, payload: CloseIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
@@ -209,7 +220,9 @@ def petition_close(request: HttpRequest, petition_id: RowId, payload: CloseIn) -
     return _after(request, petition_id)
 
 
-@router.post("/petitions/{petition_id}/satisfaction", response=PetitionOut)
+@router.post("/petitions/{petition_id}/satisfaction",
+             auth=permitted("masswork.petition_handle", scope=selectors.petitions_visible, by="petition_id"),
+             response=PetitionOut)
 def petition_satisfaction(request: HttpRequest, petition_id: RowId, payload: SatisfactionIn) -> PetitionOut:
     jurisdiction = jurisdiction_of(request)
     selectors.petition_get(jurisdiction, petition_id)
@@ -280,7 +293,9 @@ def reception_day_list(request: HttpRequest, limit: Limit = 100) -> list[Recepti
     return [reception_day_out(r) for r in rows.order_by("-day", "pk")[:max(1, min(limit, 500))]]
 
 
-@router.post("/reception-days", response={201: ReceptionDayOut})
+@router.post("/reception-days",
+             auth=permitted("masswork.reception_day_record"),
+             response={201: ReceptionDayOut})
 def reception_day_create(request: HttpRequest, payload: ReceptionDayIn) -> Status[ReceptionDayOut]:
     jurisdiction = jurisdiction_of(request)
     row = svc.reception_day_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -290,7 +305,9 @@ def reception_day_create(request: HttpRequest, payload: ReceptionDayIn) -> Statu
     return Status(201, reception_day_out(row))
 
 
-@router.post("/reception-days/{day_id}/record", response=ReceptionDayOut)
+@router.post("/reception-days/{day_id}/record",
+             auth=permitted("masswork.reception_day_record", scope=selectors.reception_days_visible, by="day_id"),
+             response=ReceptionDayOut)
 def reception_day_record(request: HttpRequest, day_id: RowId, payload: ReceptionRecordIn) -> ReceptionDayOut:
     jurisdiction = jurisdiction_of(request)
     row = selectors.reception_day_get(jurisdiction, day_id)

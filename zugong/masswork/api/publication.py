@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from zugong.core.api_auth import permitted
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.masswork import selectors
 from zugong.masswork.models import ServiceOrder, Wall
@@ -48,7 +49,9 @@ def _photo(order: ServiceOrder) -> PhotoOut:
     return PhotoOut(order_id=order.pk, has_photo=bool(order.photo), photo_published=order.photo_published)
 
 
-@router.put("/walls/{wall_id}/location", response=LocationOut)
+@router.put("/walls/{wall_id}/location",
+            auth=permitted("masswork.wall_locate", scope=selectors.walls_visible, by="wall_id"),
+            response=LocationOut)
 def wall_location_set(request: HttpRequest, wall_id: RowId, payload: LocationIn) -> LocationOut:
     """Set a wall's place (WGS84) and coverage radius; neither lat nor long clears the place."""
     jurisdiction = jurisdiction_of(request)
@@ -65,13 +68,17 @@ def _publish(request: HttpRequest, order_id: int, published: bool) -> PhotoOut:
                                       published=published))
 
 
-@router.post("/orders/{order_id}/photo/publish", response=PhotoOut)
+@router.post("/orders/{order_id}/photo/publish",
+             auth=permitted("masswork.order_photo_publish", scope=selectors.orders_visible, by="order_id"),
+             response=PhotoOut)
 def order_photo_approve(request: HttpRequest, order_id: RowId) -> PhotoOut:
     """Approve the order's photo for publication: Open311 then gives its media_url."""
     return _publish(request, order_id, True)
 
 
-@router.post("/orders/{order_id}/photo/withdraw", response=PhotoOut)
+@router.post("/orders/{order_id}/photo/withdraw",
+             auth=permitted("masswork.order_photo_publish", scope=selectors.orders_visible, by="order_id"),
+             response=PhotoOut)
 def order_photo_withdraw(request: HttpRequest, order_id: RowId) -> PhotoOut:
     """Withdraw the approval: the media_url and the photo are gone from Open311."""
     return _publish(request, order_id, False)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadre_get
+from zugong.core.api_auth import permitted
 from zugong.core.errors import NotFound
 from zugong.core.request import Limit, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import meetings_visible, org_unit_get
@@ -97,7 +98,7 @@ def ledger_list(request: HttpRequest, status: str = "", limit: Limit = 100) -> l
     return [ledger_out(e) for e in rows.order_by("-recorded_on", "-pk")[:max(1, min(limit, 500))]]
 
 
-@router.post("/ledger", response={201: LedgerOut})
+@router.post("/ledger", auth=permitted("masswork.ledger_record"), response={201: LedgerOut})
 def ledger_add(request: HttpRequest, payload: LedgerIn) -> Status[LedgerOut]:
     jurisdiction = jurisdiction_of(request)
     entry = ledger.ledger_entry_add(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -107,7 +108,9 @@ def ledger_add(request: HttpRequest, payload: LedgerIn) -> Status[LedgerOut]:
     return Status(201, ledger_out(entry))
 
 
-@router.post("/ledger/{entry_id}/resolve", response=LedgerOut)
+@router.post("/ledger/{entry_id}/resolve",
+             auth=permitted("masswork.ledger_record", scope=selectors.ledger_visible, by="entry_id"),
+             response=LedgerOut)
 def ledger_resolve(request: HttpRequest, entry_id: RowId, payload: LedgerResolveIn) -> LedgerOut:
     jurisdiction = jurisdiction_of(request)
     selectors.ledger_entry_get(jurisdiction, entry_id)  # 404 outside the jurisdiction, before any lock
@@ -115,7 +118,9 @@ def ledger_resolve(request: HttpRequest, entry_id: RowId, payload: LedgerResolve
                                             resolved_on=payload.resolved_on))
 
 
-@router.post("/meetings/{meeting_id}/ledger", response=list[LedgerOut])
+@router.post("/meetings/{meeting_id}/ledger",
+             auth=permitted("masswork.ledger_record", scope=meetings_visible, by="meeting_id"),
+             response=list[LedgerOut])
 def ledger_discuss(request: HttpRequest, meeting_id: RowId, payload: DiscussIn) -> list[LedgerOut]:
     jurisdiction = jurisdiction_of(request)
     meeting = meetings_visible(jurisdiction).filter(pk=meeting_id).first()
@@ -126,7 +131,7 @@ def ledger_discuss(request: HttpRequest, meeting_id: RowId, payload: DiscussIn) 
     return [ledger_out(e) for e in entries]
 
 
-@router.post("/visits", response={201: VisitOut})
+@router.post("/visits", auth=permitted("masswork.visit_record"), response={201: VisitOut})
 def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
     jurisdiction = jurisdiction_of(request)
     visit = visits.household_visit_record(
@@ -147,7 +152,7 @@ def duty_list(request: HttpRequest, village_id: RowId | None = None, day: date |
     return [shift_out(s) for s in rows.order_by("-day", "pk")[:500]]
 
 
-@router.post("/duty", response={201: ShiftOut})
+@router.post("/duty", auth=permitted("masswork.duty_schedule"), response={201: ShiftOut})
 def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
     jurisdiction = jurisdiction_of(request)
     shift = duty.duty_shift_schedule(actor=actor_of(request), jurisdiction=jurisdiction,
@@ -157,7 +162,9 @@ def duty_schedule(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
     return Status(201, shift_out(shift))
 
 
-@router.post("/duty/{shift_id}/check-in", response=ShiftOut)
+@router.post("/duty/{shift_id}/check-in",
+             auth=permitted("masswork.duty_check_in", scope=selectors.duty_visible, by="shift_id"),
+             response=ShiftOut)
 def duty_check_in(request: HttpRequest, shift_id: RowId) -> ShiftOut:
     jurisdiction = jurisdiction_of(request)
     selectors.duty_shift_get(jurisdiction, shift_id)  # 404 outside the jurisdiction, before any lock
@@ -210,7 +217,7 @@ def pairing_list(request: HttpRequest, cadre_id: RowId | None = None) -> list[Pa
     return [pairing_out(p) for p in rows.order_by("cadre_id", "pk")[:500]]
 
 
-@router.post("/pairings", response={201: PairingOut})
+@router.post("/pairings", auth=permitted("masswork.pairing_record"), response={201: PairingOut})
 def pairing_create(request: HttpRequest, payload: PairingIn) -> Status[PairingOut]:
     jurisdiction = jurisdiction_of(request)
     pairing = visits.pairing_create(
@@ -222,7 +229,9 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Status[PairingOu
     return Status(201, pairing_out(pairing))
 
 
-@router.post("/pairings/{pairing_id}/resolve", response=PairingOut)
+@router.post("/pairings/{pairing_id}/resolve",
+             auth=permitted("masswork.pairing_record", scope=selectors.pairings_visible, by="pairing_id"),
+             response=PairingOut)
 def pairing_resolve(request: HttpRequest, pairing_id: RowId, payload: ResolveIn) -> PairingOut:
     jurisdiction = jurisdiction_of(request)
     selectors.pairing_get(jurisdiction, pairing_id)
@@ -231,7 +240,9 @@ def pairing_resolve(request: HttpRequest, pairing_id: RowId, payload: ResolveIn)
                                               resolved_on=payload.resolved_on))
 
 
-@router.post("/in-village-days", response={201: dict[str, int]})
+@router.post("/in-village-days",
+             auth=permitted("masswork.in_village_day_record"),
+             response={201: dict[str, int]})
 def in_village_day(request: HttpRequest, payload: InVillageIn) -> Status[dict[str, int]]:
     jurisdiction = jurisdiction_of(request)
     row = duty.in_village_day_record(actor=actor_of(request), jurisdiction=jurisdiction,

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
-from zugong.core.errors import IllegalTransition, ValidationFailed
+from zugong.core.errors import Forbidden, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import Meeting, MeetingKind, OrgUnit
 from zugong.core.orgtree import township_of
@@ -87,6 +87,10 @@ def ledger_discuss(
 def ledger_resolve(*, actor: Actor, jurisdiction: Jurisdiction, entry_id: int, resolved_on: date | None = None
                    ) -> LedgerEntry:
     entry = lock_ledger_entry(entry_id)
+    if (entry.raised_at is not None and jurisdiction.contains(entry.raised_at)
+            and not jurisdiction.contains(entry.org_unit)):
+        # A village's staff read what their village raised, but the ledger is the township's to close.
+        raise Forbidden("民情事项由乡镇办结，村干部只能查看本村提出的事项")
     require(jurisdiction, "masswork.ledger_record", entry.org_unit)
     if entry.status == LedgerStatus.RESOLVED:
         raise IllegalTransition("该民情事项已办结")

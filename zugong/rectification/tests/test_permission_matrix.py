@@ -73,7 +73,8 @@ def test_steps_are_taken_exactly_where_the_table_allows(tree: Tree, alice: User,
     if not may(jurisdiction, action):
         assert response.status_code == 403
     else:
-        assert response.status_code == 302
+        # a problem of the township is out of a village's sight: 404 before the form is read
+        assert response.status_code == (302 if jurisdiction.contains(problem.org_unit) else 404)
     taken = problem.status == after and (suffix != "checks/" or problem.checks.exists())
     assert taken is may(jurisdiction, action, unit), (role, suffix)
     assert before in ProblemStatus.values
