@@ -118,25 +118,25 @@ def research_topic_register(request: HttpRequest, payload: TopicIn) -> Status[To
     return Status(201, _topic(topic))
 
 
-class SubmitIn(Schema):
+class TopicSubmitIn(Schema):
     result: str = Field(..., min_length=1, max_length=10000)
 
 
 @router.post("/research-topics/{topic_id}/submit", response=TopicOut, summary="调研课题结题",
              auth=permitted("fieldwork.topic_manage", scope=research.topics_visible, by="topic_id"))
-def research_topic_submit(request: HttpRequest, topic_id: RowId, payload: SubmitIn) -> TopicOut:
+def research_topic_submit(request: HttpRequest, topic_id: RowId, payload: TopicSubmitIn) -> TopicOut:
     return _topic(topic_submit(actor=actor_of(request), jurisdiction=jurisdiction_of(request), topic_id=topic_id,
                                result=payload.result))
 
 
-class EvaluateIn(Schema):
+class TopicEvaluateIn(Schema):
     grade: TopicGrade
     commendation: str = Field("", max_length=200)
 
 
 @router.post("/research-topics/{topic_id}/evaluate", response=TopicOut, summary="调研课题年终评定",
              auth=permitted("fieldwork.topic_manage", scope=research.topics_visible, by="topic_id"))
-def research_topic_evaluate(request: HttpRequest, topic_id: RowId, payload: EvaluateIn) -> TopicOut:
+def research_topic_evaluate(request: HttpRequest, topic_id: RowId, payload: TopicEvaluateIn) -> TopicOut:
     return _topic(topic_evaluate(actor=actor_of(request), jurisdiction=jurisdiction_of(request), topic_id=topic_id,
                                  grade=payload.grade, commendation=payload.commendation))
 
@@ -239,27 +239,27 @@ def retired_village_cadre_register(request: HttpRequest, payload: RetireeIn) -> 
     return Status(201, _retiree(retiree, timezone.localdate()))
 
 
-class VisitIn(Schema):
+class RetireeVisitIn(Schema):
     occasion: Occasion
     visited_on: date
     visitors: str = Field(..., min_length=1, max_length=200)
     note: str = Field("", max_length=300)
 
 
-class VisitOut(Schema):
+class RetireeVisitOut(Schema):
     id: int
     occasion: str
     occasion_date: date
     visited_on: date
 
 
-def _visit(v: CareVisit) -> VisitOut:
-    return VisitOut(id=v.pk, occasion=v.occasion, occasion_date=v.occasion_date, visited_on=v.visited_on)
+def _visit(v: CareVisit) -> RetireeVisitOut:
+    return RetireeVisitOut(id=v.pk, occasion=v.occasion, occasion_date=v.occasion_date, visited_on=v.visited_on)
 
 
-@router.post("/retired-village-cadres/{retiree_id}/visits", response={201: VisitOut}, summary="登记七一、春节走访",
+@router.post("/retired-village-cadres/{retiree_id}/visits", response={201: RetireeVisitOut}, summary="登记七一、春节走访",
              auth=permitted("fieldwork.care_record", scope=care.retirees_visible, by="retiree_id"))
-def retiree_visit(request: HttpRequest, retiree_id: RowId, payload: VisitIn) -> Status[VisitOut]:
+def retiree_visit(request: HttpRequest, retiree_id: RowId, payload: RetireeVisitIn) -> Status[RetireeVisitOut]:
     jurisdiction = jurisdiction_of(request)
     retiree = care.retiree_get(jurisdiction, retiree_id)
     visit = care_visit_record(actor=actor_of(request), jurisdiction=jurisdiction, retiree=retiree,

@@ -68,7 +68,7 @@ def _stay(stay: FieldStay) -> StayOut:
                    start_date=stay.start_date, end_date=stay.end_date, days=stay.days)
 
 
-class SuggestionOut(Schema):
+class StaySuggestionOut(Schema):
     id: int
     stay_id: int
     content: str
@@ -81,8 +81,8 @@ class SuggestionOut(Schema):
     reply: str
 
 
-def _suggestion(s: Suggestion) -> SuggestionOut:
-    return SuggestionOut(id=s.pk, stay_id=s.stay_id, content=s.content, department_id=s.department_id,
+def _suggestion(s: Suggestion) -> StaySuggestionOut:
+    return StaySuggestionOut(id=s.pk, stay_id=s.stay_id, content=s.content, department_id=s.department_id,
                          department=s.department.name, forwarded_on=s.forwarded_on, reply_due=s.reply_due,
                          status=s.status, replied_on=s.replied_on, reply=s.reply)
 
@@ -181,9 +181,9 @@ class SuggestionIn(Schema):
     reply_due: date | None = None
 
 
-@router.post("/field-stays/{stay_id}/suggestions", response={201: SuggestionOut}, summary="转送蹲点调研意见建议",
+@router.post("/field-stays/{stay_id}/suggestions", response={201: StaySuggestionOut}, summary="转送蹲点调研意见建议",
              auth=permitted("fieldwork.stay_record", scope=selectors_stays.stays_visible, by="stay_id"))
-def field_suggestion_forward(request: HttpRequest, stay_id: RowId, payload: SuggestionIn) -> Status[SuggestionOut]:
+def field_suggestion_forward(request: HttpRequest, stay_id: RowId, payload: SuggestionIn) -> Status[StaySuggestionOut]:
     jurisdiction = jurisdiction_of(request)
     stay = selectors_stays.stay_get(jurisdiction, stay_id)
     department = selectors.visible_unit(jurisdiction, payload.department_id)
@@ -193,9 +193,9 @@ def field_suggestion_forward(request: HttpRequest, stay_id: RowId, payload: Sugg
     return Status(201, _suggestion(suggestion))
 
 
-@router.get("/suggestions", response=list[SuggestionOut], summary="蹲点调研意见建议及办理情况")
+@router.get("/suggestions", response=list[StaySuggestionOut], summary="蹲点调研意见建议及办理情况")
 def field_suggestions(request: HttpRequest, status: SuggestionStatus | None = None, overdue: bool = False,
-                      limit: Limit = 100, offset: Offset = 0) -> list[SuggestionOut]:
+                      limit: Limit = 100, offset: Offset = 0) -> list[StaySuggestionOut]:
     jurisdiction = jurisdiction_of(request, VIEW)
     rows = (selectors_stays.suggestions_overdue(jurisdiction, timezone.localdate()) if overdue
             else selectors_stays.suggestions_visible(jurisdiction))
@@ -210,10 +210,10 @@ class AnswerIn(Schema):
     replied_on: date | None = None
 
 
-@router.post("/suggestions/{suggestion_id}/answer", response=SuggestionOut, summary="登记部门答复或采纳",
+@router.post("/suggestions/{suggestion_id}/answer", response=StaySuggestionOut, summary="登记部门答复或采纳",
              auth=permitted("fieldwork.suggestion_answer", scope=selectors_stays.suggestions_visible,
                             by="suggestion_id"))
-def field_suggestion_answer(request: HttpRequest, suggestion_id: RowId, payload: AnswerIn) -> SuggestionOut:
+def field_suggestion_answer(request: HttpRequest, suggestion_id: RowId, payload: AnswerIn) -> StaySuggestionOut:
     jurisdiction = jurisdiction_of(request)
     suggestion = suggestion_answer(actor=actor_of(request), jurisdiction=jurisdiction, suggestion_id=suggestion_id,
                                    status=payload.status, reply=payload.reply, replied_on=payload.replied_on)

@@ -68,7 +68,7 @@ class PlanOut(Schema):
     reason: str
 
 
-class FileOut(Schema):
+class EvidenceFileOut(Schema):
     id: int
     name: str
     kind: str
@@ -80,7 +80,7 @@ class ClosureOut(Schema):
     summary: str
     status: str
     reason: str
-    evidence: list[FileOut]
+    evidence: list[EvidenceFileOut]
 
 
 class CheckOut(Schema):
@@ -114,9 +114,9 @@ def _row(p: Problem) -> ProblemRow:
         closed_on=p.closed_on, check_state=p.check_state)  # type: ignore[attr-defined]
 
 
-def _file(a: object) -> FileOut:
+def _file(a: object) -> EvidenceFileOut:
     pk = a.pk  # type: ignore[attr-defined]
-    return FileOut(id=pk, name=a.name, kind=a.kind, url=reverse("attachment", args=[pk]))  # type: ignore[attr-defined]
+    return EvidenceFileOut(id=pk, name=a.name, kind=a.kind, url=reverse("attachment", args=[pk]))  # type: ignore[attr-defined]
 
 
 def _detail(request: HttpRequest, problem_id: RowId) -> ProblemOut:
@@ -214,12 +214,12 @@ class PlanIn(Schema):
     milestones: list[Milestone] = Field(default_factory=list, max_length=50)
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     accept: bool
     reason: str = Field("", max_length=500)
 
 
-class CloseIn(Schema):
+class ClosureIn(Schema):
     summary: str = Field(..., max_length=10000)
     evidence_ids: list[RowId] = Field(default_factory=list, max_length=50)
 
@@ -249,7 +249,7 @@ def plan_submit(request: HttpRequest, problem_id: RowId, payload: PlanIn) -> Sta
 @router.post("/problems/{problem_id}/plan/review",
              auth=permitted("rectification.plan_review", scope=selectors.problems_visible, by="problem_id"),
              response=ProblemOut, summary="审核整改方案（通过或退回）")
-def plan_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
+def plan_review(request: HttpRequest, problem_id: RowId, payload: ReviewDecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.plan_review(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -259,9 +259,9 @@ def plan_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) ->
 
 @router.post("/problems/{problem_id}/evidence",
              auth=permitted("rectification.closure_request", scope=selectors.problems_visible, by="problem_id"),
-             response={201: list[FileOut]}, summary="上传销号佐证材料（图片或 PDF）")
+             response={201: list[EvidenceFileOut]}, summary="上传销号佐证材料（图片或 PDF）")
 def evidence_upload(request: HttpRequest, problem_id: RowId,
-                    files: File[list[UploadedFile]]) -> Status[list[FileOut]]:
+                    files: File[list[UploadedFile]]) -> Status[list[EvidenceFileOut]]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     stored = services.evidence_upload(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -273,7 +273,7 @@ def evidence_upload(request: HttpRequest, problem_id: RowId,
              auth=permitted("rectification.closure_request", scope=selectors.problems_visible, by="problem_id"),
              response={201: ProblemOut},
              summary="申请销号（附已上传的佐证材料编号）；方案未通过或无佐证材料时 409")
-def closure_request(request: HttpRequest, problem_id: RowId, payload: CloseIn) -> Status[ProblemOut]:
+def closure_request(request: HttpRequest, problem_id: RowId, payload: ClosureIn) -> Status[ProblemOut]:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.closure_request(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,
@@ -284,7 +284,7 @@ def closure_request(request: HttpRequest, problem_id: RowId, payload: CloseIn) -
 @router.post("/problems/{problem_id}/close/review",
              auth=permitted("rectification.closure_review", scope=selectors.problems_visible, by="problem_id"),
              response=ProblemOut, summary="审核销号（通过或驳回）")
-def closure_review(request: HttpRequest, problem_id: RowId, payload: DecisionIn) -> ProblemOut:
+def closure_review(request: HttpRequest, problem_id: RowId, payload: ReviewDecisionIn) -> ProblemOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, problem_id, as_of=timezone.localdate())
     services.closure_review(actor=actor_of(request), jurisdiction=jurisdiction, problem_id=problem_id,

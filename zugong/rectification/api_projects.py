@@ -68,7 +68,7 @@ class ClaimOut(Schema):
     reason: str
 
 
-class ReportOut(Schema):
+class ProjectReportOut(Schema):
     id: int
     org_unit_id: int
     org_unit: str
@@ -82,7 +82,7 @@ class ProjectOut(ProjectRow):
     measures: str
     milestones: list[MilestoneOut]
     claims: list[ClaimOut]
-    reports: list[ReportOut]
+    reports: list[ProjectReportOut]
 
 
 def _row(p: Project) -> ProjectRow:
@@ -101,8 +101,8 @@ def _claim(c: object) -> ClaimOut:
                     status=c.status, reason=c.reason)  # type: ignore[attr-defined]
 
 
-def _report(r: object) -> ReportOut:
-    return ReportOut(id=r.pk, org_unit_id=r.org_unit_id, org_unit=r.org_unit.name, month=r.month,  # type: ignore[attr-defined]
+def _report(r: object) -> ProjectReportOut:
+    return ProjectReportOut(id=r.pk, org_unit_id=r.org_unit_id, org_unit=r.org_unit.name, month=r.month,  # type: ignore[attr-defined]
                      text=r.text, percent=r.percent, reported_on=r.reported_on)  # type: ignore[attr-defined]
 
 
@@ -214,7 +214,7 @@ def claim_create(request: HttpRequest, project_id: RowId, payload: ClaimIn) -> S
     return Status(201, _claim(claim))
 
 
-class DecisionIn(Schema):
+class ClaimDecisionIn(Schema):
     accept: bool
     reason: str = Field("", max_length=500)
 
@@ -222,13 +222,13 @@ class DecisionIn(Schema):
 @router.post("/project-claims/{claim_id}/review",
              auth=permitted("rectification.claim_review", scope=selectors.claims_visible, by="claim_id"),
              response=ClaimOut, summary="审核认项（通过或不通过，不通过须说明理由）")
-def claim_decide(request: HttpRequest, claim_id: RowId, payload: DecisionIn) -> ClaimOut:
+def claim_decide(request: HttpRequest, claim_id: RowId, payload: ClaimDecisionIn) -> ClaimOut:
     claim = services.claim_review(actor=actor_of(request), jurisdiction=jurisdiction_of(request), claim_id=claim_id,
                                   approve=payload.accept, reason=payload.reason)
     return _claim(claim)
 
 
-class ReportIn(Schema):
+class ProjectReportIn(Schema):
     org_unit_id: RowId = Field(..., description="报告单位：牵头单位或认项已通过的单位")
     text: str = Field(..., max_length=10000)
     percent: int = Field(..., ge=0, le=100)
@@ -237,8 +237,8 @@ class ReportIn(Schema):
 
 @router.post("/projects/{project_id}/reports",
              auth=permitted("rectification.project_report", scope=selectors.projects_visible, by="project_id"),
-             response={201: ReportOut}, summary="报告本期进展（每单位每期一次）")
-def report_create(request: HttpRequest, project_id: RowId, payload: ReportIn) -> Status[ReportOut]:
+             response={201: ProjectReportOut}, summary="报告本期进展（每单位每期一次）")
+def report_create(request: HttpRequest, project_id: RowId, payload: ProjectReportIn) -> Status[ProjectReportOut]:
     jurisdiction = jurisdiction_of(request)
     report = services.project_report(
         actor=actor_of(request), jurisdiction=jurisdiction, project_id=project_id,

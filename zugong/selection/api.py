@@ -26,7 +26,7 @@ router = Router(tags=["selection"])
 
 # --- the problem archive ----------------------------------------------------------------------------
 
-class ProblemRow(Schema):
+class EntryRow(Schema):
     id: int
     cadre_id: int
     cadre: str
@@ -41,14 +41,14 @@ class ProblemRow(Schema):
     shielding: bool
 
 
-class ProblemOut(ProblemRow):
+class EntryOut(EntryRow):
     summary: str | None = Field(description="问题内容；无权查看时为 null（每次完整查看均记入访问日志）")
     conclusion: str
     concluded_on: date | None
     next_states: list[str]
 
 
-class ProblemIn(Schema):
+class EntryIn(Schema):
     cadre_id: RowId
     source: str = Field(description="inspection 中省巡视, discipline 纪检监察, legal 政法, online 网络舆情, "
                                     "petition 信访, audit 审计, other 其他")
@@ -64,7 +64,7 @@ class ProblemTransitionIn(Schema):
     conclusion: str = Field("", max_length=20000)
 
 
-class ProblemFilters(Schema):
+class EntryFilters(Schema):
     status: str = Field("", max_length=12)
     source: str = Field("", max_length=12)
     cadre_id: int | None = Field(None, ge=1, le=2**31 - 1)
@@ -72,21 +72,21 @@ class ProblemFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-def _problem_row(e: ProblemEntry) -> ProblemRow:
-    return ProblemRow(id=e.pk, cadre_id=e.cadre_id, cadre=e.cadre.name, org_unit=e.org_unit.name, source=e.source,
+def _problem_row(e: ProblemEntry) -> EntryRow:
+    return EntryRow(id=e.pk, cadre_id=e.cadre_id, cadre=e.cadre.name, org_unit=e.org_unit.name, source=e.source,
                       source_label=str(e.get_source_display()), received_on=e.received_on,
                       document_number=e.document_number, status=e.status, status_label=str(e.get_status_display()),
                       handling=e.handling, shielding=e.is_unresolved)
 
 
-def _problem_out(request: HttpRequest, e: ProblemEntry) -> ProblemOut:
+def _problem_out(request: HttpRequest, e: ProblemEntry) -> EntryOut:
     summary = access.summary_for(jurisdiction_of(request), actor_of(request), e, channel="api")
-    return ProblemOut(**_problem_row(e).dict(), summary=summary, conclusion=e.conclusion,
+    return EntryOut(**_problem_row(e).dict(), summary=summary, conclusion=e.conclusion,
                       concluded_on=e.concluded_on, next_states=e.next_states())
 
 
-@router.get("/problem-entries", response=list[ProblemRow], summary="问题信息档案（列表不含问题内容）")
-def problem_list(request: HttpRequest, filters: Query[ProblemFilters]) -> list[ProblemRow]:
+@router.get("/problem-entries", response=list[EntryRow], summary="问题信息档案（列表不含问题内容）")
+def problem_list(request: HttpRequest, filters: Query[EntryFilters]) -> list[EntryRow]:
     jurisdiction = jurisdiction_of(request, "selection.problem_view")
     if filters.status and filters.status not in ProblemStatus.values:
         raise ValidationFailed(f"不支持的状态：{filters.status}", field="status")
@@ -97,15 +97,15 @@ def problem_list(request: HttpRequest, filters: Query[ProblemFilters]) -> list[P
     return [_problem_row(e) for e in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.get("/problem-entries/{entry_id}", response=ProblemOut, summary="一条问题信息（内容按权限显示）")
-def problem_detail(request: HttpRequest, entry_id: RowId) -> ProblemOut:
+@router.get("/problem-entries/{entry_id}", response=EntryOut, summary="一条问题信息（内容按权限显示）")
+def problem_detail(request: HttpRequest, entry_id: RowId) -> EntryOut:
     return _problem_out(request, selectors.problem_get(jurisdiction_of(request, "selection.problem_view"), entry_id))
 
 
 @router.post("/problem-entries",
              auth=permitted("selection.problem_record"),
-             response={201: ProblemOut}, summary="登记问题信息")
-def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOut]:
+             response={201: EntryOut}, summary="登记问题信息")
+def problem_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     jurisdiction = jurisdiction_of(request)
     entry = problems.problem_record(
         actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre_get(jurisdiction, payload.cadre_id),
@@ -116,8 +116,8 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOu
 
 @router.post("/problem-entries/{entry_id}/transition",
              auth=permitted("selection.problem_transition", scope=selectors.problems_visible, by="entry_id"),
-             response=ProblemOut, summary="办理核实（状态转换）")
-def problem_transition(request: HttpRequest, entry_id: RowId, payload: ProblemTransitionIn) -> ProblemOut:
+             response=EntryOut, summary="办理核实（状态转换）")
+def problem_transition(request: HttpRequest, entry_id: RowId, payload: ProblemTransitionIn) -> EntryOut:
     jurisdiction = jurisdiction_of(request)
     selectors.problem_get(jurisdiction, entry_id)  # 404 outside the jurisdiction before anything else
     problems.problem_transition(actor=actor_of(request), jurisdiction=jurisdiction, entry_id=entry_id,
@@ -281,7 +281,7 @@ def selection_create(request: HttpRequest, payload: SelectionIn) -> Status[Selec
     return Status(201, _fresh(request, selection.pk))
 
 
-class CadreIn(Schema):
+class CandidateIn(Schema):
     cadre_id: RowId
 
 
@@ -347,7 +347,7 @@ def recommendation(request: HttpRequest, selection_id: RowId, payload: Recommend
              auth=permitted("selection.candidate_add", scope=selectors.selections_visible, by="selection_id"),
              response={201: SelectionOut},
              summary="确定考察对象（R18、R17 把关，不符合时 409 并说明原因）")
-def candidate_add(request: HttpRequest, selection_id: RowId, payload: CadreIn) -> Status[SelectionOut]:
+def candidate_add(request: HttpRequest, selection_id: RowId, payload: CandidateIn) -> Status[SelectionOut]:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
     svc.candidate_add(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
@@ -453,7 +453,7 @@ def decision(request: HttpRequest, selection_id: RowId, payload: DecisionIn) -> 
     return _fresh(request, selection_id)
 
 
-class ReportIn(Schema):
+class InvestigationReportIn(Schema):
     content: str = Field(max_length=5000)
     conclusion: str = Field(max_length=5000)
 
@@ -462,7 +462,7 @@ class PublicityIn(Schema):
     start: date
     end: date
     channel: str = Field(max_length=200)
-    reports: list[ReportIn] = Field(default_factory=list, max_length=100)
+    reports: list[InvestigationReportIn] = Field(default_factory=list, max_length=100)
 
 
 @router.post("/selections/{selection_id}/publicity",

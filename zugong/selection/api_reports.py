@@ -27,7 +27,7 @@ class ItemOut(Schema):
     label: str
 
 
-class CheckOut(Schema):
+class ReportCheckOut(Schema):
     id: int
     report_id: int
     cadre_id: int
@@ -52,14 +52,14 @@ class ReportRow(Schema):
     org_unit: str
     year: int
     submitted_on: date
-    checks: list[CheckOut]
+    checks: list[ReportCheckOut]
 
 
-class ReportOut(ReportRow):
+class PersonalReportOut(ReportRow):
     declared: dict[str, str] = Field(description="报告事项代码 → 报告内容（空为“无”）")
 
 
-class ReportIn(Schema):
+class PersonalReportIn(Schema):
     cadre_id: RowId
     year: int = Field(ge=2000, le=2100)
     submitted_on: date
@@ -100,7 +100,7 @@ class CheckFilters(Schema):
     offset: Offset = 0
 
 
-class CheckIn(Schema):
+class ReportCheckIn(Schema):
     outcome: str = Field(description="consistent 一致, omitted 漏报, concealed 瞒报")
     checked_on: date
     handling: str = Field("", description="未如实报告时：reminder 组织提醒, criticism 批评教育, admonishment 诫勉, "
@@ -112,8 +112,8 @@ class CandidateChecksIn(Schema):
     on: date | None = Field(None, description="报告年度取此日期所在年度；不填为今天")
 
 
-def _check(c: ReportCheck) -> CheckOut:
-    return CheckOut(id=c.pk, report_id=c.report_id, cadre_id=c.report.cadre_id, cadre=c.report.cadre.name,
+def _check(c: ReportCheck) -> ReportCheckOut:
+    return ReportCheckOut(id=c.pk, report_id=c.report_id, cadre_id=c.report.cadre_id, cadre=c.report.cadre.name,
                     year=c.report.year, kind=c.kind, kind_label=str(c.get_kind_display()), draw_id=c.draw_id,
                     selection_id=c.selection_id, outcome=c.outcome, outcome_label=str(c.get_outcome_display()),
                     handling=c.handling, handling_label=str(c.get_handling_display()) if c.handling else "",
@@ -148,15 +148,15 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> list[Rep
     return [_report_row(r) for r in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.get("/personal-reports/{report_id}", response=ReportOut, summary="一份个人有关事项报告")
-def report_detail(request: HttpRequest, report_id: RowId) -> ReportOut:
+@router.get("/personal-reports/{report_id}", response=PersonalReportOut, summary="一份个人有关事项报告")
+def report_detail(request: HttpRequest, report_id: RowId) -> PersonalReportOut:
     report = selectors.report_get(jurisdiction_of(request, "selection.report_view"), report_id)
-    return ReportOut(**_report_row(report).dict(), declared=report.declared)
+    return PersonalReportOut(**_report_row(report).dict(), declared=report.declared)
 
 
-@router.post("/personal-reports", response={201: ReportOut}, auth=permitted("selection.report_record"),
+@router.post("/personal-reports", response={201: PersonalReportOut}, auth=permitted("selection.report_record"),
              summary="登记个人有关事项报告")
-def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
+def report_create(request: HttpRequest, payload: PersonalReportIn) -> Status[PersonalReportOut]:
     jurisdiction = jurisdiction_of(request)
     report = svc.personal_report_submit(
         actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre_get(jurisdiction, payload.cadre_id),
@@ -180,8 +180,8 @@ def draw_detail(request: HttpRequest, draw_id: RowId) -> DrawOut:
     return _draw(selectors.draw_get(jurisdiction_of(request, "selection.report_view"), draw_id))
 
 
-@router.get("/report-checks", response=list[CheckOut], summary="个人有关事项报告核查")
-def check_list(request: HttpRequest, filters: Query[CheckFilters]) -> list[CheckOut]:
+@router.get("/report-checks", response=list[ReportCheckOut], summary="个人有关事项报告核查")
+def check_list(request: HttpRequest, filters: Query[CheckFilters]) -> list[ReportCheckOut]:
     jurisdiction = jurisdiction_of(request, "selection.report_view")
     if filters.outcome and filters.outcome not in CheckOutcome.values:
         raise ValidationFailed(f"不支持的核查结果：{filters.outcome}", field="outcome")
@@ -191,10 +191,10 @@ def check_list(request: HttpRequest, filters: Query[CheckFilters]) -> list[Check
     return [_check(c) for c in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.post("/report-checks/{check_id}", response=CheckOut,
+@router.post("/report-checks/{check_id}", response=ReportCheckOut,
              auth=permitted("selection.report_check", scope=selectors.checks_visible, by="check_id"),
              summary="登记核查结果（一致、漏报、瞒报及处理）")
-def check_record(request: HttpRequest, check_id: RowId, payload: CheckIn) -> CheckOut:
+def check_record(request: HttpRequest, check_id: RowId, payload: ReportCheckIn) -> ReportCheckOut:
     jurisdiction = jurisdiction_of(request)
     svc.report_check_record(actor=actor_of(request), jurisdiction=jurisdiction, check_id=check_id,
                             outcome=payload.outcome, checked_on=payload.checked_on, handling=payload.handling,
@@ -202,10 +202,10 @@ def check_record(request: HttpRequest, check_id: RowId, payload: CheckIn) -> Che
     return _check(selectors.check_get(jurisdiction, check_id))
 
 
-@router.post("/selections/{selection_id}/report-checks", response=list[CheckOut],
+@router.post("/selections/{selection_id}/report-checks", response=list[ReportCheckOut],
              auth=permitted("selection.report_check", scope=selectors.selections_visible, by="selection_id"),
              summary="拟提拔人选个人有关事项报告必查（讨论决定前）")
-def candidate_checks(request: HttpRequest, selection_id: RowId, payload: CandidateChecksIn) -> list[CheckOut]:
+def candidate_checks(request: HttpRequest, selection_id: RowId, payload: CandidateChecksIn) -> list[ReportCheckOut]:
     jurisdiction = jurisdiction_of(request)
     checks = svc.candidate_checks_request(actor=actor_of(request), jurisdiction=jurisdiction,
                                           selection_id=selection_id, on=payload.on or timezone.localdate())

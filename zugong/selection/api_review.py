@@ -41,11 +41,11 @@ class ReviewFilters(Schema):
     offset: Offset = 0
 
 
-class SubmitIn(Schema):
+class PlanSubmitIn(Schema):
     on: date | None = Field(None, description="报备日期；不填为今天")
 
 
-class DecideIn(Schema):
+class PlanDecideIn(Schema):
     decision: str = Field(description="approved 同意, adjust 责令调整")
     reason: str = Field("", max_length=5000, description="责令调整时必填")
     on: date | None = Field(None, description="审核日期；不填为今天")
@@ -113,7 +113,7 @@ def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> list[Rev
 @router.post("/selections/{selection_id}/plan-reviews", response={201: ReviewOut},
              auth=permitted("selection.plan_submit", scope=selectors.selections_visible, by="selection_id"),
              summary="将选拔任用工作方案报上级组织部门审核（报备）")
-def review_submit(request: HttpRequest, selection_id: RowId, payload: SubmitIn) -> Status[ReviewOut]:
+def review_submit(request: HttpRequest, selection_id: RowId, payload: PlanSubmitIn) -> Status[ReviewOut]:
     jurisdiction = jurisdiction_of(request)
     review = svc.plan_submit(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
                              on=payload.on or timezone.localdate())
@@ -123,7 +123,7 @@ def review_submit(request: HttpRequest, selection_id: RowId, payload: SubmitIn) 
 @router.post("/plan-reviews/{review_id}", response=ReviewOut,
              auth=permitted("selection.plan_review", scope=selectors.reviews_visible, by="review_id"),
              summary="上级组织部门审核报备的方案：同意或责令调整")
-def review_decide(request: HttpRequest, review_id: RowId, payload: DecideIn) -> ReviewOut:
+def review_decide(request: HttpRequest, review_id: RowId, payload: PlanDecideIn) -> ReviewOut:
     jurisdiction = jurisdiction_of(request)
     svc.plan_review(actor=actor_of(request), jurisdiction=jurisdiction, review_id=review_id,
                     decision=payload.decision, reason=payload.reason, on=payload.on or timezone.localdate())
