@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -104,6 +104,9 @@ def _plan_unit(factory: Factory, unit: OrgUnit, posts: tuple[tuple[str, str], ..
     for title, rank in posts:
         cadre = factory.person(unit, 36, 56)
         since = date(today.year - rng.randint(0, 6), rng.randint(1, 12), 1)
+        # Never in the future nor in the last quarter: other modules' demo acts on these cadres within the
+        # last months (a selection appoints one a few weeks ago, after the post it holds began).
+        since = min(since, (today - timedelta(days=90)).replace(day=1))
         planned.append(Planned(cadre, title.format(head=head), rank, True, since))
     for index in range(staff):
         cadre = factory.person(unit, 23, 58)
