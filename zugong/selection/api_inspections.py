@@ -38,7 +38,7 @@ class InspectionOut(Schema):
 
 
 class InspectionIn(Schema):
-    inspected_unit_id: RowId
+    org_unit_id: RowId = Field(description="被检查的县（市、区）或市直部门")
     started_on: date
     team: str = Field(max_length=300)
     findings: str = Field("", max_length=20000)
@@ -96,7 +96,7 @@ def schedule(request: HttpRequest) -> list[RotationOut]:
 def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status[InspectionOut]:
     jurisdiction = jurisdiction_of(request)
     row = svc.inspection_record(actor=actor_of(request), jurisdiction=jurisdiction,
-                                inspected_unit=org_unit_get(jurisdiction, payload.inspected_unit_id),
+                                inspected_unit=org_unit_get(jurisdiction, payload.org_unit_id),
                                 started_on=payload.started_on, team=payload.team, findings=payload.findings,
                                 situation_ids=list(payload.situation_ids), handling=payload.handling)
     return Status(201, _inspection(selectors.inspection_get(jurisdiction, row.pk)))

@@ -177,8 +177,9 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     share, max_rank = r17_min_share(unit, on), r17_max_rank(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
     rows = []
-    for v in votes:
-        rank = 1 + sum(1 for other in votes if other.votes > v.votes)
+    rank = 0
+    for i, v in enumerate(votes):  # sorted by votes, most first: ties share the rank of the first of them
+        rank = rank if i and votes[i - 1].votes == v.votes else i + 1
         gate, reason = "", ""
         if v.cadre_id in shielded:
             gate, reason = "R18", R18_REASON.format(name=v.cadre.name)

@@ -20,6 +20,7 @@ from zugong.selection.models import (
     AuditSignOff,
     Candidate,
     CheckDraw,
+    CheckHandling,
     CheckOutcome,
     PersonalMatterItem,
     PersonalReport,
@@ -178,22 +179,26 @@ def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
     """R19, the personal-matters half: per cadre, None when the `year` report exists and its latest concluded
     check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). Two queries for any number."""
     reports = dict(PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year).values_list("cadre_id", "pk"))
-    checks: dict[int, list[ReportCheck]] = {}
-    for check in ReportCheck.objects.filter(report_id__in=reports.values()).order_by("checked_on", "pk"):
-        checks.setdefault(check.report_id, []).append(check)
+    checked: set[int] = set()
+    latest: dict[int, tuple[str, str]] = {}  # report → (outcome, handling) of its latest concluded check
+    rows = (ReportCheck.objects.filter(report_id__in=reports.values()).order_by("checked_on", "pk")
+            .values_list("report_id", "outcome", "handling"))
+    for checked_report, outcome, handling in rows:
+        checked.add(checked_report)
+        if outcome != CheckOutcome.PENDING:
+            latest[checked_report] = (outcome, handling)
+    labels = dict(CheckHandling.choices)
     result: dict[int, str | None] = {}
     for cadre_id in cadre_ids:
         report_id = reports.get(cadre_id)
-        rows = checks.get(report_id or 0, [])
-        concluded = [c for c in rows if c.is_concluded]
         if report_id is None:
             result[cadre_id] = f"没有 {year} 年度个人有关事项报告"
-        elif not rows:
+        elif report_id not in checked:
             result[cadre_id] = f"{year} 年度个人有关事项报告尚未核查"
-        elif not concluded:
+        elif report_id not in latest:
             result[cadre_id] = f"{year} 年度个人有关事项报告正在核查，尚无结果"
-        elif concluded[-1].outcome == CheckOutcome.CONCEALED:
-            result[cadre_id] = f"{year} 年度个人有关事项报告经核查存在瞒报（{concluded[-1].get_handling_display()}）"
+        elif latest[report_id][0] == CheckOutcome.CONCEALED:
+            result[cadre_id] = f"{year} 年度个人有关事项报告经核查存在瞒报（{labels.get(latest[report_id][1], '')}）"
         else:
             result[cadre_id] = None
     return result

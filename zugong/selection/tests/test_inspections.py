@@ -114,7 +114,7 @@ def test_inspections_over_the_api_and_pages_by_scope(world: World, city_admin: U
     api = bearer(city_admin)
     motion = AccountabilitySituation.objects.get(text="临时动议决定干部任免的")
     created = api.post("/api/v1/special-inspections", {
-        "inspected_unit_id": world.tree.county_b.pk, "started_on": "2026-03-01", "team": "市委组织部检查组",
+        "org_unit_id": world.tree.county_b.pk, "started_on": "2026-03-01", "team": "市委组织部检查组",
         "findings": "临时动议1人", "situation_ids": [motion.pk], "handling": "诫勉"},
         content_type="application/json")
     assert created.status_code == 201 and created.json()["situations"][0]["head"] == "party_committee"
@@ -144,6 +144,6 @@ def test_inspection_pages_and_api_by_role(world: World, role: str, home: str, re
     assert logged_in(user).get("/selection/inspections/").status_code == reads
     assert bearer(user).get("/api/v1/special-inspections/schedule").status_code == reads
     answer = bearer(user).post("/api/v1/special-inspections", {
-        "inspected_unit_id": world.tree.county_a.pk, "started_on": "2026-03-01", "team": "组"},
+        "org_unit_id": world.tree.county_a.pk, "started_on": "2026-03-01", "team": "组"},
         content_type="application/json")
     assert answer.status_code == writes

@@ -1,0 +1,165 @@
+"""Selection at province scale (issue 10): the R18 shield, the shortlist step and R19's report check.
+
+Data (generated with SQL generate_series in scratch database zg_bench_selection, reused across runs): the
+province-scale tree; 300,000 cadres spread over the townships; 20,000 problem-archive entries over 15,000
+cadres, two in five still 待核实 / 核实中; one 2025 personal-matters report per cadre and a check of one in
+ten (一致, 漏报, 瞒报 in turn); one selection at 确定考察对象 with 200 recommended cadres.
+
+Figures, medians of alternating runs in the same process, each beside raw SQL returning the same rows:
+1. `selectors.shielded_ids(200 cadre ids)` — R18 for a shortlist; target ≤ 1.5× raw;
+2. `flow.shortlist_preview(selection)` — every one of the 200 recommended cadres with votes, rank and what
+   R18 and R17 say (the candidate step), beside the raw statements it needs; target ≤ 200 ms (issue) and
+   ≤ 1.5× raw;
+3. `selectors.report_standing(200 cadre ids, 2025)` — R19's personal-matters half for 200 candidates;
+   target ≤ 1.5× raw.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from functools import partial
+from typing import Any
+
+from django.db import connection
+
+from bench.bench_fieldwork import _cadre_columns
+from bench.common import ensure_province_tree, report, require_postgres, time_pair_ms, use_scratch_database
+
+CADRES = 300_000
+ENTRIES = 20_000
+CANDIDATES = 200
+YEAR = 2025
+ON = date(2026, 3, 2)
+REPEAT = 50
+TARGET = 1.5
+LIMIT_MS = 200.0
+
+RAW_SHIELD = """
+SELECT DISTINCT cadre_id FROM selection_problementry
+WHERE cadre_id = ANY(%(ids)s) AND status IN ('pending', 'verifying')
+"""
+RAW_VOTES = """
+SELECT v.cadre_id, c.name, v.votes FROM selection_recommendationvote v JOIN cadres_cadre c ON c.id = v.cadre_id
+WHERE v.selection_id = %(selection)s ORDER BY v.votes DESC, v.cadre_id
+"""
+RAW_STANDING = """
+SELECT r.cadre_id, r.id, c.outcome FROM selection_personalreport r
+LEFT JOIN LATERAL (SELECT outcome FROM selection_reportcheck k WHERE k.report_id = r.id AND k.outcome <> 'pending'
+                   ORDER BY k.checked_on DESC, k.id DESC LIMIT 1) c ON true
+WHERE r.cadre_id = ANY(%(ids)s) AND r.year = %(year)s
+"""
+
+
+def _generate(township_ids: list[int]) -> None:
+    from zugong.cadres.models import Cadre
+    from zugong.selection.models import PersonalReport, ProblemEntry
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if not Cadre.objects.filter(name__startswith="组工干部").exists():
+            columns, values = _cadre_columns()
+            cursor.execute(
+                f"INSERT INTO cadres_cadre ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM generate_series(1, %s) n, "
+                f"(SELECT %s::int[] AS ids) d", [CADRES, township_ids])
+            cursor.execute("VACUUM ANALYZE cadres_cadre")
+        if not ProblemEntry.objects.exists():
+            cursor.execute(
+                "INSERT INTO selection_problementry (cadre_id, org_unit_id, source, received_on, document_number, "
+                "summary, status, handling, conclusion, created_at) "
+                "SELECT c.id, c.org_unit_id, 'petition', DATE '2025-01-01' + n %% 300, '', '线索', "
+                "(ARRAY['pending','verifying','confirmed','unfounded','clarified'])[1 + n %% 5], '', '', now() "
+                "FROM generate_series(1, %s) n JOIN LATERAL (SELECT id, org_unit_id FROM cadres_cadre "
+                "ORDER BY id OFFSET (n * 7) %% 15000 LIMIT 1) c ON true", [ENTRIES])
+            cursor.execute("VACUUM ANALYZE selection_problementry")
+        if not PersonalReport.objects.filter(year=YEAR).exists():
+            cursor.execute(
+                "INSERT INTO selection_personalreport (cadre_id, org_unit_id, year, submitted_on, declared, created_at) "
+                "SELECT id, org_unit_id, %s, DATE '2025-01-20', '{}'::jsonb, now() FROM cadres_cadre", [YEAR])
+            cursor.execute(
+                "INSERT INTO selection_reportcheck (report_id, kind, outcome, handling, discrepancy, checked_on, "
+                "created_at) SELECT id, 'random', (ARRAY['consistent','omitted','concealed'])[1 + (id / 10) %% 3], "
+                "CASE WHEN (id / 10) %% 3 = 0 THEN '' ELSE 'reminder' END, '', DATE '2025-06-01', now() "
+                "FROM selection_personalreport WHERE year = %s AND id %% 10 = 0", [YEAR])
+            cursor.execute("VACUUM ANALYZE selection_personalreport")
+            cursor.execute("VACUUM ANALYZE selection_reportcheck")
+    print(f"data ready in {time.perf_counter() - started:.1f} s: {Cadre.objects.count():,} cadres, "
+          f"{ProblemEntry.objects.count():,} problem entries, "
+          f"{PersonalReport.objects.filter(year=YEAR).count():,} reports")
+
+
+def _selection(candidate_ids: list[int], township_id: int) -> Any:
+    """One selection standing at 确定考察对象 with `candidate_ids` recommended (kept across runs)."""
+    from zugong.selection.models import RecommendationVote, Selection, Stage, StageRecord
+
+    selection = Selection.objects.filter(title="基准：二百人推荐", votes__cadre_id=candidate_ids[0]).first()
+    if selection is None:
+        selection = Selection.objects.create(org_unit_id=township_id, title="基准：二百人推荐", posts="镇长",
+                                             stage=Stage.SHORTLIST)
+        StageRecord.objects.create(selection=selection, stage=Stage.RECOMMENDATION, data={"valid": 1000})
+        RecommendationVote.objects.bulk_create(
+            [RecommendationVote(selection=selection, cadre_id=pk, votes=1 + i % 300)
+             for i, pk in enumerate(candidate_ids)])
+    return selection
+
+
+def _raw(statement: str, params: dict[str, Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return len(cursor.fetchall())
+
+
+def _raw_shortlist(params: dict[str, Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_VOTES, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(RAW_SHIELD, {"ids": ids})
+        return len(ids) + len(cursor.fetchall())
+
+
+def main() -> None:
+    require_postgres()
+    use_scratch_database("zg_bench_selection")
+    tree = ensure_province_tree()
+    _generate(tree["township_ids"])
+    from zugong.cadres.models import Cadre
+    from zugong.selection import selectors
+    from zugong.selection.flow import shortlist_preview
+    from zugong.selection.models import Selection
+
+    # 200 candidates: every 73rd of the first 15,000 cadres (those the entries fall on), so some are shielded
+    first = list(Cadre.objects.order_by("pk").values_list("pk", flat=True)[:15_000])
+    ids = first[::73][:CANDIDATES]
+    shielded = selectors.shielded_ids(ids)
+    assert len(shielded) == _raw(RAW_SHIELD, {"ids": ids})
+    print(f"{len(ids)} candidates, {len(shielded)} shielded")
+    measured, raw = time_pair_ms(partial(selectors.shielded_ids, ids), partial(_raw, RAW_SHIELD, {"ids": ids}),
+                                 repeat=REPEAT * 4)
+    ratios = [report(f"R18 shielded_ids ({CANDIDATES} of {CADRES:,} cadres, {ENTRIES:,} entries)", measured, raw,
+                     target=TARGET)]
+
+    selection = _selection(ids, tree["township_ids"][0])
+
+    def preview() -> int:
+        fresh = Selection.objects.select_related("org_unit").prefetch_related(
+            "votes__cadre", "records", "candidates").get(pk=selection.pk)
+        return len(shortlist_preview(fresh, ON))
+
+    assert preview() == CANDIDATES
+    measured, raw = time_pair_ms(preview, partial(_raw_shortlist, {"selection": selection.pk}), repeat=REPEAT)
+    ratios.append(report(f"shortlist_preview ({CANDIDATES} recommended: votes, rank, R18, R17)", measured, raw,
+                         target=TARGET))
+    slowest = sorted(measured)[len(measured) // 2]
+    print(f"shortlist_preview median {slowest:.1f} ms against the issue's {LIMIT_MS:.0f} ms: "
+          f"{'OK' if slowest <= LIMIT_MS else 'ABOVE'}")
+
+    standing = selectors.report_standing(ids, YEAR)
+    assert len(standing) == _raw(RAW_STANDING, {"ids": ids, "year": YEAR})
+    print(f"R19 standing: {sum(1 for v in standing.values() if v is None)} of {len(ids)} clear")
+    measured, raw = time_pair_ms(partial(selectors.report_standing, ids, YEAR),
+                                 partial(_raw, RAW_STANDING, {"ids": ids, "year": YEAR}), repeat=REPEAT * 4)
+    ratios.append(report(f"R19 report_standing ({CANDIDATES} candidates, {CADRES:,} reports)", measured, raw,
+                         target=TARGET))
+    if max(ratios) > TARGET or slowest > LIMIT_MS:
+        raise SystemExit(1)
