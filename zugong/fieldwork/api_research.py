@@ -204,17 +204,16 @@ class RetireeOut(Schema):
     eligible: bool
 
 
-def _retiree(r: RetiredVillageCadre, on: date) -> RetireeOut:
+def _retiree(r: RetiredVillageCadre, eligible: bool) -> RetireeOut:
     return RetireeOut(id=r.pk, village_id=r.village_id, village=r.village.name, name=r.name, posts=r.posts,
-                      served_from=r.served_from, left_on=r.left_on, roles_after=r.roles_after,
-                      eligible=care.eligibility(r, on).eligible)
+                      served_from=r.served_from, left_on=r.left_on, roles_after=r.roles_after, eligible=eligible)
 
 
 @router.get("/retired-village-cadres", response=list[RetireeOut], summary="离任村干部名册")
 def retired_village_cadres(request: HttpRequest, limit: Limit = 100, offset: Offset = 0) -> list[RetireeOut]:
-    rows = care.retirees_visible(jurisdiction_of(request, RETIREE_VIEW)).order_by("pk")
-    today = timezone.localdate()
-    return [_retiree(r, today) for r in rows[offset:offset + limit]]
+    rows = list(care.retirees_visible(jurisdiction_of(request, RETIREE_VIEW)).order_by("pk")[offset:offset + limit])
+    verdicts = care.eligibilities(rows, timezone.localdate())
+    return [_retiree(r, v.eligible) for r, v in zip(rows, verdicts, strict=True)]
 
 
 class RetireeIn(Schema):
@@ -236,7 +235,7 @@ def retired_village_cadre_register(request: HttpRequest, payload: RetireeIn) -> 
                                name=payload.name, posts=payload.posts, served_from=payload.served_from,
                                left_on=payload.left_on, roles_after=payload.roles_after,
                                in_hardship=payload.in_hardship)
-    return Status(201, _retiree(retiree, timezone.localdate()))
+    return Status(201, _retiree(retiree, care.eligibility(retiree, timezone.localdate()).eligible))
 
 
 class RetireeVisitIn(Schema):

@@ -47,7 +47,19 @@ class Eligibility:
 
 
 def eligibility(retiree: RetiredVillageCadre, on: date) -> Eligibility:
-    rule = subsidy_rule_for(retiree, on)
+    return judge(retiree, subsidy_rule_for(retiree, on))
+
+
+def eligibilities(retirees: list[RetiredVillageCadre], on: date) -> list[Eligibility]:
+    """Each retiree's eligibility, the rules read once for all of them (a page of the register)."""
+    paths = {p for r in retirees for p in ancestor_paths(r.village.path)}
+    rules = sorted(SubsidyRule.objects.filter(org_unit__path__in=paths, valid_from__lte=on).select_related("org_unit"),
+                   key=lambda rule: (rule.org_unit.depth, rule.valid_from), reverse=True)
+    return [judge(r, next((rule for rule in rules if r.village.path.startswith(rule.org_unit.path)), None))
+            for r in retirees]
+
+
+def judge(retiree: RetiredVillageCadre, rule: SubsidyRule | None) -> Eligibility:
     if rule is None:
         return Eligibility(False, "本地尚未设定生活补贴条件", Decimal(0))
     served = years_served(retiree)

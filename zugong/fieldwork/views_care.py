@@ -53,7 +53,7 @@ def retirees(request: AuthedRequest) -> HttpResponse:
     rows = list(care.retirees_visible(jurisdiction).filter(is_active=True).order_by("village__path", "name")[:500])
     return render(request, "fieldwork/retirees.html", {
         "year": year, "spring": spring_festival(year),
-        "rows": [(r, care.eligibility(r, today)) for r in rows],
+        "rows": list(zip(rows, care.eligibilities(rows, today), strict=True)),
         "missed": care.missed_visits(jurisdiction, year, today),
         "form": form, "may_manage": may(jurisdiction, "fieldwork.retiree_manage")})
 

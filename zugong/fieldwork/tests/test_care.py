@@ -164,3 +164,24 @@ def test_pages_and_api_by_role(tree: Tree, alice: User, bob: User, carol: User) 
     assert late.status_code == 400 and "春节走访时段" in late.json()["error"]["message"]
     missed = api.get("/api/v1/retired-village-cadres/missed-visits", {"year": 2024}).json()
     assert [(m["name"], m["occasion"]) for m in missed] == [("李老主任", "spring_festival"), ("李老主任", "july_first")]
+
+
+def test_register_page_and_api_queries_do_not_grow_with_the_register(tree: Tree, alice: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subsidy_rule_set(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                     valid_from=date(2000, 1, 1), posts="", min_years=5, yearly_amount=Decimal("1200"))
+    client, api = logged_in(alice), bearer(alice)
+    client.get("/fieldwork/retirees/")  # first request's one-off reads
+    counts = []
+    for size in (1, 6):
+        while RetiredVillageCadre.objects.count() < size:
+            _retiree(alice, tree, f"离任{RetiredVillageCadre.objects.count()}")
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/fieldwork/retirees/").status_code == 200
+        with CaptureQueriesContext(connection) as listed:
+            assert len(api.get("/api/v1/retired-village-cadres").json()) == size
+        counts.append((len(page.captured_queries), len(listed.captured_queries)))
+    # never more with more rows (the jurisdiction's cached read may be one fewer the second time)
+    assert all(later <= first for first, later in zip(counts[0], counts[1], strict=True)), counts

@@ -165,3 +165,36 @@ def test_pages_and_api_by_role(tree: Tree, alice: User, bob: User, carol: User) 
                      "topics_ok": False}]
     with pytest.raises(NotFound):
         leader_year(jurisdiction_for(carol), tree.county_a, 2025)
+
+
+def test_research_and_suggestion_pages_do_not_grow_queries_with_rows(tree: Tree, alice: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zugong.fieldwork.services.stays import suggestion_forward
+
+    dept = org_department(tree.county_a)
+    j = jurisdiction_for(alice)
+    call = _call(alice, tree, year=2025, register_by=date(2025, 12, 31))
+    batch = batch_create(actor=alice, jurisdiction=j, organiser=tree.county_a, theme="t", start_date=date(2025, 4, 1),
+                         end_date=date(2025, 4, 2))
+    client = logged_in(alice)
+    client.get("/fieldwork/suggestions/")  # first request's one-off reads
+    counts = []
+    for size in (1, 4):
+        while ResearchTopic.objects.count() < size:
+            n = ResearchTopic.objects.count()
+            person = leader(dept, f"部长{n}", rank="C2")
+            topic_register(actor=alice, jurisdiction=j, call=call, title=f"课题{n}", leader=person,
+                           registered_on=date(2025, 1, 2))
+            stay = stay_add(actor=alice, jurisdiction=j, batch_id=batch.pk, cadre=person, place_kind=PlaceKind.VILLAGE,
+                            place=tree.village_a, start_date=date(2025, 4, 1), end_date=date(2025, 4, 2))
+            suggestion_forward(actor=alice, jurisdiction=j, stay=stay, content="建议", department=dept,
+                               forwarded_on=date(2025, 4, 3))
+        with CaptureQueriesContext(connection) as research_page:
+            assert client.get(f"/fieldwork/research/?year=2025&org={tree.county_a.pk}").status_code == 200
+        with CaptureQueriesContext(connection) as suggestion_page:
+            assert client.get("/fieldwork/suggestions/").status_code == 200
+        counts.append((len(research_page.captured_queries), len(suggestion_page.captured_queries)))
+    # never more with more rows (the jurisdiction's cached read may be one fewer the second time)
+    assert all(later <= first for first, later in zip(counts[0], counts[1], strict=True)), counts
