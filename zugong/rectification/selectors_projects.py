@@ -56,7 +56,7 @@ def project_list(
         claimed = ProjectClaim.objects.filter(subtree_q(org_path, "org_unit__"), project=OuterRef("pk"),
                                               status=ClaimStatus.APPROVED)
         rows = rows.filter(subtree_q(org_path, "lead_unit__") | Q(Exists(claimed)))
-    live = ~Q(status=ProjectStatus.DRAFT)
+    live = Q(status=ProjectStatus.PUBLISHED)  # a completed item's missed dates are history, not overdue
     last_percent = (ProjectReport.objects.filter(project=OuterRef("pk")).order_by("-month", "-reported_on", "-pk")
                     .values("percent")[:1])
     rows = rows.annotate(

@@ -5,7 +5,7 @@ completed by the issuing level; a leader's half-year duty report (半年述职) 
 Every date the rule engine tracks is a `ProjectMilestone` row: the milestones and the deadline written at
 registration, and on publication one report row per period of R33's `report_period` (monthly by
 default) for a key task, due on `REPORT_DAY` of the period's last month. A report marks its period's row
-done; completion marks the deadline done and drops the report rows of later periods."""
+done; completion marks the deadline done and drops the report rows falling due from that day on."""
 
 from __future__ import annotations
 
@@ -248,8 +248,8 @@ def milestone_done(*, actor: Actor, jurisdiction: Jurisdiction, milestone_id: in
 @transaction.atomic
 def project_complete(*, actor: Actor, jurisdiction: Jurisdiction, project_id: int,
                      completed_on: date | None = None) -> Project:
-    """The issuing level records the item complete: the deadline row is done, later report periods are
-    no longer owed."""
+    """The issuing level records the item complete: the deadline row is done, reports falling due from
+    that day on are no longer owed."""
     project = locks.lock_project(project_id)
     require(jurisdiction, "rectification.project_manage", project.issuing_unit)
     day = completed_on or timezone.localdate()
@@ -259,7 +259,8 @@ def project_complete(*, actor: Actor, jurisdiction: Jurisdiction, project_id: in
     project.completed_on = day
     project.save(update_fields=["status", "completed_on"])
     project.milestones.filter(kind=MilestoneKind.DEADLINE).update(done_on=day)
-    dropped, _ = project.milestones.filter(kind=MilestoneKind.REPORT, done_on__isnull=True, starts_on__gt=day).delete()
+    # a period's report falling due on or after completion is no longer owed; one missed before stays missed
+    dropped, _ = project.milestones.filter(kind=MilestoneKind.REPORT, done_on__isnull=True, due__gte=day).delete()
     _audit(actor, "project_complete", project, completed_on=day.isoformat(), reports_dropped=dropped)
     return project
 

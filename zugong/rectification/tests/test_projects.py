@@ -155,8 +155,11 @@ def test_completion_drops_later_reports_and_marks_the_deadline(tree: Tree, alice
     project.refresh_from_db()
     assert (project.status, project.completed_on) == (ProjectStatus.COMPLETED, date(2026, 11, 20))
     assert project.milestones.get(kind=MilestoneKind.DEADLINE).done_on == date(2026, 11, 20)
+    # November's report fell due on the 25th, after completion on the 20th: no longer owed
     assert list(project.milestones.filter(kind=MilestoneKind.REPORT).order_by("due").values_list("title", flat=True)) == [
-        "2026年8月进展报告", "2026年9月进展报告", "2026年10月进展报告", "2026年11月进展报告"]
+        "2026年8月进展报告", "2026年9月进展报告", "2026年10月进展报告"]
+    listed = selectors.project_list(_j(alice), as_of=date(2026, 12, 6)).get(pk=project.pk)
+    assert listed.overdue_count == 0  # type: ignore[attr-defined]
     with pytest.raises(IllegalTransition, match="只有推进中的项目才能报告进展"):
         project_report(actor=bob, jurisdiction=_j(bob), project_id=project.pk, org_unit=tree.township_a, text="x",
                        percent=100)
