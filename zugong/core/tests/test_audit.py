@@ -18,17 +18,22 @@ from zugong.core.models import AccessEvent, AuditEvent, MeetingKind
 from zugong.core.services import calendar_override_set, meeting_record, membership_grant
 
 IS_PG = connection.vendor == "postgresql"
+SQLITE_TRIGGER = ("CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent BEGIN SELECT "
+                  "RAISE(ABORT, '审计日志只能追加，不能修改 (core_auditevent is append-only: UPDATE refused)'); END;")
 
 
 @contextmanager
 def tampering() -> Iterator[CursorWrapper]:
-    """A raw cursor that can change core_auditevent (on PostgreSQL the append-only trigger is off)."""
+    """A raw cursor that can change core_auditevent (the append-only trigger is off: what the database's
+    owner could do, and what the chain and the checkpoints must catch)."""
     with connection.cursor() as cursor:
         if IS_PG:
             # Django's deferred FK checks are pending inside the test transaction; ALTER TABLE
             # refuses to run while they are, so fire them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
         try:
             yield cursor
         finally:
@@ -36,6 +41,8 @@ def tampering() -> Iterator[CursorWrapper]:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute(SQLITE_TRIGGER)
 
 
 @pytest.fixture
@@ -162,6 +169,17 @@ def test_postgres_trigger_refuses_raw_update_and_delete(chain: list[AuditEvent],
             cursor.execute(statement)
     assert AuditEvent.objects.count() == 14
     assert verify_chain().intact
+
+
+@pytest.mark.skipif(IS_PG, reason="SQLite's own trigger (PostgreSQL's is tested above)")
+@pytest.mark.parametrize("table", ["core_auditevent", "core_accessevent"])
+def test_sqlite_trigger_refuses_raw_update(chain: list[AuditEvent], alice, tree: Tree, table: str) -> None:
+    access_record(user=alice, obj=tree.village_a, field="id_number", org_unit=tree.township_a, channel="page")
+    with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET object_id = 'x'")
+    assert AuditEvent.objects.count() == 14 and verify_chain().intact
+    assert AccessEvent.objects.get().object_id == str(tree.village_a.pk)
 
 
 def test_access_record_writes_access_event(tree: Tree, alice) -> None:
