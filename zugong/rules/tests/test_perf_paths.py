@@ -192,3 +192,16 @@ def test_a_bulk_write_of_findings_is_analyzed_once_committed(tree, monkeypatch, 
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1)
     assert not [q for q in captured.captured_queries if q["sql"].startswith("ANALYZE")]
+
+
+@PG
+def test_only_the_systems_evaluation_commits_without_waiting_for_the_flush(tree, alice):
+    from django.test.utils import CaptureQueriesContext
+
+    def relaxed(**kwargs) -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            evaluate(as_of=date(2024, 3, 27), rule="R07", periods=1, **kwargs)
+        return any("synchronous_commit" in q["sql"] for q in captured.captured_queries)
+
+    assert relaxed() is True
+    assert relaxed(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a) is False
