@@ -199,6 +199,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "fieldwork.batch_manage": Permission(ORG_DEPT, "组织蹲点调研批次"),
     "fieldwork.stay_record": Permission(ORG_DEPT, "登记蹲点调研日志和建议"),
     "fieldwork.suggestion_answer": Permission(ORG_DEPT, "登记建议的答复和采纳"),
+    "fieldwork.spending_record": Permission(ORG_DEPT, "登记联系点投入"),
     # fieldwork: 调研课题 and field days (R26), kept by the org department
     "fieldwork.topic_view": _read(READERS, "查看调研课题和基层调研天数"),
     "fieldwork.topic_manage": Permission(ORG_DEPT, "登记调研课题（立项、结题、评定）"),

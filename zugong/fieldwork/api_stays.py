@@ -20,6 +20,7 @@ from zugong.fieldwork import selectors, selectors_stays
 from zugong.fieldwork.models import FieldBatch, FieldStay, LogKind, PlaceKind, Suggestion, SuggestionStatus
 from zugong.fieldwork.services.stays import (
     batch_create,
+    link_spending_record,
     stay_add,
     stay_log_add,
     suggestion_answer,
@@ -218,3 +219,45 @@ def field_suggestion_answer(request: HttpRequest, suggestion_id: RowId, payload:
     suggestion = suggestion_answer(actor=actor_of(request), jurisdiction=jurisdiction, suggestion_id=suggestion_id,
                                    status=payload.status, reply=payload.reply, replied_on=payload.replied_on)
     return _suggestion(suggestion)
+
+
+class SpendingTotal(Schema):
+    village_id: int
+    village: str
+    money: Decimal
+    times: int
+
+
+@router.get("/link-spendings", response=list[SpendingTotal], summary="联系点投入（按村合计）")
+def link_spending_totals(request: HttpRequest, year: Year | None = None) -> list[SpendingTotal]:
+    rows = selectors_stays.spending_totals(jurisdiction_of(request, VIEW), year or timezone.localdate().year)
+    return [SpendingTotal(village_id=r["village_id"], village=r["village__name"], money=r["money"] or Decimal(0),
+                          times=r["times"]) for r in rows[:1000]]
+
+
+class SpendingIn(Schema):
+    village_id: RowId
+    giver_id: RowId
+    spent_on: date
+    amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    goods: str = Field("", max_length=200)
+    purpose: str = Field(..., min_length=1, max_length=200)
+
+
+class SpendingOut(Schema):
+    id: int
+    village_id: int
+    amount: Decimal
+    goods: str
+
+
+@router.post("/link-spendings", auth=permitted("fieldwork.spending_record"), response={201: SpendingOut},
+             summary="登记联系点投入（资金、物资）")
+def link_spending_create(request: HttpRequest, payload: SpendingIn) -> Status[SpendingOut]:
+    jurisdiction = jurisdiction_of(request)
+    village = selectors.visible_unit(jurisdiction, payload.village_id)
+    giver = selectors.visible_unit(jurisdiction, payload.giver_id)
+    row = link_spending_record(actor=actor_of(request), jurisdiction=jurisdiction, village=village, giver=giver,
+                               spent_on=payload.spent_on, amount=payload.amount, goods=payload.goods,
+                               purpose=payload.purpose)
+    return Status(201, SpendingOut(id=row.pk, village_id=village.pk, amount=row.amount, goods=row.goods))

@@ -239,3 +239,23 @@ class ProgrammeForm(forms.Form):
     start_date = DateField(label=_("开始日期"))
     end_date = DateField(label=_("结束日期"))
     participants = forms.IntegerField(label=_("参训人数"), min_value=0, max_value=100000, required=False)
+
+
+class SpendingForm(ScopedForm):
+    village = forms.Field(label=_("联系村（社区）"))
+    giver = forms.Field(label=_("联系单位"))
+    spent_on = DateField(label=_("日期"))
+    amount = forms.DecimalField(label=_("资金（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2,
+                                required=False)
+    goods = forms.CharField(label=_("物资"), max_length=200, required=False)
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = PickerField(places_visible(self.jurisdiction), url_name="pick:units",
+                                             query="kind=village&kind=community", label=_("联系村（社区）"),
+                                             placeholder=_("输入村或社区名称搜索"), label_from=lambda unit: str(unit.name))
+        self.fields["giver"] = PickerField(org_units_visible(self.jurisdiction), url_name="pick:units",
+                                           label=_("联系单位"), placeholder=_("输入单位名称搜索"),
+                                           label_from=lambda unit: str(unit.name))
+        self.order_fields(["village", "giver", "spent_on", "amount", "goods", "purpose"])

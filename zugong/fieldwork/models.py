@@ -444,3 +444,21 @@ class TrainingProgramme(models.Model):
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
                                    name="fieldwork_programme_dates_ordered"),
         ]
+
+
+# ---- 联系点 spending: money and goods a unit gives its linked village --------------------------------
+
+class LinkSpending(models.Model):
+    """What a unit spent on its linked village (联系点): money (万元) and goods, on a day, for a purpose."""
+
+    village = models.ForeignKey(OrgUnit, verbose_name=_("联系村（社区）"), on_delete=models.PROTECT,
+                                related_name="link_spendings")
+    giver = models.ForeignKey(OrgUnit, verbose_name=_("联系单位"), on_delete=models.PROTECT, related_name="+")
+    spent_on = models.DateField(_("日期"))
+    amount = models.DecimalField(_("资金（万元）"), max_digits=10, decimal_places=2, default=Decimal(0))
+    goods = models.CharField(_("物资"), max_length=200, blank=True, default="")
+    purpose = models.CharField(_("用途"), max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["-spent_on", "pk"]
+        indexes: ClassVar = [models.Index(fields=["village", "spent_on"])]

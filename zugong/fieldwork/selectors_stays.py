@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -18,6 +19,7 @@ from zugong.fieldwork.models import (
     SENIOR_RANK_LEVELS,
     FieldBatch,
     FieldStay,
+    LinkSpending,
     PlaceKind,
     StayLog,
     Suggestion,
@@ -130,3 +132,15 @@ def year_figures(jurisdiction: Jurisdiction, organiser: OrgUnit, year: int) -> Y
                        min_batches=int(param("R06", "min_count", org_unit=organiser, on=on)),
                        max_batches=int(maximum) if maximum is not None else 0, stay_days=stay_days,
                        short_stays=stays.filter(days__lt=stay_days).count(), money=money)
+
+
+def spendings_visible(jurisdiction: Jurisdiction) -> QuerySet[LinkSpending]:
+    return scope(LinkSpending.objects.all(), jurisdiction, "village").select_related("village__parent", "giver")
+
+
+def spending_totals(jurisdiction: Jurisdiction, year: int) -> QuerySet[Any]:
+    """Per linked village: the year's money (万元) and how many times goods were given; one GROUP BY."""
+    return (spendings_visible(jurisdiction).filter(spent_on__year=year).order_by()
+            .values("village_id", "village__name", "village__parent__name")
+            .annotate(money=Sum("amount"), times=Count("id"), goods=Count("id", filter=~Q(goods="")))
+            .order_by("-money", "village__name"))

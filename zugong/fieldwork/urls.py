@@ -14,6 +14,7 @@ urlpatterns = [
     path("stays/batches/<int:batch_id>/", views_stays.stay_batch, name="stay-batch"),
     path("stays/<int:stay_id>/", views_stays.stay_detail, name="stay"),
     path("suggestions/", views_stays.suggestions, name="suggestions"),
+    path("spendings/", views_stays.link_spendings, name="spendings"),
     path("suggestions/<int:suggestion_id>/answer/", views_stays.suggestion_answer_page, name="suggestion-answer"),
     path("research/", views_research.research_year, name="research"),
     path("research/topics/<int:topic_id>/", views_research.research_topic, name="research-topic"),

@@ -1,5 +1,6 @@
 """蹲点调研 pages (R06): the batches with the year's figures and a new batch; a batch's participants and
-where they stay; a stay's log and suggestions; the suggestions forwarded to departments and their answers."""
+where they stay; a stay's log and suggestions; the suggestions forwarded to departments and their answers;
+what units spent on their linked villages (联系点)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.fieldwork import selectors_stays as stays
-from zugong.fieldwork.forms import AnswerForm, BatchForm, StayForm, StayLogForm, SuggestionForm
+from zugong.fieldwork.forms import AnswerForm, BatchForm, SpendingForm, StayForm, StayLogForm, SuggestionForm
 from zugong.fieldwork.services.stays import (
     batch_create,
+    link_spending_record,
     stay_add,
     stay_log_add,
     suggestion_answer,
@@ -143,3 +145,27 @@ def suggestion_answer_page(request: AuthedRequest, suggestion_id: int) -> HttpRe
             messages.success(request, _("已登记：%(status)s") % {"status": answered.get_status_display()})
             return HttpResponseRedirect(reverse("fieldwork:suggestions"))
     return render(request, "fieldwork/suggestion_answer.html", {"suggestion": suggestion, "form": form})
+
+
+@page(action=VIEW, writes="fieldwork.spending_record")
+def link_spendings(request: AuthedRequest) -> HttpResponse:
+    """What units spent on their linked villages (联系点) in a year: totals per village, and each record."""
+    jurisdiction = request.jurisdiction
+    year = query_int(request, "year", default=timezone.localdate().year, low=2000, high=2100) or 2000
+    form = SpendingForm(request.POST or None, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = link_spending_record(actor=request.user, jurisdiction=jurisdiction, village=data["village"],
+                                       giver=data["giver"], spent_on=data["spent_on"], amount=data["amount"],
+                                       goods=data["goods"], purpose=data["purpose"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已登记%(village)s的联系点投入") % {"village": row.village.name})
+            return HttpResponseRedirect(f"{reverse('fieldwork:spendings')}?year={row.spent_on.year}")
+    totals = list(stays.spending_totals(jurisdiction, year)[:500])
+    return render(request, "fieldwork/spendings.html", {
+        "year": year, "totals": totals, "total_money": sum((t["money"] or 0 for t in totals), 0),
+        "rows": stays.spendings_visible(jurisdiction).filter(spent_on__year=year)[:200], "form": form,
+        "may_record": may(jurisdiction, "fieldwork.spending_record")})

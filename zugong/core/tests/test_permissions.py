@@ -170,6 +170,7 @@ API_READS = {  # every GET list endpoint of the schema → the action its page r
     "/api/v1/retired-village-cadres/missed-visits": "fieldwork.retiree_view",
     "/api/v1/township-recruits/turnover": "fieldwork.turnover_view",
     "/api/v1/training-programmes": "fieldwork.training_view",
+    "/api/v1/link-spendings": "fieldwork.stay_view",
     "/api/v1/jobs": "jobs.job_view",
 }
 

@@ -1,5 +1,6 @@
 """蹲点调研 (R06): batches, each participant's stay, the log of what was done and the suggestions
-forwarded to departments with a reply deadline (转送 → 已回复 / 已采纳).
+forwarded to departments with a reply deadline (转送 → 已回复 / 已采纳); what units spend on their
+linked villages (联系点).
 
 A stay's days are also written as field days (one row per cadre and day, `FieldDay`), the days R26
 counts without double counting."""
@@ -27,6 +28,7 @@ from zugong.fieldwork.models import (
     FieldDay,
     FieldDayKind,
     FieldStay,
+    LinkSpending,
     LogKind,
     PlaceKind,
     StayLog,
@@ -182,3 +184,26 @@ def suggestion_answer(*, actor: Actor, jurisdiction: Jurisdiction, suggestion_id
                  org_unit=suggestion.stay.batch.organiser,
                  summary={"status": status, "replied_on": suggestion.replied_on.isoformat()})
     return suggestion
+
+
+@transaction.atomic
+def link_spending_record(*, actor: Actor, jurisdiction: Jurisdiction, village: OrgUnit, giver: OrgUnit,
+                         spent_on: date, purpose: str, amount: Decimal | None = None,
+                         goods: str = "") -> LinkSpending:
+    """Money or goods a unit gave its linked village (联系点), e.g. 2.2 万元 for a broadcast system."""
+    require(jurisdiction, "fieldwork.spending_record", village)
+    if village.kind not in PLACE_UNIT_KINDS.values():
+        raise ValidationFailed("联系点应为村或社区", field="village")
+    if not jurisdiction.contains(giver):
+        raise ValidationFailed("联系单位不在您的管辖范围内", field="giver")
+    if (amount is None or amount == 0) and not goods.strip():
+        raise ValidationFailed("请填写资金或物资", field="amount")
+    if amount is not None and amount < 0:
+        raise ValidationFailed("资金不能为负数", field="amount")
+    if not purpose.strip():
+        raise ValidationFailed("请填写用途", field="purpose")
+    row = LinkSpending.objects.create(village=village, giver=giver, spent_on=spent_on, amount=amount or Decimal(0),
+                                      goods=goods.strip()[:200], purpose=purpose.strip()[:200])
+    audit_record(actor=actor, action="fieldwork.link_spending_record", obj=row, org_unit=village,
+                 summary={"giver": giver.pk, "amount": str(row.amount), "goods": row.goods})
+    return row

@@ -296,3 +296,36 @@ def test_batch_page_queries_do_not_grow_with_its_stays(tree: Tree, alice: User) 
         counts.append(len(ctx.captured_queries))
         add(5)
     assert counts[0] == counts[1]
+
+
+def test_link_spending_is_totalled_per_village_for_the_year(tree: Tree, alice: User, bob: User,
+                                                            carol: User) -> None:
+    from zugong.fieldwork.selectors_stays import spending_totals
+    from zugong.fieldwork.services.stays import link_spending_record
+
+    j = jurisdiction_for(alice)
+    giver = department(tree.county_a, "甲县委组织部")
+    for amount, goods, day in ((Decimal("2.2"), "广播设备", date(2025, 3, 1)), (Decimal("1.3"), "", date(2025, 6, 1)),
+                               (Decimal("2.7"), "地膜、化肥", date(2025, 9, 1)), (Decimal("9"), "", date(2024, 9, 1))):
+        link_spending_record(actor=alice, jurisdiction=j, village=tree.village_a, giver=giver, spent_on=day,
+                             amount=amount, goods=goods, purpose="联系点帮扶")
+    totals = list(spending_totals(j, 2025))
+    assert [(t["village__name"], t["money"], t["times"], t["goods"]) for t in totals] == [
+        ("甲村", Decimal("6.20"), 3, 2)]
+    with pytest.raises(ValidationFailed, match="请填写资金或物资"):
+        link_spending_record(actor=alice, jurisdiction=j, village=tree.village_a, giver=giver,
+                             spent_on=date(2025, 1, 1), purpose="x")
+    with pytest.raises(ValidationFailed, match="联系点应为村或社区"):
+        link_spending_record(actor=alice, jurisdiction=j, village=tree.township_a, giver=giver,
+                             spent_on=date(2025, 1, 1), amount=Decimal(1), purpose="x")
+    assert list(spending_totals(jurisdiction_for(carol), 2025)) == []
+    body = logged_in(alice).post("/fieldwork/spendings/?year=2025", {
+        "village": tree.village_a.pk, "giver": giver.pk, "spent_on": "2025-10-01", "amount": "0.8",
+        "purpose": "慰问"}, follow=True).content.decode()
+    assert "已登记甲村的联系点投入" in body and "资金合计 7.00 万元" in body
+    assert logged_in(bob).get("/fieldwork/spendings/").status_code == 403
+    api = bearer(alice)
+    assert api.get("/api/v1/link-spendings", {"year": 2025}).json()[0]["times"] == 4
+    assert bearer(carol).post("/api/v1/link-spendings", json.dumps({
+        "village_id": tree.village_a.pk, "giver_id": giver.pk, "spent_on": "2025-01-01", "amount": "1",
+        "purpose": "x"}), content_type="application/json").status_code == 404
