@@ -152,4 +152,7 @@ def timeline(projects: QuerySet[Project]) -> dict[str, Any]:
 
 
 def milestones_visible(jurisdiction: Jurisdiction) -> QuerySet[ProjectMilestone]:
-    return ProjectMilestone.objects.filter(project__in=projects_visible(jurisdiction))
+    """The dates of the items the jurisdiction issued or leads: a unit that only may claim an item sees its
+    dates on the item's page but does not act on them."""
+    led = Project.objects.filter(jurisdiction.org_q("issuing_unit__") | jurisdiction.org_q("lead_unit__"))
+    return ProjectMilestone.objects.filter(project__in=led)

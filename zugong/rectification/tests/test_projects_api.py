@@ -109,3 +109,13 @@ def test_project_list_query_count_does_not_grow(tree: Tree, alice: User) -> None
         assert len(county.get("/api/v1/projects").json()) == 6
     assert len(six) == len(one)
     assert Project.objects.count() == 6
+
+
+def test_a_unit_that_may_only_claim_does_not_reach_the_items_dates(tree: Tree, alice: User, bob: User) -> None:
+    project = published(tree, alice)
+    milestone = project.milestones.get(kind=MilestoneKind.MILESTONE)
+    clerk = bearer(make_user("clerk", tree.township_a2, Role.TOWNSHIP_STAFF))
+    assert clerk.get(f"/api/v1/projects/{project.pk}").status_code == 200  # it may read and claim the item
+    assert post(clerk, f"/api/v1/project-milestones/{milestone.pk}/done", {}).status_code == 404
+    done = post(bearer(bob), f"/api/v1/project-milestones/{milestone.pk}/done", {"on": "2026-09-20"})
+    assert done.status_code == 200 and done.json()["state"] == "done"
