@@ -50,6 +50,7 @@ from zugong.fieldwork.services.research import (
 )
 from zugong.fieldwork.services.stays import (
     batch_create,
+    link_spending_record,
     stay_add,
     stay_log_add,
     suggestion_answer,
@@ -171,6 +172,12 @@ def _stays(county: OrgUnit, seniors: list[Cadre], today: date, batches_a_year: i
                                       status=SuggestionStatus.REPLIED, reply="已列入下年度项目计划",
                                       replied_on=forwarded + timedelta(days=20))
                 stays += 1
+    giver = OrgUnit.objects.filter(parent=county, name__endswith="组织部").first() or county
+    for amount, goods, purpose, month in ((Decimal("2.2"), "", "联系点广播系统", 3), (Decimal("1.3"), "", "村道维修", 6),
+                                          (Decimal("2.7"), "地膜、化肥", "春耕物资", 9)):
+        day = date(today.year - 1, month, 15)
+        link_spending_record(actor=None, jurisdiction=SYSTEM, village=villages[0], giver=giver, spent_on=day,
+                             amount=amount, goods=goods, purpose=purpose)
     return stays, suggestions
 
 

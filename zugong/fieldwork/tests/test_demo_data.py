@@ -4,6 +4,7 @@ quarters of village income over several colours, one village per county missing 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -60,3 +61,6 @@ def test_demo_stays_topics_retirees_and_approvals(db) -> None:  # type: ignore[n
     assert [(m.retiree.village.path.startswith(first.path), m.label) for m in missed] == [(True, "春节")]
     assert missed_visits(SYSTEM, 2026, ctx.today) == []
     assert TransferApproval.objects.exists()
+    from zugong.fieldwork.selectors_stays import spending_totals
+
+    assert [t["money"] for t in spending_totals(SYSTEM, 2025)] == [Decimal("6.2"), Decimal("6.2")]
