@@ -22,6 +22,7 @@ from zugong.fieldwork.models import (
     ProgrammeKind,
     SuggestionStatus,
     TopicGrade,
+    TrainingKind,
 )
 from zugong.fieldwork.selectors import parse_quarter
 from zugong.fieldwork.selectors_research import calls_visible, leaders_visible
@@ -259,3 +260,23 @@ class SpendingForm(ScopedForm):
                                            label=_("联系单位"), placeholder=_("输入单位名称搜索"),
                                            label_from=lambda unit: str(unit.name))
         self.order_fields(["village", "giver", "spent_on", "amount", "goods", "purpose"])
+
+
+class TrainingRecordForm(ScopedForm):
+    cadre = forms.Field(label=_("干部"))
+    course = forms.CharField(label=_("培训班次"), max_length=200)
+    organiser = forms.CharField(label=_("主办单位"), max_length=120, required=False)
+    kind = forms.ChoiceField(label=_("培训方式"), choices=blank_choice(TrainingKind.choices))
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
+    days = forms.IntegerField(label=_("天数"), min_value=0, max_value=3660, required=False,
+                              help_text=_("不填则按起止日期计算"))
+    hours = forms.DecimalField(label=_("学时"), min_value=Decimal(0), max_digits=7, decimal_places=1, required=False)
+    certificate = forms.CharField(label=_("证书编号"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"] = PickerField(cadres_visible(self.jurisdiction), url_name="pick-cadres", label=_("干部"),
+                                           placeholder=_("输入姓名搜索"))
+        self.order_fields(["cadre", "course", "organiser", "kind", "start_date", "end_date", "days", "hours",
+                           "certificate"])

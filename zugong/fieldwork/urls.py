@@ -9,6 +9,7 @@ urlpatterns = [
     path("income/export/", views.income_export, name="income-export"),
     path("training/", views_training.training, name="training"),
     path("training/import/", views_training.training_upload, name="training-import"),
+    path("training/new/", views_training.training_record_new, name="training-new"),
     path("training/programmes/", views_training.training_programmes, name="training-programmes"),
     path("stays/", views_stays.stay_batches, name="stays"),
     path("stays/batches/<int:batch_id>/", views_stays.stay_batch, name="stay-batch"),

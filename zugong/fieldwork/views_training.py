@@ -14,8 +14,8 @@ from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.fieldwork import selectors
-from zugong.fieldwork.forms import ProgrammeForm, TrainingImportForm
-from zugong.fieldwork.services.training import training_import, training_programme_add
+from zugong.fieldwork.forms import ProgrammeForm, TrainingImportForm, TrainingRecordForm
+from zugong.fieldwork.services.training import training_import, training_programme_add, training_record_add
 
 
 @page(action="fieldwork.training_view", methods=("GET", "HEAD"))
@@ -73,3 +73,23 @@ def training_programmes(request: AuthedRequest) -> HttpResponse:
         "unit": unit, "year": year, "figures": selectors.programme_year(unit, year),
         "rows": selectors.programmes_visible(request.jurisdiction).filter(org_unit=unit, start_date__year=year),
         "form": form, "may_record": may(request.jurisdiction, "fieldwork.training_record", unit)})
+
+
+@page(action="fieldwork.training_record", methods=("GET", "HEAD", "POST"))
+def training_record_new(request: AuthedRequest) -> HttpResponse:
+    """One training record entered by hand (the Excel import is the other way in)."""
+    form = TrainingRecordForm(request.POST or None, jurisdiction=request.jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = training_record_add(actor=request.user, jurisdiction=request.jurisdiction, cadre=data["cadre"],
+                                         course=data["course"], kind=data["kind"], start_date=data["start_date"],
+                                         end_date=data["end_date"], organiser=data["organiser"], days=data["days"],
+                                         hours=data["hours"], certificate=data["certificate"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已登记%(name)s的培训：%(course)s") % {"name": record.cadre.name,
+                                                                          "course": record.course})
+            return HttpResponseRedirect(reverse("fieldwork:training"))
+    return render(request, "fieldwork/training_record.html", {"form": form})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -205,3 +206,22 @@ def test_department_programme_counts_classes_of_the_year_against_two_and_two(tre
     assert len(bearer(alice).get("/api/v1/training-programmes").json()) == 5
     assert bearer(carol).get("/api/v1/training-programmes").json() == []
     assert logged_in(carol).get(f"/fieldwork/training/programmes/?org={tree.county_a.pk}").status_code == 404
+
+
+def test_one_record_entered_by_hand_through_the_page(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    from zugong.conftest import logged_in
+
+    person = cadre(org_department(tree.county_a), "手工登记")
+    body = logged_in(alice).post("/fieldwork/training/new/", {
+        "cadre": person.pk, "course": "中青年干部培训班", "kind": "off_job", "start_date": "2025-03-01",
+        "end_date": "2025-05-29", "hours": "320"}, follow=True).content.decode()
+    assert "已登记手工登记的培训：中青年干部培训班" in body
+    record = TrainingRecord.objects.get()
+    assert (record.days, record.hours, record.kind) == (90, Decimal(320), "off_job")
+    refused = logged_in(alice).post("/fieldwork/training/new/", {
+        "cadre": person.pk, "course": "x", "kind": "off_job", "start_date": "2025-03-02", "end_date": "2025-03-01"})
+    assert "结束日期不能早于开始日期" in refused.content.decode()
+    assert logged_in(bob).get("/fieldwork/training/new/").status_code == 403
+    other = logged_in(carol).post("/fieldwork/training/new/", {
+        "cadre": person.pk, "course": "x", "kind": "off_job", "start_date": "2025-03-01", "end_date": "2025-03-01"})
+    assert other.status_code == 200 and TrainingRecord.objects.count() == 1  # not a choice for carol
