@@ -135,3 +135,16 @@ def test_the_page_records_approves_and_ranks(world, bob) -> None:
     carol = make_user("carol2", world.tree.county_b, Role.ORG_ADMIN)
     assert logged_in(carol).post(f"/assessment/points/entries/{entry.pk}/decide/",
                                  {"decision": "approve"}).status_code == 404
+
+
+@pytest.mark.parametrize("entries", [1, 8])
+def test_the_points_page_query_count_does_not_grow_with_entries(world, bob, django_assert_max_num_queries,
+                                                                entries) -> None:
+    item = _item(world, "撰写调研报告", "5")
+    for n in range(entries):
+        _record(world, bob, world.cadres[2 * (n % 5) + 1], item, date(2026, 2, 1 + n))
+    client = logged_in(world.alice)
+    client.get("/assessment/points/?period=2026Q1")
+    with django_assert_max_num_queries(16):
+        page = client.get("/assessment/points/?period=2026Q1")
+    assert page.content.decode().count('<tr id="zg-entry-') == entries

@@ -248,3 +248,16 @@ def test_the_same_survey_code_sent_from_four_phones_at_once_answers_once(tree: T
         t.join()
     assert sorted(outcomes) == ["answered", *["问卷码无效或已使用"] * 3]
     assert SurveyResponse.objects.count() == 1 and SurveyAnswer.objects.count() == 19
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_survey_page_query_count_does_not_grow_with_counties(round_: Round, django_assert_max_num_queries,
+                                                                 extra) -> None:
+    counties = [round_.tree.county_a, round_.tree.county_b, *(_more_counties(round_)[:extra])]
+    for county in counties:
+        respond(round_, county, "满意")
+    client = logged_in(round_.prov)
+    client.get(f"/assessment/surveys/{round_.survey.pk}/")
+    with django_assert_max_num_queries(16):
+        page = client.get(f"/assessment/surveys/{round_.survey.pk}/")
+    assert page.content.decode().count('<tr data-org="') == len(counties) + (2 if extra else 1)  # + the cities
