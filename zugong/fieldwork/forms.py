@@ -280,3 +280,30 @@ class TrainingRecordForm(ScopedForm):
                                            placeholder=_("输入姓名搜索"))
         self.order_fields(["cadre", "course", "organiser", "kind", "start_date", "end_date", "days", "hours",
                            "certificate"])
+
+
+class RetireeFromRosterForm(ScopedForm):
+    cadre = forms.Field(label=_("干部档案中的村干部"))
+    left_on = DateField(label=_("离任日期"), required=False, help_text=_("不填则取最后一个村级职务的免职时间"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"] = PickerField(cadres_visible(self.jurisdiction), url_name="pick-cadres",
+                                           label=_("干部档案中的村干部"), placeholder=_("输入姓名搜索"))
+        self.order_fields(["cadre", "left_on"])
+
+
+class SubsidyRuleForm(ScopedForm):
+    org_unit = forms.Field(label=_("设定单位"))
+    valid_from = DateField(label=_("生效日期"))
+    posts = forms.CharField(label=_("职务"), max_length=200, required=False,
+                            help_text=_("用逗号分隔，如 村党支部书记，村委会主任；不填则不限职务"))
+    min_years = forms.IntegerField(label=_("最低任职年限"), min_value=0, max_value=60)
+    yearly_amount = forms.DecimalField(label=_("每年补贴（元）"), min_value=Decimal("0.01"), max_digits=10,
+                                       decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = forms.ModelChoiceField(organisers_visible(self.jurisdiction), label=_("设定单位"),
+                                                         empty_label=CHOOSE)
+        self.order_fields(["org_unit", "valid_from", "posts", "min_years", "yearly_amount"])

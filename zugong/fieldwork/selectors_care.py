@@ -27,6 +27,12 @@ def retiree_get(jurisdiction: Jurisdiction, pk: int) -> RetiredVillageCadre:
     return retiree
 
 
+def rules_visible(jurisdiction: Jurisdiction) -> QuerySet[SubsidyRule]:
+    """The subsidy rules set at units in sight, newest first per unit."""
+    return scope(SubsidyRule.objects.all(), jurisdiction).select_related("org_unit").order_by("org_unit__path",
+                                                                                               "-valid_from")
+
+
 def years_served(retiree: RetiredVillageCadre) -> int:
     """Whole years from taking up the post to leaving it."""
     start, end = retiree.served_from, retiree.left_on

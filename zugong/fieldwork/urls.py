@@ -22,6 +22,7 @@ urlpatterns = [
     path("research/trip/", views_research.research_trip, name="research-trip"),
     path("recruits/", views_recruits.township_recruits, name="recruits"),
     path("retirees/", views_care.retirees, name="retirees"),
+    path("retirees/rules/", views_care.subsidy_rules, name="subsidy-rules"),
     path("retirees/<int:retiree_id>/", views_care.retiree_detail, name="retiree"),
     path("retirees/<int:retiree_id>/subsidy/", views_care.retiree_subsidy, name="retiree-subsidy"),
 ]

@@ -17,12 +17,21 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.fieldwork import selectors_care as care
 from zugong.fieldwork.festivals import spring_festival
-from zugong.fieldwork.forms import HardshipForm, RetireeForm, SubsidyForm, VisitForm
+from zugong.fieldwork.forms import (
+    HardshipForm,
+    RetireeForm,
+    RetireeFromRosterForm,
+    SubsidyForm,
+    SubsidyRuleForm,
+    VisitForm,
+)
 from zugong.fieldwork.services.care import (
     care_visit_record,
     hardship_help_record,
+    retiree_from_roster,
     retiree_register,
     subsidy_pay,
+    subsidy_rule_set,
 )
 
 VIEW = "fieldwork.retiree_view"
@@ -37,8 +46,21 @@ def retirees(request: AuthedRequest) -> HttpResponse:
     jurisdiction = request.jurisdiction
     today = timezone.localdate()
     year = query_int(request, "year", default=today.year, low=2004, high=2040) or today.year
-    form = RetireeForm(request.POST or None, jurisdiction=jurisdiction)
-    if request.method == "POST" and form.is_valid():
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    form = RetireeForm(request.POST if which == "" and request.method == "POST" else None, jurisdiction=jurisdiction)
+    roster_form = RetireeFromRosterForm(request.POST if which == "roster" else None, jurisdiction=jurisdiction,
+                                        auto_id="roster_%s")
+    if which == "roster" and roster_form.is_valid():
+        try:
+            retiree = retiree_from_roster(actor=request.user, jurisdiction=jurisdiction,
+                                          cadre=roster_form.cleaned_data["cadre"],
+                                          left_on=roster_form.cleaned_data["left_on"])
+        except DomainError as exc:
+            _refused(roster_form, exc)
+        else:
+            messages.success(request, _("已登记离任村干部%(name)s") % {"name": retiree.name})
+            return HttpResponseRedirect(reverse("fieldwork:retiree", args=[retiree.pk]))
+    if which == "" and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             retiree = retiree_register(actor=request.user, jurisdiction=jurisdiction, village=data["village"],
@@ -55,7 +77,7 @@ def retirees(request: AuthedRequest) -> HttpResponse:
         "year": year, "spring": spring_festival(year),
         "rows": list(zip(rows, care.eligibilities(rows, today), strict=True)),
         "missed": care.missed_visits(jurisdiction, year, today),
-        "form": form, "may_manage": may(jurisdiction, "fieldwork.retiree_manage")})
+        "form": form, "roster_form": roster_form, "may_manage": may(jurisdiction, "fieldwork.retiree_manage")})
 
 
 @page(action=VIEW, writes="fieldwork.care_record", scope=care.retirees_visible, by="retiree_id")
@@ -110,3 +132,24 @@ def retiree_subsidy(request: AuthedRequest, retiree_id: int) -> HttpResponse:
     else:
         messages.error(request, _("请填写正确的年度"))
     return HttpResponseRedirect(reverse("fieldwork:retiree", args=[retiree.pk]))
+
+
+@page(action=VIEW, writes="fieldwork.subsidy_rule_set")
+def subsidy_rules(request: AuthedRequest) -> HttpResponse:
+    """The living-subsidy rules in force and past (versions are rows), and a new version (org admin)."""
+    jurisdiction = request.jurisdiction
+    form = SubsidyRuleForm(request.POST or None, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subsidy_rule_set(actor=request.user, jurisdiction=jurisdiction, org_unit=data["org_unit"],
+                             valid_from=data["valid_from"], posts=data["posts"], min_years=data["min_years"],
+                             yearly_amount=data["yearly_amount"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已设定%(unit)s的生活补贴条件") % {"unit": data["org_unit"].name})
+            return HttpResponseRedirect(reverse("fieldwork:subsidy-rules"))
+    return render(request, "fieldwork/subsidy_rules.html", {
+        "rules": care.rules_visible(jurisdiction)[:200], "form": form,
+        "may_set": may(jurisdiction, "fieldwork.subsidy_rule_set")})

@@ -185,3 +185,18 @@ def test_register_page_and_api_queries_do_not_grow_with_the_register(tree: Tree,
         counts.append((len(page.captured_queries), len(listed.captured_queries)))
     # never more with more rows (the jurisdiction's cached read may be one fewer the second time)
     assert all(later <= first for first, later in zip(counts[0], counts[1], strict=True)), counts
+
+
+def test_rule_page_and_register_from_the_roster_page(tree: Tree, alice: User, bob: User) -> None:
+    body = logged_in(alice).post("/fieldwork/retirees/rules/", {
+        "org_unit": tree.county_a.pk, "valid_from": "2024-01-01", "posts": "村党支部书记", "min_years": "10",
+        "yearly_amount": "3000"}, follow=True).content.decode()
+    assert "已设定甲县的生活补贴条件" in body and "3000.00" in body
+    assert logged_in(bob).post("/fieldwork/retirees/rules/", {}).status_code == 403  # the township may not set it
+    person = Cadre.objects.create(name="赵老书记", org_unit=tree.village_a)
+    PostHolding.objects.create(cadre=person, org_unit=tree.village_a, title="村党支部书记", valid_from=date(2000, 1, 1),
+                               valid_to=date(2020, 1, 1))
+    body = logged_in(bob).post("/fieldwork/retirees/", {"form": "roster", "cadre": person.pk},
+                               follow=True).content.decode()
+    assert "已登记离任村干部赵老书记" in body and "符合条件，每年 3000.00 元" in body
+    assert RetiredVillageCadre.objects.get().left_on == date(2020, 1, 1)
