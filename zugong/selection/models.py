@@ -397,6 +397,9 @@ class ReportCheck(models.Model):
     checked_on = models.DateField(_("核查日期"), null=True, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # 组织提醒 / 诫勉 of a report not truthful, recorded in talks' 提醒函询诫勉 register
+    supervision_action = models.ForeignKey("talks.SupervisionAction", null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

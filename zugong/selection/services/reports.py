@@ -31,8 +31,11 @@ from zugong.selection.models import (
     ReportCheck,
     Stage,
 )
+from zugong.talks.services.supervision import supervision_record
 
 SEED_MAX = 2**62  # fits a signed 64-bit column
+# Handlings that are talks' supervision actions (提醒函询诫勉): recorded there too, with the check linked.
+SUPERVISION_KINDS: dict[str, str] = {CheckHandling.REMINDER: "reminder", CheckHandling.ADMONISHMENT: "admonishment"}
 
 
 def _actor_id(actor: Actor) -> int | None:
@@ -149,7 +152,12 @@ def report_check_record(*, actor: Actor, jurisdiction: Jurisdiction, check_id: i
         raise ValidationFailed("核查日期不能早于报告日期", field="checked_on")
     check.outcome, check.handling, check.discrepancy = outcome, handling, discrepancy.strip()
     check.checked_on, check.checked_by_id = checked_on, _actor_id(actor)
-    check.save(update_fields=["outcome", "handling", "discrepancy", "checked_on", "checked_by"])
+    if handling in SUPERVISION_KINDS:
+        check.supervision_action = supervision_record(
+            actor=actor, jurisdiction=jurisdiction, cadre=check.report.cadre, kind=SUPERVISION_KINDS[handling],
+            issued_on=checked_on, matter=f"{check.report.year} 年度个人有关事项报告经核查{check.get_outcome_display()}："
+                                         f"{check.discrepancy}")
+    check.save(update_fields=["outcome", "handling", "discrepancy", "checked_on", "checked_by", "supervision_action"])
     audit_record(actor=actor, action="selection.report_check_record", obj=check, org_unit=check.report.org_unit,
                  summary={"cadre": check.report.cadre_id, "year": check.report.year, "outcome": outcome,
                           "handling": handling})

@@ -270,3 +270,22 @@ def test_the_seed_s_sentence_counts_are_reached_through_the_checks(world: World)
     s = walk(world, open_selection(world), "decision", candidates=(world.zhang, world.li))
     reports_checked(world, s, ())
     assert ReportCheck.objects.filter(kind="candidate", outcome="consistent").count() == 2
+
+
+@pytest.mark.parametrize("outcome,handling,kind", [("omitted", "reminder", "reminder"),
+                                                   ("concealed", "admonishment", "admonishment"),
+                                                   ("concealed", "disqualified", None)])
+def test_a_reminder_or_admonishment_is_recorded_as_a_talks_supervision_action(world: World, outcome: str,
+                                                                             handling: str, kind: str | None) -> None:
+    from zugong.talks.models import SupervisionAction
+
+    check = _random_check(world)
+    done = reports.report_check_record(actor=world.alice, jurisdiction=world.ja, check_id=check.pk, outcome=outcome,
+                                       checked_on=date(2026, 4, 1), handling=handling, discrepancy="少报房产一套")
+    if kind is None:
+        assert done.supervision_action is None and not SupervisionAction.objects.exists()
+        return
+    action = SupervisionAction.objects.get()
+    assert done.supervision_action == action
+    assert (action.cadre_id, action.kind, action.issued_on) == (world.zhang.pk, kind, date(2026, 4, 1))
+    assert action.matter == f"2026 年度个人有关事项报告经核查{'漏报' if outcome == 'omitted' else '瞒报'}：少报房产一套"
