@@ -57,6 +57,8 @@ class ProblemRow(Schema):
     raised_on: date
     closed_on: date | None
     check_state: str
+    plan_deadline: date | None = Field(None, description="已通过的整改方案的整改时限")
+    plan_overdue: bool = Field(False, description="整改时限已过仍在整改中")
 
 
 class PlanOut(Schema):
@@ -111,7 +113,8 @@ def _row(p: Problem) -> ProblemRow:
         id=p.pk, list_id=p.problem_list_id, number=p.number, source=p.problem_list.source, org_unit_id=p.org_unit_id,
         org_unit=p.org_unit.name, responsible_person=p.responsible_person, description=p.description,
         severity=p.severity, status=p.status, status_label=str(ProblemStatus(p.status).label), raised_on=p.raised_on,
-        closed_on=p.closed_on, check_state=p.check_state)  # type: ignore[attr-defined]
+        closed_on=p.closed_on, check_state=p.check_state,  # type: ignore[attr-defined]
+        plan_deadline=getattr(p, "plan_deadline", None), plan_overdue=bool(getattr(p, "plan_overdue", False)))
 
 
 def _file(a: object) -> EvidenceFileOut:
@@ -137,6 +140,7 @@ class ProblemFilters(Schema):
     unit: int | None = Field(None, ge=1, le=2**31 - 1, description="责任单位（含下级）")
     status: str = Field("", max_length=20)
     overdue: bool | None = Field(None, description="上一检查周期未检查")
+    plan_overdue: bool | None = Field(None, description="整改时限已过仍在整改中")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -160,7 +164,7 @@ def problem_index(request: HttpRequest, filters: Query[ProblemFilters]) -> list[
     org_path = org_unit_get(jurisdiction, filters.unit).path if filters.unit is not None else ""
     rows = selectors.problem_list_filtered(
         jurisdiction, as_of=timezone.localdate(), list_id=filters.list, source=filters.source, org_path=org_path,
-        status=filters.status, overdue=filters.overdue)
+        status=filters.status, overdue=filters.overdue, plan_overdue=filters.plan_overdue)
     return [_row(p) for p in rows[filters.offset:filters.offset + filters.limit]]
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from zugong.conftest import Tree, logged_in
+from zugong.conftest import Tree, bearer, logged_in
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.rectification import selectors
 from zugong.rectification.models import Problem, ProblemStatus, RectificationPlan
@@ -58,3 +58,14 @@ def test_problem_page_marks_milestones_and_the_list_flags_the_deadline(tree: Tre
     assert 'id="zg-plan-dates"' in page and "即将到期" in page
     listing = logged_in(alice).get(f"/rectification/lists/{problem.problem_list_id}/").content.decode()
     assert 'class="zg-plan-overdue"' in listing
+
+
+def test_the_api_returns_and_filters_overdue_plan_deadlines(tree: Tree, alice: User, bob: User) -> None:
+    problem = rectifying_problem(tree, alice, bob)
+    RectificationPlan.objects.filter(problem=problem).update(deadline=TODAY - timedelta(days=1))
+    county = bearer(alice)
+    (row,) = county.get("/api/v1/problems?plan_overdue=true").json()
+    assert (row["id"], row["plan_deadline"], row["plan_overdue"]) == (
+        problem.pk, (TODAY - timedelta(days=1)).isoformat(), True)
+    assert county.get("/api/v1/problems?plan_overdue=false").json() == []
+    assert county.get(f"/api/v1/problems/{problem.pk}").json()["plan_overdue"] is True
