@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from zugong.assessment import indicator_sources
 from zugong.assessment.forms import parse_tree, tree_text
@@ -41,7 +42,7 @@ def test_the_tree_text_parses_into_levels_with_chinese_methods() -> None:
     ("党建 | 0", "第 1 行：权重须大于 0 且不超过 100"),
 ])
 def test_the_tree_text_is_refused_naming_the_line(text: str, message: str) -> None:
-    with pytest.raises(forms.ValidationError) as caught:
+    with translation.override("zh-hans"), pytest.raises(forms.ValidationError) as caught:
         parse_tree(text, indicator_sources.labels())
     assert caught.value.messages == [message]
 
