@@ -5,7 +5,7 @@
 A recruit's township is the township holding the first post they took on or after the recruitment day (or,
 with no post history, the township of their current unit). They are counted as left (调离) when their
 unit is outside that township, seconded (借调) while a secondment outside it is open, in post otherwise.
-Four statements whatever the number of recruits: the townships, the recruits, their posts, nothing per row."""
+Three statements whatever the number of recruits: the townships, the recruits, their posts; nothing per row."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from zugong.cadres.models import Cadre, CadreStatus, PostHolding
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgKind, OrgUnit
-from zugong.core.orgtree import subtree_q
+from zugong.core.orgtree import ancestor_paths, subtree_q
 from zugong.fieldwork.models import TransferApproval
 from zugong.rules.registry import param
 
@@ -125,7 +125,7 @@ def _state(person: _Person, township: str, holdings: list[_Holding], on: date) -
 def _home_township(person: _Person, holdings: list[_Holding], townships: dict[str, str]) -> str | None:
     first = next((h for h in holdings if h.valid_from >= person.recruited_on), None)
     for path in ([first.path] if first is not None else []) + [person.path]:
-        home = next((t for t in townships if path.startswith(t)), None)
+        home = next((p for p in ancestor_paths(path) if p in townships), None)
         if home is not None:
             return home
     return None
@@ -139,13 +139,11 @@ def turnover(jurisdiction: Jurisdiction, unit: OrgUnit, *, start: date, end: dat
     report = TurnoverReport(unit, start, end, _min_years(unit, end))
     if not townships:
         return report
-    under_a_township = Q()
-    for path in townships:
-        under_a_township |= subtree_q(path, "org_unit__")
+    under_unit = subtree_q(unit.path, "org_unit__")
     people = [_Person(pk, name, recruited, path, status == CadreStatus.SERVING)
               for pk, name, recruited, path, status in
               Cadre.objects.filter(township_recruit_on__gte=start, township_recruit_on__lte=end)
-              .filter(Q(under_a_township) | Q(pk__in=PostHolding.objects.filter(under_a_township).values("cadre_id")))
+              .filter(Q(under_unit) | Q(pk__in=PostHolding.objects.filter(under_unit).values("cadre_id")))
               .order_by("id").values_list("id", "name", "township_recruit_on", "org_unit__path", "status")
               if recruited is not None]  # (the filter above ensures it)
     holdings: dict[int, list[_Holding]] = {}
