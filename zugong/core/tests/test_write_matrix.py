@@ -18,9 +18,11 @@ The matrix runs on the small demo province, which has rows of every kind in both
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from io import StringIO
 from typing import Any, cast
 
@@ -397,3 +399,125 @@ def test_every_api_create_names_a_row_of_the_other_county_and_is_refused(world: 
                 wrong.append(f"{method} {path} {role} naming {names_a_row}: {response.status_code} "
                              f"{_message(response)[:100]}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- page creates: the row is chosen in the form -----------------------------------------------------
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: each field's name, kind, first option and (for a picker) its search URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+        self._picker: str | None = None
+        self._select: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            if a.get("method", "get").lower() == "post":
+                self.forms.append({"action": a.get("action", ""), "fields": []})
+            return
+        if not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        if tag == "div" and "data-picker-url" in a:
+            self._picker = a["data-picker-url"]
+        elif tag == "select" and a.get("name"):
+            self._select = {"name": a["name"], "kind": "picker" if self._picker else "select",
+                            "url": self._picker, "options": []}
+            fields.append(self._select)
+            self._picker = None
+        elif tag == "option" and self._select is not None and a.get("value"):
+            self._select["options"].append(a["value"])
+        elif tag in ("input", "textarea") and a.get("name"):
+            fields.append({"name": a["name"], "kind": a.get("type", "text") if tag == "input" else "textarea",
+                           "value": a.get("value", "")})
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def _picked(client: Client, url: str) -> str | None:
+    """The first row a picker offers this client (an empty search, then a few common characters)."""
+    for query in ("", "镇", "村", "县", "王", "李", "张", "刘", "陈"):
+        found = re.search(r'data-value="([^"]+)"', client.get(url, {"q": query}).content.decode())
+        if found:
+            return found.group(1)
+    return None
+
+
+def _form_data(form: dict[str, Any], picker_client: Client) -> tuple[dict[str, Any], bool]:
+    """A filled form, its pickers' rows found as `picker_client` would; and whether it has a picker."""
+    data: dict[str, Any] = {}
+    has_picker = False
+    for entry in form["fields"]:
+        name, kind = entry["name"], entry["kind"]
+        if kind == "picker":
+            has_picker = True
+            value = _picked(picker_client, entry["url"])
+            if value is not None:
+                data[name] = value
+        elif kind == "select":
+            if entry["options"]:
+                data[name] = entry["options"][0]
+        elif kind in ("hidden", "submit"):
+            data.setdefault(name, entry["value"])
+        elif kind in ("checkbox", "file", "radio"):
+            continue
+        elif kind == "date":
+            data[name] = "2026-06-01"
+        elif kind == "number":
+            data[name] = "1"
+        elif kind == "tel":
+            data[name] = "13800138000"
+        else:
+            data[name] = "测试"
+    return data, has_picker
+
+
+def test_every_page_create_refuses_a_row_of_the_other_county(world: World) -> None:
+    """A form that creates names its unit, cadre or wall through a picker. Filled with the other county's
+    row (found through that county's own picker), it must not be saved, for every role that may use it."""
+    carol = Client()
+    carol.force_login(User.objects.get(username="carol"))
+    wrong: list[str] = []
+    saved_own = tried = 0
+    for write in page_writes():
+        if (write.scope is not None or write.arguments or write.route in NOT_DOMAIN_WRITES
+                or write.key is not None):
+            continue
+        action = write.actions[None]
+        assert action is not None
+        for role, user in world.users.items():
+            if not may(world.jurisdictions[role], action) or (write.gate and not may(world.jurisdictions[role],
+                                                                                     write.gate)):
+                continue
+            client = Client()
+            client.force_login(user)
+            page = client.get("/" + write.route)
+            if page.status_code != 200 or not page.get("Content-Type", "").startswith("text/html"):
+                continue  # a POST-only page (its form lives on another page) or a download
+            parser = _Forms()
+            parser.feed(page.content.decode())
+            for form in parser.forms:
+                target = form["action"] or "/" + write.route
+                if target not in ("/" + write.route, "", "."):
+                    continue
+                other, has_picker = _form_data(form, carol)
+                if not has_picker:
+                    continue
+                tried += 1
+                own, _ = _form_data(form, client)
+                saved = client.post("/" + write.route, own).status_code == 302
+                saved_own += saved
+                if os.environ.get("ZUGONG_MATRIX_VERBOSE"):
+                    print(write.label(), role, "own saved" if saved else "own not saved", own)
+                status = client.post("/" + write.route, other).status_code
+                if status == 302:
+                    wrong.append(f"{write.label()} {role}: saved with the other county's rows {other}")
+    print(f"page creates: {tried} forms with a picker tried, {saved_own} saved with the role's own rows")
+    assert not wrong, "\n".join(wrong)
+    # not vacuous: the forms were found, and filled with the role's own rows many of them save
+    assert tried >= 20 and saved_own >= 5, (tried, saved_own)
