@@ -10,8 +10,9 @@ from ninja import Schema
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
+    found: set[type] = set()
+    subclasses: list[type] = type.__subclasses__(cls)
+    for sub in subclasses:
         found |= {sub} | _subclasses(sub)
     return found
 
