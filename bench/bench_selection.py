@@ -7,9 +7,10 @@ ten (一致, 漏报, 瞒报 in turn); one selection at 确定考察对象 with 2
 
 Figures, medians of alternating runs in the same process, each beside raw SQL returning the same rows:
 1. `selectors.shielded_ids(200 cadre ids)` — R18 for a shortlist; target ≤ 1.5× raw;
-2. `flow.shortlist_preview(selection)` — every one of the 200 recommended cadres with votes, rank and what
-   R18 and R17 say (the candidate step), beside the raw statements it needs; target ≤ 200 ms (issue) and
-   ≤ 1.5× raw;
+2. `flow.shortlist_preview(selection)` with the selection read as the page reads it — every one of the 200
+   recommended cadres with votes, rank and what R18 and R17 say (the candidate step), beside the four raw
+   statements the same answer needs (selection, rule versions, votes, shield); target ≤ 200 ms (issue)
+   and ≤ 1.5× raw;
 3. `selectors.report_standing(200 cadre ids, 2025)` — R19's personal-matters half for 200 candidates;
    target ≤ 1.5× raw.
 """
@@ -110,8 +111,30 @@ def _raw(statement: str, params: dict[str, Any]) -> int:
         return len(cursor.fetchall())
 
 
+RAW_SELECTION = """
+SELECT s.id, s.stage, o.path, r.data -> 'valid', (SELECT array_agg(cadre_id) FROM selection_candidate c
+                                                   WHERE c.selection_id = s.id)
+FROM selection_selection s JOIN core_orgunit o ON o.id = s.org_unit_id
+LEFT JOIN selection_stagerecord r ON r.selection_id = s.id AND r.stage = 'recommendation'
+WHERE s.id = %(selection)s
+"""
+RAW_RULES = """
+SELECT r.code, v.enabled, v.params FROM rules_ruleversion v JOIN rules_rule r ON r.id = v.rule_id
+LEFT JOIN core_orgunit o ON o.id = v.scope_id
+WHERE r.code IN ('R17', 'R18') AND v.valid_from <= %(on)s AND (v.valid_to IS NULL OR v.valid_to > %(on)s)
+  AND (v.scope_id IS NULL OR %(path)s LIKE o.path || '%%')
+ORDER BY r.code, length(o.path) NULLS FIRST
+"""
+
+
 def _raw_shortlist(params: dict[str, Any]) -> int:
+    """The same answer by hand: the selection with its valid ballots and candidates, the votes with names, the
+    R17/R18 rule versions in force along the unit's path, and the shield."""
     with connection.cursor() as cursor:
+        cursor.execute(RAW_SELECTION, params)
+        path = cursor.fetchone()[2]
+        cursor.execute(RAW_RULES, {"on": ON, "path": path})
+        cursor.fetchall()
         cursor.execute(RAW_VOTES, params)
         ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(RAW_SHIELD, {"ids": ids})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from zugong.cadres import archive_audit
 from zugong.cadres.archive_audit import Finding
@@ -177,28 +177,28 @@ def draw_get(jurisdiction: Jurisdiction, pk: int) -> CheckDraw:
 
 def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
     """R19, the personal-matters half: per cadre, None when the `year` report exists and its latest concluded
-    check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). Two queries for any number."""
-    reports = dict(PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year).values_list("cadre_id", "pk"))
-    checked: set[int] = set()
-    latest: dict[int, tuple[str, str]] = {}  # report → (outcome, handling) of its latest concluded check
-    rows = (ReportCheck.objects.filter(report_id__in=reports.values()).order_by("checked_on", "pk")
-            .values_list("report_id", "outcome", "handling"))
-    for checked_report, outcome, handling in rows:
-        checked.add(checked_report)
-        if outcome != CheckOutcome.PENDING:
-            latest[checked_report] = (outcome, handling)
+    check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). One statement for any
+    number of cadres: each report with whether it has a check and its latest concluded one."""
+    checks = ReportCheck.objects.filter(report=OuterRef("pk"))
+    latest = checks.exclude(outcome=CheckOutcome.PENDING).order_by("-checked_on", "-pk")
+    rows = (PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year)
+            # a subquery, not Exists: PostgreSQL ran that Exists as a hashed subplan over every check of the table
+            .annotate(checked=Subquery(checks.values("pk")[:1]), outcome=Subquery(latest.values("outcome")[:1]),
+                      handling=Subquery(latest.values("handling")[:1]))
+            .values_list("cadre_id", "checked", "outcome", "handling"))
+    found = {cadre_id: (checked is not None, outcome, handling) for cadre_id, checked, outcome, handling in rows}
     labels = dict(CheckHandling.choices)
     result: dict[int, str | None] = {}
     for cadre_id in cadre_ids:
-        report_id = reports.get(cadre_id)
-        if report_id is None:
+        checked, outcome, handling = found.get(cadre_id, (None, None, None))
+        if checked is None:
             result[cadre_id] = f"没有 {year} 年度个人有关事项报告"
-        elif report_id not in checked:
+        elif checked is False:
             result[cadre_id] = f"{year} 年度个人有关事项报告尚未核查"
-        elif report_id not in latest:
+        elif outcome is None:
             result[cadre_id] = f"{year} 年度个人有关事项报告正在核查，尚无结果"
-        elif latest[report_id][0] == CheckOutcome.CONCEALED:
-            result[cadre_id] = f"{year} 年度个人有关事项报告经核查存在瞒报（{labels.get(latest[report_id][1], '')}）"
+        elif outcome == CheckOutcome.CONCEALED:
+            result[cadre_id] = f"{year} 年度个人有关事项报告经核查存在瞒报（{labels.get(handling or '', '')}）"
         else:
             result[cadre_id] = None
     return result
