@@ -25,4 +25,5 @@ urlpatterns = [
     path("retirees/rules/", views_care.subsidy_rules, name="subsidy-rules"),
     path("retirees/<int:retiree_id>/", views_care.retiree_detail, name="retiree"),
     path("retirees/<int:retiree_id>/subsidy/", views_care.retiree_subsidy, name="retiree-subsidy"),
+    path("retirees/<int:retiree_id>/leave/", views_care.retiree_leave, name="retiree-leave"),
 ]

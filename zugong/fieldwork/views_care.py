@@ -29,6 +29,7 @@ from zugong.fieldwork.services.care import (
     care_visit_record,
     hardship_help_record,
     retiree_from_roster,
+    retiree_leave_register,
     retiree_register,
     subsidy_pay,
     subsidy_rule_set,
@@ -113,6 +114,7 @@ def retiree_detail(request: AuthedRequest, retiree_id: int) -> HttpResponse:
         "subsidies": retiree.subsidies.all(), "visit_form": visit_form, "help_form": help_form,
         "subsidy_form": SubsidyForm(initial={"year": today.year}),
         "may_record": may(jurisdiction, "fieldwork.care_record", retiree.village),
+        "may_manage": may(jurisdiction, "fieldwork.retiree_manage", retiree.village),
         "may_pay": may(jurisdiction, "fieldwork.subsidy_pay", retiree.village)})
 
 
@@ -153,3 +155,15 @@ def subsidy_rules(request: AuthedRequest) -> HttpResponse:
     return render(request, "fieldwork/subsidy_rules.html", {
         "rules": care.rules_visible(jurisdiction)[:200], "form": form,
         "may_set": may(jurisdiction, "fieldwork.subsidy_rule_set")})
+
+
+@page(action="fieldwork.retiree_manage", methods=("POST",), scope=care.retirees_visible, by="retiree_id")
+def retiree_leave(request: AuthedRequest, retiree_id: int) -> HttpResponse:
+    try:
+        retiree = retiree_leave_register(actor=request.user, jurisdiction=request.jurisdiction, retiree_id=retiree_id,
+                                         reason=request.POST.get("reason", "")[:200])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("fieldwork:retiree", args=[retiree_id]))
+    messages.success(request, _("%(name)s已移出名册") % {"name": retiree.name})
+    return HttpResponseRedirect(reverse("fieldwork:retirees"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
-from zugong.core.errors import Conflict, ValidationFailed
+from zugong.core.errors import Conflict, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import Actor, require
@@ -121,3 +121,22 @@ def care_visit_record(*, actor: Actor, jurisdiction: Jurisdiction, retiree: Reti
     audit_record(actor=actor, action="fieldwork.care_visit_record", obj=visit, org_unit=retiree.village,
                  summary={"retiree": retiree.pk, "occasion": LABELS[occasion], "for": day.isoformat()})
     return visit
+
+
+@transaction.atomic
+def retiree_leave_register(*, actor: Actor, jurisdiction: Jurisdiction, retiree_id: int, reason: str) -> RetiredVillageCadre:
+    """Take a retiree off the register (deceased, moved away): no more visits are expected nor subsidies paid."""
+    retiree = (RetiredVillageCadre.objects.select_for_update(of=("self",)).select_related("village")
+               .filter(pk=retiree_id).first())
+    if retiree is None:
+        raise NotFound("未找到该离任村干部")
+    require(jurisdiction, "fieldwork.retiree_manage", retiree.village)
+    if not retiree.is_active:
+        raise Conflict(f"{retiree.name}已不在册")
+    if not reason.strip():
+        raise ValidationFailed("请填写原因", field="reason")
+    retiree.is_active = False
+    retiree.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="fieldwork.retiree_leave_register", obj=retiree, org_unit=retiree.village,
+                 summary={"reason": reason.strip()[:200]})
+    return retiree

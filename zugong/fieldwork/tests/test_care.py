@@ -200,3 +200,19 @@ def test_rule_page_and_register_from_the_roster_page(tree: Tree, alice: User, bo
                                follow=True).content.decode()
     assert "已登记离任村干部赵老书记" in body and "符合条件，每年 3000.00 元" in body
     assert RetiredVillageCadre.objects.get().left_on == date(2020, 1, 1)
+
+
+def test_a_retiree_taken_off_the_register_is_no_longer_expected_to_be_visited(tree: Tree, alice: User,
+                                                                              bob: User, carol: User) -> None:
+    retiree = _retiree(bob, tree, "已故老支书")
+    assert logged_in(carol).post(f"/fieldwork/retirees/{retiree.pk}/leave/", {"reason": "x"}).status_code == 404
+    body = logged_in(bob).post(f"/fieldwork/retirees/{retiree.pk}/leave/", {"reason": "去世"},
+                               follow=True).content.decode()
+    assert "已故老支书已移出名册" in body
+    retiree.refresh_from_db()
+    assert not retiree.is_active
+    assert missed_visits(jurisdiction_for(bob), 2025, date(2025, 12, 1)) == []
+    with pytest.raises(ValidationFailed, match="已不在册"):
+        subsidy_pay(actor=alice, jurisdiction=jurisdiction_for(alice), retiree=retiree, year=2025)
+    evaluate(as_of=date(2026, 1, 15), rule="R25", periods=2)
+    assert not Finding.objects.filter(rule__code="R25").exclude(status="no_data_source").exists()
