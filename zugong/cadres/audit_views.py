@@ -19,6 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -32,7 +33,7 @@ from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.core.request import AuthedRequest, page
 from zugong.core.selectors import org_units_visible
-from zugong.jobs.views import start_and_show
+from zugong.jobs.views import confirm_start, start_and_show
 
 PAGE_SIZE = 100
 # A whole city or province takes seconds to audit (every résumé line is read): above this many cadres the
@@ -197,13 +198,17 @@ def audit_run(request: AuthedRequest) -> HttpResponse:
                           org_unit_id=filters.org.pk if filters.org else None)
 
 
-@page(action="cadres.archive_audit", methods=("GET", "HEAD"))
+@page(action="cadres.archive_audit", methods=("GET", "HEAD", "POST"))
 def audit_export(request: AuthedRequest) -> HttpResponse:
     jurisdiction = request.jurisdiction
     filters, errors = parse_filters(request.GET, jurisdiction)
     if errors:
         raise ValidationFailed("；".join(errors))
     if filtered_cadres(jurisdiction, filters).count() > AUTO_AUDIT_MAX:  # a city or the province: seconds of work
+        if request.method != "POST":  # starting the job is a write: the GET asks for it
+            back = reverse("cadres:audit") + (f"?{filters.query()}" if filters.query() else "")
+            return confirm_start(request, title="导出档案审核问题", back=back,
+                                 message=f"范围内的干部超过 {AUTO_AUDIT_MAX:,} 人，审核和问题清单将在后台生成，完成后可下载。")
         return start_and_show(request, kind="cadres.archive_audit", params={"query": filters.query()},
                               org_unit_id=filters.org.pk if filters.org else None)
     cadres, _checked, findings = audit_findings(jurisdiction, filters)

@@ -36,7 +36,7 @@ from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_units_visible
 from zugong.jobs import selectors as job_selectors
 from zugong.jobs.models import JobState
-from zugong.jobs.views import start_and_show
+from zugong.jobs.views import confirm_start, start_and_show
 
 # 任免审批表 rendered inside the request (0.25–0.5 s each); more become a background job, without a cap.
 MAX_FORMS = 10
@@ -79,27 +79,38 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     })
 
 
-@page(action="cadres.cadre_view", methods=("GET", "HEAD"))
+def _back_to_list(request: AuthedRequest) -> str:
+    return reverse("cadres:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+
+
+@page(action="cadres.cadre_view", methods=("GET", "HEAD", "POST"))
 def cadre_export(request: AuthedRequest) -> HttpResponse:
+    """The search as an Excel roster; above MAX_ROSTER_ROWS a job, started by the POST the GET asks for."""
     cadres = selectors.cadres_for_export(request.jurisdiction, filters_from(request.GET, request.jurisdiction),
                                          limit=MAX_ROSTER_ROWS + 1)
     if len(cadres) > MAX_ROSTER_ROWS:
+        if request.method != "POST":
+            return confirm_start(request, title="导出干部名册", back=_back_to_list(request),
+                                 message=f"符合条件的干部超过 {MAX_ROSTER_ROWS:,} 人，名册将在后台生成，完成后可下载。")
         return start_and_show(request, kind="cadres.export_roster", params={"query": request.GET.urlencode()})
     return download(exporters.export_xlsx(cadres, mask_id=True), "干部名册.xlsx")
 
 
-@page(action="cadres.cadre_export", methods=("GET", "HEAD"))
+@page(action="cadres.cadre_export", methods=("GET", "HEAD", "POST"))
 def cadre_export_forms(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The search result's 任免审批表 as LRMX, DOCX or PDF (one file, or a zip); full records, so logged."""
     if fmt not in FORM_FORMATS:
         raise NotFound("不支持的格式")
     jurisdiction = request.jurisdiction
     cadres = selectors.cadres_for_export(jurisdiction, filters_from(request.GET, jurisdiction), limit=MAX_FORMS + 1)
-    back = reverse("cadres:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    back = _back_to_list(request)
     if not cadres:
         messages.error(request, "没有符合条件的干部")
         return HttpResponseRedirect(back)
     if len(cadres) > MAX_FORMS:
+        if request.method != "POST":
+            return confirm_start(request, title="导出任免审批表", back=back,
+                                 message=f"符合条件的干部超过 {MAX_FORMS} 人，任免审批表将在后台生成（不限人数），完成后可下载。")
         return start_and_show(request, kind="cadres.export_forms", params={"query": request.GET.urlencode(), "fmt": fmt})
     if not all(may(jurisdiction, "cadres.cadre_export", c.org_unit) for c in cadres):
         raise Forbidden("查询结果中有您的角色不能导出任免审批表的干部")

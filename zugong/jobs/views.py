@@ -31,6 +31,13 @@ def start_and_show(request: AuthedRequest, *, kind: str, params: dict[str, objec
     return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 
+def confirm_start(request: AuthedRequest, *, title: str, message: str, back: str) -> HttpResponse:
+    """What a GET does when its work is too large for the request: starting a job is a write, so it asks
+    for a POST to the same address (query string included), which then calls `start_and_show`."""
+    return render(request, "jobs/confirm.html", {"title": title, "message": message, "back": back,
+                                                 "action": request.path + (f"?{request.GET.urlencode()}" if request.GET else "")})
+
+
 def default_unit(jurisdiction: Jurisdiction, action: str) -> OrgUnit | None:
     """The unit a job belongs to when the page names none: the topmost unit where the person may start it
     (those who hold the kind's action there see the job too)."""

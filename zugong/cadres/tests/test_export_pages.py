@@ -44,8 +44,12 @@ def test_export_refused_to_township_staff_and_beyond_the_limit(alice, bob, two, 
     assert logged_in(bob).get("/cadres/export.lrmx?q=wj").status_code == 403
     assert "导出查询结果的任免审批表" not in logged_in(bob).get("/cadres/").content.decode()
     monkeypatch.setattr(views, "MAX_FORMS", 1)
-    # beyond what a request renders, the export becomes a background job (zugong/jobs): no cap
-    response = logged_in(alice).get("/cadres/export.pdf?q=wj")
+    # beyond what a request renders, the export becomes a background job (zugong/jobs): no cap; the GET
+    # asks for the POST that starts it (a write)
+    asked = logged_in(alice).get("/cadres/export.pdf?q=wj")
+    assert asked.status_code == 200 and 'id="job-confirm"' in asked.content.decode() and not Job.objects.exists()
+    assert logged_in(bob).post("/cadres/export.pdf?q=wj").status_code == 403
+    response = logged_in(alice).post("/cadres/export.pdf?q=wj")
     job = Job.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert (job.kind, job.params, job.state) == ("cadres.export_forms", {"query": "q=wj", "fmt": "pdf"}, "queued")

@@ -3,9 +3,12 @@ large scope and a large import; each runs through the page, the job and the down
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -28,8 +31,13 @@ def five(tree) -> list[Cadre]:
 
 
 def run_from_page(client, url, django_capture_on_commit_callbacks) -> Job:
+    # the GET asks for the POST that starts the job (a write), to the same address
+    asked = client.get(url)
+    assert asked.status_code == 200 and 'id="job-confirm"' in asked.content.decode() and not Job.objects.exists()
+    action = re.search(r'<form method="post" action="([^"]+)" id="job-confirm">', asked.content.decode())
+    assert action is not None and unquote(html.unescape(action.group(1))) == url
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url)
+        response = client.post(url)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
