@@ -49,7 +49,7 @@ NOT_DOMAIN_WRITES = {
     "core/jurisdiction/": "switching one's own membership (every signed-in user may)",
 }
 # Path and URL arguments that are not row ids, with the value the matrix sends.
-NON_ROW_ARGUMENTS = {"code": "R04", "step": "investigation", "stage": "recommendation"}
+NON_ROW_ARGUMENTS = {"code": "R04", "step": "investigation", "stage": "recommendation", "fmt": "lrmx"}
 
 
 def _follow_up_of(talk_id: int) -> int | None:
