@@ -3,7 +3,7 @@ and teams with an indicator tree, 民主测评 (four voter classes, codes, ballo
 evaluation rank within R14's caps, the negative list and the 优秀 quota, and the results written into the
 roster, and 旁证 (R02) asked of every team with one reply overdue; runs after talks (its interviews are what caps some cadres).
 Also a satisfaction survey round (R31) across the demo province, last year's and this year's, with the ranking
-and the follow-up of the lowest units, and a points-card quarter (R32) in the first county."""
+and the follow-up of the lowest units, and a points-card quarter (R32) in both counties."""
 
 from __future__ import annotations
 
@@ -190,7 +190,8 @@ def load_assessments(ctx: DemoContext) -> None:
     with transaction.atomic():
         follow_ups = _surveys(ctx, rng)
     ctx.say(f"满意度测评：本年度和上年度各一轮，{follow_ups} 项末位跟进任务")
-    if counties:
+    entries = 0
+    for county, username in zip(counties, ("alice", "carol"), strict=False):
         with transaction.atomic():
-            entries = _points(ctx, counties[0], User.objects.filter(username="alice").first())
-        ctx.say(f"积分卡：{entries} 条本季度积分记录")
+            entries += _points(ctx, county, User.objects.filter(username=username).first())
+    ctx.say(f"积分卡：{entries} 条本季度积分记录")

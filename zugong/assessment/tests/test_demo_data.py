@@ -51,6 +51,8 @@ def test_demo_publishes_an_annual_campaign_in_both_counties(db) -> None:
     tasks = SurveyFollowUp.objects.filter(survey=rounds[1])
     assert tasks.filter(kind="special_check").count() == min(10, len(counties))
     assert tasks.filter(done_on__isnull=False).count() == 1
-    # the points-card quarter: six items, two typed entries (one approved, one waiting)
-    assert PointItem.objects.count() == 6
-    assert sorted(PointEntry.objects.filter(auto=False).values_list("status", flat=True)) == ["approved", "pending"]
+    # the points-card quarter in each county: six items, two typed entries (one approved, one waiting)
+    for county in ctx.data["counties"][:2]:
+        assert PointItem.objects.filter(org_unit=county).count() == 6
+        typed = PointEntry.objects.filter(auto=False, org_unit__path__startswith=county.path)
+        assert sorted(typed.values_list("status", flat=True)) == ["approved", "pending"]
