@@ -110,6 +110,7 @@ class R12Params(Params):
 
 class R13Params(DeadlineParams):
     days: int = Field(3, ge=0, le=3660, title="公示期满后发文天数")
+    publicity_min_workdays: int = Field(5, ge=1, le=60, title="任前公示最少工作日")
 
 
 class R14Params(Params):
@@ -133,14 +134,17 @@ class R16Params(DeadlineParams):
 
 class R17Params(Params):
     min_vote_share: float | None = Field(None, ge=0, le=1, title="最低推荐票占比")
+    max_rank: int | None = Field(None, ge=1, le=1000, title="确定考察对象的推荐名次上限")
 
 
 class R19Params(Params):
     require_personal_report: bool = Field(True, title="须查核个人有关事项报告")
+    draw_share: float = Field(0.1, ge=0, le=1, title="个人有关事项报告随机抽查比例")
 
 
 class R21Params(Params):
     vote_required_level: str = Field("正县级", max_length=20, title="须票决的职级")
+    quorum: str = Field("2/3", pattern=r"^[1-9][0-9]?/[1-9][0-9]?$", title="讨论决定到会比例（应到会成员的几分之几）")
 
 
 class R22Params(Params):

@@ -2,9 +2,8 @@
 (`rules.registry.param`): R13 days and `workdays`, R17 share and rank limit, R21 rank and quorum, the
 publicity minimum (R13) and R19's switch and draw share.
 
-Some keys are not in the register's schema yet (`rules/params.py` belongs to the rules app): until they
-are, `param()` raises KeyError for them and the issue's default below is used — an override row holding
-the key is read as soon as it exists (docs/selection.md, "Parameters")."""
+Every key is in the register (rules migration 0007 added R13 `publicity_min_workdays`, R17 `max_rank`,
+R19 `draw_share` and R21 `quorum`), so an org_admin sets them per unit on the rules page."""
 
 from __future__ import annotations
 
@@ -15,24 +14,11 @@ from typing import Any
 
 from zugong.core.models import OrgUnit
 
-# Keys the register's schema does not hold yet, with the issue's defaults.
-FALLBACKS: dict[tuple[str, str], Any] = {
-    ("R17", "max_rank"): None,              # no rank limit
-    ("R21", "quorum"): "2/3",              # two thirds of those who should attend
-    ("R13", "publicity_min_workdays"): 5,  # 任前公示 at least 5 working days
-    ("R19", "draw_share"): "0.1",          # 抽查 one report in ten
-}
-
 
 def register_value(code: str, name: str, org_unit: OrgUnit | None, on: date) -> Any:
     from zugong.rules.registry import param
 
-    try:
-        return param(code, name, org_unit=org_unit, on=on)
-    except KeyError:
-        if (code, name) not in FALLBACKS:
-            raise
-        return FALLBACKS[(code, name)]
+    return param(code, name, org_unit=org_unit, on=on)
 
 
 def r17_min_share(org_unit: OrgUnit | None, on: date) -> float | None:

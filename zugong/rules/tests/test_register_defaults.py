@@ -36,16 +36,16 @@ PINNED: dict[str, dict[str, Any]] = {
         "retreat": {**CADENCE, "period": "year", "min_count": 1, "max_count": 2, "warn_days": 30},
         "symposium": {**CADENCE, "period": "quarter", "min_count": 1, "warn_days": 14},
     },
-    "R13": {**DEADLINE, "days": 3},  # announced within [3] days
+    "R13": {**DEADLINE, "days": 3, "publicity_min_workdays": 5},  # announced within [3] days; 公示 ≥ [5] workdays
     # R14: team [2] → not 优秀, [3+] → 一般/较差; cadre [1+] → not 优秀, [2+] → 基本称职/不称职
     "R14": {"team_no_excellent": 2, "team_poor": 3, "cadre_no_excellent": 1, "cadre_poor": 2},
     "R15": {**DEADLINE, "days": 30},  # written report within [1 month]
     "R16": {**DEADLINE, "days": 3},  # dispatched within [3] days
-    "R17": {"min_vote_share": None},
+    "R17": {"min_vote_share": None, "max_rank": None},
     "R18": {},
-    "R19": {"require_personal_report": True},
+    "R19": {"require_personal_report": True, "draw_share": 0.1},
     "R20": {},
-    "R21": {"vote_required_level": "正县级"},  # 票决 for every 正县级 post
+    "R21": {"vote_required_level": "正县级", "quorum": "2/3"},  # 票决 for every 正县级 post
     "R22": {"county_years": 2, "department_years": 3},  # county every [2] years, department every [3]
     "R23": {"min_years_in_township": 3, "min_years_before_transfer": 2},  # [3] years; less than [2]: no transfer
     "R24": {**CADENCE, "period": "quarter", "min_count": 1},  # checked every [quarter]

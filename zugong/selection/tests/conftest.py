@@ -77,8 +77,8 @@ def reports_checked(w: World, selection: Selection, people: tuple[Cadre, ...], o
 
 
 def register_row(code: str, unit: OrgUnit, params: dict[str, Any]) -> None:
-    """A register override holding a key the rules app's schema does not list yet (R17.max_rank, R21.quorum,
-    R13.publicity_min_workdays): `rule_override_set` would refuse it, `param()` reads it."""
+    """A register override row written directly (the override service's own path is tested in
+    test_register_parameters.py)."""
     from zugong.rules.models import Rule, RuleVersion
 
     RuleVersion.objects.create(rule=Rule.objects.get(code=code), scope=unit, valid_from=date(2020, 1, 1),
