@@ -255,6 +255,18 @@ def check_r23(*, cadre: Cadre, target: OrgUnit, on: date, action: str) -> None:
             f"{allowed_from:%Y年%m月%d日} 前不得{action}（乡镇最低服务年限为 {params.min_years_in_township} 年）",
             code="gate_refused", field="org_unit",
         )
+    served_from = add_years(cadre.township_recruit_on, params.min_years_in_township)
+    if on < served_from:
+        # Between the two numbers a move needs the county's signed approval (fieldwork's 审批, R23).
+        from zugong.fieldwork.selectors_recruits import approval_in_force
+
+        kind = "second" if action == "借调" else "transfer"
+        if approval_in_force(cadre, on, kind) is None:
+            raise GateRefused(
+                f"不符合R23（新录用乡镇公务员服务年限）：{cadre.name} 在乡镇工作未满 {params.min_years_in_township} 年"
+                f"（{served_from:%Y年%m月%d日} 期满），{action}须先经审批（干部教育与基层 › 新录用乡镇公务员）",
+                code="gate_refused", field="org_unit",
+            )
 
 
 def _lock_to_move(jurisdiction: Jurisdiction, cadre: Cadre, target: OrgUnit) -> Cadre:

@@ -1,4 +1,5 @@
-"""Rule R23 at its edge: a township recruit of 2024-08-01 may leave the township from 2026-08-01.
+"""Rule R23 at its edge: a township recruit of 2024-08-01 may leave the township from 2026-08-01 with the
+county's signed approval (fieldwork's 审批), and from 2027-08-01 without one.
 
 The dates are literals on purpose: they hold the register's defaults (2 years before a transfer or
 secondment, 3 years of minimum service). Changing either default in `zugong/rules/params.py`
@@ -19,6 +20,16 @@ from zugong.core.jurisdiction import jurisdiction_for
 
 RECRUITED = date(2024, 8, 1)
 DAY_BEFORE, GATE_DAY, DAY_AFTER = date(2026, 7, 31), date(2026, 8, 1), date(2026, 8, 2)
+SERVED = date(2027, 8, 1)  # 3 years: no approval needed from this day
+
+
+def approve(alice, cadre: Cadre, kind: str, on: date) -> None:
+    """The county's signed approval of a move between [2] and [3] years (fieldwork's TransferApproval)."""
+    from zugong.fieldwork.models import TransferApproval
+
+    TransferApproval.objects.create(cadre=cadre, kind=kind, destination="县直单位", reason="工作需要", signed_by="王部长",
+                                    approved_by=alice, approved_on=on, valid_until=date(2027, 12, 31),
+                                    years_in_township=2)
 
 
 def _move(alice, cadre: Cadre, kind: str, to, on: date) -> PostHolding:
@@ -42,12 +53,25 @@ def test_refused_the_day_before_the_gate_date(tree, alice, kind):
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["transfer", "second"])
 @pytest.mark.parametrize("on", [GATE_DAY, DAY_AFTER], ids=["the day of", "the day after"])
-def test_allowed_from_the_gate_date(tree, alice, kind, on):
+def test_allowed_from_the_gate_date_with_the_approval(tree, alice, kind, on):
     cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    with pytest.raises(GateRefused, match="须先经审批"):
+        _move(alice, cadre, kind, tree.county_a, on)
+    approve(alice, cadre, kind, on)
     holding = _move(alice, cadre, kind, tree.county_a, on)
     assert (holding.org_unit, holding.valid_from) == (tree.county_a, on)
     moved_to = tree.county_a if kind == "transfer" else tree.township_a  # a secondment keeps the home unit
     assert Cadre.objects.get(pk=cadre.pk).org_unit == moved_to
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["transfer", "second"])
+def test_an_approval_of_the_other_kind_does_not_count_and_three_years_need_none(tree, alice, kind):
+    cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    approve(alice, cadre, "second" if kind == "transfer" else "transfer", GATE_DAY)
+    with pytest.raises(GateRefused, match="在乡镇工作未满 3 年（2027年08月01日 期满）"):
+        _move(alice, cadre, kind, tree.county_a, date(2027, 7, 31))
+    assert _move(alice, cadre, kind, tree.county_a, SERVED).valid_from == SERVED
 
 
 @pytest.mark.django_db
@@ -62,15 +86,20 @@ def test_a_recruit_of_29_february_may_leave_from_28_february(tree, alice):
     cadre = make_cadre(tree.township_a, township_recruit_on=date(2024, 2, 29))
     with pytest.raises(GateRefused, match="2026年02月28日 前不得借调"):
         _move(alice, cadre, "second", tree.county_a, date(2026, 2, 27))
+    approve(alice, cadre, "second", date(2026, 2, 28))
     assert _move(alice, cadre, "second", tree.county_a, date(2026, 2, 28)).valid_from == date(2026, 2, 28)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("on", "status"), [("2026-07-31", 409), ("2026-08-01", 201), ("2026-08-02", 201)])
-def test_api_answers_409_only_before_the_gate_date(tree, alice, on, status):
+@pytest.mark.parametrize(("on", "approved", "status"), [
+    ("2026-07-31", True, 409), ("2026-08-01", True, 201), ("2026-08-02", True, 201), ("2026-08-02", False, 409),
+    ("2027-08-01", False, 201)])
+def test_api_answers_409_only_before_the_gate_date(tree, alice, on, approved, status):
     from zugong.conftest import bearer
 
     cadre = make_cadre(tree.township_a, township_recruit_on=RECRUITED)
+    if approved:
+        approve(alice, cadre, "transfer", date.fromisoformat(on))
     response = bearer(alice).post(f"/api/v1/cadres/{cadre.pk}/posts", content_type="application/json",
                                   data={"kind": "transfer", "org_unit_id": tree.county_a.pk, "title": "科员", "on": on})
     assert response.status_code == status

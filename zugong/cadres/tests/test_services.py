@@ -109,7 +109,14 @@ def test_r23_refuses_transfer_of_recent_township_recruit_with_dates(tree):
 
 @pytest.mark.django_db
 def test_r23_allows_after_two_years_and_within_township(tree):
+    from django.contrib.auth.models import User
+
+    from zugong.cadres.tests.test_r23_gate import approve
+
     cadre = make_cadre(tree.township_a, township_recruit_on=date(2022, 8, 1))
+    clerk = User.objects.create_user("r23-clerk")
+    approve(clerk, cadre, "second", date(2024, 8, 1))  # between 2 and 3 years: with the county's approval
+    approve(clerk, cadre, "transfer", date(2024, 9, 1))
     cadre_second(actor=None, jurisdiction=SYSTEM, cadre=cadre, to_org_unit=tree.county_a, on=date(2024, 8, 1), until=date(2025, 1, 1))
     recent = make_cadre(tree.township_a, name="李四", order=2, township_recruit_on=date(2025, 1, 1))
     post_change(actor=None, jurisdiction=SYSTEM, cadre=recent, org_unit=tree.village_a, title="驻村工作队员", on=date(2025, 3, 1))
@@ -131,6 +138,9 @@ def test_r23_parameters_come_from_the_rule_engine(tree, alice):
     cadre = make_cadre(tree.township_a, township_recruit_on=date(2024, 8, 1))
     rule_override_set(actor=alice, jurisdiction=jurisdiction_for(alice), code="R23", org_unit=tree.county_a,
                       valid_from=date(2020, 1, 1), params={"min_years_before_transfer": 1})
+    from zugong.cadres.tests.test_r23_gate import approve
+
+    approve(alice, cadre, "second", date(2025, 9, 1))
     cadre_second(actor=None, jurisdiction=SYSTEM, cadre=cadre, to_org_unit=tree.county_a, on=date(2025, 9, 1), until=None)
     with pytest.raises(GateRefused, match="不满 1 年"):
         cadre_second(actor=None, jurisdiction=SYSTEM, cadre=cadre, to_org_unit=tree.county_a, on=date(2025, 7, 1), until=None)
