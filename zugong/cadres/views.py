@@ -83,7 +83,7 @@ def _back_to_list(request: AuthedRequest) -> str:
     return reverse("cadres:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
 
 
-@page(action="cadres.cadre_view", methods=("GET", "HEAD", "POST"))
+@page(action="cadres.cadre_view", methods=("GET", "HEAD", "POST"), writes="cadres.roster_export")
 def cadre_export(request: AuthedRequest) -> HttpResponse:
     """The search as an Excel roster; above MAX_ROSTER_ROWS a job, started by the POST the GET asks for."""
     cadres = selectors.cadres_for_export(request.jurisdiction, filters_from(request.GET, request.jurisdiction),

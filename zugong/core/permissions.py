@@ -60,6 +60,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "cadres.cadre_update": Permission(ORG_DEPT, "修改干部信息"),
     "cadres.cadre_import": Permission(ORG_DEPT, "导入干部信息"),
     "cadres.cadre_export": _read(ORG_DEPT, "导出干部任免审批表"),
+    # The roster as Excel (ID numbers masked): what the list shows; a large one is a job started by a POST.
+    "cadres.roster_export": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "导出干部名册"),
     "cadres.cadre_move": Permission(ORG_DEPT, "办理任职变动"),
     "cadres.archive_audit": _read(ORG_DEPT, "审核干部档案"),
     # meetings (民情分析会, 务虚会, 座谈会, 中心组学习: the data of R07, R12, R29)
