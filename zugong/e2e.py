@@ -120,6 +120,22 @@ def _wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
     return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=_NAVIGATION_RACES)
 
 
+def click_to_next_page(driver: WebDriver, button_id: str) -> None:
+    """Click a submit button and wait until the page it left is gone (the next page may hold the same
+    words). Chromium may report the old page's node as "not in the document" instead of stale: both are gone."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, button_id).click()
+
+    def gone(_driver: WebDriver) -> bool:
+        try:
+            old.is_enabled()
+        except _NAVIGATION_RACES:
+            return True
+        return False
+
+    WebDriverWait(driver, WAIT_SECONDS).until(gone, message=f"the page did not change after clicking #{button_id}")
+
+
 def wait_for(driver: WebDriver, css: str) -> Any:
     """The element matching `css` once it is visible."""
     return _wait(driver).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))

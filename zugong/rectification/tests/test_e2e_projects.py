@@ -7,13 +7,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from zugong.conftest import make_user
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Role
-from zugong.e2e import WAIT_SECONDS, browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.rectification.models import ClaimStatus, MilestoneKind
 from zugong.rectification.services.projects import claim_review
 from zugong.rectification.tests.project_helpers import published
@@ -21,9 +19,7 @@ from zugong.rectification.tests.project_helpers import published
 
 def submit(driver, button_id: str) -> None:  # type: ignore[no-untyped-def]
     """Click and wait until the page the click left is gone (the next one may hold the same words)."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, button_id).click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(old))
+    click_to_next_page(driver, button_id)
 
 
 def open_details(driver, css: str) -> None:  # type: ignore[no-untyped-def]
