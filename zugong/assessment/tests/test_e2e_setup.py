@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from zugong.assessment.models import Campaign, CampaignStatus, Indicator, VotingCode
-from zugong.e2e import WAIT_SECONDS, browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import WAIT_SECONDS, browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 
 from .conftest import cadre
 
 
 def submit(driver, button_id: str) -> None:
     """Click and wait until the page the click left is gone (the next one may hold the same words)."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, button_id).click()
-    WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(old))
+    click_to_next_page(driver, button_id)
 
 
 def pick(driver, field: str, query: str, value: int) -> None:
