@@ -55,12 +55,6 @@ class Checked:
     scope: Scope | None = None
     by: str | None = None
 
-    def actions(self) -> frozenset[str]:
-        """Every action this operation may need (the permission matrix reads it)."""
-        if self.action is None:
-            return frozenset()
-        return frozenset([self.action]) if isinstance(self.action, str) else frozenset(self.action.values())
-
     def require(self, request: HttpRequest) -> None:
         if self.action is None:
             return
