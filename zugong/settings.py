@@ -72,9 +72,18 @@ def load_secret_key(var_dir: Path) -> str:
         return key_file.read_text(encoding="ascii").strip()
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written whole under a private name, then linked into place: of processes starting together on a new
+    # install (two workers), one key wins and every process reads that one, never a half-written file.
+    draft = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
+    try:
+        os.link(draft, key_file)
+    except FileExistsError:
+        key = key_file.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink()
     return key
 
 

@@ -91,6 +91,24 @@ def test_secret_key_generated_once_with_mode_600_and_reused(tmp_path: Path, monk
     assert len(first) >= 50
 
 
+def test_processes_starting_together_on_a_new_install_share_one_key(tmp_path: Path, monkeypatch) -> None:
+    # given: eight processes that all find no key file (two gunicorn workers on a new install, many times over)
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("ZUGONG_SECRET_KEY", raising=False)
+    var_dir = tmp_path / "var"
+    code = "import sys; from zugong.settings import load_secret_key; from pathlib import Path; " \
+           "print(load_secret_key(Path(sys.argv[1])))"
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(var_dir)], stdout=subprocess.PIPE, text=True)
+            for _ in range(8)]
+    keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+    # then: none failed, all read the one key that was written, and no draft is left behind
+    assert all(run.returncode == 0 for run in runs)
+    assert keys == {(var_dir / "secret_key").read_text(encoding="ascii")}
+    assert [p.name for p in var_dir.iterdir()] == ["secret_key"]
+
+
 def test_new_sqlite_database_file_is_private_and_an_existing_one_kept(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
