@@ -173,8 +173,9 @@ class R01Status:
 
 
 def r01_status(jurisdiction: Jurisdiction, year: int) -> list[R01Status]:
-    """Per organising unit with campaigns that year: 分类考核 campaigns within R01's [min_count, max_count]
-    (default 1–2) and at least `key_teams` (default 10) teams or units under 重点考核."""
+    """Per organising unit with campaigns that year: 分类考核 campaigns within R01's `classified` [min_count,
+    max_count] (default 1–2) and at least `key.min_count` (default 10) teams or units under 重点考核 (the engine
+    evaluates the same counts for every county-and-above unit: `rule_sources.py`)."""
     from zugong.rules.registry import param
 
     campaigns = campaigns_visible(jurisdiction).filter(year=year)
@@ -185,8 +186,9 @@ def r01_status(jurisdiction: Jurisdiction, year: int) -> list[R01Status]:
     out = []
     for pk, unit in sorted(units.items(), key=lambda kv: kv[1].path):
         on = date(year, 12, 31)
-        low, high = param("R01", "min_count", org_unit=unit, on=on), param("R01", "max_count", org_unit=unit, on=on)
-        teams = int(param("R01", "key_teams", org_unit=unit, on=on))
+        low = param("R01", "classified.min_count", org_unit=unit, on=on)
+        high = param("R01", "classified.max_count", org_unit=unit, on=on)
+        teams = int(param("R01", "key.min_count", org_unit=unit, on=on))
         n, k = classified.get(pk, 0), key.get(pk, 0)
         problems = []
         if n < low or (high is not None and n > high):

@@ -4,6 +4,7 @@ questionnaire, codes per county (sample quotas), the rankings of cities and coun
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from zugong.assessment.services import surveys as svc
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
+from zugong.rules.registry import param
 
 VIEW, MANAGE = "assessment.survey_view", "assessment.survey_manage"
 
@@ -76,6 +78,11 @@ def _charts(request: AuthedRequest, survey: Survey, indicators: list[SurveyIndic
     }
 
 
+def _proposed_due(survey: Survey, today: date) -> date:
+    """The deadline the follow-up form proposes: R31's `days` after today (the staff may change it)."""
+    return today + timedelta(days=int(param("R31", "days", org_unit=survey.org_unit, on=today)))
+
+
 def _detail(request: AuthedRequest, survey: Survey, status: int = 200, error: str = "", **bound: Any) -> HttpResponse:
     indicators = read.indicators_of(survey)
     cities, counties = read.ranking(survey, "city"), read.ranking(survey, "county")
@@ -91,7 +98,7 @@ def _detail(request: AuthedRequest, survey: Survey, status: int = 200, error: st
         "questionnaire_form": bound.get("questionnaire_form") or QuestionnaireForm(
             initial={"questionnaire": _questionnaire_text(indicators)}),
         "codes_form": bound.get("codes_form") or SurveyCodesForm(jurisdiction=request.jurisdiction),
-        "follow_ups_form": bound.get("follow_ups_form") or FollowUpsForm(),
+        "follow_ups_form": bound.get("follow_ups_form") or FollowUpsForm(initial={"due_on": _proposed_due(survey, today)}),
         "done_form": FollowUpDoneForm(initial={"done_on": today})}, status=status)
 
 

@@ -56,15 +56,21 @@ class DeadlineParams(Params):
     period: PeriodKind = Field("month", title="统计周期")
 
 
-class R01Params(CadenceParams):
-    period: PeriodKind = Field("year", title="周期")
-    max_count: int | None = Field(2, ge=0, title="最多次数")
-    key_teams: int = Field(10, ge=0, le=1000, title="重点考核班子数")
+class R01Params(Params):
+    """Two counts a year per organising unit: 分类考核 campaigns (1–2) and teams under 重点考核 (about 10, so
+    only a shortfall is a finding: no maximum)."""
+
+    classified: CadenceParams = Field(
+        default_factory=lambda: CadenceParams.model_validate({"period": "year", "min_count": 1, "max_count": 2}),
+        title="分类考核")
+    key: CadenceParams = Field(
+        default_factory=lambda: CadenceParams.model_validate({"period": "year", "min_count": 10}),
+        title="重点考核领导班子")
 
 
-class R02Params(Params):
+class R02Params(DeadlineParams):
     bodies: list[str] = Field(["纪检监察", "巡视", "审计", "法检", "综治", "环保"], title="旁证单位")
-    response_days: int = Field(15, ge=1, le=365, title="旁证回复天数")
+    days: int = Field(15, ge=1, le=365, title="旁证回复天数")
 
 
 class R04Params(CadenceParams):
@@ -198,7 +204,8 @@ class R30Params(ThresholdParams):
     seminars: int = Field(2, ge=0, le=50, title="每年研讨班期数")
 
 
-class R31Params(Params):
+class R31Params(DeadlineParams):
+    days: int = Field(30, ge=1, le=3660, title="跟进任务默认完成天数")
     areas: int = Field(4, ge=1, le=50, title="测评领域数")
     indicators: int = Field(19, ge=1, le=200, title="测评指标数")
     lowest_cities: int = Field(3, ge=0, le=50, title="督导的末位市数")
@@ -234,7 +241,7 @@ def _spec(code: str, title: str, seed: str, kind: str, schema: type[Params], des
 
 REGISTER: tuple[RuleSpec, ...] = (
     _spec("R01", "分类考核与重点考核", "000", "cadence", R01Params, "每年选取1–2类部门或1–2个主题开展分类考核，选取10个领导班子开展重点考核。"),
-    _spec("R02", "考核旁证", "000", "workflow", R02Params, "被考核班子须征求纪检监察、巡视、审计、法检、综治、环保等单位旁证意见。"),
+    _spec("R02", "考核旁证", "000", "deadline", R02Params, "被考核班子须征求纪检监察、巡视、审计、法检、综治、环保等单位旁证意见。"),
     _spec("R03", "有想法有反映干部及时谈话", "000", "deadline", DeadlineParams, "部长与各单位一把手谈话，班子成员与分管干部谈话；被标注“有想法、有反映”的干部在30日内谈话。"),
     _spec("R04", "年度谈心谈话全覆盖", "002", "coverage", R04Params, "每年与副科级以上实职干部谈心谈话全覆盖。"),
     _spec("R05", "五必谈", "002", "deadline", DeadlineParams, "任重要岗位、岗位变动、班子问题多、家庭困难或重病、长期在艰苦地区工作时，30日内必谈。"),
@@ -263,7 +270,7 @@ REGISTER: tuple[RuleSpec, ...] = (
     _spec("R28", "信访限时办结", "002", "deadline", R28Params, "信访首接负责、公开承诺、60日内办结、书面答复、统计办结率。"),
     _spec("R29", "中心组学习", "003", "cadence", R29Params, "部理论学习中心组每季度学习1–2次。"),
     _spec("R30", "组工干部教育培训", "003", "threshold", R30Params, "组工干部每5年脱产培训不少于3个月，每年至少1次；每年举办示范班、研讨班各2期。"),
-    _spec("R31", "群众满意度测评", "004", "computed", R31Params, "4个领域19项指标测评各市县满意度，末位3个市督导、末位10个县专项检查。"),
+    _spec("R31", "群众满意度测评", "004", "deadline", R31Params, "4个领域19项指标测评各市县满意度，末位3个市督导、末位10个县专项检查。"),
     _spec("R32", "积分卡管理", "004", "computed", R32Params, "干部积分卡定期评定。"),
     _spec("R33", "项目化管理", "004", "deadline", R33Params, "项目和重点事项明确责任领导、责任人、措施和时限；重点任务每月报告，半年述职。"),
 )

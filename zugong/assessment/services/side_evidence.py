@@ -1,16 +1,17 @@
 """R02 side evidence (旁证): for an assessed team or unit, one request to each agency of R02's configurable
-list (`bodies`), due `response_days` calendar days after it is sent; the reply closes it. Overdue is a
+list (`bodies`), due R02's `days` (15) after it is sent, calendar days unless `workdays`; the reply closes it. Overdue is a
 reply missing after the due day (or given after it)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 
 from zugong.assessment.locks import lock_campaign, lock_subject
 from zugong.assessment.models import CampaignStatus, SideEvidenceRequest, SubjectKind
 from zugong.core.audit import audit_record
+from zugong.core.calendar import add_days
 from zugong.core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
@@ -38,12 +39,14 @@ def side_evidence_request(*, actor: Actor, jurisdiction: Jurisdiction, campaign_
     unknown = [a for a in chosen if a not in configured]
     if unknown or not chosen:
         raise ValidationFailed(f"旁证单位须为{'、'.join(configured)}中的单位", field="agencies")
-    days = int(param("R02", "response_days", org_unit=subject.org_unit, on=requested_on))
+    days = int(param("R02", "days", org_unit=subject.org_unit, on=requested_on))
+    due_on = add_days(requested_on, days, workdays=bool(param("R02", "workdays", org_unit=subject.org_unit,
+                                                             on=requested_on)))
     try:
         with transaction.atomic():
             rows = SideEvidenceRequest.objects.bulk_create([
                 SideEvidenceRequest(assessed=subject, org_unit=subject.org_unit, agency=a, requested_on=requested_on,
-                                    due_on=requested_on + timedelta(days=days),
+                                    due_on=due_on,
                                     requested_by_id=actor.pk if actor is not None else None) for a in chosen])
     except IntegrityError as exc:
         raise Conflict(f"已向其中的单位征求过{subject.name}的旁证") from exc

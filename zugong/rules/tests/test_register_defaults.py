@@ -20,9 +20,10 @@ DEADLINE = {"workdays": False, "warn_days": 3, "period": "month"}
 
 PINNED: dict[str, dict[str, Any]] = {
     # R01: [1–2] categories or themes a year, [10] key teams
-    "R01": {**CADENCE, "period": "year", "min_count": 1, "max_count": 2, "key_teams": 10},
+    "R01": {"classified": {**CADENCE, "period": "year", "min_count": 1, "max_count": 2},
+            "key": {**CADENCE, "period": "year", "min_count": 10}},
     # R02: side evidence from 纪检监察, 巡视, 审计, 法检, 综治, 环保
-    "R02": {"bodies": ["纪检监察", "巡视", "审计", "法检", "综治", "环保"], "response_days": 15},
+    "R02": {**DEADLINE, "bodies": ["纪检监察", "巡视", "审计", "法检", "综治", "环保"], "days": 15},
     "R03": {**DEADLINE, "days": 30},  # a timely talk [within 30 days of the flag]
     "R04": {**CADENCE, "period": "year", "min_count": 1},  # every cadre every year
     "R05": {**DEADLINE, "days": 30},  # 五必谈 [within 30 days]
@@ -58,7 +59,8 @@ PINNED: dict[str, dict[str, Any]] = {
     # R30: [3 months] every [5] years, at least [1] course a year, [2] advanced classes and [2] seminars
     "R30": {**THRESHOLD, "period": "year", "min_total": 1.0, "training_days_per_cycle": 90, "cycle_years": 5,
             "advanced_classes": 2, "seminars": 2},
-    "R31": {"areas": 4, "indicators": 19, "lowest_cities": 3, "lowest_counties": 10},  # [4] areas, [19] ...
+    "R31": {**DEADLINE, "days": 30, "areas": 4, "indicators": 19, "lowest_cities": 3,  # [4] areas, [19] ...
+            "lowest_counties": 10},
     "R32": {"period": "quarter"},
     "R33": {**DEADLINE, "days": 0, "report_period": "month"},  # key tasks reported [monthly]
 }
