@@ -19,6 +19,7 @@ from zugong.core.audit import access_record
 from zugong.core.errors import ValidationFailed
 from zugong.core.permissions import require
 from zugong.core.request import RowId, actor_of, jurisdiction_of
+from zugong.core.schemas import Out
 from zugong.core.selectors import org_unit_get
 
 router = Router(tags=["cadres"])
@@ -42,7 +43,7 @@ class CadreFilterIn(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class CadreOut(Schema):
+class CadreOut(Out):
     """`id_number` is masked unless the full number was asked for and allowed; then, and only then,
     `birth_date` gives the day too (otherwise null: `birth_month` is all that shows beside a mask)."""
 
@@ -62,19 +63,19 @@ class CadreOut(Schema):
     status: str
 
 
-class PageOut(Schema):
+class PageOut(Out):
     items: list[CadreOut]
     next_cursor: str | None
 
 
-class HistoryLineOut(Schema):
+class HistoryLineOut(Out):
     start: date
     end: date | None
     text: str
     note: str
 
 
-class PostOut(Schema):
+class PostOut(Out):
     org_unit_id: int
     title: str
     rank_level: str
@@ -83,7 +84,7 @@ class PostOut(Schema):
     valid_to: date | None
 
 
-class FamilyOut(Schema):
+class FamilyOut(Out):
     relation: str
     name: str
     birth_date: date | None
@@ -161,7 +162,7 @@ class PostChangeIn(Schema):
     appointment_method: str = ""
 
 
-class ChangeOut(Schema):
+class ChangeOut(Out):
     field: str
     old_value: str
     new_value: str

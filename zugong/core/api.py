@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from zugong.core import selectors
 from zugong.core.models import OrgUnit
 from zugong.core.request import RowId, actor_of, jurisdiction_of
+from zugong.core.schemas import Out
 
 router = Router(tags=["core"])
 
 
-class MembershipOut(Schema):
+class MembershipOut(Out):
     org_unit_id: int
     org_unit_name: str
     division_code: str | None
     role: str
 
 
-class MeOut(Schema):
+class MeOut(Out):
     id: int
     username: str
     name: str
     memberships: list[MembershipOut]
 
 
-class OrgUnitOut(Schema):
+class OrgUnitOut(Out):
     id: int
     code: str | None
     name: str

@@ -14,6 +14,7 @@ from zugong.core.audit import access_record_many
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.models import OrgUnit
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
+from zugong.core.schemas import Out
 from zugong.core.selectors import org_unit_by_code
 from zugong.talks import selectors
 from zugong.talks.access import ConfidentialReader, interview_record_for, reader_for, talk_summary_for
@@ -25,7 +26,7 @@ from zugong.talks.stats import talk_stats
 router = Router(tags=["talks"])
 
 
-class TalkOut(Schema):
+class TalkOut(Out):
     id: int
     held_on: date
     kind: str
@@ -38,7 +39,7 @@ class TalkOut(Schema):
     summary: str | None
 
 
-class TalkStatsOut(Schema):
+class TalkStatsOut(Out):
     org: str
     start: date
     end: date
@@ -53,7 +54,7 @@ class TalkStatsOut(Schema):
     sentence: str
 
 
-class InterviewOut(Schema):
+class InterviewOut(Out):
     id: int
     status: str
     status_label: str

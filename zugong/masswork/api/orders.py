@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from zugong.core.api_auth import permitted
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
+from zugong.core.schemas import Out
 from zugong.masswork import selectors
 from zugong.masswork.models import Channel, ServiceCategory, ServiceOrder, Urgency
 from zugong.masswork.services import orders as order_services
@@ -22,7 +23,7 @@ from zugong.masswork.services.validation import mask_phone
 router = Router(tags=["orders"])
 
 
-class OrderOut(Schema):
+class OrderOut(Out):
     id: int
     wall_id: int
     wall: str
@@ -93,7 +94,7 @@ class ExplainIn(Schema):
     explanation: str
 
 
-class SuggestionOut(Schema):
+class SuggestionOut(Out):
     member_id: int
     name: str
     score: int
@@ -102,7 +103,7 @@ class SuggestionOut(Schema):
     load: int
 
 
-class WallStatsOut(Schema):
+class WallStatsOut(Out):
     total: int
     dispatched: int
     done: int
