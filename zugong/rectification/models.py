@@ -141,6 +141,23 @@ class RectificationPlan(models.Model):
         verbose_name_plural = _("整改方案")
 
 
+class PlanDueDate(models.Model):
+    """A date an accepted plan owes (each milestone and the deadline), as rows the rule engine evaluates
+    (R24 part `plan`: notices before they fall due). Written when the plan is accepted; `starts_on` is the
+    day it was accepted. A date is owed while the problem is being rectified (整改中)."""
+
+    plan = models.ForeignKey(RectificationPlan, on_delete=models.CASCADE, related_name="dates")
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="due_dates")
+    title = models.CharField(_("节点"), max_length=200)
+    starts_on = models.DateField(_("起算日期"))
+    due = models.DateField(_("时限"))
+
+    class Meta:
+        verbose_name = _("整改方案节点")
+        verbose_name_plural = _("整改方案节点")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["due"])]
+
+
 class ProgressUpdate(models.Model):
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField(_("报告日期"))

@@ -1,15 +1,23 @@
 """R24's and R33's data for the rule engine: the problems not closed and their checks, as an `AggregateSource`
 (one check per problem per period). Registered in `ready()`; the engine evaluates it as R24's cadence
-(the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md."""
+(the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md.
+
+The dates owed — an accepted plan's milestones and deadline (R24 part `plan`) and a project's dates (R33) — are
+`DeadlineSource`s whose notices (due soon, overdue) must go out once each. The engine lists an open item in
+every period it evaluates and keys a notice by period, so each date is given to exactly one period, its
+*home*: the one containing the day its warning starts (due − `warn_days`), or the day it was set when that is
+later; and, once met, to the period it was met in (so a late completion is written)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 
 from zugong.rectification.models import (
+    PlanDueDate,
     Problem,
     ProblemStatus,
     ProjectMilestone,
@@ -33,13 +41,34 @@ def checks(ctx: SourceContext) -> QuerySet[Any]:
             .order_by().values(subject_id=F("problem_id"), event_date=F("checked_on")))
 
 
+def home_period_q(ctx: SourceContext, *, due: str = "due", starts: str = "starts_on") -> Q:
+    """The dates whose home period is the one evaluated: max(due − warn_days, starts) within it."""
+    warn = timedelta(days=int(ctx.params.get("warn_days", 0)))
+    not_after = Q(**{f"{due}__lte": ctx.period_end + warn, f"{starts}__lte": ctx.period_end})
+    not_before = Q(**{f"{due}__gte": ctx.period_start + warn}) | Q(**{f"{starts}__gte": ctx.period_start})
+    return not_after & not_before
+
+
+def plan_dates(ctx: SourceContext) -> QuerySet[Any]:
+    """R24 part `plan`: every date of an accepted plan (its milestones and deadline) while the problem is
+    being rectified, at the problem's unit; met (gone from here) once a closure is asked for."""
+    label = Concat(Value("问题"), F("problem__problem_list_id"), Value("-"), F("problem__number"), Value("："),
+                   F("title"), output_field=CharField())
+    return (PlanDueDate.objects.filter(ctx.org_q("problem__org_unit__"), home_period_q(ctx),
+                                       problem__status=ProblemStatus.RECTIFYING).order_by()
+            .values(subject_id=F("id"), subject_label=label, org_unit_id=F("problem__org_unit_id"),
+                    start_date=F("starts_on"), due_date=F("due"), done_date=Value(None, output_field=DateField())))
+
+
 def project_dates(ctx: SourceContext) -> QuerySet[Any]:
     """R33: every date a published item owes (a milestone, a period's report of a key task, the deadline),
     at the lead unit; a completed item's dates only when they were met (the rest are no longer owed)."""
     label = Concat(F("project__title"), Value("："), F("title"), output_field=CharField())
     owed = Q(project__status=ProjectStatus.PUBLISHED) | Q(project__status=ProjectStatus.COMPLETED,
                                                           done_on__isnull=False)
-    return (ProjectMilestone.objects.filter(owed, ctx.org_q("project__lead_unit__")).order_by()
+    met_here = Q(done_on__gte=ctx.period_start, done_on__lte=ctx.period_end)
+    return (ProjectMilestone.objects.filter(owed, ctx.org_q("project__lead_unit__"))
+            .filter(home_period_q(ctx) | met_here).order_by()
             .values(subject_id=F("id"), subject_label=label, org_unit_id=F("project__lead_unit_id"),
                     start_date=F("starts_on"), due_date=F("due"), done_date=F("done_on")))
 
@@ -47,5 +76,7 @@ def project_dates(ctx: SourceContext) -> QuerySet[Any]:
 def register() -> None:
     register_source("R24", AggregateSource(subject_type="rectification.problem", population=open_problems,
                                            events=checks, event_label="整改检查"))
+    register_source("R24", DeadlineSource(subject_type="rectification.planduedate", items=plan_dates,
+                                          item_label="整改方案节点", part="plan"))
     register_source("R33", DeadlineSource(subject_type="rectification.projectmilestone", items=project_dates,
                                           item_label="项目节点"))

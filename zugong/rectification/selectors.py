@@ -239,7 +239,7 @@ def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
            .first())
     if row is None:
         raise NotFound("未找到该问题，或不在您的管辖范围内")
-    warn = int(param("R24", "warn_days", org_unit=row.problem_list.issuing_unit, on=as_of))
+    warn = int(param("R24", "plan.warn_days", org_unit=row.problem_list.issuing_unit, on=as_of))
     row.plan_dates = plan_dates(row, as_of, warn)  # type: ignore[attr-defined]
     return row
 

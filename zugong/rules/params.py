@@ -163,8 +163,15 @@ class R23Params(Params):
     min_years_before_transfer: int = Field(2, ge=0, le=20, title="借调或调出前最低乡镇工作年限")
 
 
+class R24PlanParams(DeadlineParams):
+    days: int = Field(0, ge=0, le=3660, title="默认期限天数（方案未定时限时）")
+    warn_days: int = Field(7, ge=0, le=366, title="方案节点提前提醒天数")
+
+
 class R24Params(CadenceParams):
     period: PeriodKind = Field("quarter", title="整改检查周期")
+    # the accepted plans' milestones and deadlines (R24 part `plan`, a deadline source): notices before they fall due
+    plan: R24PlanParams = Field(default_factory=lambda: R24PlanParams.model_validate({}), title="整改方案节点")
 
 
 class R25Params(CadenceParams):

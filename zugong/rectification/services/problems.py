@@ -27,6 +27,7 @@ from zugong.rectification.models import (
     PROBLEM_ALLOWED,
     Closure,
     ClosureStatus,
+    PlanDueDate,
     PlanStatus,
     Problem,
     ProblemList,
@@ -208,8 +209,27 @@ def plan_review(
     plan.decided_at = timezone.now()
     plan.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     problem.save(update_fields=["status"])
+    if accept:
+        _plan_dates_write(plan, timezone.localdate(plan.decided_at))
     _audit(actor, "plan_review", problem, plan=plan.pk, accepted=accept, reason=plan.reason)
     return plan
+
+
+def _plan_dates_write(plan: RectificationPlan, accepted_on: date) -> None:
+    """The accepted plan's milestones and deadline as rows the rule engine evaluates (R24 part `plan`)."""
+    rows = [(str(m.get("title", "")), _milestone_due(m)) for m in plan.milestones or []]
+    rows.append(("整改时限", plan.deadline))
+    PlanDueDate.objects.bulk_create([
+        PlanDueDate(plan=plan, problem_id=plan.problem_id, title=title[:200], starts_on=min(accepted_on, due), due=due)
+        for title, due in rows if due is not None
+    ])
+
+
+def _milestone_due(milestone: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(milestone["due"]))
+    except (KeyError, ValueError):
+        return None  # a milestone without a readable date is kept with the plan as written, not evaluated
 
 
 def _check_files(files: Sequence[UploadedFile[bytes]], *, evidence: bool) -> list[CheckedFile]:

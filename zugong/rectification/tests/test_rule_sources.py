@@ -23,8 +23,8 @@ CADENCE = {"period": "quarter", "min_count": 1, "max_count": None, "warn_days": 
 
 
 def _evaluate(as_of: date, day: date) -> dict[str, str]:
-    (source,) = sources_for("R24")
-    assert isinstance(source, AggregateSource)
+    # R24's cadence (its other source is the part `plan`, the plans' dates)
+    (source,) = [s for s in sources_for("R24") if isinstance(s, AggregateSource)]
     rule = Rule.objects.get(code="R24")
     job = Job(rule_id=rule.pk, code="R24", part="", region=Region(root_path="", exclude_paths=(), params=CADENCE,
                                                                 version_id=None),

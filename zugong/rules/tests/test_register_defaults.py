@@ -49,7 +49,8 @@ PINNED: dict[str, dict[str, Any]] = {
     "R21": {"vote_required_level": "正县级", "quorum": "2/3"},  # 票决 for every 正县级 post
     "R22": {"county_years": 2, "department_years": 3},  # county every [2] years, department every [3]
     "R23": {"min_years_in_township": 3, "min_years_before_transfer": 2},  # [3] years; less than [2]: no transfer
-    "R24": {**CADENCE, "period": "quarter", "min_count": 1},  # checked every [quarter]
+    "R24": {**CADENCE, "period": "quarter", "min_count": 1,  # checked every [quarter]
+            "plan": {**DEADLINE, "days": 0, "warn_days": 7}},  # a plan's dates: notice [7] days before
     "R25": {**CADENCE, "period": "year", "min_count": 2, "occasions": ["七一", "春节"]},  # 七一 and 春节
     # R26: at least [3 months] a year of grassroots research, leading [1–2] topics
     "R26": {**THRESHOLD, "period": "year", "min_total": 90.0, "min_topics": 1, "max_topics": 2},
