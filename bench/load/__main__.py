@@ -156,10 +156,14 @@ def main(argv: list[str] | None = None) -> None:
                       out=args.out, data=data)
         api = locust(host=host, users=args.ratio_users, seconds=args.ratio_seconds, classes=("ApiReader",),
                      out=args.out, data=data)
+        open311 = locust(host=host, users=args.ratio_users, seconds=args.ratio_seconds, classes=("Open311Reader",),
+                         out=args.out, data=data)
         report.append(table(bare, "空 Django 视图（无等待）"))
-        report.append(table(api, "API 读取（无等待）"))
-        report.append(f"\nAPI 读取 / 空视图 吞吐比：{api.total.rps / max(bare.total.rps, 1e-9):.2f}"
-                      f"（{api.total.rps:.1f} / {bare.total.rps:.1f} rps）")
+        report.append(table(api, "API 读取 /api/v1/（无等待）"))
+        report.append(table(open311, "Open311 请求列表（1,000 条，无等待）"))
+        for label, side in (("API 读取", api), ("Open311 列表", open311)):
+            report.append(f"\n{label} / 空视图 吞吐比：{side.total.rps / max(bare.total.rps, 1e-9):.2f}"
+                          f"（{side.total.rps:.1f} / {bare.total.rps:.1f} rps）")
     finally:
         sampler.stop()
         stop_server(server)

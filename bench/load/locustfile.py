@@ -164,17 +164,33 @@ class BareView(HttpUser):
 
 
 class ApiReader(HttpUser):
-    """API reads alone, for the ratio against the bare view."""
+    """zugong's JSON API reads alone (`/api/v1/`), for the ratio against the bare view (target ≥ 0.5): who am I,
+    a page of 50 cadres, a page of 50 talks (whose summaries the clerk may read: each view is logged)."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
         self.api = {"Authorization": f"Bearer {DATA['tokens'][DATA['clerk']]}"}
 
+    @task(1)
+    def me(self) -> None:
+        self.client.get("/api/v1/me", name="/api/v1/me", headers=self.api)
+
     @task(2)
     def cadres(self) -> None:
         self.client.get("/api/v1/cadres?limit=50", name="/api/v1/cadres?limit=50", headers=self.api)
 
     @task(1)
+    def talks(self) -> None:
+        self.client.get("/api/v1/talks?limit=50", name="/api/v1/talks?limit=50", headers=self.api)
+
+
+class Open311Reader(HttpUser):
+    """Open311's list of the 1,000 newest requests alone: its own figure beside the bare view (it is not
+    part of `/api/v1/`, and one response carries 1,000 rows)."""
+
+    wait_time = constant(0)
+
+    @task
     def open311(self) -> None:
         self.client.get("/open311/v2/requests.json", name="/open311/v2/requests.json")
