@@ -147,6 +147,9 @@ class SurveyFollowUp(models.Model):
     due_on = models.DateField(_("完成期限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.TextField(_("检查情况"), blank=True, default="")
+    # The rectification problem raised for this task (满意度测评 list of its unit); its `origin` names the task.
+    problem = models.ForeignKey("rectification.Problem", verbose_name=_("整改问题"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("测评跟进任务")

@@ -110,4 +110,4 @@ def quotas(survey: Survey) -> list[CountyQuota]:
 
 
 def follow_ups_of(survey: Survey) -> QuerySet[SurveyFollowUp]:
-    return SurveyFollowUp.objects.filter(survey=survey).select_related("org_unit").order_by("kind", "rank", "pk")
+    return SurveyFollowUp.objects.filter(survey=survey).select_related("org_unit", "problem").order_by("kind", "rank", "pk")

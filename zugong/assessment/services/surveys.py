@@ -30,6 +30,8 @@ from zugong.core.errors import Conflict, IllegalTransition, NotFound, Validation
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import Actor, require
+from zugong.rectification.models import Source
+from zugong.rectification.services.problems import problem_raise
 
 MANAGE = "assessment.survey_manage"
 INVALID_CODE = "问卷码无效或已使用"
@@ -157,6 +159,26 @@ def _assign(survey: Survey, rows: list[read.UnitScore], kind: str, today: date, 
                            assigned_on=today, due_on=due_on) for r in rows]
 
 
+def follow_up_problem_text(survey: Survey, row: SurveyFollowUp, unit: OrgUnit) -> str:
+    task = FollowUpKind(row.kind).label
+    return (f"{survey.title}：{unit.name}得分 {row.score}，排名第 {row.rank} 名，列入末位{task}；"
+            f"须于 {row.due_on:%Y-%m-%d} 前完成{task}")
+
+
+def _raise_problems(actor: Actor, jurisdiction: Jurisdiction, survey: Survey, rows: list[SurveyFollowUp],
+                    today: date) -> None:
+    """Each task becomes a problem of its unit's 满意度测评 list (issued by the round's organising unit) through
+    rectification's public service; the task keeps the problem, the problem's `origin` names the task."""
+    units = OrgUnit.objects.in_bulk([r.org_unit_id for r in rows])
+    for row in rows:
+        unit = units[row.org_unit_id]
+        row.problem = problem_raise(actor=actor, jurisdiction=jurisdiction, source=Source.SATISFACTION,
+                                    issuing_unit=survey.org_unit, owner_unit=unit,
+                                    description=follow_up_problem_text(survey, row, unit),
+                                    origin=f"assessment.surveyfollowup:{row.pk}", raised_on=today)
+    SurveyFollowUp.objects.bulk_update(rows, ["problem"])
+
+
 @transaction.atomic
 def survey_follow_ups_assign(*, actor: Actor, jurisdiction: Jurisdiction, survey_id: int, today: date,
                              due_on: date) -> list[SurveyFollowUp]:
@@ -179,6 +201,7 @@ def survey_follow_ups_assign(*, actor: Actor, jurisdiction: Jurisdiction, survey
     rows = SurveyFollowUp.objects.bulk_create(
         _assign(survey, lowest_cities, FollowUpKind.SUPERVISION, today, due_on)
         + _assign(survey, lowest_counties, FollowUpKind.SPECIAL_CHECK, today, due_on))
+    _raise_problems(actor, jurisdiction, survey, rows, today)
     audit_record(actor=actor, action="assessment.survey_follow_ups_assign", obj=survey, org_unit=survey.org_unit,
                  summary={"cities": len(lowest_cities), "counties": len(lowest_counties), "due_on": due_on.isoformat()})
     return rows
