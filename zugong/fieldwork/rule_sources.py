@@ -9,11 +9,10 @@ year, each occasion counted once however many visits, against `min_count` (2): a
 R26: each county-and-above org-department leader and their field days in the year (stays and research
 trips, one row per cadre and day, so a day is counted once), against `min_total` (90 days).
 
-R27: each village's quarterly income report as a deadline item: the quarter before the period evaluated
-starts on the period's first day and is due 10 days after the quarter ends (`selectors.report_due`); done
-when the report was submitted (a report sent before the period counts as done on its first day). The engine
-evaluates R27 only once its register row is a deadline rule with the deadline parameters: a change of
-`zugong.rules` (R27's kind and `R27Params`), not made here; see docs/fieldwork.md.
+R27 (a deadline rule): each village's income report of the quarter before the period evaluated, starting on
+that quarter's last day; the engine computes its due day from the region's `days` (10) and `workdays`, as
+`selectors.report_due` does for the pages; done when the report was submitted (a report sent before the period
+counts as done on its first day).
 
 R30: each org-department cadre: each org-department cadre (组工干部) and their off-job courses; the
 engine counts the courses ended in each year against `min_total` (1 a year by default).
@@ -40,7 +39,7 @@ from zugong.fieldwork.models import (
     TrainingRecord,
     VillageIncomeReport,
 )
-from zugong.fieldwork.selectors import org_department_cadres_q, quarter_start, report_due
+from zugong.fieldwork.selectors import org_department_cadres_q, quarter_end, quarter_start
 from zugong.fieldwork.selectors_research import org_department_leaders_q
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS
 from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
@@ -95,8 +94,8 @@ def income_reports_due(ctx: SourceContext) -> QuerySet[Any]:
     return (OrgUnit.objects.filter(ctx.org_q(""), kind=OrgKind.VILLAGE).order_by()
             .annotate(submitted=Subquery(submitted, output_field=DateField()))
             .values(subject_id=F("id"), subject_label=F("name"), org_unit_id=F("id"),
-                    start_date=Value(start, output_field=DateField()),
-                    due_date=Value(report_due(quarter), output_field=DateField()),
+                    start_date=Value(quarter_end(quarter), output_field=DateField()),
+                    due_date=Value(None, output_field=DateField()),
                     done_date=Case(When(submitted__lt=start, then=Value(start)), default=F("submitted"),
                                    output_field=DateField())))
 

@@ -24,6 +24,7 @@ from django.db.models import (
 
 from zugong.cadres.models import Cadre, CadreStatus
 from zugong.cadres.selectors import cadres_visible
+from zugong.core.calendar import add_days
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
@@ -171,10 +172,13 @@ def parse_quarter(text: str) -> date:
     return date(int(year), 3 * quarter - 2, 1)
 
 
-def report_due(start: date) -> date:
-    """A quarter's report is due 10 days after the quarter ends (its first ten days of the next one)."""
+def report_due(start: date, unit: OrgUnit | None = None) -> date:
+    """A quarter's report is due R27 `days` (10) after the quarter ends — calendar days, or working days where
+    `workdays` is set —, with the parameters in force at `unit` on the quarter's last day: the day the engine's
+    R27 finding names (the quarter's end is the deadline's start day)."""
     end = quarter_end(start)
-    return date.fromordinal(end.toordinal() + 10)
+    days = int(param("R27", "days", org_unit=unit, on=end))
+    return add_days(end, days, workdays=bool(param("R27", "workdays", org_unit=unit, on=end)))
 
 
 def level_case(scale: tuple[Decimal, Decimal, Decimal, Decimal], field: str = "income") -> Case:

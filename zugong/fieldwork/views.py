@@ -52,7 +52,7 @@ def _context(unit: OrgUnit, quarter: date) -> dict[str, object]:
     rows = list(selectors.graded_reports(unit, quarter))
     return {"unit": unit, "quarter": quarter, "quarter_code": _quarter_code(quarter),
             "quarter_label": selectors.quarter_label(quarter), "rows": rows, "counts": selectors.level_counts(rows),
-            "due": selectors.report_due(quarter)}
+            "due": selectors.report_due(quarter, unit)}
 
 
 @page(action=VIEW, methods=("GET",))

@@ -187,9 +187,10 @@ class R26Params(ThresholdParams):
     max_topics: int = Field(2, ge=0, le=20, title="最多牵头课题数")
 
 
-class R27Params(Params):
+class R27Params(DeadlineParams):
     levels: int = Field(5, ge=2, le=10, title="预警等级数")
     period: PeriodKind = Field("quarter", title="通报周期")
+    days: int = Field(10, ge=0, le=3660, title="季度结束后报送天数")
 
 
 class R28Params(DeadlineParams):
@@ -273,7 +274,7 @@ REGISTER: tuple[RuleSpec, ...] = (
     _spec("R24", "述职评议问题整改销号", "001", "cadence", R24Params, "述职评议问题清单书面反馈、逐项整改销号，每季度检查，次年述职评议。"),
     _spec("R25", "离任村干部关爱", "001", "cadence", R25Params, "每年七一、春节走访离任村干部，困难帮扶，符合条件的发放生活补贴。"),
     _spec("R26", "调查研究", "002", "threshold", R26Params, "年初定题、年末评估；县以上组织部领导每年基层调研不少于3个月，牵头1–2个课题。"),
-    _spec("R27", "村集体经济收入预警", "002", "computed", R27Params, "村集体经济收入分红橙黄绿蓝5级预警，每季度通报公开。"),
+    _spec("R27", "村集体经济收入预警", "002", "deadline", R27Params, "村集体经济收入分红橙黄绿蓝5级预警，每季度通报公开。"),
     _spec("R28", "信访限时办结", "002", "deadline", R28Params, "信访首接负责、公开承诺、60日内办结、书面答复、统计办结率。"),
     _spec("R29", "中心组学习", "003", "cadence", R29Params, "部理论学习中心组每季度学习1–2次。"),
     _spec("R30", "组工干部教育培训", "003", "threshold", R30Params, "组工干部每5年脱产培训不少于3个月，每年至少1次；每年举办示范班、研讨班各2期。"),

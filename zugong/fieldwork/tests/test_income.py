@@ -76,7 +76,7 @@ def test_report_once_a_quarter_by_a_village_in_reach(tree: Tree, alice: User, bo
         _report(alice, tree.village_a, "9", quarter=date(2026, 1, 1))  # submitted 2025-10-05
 
 
-def test_quarter_parsing_and_deadline() -> None:
+def test_quarter_parsing_and_deadline(db: object) -> None:
     assert parse_quarter("2025Q3") == Q3
     assert parse_quarter("2025-4") == date(2025, 10, 1)
     with pytest.raises(ValueError):

@@ -54,7 +54,8 @@ PINNED: dict[str, dict[str, Any]] = {
     "R25": {**CADENCE, "period": "year", "min_count": 2, "occasions": ["七一", "春节"]},  # 七一 and 春节
     # R26: at least [3 months] a year of grassroots research, leading [1–2] topics
     "R26": {**THRESHOLD, "period": "year", "min_total": 90.0, "min_topics": 1, "max_topics": 2},
-    "R27": {"levels": 5, "period": "quarter"},  # [5] warning levels, every [quarter]
+    # R27: [5] warning levels, every [quarter]; each quarter's report due [10 days] after it ends
+    "R27": {**DEADLINE, "levels": 5, "period": "quarter", "days": 10},
     "R28": {**DEADLINE, "days": 60},  # closure within [60 days]
     "R29": {**CADENCE, "period": "quarter", "min_count": 1, "max_count": 2, "warn_days": 14},  # [1–2] a quarter
     # R30: [3 months] every [5] years, at least [1] course a year, [2] advanced classes and [2] seminars
