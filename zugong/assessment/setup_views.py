@@ -28,6 +28,7 @@ from zugong.assessment.forms import (
 from zugong.assessment.models import Campaign, CampaignStatus
 from zugong.assessment.services import ballots
 from zugong.assessment.services import campaigns as svc
+from zugong.assessment.slips import slips_for
 from zugong.assessment.views import indicator_rows
 from zugong.core.errors import DomainError
 from zugong.core.request import AuthedRequest, page
@@ -155,8 +156,9 @@ def codes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _setup_page(request, campaign, exc.status, exc.message, codes_form=form)
     name = dict(classes)[form.cleaned_data["voter_class"]]
+    vote_url = request.build_absolute_uri(reverse("assessment-public:vote"))
     response = render(request, "assessment/slips.html", {
-        "campaign": campaign, "class_name": name, "codes": codes,
-        "vote_url": request.build_absolute_uri(reverse("assessment-public:vote"))}, status=201)
+        "campaign": campaign, "class_name": name, "slips": slips_for(vote_url, codes), "vote_url": vote_url},
+        status=201)
     response["Cache-Control"] = "no-store"  # the codes exist only on this page
     return response

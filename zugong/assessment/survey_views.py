@@ -24,6 +24,7 @@ from zugong.assessment.forms import (
 )
 from zugong.assessment.models_survey import Survey, SurveyIndicator, SurveyStatus
 from zugong.assessment.services import surveys as svc
+from zugong.assessment.slips import slips_for
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
@@ -147,10 +148,10 @@ def survey_codes(request: AuthedRequest, pk: int) -> HttpResponse:
                                        county=county, count=form.cleaned_data["count"])
     except DomainError as exc:
         return _detail(request, survey, exc.status, exc.message, codes_form=form)
+    answer_url = request.build_absolute_uri(reverse("assessment-survey:answer"))
     response = render(request, "assessment/slips.html", {
-        "campaign": survey, "class_name": county.name, "codes": codes, "back": reverse("assessment:survey",
-                                                                                  args=[survey.pk]),
-        "vote_url": request.build_absolute_uri(reverse("assessment-survey:answer"))}, status=201)
+        "campaign": survey, "class_name": county.name, "slips": slips_for(answer_url, codes),
+        "back": reverse("assessment:survey", args=[survey.pk]), "vote_url": answer_url}, status=201)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -38,3 +38,22 @@ def test_a_voter_casts_a_ballot_on_a_phone(live_server, phone_browser, world) ->
     driver.find_element(By.ID, "zg-vote-start").click()
     wait_for_text(driver, "#zg-vote-error", "测评码无效或已使用")
     assert campaign.status == CampaignStatus.OPEN
+
+
+@pytest.mark.e2e
+def test_the_slips_link_fills_the_code_on_the_phone_and_leaves_no_code_in_the_address(
+        live_server, phone_browser, world) -> None:  # noqa: F811
+    from zugong.assessment.slips import code_link
+
+    driver = phone_browser
+    campaign, classes, _subjects = setup_vote(world)
+    [code] = issue(world, campaign, classes["群众代表"], 1)
+    # what the QR code on the slip opens
+    driver.get(code_link(live_server.url + "/m/vote/", code))
+    wait_for_text(driver, "h1", "民主测评")
+    field = driver.find_element(By.ID, "zg-code")
+    assert field.get_attribute("value") == code
+    assert code not in driver.current_url  # dropped from the address bar
+    field.submit()
+    wait_for_text(driver, "h1", campaign.title)
+    assert code not in driver.current_url and "投票人类别：群众代表" in driver.page_source
