@@ -544,3 +544,4 @@ def sign(request: HttpRequest, selection_id: RowId, payload: SignIn) -> Selectio
 router.add_router("", "zugong.selection.api_reports.router")
 router.add_router("", "zugong.selection.api_review.router")
 router.add_router("", "zugong.selection.api_inspections.router")
+router.add_router("", "zugong.selection.api_documents.router")

@@ -8,10 +8,13 @@ class SelectionConfig(AppConfig):
     verbose_name = _("选拔任用")
 
     def ready(self) -> None:
+        from zugong.core.attachments import register_owner
         from zugong.core.nav import NavItem, register_nav
+        from zugong.selection.models import StageRecord
         from zugong.selection.rule_wiring import wire
 
         wire()
+        register_owner(StageRecord, "selection.selection_view")
         register_nav(NavItem("selections", _("选拔任用"), "selection:list", "selection.selection_view", "cadres",
                              order=60))
         register_nav(NavItem("problems", _("问题信息档案"), "selection:problems", "selection.problem_view",

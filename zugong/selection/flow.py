@@ -12,7 +12,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zugong.cadres.archive_audit import Finding
+from zugong.core.models import Attachment
 from zugong.selection.models import FLOW, CandidateStatus, Selection, Stage, StageRecord
+from zugong.selection.stage_files import record_digest, stage_files
 
 # 谁推荐谁负责, 谁考察谁负责, 谁决策谁负责: who answers for each stage, as the trace-back names them.
 RESPONSIBILITY: dict[str, str] = {
@@ -93,6 +95,7 @@ class FlowStage:
     data: dict[str, Any] | None
     signatures: list[SignatureView]
     recorded_by: str
+    files: list[Attachment]
 
     @property
     def rows(self) -> list[tuple[str | Promise, str]]:
@@ -103,8 +106,7 @@ class FlowStage:
         return any(not s.valid for s in self.signatures)
 
 
-def _signatures(record: StageRecord) -> list[SignatureView]:
-    digest = record.digest()
+def _signatures(record: StageRecord, digest: str) -> list[SignatureView]:
     return [SignatureView(signer=s.signer_name, capacity=s.capacity, signed_at=s.signed_at, digest=s.digest,
                           audit_sequence=s.audit_sequence, valid=s.digest == digest) for s in record.signatures.all()]
 
@@ -121,15 +123,19 @@ def _state(selection: Selection, stage: str, recorded: bool) -> str:
 
 def stage_flow(selection: Selection) -> list[FlowStage]:
     records = {r.stage: r for r in selection.records.all()}
+    files = stage_files(records.values())
     flow = []
     for stage in FLOW:
         record = records.get(stage)
         recorder = record.recorded_by if record is not None else None
+        attached = files[record.pk] if record is not None else []
+        digest = record_digest(record, attached) if record is not None else None
         flow.append(FlowStage(
             stage=stage, label=Stage(stage).label, state=_state(selection, stage, record is not None),
-            digest=record.digest() if record else None, data=record.data if record else None,
-            signatures=_signatures(record) if record else [],
-            recorded_by=(recorder.get_full_name() or recorder.get_username()) if recorder else ""))
+            digest=digest, data=record.data if record else None,
+            signatures=_signatures(record, digest) if record is not None and digest else [],
+            recorded_by=(recorder.get_full_name() or recorder.get_username()) if recorder else "",
+            files=attached))
     return flow
 
 
@@ -220,6 +226,8 @@ def selection_trace(selection: Selection) -> list[dict[str, Any]]:
         rows.append({
             "stage": f.stage, "label": str(f.label), "responsibility": RESPONSIBILITY[f.stage],
             "people": _people(f.stage, f.data), "recorded_by": f.recorded_by, "digest": f.digest, "record": f.data,
+            "attachments": [{"id": a.pk, "name": a.name, "size": a.size, "sha256": a.sha256,
+                             "uploaded_at": a.uploaded_at.isoformat()} for a in f.files],
             "signatures": [{"signer": s.signer, "capacity": s.capacity, "signed_at": s.signed_at.isoformat(),
                             "audit_sequence": s.audit_sequence, "valid": s.valid} for s in f.signatures],
             "unsigned": not f.signatures, "changed_after_signing": any(not s.valid for s in f.signatures)})

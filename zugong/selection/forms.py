@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
-from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
+from zugong.core.forms import AttachmentsField, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.selectors import org_units_visible
 from zugong.selection.models import Candidate, CommitteeKind, ProblemHandling, ProblemSource
 from zugong.selection.services import selections as svc
@@ -232,3 +232,8 @@ class StopForm(forms.Form):
 class SignForm(forms.Form):
     capacity = forms.CharField(label=_("签字身份"), max_length=80, required=False,
                                help_text=_("如：考察组组长、经办人"))
+
+
+class StageFilesForm(forms.Form):
+    attachments = AttachmentsField(label=_("环节材料"), required=True,
+                                   help_text=_("PDF、JPEG/PNG 图片、Word 或 Excel，每个不超过 10 MB；上传后须重新签字确认"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -155,9 +156,12 @@ class Selection(models.Model):
         return self.stage in FINAL
 
 
-def digest_of(data: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of a stage record: what a signature confirms."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def digest_of(data: dict[str, Any], files: Sequence[tuple[int, str, str]] = ()) -> str:
+    """SHA-256 over the canonical JSON of a stage record and its attached files (id, name, SHA-256 of the
+    content): what a signature confirms. A record without files digests as it always has, so signatures
+    given before attachments existed still match."""
+    payload: dict[str, Any] = data if not files else {"record": data, "attachments": sorted(map(list, files))}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -181,8 +185,9 @@ class StageRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.selection_id} {self.stage}"
 
-    def digest(self) -> str:
-        return digest_of(self.data)
+    def digest(self, files: Sequence[tuple[int, str, str]] = ()) -> str:
+        """`files`: the record's attachments as (id, name, sha256), read by the caller (`stage_files`)."""
+        return digest_of(self.data, files)
 
 
 class StageSignature(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.selection import views, views_inspections, views_reports, views_review
+from zugong.selection import views, views_documents, views_inspections, views_reports, views_review
 
 app_name = "selection"
 urlpatterns = [
@@ -13,7 +13,10 @@ urlpatterns = [
     path("<int:pk>/stop/", views.selection_stop, name="stop"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),
-    path("<int:pk>/trace.docx", views.selection_trace_docx, name="trace_docx"),
+    path("<int:pk>/trace.docx", views_documents.selection_trace_docx, name="trace_docx"),
+    path("<int:pk>/trace.pdf", views_documents.selection_trace_pdf, name="trace_pdf"),
+    path("<int:pk>/archive.zip", views_documents.selection_archive, name="archive"),
+    path("<int:pk>/files/<slug:stage>/", views_documents.stage_files_upload, name="stage_files"),
     path("<int:pk>/plan-review/", views_review.plan_submit, name="plan_submit"),
     path("reviews/<int:pk>/", views_review.plan_review, name="plan_review"),
     path("stats/", views_review.stats_page, name="stats"),

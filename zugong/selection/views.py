@@ -15,13 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zugong.core.downloads import download
 from zugong.core.errors import DomainError, NotFound, ValidationFailed
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 from zugong.selection import access, selectors
 from zugong.selection import forms as f
-from zugong.selection.documents import trace_docx
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.forms_reports import ReviewForm
 from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
@@ -141,6 +139,8 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "selection": selection, "flow": stage_flow(selection),
         "forms": _stage_forms(request, selection, bound or {}) if may_advance else {},
         "may_sign": may(request.jurisdiction, "selection.stage_sign", selection.org_unit),
+        "may_attach": may(request.jurisdiction, "selection.stage_attach", selection.org_unit),
+        "files_form": f.StageFilesForm(),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
         "shortlist": shortlist_preview(selection, timezone.localdate()),
@@ -290,12 +290,6 @@ def selection_stop(request: AuthedRequest, pk: int) -> HttpResponse:
                        reason=request.POST.get("reason", ""))
     messages.success(request, _("选拔任用工作已终止"))
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]))
-
-
-@page(action="selection.selection_view", methods=("GET",))
-def selection_trace_docx(request: AuthedRequest, pk: int) -> HttpResponse:
-    selection = selectors.selection_get(request.jurisdiction, pk)
-    return download(trace_docx(selection), f"{selection.title}-全程纪实表.docx")
 
 
 @page(action="selection.selection_view", methods=("GET",))

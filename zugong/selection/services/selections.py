@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.cadres.services import check_r23, post_change
+from zugong.core.attachments import attachments_of
 from zugong.core.audit import audit_record
 from zugong.core.calendar import workdays_between
 from zugong.core.errors import Conflict, GateRefused, IllegalTransition, ValidationFailed
@@ -37,6 +38,7 @@ from zugong.selection.models import (
     StageSignature,
 )
 from zugong.selection.services.review import plan_cleared
+from zugong.selection.stage_files import record_digest
 
 ADVANCE = "selection.selection_advance"
 
@@ -479,7 +481,7 @@ def stage_sign(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, s
     selection = lock_selection(selection_id)
     require(jurisdiction, "selection.stage_sign", selection.org_unit)
     record = _record_of(selection, stage)
-    digest = record.digest()
+    digest = record_digest(record, attachments_of(record))
     if record.signatures.filter(user=actor, digest=digest).exists():
         raise Conflict("您已对该环节当前的记录签字确认")
     event = audit_record(actor=actor, action="selection.stage_sign", obj=selection, org_unit=selection.org_unit,
@@ -501,10 +503,11 @@ def stage_record_correct(*, actor: Actor, jurisdiction: Jurisdiction, selection_
     record = _record_of(selection, stage)
     if field not in CORRECTABLE or field not in record.data:
         raise ValidationFailed(f"该环节记录没有可更正的字段“{field}”", field="field")
-    before = record.digest()
+    files = attachments_of(record)
+    before = record_digest(record, files)
     record.data = {**record.data, field: value.strip()}
     record.save(update_fields=["data"])
     audit_record(actor=actor, action="selection.stage_record_correct", obj=selection, org_unit=selection.org_unit,
                  summary={"stage": stage, "field": field, "why": _text(why, "更正原因", "why"),
-                          "digest_before": before, "digest_after": record.digest()})
+                          "digest_before": before, "digest_after": record_digest(record, files)})
     return record
