@@ -150,6 +150,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "selection.audit_sign_off": Permission(ADMIN, "签批干部档案审核错误"),
     "selection.report_view": _read(ORG_DEPT, "查看个人有关事项报告"),
     "selection.report_record": Permission(ORG_DEPT, "登记个人有关事项报告"),
+    "selection.report_content_view": _read(ADMIN, "查看个人有关事项报告内容"),
     "selection.report_draw": Permission(ADMIN, "随机抽查个人有关事项报告"),
     "selection.report_check": Permission(ORG_DEPT, "核查个人有关事项报告"),
     "selection.plan_submit": Permission(ORG_DEPT, "报备选拔任用工作方案"),

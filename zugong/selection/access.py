@@ -1,8 +1,13 @@
-"""Who may read the content of a problem entry (问题内容保密).
+"""Who may read the content of a problem entry (问题内容保密) or of a personal-matters report (报告内容).
 
 Those holding `selection.problem_confidential_view` at the entry's unit read it in full, and every full
 view is logged with `access_record`; everyone else who may see the archive sees only that an entry exists,
 its source, dates and status.
+
+A report's declared content is read in full by `selection.report_content_view` (org_admin) at the report's
+unit, and by whoever may record a check there while the report has a check still open (the checker needs
+what was declared to compare it); every full view is logged (field `declared`). Everyone else who may see
+the reports sees the report, its year, dates and checks, with each item's content masked.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from zugong.core.audit import access_record, access_record_many
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may
-from zugong.selection.models import ProblemEntry
+from zugong.selection.models import CheckOutcome, PersonalReport, ProblemEntry
 
 MASK = _("（内容保密）")
 
@@ -41,3 +46,20 @@ def summaries_for(jurisdiction: Jurisdiction, user: AbstractBaseUser, entries: I
     access_record_many(user=user, viewed=[(e, e.org_unit) for e in readable], field="summary", channel=channel)
     shown = {e.pk: e.summary for e in readable}
     return {e.pk: shown.get(e.pk) for e in rows}
+
+
+def may_read_report(jurisdiction: Jurisdiction, report: PersonalReport) -> bool:
+    """`report.checks` prefetched (selectors.report_get): no query."""
+    if may(jurisdiction, "selection.report_content_view", report.org_unit):
+        return True
+    checking = any(c.outcome == CheckOutcome.PENDING for c in report.checks.all())
+    return checking and may(jurisdiction, "selection.report_check", report.org_unit)
+
+
+def declared_for(jurisdiction: Jurisdiction, user: AbstractBaseUser, report: PersonalReport, *,
+                 channel: str = "web") -> dict[str, str] | None:
+    """The declared content when the reader may see it (the view is logged), else None."""
+    if not may_read_report(jurisdiction, report):
+        return None
+    access_record(user=user, obj=report, field="declared", org_unit=report.org_unit, channel=channel)
+    return dict(report.declared)

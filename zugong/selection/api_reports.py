@@ -15,7 +15,7 @@ from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
-from zugong.selection import params, selectors
+from zugong.selection import access, params, selectors
 from zugong.selection.models import CheckDraw, CheckKind, CheckOutcome, PersonalReport, ReportCheck
 from zugong.selection.services import reports as svc
 
@@ -56,7 +56,8 @@ class ReportRow(Schema):
 
 
 class PersonalReportOut(ReportRow):
-    declared: dict[str, str] = Field(description="报告事项代码 → 报告内容（空为“无”）")
+    declared: dict[str, str] | None = Field(
+        description="报告事项代码 → 报告内容（空为“无”）；无权查看时为 null（每次完整查看均记入访问日志）")
 
 
 class PersonalReportIn(Schema):
@@ -150,8 +151,10 @@ def report_list(request: HttpRequest, filters: Query[ReportFilters]) -> list[Rep
 
 @router.get("/personal-reports/{report_id}", response=PersonalReportOut, summary="一份个人有关事项报告")
 def report_detail(request: HttpRequest, report_id: RowId) -> PersonalReportOut:
-    report = selectors.report_get(jurisdiction_of(request, "selection.report_view"), report_id)
-    return PersonalReportOut(**_report_row(report).dict(), declared=report.declared)
+    jurisdiction = jurisdiction_of(request, "selection.report_view")
+    report = selectors.report_get(jurisdiction, report_id)
+    declared = access.declared_for(jurisdiction, actor_of(request), report, channel="api")
+    return PersonalReportOut(**_report_row(report).dict(), declared=declared)
 
 
 @router.post("/personal-reports", response={201: PersonalReportOut}, auth=permitted("selection.report_record"),

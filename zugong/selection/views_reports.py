@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
+from zugong.selection import access, params, selectors
 from zugong.selection import forms_reports as f
-from zugong.selection import params, selectors
 from zugong.selection.models import CheckOutcome
 from zugong.selection.services import reports as svc
 from zugong.selection.views import PAGE_SIZE, _fail
@@ -58,12 +58,13 @@ def _report_page(request: AuthedRequest, pk: int, bound: dict[int, f.CheckForm] 
                  status: int = 200) -> HttpResponse:
     report = selectors.report_get(request.jurisdiction, pk)
     items = {i.code: i.label for i in selectors.report_items()}
-    declared = [(items.get(code, code), text) for code, text in report.declared.items()]
+    content = access.declared_for(request.jurisdiction, request.user, report)
+    declared = [(items.get(code, code), None if content is None else content[code]) for code in report.declared]
     bound = bound or {}
     checks = [(c, bound.get(c.pk) or f.CheckForm(initial={"checked_on": timezone.localdate()}))
               for c in report.checks.all()]
     return render(request, "selection/report_detail.html", {
-        "report": report, "declared": declared, "checks": checks,
+        "report": report, "declared": declared, "checks": checks, "masked": content is None, "mask": access.MASK,
         "may_check": may(request.jurisdiction, "selection.report_check", report.org_unit)}, status=status)
 
 
