@@ -81,6 +81,13 @@ class DrawIn(Schema):
     seed: int | None = Field(None, ge=0, lt=2**62, description="随机种子；不填时随机产生并记录")
 
 
+class DrawStratumOut(Schema):
+    org_unit_id: int
+    org_unit: str
+    population: int
+    drawn: int
+
+
 class DrawOut(Schema):
     id: int
     org_unit_id: int
@@ -91,6 +98,8 @@ class DrawOut(Schema):
     population: int
     drawn: list[int] = Field(description="抽中的报告编号")
     reproducible: bool = Field(description="用记录的种子和比例对记录的总体重新抽取，结果一致")
+    strata: list[DrawStratumOut] = Field(description="按单位分层：各单位报告数与抽中数（每单位抽 ⌈比例 × 报告数⌉）")
+    excluded: int = Field(description="当年已核查、不再抽取的报告数")
 
 
 class CheckFilters(Schema):
@@ -131,9 +140,12 @@ def _report_row(r: PersonalReport) -> ReportRow:
 
 
 def _draw(d: CheckDraw) -> DrawOut:
-    replay = svc.draw_sample(list(d.population), d.seed, d.share)
+    replay = svc.draw_replay(d)
+    strata = [DrawStratumOut(org_unit_id=x.org_unit_id, org_unit=x.org_unit, population=x.population, drawn=x.drawn)
+              for x in selectors.draw_strata(d)]
     return DrawOut(id=d.pk, org_unit_id=d.org_unit_id, org_unit=d.org_unit.name, year=d.year, seed=d.seed,
-                   share=d.share, population=len(d.population), drawn=list(d.drawn), reproducible=replay == d.drawn)
+                   share=d.share, population=len(d.population), drawn=list(d.drawn), reproducible=replay == d.drawn,
+                   strata=strata, excluded=len(d.excluded))
 
 
 @router.get("/personal-report-items", response=list[ItemOut], summary="个人有关事项报告的事项")

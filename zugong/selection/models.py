@@ -343,7 +343,10 @@ class PersonalReport(models.Model):
 
 class CheckDraw(models.Model):
     """抽查核实: a sample of one year's reports in a unit's subtree, drawn with a recorded seed and share so
-    anyone can draw it again from the same population and get the same cadres (`flow.draw_replay`)."""
+    anyone can draw it again from the same population and get the same cadres (`services.reports.draw_replay`).
+    The population leaves out reports already checked that year (`excluded`) and is drawn per unit
+    (`strata`: unit id → its report ids, each unit ⌈share × its reports⌉). Draws made before the strata
+    existed have none and replay as one stratum."""
 
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("抽查范围"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("报告年度"))
@@ -351,6 +354,8 @@ class CheckDraw(models.Model):
     share = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=4)
     population = models.JSONField(_("抽查总体（报告编号）"), default=list)
     drawn = models.JSONField(_("抽中报告编号"), default=list)
+    strata = models.JSONField(_("分层（单位 → 报告编号）"), default=dict, blank=True)
+    excluded = models.JSONField(_("已核查而不再抽取的报告编号"), default=list, blank=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     drawn_at = models.DateTimeField(default=timezone.now)

@@ -175,6 +175,22 @@ def draw_get(jurisdiction: Jurisdiction, pk: int) -> CheckDraw:
     return draw
 
 
+@dataclass(frozen=True)
+class DrawStratum:
+    org_unit_id: int
+    org_unit: str
+    population: int
+    drawn: int
+
+
+def draw_strata(draw: CheckDraw) -> list[DrawStratum]:
+    """Each unit of a stratified draw with its reports and how many were drawn (one query for the names)."""
+    drawn = set(draw.drawn)
+    names = dict(OrgUnit.objects.filter(pk__in=[int(u) for u in draw.strata]).values_list("pk", "name"))
+    return [DrawStratum(int(unit), names.get(int(unit), unit), len(ids), len(drawn.intersection(ids)))
+            for unit, ids in sorted(draw.strata.items(), key=lambda item: int(item[0]))]
+
+
 def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
     """R19, the personal-matters half: per cadre, None when the `year` report exists and its latest concluded
     check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). One statement for any

@@ -112,10 +112,10 @@ def draw_new(request: AuthedRequest) -> HttpResponse:
 @page(action="selection.report_view", methods=("GET", "HEAD"))
 def draw_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     draw = selectors.draw_get(request.jurisdiction, pk)
-    replay = svc.draw_sample(list(draw.population), draw.seed, draw.share)
+    replay = svc.draw_replay(draw)
     checks = selectors.check_list(request.jurisdiction).filter(draw=draw).order_by("report__cadre__name")
     return render(request, "selection/draw_detail.html", {
-        "draw": draw, "reproducible": replay == draw.drawn, "checks": checks,
+        "draw": draw, "reproducible": replay == draw.drawn, "checks": checks, "strata": selectors.draw_strata(draw),
         "percent": f"{draw.share * 100:.2f}".rstrip("0").rstrip(".")})
 
 

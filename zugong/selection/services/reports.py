@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -69,16 +70,53 @@ def personal_report_submit(*, actor: Actor, jurisdiction: Jurisdiction, cadre: C
 
 def draw_sample(population: list[int], seed: int, share: Decimal) -> list[int]:
     """The reports a draw picks: ceil(share × N) of the population (sorted ids) with `random.Random(seed)`.
-    Pure, so anyone can replay a recorded draw."""
+    Pure, so anyone can replay a recorded draw. (Draws made before stratification.)"""
     size = min(len(population), math.ceil(Decimal(len(population)) * share))
     return sorted(random.Random(seed).sample(sorted(population), size))
+
+
+def draw_stratified(strata: Mapping[str, Sequence[int]], seed: int, share: Decimal) -> list[int]:
+    """Per unit (units by id, ascending), ceil(share × the unit's reports) of its sorted report ids, all
+    drawn from one `random.Random(seed)`. Pure: the recorded strata, seed and share give the same sample."""
+    rng = random.Random(seed)
+    picked: list[int] = []
+    for unit in sorted(strata, key=int):
+        ids = sorted(strata[unit])
+        picked += rng.sample(ids, min(len(ids), math.ceil(Decimal(len(ids)) * share)))
+    return sorted(picked)
+
+
+def draw_replay(draw: CheckDraw) -> list[int]:
+    """Draw again from what the draw recorded (to show it is the one the seed gives)."""
+    if draw.strata:
+        return draw_stratified(draw.strata, draw.seed, draw.share)
+    return draw_sample(list(draw.population), draw.seed, draw.share)
+
+
+def _draw_population(org_unit: OrgUnit, year: int) -> tuple[dict[str, list[int]], list[int]]:
+    """The year's reports in the subtree by unit, less those already checked that year (any check, open
+    or concluded, random or of a candidate); and the ones left out."""
+    filed = list(PersonalReport.objects.filter(subtree_q(org_unit.path, "org_unit__"), year=year)
+                 .order_by("pk").values_list("pk", "org_unit_id"))
+    if not filed:
+        raise Conflict(f"{org_unit.name} {year} 年度尚无个人有关事项报告，不能抽查")
+    checked = set(ReportCheck.objects.filter(subtree_q(org_unit.path, "report__org_unit__"), report__year=year)
+                  .values_list("report_id", flat=True))
+    strata: dict[str, list[int]] = {}
+    for pk, unit in filed:
+        if pk not in checked:
+            strata.setdefault(str(unit), []).append(pk)
+    if not strata:
+        raise Conflict(f"{org_unit.name} {year} 年度的个人有关事项报告均已核查，没有可抽取的报告")
+    return strata, sorted(checked)
 
 
 @transaction.atomic
 def check_draw(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, year: int, share: Decimal,
                seed: int | None = None) -> CheckDraw:
-    """抽查核实: draw `share` of the `year` reports filed in `org_unit`'s subtree; each drawn report gets a
-    random check. The seed (given, or drawn here) and the population are recorded with the result."""
+    """抽查核实: draw `share` of each unit's `year` reports in `org_unit`'s subtree, leaving out reports
+    already checked that year; each drawn report gets a random check. The seed (given, or drawn here), the
+    strata and what was left out are recorded with the result."""
     require(jurisdiction, "selection.report_draw", org_unit)
     if not Decimal("0") < share <= Decimal("1"):
         raise ValidationFailed("抽查比例应大于 0 且不超过 100%", field="share")
@@ -86,20 +124,15 @@ def check_draw(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUnit, y
         seed = secrets.randbelow(SEED_MAX)
     if not 0 <= seed < SEED_MAX:
         raise ValidationFailed("随机种子超出范围", field="seed")
-    population = list(PersonalReport.objects.filter(subtree_q(org_unit.path, "org_unit__"), year=year)
-                      .order_by("pk").values_list("pk", flat=True))
-    if not population:
-        raise Conflict(f"{org_unit.name} {year} 年度尚无个人有关事项报告，不能抽查")
-    drawn = draw_sample(population, seed, share)
-    draw = CheckDraw.objects.create(org_unit=org_unit, year=year, seed=seed, share=share, population=population,
-                                    drawn=drawn, drawn_by_id=_actor_id(actor))
-    already = set(ReportCheck.objects.filter(report_id__in=drawn, kind=CheckKind.RANDOM)
-                  .values_list("report_id", flat=True))
-    ReportCheck.objects.bulk_create([ReportCheck(report_id=pk, kind=CheckKind.RANDOM, draw=draw)
-                                     for pk in drawn if pk not in already])
+    strata, excluded = _draw_population(org_unit, year)
+    drawn = draw_stratified(strata, seed, share)
+    draw = CheckDraw.objects.create(org_unit=org_unit, year=year, seed=seed, share=share, drawn=drawn,
+                                    population=sorted(pk for ids in strata.values() for pk in ids),
+                                    strata=strata, excluded=excluded, drawn_by_id=_actor_id(actor))
+    ReportCheck.objects.bulk_create([ReportCheck(report_id=pk, kind=CheckKind.RANDOM, draw=draw) for pk in drawn])
     audit_record(actor=actor, action="selection.check_draw", obj=draw, org_unit=org_unit,
-                 summary={"year": year, "seed": seed, "share": str(share), "population": len(population),
-                          "drawn": drawn})
+                 summary={"year": year, "seed": seed, "share": str(share), "population": len(draw.population),
+                          "units": len(strata), "excluded": len(excluded), "drawn": drawn})
     return draw
 
 

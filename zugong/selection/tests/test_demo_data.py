@@ -18,7 +18,7 @@ from zugong.selection.models import (
     StageSignature,
 )
 from zugong.selection.selectors import inspection_schedule
-from zugong.selection.services.reports import draw_sample
+from zugong.selection.services.reports import draw_replay
 
 
 def test_demo_selections_in_both_counties(db) -> None:
@@ -40,7 +40,7 @@ def test_demo_selections_in_both_counties(db) -> None:
         "pending", "verifying", "confirmed", "unfounded", "clarified"}
     assert StageSignature.objects.count() == 6
     # a year of personal-matters reports with a seeded draw per county, and 报备 agreed and adjusted
-    assert CheckDraw.objects.count() == 2 and all(d.drawn == draw_sample(d.population, d.seed, d.share)
+    assert CheckDraw.objects.count() == 2 and all(d.drawn == draw_replay(d) and d.strata
                                                   for d in CheckDraw.objects.all())
     assert ReportCheck.objects.filter(outcome="omitted", handling="reminder").exists()
     assert sorted(PlanReview.objects.values_list("decision", flat=True)) == ["adjust", "adjust", "approved", "approved"]

@@ -72,37 +72,78 @@ def _population(w: World, n: int) -> list[PersonalReport]:
     return [report_filed(w, p) for p in people]
 
 
-def test_a_draw_takes_the_ceiling_of_the_share_and_replays_from_its_seed(world: World) -> None:
-    filed = _population(world, 23)
+def test_a_draw_takes_each_unit_s_ceiling_and_replays_from_its_seed(world: World) -> None:
+    filed = _population(world, 23)  # 11 in 甲镇, 12 in 丙乡
     reports.personal_report_submit(actor=None, jurisdiction=SYSTEM, cadre=world.zhao_b, year=2026,  # county B
                                    submitted_on=date(2026, 1, 20), declared={})
     draw = reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a, year=2026,
                               share=Decimal("0.1"), seed=20260312)
-    assert draw.population == sorted(r.pk for r in filed)
-    assert len(draw.drawn) == 3  # ⌈23 × 10 %⌉
-    assert draw.drawn == reports.draw_sample(draw.population, 20260312, Decimal("0.1"))
-    assert draw.drawn != reports.draw_sample(draw.population, 20260313, Decimal("0.1"))
+    assert draw.population == sorted(r.pk for r in filed) and draw.excluded == []
+    by_unit = {str(world.tree.township_a.pk): sorted(r.pk for r in filed if r.org_unit_id == world.tree.township_a.pk),
+               str(world.tree.township_a2.pk): sorted(r.pk for r in filed if r.org_unit_id == world.tree.township_a2.pk)}
+    assert draw.strata == by_unit and [len(v) for v in by_unit.values()] == [11, 12]
+    # ⌈11 × 10 %⌉ = 2 and ⌈12 × 10 %⌉ = 2: each unit has its share (one sample of 23 would take 3, maybe from one)
+    assert len(draw.drawn) == 4 and all(len(set(draw.drawn) & set(ids)) == 2 for ids in by_unit.values())
+    assert draw.drawn == reports.draw_stratified(by_unit, 20260312, Decimal("0.1")) == reports.draw_replay(draw)
+    assert draw.drawn != reports.draw_stratified(by_unit, 20260313, Decimal("0.1"))
     checks = ReportCheck.objects.filter(draw=draw)
     assert sorted(checks.values_list("report_id", flat=True)) == draw.drawn
     assert set(checks.values_list("kind", "outcome")) == {("random", "pending")}
-    # a second draw with the same seed over the same population draws the same reports, adds no second check
+    event = AuditEvent.objects.get(action="selection.check_draw")
+    assert (event.summary["seed"], event.summary["units"], event.summary["drawn"]) == (20260312, 2, draw.drawn)
+
+
+def test_a_second_draw_leaves_out_the_reports_already_checked_that_year(world: World) -> None:
+    # given: four reports drawn, and a candidate check of 张一's report
+    filed = _population(world, 23)
+    first = reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a, year=2026,
+                               share=Decimal("0.1"), seed=20260312)
+    s = walk(world, open_selection(world), "consultation")
+    svc.consultation_record(**_c(world, s), replied_on=date(2026, 3, 10), replies={world.zhang.pk: "无"})
+    zhang = report_filed(world, world.zhang)
+    reports.candidate_checks_request(actor=world.alice, jurisdiction=world.ja, selection_id=s.pk, on=ON)
+    # when: the same seed is drawn again
     again = reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a, year=2026,
                                share=Decimal("0.1"), seed=20260312)
-    assert again.drawn == draw.drawn and ReportCheck.objects.count() == 3
+    # then: none of the checked reports is in the population, and none is drawn twice
+    assert again.excluded == sorted([*first.drawn, zhang.pk])
+    assert set(again.population) == {r.pk for r in filed} - set(first.drawn)
+    assert not set(again.drawn) & set(first.drawn) and len(again.drawn) == 2  # ⌈9 × 10 %⌉ + ⌈10 × 10 %⌉
+    assert again.drawn == reports.draw_replay(again)
+    assert ReportCheck.objects.filter(kind="random").count() == 6
+    # once every report of a unit is checked, a draw there is refused, naming why
+    reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.township_a2, year=2026,
+                       share=Decimal("1"), seed=1)
+    with pytest.raises(Conflict, match="丙乡 2026 年度的个人有关事项报告均已核查，没有可抽取的报告"):
+        reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.township_a2, year=2026,
+                           share=Decimal("1"), seed=1)
+
+
+def test_a_unit_with_one_report_still_has_it_drawn_and_an_old_draw_replays_unstratified(world: World) -> None:
+    _population(world, 1)  # one report, in 丙乡
+    report_filed(world, world.zhang)  # one in 甲镇
+    draw = reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a, year=2026,
+                              share=Decimal("0.1"), seed=5)
+    assert len(draw.drawn) == 2  # ⌈1 × 10 %⌉ in each unit
+    # a draw recorded before strata existed replays with the single sample it was drawn with
+    draw.strata, draw.drawn = {}, reports.draw_sample(list(draw.population), 5, Decimal("0.1"))
+    assert reports.draw_replay(draw) == draw.drawn and len(draw.drawn) == 1
 
 
 def test_a_draw_over_the_api_records_a_seed_and_shows_it_reproducible(world: World) -> None:
-    _population(world, 5)
+    _population(world, 5)  # 2 in 甲镇, 3 in 丙乡
     api = bearer(world.alice)
     answer = api.post("/api/v1/report-draws", {"org_unit_id": world.tree.county_a.pk, "year": 2026, "share": "0.4"},
                       content_type="application/json")
     assert answer.status_code == 201
     body = answer.json()
-    assert body["population"] == 5 and len(body["drawn"]) == 2 and body["reproducible"] is True
+    assert body["population"] == 5 and len(body["drawn"]) == 3 and body["reproducible"] is True
+    assert [(x["org_unit"], x["population"], x["drawn"]) for x in body["strata"]] == [("甲镇", 2, 1), ("丙乡", 3, 2)]
+    assert body["excluded"] == 0
     assert 0 <= body["seed"] < 2**62
     assert api.get(f"/api/v1/report-draws/{body['id']}").json()["drawn"] == body["drawn"]
     page = logged_in(world.alice).get(f"/selection/draws/{body['id']}/").content.decode()
-    assert str(body["seed"]) in page and "结果一致" in page
+    assert str(body["seed"]) in page and "结果一致" in page and "丙乡" in page
 
 
 def test_the_draw_share_defaults_to_the_register_and_is_bounded(world: World) -> None:
@@ -110,7 +151,7 @@ def test_the_draw_share_defaults_to_the_register_and_is_bounded(world: World) ->
     api = bearer(world.alice)
     body = api.post("/api/v1/report-draws", {"org_unit_id": world.tree.county_a.pk, "year": 2026, "seed": 1},
                     content_type="application/json").json()
-    assert Decimal(body["share"]) == Decimal("0.1") and len(body["drawn"]) == 1
+    assert Decimal(body["share"]) == Decimal("0.1") and len(body["drawn"]) == 2  # ⌈5 × 10 %⌉ per unit
     with pytest.raises(ValidationFailed, match="抽查比例"):
         reports.check_draw(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a, year=2026,
                            share=Decimal("0"), seed=1)
