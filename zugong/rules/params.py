@@ -153,9 +153,15 @@ class R21Params(Params):
     quorum: str = Field("2/3", pattern=r"^[1-9][0-9]?/[1-9][0-9]?$", title="讨论决定到会比例（应到会成员的几分之几）")
 
 
-class R22Params(Params):
+class R22Params(DeadlineParams):
+    """A deadline rule: each county's and municipal department's next inspection falls due its cycle of years
+    after the last one (the source gives the due day; `days` is not used)."""
+
     county_years: int = Field(2, ge=1, le=10, title="县（市、区）专项检查间隔年数")
     department_years: int = Field(3, ge=1, le=10, title="市直部门专项检查间隔年数")
+    days: int = Field(0, ge=0, le=0, title="期限天数（不适用：按间隔年数计算）")
+    warn_days: int = Field(60, ge=0, le=366, title="到期前提醒天数")
+    period: PeriodKind = Field("year", title="统计周期")
 
 
 class R23Params(Params):
@@ -269,7 +275,7 @@ REGISTER: tuple[RuleSpec, ...] = (
     _spec("R19", "三龄两历一身份审核", "001", "gate", R19Params, "讨论前须审核三龄两历一身份，查核个人有关事项报告。"),
     _spec("R20", "选任全程纪实", "001", "audit", EmptyParams, "选任各环节责任人签字存档，可倒查追责。"),
     _spec("R21", "一把手末位表态与票决", "001", "workflow", R21Params, "一把手末位表态，正县级职务全委会票决。"),
-    _spec("R22", "选人用人专项检查", "001", "cadence", R22Params, "每个县每2年、每个市直部门每3年开展一次选人用人专项检查。"),
+    _spec("R22", "选人用人专项检查", "001", "deadline", R22Params, "每个县每2年、每个市直部门每3年开展一次选人用人专项检查。"),
     _spec("R23", "新录用乡镇公务员服务年限", "001", "gate", R23Params, "新录用乡镇公务员在乡镇最低服务3年，不满2年不得借调或调出。"),
     _spec("R24", "述职评议问题整改销号", "001", "cadence", R24Params, "述职评议问题清单书面反馈、逐项整改销号，每季度检查，次年述职评议。"),
     _spec("R25", "离任村干部关爱", "001", "cadence", R25Params, "每年七一、春节走访离任村干部，困难帮扶，符合条件的发放生活补贴。"),

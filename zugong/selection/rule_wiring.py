@@ -1,4 +1,5 @@
-"""The gates this app registers with the rule engine (R17, R18) and talks' problem-unit counter (R05).
+"""The gates this app registers with the rule engine (R17, R18, R19), R22's deadline source
+(`rule_sources.py`) and talks' problem-unit counter (R05).
 
 Called from SelectionConfig.ready()."""
 
@@ -63,6 +64,7 @@ def r19_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, selection: Any
 
 def wire() -> None:
     from zugong.rules.registry import register_gate
+    from zugong.selection.rule_sources import wire_sources
     from zugong.selection.selectors import problem_unit_counts
     from zugong.talks.problem_counts import register_problem_counter
 
@@ -70,3 +72,4 @@ def wire() -> None:
     register_gate("R18", r18_gate)
     register_gate("R19", r19_gate)
     register_problem_counter("selection.problem_entries", problem_unit_counts)
+    wire_sources()  # R22

@@ -47,7 +47,8 @@ PINNED: dict[str, dict[str, Any]] = {
     "R19": {"require_personal_report": True, "draw_share": 0.1},
     "R20": {},
     "R21": {"vote_required_level": "正县级", "quorum": "2/3"},  # 票决 for every 正县级 post
-    "R22": {"county_years": 2, "department_years": 3},  # county every [2] years, department every [3]
+    "R22": {"county_years": 2, "department_years": 3,  # county every [2] years, department every [3]
+            "days": 0, "workdays": False, "warn_days": 60, "period": "year"},  # a deadline rule (selection)
     "R23": {"min_years_in_township": 3, "min_years_before_transfer": 2},  # [3] years; less than [2]: no transfer
     "R24": {**CADENCE, "period": "quarter", "min_count": 1,  # checked every [quarter]
             "plan": {**DEADLINE, "days": 0, "warn_days": 7}},  # a plan's dates: notice [7] days before
