@@ -291,6 +291,23 @@ class Ballot(models.Model):
         return f"{self.campaign_id} {self.voter_class_id}"
 
 
+class PendingBallot(models.Model):
+    """A ballot cast and not yet counted: written in the transaction that spends the code (so a vote is never
+    lost nor a code spent without one), then moved into `Ballot` rows in shuffled batches by another
+    transaction (`services.ballots.ballots_flush`) and deleted. No time column, nothing of the code."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    voter_class = models.ForeignKey(VoterClass, on_delete=models.PROTECT, related_name="+")
+    grades = models.JSONField()  # {"<subject id>": grade}
+
+    class Meta:
+        verbose_name = _("待计入测评票")
+        verbose_name_plural = _("待计入测评票")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.voter_class_id}"
+
+
 class BallotMark(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="marks")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")

@@ -2,8 +2,11 @@
 anonymous ballot cast from a phone without an account.
 
 A code is stored as its SHA-256 with a `used` flag and no time; the ballot names its campaign and voter
-class only; the audit event of a cast ballot names the campaign and class, never the code. So once a
-ballot is cast, nothing in the database or the audit chain says which code cast it.
+class only; the audit event of a cast ballot names the campaign and class, never the code. The transaction
+that spends a code writes a pending ballot; another transaction moves pending ballots into `Ballot` rows
+in shuffled batches (`ballots_flush`), so neither a ballot's id nor its row's transaction follows the
+order or the transaction in which codes were spent. So once a ballot is counted, nothing in the database or
+the audit chain says which code cast it (see docs/assessment.md for what remains).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from zugong.assessment.models import (
     BallotMark,
     Campaign,
     CampaignStatus,
+    PendingBallot,
     Subject,
     VoterClass,
     VoterClassWeight,
@@ -37,6 +41,9 @@ CODE_LENGTH = 10
 MAX_CODES = 5000
 VOTING = (CampaignStatus.OPEN, CampaignStatus.SCORING)
 INVALID_CODE = "测评码无效或已使用"
+# Cast ballots are counted in shuffled batches of at least this many (and all that remain when voting
+# closes): a ballot's row, id and transaction are those of its batch, not of the code that cast it.
+BATCH = 10
 
 
 def code_hash(code: str) -> str:
@@ -121,16 +128,40 @@ def _marks(subjects: list[Subject], grades: dict[int, str]) -> list[tuple[Subjec
 
 
 @transaction.atomic
-def ballot_cast(*, code: str, grades: dict[int, str]) -> Ballot:
+def ballot_cast(*, code: str, grades: dict[int, str]) -> PendingBallot:
     """Cast the ballot of a one-time code: every subject graded once. The code is spent by a conditional
-    update (used=False → True), so two phones sending the same code at once cannot both vote."""
+    update (used=False → True), so two phones sending the same code at once cannot both vote. The ballot is
+    kept pending; once `BATCH` are pending, another transaction counts them in shuffled order."""
     campaign, voter_class, subjects = ballot_of(code)
     marks = _marks(subjects, grades)
     spent = VotingCode.objects.filter(code_hash=code_hash(code), used=False).update(used=True)
     if spent != 1:
         raise Conflict(INVALID_CODE)
-    ballot = Ballot.objects.create(campaign=campaign, voter_class=voter_class)
-    BallotMark.objects.bulk_create([BallotMark(ballot=ballot, subject=s, grade=g) for s, g in marks])
+    pending = PendingBallot.objects.create(campaign=campaign, voter_class=voter_class,
+                                           grades={str(s.pk): g for s, g in marks})
     audit_record(actor=None, action="assessment.ballot_cast", obj=campaign, org_unit=campaign.org_unit,
                  summary={"class": voter_class.name})
-    return ballot
+    campaign_id = campaign.pk
+    transaction.on_commit(lambda: ballots_flush(campaign_id=campaign_id, minimum=BATCH))
+    return pending
+
+
+@transaction.atomic
+def ballots_flush(*, campaign_id: int, minimum: int = 1) -> int:
+    """Count the campaign's pending ballots — at least `minimum` of them, else none — as `Ballot` rows in an
+    order drawn from the system's CSPRNG, in this transaction (never the one that spent a code), and delete
+    them from the pending table. Returns how many were counted."""
+    campaign = lock_campaign(campaign_id)  # one flush of a campaign at a time
+    pending = list(PendingBallot.objects.filter(campaign=campaign).order_by())
+    if not pending or len(pending) < minimum:
+        return 0
+    secrets.SystemRandom().shuffle(pending)
+    ballots = Ballot.objects.bulk_create([Ballot(campaign=campaign, voter_class_id=p.voter_class_id)
+                                          for p in pending])
+    BallotMark.objects.bulk_create([BallotMark(ballot=ballot, subject_id=int(subject_id), grade=grade)
+                                    for ballot, p in zip(ballots, pending, strict=True)
+                                    for subject_id, grade in sorted(p.grades.items())])
+    PendingBallot.objects.filter(pk__in=[p.pk for p in pending]).delete()
+    audit_record(actor=None, action="assessment.ballots_flush", obj=campaign, org_unit=campaign.org_unit,
+                 summary={"ballots": len(pending)})
+    return len(pending)

@@ -23,6 +23,7 @@ from zugong.assessment.models import (
     Subject,
     SubjectKind,
 )
+from zugong.assessment.services.ballots import ballots_flush
 from zugong.cadres.exporters import record_of
 from zugong.cadres.models import Cadre, ReviewRating
 from zugong.cadres.records import ReviewData
@@ -214,6 +215,8 @@ def campaign_transition(*, actor: Actor, jurisdiction: Jurisdiction, campaign_id
         raise IllegalTransition(f"考核当前为“{CampaignStatus(campaign.status).label}”，不能转为“{target}”")
     if to == CampaignStatus.OPEN:
         _open_check(campaign)
+    if to == CampaignStatus.RATING:  # voting has closed: the last, smaller batch is counted too
+        ballots_flush(campaign_id=campaign.pk, minimum=1)
     reviews = 0
     if to == CampaignStatus.PUBLISHED:
         _rating_check(campaign)

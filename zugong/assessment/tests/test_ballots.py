@@ -14,17 +14,31 @@ from zugong.assessment.models import (
     Ballot,
     BallotMark,
     CampaignStatus,
+    PendingBallot,
     VoterClass,
     VoterClassWeight,
     VotingCode,
 )
 from zugong.assessment.selectors import evaluation_results, turnout
-from zugong.assessment.services.ballots import ballot_cast, code_hash, codes_issue, voter_class_weight_set
+from zugong.assessment.services.ballots import (
+    ballot_cast,
+    ballots_flush,
+    code_hash,
+    codes_issue,
+    voter_class_weight_set,
+)
 from zugong.conftest import bearer
 from zugong.core.errors import Conflict, ValidationFailed
 from zugong.core.models import AccessEvent, AuditEvent
 
 from .conftest import campaign_at
+
+
+def cast(*, code: str, grades: dict[int, str]) -> None:
+    """Cast a ballot and count it at once, as closing the vote counts the last batch however small (the
+    batches themselves: test_ballot_batches.py)."""
+    pending = ballot_cast(code=code, grades=grades)
+    ballots_flush(campaign_id=pending.campaign_id)
 
 
 def setup_vote(world, *, people: int = 2) -> tuple:
@@ -56,9 +70,9 @@ def test_each_code_votes_once(world) -> None:
     campaign, classes, subjects = setup_vote(world)
     [code] = issue(world, campaign, classes["群众代表"], 1)
     grades = {s.pk: "称职" for s in subjects}
-    ballot_cast(code=code.lower(), grades=grades)  # typed in lower case on a phone: still the code
+    cast(code=code.lower(), grades=grades)  # typed in lower case on a phone: still the code
     with pytest.raises(Conflict, match="测评码无效或已使用"):
-        ballot_cast(code=code, grades=grades)
+        cast(code=code, grades=grades)
     assert Ballot.objects.count() == 1 and BallotMark.objects.count() == 2
 
 
@@ -66,11 +80,11 @@ def test_a_ballot_must_grade_every_subject_on_its_scale_and_keeps_the_code_unspe
     campaign, classes, subjects = setup_vote(world)
     [code] = issue(world, campaign, classes["群众代表"], 1)
     with pytest.raises(ValidationFailed, match=f"尚未评价：{subjects[1].name}"):
-        ballot_cast(code=code, grades={subjects[0].pk: "优秀"})
+        cast(code=code, grades={subjects[0].pk: "优秀"})
     with pytest.raises(ValidationFailed, match="评价无效"):
-        ballot_cast(code=code, grades={subjects[0].pk: "优秀", subjects[1].pk: "好"})
+        cast(code=code, grades={subjects[0].pk: "优秀", subjects[1].pk: "好"})
     assert not VotingCode.objects.get().used
-    ballot_cast(code=code, grades={subjects[0].pk: "优秀", subjects[1].pk: "称职"})
+    cast(code=code, grades={subjects[0].pk: "优秀", subjects[1].pk: "称职"})
 
 
 def test_codes_do_not_vote_before_the_campaign_opens_or_after_scoring(world) -> None:
@@ -78,7 +92,7 @@ def test_codes_do_not_vote_before_the_campaign_opens_or_after_scoring(world) -> 
     [code] = issue(world, campaign, classes["群众代表"], 1)
     type(campaign).objects.filter(pk=campaign.pk).update(status=CampaignStatus.RATING)
     with pytest.raises(Conflict, match="测评码无效或已使用"):
-        ballot_cast(code=code, grades={s.pk: "称职" for s in subjects})
+        cast(code=code, grades={s.pk: "称职" for s in subjects})
 
 
 def test_nothing_links_a_cast_ballot_to_its_code(world) -> None:
@@ -86,7 +100,7 @@ def test_nothing_links_a_cast_ballot_to_its_code(world) -> None:
     campaign, classes, subjects = setup_vote(world)
     codes = issue(world, campaign, classes["群众代表"], 3)
     for code, grade in zip(codes[:2], ("优秀", "不称职"), strict=True):
-        ballot_cast(code=code, grades={s.pk: grade for s in subjects})
+        cast(code=code, grades={s.pk: grade for s in subjects})
     # then: no column of a ballot or a mark points at a code, and neither ballots nor codes carry a time
     for model in (Ballot, BallotMark):
         related = {f.related_model for f in model._meta.get_fields() if f.is_relation}
@@ -100,8 +114,8 @@ def test_nothing_links_a_cast_ballot_to_its_code(world) -> None:
     logged = " ".join(json.dumps(e.summary, ensure_ascii=False) + e.object_id for e in AuditEvent.objects.all())
     logged += " ".join(str(a.__dict__) for a in AccessEvent.objects.all())
     assert not [s for s in secrets if s in logged]
-    cast = AuditEvent.objects.filter(action="assessment.ballot_cast")
-    assert [e.summary for e in cast] == [{"class": "群众代表"}, {"class": "群众代表"}]
+    cast_events = AuditEvent.objects.filter(action="assessment.ballot_cast")
+    assert [e.summary for e in cast_events] == [{"class": "群众代表"}, {"class": "群众代表"}]
 
 
 def test_turnout_and_the_weighted_score_per_subject(world) -> None:
@@ -110,9 +124,9 @@ def test_turnout_and_the_weighted_score_per_subject(world) -> None:
     a, b = subjects
     team_codes = issue(world, campaign, classes["班子成员"], 4)
     public_codes = issue(world, campaign, classes["群众代表"], 2)
-    ballot_cast(code=team_codes[0], grades={a.pk: "优秀", b.pk: "称职"})
-    ballot_cast(code=team_codes[1], grades={a.pk: "称职", b.pk: "称职"})
-    ballot_cast(code=public_codes[0], grades={a.pk: "基本称职", b.pk: "优秀"})
+    cast(code=team_codes[0], grades={a.pk: "优秀", b.pk: "称职"})
+    cast(code=team_codes[1], grades={a.pk: "称职", b.pk: "称职"})
+    cast(code=public_codes[0], grades={a.pk: "基本称职", b.pk: "优秀"})
     # then: turnout per class
     assert [(t.name, t.issued, t.voted, t.rate) for t in turnout(campaign)] == [
         ("班子成员", 4, 2, Decimal("50.0")), ("群众代表", 2, 1, Decimal("50.0"))]
@@ -129,8 +143,8 @@ def test_a_new_weight_is_a_new_version_and_the_tally_uses_the_newest(world) -> N
     campaign, classes, subjects = setup_vote(world, people=1)
     [team_code] = issue(world, campaign, classes["班子成员"], 1)
     [public_code] = issue(world, campaign, classes["群众代表"], 1)
-    ballot_cast(code=team_code, grades={subjects[0].pk: "优秀"})
-    ballot_cast(code=public_code, grades={subjects[0].pk: "基本称职"})
+    cast(code=team_code, grades={subjects[0].pk: "优秀"})
+    cast(code=public_code, grades={subjects[0].pk: "基本称职"})
     assert evaluation_results(campaign)[0].score == Decimal("76.00")  # (40×100 + 60×60) / 100
     voter_class_weight_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, name="班子成员",
                            weight=Decimal("60"))
@@ -181,7 +195,7 @@ def test_results_and_codes_api_are_for_the_campaign_staff(world, carol, tree) ->
                                       json.dumps({"voter_class_id": classes["群众代表"].pk, "count": 3}),
                                       content_type="application/json")
     assert issued.status_code == 201 and len(issued.json()["codes"]) == 3
-    ballot_cast(code=issued.json()["codes"][0], grades={s.pk: "优秀" for s in subjects})
+    cast(code=issued.json()["codes"][0], grades={s.pk: "优秀" for s in subjects})
     results = bearer(world.alice).get(f"/api/v1/assessments/{campaign.pk}/evaluation").json()
     assert [(r["name"], Decimal(r["score"]), r["rank"]) for r in results] == [
         (subjects[0].name, Decimal("100"), 1), (subjects[1].name, Decimal("100"), 2)]
@@ -217,6 +231,8 @@ def test_the_same_code_sent_from_two_phones_at_once_votes_once(world) -> None:
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["cast", *["测评码无效或已使用"] * 3]
+    assert PendingBallot.objects.count() == 1 and not Ballot.objects.exists()  # one pending, below a batch
+    ballots_flush(campaign_id=campaign.pk)
     assert Ballot.objects.count() == 1 and BallotMark.objects.count() == len(subjects)
 
 
@@ -226,7 +242,7 @@ def test_the_campaign_page_shows_turnout_and_results_to_staff_only(world, tree) 
 
     campaign, classes, subjects = setup_vote(world, people=1)
     [code, _unused] = issue(world, campaign, classes["群众代表"], 2)
-    ballot_cast(code=code, grades={subjects[0].pk: "基本称职"})
+    cast(code=code, grades={subjects[0].pk: "基本称职"})
     page = logged_in(world.alice).get(f"/assessment/{campaign.pk}/").content.decode()
     turnout_table = page.split('id="zg-turnout"')[1].split("</table>")[0]
     assert "<td>群众代表</td><td>60</td><td>1</td><td>2</td><td>1</td><td>50.0%</td>" in turnout_table
@@ -243,7 +259,7 @@ def test_the_review_ranking_for_selection_lists_top_and_bottom_of_those_voted_on
     campaign, classes, subjects = setup_vote(world, people=4)
     grades = dict(zip((s.pk for s in subjects), ("优秀", "称职", "基本称职", "不称职"), strict=True))
     [code] = issue(world, campaign, classes["群众代表"], 1)
-    ballot_cast(code=code, grades=grades)
+    cast(code=code, grades=grades)
     ranking = public_review_ranking(world.ja, campaign.pk, size=2)
     assert [r.name for r in ranking.top] == [subjects[0].name, subjects[1].name]
     assert [r.name for r in ranking.bottom] == [subjects[3].name, subjects[2].name]

@@ -163,7 +163,12 @@ def test_an_automatic_indicator_needs_its_data_source(world) -> None:
 
 def test_the_final_score_blends_the_evaluation_by_the_campaigns_share(world) -> None:
     from zugong.assessment.models import Campaign
-    from zugong.assessment.services.ballots import ballot_cast, codes_issue, voter_class_weight_set
+    from zugong.assessment.services.ballots import (
+        ballot_cast,
+        ballots_flush,
+        codes_issue,
+        voter_class_weight_set,
+    )
 
     # given: the 民主测评 counts 40 % of the final score
     campaign, ind = _scored_campaign(world, CampaignStatus.OPEN)
@@ -176,6 +181,7 @@ def test_the_final_score_blends_the_evaluation_by_the_campaigns_share(world) -> 
     for code, grade in zip(codes_issue(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk,
                                        voter_class_id=row.voter_class_id, count=2), ("优秀", "称职"), strict=True):
         ballot_cast(code=code, grades={s.pk: (grade if s.kind == "cadre" else "好") for s in subjects})
+    ballots_flush(campaign_id=campaign.pk)  # counted now, as closing the vote would (two are below a batch)
     campaign_transition(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, to="scoring")
     scores.scores_set(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, subject_id=first.pk,
                       values={ind["班子"].pk: D("90"), ind["任务"].pk: D("12.5"), ind["廉政"].pk: D("1")})
