@@ -91,6 +91,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(request.jurisdiction, pk)
     j, today = request.jurisdiction, timezone.localdate()
     warn = int(param("R33", "warn_days", org_unit=project.issuing_unit, on=today))
+    report_day = int(param("R33", "report_day", org_unit=project.issuing_unit, on=today))
     live = project.status == ProjectStatus.PUBLISHED
     can = {
         "publish": project.status == ProjectStatus.DRAFT and may(j, MANAGE, project.issuing_unit),
@@ -105,7 +106,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if report_form is not None and not report_form.fields["org_unit"].queryset.exists():  # type: ignore[attr-defined]
         can["report"], report_form = False, None
     return render(request, "rectification/project_detail.html", {
-        "project": project, "can": can, "today": today,
+        "project": project, "can": can, "today": today, "report_day": report_day,
         "milestones": [(m, selectors.milestone_state(m, today, warn)) for m in project.milestones.all()],
         "pending": [c for c in project.claims.all() if c.status == ClaimStatus.PENDING],
         "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j, prefix="claim") if can["claim"] else None,

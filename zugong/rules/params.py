@@ -240,6 +240,7 @@ class EmptyParams(Params):
 
 
 @dataclass(frozen=True)
+    report_day: int = Field(25, ge=1, le=28, title="重点任务报告日（每期最后一个月的几日）")
 class RuleSpec:
     code: str
     title: str

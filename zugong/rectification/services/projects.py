@@ -4,7 +4,8 @@ completed by the issuing level; a leader's half-year duty report (半年述职) 
 
 Every date the rule engine tracks is a `ProjectMilestone` row: the milestones and the deadline written at
 registration, and on publication one report row per period of R33's `report_period` (monthly by
-default) for a key task, due on `REPORT_DAY` of the period's last month. A report marks its period's row
+default) for a key task, due on R33's `report_day` (the 25th by default) of the period's last month, both read
+at the issuing unit. A report marks its period's row
 done; completion marks the deadline done and drops the report rows falling due from that day on."""
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from zugong.rectification.project_models import PROJECT_ALLOWED
 from zugong.rules.kinds.periods import period_containing
 from zugong.rules.registry import param
 
-REPORT_DAY = 25  # a period's report is due on this day of the period's last month
 MAX_MILESTONES = 50
 
 
@@ -104,13 +104,15 @@ def project_register(
     return project
 
 
-def report_slots(*, kind: str, first_day: date, deadline: date) -> list[tuple[str, date, date, date]]:
-    """(label, period start, first day owed, due) of every report period from `first_day` whose due day is on or
-    before the deadline; a period whose due day has already passed on `first_day` starts with the next."""
+def report_slots(*, kind: str, report_day: int, first_day: date,
+                 deadline: date) -> list[tuple[str, date, date, date]]:
+    """(label, period start, first day owed, due) of every report period from `first_day` whose due day (the
+    `report_day` of the period's last month) is on or before the deadline; a period whose due day has already
+    passed on `first_day` starts with the next."""
     slots: list[tuple[str, date, date, date]] = []
     period = period_containing(kind, first_day)
     while True:
-        due = period.end.replace(day=REPORT_DAY)
+        due = period.end.replace(day=report_day)
         if due > deadline:
             return slots
         if due >= first_day:
@@ -133,7 +135,9 @@ def project_publish(*, actor: Actor, jurisdiction: Jurisdiction, project_id: int
     slots: list[tuple[str, date, date, date]] = []
     if project.kind == ProjectKind.KEY_TASK:
         period_kind = str(param("R33", "report_period", org_unit=project.issuing_unit, on=day))
-        slots = report_slots(kind=period_kind, first_day=max(day, project.starts_on), deadline=project.deadline)
+        report_day = int(param("R33", "report_day", org_unit=project.issuing_unit, on=day))
+        slots = report_slots(kind=period_kind, report_day=report_day, first_day=max(day, project.starts_on),
+                             deadline=project.deadline)
         ProjectMilestone.objects.bulk_create([
             ProjectMilestone(project=project, kind=MilestoneKind.REPORT, month=start, starts_on=owed, due=due,
                              title=label) for label, start, owed, due in slots])

@@ -57,11 +57,11 @@ def test_publishing_a_key_task_owes_one_report_a_month_due_on_the_25th(tree: Tre
 
 def test_report_slots_on_the_day_before_of_and_after_the_25th() -> None:
     deadline = date(2027, 1, 31)
-    assert [s[1] for s in report_slots(kind="month", first_day=date(2026, 11, 24), deadline=deadline)] == [
+    assert [s[1] for s in report_slots(kind="month", report_day=25, first_day=date(2026, 11, 24), deadline=deadline)] == [
         date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]
-    assert report_slots(kind="month", first_day=date(2026, 11, 25), deadline=deadline)[0][2] == date(2026, 11, 25)
-    assert report_slots(kind="month", first_day=date(2026, 11, 26), deadline=deadline)[0][1] == date(2026, 12, 1)
-    assert [s[0] for s in report_slots(kind="quarter", first_day=date(2026, 11, 26), deadline=date(2027, 6, 30))] == [
+    assert report_slots(kind="month", report_day=25, first_day=date(2026, 11, 25), deadline=deadline)[0][2] == date(2026, 11, 25)
+    assert report_slots(kind="month", report_day=25, first_day=date(2026, 11, 26), deadline=deadline)[0][1] == date(2026, 12, 1)
+    assert [s[0] for s in report_slots(kind="quarter", report_day=25, first_day=date(2026, 11, 26), deadline=date(2027, 6, 30))] == [
         "2026年第4季度进展报告", "2027年第1季度进展报告", "2027年第2季度进展报告"]
 
 

@@ -3,6 +3,8 @@
 - R24 gains the part `plan`: the accepted rectification plans' milestones and deadlines, evaluated as deadline
   items so that a notice goes out before each falls due — `warn_days` 7 (R24's own), `days` 0 (a plan always
   names its dates), `workdays` false, `period` month.
+- R33 gains `report_day` 25: a key task's report is due on that day of the report period's last month (until
+  now the constant 25 of the rectification module), settable per issuing level like the period.
 Overrides keep what they set and take the rest from the root."""
 
 from typing import Any
@@ -11,6 +13,7 @@ from django.db import migrations
 
 ADDED: dict[str, dict[str, Any]] = {
     "R24": {"plan": {"days": 0, "workdays": False, "warn_days": 7, "period": "month"}},
+    "R33": {"report_day": 25},
 }
 
 

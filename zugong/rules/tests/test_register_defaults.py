@@ -65,7 +65,7 @@ PINNED: dict[str, dict[str, Any]] = {
     "R31": {**DEADLINE, "days": 30, "areas": 4, "indicators": 19, "lowest_cities": 3,  # [4] areas, [19] ...
             "lowest_counties": 10},
     "R32": {"period": "quarter"},
-    "R33": {**DEADLINE, "days": 0, "report_period": "month"},  # key tasks reported [monthly]
+    "R33": {**DEADLINE, "days": 0, "report_period": "month", "report_day": 25},  # key tasks reported [monthly], by the [25th]
 }
 
 
