@@ -6,8 +6,9 @@ R06: each organising unit (province, city, county) and the batches of 蹲点调�
 R25: each retired village cadre on the register and the occasions (七一, 春节) they were visited at in the
 year, each occasion counted once however many visits, against `min_count` (2): a missed 春节 is a finding.
 
-R26: each county-and-above org-department leader and their field days in the year (stays and research
-trips, one row per cadre and day, so a day is counted once), against `min_total` (90 days).
+R26: each county-and-above org-department leader and their field days in the year — stays, research trips and
+household visits (masswork's 入户走访), one row per cadre and day through a UNION, so a day is counted once —,
+against `min_total` (90 days).
 
 R27 (a deadline rule): each village's income report of the quarter before the period evaluated, starting on
 that quarter's last day; the engine computes its due day from the region's `days` (10) and `workdays`, as
@@ -33,14 +34,13 @@ from zugong.core.models import OrgKind, OrgUnit
 from zugong.fieldwork.models import (
     CareVisit,
     FieldBatch,
-    FieldDay,
     RetiredVillageCadre,
     TrainingKind,
     TrainingRecord,
     VillageIncomeReport,
 )
 from zugong.fieldwork.selectors import org_department_cadres_q, quarter_end, quarter_start
-from zugong.fieldwork.selectors_research import org_department_leaders_q
+from zugong.fieldwork.selectors_research import field_day_rows, org_department_leaders_q
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS
 from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
 
@@ -72,8 +72,7 @@ def org_department_leaders(ctx: SourceContext) -> QuerySet[Any]:
 
 
 def field_days(ctx: SourceContext) -> QuerySet[Any]:
-    return (FieldDay.objects.filter(day__gte=ctx.period_start, day__lte=ctx.period_end)
-            .order_by().values(subject_id=F("cadre_id"), event_date=F("day")))
+    return field_day_rows(ctx.period_start, ctx.period_end)
 
 
 def retirees(ctx: SourceContext) -> QuerySet[Any]:

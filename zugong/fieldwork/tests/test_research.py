@@ -1,6 +1,6 @@
 """R26: topic lists registered by their deadline (the day of and the day after), at most [2] topics a
-leader, submitted and evaluated (every forbidden step), field days from stays and trips counted once, the
-engine's [90] days a year for org-department leaders; pages and API by role."""
+leader, submitted and evaluated (every forbidden step), field days from stays, trips and household visits
+counted once, the engine's [90] days a year for org-department leaders; pages and API by role."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from zugong.fieldwork.services.research import (
 )
 from zugong.fieldwork.services.stays import batch_create, stay_add
 from zugong.fieldwork.tests.helpers import org_department
+from zugong.masswork.models import HouseholdVisit
 from zugong.rules.engine import evaluate
 from zugong.rules.models import Finding
 
@@ -116,6 +117,57 @@ def test_field_days_from_stays_and_trips_are_not_double_counted(tree: Tree, alic
     assert FieldDay.objects.filter(cadre=head).count() == 34
     rows = leader_year(j, tree.county_a, 2025)
     assert [(r["name"], r["field_days"], r["days_ok"], r["topics_ok"]) for r in rows] == [("部长甲", 34, False, False)]
+
+
+def _visit(cadre: Cadre, village: OrgUnit, on: date, household: str = "张家") -> None:
+    HouseholdVisit.objects.create(org_unit=village, cadre=cadre, household=household, visited_on=on)
+
+
+def test_household_visits_are_field_days_never_counted_twice(tree: Tree, alice: User) -> None:
+    # given a month's stay (1–30 April) and a trip (25 April – 4 May) overlapping it: 34 days
+    head = leader(org_department(tree.county_a), "部长甲", rank="C2")
+    j = jurisdiction_for(alice)
+    batch = batch_create(actor=alice, jurisdiction=j, organiser=tree.county_a, theme="蹲点",
+                         start_date=date(2025, 4, 1), end_date=date(2025, 4, 30))
+    stay_add(actor=alice, jurisdiction=j, batch_id=batch.pk, cadre=head, place_kind=PlaceKind.VILLAGE,
+             place=tree.village_a, start_date=date(2025, 4, 1), end_date=date(2025, 4, 30))
+    trip_record(actor=alice, jurisdiction=j, cadre=head, place="丙乡", start_date=date(2025, 4, 25),
+                end_date=date(2025, 5, 4))
+    # and household visits: one on a stay day, one on a trip day, two households on 1 June, one on 2 June,
+    # one the year before
+    _visit(head, tree.village_a, date(2025, 4, 10))
+    _visit(head, tree.village_a, date(2025, 5, 2))
+    _visit(head, tree.village_a, date(2025, 6, 1))
+    _visit(head, tree.village_a, date(2025, 6, 1), household="李家")
+    _visit(head, tree.village_a, date(2025, 6, 2))
+    _visit(head, tree.village_a, date(2024, 12, 31))
+    # then only 1 and 2 June are new days: 36, on the page and in the engine
+    rows = leader_year(j, tree.county_a, 2025)
+    assert [(r["name"], r["field_days"]) for r in rows] == [("部长甲", 36)]
+    assert leader_year(j, tree.county_a, 2024)[0]["field_days"] == 1
+    evaluate(as_of=date(2026, 1, 15), rule="R26", periods=2)
+    finding = Finding.objects.get(rule__code="R26", period_start=date(2025, 1, 1))
+    assert (finding.subject_label, finding.measure) == ("部长甲", 36)
+
+
+def test_engine_reaches_ninety_days_with_a_household_visit(tree: Tree, alice: User) -> None:
+    # given 88 trip days each, one leader with a visit on a new day and one on a trip day
+    dept = org_department(tree.county_a)
+    reached, same_day = leader(dept, "走访补足"), leader(dept, "走访同日")
+    j = jurisdiction_for(alice)
+    start = date(2025, 3, 1)
+    for person in (reached, same_day):
+        trip_record(actor=alice, jurisdiction=j, cadre=person, place="甲村", start_date=start,
+                    end_date=start + timedelta(days=87))
+        _visit(person, tree.village_a, start + timedelta(days=88))  # the 89th day
+    _visit(reached, tree.village_a, date(2025, 9, 1))
+    _visit(same_day, tree.village_a, start)  # already a trip day
+    # when
+    evaluate(as_of=date(2026, 1, 15), rule="R26", periods=2)
+    # then
+    found = {f.subject_label: (f.status, f.measure) for f in Finding.objects.filter(
+        rule__code="R26", period_start=date(2025, 1, 1))}
+    assert found == {"走访补足": ("compliant", 90), "走访同日": ("violated", 89)}
 
 
 def test_engine_counts_field_days_against_ninety(tree: Tree, alice: User) -> None:
