@@ -69,6 +69,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "meetings.meeting_record": Permission(TOWNSHIP, "登记会议"),
     # rules
     "rules.finding_view": _read(EVERYONE, "查看制度执行情况"),
+    "rules.finding_export": _read(EVERYONE, "导出制度执行明细"),
     # The home page's overview of the current period of every rule (the leader's and the departments').
     "rules.overview_view": _read(READERS, "查看制度执行概览"),
     "rules.rule_override_set": Permission(ADMIN, "调整制度参数"),

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +25,13 @@ from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_roots
+from zugong.jobs.views import confirm_start, start_and_show
 from zugong.rules import selectors
-from zugong.rules.export import workbook_bytes
+from zugong.rules.export import INLINE_FINDINGS, rule_workbook, workbook_bytes
 from zugong.rules.forms import RuleOverrideForm
 from zugong.rules.models import Finding, FindingStatus, Rule
 from zugong.rules.params import param_fields
 from zugong.rules.services import notifications_mark_read, rule_override_set
-from zugong.rules.subjects import subject_text
 
 SUBJECTS_PER_PAGE = 100
 NOTICES_PER_PAGE = 50
@@ -47,10 +47,12 @@ def _default_org(request: AuthedRequest) -> OrgUnit | None:
     return None
 
 
-@page(action="rules.finding_view", methods=("GET", "HEAD"))
+@page(action="rules.finding_view", methods=("GET", "HEAD", "POST"), writes="rules.finding_export")
 def dashboard(request: AuthedRequest) -> HttpResponse:
     org = _default_org(request)
     code = request.GET.get("rule", "").upper()
+    if request.method == "POST" and not (code and request.GET.get("export") == "xlsx"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])  # a POST here only starts a large export
     if code:
         return _rule_page(request, org, selectors.rule_get(code))
     today = timezone.localdate()
@@ -85,7 +87,7 @@ def _rule_page(request: AuthedRequest, org: OrgUnit | None, rule: Rule,
     subjects = selectors.findings_worst_first(jurisdiction, rule=rule, org=org, period_start=period) \
         if period else None
     if request.GET.get("export") == "xlsx":
-        return _rule_xlsx(rule, org, period, rows, subjects)
+        return _rule_xlsx(request, rule, org, period, subjects)
     findings = Paginator(subjects, SUBJECTS_PER_PAGE).get_page(query_int(request, "page", default=1)) \
         if subjects is not None else None
     trend = {"labels": [str(start) for start, _rate in summary.trend],
@@ -117,16 +119,20 @@ def _period_param(request: AuthedRequest) -> date | None:
         return None
 
 
-def _rule_xlsx(rule: Rule, org: OrgUnit | None, period: date | None, rows: list[selectors.DrillRow],
+def _rule_xlsx(request: AuthedRequest, rule: Rule, org: OrgUnit | None, period: date | None,
                subjects: QuerySet[Finding] | None) -> HttpResponse:
-    units = [(r.label, r.rate.rate, r.rate.get("compliant"), r.rate.get("due_soon"), r.rate.get("overdue"),
-              r.rate.get("violated"), r.rate.get("pending")) for r in rows]
-    people = [(subject_text(f.subject_type, f.subject_id, f.subject_label), f.org_unit.name if f.org_unit else "", f.get_status_display(), f.measure, f.target,
-               str(f.due_date or ""), f.detail) for f in (subjects.iterator() if subjects is not None else [])]
-    return download(workbook_bytes([
-        ("下级落实情况", ["单位", "落实率%", "已落实", "即将到期", "已逾期", "未落实", "进行中"], units),
-        ("对象明细", ["对象", "单位", "状态", "实际", "标准", "期限", "说明"], people),
-    ]), f"{rule.code}-{org.name if org else '全部'}-{period or ''}.xlsx")
+    """The rule page as Excel; above `INLINE_FINDINGS` findings a job writes it, started by the POST the GET asks for."""
+    count = subjects.count() if subjects is not None else 0
+    if count > INLINE_FINDINGS:
+        if request.method != "POST":
+            query = request.GET.copy()
+            query.pop("export", None)
+            return confirm_start(request, title=f"导出{rule.code} {rule.title}", back=f"{request.path}?{query.urlencode()}",
+                message=f"共有 {count:,} 条对象明细，超过 {INLINE_FINDINGS:,} 条，将在后台生成 Excel，完成后可下载。")
+        return start_and_show(request, kind="rules.export_findings", org_unit_id=org.pk if org else None, params={
+            "rule": rule.code, "org": org.pk if org else None, "period": period.isoformat() if period else None})
+    data, name = rule_workbook(request.jurisdiction, rule=rule, org=org, period=period)
+    return download(data, name)
 
 
 @page(action="rules.rule_override_set", methods=("POST",))

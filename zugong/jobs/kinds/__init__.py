@@ -97,7 +97,9 @@ def register_builtin() -> None:
         cadre_import,
         reminders,
         rule_evaluation,
+        rule_exports,
     )
 
-    for module in (cadre_exports, cadre_import, archive_audit, rule_evaluation, reminders, audit_checkpoint):
+    for module in (cadre_exports, cadre_import, archive_audit, rule_evaluation, rule_exports, reminders,
+                   audit_checkpoint):
         module.register()

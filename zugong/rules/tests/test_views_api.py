@@ -132,6 +132,30 @@ def test_excel_export_of_summary_and_drilldown(evaluated, alice, tmp_path):
     assert subjects[1][0] == "丙乡" and subjects[1][2] == "已逾期"
 
 
+def test_a_large_rule_export_is_a_job(evaluated, alice, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+    """Above INLINE_FINDINGS the GET asks for a POST, which starts a job; the job's file is the same workbook."""
+    from zugong.jobs.models import Job, JobState
+    from zugong.rules import views
+
+    monkeypatch.setattr(views, "INLINE_FINDINGS", 0)
+    client = logged_in(alice)
+    query = "?rule=R07&period=2024-03-01&export=xlsx"
+    page = client.get("/rules/" + query)
+    assert page.status_code == 200 and "后台生成" in page.content.decode()
+    assert not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/rules/" + query)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.owner_id, job.state) == ("rules.export_findings", alice.pk, JobState.DONE)  # immediate backend
+    download = client.get(f"/jobs/{job.pk}/download/")
+    path = tmp_path / "job.xlsx"
+    path.write_bytes(b"".join(download.streaming_content) if download.streaming else download.content)
+    subjects = list(load_workbook(path)["对象明细"].iter_rows(values_only=True))
+    assert subjects[1][0] == "丙乡" and subjects[1][2] == "已逾期"
+    assert client.post("/rules/").status_code == 405  # a POST starts an export only
+
+
 def test_inbox_lists_own_notices_and_marks_read(evaluated, alice, carol):
     evaluate(as_of=date(2024, 4, 29), rule="R07", periods=1)
     page = logged_in(alice).get("/rules/inbox/").content.decode()
