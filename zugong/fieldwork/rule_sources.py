@@ -15,12 +15,14 @@ that quarter's last day; the engine computes its due day from the region's `days
 `selectors.report_due` does for the pages; done when the report was submitted (a report sent before the period
 counts as done on its first day).
 
-R30: each org-department cadre: each org-department cadre (组工干部) and their off-job courses; the
-engine counts the courses ended in each year against `min_total` (1 a year by default).
-
-The rolling five-year minimum (`training_days_per_cycle` over `cycle_years`) is not a period of the
-engine (its periods are months, quarters, years): it is evaluated set-based by
-`selectors.off_job_days_in_cycle`, see docs/fieldwork.md."""
+R30, two parts. The yearly one (part ""): each org-department cadre (组工干部) and their off-job courses; the
+engine counts the courses ended in each year against `min_total` (1 a year by default). The rolling window
+(part "cycle"): for each period (a year) the same cadres and the off-job days (`measure`) of the courses that
+ended in the `cycle.years` (5) before its last day — or before the evaluation day while it runs —, summed by
+the engine against `cycle.min_total` (90 days). The engine only counts events dated inside the period, so a
+course of the window is dated on the period's first day: the window is the source's, the sum and the
+finding the engine's. `selectors.off_job_days_in_cycle` computes the same window for the pages and the API.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from zugong.fieldwork.models import (
     TrainingRecord,
     VillageIncomeReport,
 )
-from zugong.fieldwork.selectors import org_department_cadres_q, quarter_end, quarter_start
+from zugong.fieldwork.selectors import org_department_cadres_q, quarter_end, quarter_start, years_before
 from zugong.fieldwork.selectors_research import field_day_rows, org_department_leaders_q
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS
 from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
@@ -54,6 +56,15 @@ def off_job_courses(ctx: SourceContext) -> QuerySet[Any]:
     return (TrainingRecord.objects.filter(kind=TrainingKind.OFF_JOB, end_date__gte=ctx.period_start,
                                           end_date__lte=ctx.period_end)
             .order_by().values(subject_id=F("cadre_id"), event_date=F("end_date")))
+
+
+def off_job_days_of_cycle(ctx: SourceContext) -> QuerySet[Any]:
+    window_end = min(ctx.as_of, ctx.period_end)
+    window_start = years_before(window_end, int(ctx.params["years"]))
+    return (TrainingRecord.objects.filter(kind=TrainingKind.OFF_JOB, end_date__gt=window_start,
+                                          end_date__lte=window_end)
+            .order_by().values(subject_id=F("cadre_id"), event_date=Value(ctx.period_start, output_field=DateField()),
+                               measure=F("days")))
 
 
 def batch_organisers(ctx: SourceContext) -> QuerySet[Any]:
@@ -110,3 +121,6 @@ def register() -> None:
                                            events=batches_started, event_label="蹲点调研批次", unit="批"))
     register_source("R30", AggregateSource(subject_type="cadres.cadre", population=org_department_cadres,
                                            events=off_job_courses, event_label="脱产培训", unit="次"))
+    register_source("R30", AggregateSource(subject_type="cadres.cadre", population=org_department_cadres,
+                                           events=off_job_days_of_cycle, event_label="培训周期内脱产培训",
+                                           unit="天", measure=True, part="cycle"))

@@ -73,15 +73,15 @@ class CycleCheck:
 
 
 def cycle_check(org_unit: OrgUnit | None, as_of: date) -> CycleCheck:
-    years = int(param("R30", "cycle_years", org_unit=org_unit, on=as_of))
-    days = int(param("R30", "training_days_per_cycle", org_unit=org_unit, on=as_of))
+    years = int(param("R30", "cycle.years", org_unit=org_unit, on=as_of))
+    days = int(param("R30", "cycle.min_total", org_unit=org_unit, on=as_of) or 0)
     return CycleCheck(window_start=years_before(as_of, years), window_end=as_of, min_days=days)
 
 
 def off_job_days_in_cycle(jurisdiction: Jurisdiction, *, as_of: date,
                           org_unit: OrgUnit | None = None) -> list[dict[str, Any]]:
     """Each org-department cadre in sight with the off-job days of the courses that ended in the rolling
-    window (as_of − cycle_years, as_of] and whether that meets the minimum.
+    window (as_of − `R30.cycle.years`, as_of] and whether that meets `R30.cycle.min_total`.
 
     Rows: id, name, org_unit_id, off_job_days, meets (bool). Two statements: the cadres, and the window's
     off-job days summed per cadre of the subtree (aggregated before they meet). Joining the courses to

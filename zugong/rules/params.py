@@ -209,11 +209,18 @@ class R29Params(CadenceParams):
     warn_days: int = Field(14, ge=0, le=366, title="提前提醒天数")
 
 
+class R30CycleParams(ThresholdParams):
+    """R30's rolling window: at each period's end, the off-job days of the `years` before it."""
+
+    period: PeriodKind = Field("year", title="评估周期")
+    min_total: float | None = Field(90, ge=0, title="周期内最少脱产培训天数")
+    years: int = Field(5, ge=1, le=10, title="培训周期年数")
+
+
 class R30Params(ThresholdParams):
     period: PeriodKind = Field("year", title="周期")
     min_total: float | None = Field(1, ge=0, title="每年最少脱产培训次数")
-    training_days_per_cycle: int = Field(90, ge=0, le=1000, title="周期内最少脱产培训天数")
-    cycle_years: int = Field(5, ge=1, le=10, title="培训周期年数")
+    cycle: R30CycleParams = Field(default_factory=lambda: R30CycleParams.model_validate({}), title="滚动培训周期")
     advanced_classes: int = Field(2, ge=0, le=50, title="每年示范班期数")
     seminars: int = Field(2, ge=0, le=50, title="每年研讨班期数")
 

@@ -1,8 +1,10 @@
 """R30: training records by hand and from Excel; ≥1 off-job course a year through the rule engine; the
-rolling five-year minimum of off-job days, each positive and negative, at the window's edges."""
+rolling five-year minimum of off-job days, each positive and negative, at the window's edges — on the page's
+selector and as the engine's findings (part "cycle"), which agree."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import date
 from decimal import Decimal
@@ -21,6 +23,8 @@ from zugong.fieldwork.tests.helpers import cadre, off_job, org_department
 from zugong.rules.engine import evaluate
 from zugong.rules.models import Finding
 from zugong.rules.services import rule_override_set
+
+MIGRATION = importlib.import_module("zugong.rules.migrations.0008_fieldwork_register")
 
 
 def _cycle(user: User, as_of: date) -> dict[str, tuple[int, bool]]:
@@ -50,7 +54,7 @@ def test_cycle_minimum_is_a_rule_parameter(tree: Tree, alice: User) -> None:
     off_job(person, date(2024, 3, 1), date(2024, 4, 29), 60)
     assert _cycle(alice, date(2025, 1, 1))["六十天"] == (60, False)
     rule_override_set(actor=None, jurisdiction=jurisdiction_for(alice), code="R30", org_unit=tree.county_a,
-                      valid_from=date(2024, 1, 1), params={"training_days_per_cycle": 60})
+                      valid_from=date(2024, 1, 1), params={"cycle": {"min_total": 60}})
     rows = off_job_days_in_cycle(jurisdiction_for(alice), as_of=date(2025, 1, 1), org_unit=tree.county_a)
     assert [(r["name"], r["meets"]) for r in rows] == [("六十天", True)]
 
@@ -70,12 +74,82 @@ def test_engine_finds_a_year_without_an_off_job_course(tree: Tree) -> None:
     off_job(online, date(2025, 3, 1), date(2025, 3, 5), 5, kind=TrainingKind.ONLINE)
     evaluate(as_of=date(2026, 1, 15), rule="R30", periods=2)
     findings = {f.subject_label: (f.status, f.detail) for f in Finding.objects.filter(
-        rule__code="R30", period_start=date(2025, 1, 1))}
+        rule__code="R30", part="", period_start=date(2025, 1, 1))}
     assert findings["当年脱产"][0] == "compliant"
     assert findings["当年未训"][0] == "violated"
     assert findings["仅网络"][0] == "violated"
     assert "脱产培训 0 次" in findings["仅网络"][1]
     assert len(findings) == 3
+
+
+def _cycle_findings(as_of: date, year: int) -> dict[str, tuple[str, float | None, str]]:
+    evaluate(as_of=as_of, rule="R30", periods=2)
+    return {f.subject_label: (f.status, f.measure, f.detail) for f in Finding.objects.filter(
+        rule__code="R30", part="cycle", period_start=date(year, 1, 1))}
+
+
+def test_engine_finds_cadres_below_the_rolling_minimum_at_the_years_end(tree: Tree) -> None:
+    # given, for the year 2025, the window (2020-12-31, 2025-12-31]
+    dept = org_department(tree.county_a)
+    enough, short, before, inside = cadre(dept, "达标"), cadre(dept, "不足"), cadre(dept, "窗外"), cadre(dept, "窗内")
+    cadre(tree.township_a, "乡镇干部")  # not an org-department cadre: no finding
+    off_job(enough, date(2021, 3, 1), date(2021, 4, 30), 60)
+    off_job(enough, date(2024, 9, 1), date(2024, 9, 30), 30)
+    off_job(short, date(2023, 3, 1), date(2023, 4, 30), 60)
+    off_job(short, date(2024, 3, 1), date(2024, 4, 10), 41, kind=TrainingKind.ON_JOB)  # on the job: not counted
+    off_job(before, date(2020, 11, 17), date(2020, 12, 31), 45)  # ended on the excluded day
+    off_job(inside, date(2020, 11, 18), date(2021, 1, 1), 45)  # ended the day after it
+    for person in (before, inside):
+        off_job(person, date(2025, 11, 1), date(2025, 12, 15), 45)
+    # when the year is evaluated after its grace days
+    found = _cycle_findings(date(2026, 1, 15), 2025)
+    # then
+    assert {name: (status, measure) for name, (status, measure, _) in found.items()} == {
+        "达标": ("compliant", 90), "不足": ("violated", 60), "窗外": ("violated", 45), "窗内": ("compliant", 90)}
+    assert found["不足"][2] == "2025年培训周期内脱产培训 60 天，应不少于 90 天"
+
+
+def test_engine_window_of_the_running_year_ends_on_the_evaluation_day(tree: Tree, alice: User) -> None:
+    dept = org_department(tree.county_a)
+    edge = cadre(dept, "边界")
+    off_job(edge, date(2020, 5, 1), date(2020, 6, 30), 45)
+    off_job(edge, date(2025, 1, 1), date(2025, 2, 14), 45)
+    # the day before the first course leaves the window, and the day it does (the selector agrees)
+    assert _cycle_findings(date(2025, 6, 29), 2025)["边界"][:2] == ("compliant", 90)
+    assert _cycle_findings(date(2025, 6, 30), 2025)["边界"][:2] == ("pending", 45)
+    assert _cycle(alice, date(2025, 6, 30))["边界"] == (45, False)
+    # within the warn days of the year's end the shortfall is due soon
+    assert _cycle_findings(date(2025, 12, 26), 2025)["边界"][:2] == ("due_soon", 45)
+
+
+def test_engine_rolling_minimum_and_years_are_parameters_per_county(tree: Tree, alice: User, carol: User) -> None:
+    # given the same 60 days, in county A ending four years back, in county B
+    a, b = cadre(org_department(tree.county_a), "甲县组工"), cadre(org_department(tree.county_b), "乙县组工")
+    for person in (a, b):
+        off_job(person, date(2021, 3, 1), date(2021, 4, 29), 60)
+    assert {n: f[0] for n, f in _cycle_findings(date(2026, 1, 15), 2025).items()} == {
+        "甲县组工": "violated", "乙县组工": "violated"}
+    # when county A asks for 60 days and county B counts 4 years
+    rule_override_set(actor=None, jurisdiction=jurisdiction_for(alice), code="R30", org_unit=tree.county_a,
+                      valid_from=date(2025, 1, 1), params={"cycle": {"min_total": 60}})
+    rule_override_set(actor=None, jurisdiction=jurisdiction_for(carol), code="R30", org_unit=tree.county_b,
+                      valid_from=date(2025, 1, 1), params={"cycle": {"years": 4}})
+    found = _cycle_findings(date(2026, 1, 15), 2025)
+    # then A's cadre meets 60; B's window (2021-12-31, 2025-12-31] no longer holds the course
+    assert {n: f[:2] for n, f in found.items()} == {"甲县组工": ("compliant", 60), "乙县组工": ("violated", 0)}
+    assert found["甲县组工"][2] == "2025年培训周期内脱产培训 60 天，达到不少于 60 天的要求"
+
+
+def test_register_migration_moves_the_cycle_parameters_into_the_part() -> None:
+    root = {"period": "year", "min_total": 1.0, "training_days_per_cycle": 90, "cycle_years": 5, "seminars": 2}
+    moved = MIGRATION._r30_forwards(root, root=True)
+    assert moved["cycle"] == {"period": "year", "min_total": 90.0, "min_share_of_days": None, "warn_days": 7,
+                              "grace_days": 5, "years": 5}
+    assert "training_days_per_cycle" not in moved and "cycle_years" not in moved
+    override = MIGRATION._r30_forwards({"training_days_per_cycle": 60}, root=False)
+    assert override == {"cycle": {"min_total": 60.0}}
+    assert MIGRATION._r30_backwards(override) == {"training_days_per_cycle": 60}
+    assert MIGRATION._r30_forwards({"seminars": 3}, root=False) == {"seminars": 3}
 
 
 def test_record_add_checks_dates_and_permission(tree: Tree, alice: User, bob: User, carol: User) -> None:

@@ -60,8 +60,8 @@ PINNED: dict[str, dict[str, Any]] = {
     "R28": {**DEADLINE, "days": 60},  # closure within [60 days]
     "R29": {**CADENCE, "period": "quarter", "min_count": 1, "max_count": 2, "warn_days": 14},  # [1–2] a quarter
     # R30: [3 months] every [5] years, at least [1] course a year, [2] advanced classes and [2] seminars
-    "R30": {**THRESHOLD, "period": "year", "min_total": 1.0, "training_days_per_cycle": 90, "cycle_years": 5,
-            "advanced_classes": 2, "seminars": 2},
+    "R30": {**THRESHOLD, "period": "year", "min_total": 1.0, "advanced_classes": 2, "seminars": 2,
+            "cycle": {**THRESHOLD, "period": "year", "min_total": 90.0, "years": 5}},
     "R31": {**DEADLINE, "days": 30, "areas": 4, "indicators": 19, "lowest_cities": 3,  # [4] areas, [19] ...
             "lowest_counties": 10},
     "R32": {"period": "quarter"},
