@@ -240,6 +240,7 @@ class R32Params(Params):
 class R33Params(DeadlineParams):
     days: int = Field(0, ge=0, le=3660, title="默认期限天数（事项未定期限时）")
     report_period: PeriodKind = Field("month", title="重点任务报告周期")
+    report_day: int = Field(25, ge=1, le=28, title="重点任务报告日（每期最后一个月的几日）")
 
 
 class EmptyParams(Params):
@@ -247,7 +248,6 @@ class EmptyParams(Params):
 
 
 @dataclass(frozen=True)
-    report_day: int = Field(25, ge=1, le=28, title="重点任务报告日（每期最后一个月的几日）")
 class RuleSpec:
     code: str
     title: str
