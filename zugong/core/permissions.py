@@ -86,6 +86,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "jobs.schedule_run": Permission(ADMIN, "运行定时任务"),
     # talks
     "talks.talk_view": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "查看谈心谈话"),
+    "talks.talk_export": _read(READERS | {Role.TOWNSHIP_STAFF.value}, "导出谈心谈话"),
     # Who reads what was said (summaries, interview records) in their whole jurisdiction; talkers,
     # proposers, approvers and ConfidentialGrant rows add readers (talks/access.py).
     "talks.talk_confidential_view": _read(ADMIN, "查看谈话内容"),

@@ -3,7 +3,7 @@ allowed to see them, each filled cell logged as an access event (channel "export
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from io import BytesIO
 
 from django.contrib.auth.models import User
@@ -23,7 +23,8 @@ def _bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: User) -> bytes:
+def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: User,
+               progress: Callable[[int, int], None] | None = None) -> bytes:
     talks = list(talks)
     summaries = talk_summaries_for(reader, user, talks, channel="export")
     book = Workbook()
@@ -31,7 +32,9 @@ def talks_xlsx(talks: Iterable[Talk], reader: ConfidentialReader, user: User) ->
     assert sheet is not None
     sheet.title = "谈心谈话"
     xlsx_append(sheet, ["日期", "类型", "谈话人", "谈话对象", "单位", "地点", "主题", "内容摘要"])
-    for talk in talks:
+    for done, talk in enumerate(talks, start=1):
+        if progress is not None and done % 500 == 0:
+            progress(done, len(talks))
         summary = summaries[talk.pk]
         xlsx_append(sheet, [talk.held_on, talk.get_kind_display(), "、".join(t.name for t in talk.talkers.all()),
                             "、".join(c.name for c in talk.talkees.all()), talk.org_unit.name, talk.place,

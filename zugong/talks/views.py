@@ -22,6 +22,7 @@ from zugong.core.models import OrgUnit
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_roots, org_unit_get
+from zugong.jobs.views import confirm_start, start_and_show
 from zugong.talks import selectors
 from zugong.talks.access import interview_record_for, reader_for, talk_summary_for, talker_user_ids
 from zugong.talks.export import stats_xlsx, talks_xlsx
@@ -49,6 +50,7 @@ from zugong.talks.services.triggers import cadre_flag_raise, triggers_scan
 from zugong.talks.stats import talk_stats
 
 VIEW = "talks.talk_view"
+INLINE_EXPORT = 2_000  # talks written into the Excel inside the request; more go to a job (no cap)
 
 
 def _date_arg(request: AuthedRequest, name: str, default: date) -> date:
@@ -78,9 +80,17 @@ def talk_list(request: AuthedRequest) -> HttpResponse:
         "may_record": may(request.jurisdiction, "talks.talk_record")})
 
 
-@page(action=VIEW, methods=("GET", "HEAD"))
+@page(action=VIEW, methods=("GET", "HEAD", "POST"), writes="talks.talk_export")
 def talk_export(request: AuthedRequest) -> HttpResponse:
-    talks = selectors.talk_list(request.jurisdiction, kind=request.GET.get("kind", ""))[:5000]
+    """The talks as Excel; above INLINE_EXPORT talks a job writes them all, started by the POST the GET asks for."""
+    kind = request.GET.get("kind", "")
+    talks = selectors.talk_list(request.jurisdiction, kind=kind)
+    count = talks.count()
+    if count > INLINE_EXPORT:
+        if request.method != "POST":
+            return confirm_start(request, title="导出谈心谈话", back=reverse("talks:talk-list"),
+                                 message=f"共有 {count:,} 条谈话记录，超过 {INLINE_EXPORT:,} 条，将在后台生成 Excel，完成后可下载。")
+        return start_and_show(request, kind="talks.export", params={"kind": kind})
     return download(talks_xlsx(talks, reader_for(request.jurisdiction), request.user), "talks.xlsx")
 
 

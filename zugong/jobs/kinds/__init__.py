@@ -98,8 +98,9 @@ def register_builtin() -> None:
         reminders,
         rule_evaluation,
         rule_exports,
+        talk_exports,
     )
 
-    for module in (cadre_exports, cadre_import, archive_audit, rule_evaluation, rule_exports, reminders,
-                   audit_checkpoint):
+    for module in (cadre_exports, cadre_import, archive_audit, rule_evaluation, rule_exports, talk_exports,
+                   reminders, audit_checkpoint):
         module.register()

@@ -101,3 +101,26 @@ def test_interview_record_is_confidential(tree, alice, bob, carol, roster) -> No
     page = logged_in(bob).get(f"/talks/interviews/{interview.pk}/").content.decode()
     assert "履职不力的具体情况" not in page and "约谈记录保密" in page
     assert AccessEvent.objects.filter(object_type="talks.interview", user=alice).count() == 1
+
+
+def test_a_large_export_is_a_job_with_the_same_confidentiality(tree, alice, bob, talk, monkeypatch,
+                                                               django_capture_on_commit_callbacks) -> None:
+    """Above INLINE_EXPORT the GET asks for a POST, which starts a job writing every talk (no cap): the
+    summary only for whom may read it, each full view logged, as inline."""
+    from zugong.jobs.models import Job, JobState
+    from zugong.talks import views
+
+    monkeypatch.setattr(views, "INLINE_EXPORT", 0)
+    for user, expected in ((alice, SECRET), (bob, "（保密，无权查看）")):
+        client = logged_in(user)
+        page = client.get("/talks/export.xlsx")
+        assert page.status_code == 200 and "后台生成" in page.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/talks/export.xlsx")
+        job = Job.objects.filter(owner=user).get()
+        assert response.status_code == 302 and (job.kind, job.state) == ("talks.export", JobState.DONE)
+        download = client.get(f"/jobs/{job.pk}/download/")
+        content = b"".join(download.streaming_content) if download.streaming else download.content
+        sheet = load_workbook(BytesIO(content)).worksheets[0]
+        assert [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)] == [expected]
+    assert AccessEvent.objects.filter(channel="export").count() == 1  # alice's full view only
