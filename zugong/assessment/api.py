@@ -371,3 +371,7 @@ def side_evidence_reply(request: HttpRequest, campaign_id: RowId, request_id: Ro
     side_evidence.side_evidence_reply(actor=actor_of(request), jurisdiction=jurisdiction, request_id=request_id,
                                       replied_on=payload.replied_on, reply=payload.reply)
     return _evidence_out(selectors.side_evidence_of(campaign).get(pk=request_id))
+
+
+# the points cards and the uses of results: their own module, under this router (so zugong/api.py is unchanged)
+router.add_router("", "zugong.assessment.api_points.router")

@@ -25,18 +25,8 @@ VIEW = "assessment.points_view"
 
 
 def _period(request: AuthedRequest) -> read.Period:
-    from zugong.rules.registry import param
-
     text = request.GET.get("period", "") or request.POST.get("period", "")
-    if text:
-        return read.period_of(text[:10])
-    today = timezone.localdate()
-    kind = param("R32", "period", org_unit=None, on=today)  # R32's default period: quarter
-    if kind == "year":
-        return read.period_of(str(today.year))
-    if kind == "month":
-        return read.period_of(f"{today.year}-{today.month:02d}")
-    return read.period_of(f"{today.year}Q{(today.month - 1) // 3 + 1}")
+    return read.period_of(text[:10]) if text else read.current_period(timezone.localdate())
 
 
 def _items(request: AuthedRequest) -> list[tuple[int, str]]:

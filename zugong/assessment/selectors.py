@@ -266,6 +266,11 @@ def uses_of(campaign: Campaign) -> dict[int, list[ResultUse]]:
     return out
 
 
+def result_uses_of(campaign: Campaign) -> QuerySet[ResultUse]:
+    return (ResultUse.objects.filter(subject__campaign=campaign).select_related("subject__cadre", "subject__org_unit")
+            .order_by("subject__kind", "subject__org_unit__path", "subject_id", "pk"))
+
+
 def uses_open_to(subject: Subject, made: list[ResultUse]) -> list[tuple[str, str]]:
     """The uses the subject's published rating allows that are not made yet (the page's choices)."""
     done = {u.kind for u in made}

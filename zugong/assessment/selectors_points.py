@@ -48,6 +48,18 @@ def period_of(text: str) -> Period:
     return Period(text.strip(), start, after - timedelta(days=1), label)
 
 
+def current_period(today: date) -> Period:
+    """The period of R32's `period` kind (default a quarter) that holds `today`."""
+    from zugong.rules.registry import param
+
+    kind = param("R32", "period", org_unit=None, on=today)
+    if kind == "year":
+        return period_of(str(today.year))
+    if kind == "month":
+        return period_of(f"{today.year}-{today.month:02d}")
+    return period_of(f"{today.year}Q{(today.month - 1) // 3 + 1}")
+
+
 def items_visible(jurisdiction: Jurisdiction) -> QuerySet[PointItem]:
     return scope(PointItem.objects.select_related("org_unit"), jurisdiction)
 

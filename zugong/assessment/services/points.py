@@ -128,7 +128,7 @@ def point_entry_decide(*, actor: Actor, jurisdiction: Jurisdiction, entry_id: in
         raise NotFound("未找到该积分记录")
     require(jurisdiction, APPROVE, entry.org_unit)
     if entry.status != EntryStatus.PENDING:
-        raise Conflict(f"该积分记录已{EntryStatus(entry.status).label}")
+        raise Conflict(f"该积分记录{EntryStatus(entry.status).label}，不能再审核")
     if actor is not None and entry.entered_by_id == actor.pk:
         raise Conflict("不能审核自己登记的积分")
     if not approve and not note.strip():
