@@ -32,6 +32,8 @@ from zugong.fieldwork.models import (
 from zugong.fieldwork.services.care import (
     care_visit_record,
     hardship_help_record,
+    retiree_from_roster,
+    retiree_leave_register,
     retiree_register,
     subsidy_pay,
     subsidy_rule_set,
@@ -202,11 +204,14 @@ class RetireeOut(Schema):
     left_on: date
     roles_after: str
     eligible: bool
+    cadre_id: int | None = Field(None, description="干部档案中的干部（从名册登记时）")
+    on_register: bool = Field(True, description="在册（去世、迁出后不在册）")
 
 
 def _retiree(r: RetiredVillageCadre, eligible: bool) -> RetireeOut:
     return RetireeOut(id=r.pk, village_id=r.village_id, village=r.village.name, name=r.name, posts=r.posts,
-                      served_from=r.served_from, left_on=r.left_on, roles_after=r.roles_after, eligible=eligible)
+                      served_from=r.served_from, left_on=r.left_on, roles_after=r.roles_after, eligible=eligible,
+                      cadre_id=r.cadre_id, on_register=r.is_active)
 
 
 @router.get("/retired-village-cadres", response=list[RetireeOut], summary="离任村干部名册")
@@ -236,6 +241,37 @@ def retired_village_cadre_register(request: HttpRequest, payload: RetireeIn) -> 
                                left_on=payload.left_on, roles_after=payload.roles_after,
                                in_hardship=payload.in_hardship)
     return Status(201, _retiree(retiree, care.eligibility(retiree, timezone.localdate()).eligible))
+
+
+class RetireeFromRosterIn(Schema):
+    cadre_id: RowId
+    left_on: date | None = Field(None, description="离任日期；不填时取其最后一个村级职务的结束日期")
+
+
+@router.post("/retired-village-cadres/from-roster", auth=permitted("fieldwork.retiree_manage"),
+             response={201: RetireeOut}, summary="从干部名册登记离任村干部")
+def retired_village_cadre_from_roster(request: HttpRequest, payload: RetireeFromRosterIn) -> Status[RetireeOut]:
+    jurisdiction = jurisdiction_of(request)
+    cadre = cadres_visible(jurisdiction).filter(pk=payload.cadre_id).first()
+    if cadre is None:
+        raise NotFound("未找到该干部，或不在您的管辖范围内")
+    retiree = retiree_from_roster(actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre,
+                                  left_on=payload.left_on)
+    return Status(201, _retiree(retiree, care.eligibility(retiree, timezone.localdate()).eligible))
+
+
+class RetireeLeaveIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200, description="不在册的原因（去世、迁出等）")
+
+
+@router.post("/retired-village-cadres/{retiree_id}/leave", response=RetireeOut, summary="离任村干部不再在册",
+             auth=permitted("fieldwork.retiree_manage", scope=care.retirees_visible, by="retiree_id"))
+def retired_village_cadre_leave(request: HttpRequest, retiree_id: RowId, payload: RetireeLeaveIn) -> RetireeOut:
+    jurisdiction = jurisdiction_of(request)
+    care.retiree_get(jurisdiction, retiree_id)
+    retiree = retiree_leave_register(actor=actor_of(request), jurisdiction=jurisdiction, retiree_id=retiree_id,
+                                     reason=payload.reason)
+    return _retiree(retiree, care.eligibility(retiree, timezone.localdate()).eligible)
 
 
 class RetireeVisitIn(Schema):
@@ -353,6 +389,13 @@ def missed_visits(request: HttpRequest, year: Year | None = None) -> list[Missed
     rows = care.missed_visits(jurisdiction, year or today.year, today)
     return [MissedOut(retiree_id=m.retiree.pk, name=m.retiree.name, village=m.retiree.village.name,
                       occasion=m.occasion, occasion_date=m.occasion_date) for m in rows]
+
+
+# after /missed-visits: the row's id is a path segment of the same shape
+@router.get("/retired-village-cadres/{retiree_id}", response=RetireeOut, summary="离任村干部详情")
+def retired_village_cadre(request: HttpRequest, retiree_id: RowId) -> RetireeOut:
+    retiree = care.retiree_get(jurisdiction_of(request, RETIREE_VIEW), retiree_id)
+    return _retiree(retiree, care.eligibility(retiree, timezone.localdate()).eligible)
 
 
 # ---- R23 -----------------------------------------------------------------------------------------

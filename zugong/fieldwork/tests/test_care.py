@@ -216,3 +216,44 @@ def test_a_retiree_taken_off_the_register_is_no_longer_expected_to_be_visited(tr
         subsidy_pay(actor=alice, jurisdiction=jurisdiction_for(alice), retiree=retiree, year=2025)
     evaluate(as_of=date(2026, 1, 15), rule="R25", periods=2)
     assert not Finding.objects.filter(rule__code="R25").exclude(status="no_data_source").exists()
+
+
+def test_api_registers_a_retiree_from_the_roster_reads_and_takes_off_scoped(tree: Tree, alice: User, bob: User,
+                                                                            carol: User) -> None:
+    # given a cadre of county A's roster who held village posts until 2020, and one still in post
+    person = Cadre.objects.create(name="钱老主任", org_unit=tree.village_a)
+    for title, start, end in (("村委会委员", date(1995, 1, 1), date(2001, 1, 1)),
+                              ("村委会主任", date(2001, 1, 1), date(2020, 6, 30))):
+        PostHolding.objects.create(cadre=person, org_unit=tree.village_a, title=title, valid_from=start, valid_to=end)
+    serving = Cadre.objects.create(name="孙在任", org_unit=tree.village_a)
+    PostHolding.objects.create(cadre=serving, org_unit=tree.village_a, title="村党支部书记", valid_from=date(2015, 1, 1))
+    # when another county's org department and the township each try
+    url = "/api/v1/retired-village-cadres/from-roster"
+    assert bearer(carol).post(url, json.dumps({"cadre_id": person.pk}), content_type="application/json"
+                              ).status_code == 404
+    created = bearer(bob).post(url, json.dumps({"cadre_id": person.pk}), content_type="application/json")
+    # then the township's registration takes the village, posts and dates from the roster
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert {k: body[k] for k in ("name", "village_id", "posts", "served_from", "left_on", "cadre_id", "on_register")
+            } == {"name": "钱老主任", "village_id": tree.village_a.pk, "posts": "村委会委员、村委会主任",
+                  "served_from": "1995-01-01", "left_on": "2020-06-30", "cadre_id": person.pk, "on_register": True}
+    still = bearer(bob).post(url, json.dumps({"cadre_id": serving.pk}), content_type="application/json")
+    assert still.status_code == 400 and "仍在村任职" in still.json()["error"]["message"]
+    assert bearer(bob).post(url, json.dumps({"cadre_id": serving.pk, "left_on": "2025-01-31"}),
+                            content_type="application/json").status_code == 201
+    # read: listed and read in county A, 404 in county B
+    detail = f"/api/v1/retired-village-cadres/{body['id']}"
+    assert bearer(alice).get(detail).json()["name"] == "钱老主任"
+    assert bearer(carol).get(detail).status_code == 404
+    assert [r["name"] for r in bearer(alice).get("/api/v1/retired-village-cadres").json()] == ["钱老主任", "孙在任"]
+    assert bearer(alice).get("/api/v1/retired-village-cadres/missed-visits", {"year": 2024}).status_code == 200
+    # taken off the register: 404 across counties, a reason needed, once
+    leave = f"{detail}/leave"
+    assert bearer(carol).post(leave, json.dumps({"reason": "迁出"}), content_type="application/json"
+                              ).status_code == 404
+    assert bearer(bob).post(leave, json.dumps({"reason": ""}), content_type="application/json").status_code == 422
+    gone = bearer(bob).post(leave, json.dumps({"reason": "迁出"}), content_type="application/json")
+    assert gone.status_code == 200 and gone.json()["on_register"] is False
+    assert bearer(bob).post(leave, json.dumps({"reason": "迁出"}), content_type="application/json").status_code == 409
+    assert not RetiredVillageCadre.objects.get(pk=body["id"]).is_active
