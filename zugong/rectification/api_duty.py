@@ -1,4 +1,5 @@
-"""JSON API of 述职评议 (duty reports) and of editing a problem list before work has started on it.
+"""JSON API of 述职评议 (duty reports), of editing a problem list before work has started on it and of
+withdrawing a list.
 Mounted with the project router (`api_projects`)."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from zugong.core.selectors import org_unit_get
 from zugong.rectification import selectors
 from zugong.rectification.models import DutyReport, Grade, ProblemStatus, Severity
 from zugong.rectification.services import duty as services
-from zugong.rectification.services import editing
+from zugong.rectification.services import editing, withdrawal
 
 router = Router(tags=["rectification"])
 VIEW = "rectification.problem_view"
@@ -178,6 +179,26 @@ def problem_list_edit(request: HttpRequest, list_id: RowId, payload: ListEditIn)
                                       title=payload.title, owner_person=payload.owner_person,
                                       issued_on=payload.issued_on)
     return ListEdited(id=row.pk, title=row.title, owner_person=row.owner_person, issued_on=row.issued_on)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., max_length=500, description="撤回理由")
+
+
+class ListWithdrawn(Schema):
+    id: int
+    withdrawn_on: date
+    withdrawn_reason: str
+
+
+@router.post("/problem-lists/{list_id}/withdraw",
+             auth=permitted(ISSUE, scope=selectors.problem_lists_visible, by="list_id"),
+             response=ListWithdrawn, summary="撤回问题清单（须说明理由；其问题不再办理，记录保留）")
+def problem_list_withdraw(request: HttpRequest, list_id: RowId, payload: WithdrawIn) -> ListWithdrawn:
+    row = withdrawal.problem_list_withdraw(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                                           list_id=list_id, reason=payload.reason)
+    assert row.withdrawn_on is not None
+    return ListWithdrawn(id=row.pk, withdrawn_on=row.withdrawn_on, withdrawn_reason=row.withdrawn_reason)
 
 
 class ProblemEditIn(Schema):

@@ -18,6 +18,7 @@ from zugong.core.selectors import org_unit_get
 from zugong.rectification import selectors_projects as selectors
 from zugong.rectification.api_duty import router as duty_router
 from zugong.rectification.models import LeaderReport, Project, ProjectKind, ProjectStatus
+from zugong.rectification.services import project_dates
 from zugong.rectification.services import projects as services
 from zugong.rules.registry import param
 
@@ -196,6 +197,23 @@ def project_publish(request: HttpRequest, project_id: RowId, payload: DayIn) -> 
 def project_complete(request: HttpRequest, project_id: RowId, payload: DayIn) -> ProjectOut:
     services.project_complete(actor=actor_of(request), jurisdiction=jurisdiction_of(request), project_id=project_id,
                               completed_on=payload.on)
+    return _detail(request, project_id)
+
+
+class DatesIn(Schema):
+    deadline: date
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50,
+                                          description="未完成的节点（全部，替换原有未完成节点）")
+    reason: str = Field(..., max_length=500, description="修改理由")
+
+
+@router.post("/projects/{project_id}/dates",
+             auth=permitted("rectification.project_manage", scope=selectors.projects_visible, by="project_id"),
+             response=ProjectOut, summary="修改完成时限和未完成的节点（完成前；重点任务的报告期次重新计算）")
+def project_dates_update(request: HttpRequest, project_id: RowId, payload: DatesIn) -> ProjectOut:
+    project_dates.project_dates_update(
+        actor=actor_of(request), jurisdiction=jurisdiction_of(request), project_id=project_id,
+        deadline=payload.deadline, milestones=[(m.title, m.due) for m in payload.milestones], reason=payload.reason)
     return _detail(request, project_id)
 
 

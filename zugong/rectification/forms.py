@@ -166,3 +166,7 @@ class ProblemEditForm(forms.Form):
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)

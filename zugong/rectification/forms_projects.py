@@ -106,3 +106,13 @@ class LeaderReportForm(ScopedForm):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = projects
         field.label_from_instance = _project_label  # type: ignore[method-assign,assignment]
+
+
+class ProjectDatesForm(forms.Form):
+    deadline = DateField(label=_("完成时限"))
+    milestones = forms.CharField(
+        label=_("未完成的节点"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000,
+        help_text=_("每行一个：日期 名称，如 2027-03-31 完成验收；已完成的节点不变"))
+    reason = forms.CharField(label=_("修改理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    clean_milestones = ProjectForm.clean_milestones

@@ -22,6 +22,10 @@ def lock_problem_list(list_id: int) -> ProblemList:
     return row
 
 
+def lock_problems_of_list(list_id: int) -> list[Problem]:
+    return list(Problem.objects.select_for_update(of=("self",)).filter(problem_list_id=list_id).order_by("pk"))
+
+
 def lock_pending_closure(problem_id: int) -> Closure | None:
     return (Closure.objects.select_for_update(of=("self",)).filter(problem_id=problem_id, status="pending")
             .order_by("pk").first())

@@ -86,6 +86,11 @@ class ProblemList(models.Model):
     issued_on = models.DateField(_("下发日期"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # withdrawn by the issuing level (issued in error, superseded): its problems keep their record, owe nothing more
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
 
     class Meta:
         verbose_name = _("问题清单")

@@ -1,5 +1,5 @@
 """R24's and R33's data for the rule engine: the problems not closed and their checks, as an `AggregateSource`
-(one check per problem per period). Registered in `ready()`; the engine evaluates it as R24's cadence
+(one check per problem per period); a withdrawn list's problems owe nothing. Registered in `ready()`; the engine evaluates it as R24's cadence
 (the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md.
 
 The dates owed — an accepted plan's milestones and deadline (R24 part `plan`) and a project's dates (R33) — are
@@ -24,6 +24,7 @@ from zugong.rectification.models import (
     ProjectStatus,
     QuarterlyCheck,
 )
+from zugong.rectification.selectors import withdrawn_lists
 from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
 
 
@@ -32,7 +33,7 @@ def open_problems(ctx: SourceContext) -> QuerySet[Any]:
     label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
                    Substr("description", 1, 60), output_field=CharField())
     return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
-            .exclude(status=ProblemStatus.CLOSED).order_by()
+            .exclude(status=ProblemStatus.CLOSED).exclude(problem_list_id__in=withdrawn_lists()).order_by()
             .values("org_unit_id", subject_id=F("id"), subject_label=label))
 
 
@@ -55,7 +56,8 @@ def plan_dates(ctx: SourceContext) -> QuerySet[Any]:
     label = Concat(Value("问题"), F("problem__problem_list_id"), Value("-"), F("problem__number"), Value("："),
                    F("title"), output_field=CharField())
     return (PlanDueDate.objects.filter(ctx.org_q("problem__org_unit__"), home_period_q(ctx),
-                                       problem__status=ProblemStatus.RECTIFYING).order_by()
+                                       problem__status=ProblemStatus.RECTIFYING)
+            .exclude(problem__problem_list_id__in=withdrawn_lists()).order_by()
             .values(subject_id=F("id"), subject_label=label, org_unit_id=F("problem__org_unit_id"),
                     start_date=F("starts_on"), due_date=F("due"), done_date=Value(None, output_field=DateField())))
 

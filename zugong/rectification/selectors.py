@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -141,11 +142,17 @@ def _kinds_by_issuing_unit(problems: QuerySet[Problem], as_of: date) -> dict[str
     return kinds
 
 
+def withdrawn_lists() -> QuerySet[ProblemList, Any]:
+    """The ids of the withdrawn lists, as a subquery (a few rows: `NOT IN` / `IN` a hashed subplan, no join)."""
+    return ProblemList.objects.filter(withdrawn_on__isnull=False).values("pk")
+
+
 def with_check_state(problems: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
     """Annotate `check_state` (CheckState) for `as_of`: one CASE over EXISTS subqueries, one branch per
     cadence in force among the issuing levels (usually just the quarter). A problem is overdue when the
     period before the running one ended without a check while it was already raised and is not closed."""
-    whens: list[When] = [When(status=ProblemStatus.CLOSED, then=Value(CheckState.NONE))]
+    whens: list[When] = [When(status=ProblemStatus.CLOSED, then=Value(CheckState.NONE)),
+                         When(problem_list_id__in=withdrawn_lists(), then=Value(CheckState.NONE))]
     kinds = _kinds_by_issuing_unit(problems, as_of)
     for kind, unit_ids in kinds.items():
         running = period_of(kind, as_of)
@@ -170,7 +177,8 @@ def with_plan_deadline(problems: QuerySet[Problem], as_of: date) -> QuerySet[Pro
     deadline = (RectificationPlan.objects.filter(problem=OuterRef("pk"), status=PlanStatus.ACCEPTED)
                 .order_by("-pk").values("deadline")[:1])
     return problems.annotate(plan_deadline=Subquery(deadline)).annotate(plan_overdue=Case(
-        When(status=ProblemStatus.RECTIFYING, plan_deadline__lt=as_of, then=Value(True)), default=Value(False),
+        When(Q(status=ProblemStatus.RECTIFYING, plan_deadline__lt=as_of) & ~Q(problem_list_id__in=withdrawn_lists()),
+             then=Value(True)), default=Value(False),
         output_field=BooleanField()))
 
 
@@ -267,7 +275,8 @@ def problems_carried_over(jurisdiction: Jurisdiction, report: DutyReport) -> Que
     """The unit's problems still open when it reports (raised before the report, not closed): listed on
     the report, so next year's 述职 reviews what last year's feedback left open."""
     return (problems_visible(jurisdiction)
-            .filter(subtree_q(report.org_unit.path, "org_unit__"), raised_on__lt=report.reported_on)
+            .filter(subtree_q(report.org_unit.path, "org_unit__"), raised_on__lt=report.reported_on,
+                    problem_list__withdrawn_on__isnull=True)
             .exclude(status=ProblemStatus.CLOSED).order_by("raised_on", "problem_list_id", "number"))
 
 

@@ -148,6 +148,8 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "reopen": problem.status == ProblemStatus.CLOSED and may(j, "rectification.problem_reopen", issuing),
         "check": problem.status != ProblemStatus.CLOSED and may(j, "rectification.check_record", issuing),
     }
+    if problem.problem_list.withdrawn_on is not None:  # a withdrawn list's problems take no further step
+        can = dict.fromkeys(can, False)
     files = selectors.files_by_update(problem)
     updates = [(u, files[u.pk]) for u in problem.updates.all()]
     return render(request, "rectification/problem_detail.html", {

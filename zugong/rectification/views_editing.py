@@ -1,5 +1,6 @@
-"""Correcting a problem list or a problem before work has started on it (no plan submitted yet): the
-issuing level's pages; once work has started the service refuses and the form says why."""
+"""Correcting a problem list or a problem before work has started on it (no plan submitted yet), withdrawing a
+list (with a reason), and moving an item's dates (项目化管理): the issuing level's pages; a refusal is shown on
+the form."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from zugong.core.errors import DomainError
 from zugong.core.request import AuthedRequest, page
-from zugong.rectification import selectors
-from zugong.rectification.forms import ListEditForm, ProblemEditForm
-from zugong.rectification.services import editing
+from zugong.rectification import selectors, selectors_projects
+from zugong.rectification.forms import ListEditForm, ProblemEditForm, WithdrawForm
+from zugong.rectification.forms_projects import ProjectDatesForm
+from zugong.rectification.models import MilestoneKind
+from zugong.rectification.services import editing, project_dates, withdrawal
 
 ISSUE = "rectification.list_issue"
 
@@ -63,3 +66,45 @@ def problem_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/edit_form.html", {
         "form": form, "heading": _("修改问题"), "back": reverse("rectification:problem", args=[pk]),
         "name": f"{problem.problem_list.title}-{problem.number}"})
+
+
+@page(action=ISSUE, scope=selectors.problem_lists_visible, by="pk")
+def list_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    problem_list = selectors.problem_list_get(request.jurisdiction, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawal.problem_list_withdraw(actor=request.user, jurisdiction=request.jurisdiction, list_id=pk,
+                                             reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("问题清单已撤回"))
+            return HttpResponseRedirect(reverse("rectification:list", args=[pk]))
+    return render(request, "rectification/edit_form.html", {
+        "form": form, "heading": _("撤回问题清单"), "back": reverse("rectification:list", args=[pk]),
+        "name": problem_list.title, "hint": _("撤回后，清单及其问题的记录全部保留并标为已撤回；不再需要整改检查、不再提醒，"
+                                              "其问题不再办理任何步骤。撤回不能恢复。"), "submit": _("撤回清单")})
+
+
+@page(action="rectification.project_manage", scope=selectors_projects.projects_visible, by="pk")
+def project_dates_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = selectors_projects.project_get(request.jurisdiction, pk)
+    open_milestones = [m for m in project.milestones.all() if m.kind == MilestoneKind.MILESTONE and m.done_on is None]
+    form = ProjectDatesForm(request.POST or None, initial={
+        "deadline": project.deadline,
+        "milestones": "\n".join(f"{m.due.isoformat()} {m.title}" for m in sorted(open_milestones, key=lambda m: m.due))})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            project_dates.project_dates_update(actor=request.user, jurisdiction=request.jurisdiction, project_id=pk,
+                                               deadline=d["deadline"], milestones=d["milestones"], reason=d["reason"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("时限和节点已修改"))
+            return HttpResponseRedirect(reverse("rectification:project", args=[pk]))
+    return render(request, "rectification/edit_form.html", {
+        "form": form, "heading": _("修改时限和节点"), "back": reverse("rectification:project", args=[pk]),
+        "name": project.title, "hint": _("完成前可以修改完成时限和未完成的节点；重点任务的进展报告期次随新的完成时限重新计算，"
+                                         "已报告的不变。修改前后的内容记入审计日志。")})

@@ -18,6 +18,7 @@ from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor, require
 from zugong.rectification import locks
 from zugong.rectification.models import Problem, ProblemList, ProblemStatus, RectificationPlan, Severity
+from zugong.rectification.services.withdrawal import refuse_if_withdrawn
 
 
 def _started(problems: Any) -> bool:
@@ -38,6 +39,7 @@ def problem_list_update(
 ) -> ProblemList:
     problem_list = locks.lock_problem_list(list_id)
     require(jurisdiction, "rectification.list_issue", problem_list.issuing_unit)
+    refuse_if_withdrawn(problem_list)
     if _started(problem_list.problems.all()):
         raise Conflict("该清单已有问题提交整改方案，整改工作已开始，不能再修改清单")
     if not title.strip() or len(title.strip()) > 200:
@@ -60,6 +62,7 @@ def problem_update(
     responsible_person: str,
 ) -> Problem:
     problem = locks.lock_problem(problem_id)
+    refuse_if_withdrawn(problem.problem_list)
     require(jurisdiction, "rectification.list_issue", problem.problem_list.issuing_unit)
     if _started(Problem.objects.filter(pk=problem.pk)):
         raise Conflict("该问题已提交整改方案，整改工作已开始，不能再修改")
