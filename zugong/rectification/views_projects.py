@@ -95,6 +95,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     live = project.status == ProjectStatus.PUBLISHED
     can = {
         "publish": project.status == ProjectStatus.DRAFT and may(j, MANAGE, project.issuing_unit),
+        "dates": project.status != ProjectStatus.COMPLETED and may(j, MANAGE, project.issuing_unit),
         "complete": live and may(j, MANAGE, project.issuing_unit),
         "claim": live and may(j, "rectification.project_claim"),
         "review": may(j, "rectification.claim_review", project.issuing_unit),
@@ -111,7 +112,6 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "pending": [c for c in project.claims.all() if c.status == ClaimStatus.PENDING],
         "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j, prefix="claim") if can["claim"] else None,
         "decision_form": ClaimDecisionForm(), "report_form": report_form})
-        "dates": project.status != ProjectStatus.COMPLETED and may(j, MANAGE, project.issuing_unit),
 
 
 @page(action=MANAGE, methods=("POST",), scope=selectors.projects_visible, by="pk")
