@@ -175,6 +175,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     # and report; a leader's unit records the leader's half-year duty report
     "rectification.project_view": _read(GRASSROOTS_READERS, "查看项目化管理"),
     "rectification.project_manage": Permission(ORG_DEPT, "登记和发布项目"),
+    "rectification.project_export": _read(ORG_DEPT, "导出项目台账"),
     "rectification.project_claim": Permission(GRASSROOTS, "认领项目"),
     "rectification.claim_review": Permission(ORG_DEPT, "审核认项"),
     "rectification.project_report": Permission(GRASSROOTS, "报告项目进展"),

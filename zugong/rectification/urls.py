@@ -28,6 +28,7 @@ urlpatterns = [
     path("duty/<int:pk>/feedback/", views_duty.duty_feedback, name="duty-feedback"),
     path("projects/", views_projects.project_index, name="projects"),
     path("projects/board/", views_projects.project_board, name="project-board"),
+    path("projects/export/", views_projects.project_export, name="project-export"),
     path("projects/new/", views_projects.project_new, name="project-new"),
     path("projects/<int:pk>/", views_projects.project_detail, name="project"),
     path("projects/<int:pk>/dates/", views_editing.project_dates_edit, name="project-dates"),

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zugong.core.downloads import download
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_unit_get, org_units_visible
 from zugong.rectification import selectors_projects as selectors
+from zugong.rectification.export import project_register_workbook
 from zugong.rectification.forms_projects import (
     ClaimDecisionForm,
     ClaimForm,
@@ -32,6 +34,7 @@ from zugong.rules.registry import param
 
 VIEW = "rectification.project_view"
 MANAGE = "rectification.project_manage"
+EXPORT_MAX = 5000  # items in one export; a register is a few hundred
 
 
 def _back(pk: int) -> str:
@@ -51,7 +54,20 @@ def project_index(request: AuthedRequest) -> HttpResponse:
     return render(request, "rectification/projects.html", {
         "page_obj": page_obj, "statuses": ProjectStatus.choices, "kinds": ProjectKind.choices, "status": status,
         "kind": kind, "overdue": overdue, "timeline": selectors.timeline(rows),
-        "may_register": may(request.jurisdiction, MANAGE)})
+        "may_register": may(request.jurisdiction, MANAGE),
+        "may_export": may(request.jurisdiction, "rectification.project_export")})
+
+
+@page(action="rectification.project_export", methods=("GET",))
+def project_export(request: AuthedRequest) -> HttpResponse:
+    """The register as the reader sees it (the list page's filters apply), as Excel."""
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    rows = selectors.project_list(request.jurisdiction, as_of=timezone.localdate(),
+                                  status=status if status in ProjectStatus.values else "",
+                                  kind=kind if kind in ProjectKind.values else "")
+    rows = rows.select_related("issuing_unit", "lead_unit").prefetch_related("milestones")[:EXPORT_MAX]
+    return download(project_register_workbook(rows), "项目台账.xlsx")
 
 
 @page(action=VIEW, methods=("GET", "HEAD"))
