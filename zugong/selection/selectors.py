@@ -26,6 +26,7 @@ from zugong.selection.models import (
     PersonalReport,
     PlanReview,
     ProblemEntry,
+    RecommendationVote,
     ReportCheck,
     Selection,
     SpecialInspection,
@@ -107,7 +108,9 @@ def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
         Prefetch("plan_reviews", queryset=reviews),
         Prefetch("records", queryset=records),
         Prefetch("candidates", queryset=Candidate.objects.select_related("cadre__org_unit").order_by("pk")),
-        "votes__cadre", "refusals__cadre", "signed_recommendations__cadre").first())
+        # the cadre's unit: R23 in the shortlist preview asks for each new township recruit's township
+        Prefetch("votes", queryset=RecommendationVote.objects.select_related("cadre__org_unit")),
+        "refusals__cadre", "signed_recommendations__cadre").first())
     if selection is None:
         raise NotFound("未找到该选拔任用工作，或不在您的管辖范围内")
     return selection
