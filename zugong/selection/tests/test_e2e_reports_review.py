@@ -23,7 +23,25 @@ from zugong.selection.services import reports
 from zugong.selection.services import selections as svc
 from zugong.selection.services.reports import draw_replay
 from zugong.selection.tests.conftest import cadre
-from zugong.selection.tests.test_e2e_selection import _fill, _pick, _post, _submit
+from zugong.selection.tests.test_e2e_selection import _fill, _post, _submit
+
+
+def _pick(driver: Any, field: str, text: str) -> None:
+    """Search the picker and choose the option starting with `text`; the list may be redrawn while the
+    answers of the earlier keystrokes arrive, so a click on a replaced option is tried again."""
+    driver.find_element(By.CSS_SELECTOR, f"#id_{field} ~ .zg-picker-search").send_keys(text)
+    wait_for_text(driver, f"#id_{field}-options", text)
+
+    def choose(d: Any) -> bool:
+        options = d.find_elements(By.CSS_SELECTOR, f'#id_{field}-options li[role="option"]')
+        target = next((o for o in options if o.text.startswith(text)), None)
+        if target is None:
+            return False
+        target.click()
+        return True
+
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(choose)
+    wait_for_text(driver, f"#id_{field} ~ .zg-picker-chosen", text)
 
 
 def _click_to_next(driver: Any, css: str) -> None:
