@@ -38,6 +38,7 @@ from zugong.rules.registry import (
     sources_for,
 )
 from zugong.rules.reminders import NOTIFY_STATUSES, notify_changes
+from zugong.rules.summary_cache import findings_changed
 from zugong.rules.versions import in_force_q, merge_versions
 
 COUNTED = ("compliant", "due_soon", "overdue", "violated")
@@ -245,6 +246,7 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
     if not audited:
         with transaction.atomic():
             audit()
+    findings_changed()  # the dashboards' kept counts are stale (summary_cache)
     return report
 
 

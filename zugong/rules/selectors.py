@@ -19,6 +19,7 @@ from zugong.rules.models import Finding, FindingStatus, Notification, Rule, Rule
 from zugong.rules.params import ParamField
 from zugong.rules.registry import is_wired
 from zugong.rules.subjects import subject_name
+from zugong.rules.summary_cache import counted
 from zugong.rules.versions import ancestor_paths, in_force_q, params_in_force
 
 SEVERITY = Case(
@@ -126,8 +127,9 @@ class RuleSummary:
 def summaries(jurisdiction: Jurisdiction, *, org: OrgUnit | None, today: date, periods: int = 12,
               rule: Rule | None = None) -> list[RuleSummary]:
     """Each evaluated rule's (or one rule's) rate in its latest closed period (or the running one) and its trend."""
-    rows = (findings_for(jurisdiction, rule=rule.code if rule else None, org=org).order_by()
-            .values("rule_id", "period_start", "period_end", "status").annotate(n=Count("id")))
+    rows = counted(("summaries", jurisdiction.paths, rule.code if rule else None, org.pk if org else None),
+                   lambda: list(findings_for(jurisdiction, rule=rule.code if rule else None, org=org).order_by()
+                                .values("rule_id", "period_start", "period_end", "status").annotate(n=Count("id"))))
     by_rule: dict[int, dict[tuple[date, date], Rate]] = defaultdict(lambda: defaultdict(Rate))
     for row in rows:
         by_rule[row["rule_id"]][(row["period_start"], row["period_end"])].counts[row["status"]] = row["n"]
@@ -170,7 +172,9 @@ def drilldown(jurisdiction: Jurisdiction, *, rule: Rule, org: OrgUnit | None, pe
         width = min((len(u.path) for u in roots), default=PATH_SEGMENT_WIDTH + 1)
     else:
         width = len(org.path) + PATH_SEGMENT_WIDTH + 1
-    rows = base.annotate(prefix=Substr("org_unit__path", 1, width)).values("prefix", "status").annotate(n=Count("id"))
+    rows = counted(("drilldown", jurisdiction.paths, rule.code, org.pk if org else None, period_start, width),
+                   lambda: list(base.annotate(prefix=Substr("org_unit__path", 1, width))
+                                .values("prefix", "status").annotate(n=Count("id"))))
     rates: dict[str, Rate] = defaultdict(Rate)
     for row in rows:
         rates[row["prefix"]].counts[row["status"]] = row["n"]
