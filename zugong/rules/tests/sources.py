@@ -56,3 +56,14 @@ def registered(code: str, source: Source) -> Iterator[None]:
             registry._sources.pop(code, None)
         else:
             registry._sources[code] = saved
+
+
+@contextmanager
+def without_sources(code: str) -> Iterator[None]:
+    """Rule `code` as if no module registered a source for it (a rule the modules have not wired yet)."""
+    saved = registry._sources.pop(code, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            registry._sources[code] = saved

@@ -101,7 +101,10 @@ def test_scoped_evaluation_leaves_other_counties_untouched(tree, march_meeting):
 
 
 def test_rule_without_source_is_no_data_source_never_compliant(tree):
-    report = evaluate(as_of=date(2024, 3, 28), rule="R22")
+    from zugong.rules.tests.sources import without_sources
+
+    with without_sources("R22"):
+        report = evaluate(as_of=date(2024, 3, 28), rule="R22")
     assert report.as_dict()["rules"][0]["status"] == "no_data_source"
     assert set(Finding.objects.filter(rule__code="R22").values_list("status", flat=True)) == {"no_data_source"}
 
