@@ -32,3 +32,16 @@ def r23_params(*, org_unit: OrgUnit | None, on: date) -> R23Params:
         )
     except (ImportError, KeyError, LookupError, ObjectDoesNotExist):
         return R23Params()
+
+
+def r23_params_many(org_units: list[OrgUnit], on: date) -> dict[int, R23Params]:
+    """`r23_params` for many units at once (one query), keyed by unit id."""
+    try:
+        from zugong.rules.versions import params_in_force_many
+
+        return {pk: R23Params(enabled=bool(found.enabled),
+                              min_years_in_township=int(found.params["min_years_in_township"]),
+                              min_years_before_transfer=int(found.params["min_years_before_transfer"]))
+                for pk, found in params_in_force_many("R23", org_units=org_units, on=on).items()}
+    except (ImportError, KeyError, LookupError, ObjectDoesNotExist):
+        return {unit.pk: R23Params() for unit in org_units}

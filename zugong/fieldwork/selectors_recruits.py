@@ -42,6 +42,12 @@ def approval_in_force(cadre: Cadre, on: date, kind: str) -> TransferApproval | N
             .order_by("-approved_on").first())
 
 
+def approved_cadre_ids(cadre_ids: list[int], on: date, kind: str) -> set[int]:
+    """Of `cadre_ids`, those with an approval of `kind` in force on `on` (`approval_in_force` for many, one query)."""
+    return set(TransferApproval.objects.filter(cadre_id__in=cadre_ids, kind=kind, approved_on__lte=on,
+                                               valid_until__gte=on).values_list("cadre_id", flat=True))
+
+
 @dataclass
 class Recruit:
     id: int

@@ -164,8 +164,7 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     """确定考察对象: every recommended cadre with the gates R18 and R17 already applied (R23 for new township
     recruits), so the page says before anyone tries who may be shortlisted and why not. A handful of
     queries however many were recommended: the shield is one set-based query, R17 works on the votes."""
-    from zugong.cadres.services import check_r23
-    from zugong.core.errors import GateRefused
+    from zugong.cadres.services import r23_refusals
     from zugong.rules.params import rule_title
     from zugong.rules.registry import rule_enabled
     from zugong.selection.params import r17_max_rank, r17_min_share
@@ -182,6 +181,8 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     r17 = rule_enabled("R17", org_unit=unit, on=on)
     share, max_rank = r17_min_share(unit, on), r17_max_rank(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
+    r23 = r23_refusals([v.cadre for v in votes if v.cadre_id not in shielded], target=unit, on=on,
+                       action="列为乡镇以外职务的考察对象")
     rows = []
     rank = 0
     for i, v in enumerate(votes):  # sorted by votes, most first: ties share the rank of the first of them
@@ -191,11 +192,8 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
             gate, reason = "R18", R18_REASON.format(name=v.cadre.name)
         elif r17 and (why := r17_reason(v.cadre.name, v.votes, valid, rank, share, max_rank)):
             gate, reason = "R17", why
-        elif v.cadre.township_recruit_on is not None:
-            try:
-                check_r23(cadre=v.cadre, target=unit, on=on, action="列为乡镇以外职务的考察对象")
-            except GateRefused as exc:
-                gate, reason = "R23", exc.message
+        elif v.cadre_id in r23:
+            gate, reason = "R23", r23[v.cadre_id].message
         if gate and not reason.startswith("不符合"):
             reason = f"不符合{gate}（{rule_title(gate)}）：{reason}"
         rows.append(ShortlistRow(v.cadre_id, v.cadre.name, v.votes, rank, gate, reason, v.cadre_id in chosen))

@@ -103,3 +103,41 @@ def test_api_answers_409_only_before_the_gate_date(tree, alice, on, approved, st
     response = bearer(alice).post(f"/api/v1/cadres/{cadre.pk}/posts", content_type="application/json",
                                   data={"kind": "transfer", "org_unit_id": tree.county_a.pk, "title": "科员", "on": on})
     assert response.status_code == status
+
+
+@pytest.mark.django_db
+def test_many_cadres_are_checked_at_once_as_one_by_one(tree, alice, carol, django_assert_max_num_queries):
+    """`r23_refusals` (a selection's candidate step) gives each cadre what `check_r23` gives it, with a fixed
+    handful of queries however many: recruits of two counties (one county with its own R23 override),
+    refused, waiting for an approval, approved, served, moving within their township, and not recruits."""
+    from zugong.cadres.services import check_r23, r23_refusals
+    from zugong.rules.services import rule_override_set
+
+    rule_override_set(actor=carol, jurisdiction=jurisdiction_for(carol), code="R23", org_unit=tree.county_b,
+                      valid_from=date(2024, 1, 1), params={"min_years_before_transfer": 1})
+    cadres = []
+    for n, (unit, recruited) in enumerate([(tree.township_a, RECRUITED), (tree.village_a, RECRUITED),
+                                           (tree.township_a2, date(2023, 9, 1)), (tree.township_b, RECRUITED),
+                                           (tree.village_b, date(2025, 9, 1)), (tree.township_a, date(2020, 1, 1)),
+                                           (tree.township_a, None), (tree.county_a, None)]):
+        cadres.append(make_cadre(unit, name=f"干部{n}", order=n + 1, township_recruit_on=recruited))
+    approve(alice, cadres[2], "transfer", date(2026, 1, 1))
+    on = date(2026, 3, 1)
+    for target in (tree.county_a, tree.township_a):
+        fresh = list(Cadre.objects.filter(pk__in=[c.pk for c in cadres]).order_by("pk"))
+        with django_assert_max_num_queries(6):
+            batch = r23_refusals(fresh, target=target, on=on, action="调出乡镇")
+        one_by_one = {}
+        for cadre in cadres:
+            try:
+                check_r23(cadre=cadre, target=target, on=on, action="调出乡镇")
+            except GateRefused as exc:
+                one_by_one[cadre.pk] = exc.message
+        assert {pk: refusal.message for pk, refusal in batch.items()} == one_by_one
+    refused = r23_refusals(cadres, target=tree.county_a, on=on, action="调出乡镇")
+    # 干部0 and 干部1 (甲镇, under 2 years); 干部3 (乙镇: 乙县's own 1 year passed, 3 not served, no approval);
+    # 干部2 has its approval, 干部4 is under 乙县's 1 year, 干部5 served, 干部6 and 干部7 are not recruits.
+    assert sorted(c.name for c in cadres if c.pk in refused) == ["干部0", "干部1", "干部3", "干部4"]
+    assert "须先经审批" in refused[cadres[3].pk].message and "不满 1 年" in refused[cadres[4].pk].message
+    assert r23_refusals(cadres, target=tree.township_a, on=on, action="调出乡镇").keys() == \
+        {cadres[3].pk, cadres[4].pk}  # within 甲镇 the first ones stay; 乙镇's leave their township
