@@ -154,7 +154,7 @@ def test_a_large_rule_export_is_a_job(evaluated, alice, tmp_path, monkeypatch, d
     assert (job.kind, job.owner_id, job.state) == ("rules.export_findings", alice.pk, JobState.DONE)  # immediate backend
     download = client.get(f"/jobs/{job.pk}/download/")
     path = tmp_path / "job.xlsx"
-    path.write_bytes(b"".join(download.streaming_content) if download.streaming else download.content)
+    path.write_bytes(b"".join(download))
     subjects = list(load_workbook(path)["对象明细"].iter_rows(values_only=True))
     assert subjects[1][0] == "丙乡" and subjects[1][2] == "已逾期"
     assert client.post("/rules/").status_code == 405  # a POST starts an export only

@@ -120,7 +120,7 @@ def test_a_large_export_is_a_job_with_the_same_confidentiality(tree, alice, bob,
         job = Job.objects.filter(owner=user).get()
         assert response.status_code == 302 and (job.kind, job.state) == ("talks.export", JobState.DONE)
         download = client.get(f"/jobs/{job.pk}/download/")
-        content = b"".join(download.streaming_content) if download.streaming else download.content
+        content = b"".join(download)
         sheet = load_workbook(BytesIO(content)).worksheets[0]
         assert [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)] == [expected]
     assert AccessEvent.objects.filter(channel="export").count() == 1  # alice's full view only
