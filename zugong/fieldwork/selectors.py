@@ -193,50 +193,102 @@ def level_case(scale: tuple[Decimal, Decimal, Decimal, Decimal], field: str = "i
 Scale = tuple[Decimal, Decimal, Decimal, Decimal]
 
 
-def _scales_by_county(root: OrgUnit, on: date) -> dict[Scale, list[str]]:
-    """The county paths under `root` grouped by the thresholds in force for them on `on`: at most two
-    queries whatever the number of counties (the versions above or below `root`; the counties, only when
-    there is a version)."""
-    versions = sorted(IncomeScale.objects.filter(Q(org_unit__path__in=ancestor_paths(root.path))
-                                                 | subtree_q(root.path, "org_unit__"), valid_from__lte=on)
-                      .values_list("org_unit__path", "org_unit__depth", "valid_from", "orange_from", "yellow_from",
-                                   "green_from", "blue_from"), key=lambda v: (v[1], v[2]), reverse=True)
-    if not versions:
-        return {DEFAULT_SCALE: [root.path]}  # no version anywhere near: no need to list the counties
+Version = tuple[str, int, date, Decimal, Decimal, Decimal, Decimal]  # path, depth, valid_from, the four bounds
+
+
+def _scale_versions(root: OrgUnit, until: date) -> list[Version]:
+    """The threshold versions set at `root`, above it or below it from `until` back, the lowest level's newest
+    first: one query."""
+    rows = (IncomeScale.objects.filter(Q(org_unit__path__in=ancestor_paths(root.path))
+                                       | subtree_q(root.path, "org_unit__"), valid_from__lte=until)
+            .values_list("org_unit__path", "org_unit__depth", "valid_from", "orange_from", "yellow_from",
+                         "green_from", "blue_from"))
+    return sorted(rows, key=lambda v: (v[1], v[2]), reverse=True)
+
+
+def _county_paths(root: OrgUnit) -> list[str]:
     if root.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.VILLAGE):
-        paths = [root.path]
-    else:
-        paths = list(OrgUnit.objects.filter(subtree_q(root.path), kind=OrgKind.COUNTY).values_list("path", flat=True))
+        return [root.path]
+    return list(OrgUnit.objects.filter(subtree_q(root.path), kind=OrgKind.COUNTY).values_list("path", flat=True))
+
+
+def _group_scales(versions: list[Version], paths: list[str], on: date) -> dict[Scale, list[str]]:
     groups: dict[Scale, list[str]] = {}
     for path in paths:
-        # the lowest level's newest version set at this county or above it
-        found = next((v for v in versions if path.startswith(v[0])), None)
+        # the lowest level's newest version in force on `on` set at this county or above it
+        found = next((v for v in versions if v[2] <= on and path.startswith(v[0])), None)
         scale: Scale = (found[3], found[4], found[5], found[6]) if found else DEFAULT_SCALE
         groups.setdefault(scale, []).append(path)
     return groups
 
 
+def _scales_by_county(root: OrgUnit, on: date) -> dict[Scale, list[str]]:
+    """The county paths under `root` grouped by the thresholds in force for them on `on`: at most two
+    queries whatever the number of counties (the versions above or below `root`; the counties, only when
+    there is a version)."""
+    versions = _scale_versions(root, on)
+    if not versions:
+        return {DEFAULT_SCALE: [root.path]}  # no version anywhere near: no need to list the counties
+    return _group_scales(versions, _county_paths(root), on)
+
+
+def _level_of(groups: dict[Scale, list[str]]) -> Any:
+    """The five-colour CASE for these groups: counties sharing thresholds share one branch; when all share
+    them there is no branch at all."""
+    if len(groups) == 1:
+        return level_case(next(iter(groups)))
+    branches = []
+    for scale, paths in groups.items():
+        where = Q()
+        for path in paths:
+            where |= subtree_q(path, "village__")
+        branches.append(When(where, then=level_case(scale)))
+    return Case(*branches, default=level_case(DEFAULT_SCALE), output_field=CharField())
+
+
 def graded_reports(root: OrgUnit, quarter: date) -> QuerySet[Any]:
-    """The quarter's reports of every village under `root`, graded: one query. Counties sharing thresholds
-    share one branch of the CASE; when every county uses the same thresholds there is no branch at all.
+    """The quarter's reports of every village under `root`, graded: one query (and at most two small reads
+    of the thresholds).
 
     Rows: village_id, village, township, income, goal, submitted_on, level."""
-    groups = _scales_by_county(root, quarter_end(quarter))
-    level: Any = level_case(DEFAULT_SCALE)
-    if len(groups) == 1:
-        level = level_case(next(iter(groups)))
-    elif groups:
-        branches = []
-        for scale, paths in groups.items():
-            where = Q()
-            for path in paths:
-                where |= subtree_q(path, "village__")
-            branches.append(When(where, then=level_case(scale)))
-        level = Case(*branches, default=level_case(DEFAULT_SCALE), output_field=CharField())
+    level = _level_of(_scales_by_county(root, quarter_end(quarter)))
     return (VillageIncomeReport.objects.filter(subtree_q(root.path, "village__"), quarter_start=quarter)
             .annotate(level=level, village_name=F("village__name"), township=F("village__parent__name"))
             .order_by("-income", "village__name")
             .values("village_id", "village_name", "township", "income", "goal", "submitted_on", "level"))
+
+
+def quarters_back(last: date, count: int) -> list[date]:
+    """`count` quarters ending with the quarter starting on `last`, oldest first."""
+    index = last.year * 4 + (last.month - 1) // 3
+    return [date(i // 4, 3 * (i % 4) + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+@dataclass(frozen=True)
+class LevelTrend:
+    """The number of villages of each colour per quarter (the trend chart's series), oldest quarter first."""
+
+    quarters: list[date]
+    counts: dict[str, list[int]]  # level → one count per quarter
+    reported: list[int]
+
+
+def level_trend(root: OrgUnit, last: date, count: int = 4) -> LevelTrend:
+    """Each of `count` quarters up to `last`, its reports under `root` graded by the thresholds in force at
+    that quarter's end: one grouped query (and at most two small reads of the thresholds)."""
+    quarters = quarters_back(last, count)
+    versions = _scale_versions(root, quarter_end(quarters[-1]))
+    paths = _county_paths(root) if versions else [root.path]
+    level = Case(*(When(quarter_start=q, then=_level_of(_group_scales(versions, paths, quarter_end(q))))
+                   for q in quarters), default=Value(""), output_field=CharField())
+    rows = (VillageIncomeReport.objects.filter(subtree_q(root.path, "village__"), quarter_start__in=quarters)
+            .annotate(level=level).order_by().values("quarter_start", "level").annotate(n=Count("id")))
+    position = {q: i for i, q in enumerate(quarters)}
+    counts = {lv.value: [0] * count for lv in LEVEL_ORDER}
+    for row in rows:
+        counts[row["level"]][position[row["quarter_start"]]] += row["n"]
+    reported = [sum(series[i] for series in counts.values()) for i in range(count)]
+    return LevelTrend(quarters, counts, reported)
 
 
 def visible_unit(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:

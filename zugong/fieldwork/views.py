@@ -22,6 +22,7 @@ from zugong.core.request import AuthedRequest, error_page, page, query_int
 from zugong.fieldwork import selectors
 from zugong.fieldwork.export import income_bulletin_workbook
 from zugong.fieldwork.forms import IncomeReportForm
+from zugong.fieldwork.models import IncomeLevel
 from zugong.fieldwork.services.income import income_report_submit
 
 VIEW = "fieldwork.income_view"
@@ -48,11 +49,24 @@ def _unit(request: AuthedRequest) -> OrgUnit:
     return selectors.home_unit(request.jurisdiction)
 
 
+LEVEL_COLOURS = {"red": "#d9342b", "orange": "#f08c00", "yellow": "#f2c500", "green": "#2f9e44", "blue": "#1c7ed6"}
+TREND_QUARTERS = 4
+
+
+def trend_chart(unit: OrgUnit, quarter: date) -> dict[str, object]:
+    """The trend chart's data (json_script): the villages of each colour over the last quarters."""
+    trend = selectors.level_trend(unit, quarter, TREND_QUARTERS)
+    labels = dict(IncomeLevel.choices)
+    return {"quarters": [selectors.quarter_label(q) for q in trend.quarters], "unit": _("村数"),
+            "series": [{"level": level, "name": str(labels[level]), "color": LEVEL_COLOURS[level], "data": data}
+                       for level, data in trend.counts.items()]}
+
+
 def _context(unit: OrgUnit, quarter: date) -> dict[str, object]:
     rows = list(selectors.graded_reports(unit, quarter))
     return {"unit": unit, "quarter": quarter, "quarter_code": _quarter_code(quarter),
             "quarter_label": selectors.quarter_label(quarter), "rows": rows, "counts": selectors.level_counts(rows),
-            "due": selectors.report_due(quarter, unit)}
+            "due": selectors.report_due(quarter, unit), "trend": trend_chart(unit, quarter)}
 
 
 @page(action=VIEW, methods=("GET",))

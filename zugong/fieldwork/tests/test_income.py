@@ -4,8 +4,11 @@ API, the Excel 通报 and the public 通报 page without an account (no personal
 from __future__ import annotations
 
 import io
+import json
+import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -186,3 +189,37 @@ def test_a_city_scale_applies_below_it_unless_a_county_sets_its_own(tree: Tree, 
     assert _levels(tree.city) == {"甲村": "red", "乙村": "blue"}  # the county's own, though older, wins
     assert _levels(tree.township_a) == {"甲村": "red"}
     assert _levels(tree.village_b) == {"乙村": "blue"}
+
+
+def _trend(body: str) -> dict[str, Any]:
+    found = re.search(r'<script id="zg-income-trend-data" type="application/json">(.*?)</script>', body, re.S)
+    assert found is not None
+    return json.loads(found.group(1))  # type: ignore[no-any-return]
+
+
+def test_trend_chart_counts_each_colour_per_quarter_by_the_scale_then_in_force(tree: Tree, alice: User,
+                                                                                 carol: User) -> None:
+    # given: two quarters of reports in 甲县, a county scale from the third quarter, 乙县 reporting too
+    new_village = _village(tree.township_a, "新村")
+    _report(alice, tree.village_a, "12", quarter=date(2025, 4, 1))
+    _report(alice, new_village, "3", quarter=date(2025, 4, 1))
+    _report(alice, tree.village_a, "25")
+    _report(alice, new_village, "3")
+    _report(carol, tree.village_b, "100")
+    income_scale_set(actor=alice, jurisdiction=jurisdiction_for(alice), org_unit=tree.county_a,
+                     valid_from=Q3, thresholds=(Decimal(3), Decimal(6), Decimal(12), Decimal(30)))
+    # when
+    page = logged_in(alice).get("/fieldwork/income/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"})
+    # then
+    body = page.content.decode()
+    assert "近四个季度各预警等级村数" in body and "fieldwork/income_trend.js" in body
+    trend = _trend(body)
+    assert trend["quarters"] == ["2024年第4季度", "2025年第1季度", "2025年第2季度", "2025年第3季度"]
+    assert trend["unit"] == "村数"
+    assert {s["name"]: s["data"] for s in trend["series"]} == {
+        "红色": [0, 0, 1, 0], "橙色": [0, 0, 0, 1], "黄色": [0, 0, 1, 0], "绿色": [0, 0, 0, 1], "蓝色": [0, 0, 0, 0]}
+    city = _trend(logged_in(User.objects.create_superuser("root")).get(
+        "/fieldwork/income/", {"org": str(tree.city.pk), "quarter": "2025Q3"}).content.decode())
+    assert {s["name"]: s["data"][3] for s in city["series"]} == {"红色": 0, "橙色": 1, "黄色": 0, "绿色": 1, "蓝色": 1}
+    public = _trend(Client().get(f"/m/income/{tree.county_a.pk}/", {"quarter": "2025Q3"}).content.decode())
+    assert public["series"] == trend["series"]
