@@ -33,7 +33,7 @@ def open_problems(ctx: SourceContext) -> QuerySet[Any]:
     label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
                    Substr("description", 1, 60), output_field=CharField())
     return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
-            .exclude(status=ProblemStatus.CLOSED).exclude(problem_list_id__in=withdrawn_lists()).order_by()
+            .exclude(status=ProblemStatus.CLOSED).exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
             .values("org_unit_id", subject_id=F("id"), subject_label=label))
 
 
@@ -57,7 +57,7 @@ def plan_dates(ctx: SourceContext) -> QuerySet[Any]:
                    F("title"), output_field=CharField())
     return (PlanDueDate.objects.filter(ctx.org_q("problem__org_unit__"), home_period_q(ctx),
                                        problem__status=ProblemStatus.RECTIFYING)
-            .exclude(problem__problem_list_id__in=withdrawn_lists()).order_by()
+            .exclude(problem__problem_list_id__in=withdrawn_lists() or [0]).order_by()
             .values(subject_id=F("id"), subject_label=label, org_unit_id=F("problem__org_unit_id"),
                     start_date=F("starts_on"), due_date=F("due"), done_date=Value(None, output_field=DateField())))
 
