@@ -63,6 +63,38 @@ class IncomeReportForm(ScopedForm):
             raise forms.ValidationError(_("季度格式应为 2025Q3")) from None
 
 
+class IncomeScaleForm(ScopedForm):
+    """A new version of a unit's five-colour thresholds: each colour's lower bound (万元), rising."""
+
+    org_unit = forms.Field(label=_("设定单位"))
+    valid_from = DateField(label=_("生效日期"))
+    orange_from = forms.DecimalField(label=_("橙色起点（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2)
+    yellow_from = forms.DecimalField(label=_("黄色起点（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2)
+    green_from = forms.DecimalField(label=_("绿色起点（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2)
+    blue_from = forms.DecimalField(label=_("蓝色起点（万元）"), min_value=Decimal(0), max_digits=10, decimal_places=2,
+                                   help_text=_("低于橙色起点为红色；四个起点须逐级升高"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = forms.ModelChoiceField(organisers_visible(self.jurisdiction), label=_("设定单位"),
+                                                         empty_label=CHOOSE)
+        self.order_fields(["org_unit", "valid_from", "orange_from", "yellow_from", "green_from", "blue_from"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        steps = [("orange_from", _("橙色")), ("yellow_from", _("黄色")), ("green_from", _("绿色")),
+                 ("blue_from", _("蓝色"))]
+        for (lower, lower_name), (upper, upper_name) in zip(steps, steps[1:], strict=False):
+            low, high = data.get(lower), data.get(upper)
+            if low is not None and high is not None and high <= low:
+                self.add_error(upper, _("%(upper)s起点应高于%(lower)s起点") % {"upper": upper_name, "lower": lower_name})
+        return data
+
+    def thresholds(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        data = self.cleaned_data
+        return (data["orange_from"], data["yellow_from"], data["green_from"], data["blue_from"])
+
+
 # ---- 蹲点调研 (R06) ----------------------------------------------------------------------------------
 
 class BatchForm(ScopedForm):

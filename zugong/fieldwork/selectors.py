@@ -258,6 +258,16 @@ def graded_reports(root: OrgUnit, quarter: date) -> QuerySet[Any]:
             .values("village_id", "village_name", "township", "income", "goal", "submitted_on", "level"))
 
 
+def scales_visible(jurisdiction: Jurisdiction) -> QuerySet[IncomeScale]:
+    """The threshold versions set at units in sight or above them (a city's version covers its counties),
+    newest first per unit."""
+    above: set[str] = set()
+    for path in jurisdiction.paths:
+        above.update(ancestor_paths(path))
+    return (IncomeScale.objects.filter(jurisdiction.org_q("org_unit__") | Q(org_unit__path__in=above))
+            .select_related("org_unit").order_by("org_unit__path", "-valid_from"))
+
+
 def quarters_back(last: date, count: int) -> list[date]:
     """`count` quarters ending with the quarter starting on `last`, oldest first."""
     index = last.year * 4 + (last.month - 1) // 3

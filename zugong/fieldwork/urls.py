@@ -7,6 +7,7 @@ urlpatterns = [
     path("income/", views.income, name="income"),
     path("income/report/", views.income_report_new, name="income-report"),
     path("income/export/", views.income_export, name="income-export"),
+    path("income/scales/", views.income_scales, name="income-scales"),
     path("training/", views_training.training, name="training"),
     path("training/import/", views_training.training_upload, name="training-import"),
     path("training/new/", views_training.training_record_new, name="training-new"),

@@ -21,9 +21,9 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, error_page, page, query_int
 from zugong.fieldwork import selectors
 from zugong.fieldwork.export import income_bulletin_workbook
-from zugong.fieldwork.forms import IncomeReportForm
+from zugong.fieldwork.forms import IncomeReportForm, IncomeScaleForm
 from zugong.fieldwork.models import IncomeLevel
-from zugong.fieldwork.services.income import income_report_submit
+from zugong.fieldwork.services.income import income_report_submit, income_scale_set
 
 VIEW = "fieldwork.income_view"
 
@@ -76,6 +76,7 @@ def income(request: AuthedRequest) -> HttpResponse:
     context["missing"] = list(selectors.missing_reports(unit, context["quarter"])[:200])  # type: ignore[arg-type]
     context["is_county"] = unit.kind == OrgKind.COUNTY
     context["may_report"] = may(request.jurisdiction, "fieldwork.income_report")
+    context["may_scale"] = may(request.jurisdiction, "fieldwork.income_scale_set")
     return render(request, "fieldwork/income.html", context)
 
 
@@ -105,6 +106,27 @@ def income_report_new(request: AuthedRequest) -> HttpResponse:
                 "village": report.village.name, "quarter": selectors.quarter_label(report.quarter_start)})
             return HttpResponseRedirect(f"{reverse('fieldwork:income')}?quarter={_quarter_code(report.quarter_start)}")
     return render(request, "fieldwork/income_form.html", {"form": form})
+
+
+@page(action=VIEW, writes="fieldwork.income_scale_set")
+def income_scales(request: AuthedRequest) -> HttpResponse:
+    """The five-colour thresholds in sight (versions are rows) and a new version (org admin)."""
+    jurisdiction = request.jurisdiction
+    form = IncomeScaleForm(request.POST or None, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            income_scale_set(actor=request.user, jurisdiction=jurisdiction, org_unit=data["org_unit"],
+                             valid_from=data["valid_from"], thresholds=form.thresholds())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已设定%(unit)s自%(day)s起的村集体经济收入预警标准") % {
+                "unit": data["org_unit"].name, "day": data["valid_from"].isoformat()})
+            return HttpResponseRedirect(reverse("fieldwork:income-scales"))
+    return render(request, "fieldwork/income_scales.html", {
+        "scales": selectors.scales_visible(jurisdiction)[:200], "form": form, "default": selectors.DEFAULT_SCALE,
+        "may_set": may(jurisdiction, "fieldwork.income_scale_set")})
 
 
 @require_http_methods(["GET"])

@@ -223,3 +223,59 @@ def test_trend_chart_counts_each_colour_per_quarter_by_the_scale_then_in_force(t
     assert {s["name"]: s["data"][3] for s in city["series"]} == {"红色": 0, "橙色": 1, "黄色": 0, "绿色": 1, "蓝色": 1}
     public = _trend(Client().get(f"/m/income/{tree.county_a.pk}/", {"quarter": "2025Q3"}).content.decode())
     assert public["series"] == trend["series"]
+
+
+def _scale_post(county: OrgUnit, **bounds: str) -> dict[str, str]:
+    values = {"orange_from": "3", "yellow_from": "6", "green_from": "12", "blue_from": "30"} | bounds
+    return {"org_unit": str(county.pk), "valid_from": "2025-07-01", **values}
+
+
+def test_scale_page_sets_a_version_that_grades_the_quarter(tree: Tree, alice: User) -> None:
+    from zugong.core.models import AuditEvent
+
+    _report(alice, tree.village_a, "25")
+    client = logged_in(alice)
+    ranking = client.get("/fieldwork/income/", {"org": str(tree.county_a.pk), "quarter": "2025Q3"}).content.decode()
+    assert 'id="zg-income-scales" href="/fieldwork/income/scales/"' in ranking and "预警标准" in ranking
+    form = client.get("/fieldwork/income/scales/").content.decode()
+    assert "尚未设定，按默认标准。" in form and "橙色起点 5 万元" in form and "蓝色起点（万元）" in form
+    # when
+    saved = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a), follow=True)
+    # then
+    body = saved.content.decode()
+    assert "已设定甲县自2025-07-01起的村集体经济收入预警标准" in body
+    assert "<td>甲县</td><td>2025-07-01</td><td>3.00</td><td>6.00</td><td>12.00</td><td>30.00</td>" in body
+    assert _levels(tree.county_a) == {"甲村": "green"}  # 25 was green under 20/50 too: 12 ≤ 25 < 30
+    assert AuditEvent.objects.filter(action="fieldwork.income_scale_set").count() == 1
+    again = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a))
+    assert again.status_code == 200 and "甲县自2025-07-01起已有一版预警标准" in again.content.decode()
+
+
+def test_scale_page_names_bad_input_in_chinese_and_saves_nothing(tree: Tree, alice: User) -> None:
+    from zugong.fieldwork.models import IncomeScale
+
+    client = logged_in(alice)
+    falling = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a, yellow_from="3", blue_from="10"))
+    body = falling.content.decode()
+    assert falling.status_code == 200
+    assert "黄色起点应高于橙色起点" in body and "蓝色起点应高于绿色起点" in body
+    negative = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a, orange_from="-1"))
+    assert "确保该值大于或等于0" in negative.content.decode()
+    missing = client.post("/fieldwork/income/scales/", {"org_unit": str(tree.county_a.pk), "valid_from": "2025-13-01"})
+    assert "这个字段是必填项" in missing.content.decode()
+    outside = client.post("/fieldwork/income/scales/", _scale_post(tree.county_b))
+    assert outside.status_code == 200 and "选择一个有效的选项" in outside.content.decode()
+    assert not IncomeScale.objects.exists()
+
+
+def test_scale_page_refuses_a_role_without_the_right(tree: Tree, bob: User) -> None:
+    from zugong.fieldwork.models import IncomeScale
+
+    client = logged_in(bob)  # township staff: may read the ranking, not set the thresholds
+    ranking = client.get("/fieldwork/income/", {"quarter": "2025Q3"}).content.decode()
+    assert "zg-income-scales" not in ranking
+    page = client.get("/fieldwork/income/scales/")
+    assert page.status_code == 200 and "zg-income-scale-form" not in page.content.decode()
+    refused = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a))
+    assert refused.status_code == 403 and "无权" in refused.content.decode()
+    assert not IncomeScale.objects.exists()
