@@ -63,6 +63,12 @@ class IncomeReportForm(ScopedForm):
             raise forms.ValidationError(_("季度格式应为 2025Q3")) from None
 
 
+class IncomeCorrectionForm(IncomeReportForm):
+    """The same figures as the report, for a village and quarter already reported, with the reason."""
+
+    reason = forms.CharField(label=_("更正原因"), max_length=200)
+
+
 class IncomeScaleForm(ScopedForm):
     """A new version of a unit's five-colour thresholds: each colour's lower bound (万元), rising."""
 

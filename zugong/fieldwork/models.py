@@ -82,6 +82,10 @@ class VillageIncomeReport(models.Model):
     goal = models.DecimalField(_("年度目标（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     measures = models.TextField(_("主要措施"), blank=True, default="")
     submitted_on = models.DateField(_("报送日期"))
+    # A correction keeps `submitted_on` (R27's deadline counts the first report); the figures before it are
+    # in the audit log.
+    corrected_on = models.DateField(_("更正日期"), null=True, blank=True)
+    correction_reason = models.CharField(_("更正原因"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["-quarter_start", "village"]

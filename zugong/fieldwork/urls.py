@@ -6,6 +6,7 @@ app_name = "fieldwork"
 urlpatterns = [
     path("income/", views.income, name="income"),
     path("income/report/", views.income_report_new, name="income-report"),
+    path("income/correct/", views.income_report_correction, name="income-correct"),
     path("income/export/", views.income_export, name="income-export"),
     path("income/scales/", views.income_scales, name="income-scales"),
     path("training/", views_training.training, name="training"),

@@ -21,9 +21,9 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, error_page, page, query_int
 from zugong.fieldwork import selectors
 from zugong.fieldwork.export import income_bulletin_workbook
-from zugong.fieldwork.forms import IncomeReportForm, IncomeScaleForm
+from zugong.fieldwork.forms import IncomeCorrectionForm, IncomeReportForm, IncomeScaleForm
 from zugong.fieldwork.models import IncomeLevel
-from zugong.fieldwork.services.income import income_report_submit, income_scale_set
+from zugong.fieldwork.services.income import income_report_correct, income_report_submit, income_scale_set
 
 VIEW = "fieldwork.income_view"
 
@@ -106,6 +106,25 @@ def income_report_new(request: AuthedRequest) -> HttpResponse:
                 "village": report.village.name, "quarter": selectors.quarter_label(report.quarter_start)})
             return HttpResponseRedirect(f"{reverse('fieldwork:income')}?quarter={_quarter_code(report.quarter_start)}")
     return render(request, "fieldwork/income_form.html", {"form": form})
+
+
+@page(action="fieldwork.income_report", methods=("GET", "POST"))
+def income_report_correction(request: AuthedRequest) -> HttpResponse:
+    form = IncomeCorrectionForm(request.POST or None, jurisdiction=request.jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = income_report_correct(
+                actor=request.user, jurisdiction=request.jurisdiction, village=data["village"],
+                quarter=data["quarter"], income=data["income"], goal=data["goal"], channels=data["channels"],
+                measures=data["measures"], reason=data["reason"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已更正%(village)s%(quarter)s集体经济收入") % {
+                "village": report.village.name, "quarter": selectors.quarter_label(report.quarter_start)})
+            return HttpResponseRedirect(f"{reverse('fieldwork:income')}?quarter={_quarter_code(report.quarter_start)}")
+    return render(request, "fieldwork/income_correction.html", {"form": form})
 
 
 @page(action=VIEW, writes="fieldwork.income_scale_set")

@@ -13,8 +13,9 @@ from zugong.core.errors import Conflict, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import Actor, require
+from zugong.fieldwork.locks import lock_income_report
 from zugong.fieldwork.models import IncomeScale, VillageIncomeReport
-from zugong.fieldwork.selectors import quarter_label, quarter_start
+from zugong.fieldwork.selectors import quarter_label, quarter_start, report_due
 
 
 @transaction.atomic
@@ -38,6 +39,38 @@ def income_report_submit(
                                                 measures=measures.strip()[:5000], submitted_on=day)
     audit_record(actor=actor, action="fieldwork.income_report", obj=report, org_unit=village,
                  summary={"quarter": quarter_label(start), "income": str(income)})
+    return report
+
+
+@transaction.atomic
+def income_report_correct(
+    *, actor: Actor, jurisdiction: Jurisdiction, village: OrgUnit, quarter: date, income: Decimal, reason: str,
+    channels: str = "", goal: Decimal | None = None, measures: str = "", corrected_on: date | None = None,
+) -> VillageIncomeReport:
+    """Correct a report already sent, up to the quarter's due day: after it the quarter's 通报 is out (the
+    published figures stay as they were). The first `submitted_on` is kept for R27's deadline; the figures
+    before and after go to the audit log."""
+    require(jurisdiction, "fieldwork.income_report", village)
+    start = quarter_start(quarter)
+    reason = reason.strip()[:200]
+    if not reason:
+        raise ValidationFailed("请填写更正原因", field="reason")
+    if income < 0:
+        raise ValidationFailed("已实现收入不能为负数", field="income")
+    report = lock_income_report(village.pk, start)
+    day = corrected_on or timezone.localdate()
+    due = report_due(start, village)
+    if day > due:
+        raise Conflict(f"{quarter_label(start)}的通报已于{due.isoformat()}截止报送后发布，不能再更正")
+    before = {"income": str(report.income), "goal": None if report.goal is None else str(report.goal),
+              "channels": report.channels, "measures": report.measures}
+    report.income, report.goal = income, goal
+    report.channels, report.measures = channels.strip()[:300], measures.strip()[:5000]
+    report.corrected_on, report.correction_reason = day, reason
+    report.save(update_fields=["income", "goal", "channels", "measures", "corrected_on", "correction_reason"])
+    audit_record(actor=actor, action="fieldwork.income_report", obj=report, org_unit=village,
+                 summary={"quarter": quarter_label(start), "correction": reason, "before": before,
+                          "income": str(income), "goal": None if goal is None else str(goal)})
     return report
 
 

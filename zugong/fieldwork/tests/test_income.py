@@ -279,3 +279,62 @@ def test_scale_page_refuses_a_role_without_the_right(tree: Tree, bob: User) -> N
     refused = client.post("/fieldwork/income/scales/", _scale_post(tree.county_a))
     assert refused.status_code == 403 and "无权" in refused.content.decode()
     assert not IncomeScale.objects.exists()
+
+
+def _correct(user: User, village: OrgUnit, income: str, day: date, reason: str = "漏报了光伏分红") -> None:
+    from zugong.fieldwork.services.income import income_report_correct
+
+    income_report_correct(actor=user, jurisdiction=jurisdiction_for(user), village=village, quarter=Q3,
+                          income=Decimal(income), reason=reason, corrected_on=day)
+
+
+def test_correction_until_the_due_day_keeps_the_first_submission_and_is_audited(tree: Tree, alice: User,
+                                                                                bob: User, carol: User) -> None:
+    from zugong.core.models import AuditEvent
+    from zugong.fieldwork.models import VillageIncomeReport
+
+    _report(alice, tree.village_a, "4")  # submitted 2025-10-05; 2025Q3 is due 2025-10-10
+    _correct(bob, tree.village_a, "12", date(2025, 10, 10))  # the due day itself
+    report = VillageIncomeReport.objects.get(village=tree.village_a, quarter_start=Q3)
+    assert (report.income, report.submitted_on, report.corrected_on) == (Decimal("12.00"), date(2025, 10, 5),
+                                                                         date(2025, 10, 10))
+    assert report.correction_reason == "漏报了光伏分红" and _levels(tree.county_a) == {"甲村": "yellow"}
+    event = AuditEvent.objects.filter(action="fieldwork.income_report").order_by("-sequence").first()
+    assert event is not None and event.summary["before"]["income"] == "4.00" and event.summary["income"] == "12"
+    with pytest.raises(Conflict, match="2025年第3季度的通报已于2025-10-10截止报送后发布，不能再更正"):
+        _correct(bob, tree.village_a, "30", date(2025, 10, 11))  # the day after: published
+    with pytest.raises(ValidationFailed, match="请填写更正原因"):
+        _correct(bob, tree.village_a, "30", date(2025, 10, 9), reason="  ")
+    with pytest.raises(NotFound, match="尚未报送"):
+        _correct(bob, _village(tree.township_a, "新村"), "1", date(2025, 10, 9))
+    with pytest.raises(NotFound):
+        _correct(carol, tree.village_a, "1", date(2025, 10, 9))  # another county's village
+    assert VillageIncomeReport.objects.get(village=tree.village_a, quarter_start=Q3).income == Decimal("12.00")
+
+
+def test_correction_page_in_chinese(tree: Tree, alice: User, bob: User, carol: User) -> None:
+    from django.utils import timezone
+
+    from zugong.fieldwork.models import VillageIncomeReport
+    from zugong.fieldwork.selectors import quarter_start
+
+    # given: this quarter's report (still before its due day) and last year's (published)
+    this = quarter_start(timezone.localdate())
+    code = f"{this.year}Q{(this.month - 1) // 3 + 1}"
+    income_report_submit(actor=bob, jurisdiction=jurisdiction_for(bob), village=tree.village_a, quarter=this,
+                         income=Decimal("3"))
+    _report(alice, tree.village_a, "4")
+    client = logged_in(bob)
+    assert 'id="zg-income-correct"' in client.get("/fieldwork/income/").content.decode()
+    post = {"village": str(tree.village_a.pk), "quarter": code, "income": "8", "channels": "", "measures": ""}
+    # when / then: the reason is asked for, then the correction saved
+    unreasoned = client.post("/fieldwork/income/correct/", post)
+    assert unreasoned.status_code == 200 and "这个字段是必填项" in unreasoned.content.decode()
+    done = client.post("/fieldwork/income/correct/", {**post, "reason": "村会计录入有误"}, follow=True)
+    assert "已更正甲村" in done.content.decode()
+    assert VillageIncomeReport.objects.get(village=tree.village_a, quarter_start=this).income == Decimal("8.00")
+    late = client.post("/fieldwork/income/correct/", {**post, "quarter": "2025Q3", "reason": "补充"})
+    assert late.status_code == 200 and "通报已于2025-10-10截止报送后发布" in late.content.decode()
+    assert VillageIncomeReport.objects.get(village=tree.village_a, quarter_start=Q3).income == Decimal("4.00")
+    other = logged_in(carol).post("/fieldwork/income/correct/", {**post, "reason": "x"})
+    assert other.status_code == 200 and "选择一个有效的选项" in other.content.decode()  # 甲村 is out of reach
