@@ -141,6 +141,19 @@ def wait_for(driver: WebDriver, css: str) -> Any:
     return _wait(driver).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def click_when_settled(driver: WebDriver, css: str) -> None:
+    """Click the element matching `css`, found again when it was replaced meanwhile: a search picker's options are
+    re-rendered by each keystroke's answer, so the option found may be gone by the time it is clicked."""
+    def clicked(_driver: WebDriver) -> bool:
+        try:
+            wait_for(driver, css).click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    WebDriverWait(driver, WAIT_SECONDS).until(clicked, message=f"{css!r} kept being replaced")
+
+
 _TEXT_PRESENT = "const el = document.querySelector(arguments[0]); return !!el && el.textContent.includes(arguments[1]);"
 
 

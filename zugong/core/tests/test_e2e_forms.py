@@ -23,7 +23,7 @@ from zugong.cadres.tests.factories import make_cadre
 from zugong.conftest import Tree, make_user
 from zugong.core.models import Role
 from zugong.core.permissions import SYSTEM
-from zugong.e2e import browser, sign_in, wait_for  # noqa: F401
+from zugong.e2e import browser, click_when_settled, sign_in, wait_for  # noqa: F401
 from zugong.talks.services.talks import talker_register
 
 
@@ -77,7 +77,7 @@ def _choose_in_picker(driver: WebDriver, select: WebElement, query: str) -> None
     picker = select.find_element(By.XPATH, "..")
     picker.find_element(By.CSS_SELECTOR, ".zg-picker-search").send_keys(query)
     options_id = f"{select.get_attribute('id')}-options"
-    wait_for(driver, f'#{options_id} li[role="option"]').click()
+    click_when_settled(driver, f'#{options_id} li[role="option"]')
     assert select.find_elements(By.CSS_SELECTOR, "option[selected], option:checked"), _name(select)
 
 

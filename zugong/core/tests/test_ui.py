@@ -4,6 +4,7 @@ the jurisdiction switcher and the permission matrix of the core pages."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -430,9 +431,10 @@ def test_dashboard_query_count(tree: Tree, alice: User, django_assert_num_querie
     page(client, "/")  # the worker keeps alice's jurisdiction from here on (core/jurisdiction.py)
     # session, user, the jurisdiction's generation stamp (the memberships were read once), roots with their child flag, counts by kind, the active
     # memberships (roles), then alice's due items (test_home.py grows the data): open 五必谈 triggers and
-    # their count, this year's plan coverage, 约谈 by state, overdue findings by rule, findings by rule and
-    # period and the rules (the overview), and the memberships of the jurisdiction switcher in base.html
-    with django_assert_num_queries(14):
+    # their count, this year's plan coverage, 约谈 by state, overdue findings by rule, the findings' counts by rule
+    # and period kept from the first opening (their generation stamp and the kept counts, rules/summary_cache.py)
+    # and the rules (the overview), and the memberships of the jurisdiction switcher in base.html
+    with django_assert_num_queries(15):
         page(client, "/")
 
 
@@ -478,9 +480,13 @@ def _more_townships(tree: Tree, first: int) -> None:
     ("/", False), ("/core/orgs/", False), ("/core/orgs/?q=镇", False),
     ("children", False), ("children", True),
 ])
-def test_core_list_pages_query_count_does_not_grow(tree: Tree, alice: User, url: str, htmx: bool) -> None:
+def test_core_list_pages_query_count_does_not_grow(tree: Tree, alice: User, url: str, htmx: bool,
+                                                   settings: Any) -> None:
     """The dashboard, the tree root, the search and a unit's children (page and htmx fragment) read the
-    same number of queries with 30 or 60 more townships (each with a village) under county A."""
+    same number of queries with 30 or 60 more townships (each with a village) under county A. The findings'
+    kept counts are off here: the first opening would count and keep them, the next read them (a difference
+    of cache state, not of data; rules/tests/test_summary_cache.py covers them)."""
+    settings.ZUGONG_RULES_COUNTS_CACHE_SECONDS = 0
     client = logged_in(alice)
     target = f"/core/orgs/{tree.county_a.pk}/children/" if url == "children" else url
     headers = {"HX-Request": "true"} if htmx else {}

@@ -12,13 +12,12 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from zugong.cadres.models import Cadre
 from zugong.cadres.tests.factories import make_cadre
-from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, click_when_settled, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.fieldwork.models import (
     CareVisit,
     LinkSpending,
@@ -45,12 +44,7 @@ def _type(driver, css: str, text: str) -> None:  # type: ignore[no-untyped-def]
 def _pick(driver, form: str, field: str, text: str, value: int) -> None:  # type: ignore[no-untyped-def]
     """Type into a search picker and choose the option; each keystroke's answer may re-render the options."""
     driver.find_element(By.CSS_SELECTOR, f"{form} #id_{field} ~ .zg-picker-search").send_keys(text)
-    for _ in range(5):
-        try:
-            wait_for(driver, f'{form} #id_{field}-options li[data-value="{value}"]').click()
-            break
-        except StaleElementReferenceException:
-            continue
+    click_when_settled(driver, f'{form} #id_{field}-options li[data-value="{value}"]')
     wait_for_text(driver, f"{form} #id_{field} ~ .zg-picker-chosen", text)
 
 
