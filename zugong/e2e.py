@@ -154,6 +154,16 @@ def click_when_settled(driver: WebDriver, css: str) -> None:
     WebDriverWait(driver, WAIT_SECONDS).until(clicked, message=f"{css!r} kept being replaced")
 
 
+def choose_in_picker(driver: WebDriver, field: str, query: str, value: int, scope: str = "") -> None:
+    """Type `query` into the search picker of `<select id="id_<field>">` (inside `scope`, a CSS prefix) and choose
+    the option `value`; returns once the select holds it (a later keystroke's answer may redraw the options)."""
+    driver.find_element(By.CSS_SELECTOR, f"{scope} #id_{field} ~ .zg-picker-search").send_keys(query)
+    click_when_settled(driver, f'{scope} #id_{field}-options li[data-value="{value}"]')
+    select = f"{scope} #id_{field}"
+    _wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, select).get_attribute("value") == str(value),
+                        message=f"{select!r} never held {value}")
+
+
 _TEXT_PRESENT = "const el = document.querySelector(arguments[0]); return !!el && el.textContent.includes(arguments[1]);"
 
 

@@ -9,7 +9,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from zugong.assessment.models import Campaign, CampaignStatus, Indicator, VotingCode
-from zugong.e2e import WAIT_SECONDS, browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import (  # noqa: F401
+    WAIT_SECONDS,
+    browser,
+    choose_in_picker,
+    click_to_next_page,
+    sign_in,
+    wait_for,
+    wait_for_text,
+)
 
 from .conftest import cadre
 
@@ -20,8 +28,7 @@ def submit(driver, button_id: str) -> None:
 
 
 def pick(driver, field: str, query: str, value: int) -> None:
-    driver.find_element(By.CSS_SELECTOR, f"#id_{field} ~ .zg-picker-search").send_keys(query)
-    wait_for(driver, f'#id_{field}-options li[data-value="{value}"]').click()
+    choose_in_picker(driver, field, query, value)
 
 
 def fill(driver, element_id: str, text: str) -> None:
