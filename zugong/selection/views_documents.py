@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from zugong.cadres.exporters import safe_text
 from zugong.core.downloads import download
 from zugong.core.errors import ValidationFailed
 from zugong.core.request import AuthedRequest, page
@@ -19,20 +20,20 @@ from zugong.selection.services.attachments import stage_attach
 @page(action="selection.selection_view", methods=("GET",))
 def selection_trace_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(request.jurisdiction, pk)
-    return download(trace_docx(selection), f"{selection.title}-全程纪实表.docx")
+    return download(trace_docx(selection), f"{safe_text(selection.title)}-全程纪实表.docx")
 
 
 @page(action="selection.selection_view", methods=("GET",))
 def selection_trace_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(request.jurisdiction, pk)
-    return download(trace_pdf(selection), f"{selection.title}-全程纪实表.pdf")
+    return download(trace_pdf(selection), f"{safe_text(selection.title)}-全程纪实表.pdf")
 
 
 @page(action="selection.selection_view", methods=("GET",))
 def selection_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(request.jurisdiction, pk)
     data, _files = record_archive(selection)
-    return download(data, f"{selection.title}-全程纪实档案.zip")
+    return download(data, f"{safe_text(selection.title)}-全程纪实档案.zip")
 
 
 @page(action="selection.stage_attach", methods=("POST",), scope=selectors.selections_visible, by="pk")
