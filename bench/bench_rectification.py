@@ -78,8 +78,8 @@ def _data() -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE rectification_quarterlycheck, rectification_problem, rectification_problemlist CASCADE")
         cursor.execute("""INSERT INTO rectification_problemlist
-                            (title, source, issuing_unit_id, owner_unit_id, owner_person, issued_on, created_at)
-                          SELECT t.name || '述职评议问题清单', 'duty_review', t.parent_id, t.id, '书记', DATE '2026-02-20', now()
+                            (title, source, issuing_unit_id, owner_unit_id, owner_person, issued_on, created_at, withdrawn_reason)
+                          SELECT t.name || '述职评议问题清单', 'duty_review', t.parent_id, t.id, '书记', DATE '2026-02-20', now(), ''
                           FROM core_orgunit t WHERE t.kind = 'township' ORDER BY t.path""")
         cursor.execute("SELECT array_agg(id ORDER BY id), array_agg(owner_unit_id ORDER BY id) FROM rectification_problemlist")
         lists, owners = cursor.fetchone()

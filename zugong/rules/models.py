@@ -123,6 +123,30 @@ class Finding(models.Model):
         return f"{self.rule_id} {self.subject_label} {self.status}"
 
 
+class JobDigest(models.Model):
+    """What one aggregate job last wrote on PostgreSQL (kinds/aggregate.py): a 64-bit-per-row sum over its
+    findings' subjects and fingerprints, with its counts by status. A re-evaluation that computes the same
+    digest for the same region has nothing to write and skips the diff against the stored findings. Any
+    other write to the findings of the rule, part and period (another region's job, the SQLite or deadline
+    path, the ORM) deletes the digests it may have made stale (`digests.forget`)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="+", db_index=False)
+    part = models.CharField(max_length=30, blank=True)
+    period_start = models.DateField()
+    root_path = models.CharField(max_length=255, blank=True)
+    digest = models.CharField(max_length=80)
+    counts = models.JSONField(default=dict)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["rule", "part", "period_start", "root_path"], name="rules_jobdigest_job"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.part} {self.period_start} {self.root_path or '*'}"
+
+
 class Notification(models.Model):
     """An in-app notice; one per user, finding subject and status (the unique key dedupes re-runs)."""
 
