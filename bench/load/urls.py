@@ -1,11 +1,11 @@
-"""zugong's URLs plus /bench/bare: a Django view that does nothing, through the same middleware, so the
-load test can print what zugong's own code costs beside it."""
+"""zugong's URLs plus /bench/bare and /bench/bare.json: Django views that do nothing, through the same
+middleware, so the load test and bench_api can print what zugong's own code costs beside them."""
 
 from __future__ import annotations
 
 from typing import cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path
 
 from zugong.urls import urlpatterns as zugong_urlpatterns
@@ -17,4 +17,9 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns: list[URLPattern | URLResolver] = [path("bench/bare", bare), *cast(ZugongUrls, zugong_urlpatterns)]
+def bare_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True, "name": "bare"})
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("bench/bare", bare), path("bench/bare.json", bare_json), *cast(ZugongUrls, zugong_urlpatterns)]
