@@ -149,6 +149,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     "selection.stage_sign": Permission(ORG_DEPT, "签字确认选拔任用环节"),
     "selection.selection_stop": Permission(ORG_DEPT, "终止选拔任用"),
     "selection.stage_attach": Permission(ORG_DEPT, "上传选拔任用环节材料"),
+    "selection.stage_file_remove": Permission(ADMIN, "删除选拔任用环节误传的材料"),
     "selection.audit_sign_off": Permission(ADMIN, "签批干部档案审核错误"),
     "selection.report_view": _read(ORG_DEPT, "查看个人有关事项报告"),
     "selection.report_record": Permission(ORG_DEPT, "登记个人有关事项报告"),

@@ -237,3 +237,7 @@ class SignForm(forms.Form):
 class StageFilesForm(forms.Form):
     attachments = AttachmentsField(label=_("环节材料"), required=True,
                                    help_text=_("PDF、JPEG/PNG 图片、Word 或 Excel，每个不超过 10 MB；上传后须重新签字确认"))
+
+
+class StageFileRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("删除原因"), max_length=2000, help_text=_("如：误传了其他环节的材料"))

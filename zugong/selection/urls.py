@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/trace.pdf", views_documents.selection_trace_pdf, name="trace_pdf"),
     path("<int:pk>/archive.zip", views_documents.selection_archive, name="archive"),
     path("<int:pk>/files/<slug:stage>/", views_documents.stage_files_upload, name="stage_files"),
+    path("<int:pk>/files/<slug:stage>/<int:file_id>/remove/", views_documents.stage_file_delete,
+         name="stage_file_remove"),
     path("<int:pk>/plan-review/", views_review.plan_submit, name="plan_submit"),
     path("reviews/<int:pk>/", views_review.plan_review, name="plan_review"),
     path("stats/", views_review.stats_page, name="stats"),

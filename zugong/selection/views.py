@@ -141,6 +141,7 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_sign": may(request.jurisdiction, "selection.stage_sign", selection.org_unit),
         "may_attach": may(request.jurisdiction, "selection.stage_attach", selection.org_unit),
         "files_form": f.StageFilesForm(),
+        "may_remove_file": may(request.jurisdiction, "selection.stage_file_remove", selection.org_unit),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
         "shortlist": shortlist_preview(selection, timezone.localdate()),

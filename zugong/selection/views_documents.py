@@ -13,8 +13,8 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import AuthedRequest, page
 from zugong.selection import selectors
 from zugong.selection.documents import record_archive, trace_docx, trace_pdf
-from zugong.selection.forms import StageFilesForm
-from zugong.selection.services.attachments import stage_attach
+from zugong.selection.forms import StageFileRemoveForm, StageFilesForm
+from zugong.selection.services.attachments import stage_attach, stage_file_remove
 
 
 @page(action="selection.selection_view", methods=("GET",))
@@ -45,4 +45,15 @@ def stage_files_upload(request: AuthedRequest, pk: int, stage: str) -> HttpRespo
     stored = stage_attach(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk, stage=stage,
                           files=form.cleaned_data["attachments"])
     messages.success(request, _("已上传 %(n)d 个材料；此前的签字须重新确认") % {"n": len(stored)})
+    return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")
+
+
+@page(action="selection.stage_file_remove", methods=("POST",), scope=selectors.selections_visible, by="pk")
+def stage_file_delete(request: AuthedRequest, pk: int, stage: str, file_id: int) -> HttpResponse:
+    selectors.selection_get(request.jurisdiction, pk)
+    form = StageFileRemoveForm(request.POST)
+    form.is_valid()
+    removed = stage_file_remove(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk, stage=stage,
+                                attachment_id=file_id, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, _("已删除材料“%(name)s”") % {"name": removed.name})
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")

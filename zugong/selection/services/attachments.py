@@ -1,12 +1,15 @@
 """Files attached to a stage of a selection (R20's 全程纪实 with its documents): checked by content and
 size by core's `attachment_check`, audited, and part of the stage's digest (a file added after a
-signature makes that signature no longer match)."""
+signature makes that signature no longer match). A file added by mistake may be removed while nobody has
+signed the stage; once signed, the signed record stands and a correction is a new file."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -62,3 +65,33 @@ def stage_attach(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int,
                           "files": [{"name": c.name, "size": len(c.data), "sha256": hashlib.sha256(c.data).hexdigest()}
                                     for c in checked]})
     return attachments_store(actor=actor, owner=record, org_unit=selection.org_unit, files=checked)
+
+
+@transaction.atomic
+def stage_file_remove(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, stage: str,
+                      attachment_id: int, reason: str) -> Attachment:
+    """Remove a file added by mistake to a stage nobody has signed yet; the removal is audited (name,
+    SHA-256, size, why, the digest before and after) and the bytes are deleted once the removal commits."""
+    selection = lock_selection(selection_id)
+    require(jurisdiction, "selection.stage_file_remove", selection.org_unit)
+    record = selection.records.select_for_update(of=("self",)).filter(stage=stage).first()
+    files = attachments_of(record) if record is not None else []
+    row = next((a for a in files if a.pk == attachment_id), None)
+    if record is None or row is None:
+        raise NotFound("该环节没有这个材料")
+    if record.signatures.exists():
+        raise IllegalTransition(f"“{Stage(stage).label}”环节已有人签字确认，签字的记录不能删除材料；"
+                                "如需更正，请上传新的材料")
+    why = reason.strip()
+    if not why:
+        raise ValidationFailed("请填写删除原因", field="reason")
+    kept = [a for a in files if a.pk != attachment_id]
+    audit_record(actor=actor, action="selection.stage_file_remove", obj=selection, org_unit=selection.org_unit,
+                 summary={"stage": stage, "file": {"id": row.pk, "name": row.name, "size": row.size,
+                                                   "sha256": row.sha256},
+                          "reason": why, "digest_before": record_digest(record, files),
+                          "digest_after": record_digest(record, kept)})
+    path = Path(settings.MEDIA_ROOT) / row.stored_as
+    Attachment.objects.filter(pk=row.pk).delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return row

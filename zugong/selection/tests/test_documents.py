@@ -15,7 +15,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from zugong.conftest import bearer, logged_in, make_user
-from zugong.core.errors import IllegalTransition, NotFound, ValidationFailed
+from zugong.core.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
+from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Attachment, AuditEvent, Role
 from zugong.selection.documents import record_archive, trace_pdf
 from zugong.selection.flow import selection_trace, stage_flow
@@ -175,3 +176,111 @@ def test_api_upload(world: World) -> None:
     assert [a["name"] for a in detail[3]["attachments"]] == ["考察谈话记录.png"]
     conflict = bearer(world.alice).post(f"/api/v1/selections/{s.pk}/stages/decision/attachments", {"files": [png()]})
     assert conflict.status_code == 409
+
+
+# --- removing a stage file added by mistake ------------------------------------------------------------
+
+def _remove(w: World, s: Selection, stage: str, file_id: int, reason: str = "误传了其他环节的材料") -> Attachment:
+    return attachments.stage_file_remove(**_c(w, s), stage=stage, attachment_id=file_id, reason=reason)
+
+
+def test_a_file_removed_before_signing_leaves_the_record_digest_and_archive(
+        world: World, django_capture_on_commit_callbacks: Any) -> None:
+    # given: two files on the unsigned investigation stage, one of them added by mistake
+    s = walk(world, open_selection(world), "consultation")
+    kept = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION, files=[png()])[0]
+    wrong = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION, files=[png("别人的材料.png", "blue")])[0]
+    path = Path(settings.MEDIA_ROOT) / wrong.stored_as
+    record = s.records.get(stage=Stage.INVESTIGATION)
+    with_both = {f.stage: f for f in stage_flow(selection_get(world.ja, s.pk))}[Stage.INVESTIGATION].digest
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = _remove(world, s, Stage.INVESTIGATION, wrong.pk)
+    # then: the file, its row and its bytes are gone; the digest is that of the record with the kept file
+    assert removed.name == "别人的材料.png" and not path.exists()
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [kept.pk]
+    flow = {f.stage: f for f in stage_flow(selection_get(world.ja, s.pk))}[Stage.INVESTIGATION]
+    assert [a.name for a in flow.files] == ["考察谈话记录.png"]
+    assert flow.digest == record.digest([(kept.pk, kept.name, kept.sha256)]) != with_both
+    data, listed = record_archive(selection_get(world.ja, s.pk))
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert [f.name for f in listed] == ["考察谈话记录.png"] and not any("别人的材料" in n for n in names)
+    _reader, text = _pdf_text(zipfile.ZipFile(io.BytesIO(data)).read("全程纪实表.pdf"))
+    assert "考察谈话记录.png" in text and "别人的材料.png" not in text
+    # and: the removal is audited with the file's name, SHA-256, who and why
+    event = AuditEvent.objects.get(action="selection.stage_file_remove")
+    assert event.actor_id == world.alice.pk
+    assert event.summary["file"] == {"id": wrong.pk, "name": "别人的材料.png", "size": wrong.size,
+                                     "sha256": wrong.sha256}
+    assert event.summary["reason"] == "误传了其他环节的材料"
+    assert event.summary["digest_before"] == with_both and event.summary["digest_after"] == flow.digest
+
+
+def test_replacing_a_file_is_remove_and_upload(world: World) -> None:
+    s = walk(world, open_selection(world), "shortlist")
+    wrong = attachments.stage_attach(**_c(world, s), stage=Stage.MOTION, files=[png("方案.png", "blue")])[0]
+    _remove(world, s, Stage.MOTION, wrong.pk, reason="传错版本")
+    right = attachments.stage_attach(**_c(world, s), stage=Stage.MOTION, files=[png("方案.png", "green")])[0]
+    flow = stage_flow(selection_get(world.ja, s.pk))
+    assert [(a.pk, a.sha256) for a in flow[0].files] == [(right.pk, right.sha256)] and right.sha256 != wrong.sha256
+
+
+def test_a_signed_stage_keeps_its_files(world: World) -> None:
+    s = walk(world, open_selection(world), "consultation")
+    stored = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION, files=[png()])[0]
+    svc.stage_sign(**_c(world, s), stage=Stage.INVESTIGATION, capacity="考察组组长")
+    with pytest.raises(IllegalTransition, match="已有人签字确认.*请上传新的材料"):
+        _remove(world, s, Stage.INVESTIGATION, stored.pk)
+    assert Attachment.objects.filter(pk=stored.pk).exists()
+    assert not AuditEvent.objects.filter(action="selection.stage_file_remove").exists()
+
+
+def test_removal_needs_a_reason_the_role_and_the_stage_of_the_file(world: World) -> None:
+    s = walk(world, open_selection(world), "consultation")
+    stored = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION, files=[png()])[0]
+    with pytest.raises(ValidationFailed, match="请填写删除原因"):
+        _remove(world, s, Stage.INVESTIGATION, stored.pk, reason="  ")
+    with pytest.raises(NotFound):  # the file is not the motion's
+        _remove(world, s, Stage.MOTION, stored.pk)
+    with pytest.raises(NotFound):
+        _remove(world, s, Stage.DECISION, stored.pk)
+    with pytest.raises(Forbidden):  # org_staff uploads but does not remove
+        attachments.stage_file_remove(actor=world.staff, jurisdiction=jurisdiction_for(world.staff),
+                                      selection_id=s.pk, stage=Stage.INVESTIGATION, attachment_id=stored.pk,
+                                      reason="误传")
+    assert Attachment.objects.filter(pk=stored.pk).exists()
+
+
+def test_pages_remove_a_file_only_for_the_org_admin(world: World) -> None:
+    s = walk(world, open_selection(world), "consultation")
+    stored = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION, files=[png()])[0]
+    url = f"/selection/{s.pk}/files/investigation/{stored.pk}/remove/"
+    staff_page = logged_in(world.staff).get(f"/selection/{s.pk}/").content.decode()
+    assert "考察谈话记录.png" in staff_page and "确认删除" not in staff_page
+    assert logged_in(world.staff).post(url, {"reason": "误传"}).status_code == 403
+    carol = make_user("carol2", world.tree.county_b, Role.ORG_ADMIN)
+    assert logged_in(carol).post(url, {"reason": "误传"}).status_code == 404
+    client = logged_in(world.alice)
+    assert "确认删除" in client.get(f"/selection/{s.pk}/").content.decode()
+    answer = client.post(url, {"reason": "误传"})
+    assert answer.status_code == 302 and not Attachment.objects.exists()
+
+
+def test_api_delete_a_stage_file(world: World) -> None:
+    s = walk(world, open_selection(world), "decision")
+    first, second = attachments.stage_attach(**_c(world, s), stage=Stage.INVESTIGATION,
+                                             files=[png(), png("多余.png", "blue")])
+    url = f"/api/v1/selections/{s.pk}/stages/investigation/attachments/{second.pk}"
+    body = {"reason": "误传"}
+    carol = make_user("carol2", world.tree.county_b, Role.ORG_ADMIN)
+    assert bearer(carol).delete(url, body, content_type="application/json").status_code == 404
+    assert bearer(world.staff).delete(url, body, content_type="application/json").status_code == 403
+    answer = bearer(world.alice).delete(url, body, content_type="application/json")
+    assert answer.status_code == 204
+    trace = bearer(world.alice).get(f"/api/v1/selections/{s.pk}/trace").json()
+    assert [a["name"] for a in trace[3]["attachments"]] == ["考察谈话记录.png"]
+    assert bearer(world.alice).delete(url, body, content_type="application/json").status_code == 404
+    svc.stage_sign(**_c(world, s), stage=Stage.INVESTIGATION)
+    refused = bearer(world.alice).delete(f"/api/v1/selections/{s.pk}/stages/investigation/attachments/{first.pk}",
+                                         body, content_type="application/json")
+    assert refused.status_code == 409 and "已有人签字确认" in refused.json()["error"]["message"]
