@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, TypeAlias
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from zugong.core.api_queries import CompiledRead
 from zugong.core.errors import Forbidden
 from zugong.core.models import ApiToken
 from zugong.core.permissions import permission
@@ -30,6 +31,29 @@ from zugong.core.services import hash_token
 # A token's last use is recorded at most this often: a write on every read would serialise bearer reads
 # on SQLite and make the token's row hot on PostgreSQL (issue 17, item 8).
 TOKEN_STAMP_INTERVAL = timedelta(minutes=1)
+
+
+def _token_with_user(key_hash: str) -> QuerySet[ApiToken]:
+    """The live token of `key_hash` with its active user's columns: one indexed row."""
+    return (ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+            .values_list("pk", "last_used_at", *(f"user__{name}" for name in _USER_COLUMNS))[:1])
+
+
+_USER_COLUMNS = tuple(f.attname for f in User._meta.concrete_fields)
+# Every bearer request reads this row: compiled once, not per request (the sample is no SHA-256 hex).
+TOKEN_READ = CompiledRead(_token_with_user, key_hash="<sample key hash>")
+
+
+def token_user(raw: str) -> tuple[ApiToken, User] | None:
+    """The live token `raw` (its id and last use only) and its active user, or None."""
+    rows = TOKEN_READ.rows(key_hash=hash_token(raw))
+    if not rows:
+        return None
+    token_id, last_used_at, *user_values = rows[0]
+    user = User.from_db("default", _USER_COLUMNS, user_values)
+    token = ApiToken(pk=token_id, user_id=user.pk, last_used_at=last_used_at)
+    token._state.adding = False
+    return token, user
 
 
 def stamp_token_use(row: ApiToken) -> None:
@@ -76,14 +100,14 @@ class BearerAuth(Checked, HttpBearer):
         self.action, self.key, self.scope, self.by = action, key, scope, by
 
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        row = (ApiToken.objects.select_related("user")
-               .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True).first())
-        if row is None:
+        found = token_user(token)
+        if found is None:
             return None
+        row, user = found
         stamp_token_use(row)
-        request.user = row.user
+        request.user = user
         self.require(request)
-        return row.user
+        return user
 
 
 class BrowserSession(Checked, SessionAuth):
