@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
 from zugong.core import selectors
+from zugong.core.api_queries import CompiledRead
 from zugong.core.models import OrgUnit
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.schemas import Out
@@ -39,15 +43,23 @@ def _org_out(unit: OrgUnit) -> OrgUnitOut:
     return OrgUnitOut(id=unit.pk, code=unit.division_code, name=unit.name, kind=unit.kind, parent=unit.parent_id)
 
 
+def _membership_rows(user_id: int) -> QuerySet[Any]:
+    return selectors.memberships_of(user_id).values_list("org_unit_id", "org_unit__name",
+                                                         "org_unit__division_code", "role")
+
+
+# `selectors.memberships_of` as plain values, its SQL compiled once (every client calls /me first).
+MEMBERSHIP_READ = CompiledRead(_membership_rows, user_id=-424242)
+
+
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> MeOut:
+def me(request: HttpRequest) -> dict[str, Any]:
     user = actor_of(request)
-    rows = selectors.memberships_of(user.pk)
-    return MeOut(
-        id=user.pk, username=user.get_username(), name=getattr(user, "first_name", "") or user.get_username(),
-        memberships=[MembershipOut(org_unit_id=m.org_unit_id, org_unit_name=m.org_unit.name,
-                                   division_code=m.org_unit.division_code, role=m.role) for m in rows],
-    )
+    return {
+        "id": user.pk, "username": user.get_username(), "name": getattr(user, "first_name", "") or user.get_username(),
+        "memberships": [{"org_unit_id": unit_id, "org_unit_name": name, "division_code": code, "role": role}
+                        for unit_id, name, code, role in MEMBERSHIP_READ.rows(user_id=user.pk)],
+    }
 
 
 @router.get("/org-units", response=list[OrgUnitOut])

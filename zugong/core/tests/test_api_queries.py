@@ -68,3 +68,18 @@ def test_a_bearer_request_reads_the_token_once(tree: Tree, alice: User) -> None:
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/api/v1/me").json()["username"] == "alice"
     assert sum("core_apitoken" in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_me_lists_every_membership_in_order_in_two_queries(tree: Tree, alice: User) -> None:
+    Membership.objects.create(user=alice, org_unit=tree.township_a, role="township_staff")
+    client = bearer(alice)
+    assert client.get("/api/v1/me").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/api/v1/me").json()
+    assert body["memberships"] == [
+        {"org_unit_id": tree.county_a.pk, "org_unit_name": tree.county_a.name,
+         "division_code": tree.county_a.division_code, "role": "org_admin"},
+        {"org_unit_id": tree.township_a.pk, "org_unit_name": tree.township_a.name,
+         "division_code": tree.township_a.division_code, "role": "township_staff"}]
+    assert body["id"] == alice.pk and body["name"] == "alice"
+    assert len(captured.captured_queries) == 2  # the token with its user, the memberships
