@@ -135,8 +135,8 @@ def programme_year(unit: OrgUnit, year: int) -> ProgrammeYear:
                   .values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return ProgrammeYear(year=year, advanced=counts.get(ProgrammeKind.ADVANCED, 0),
                          seminars=counts.get(ProgrammeKind.SEMINAR, 0),
-                         min_advanced=int(param("R30", "advanced_classes", org_unit=unit, on=on)),
-                         min_seminars=int(param("R30", "seminars", org_unit=unit, on=on)))
+                         min_advanced=int(param("R30", "advanced_classes.min_total", org_unit=unit, on=on)),
+                         min_seminars=int(param("R30", "seminars.min_total", org_unit=unit, on=on)))
 
 
 # ---- R27 village collective income -------------------------------------------------------------

@@ -83,8 +83,8 @@ def leader_year(jurisdiction: Jurisdiction, unit: OrgUnit, year: int) -> list[di
         raise NotFound("未找到该单位，或不在您的管辖范围内")
     on = date(year, 12, 31)
     min_days = float(param("R26", "min_total", org_unit=unit, on=on) or 0)
-    min_topics = int(param("R26", "min_topics", org_unit=unit, on=on))
-    max_topics = int(param("R26", "max_topics", org_unit=unit, on=on))
+    min_topics = int(param("R26", "topics.min_total", org_unit=unit, on=on))
+    max_topics = int(param("R26", "topics.max_topics", org_unit=unit, on=on))
     leaders = list(Cadre.objects.filter(org_department_leaders_q(), org_unit__path__startswith=unit.path)
                    .order_by("org_unit__path", "name").values_list("id", "name", "org_unit__name"))
     ids = [pk for pk, _, _ in leaders]

@@ -123,7 +123,7 @@ class YearFigures:
 def year_figures(jurisdiction: Jurisdiction, organiser: OrgUnit, year: int) -> YearFigures:
     """R06 for one organiser and year: batches against the 2–3 asked for, stays shorter than asked."""
     on = date(year, 12, 31)
-    stay_days = int(param("R06", "stay_days", org_unit=organiser, on=on))
+    stay_days = int(param("R06", "stay.min_count", org_unit=organiser, on=on))
     batches = FieldBatch.objects.filter(organiser=organiser, year=year)
     stays = FieldStay.objects.filter(batch__in=batches)
     money = StayLog.objects.filter(stay__in=stays).aggregate(total=Sum("money"))["total"] or Decimal(0)

@@ -77,11 +77,28 @@ class R04Params(CadenceParams):
     period: PeriodKind = Field("year", title="周期")
 
 
+class R06StayParams(CadenceParams):
+    """R06 part `stay`: each stay started in the year against about a month (its days, `min_count`)."""
+
+    period: PeriodKind = Field("year", title="周期")
+    min_count: int = Field(30, ge=1, le=366, title="每次蹲点最少天数")
+
+
+class R06SuggestionParams(DeadlineParams):
+    """R06 part `suggestions` (a deadline source): each forwarded suggestion's reply by its reply day, `days`
+    after forwarding unless the forwarder names another."""
+
+    days: int = Field(30, ge=1, le=3660, title="建议答复期限天数")
+    period: PeriodKind = Field("year", title="统计周期")
+
+
 class R06Params(CadenceParams):
     period: PeriodKind = Field("year", title="周期")
     min_count: int = Field(2, ge=0, title="最少批次")
     max_count: int | None = Field(3, ge=0, title="最多批次")
-    stay_days: int = Field(30, ge=1, le=366, title="蹲点天数")
+    stay: R06StayParams = Field(default_factory=lambda: R06StayParams.model_validate({}), title="蹲点天数")
+    suggestions: R06SuggestionParams = Field(default_factory=lambda: R06SuggestionParams.model_validate({}),
+                                             title="意见建议答复")
 
 
 class R08Params(CadenceParams):
@@ -186,11 +203,19 @@ class R25Params(CadenceParams):
     occasions: list[str] = Field(["七一", "春节"], title="走访节点")
 
 
+class R26TopicParams(ThresholdParams):
+    """R26 part `topics`: each leader's topics of the year's lists, at least `min_total`; registering beyond
+    `max_topics` is refused."""
+
+    period: PeriodKind = Field("year", title="周期")
+    min_total: float | None = Field(1, ge=0, le=20, title="最少牵头课题数")
+    max_topics: int = Field(2, ge=0, le=20, title="最多牵头课题数")
+
+
 class R26Params(ThresholdParams):
     period: PeriodKind = Field("year", title="周期")
     min_total: float | None = Field(90, ge=0, title="每年基层调研天数")
-    min_topics: int = Field(1, ge=0, le=20, title="最少牵头课题数")
-    max_topics: int = Field(2, ge=0, le=20, title="最多牵头课题数")
+    topics: R26TopicParams = Field(default_factory=lambda: R26TopicParams.model_validate({}), title="牵头课题")
 
 
 class R27Params(DeadlineParams):
@@ -217,12 +242,22 @@ class R30CycleParams(ThresholdParams):
     years: int = Field(5, ge=1, le=10, title="培训周期年数")
 
 
+class R30ProgrammeParams(ThresholdParams):
+    """R30 parts `advanced_classes` (示范班) and `seminars` (研讨班): the classes a county-and-above unit's org
+    department started in the year."""
+
+    period: PeriodKind = Field("year", title="周期")
+    min_total: float | None = Field(2, ge=0, le=50, title="每年最少期数")
+
+
 class R30Params(ThresholdParams):
     period: PeriodKind = Field("year", title="周期")
     min_total: float | None = Field(1, ge=0, title="每年最少脱产培训次数")
     cycle: R30CycleParams = Field(default_factory=lambda: R30CycleParams.model_validate({}), title="滚动培训周期")
-    advanced_classes: int = Field(2, ge=0, le=50, title="每年示范班期数")
-    seminars: int = Field(2, ge=0, le=50, title="每年研讨班期数")
+    advanced_classes: R30ProgrammeParams = Field(default_factory=lambda: R30ProgrammeParams.model_validate({}),
+                                                 title="示范班")
+    seminars: R30ProgrammeParams = Field(default_factory=lambda: R30ProgrammeParams.model_validate({}),
+                                         title="研讨班")
 
 
 class R31Params(DeadlineParams):

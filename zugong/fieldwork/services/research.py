@@ -65,7 +65,7 @@ def topic_register(*, actor: Actor, jurisdiction: Jurisdiction, call: TopicCall,
             and Cadre.objects.filter(org_department_leaders_q(), pk=leader.pk).exists()):
         raise ValidationFailed(f"{leader.name}不是管辖范围内的组织部领导，不能牵头课题", field="leader")
     Cadre.objects.select_for_update(of=("self",)).filter(pk=leader.pk).first()  # counts below: one at a time
-    most = int(param("R26", "max_topics", org_unit=call.org_unit, on=date(call.year, 12, 31)))
+    most = int(param("R26", "topics.max_topics", org_unit=call.org_unit, on=date(call.year, 12, 31)))
     led = ResearchTopic.objects.filter(leader=leader, call__year=call.year).count()
     if led >= most:
         raise ValidationFailed(f"{leader.name}{call.year}年已牵头 {led} 个课题，每人最多牵头 {most} 个", field="leader")

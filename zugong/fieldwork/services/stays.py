@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
+from zugong.core.calendar import add_days
 from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
@@ -36,9 +37,7 @@ from zugong.fieldwork.models import (
     SuggestionStatus,
 )
 from zugong.fieldwork.selectors_stays import ORGANISER_KINDS, PLACE_UNIT_KINDS
-
-# A department answers a forwarded suggestion within this many days unless the forwarder says otherwise.
-REPLY_DAYS = 30
+from zugong.rules.registry import param
 
 
 def _dates(start: date, end: date) -> None:
@@ -135,19 +134,25 @@ def stay_log_add(*, actor: Actor, jurisdiction: Jurisdiction, stay: FieldStay, d
     return log
 
 
+def default_reply_due(organiser: OrgUnit, sent: date) -> date:
+    """The reply day R06's `suggestions` part gives a suggestion forwarded on `sent` by a batch of `organiser`."""
+    days = int(param("R06", "suggestions.days", org_unit=organiser, on=sent))
+    return add_days(sent, days, workdays=bool(param("R06", "suggestions.workdays", org_unit=organiser, on=sent)))
+
+
 @transaction.atomic
 def suggestion_forward(*, actor: Actor, jurisdiction: Jurisdiction, stay: FieldStay, content: str,
                        department: OrgUnit, forwarded_on: date | None = None,
                        reply_due: date | None = None) -> Suggestion:
     """Forward (转送) a suggestion of the stay to a department, due for a reply by `reply_due`
-    (REPLY_DAYS after forwarding unless given)."""
+    (R06's `suggestions.days` after forwarding — working days where its `workdays` is set — unless given)."""
     require(jurisdiction, "fieldwork.stay_record", stay.batch.organiser)
     if not jurisdiction.contains(department):
         raise ValidationFailed("转送部门不在您的管辖范围内", field="department")
     if not content.strip():
         raise ValidationFailed("请填写意见建议", field="content")
     sent = forwarded_on or timezone.localdate()
-    due = reply_due or sent + timedelta(days=REPLY_DAYS)
+    due = reply_due or default_reply_due(stay.batch.organiser, sent)
     if due < sent:
         raise ValidationFailed("答复期限不能早于转送日期", field="reply_due")
     suggestion = Suggestion.objects.create(stay=stay, content=content.strip()[:5000], department=department,

@@ -146,7 +146,7 @@ def test_household_visits_are_field_days_never_counted_twice(tree: Tree, alice: 
     assert [(r["name"], r["field_days"]) for r in rows] == [("部长甲", 36)]
     assert leader_year(j, tree.county_a, 2024)[0]["field_days"] == 1
     evaluate(as_of=date(2026, 1, 15), rule="R26", periods=2)
-    finding = Finding.objects.get(rule__code="R26", period_start=date(2025, 1, 1))
+    finding = Finding.objects.get(rule__code="R26", part="", period_start=date(2025, 1, 1))
     assert (finding.subject_label, finding.measure) == ("部长甲", 36)
 
 
@@ -166,7 +166,7 @@ def test_engine_reaches_ninety_days_with_a_household_visit(tree: Tree, alice: Us
     evaluate(as_of=date(2026, 1, 15), rule="R26", periods=2)
     # then
     found = {f.subject_label: (f.status, f.measure) for f in Finding.objects.filter(
-        rule__code="R26", period_start=date(2025, 1, 1))}
+        rule__code="R26", part="", period_start=date(2025, 1, 1))}
     assert found == {"走访补足": ("compliant", 90), "走访同日": ("violated", 89)}
 
 
@@ -182,7 +182,7 @@ def test_engine_counts_field_days_against_ninety(tree: Tree, alice: User) -> Non
                 end_date=start + timedelta(days=88))
     evaluate(as_of=date(2026, 1, 15), rule="R26", periods=2)
     found = {f.subject_label: (f.status, f.measure) for f in Finding.objects.filter(
-        rule__code="R26", period_start=date(2025, 1, 1))}
+        rule__code="R26", part="", period_start=date(2025, 1, 1))}
     assert found == {"够天数": ("compliant", 90), "差一天": ("violated", 89)}
 
 

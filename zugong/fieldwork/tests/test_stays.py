@@ -171,7 +171,7 @@ def test_engine_finds_a_year_with_too_few_batches(tree: Tree, alice: User, carol
     _batch(carol, tree.county_b, date(2024, 12, 1))  # the year before
     evaluate(as_of=date(2026, 1, 15), rule="R06", periods=2)
     found = {f.subject_label: (f.status, f.measure, f.detail) for f in Finding.objects.filter(
-        rule__code="R06", period_start=date(2025, 1, 1))}
+        rule__code="R06", part="", period_start=date(2025, 1, 1))}
     assert found["甲县"][:2] == ("compliant", 2)
     assert found["乙县"][:2] == ("violated", 1)
     assert "蹲点调研批次 1 批，应不少于 2 批" in found["乙县"][2]
@@ -184,7 +184,7 @@ def test_engine_minimum_is_a_rule_parameter(tree: Tree, alice: User) -> None:
     rule_override_set(actor=None, jurisdiction=jurisdiction_for(alice), code="R06", org_unit=tree.county_a,
                       valid_from=date(2025, 1, 1), params={"min_count": 1})
     evaluate(as_of=date(2026, 1, 15), rule="R06", periods=2)
-    finding = Finding.objects.get(rule__code="R06", period_start=date(2025, 1, 1), subject_label="甲县")
+    finding = Finding.objects.get(rule__code="R06", part="", period_start=date(2025, 1, 1), subject_label="甲县")
     assert finding.status == "compliant"
 
 

@@ -27,7 +27,10 @@ PINNED: dict[str, dict[str, Any]] = {
     "R03": {**DEADLINE, "days": 30},  # a timely talk [within 30 days of the flag]
     "R04": {**CADENCE, "period": "year", "min_count": 1},  # every cadre every year
     "R05": {**DEADLINE, "days": 30},  # 五必谈 [within 30 days]
-    "R06": {**CADENCE, "period": "year", "min_count": 2, "max_count": 3, "stay_days": 30},  # [2–3] batches, [a month]
+    # R06: [2–3] batches a year, each stay [about a month], suggestions answered [within 30 days]
+    "R06": {**CADENCE, "period": "year", "min_count": 2, "max_count": 3,
+            "stay": {**CADENCE, "period": "year", "min_count": 30},
+            "suggestions": {**DEADLINE, "days": 30, "period": "year"}},
     "R07": {**CADENCE, "period": "month", "min_count": 1},  # 民情分析会 [monthly]
     "R08": {**CADENCE, "period": "year", "min_count": 2, "linked_villages": 1},  # one village, [2] households
     "R09": {**THRESHOLD, "period": "month", "min_total": 10.0},  # at least [10] households a month
@@ -54,13 +57,16 @@ PINNED: dict[str, dict[str, Any]] = {
             "plan": {**DEADLINE, "days": 0, "warn_days": 7}},  # a plan's dates: notice [7] days before
     "R25": {**CADENCE, "period": "year", "min_count": 2, "occasions": ["七一", "春节"]},  # 七一 and 春节
     # R26: at least [3 months] a year of grassroots research, leading [1–2] topics
-    "R26": {**THRESHOLD, "period": "year", "min_total": 90.0, "min_topics": 1, "max_topics": 2},
+    "R26": {**THRESHOLD, "period": "year", "min_total": 90.0,
+            "topics": {**THRESHOLD, "period": "year", "min_total": 1.0, "max_topics": 2}},
     # R27: [5] warning levels, every [quarter]; each quarter's report due [10 days] after it ends
     "R27": {**DEADLINE, "levels": 5, "period": "quarter", "days": 10},
     "R28": {**DEADLINE, "days": 60},  # closure within [60 days]
     "R29": {**CADENCE, "period": "quarter", "min_count": 1, "max_count": 2, "warn_days": 14},  # [1–2] a quarter
     # R30: [3 months] every [5] years, at least [1] course a year, [2] advanced classes and [2] seminars
-    "R30": {**THRESHOLD, "period": "year", "min_total": 1.0, "advanced_classes": 2, "seminars": 2,
+    "R30": {**THRESHOLD, "period": "year", "min_total": 1.0,
+            "advanced_classes": {**THRESHOLD, "period": "year", "min_total": 2.0},
+            "seminars": {**THRESHOLD, "period": "year", "min_total": 2.0},
             "cycle": {**THRESHOLD, "period": "year", "min_total": 90.0, "years": 5}},
     "R31": {**DEADLINE, "days": 30, "areas": 4, "indicators": 19, "lowest_cities": 3,  # [4] areas, [19] ...
             "lowest_counties": 10},
