@@ -138,6 +138,26 @@ def access_record_many(
     ])
 
 
+def access_record_rows(
+    *, user: AbstractBaseUser, model: type[models.Model], viewed: Sequence[tuple[object, int | None]], field: str,
+    channel: str = "web",
+) -> None:
+    """`access_record_many` for rows read as plain values (an API list): `viewed` holds (object id, org unit
+    id) pairs, logged in one INSERT without a model instance per row (and without a transaction around it)."""
+    if not viewed:
+        return
+    quote = connection.ops.quote_name
+    columns = ("occurred_at", "user_id", "object_type", "object_id", "field", "org_unit_id", "channel")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for object_id, unit_id in viewed:
+        params += [now, user.pk, model._meta.label_lower, str(object_id), field, unit_id, channel]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({', '.join(map(quote, columns))}) "
+                       f"VALUES {', '.join([row] * len(viewed))}", params)
+
+
 def access_record(
     *, user: AbstractBaseUser, obj: models.Model | None = None, object_type: str = "", object_id: str = "",
     field: str, org_unit: OrgUnit | None = None, channel: str = "web",

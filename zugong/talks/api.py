@@ -10,9 +10,8 @@ from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.api_auth import permitted
-from zugong.core.audit import access_record_many
+from zugong.core.audit import access_record_rows
 from zugong.core.errors import NotFound, ValidationFailed
-from zugong.core.models import OrgUnit
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.schemas import Out
 from zugong.core.selectors import org_unit_by_code
@@ -118,8 +117,8 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
     rows = selectors.talk_rows(jurisdiction, kind=kind, start=start, end=end, offset=offset, limit=limit)
     readable = {r.id for r in rows if _readable(reader, r)}
     # every full view logged, in one statement (the rule of access.talk_summaries_for)
-    access_record_many(user=user, viewed=[(Talk(pk=r.id), OrgUnit(pk=r.org_unit_id)) for r in rows
-                                          if r.id in readable], field="summary", channel="api")
+    access_record_rows(user=user, model=Talk, viewed=[(r.id, r.org_unit_id) for r in rows if r.id in readable],
+                       field="summary", channel="api")
     labels = {value: str(label) for value, label in TalkKind.choices}
     return [{"id": r.id, "held_on": r.held_on, "kind": r.kind, "kind_label": labels.get(r.kind, r.kind),
              "org_unit": r.org_unit, "talkers": list(r.talkers), "talkees": list(r.talkees), "place": r.place,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from zugong.conftest import bearer
 from zugong.core.jurisdiction import jurisdiction_for, scope
@@ -84,6 +85,8 @@ def test_list_builds_no_talker_or_cadre_instances(tree, alice, roster, talks) ->
         built.append(sender.__name__)
 
     client = bearer(alice)
+    logged = AccessEvent.objects.count()
+    before = timezone.now()
     for model in (Talker, Cadre, Talk):
         post_init.connect(count, sender=model)
     try:
@@ -93,4 +96,11 @@ def test_list_builds_no_talker_or_cadre_instances(tree, alice, roster, talks) ->
             post_init.disconnect(count, sender=model)
     assert len(rows) == 6
     assert built.count("Talker") == built.count("Cadre") == 0
-    assert built.count("Talk") == 6  # only the access log's references, one per logged view
+    assert built.count("Talk") == 0  # the access log is written from the rows' values too
+    events = AccessEvent.objects.order_by("pk")[logged:]
+    assert sorted(int(e.object_id) for e in events) == sorted(r["id"] for r in rows)
+    assert {(e.object_type, e.field, e.channel, e.user_id) for e in events} == {("talks.talk", "summary", "api", alice.pk)}
+    assert {e.org_unit_id for e in events} == set(Talk.objects.values_list("org_unit_id", flat=True))
+    # stored as the ORM stores a moment (SQLite compares text): found by a range filter, aware when read
+    assert AccessEvent.objects.filter(occurred_at__gte=before, occurred_at__lte=timezone.now()).count() == 6
+    assert all(e.occurred_at.tzinfo is not None and e.occurred_at >= before for e in events)
