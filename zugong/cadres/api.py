@@ -181,6 +181,17 @@ def _out(cadre: Cadre, *, full_id: bool = False) -> dict[str, Any]:
     }
 
 
+def _row_out(row: dict[str, Any]) -> dict[str, Any]:
+    """`_out` of a list row read as values (`selectors.cadre_search_values`): the ID number always masked."""
+    return {
+        "id": row["pk"], "name": row["name"], "sex": row["sex"], "birth_month": month_text(row["birth_date"], "-") or None,
+        "birth_date": None, "id_number": idcard.mask(row["id_number"]), "org_unit_id": row["org_unit_id"],
+        "org_unit_name": row["org_unit__name"], "current_post": row["current_post"], "rank_level": row["rank_level"],
+        "is_leading": row["is_leading"], "political_status": row["political_status"],
+        "highest_education": row["highest_education"], "status": row["status"],
+    }
+
+
 def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
     body = _out(cadre, full_id=full_id)
     body.update({
@@ -203,9 +214,9 @@ def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, 
     jurisdiction = jurisdiction_of(request, "cadres.cadre_view")  # the same action as the list page
     data = params.dict()
     sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
-    page = selectors.cadre_search(jurisdiction, selectors.CadreFilters(**data), sort=sort,
-                                  cursor=cursor, limit=limit)
-    return {"items": [_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    page = selectors.cadre_search_values(jurisdiction, selectors.CadreFilters(**data), sort=sort,
+                                         cursor=cursor, limit=limit)
+    return {"items": [_row_out(row) for row in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -164,12 +165,12 @@ def decode_cursor(cursor: str) -> list[object]:
     return values
 
 
-def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str = "name", cursor: str = "",
-                 limit: int = 50) -> Page:
+def _searched(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str,
+              cursor: str) -> tuple[QuerySet[Cadre], str, list[str]]:
+    """The filtered roster past `cursor`, the sort's column and the order: what a page of a search reads."""
     if sort not in SORTS:
         raise ValidationFailed(f"不支持的排序：{sort}", field="sort")
     column, descending = SORTS[sort]
-    limit = max(1, min(limit, MAX_LIMIT))
     queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters)
     if column == "birth_month":  # month precision: the order within a month would tell the day apart
         queryset = queryset.filter(birth_date__isnull=False).annotate(birth_month=TruncMonth("birth_date"))
@@ -181,6 +182,13 @@ def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str
             queryset = queryset.filter(**{f"pk__{op}": pk})
         else:
             queryset = queryset.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
+    return queryset, column, order
+
+
+def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str = "name", cursor: str = "",
+                 limit: int = 50) -> Page:
+    queryset, column, order = _searched(jurisdiction, filters, sort=sort, cursor=cursor)
+    limit = max(1, min(limit, MAX_LIMIT))
     rows = list(queryset.select_related("org_unit").only(*LIST_COLUMNS).order_by(*order)[:limit + 1])
     next_cursor = None
     if len(rows) > limit:
@@ -188,6 +196,32 @@ def cadre_search(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str
         last = rows[-1]
         next_cursor = encode_cursor([str(getattr(last, column)) if column != "pk" else last.pk, last.pk])
     return Page(items=rows, next_cursor=next_cursor, sort=sort, filters=filters)
+
+
+# What the API's list row shows, read as values (`cadre_search_values`).
+ROW_VALUES = ("pk", "name", "sex", "birth_date", "id_number", "org_unit_id", "org_unit__name", "current_post",
+              "rank_level", "is_leading", "political_status", "highest_education", "status")
+
+
+@dataclass
+class ValuesPage:
+    items: list[dict[str, Any]]  # keys: ROW_VALUES
+    next_cursor: str | None
+
+
+def cadre_search_values(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str = "name", cursor: str = "",
+                        limit: int = 50) -> ValuesPage:
+    """`cadre_search`'s page (same rows, order and cursor) as plain values: no model instances per row."""
+    queryset, column, order = _searched(jurisdiction, filters, sort=sort, cursor=cursor)
+    limit = max(1, min(limit, MAX_LIMIT))
+    names = ROW_VALUES if column in ROW_VALUES else (*ROW_VALUES, column)
+    rows = list(queryset.order_by(*order).values(*names)[:limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([str(last[column]) if column != "pk" else last["pk"], last["pk"]])
+    return ValuesPage(items=rows, next_cursor=next_cursor)
 
 
 NOT_FOUND = "未找到该干部，或不在您的管辖范围内"
