@@ -17,7 +17,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.fieldwork import selectors
 from zugong.fieldwork.models import ProgrammeKind, TrainingProgramme
-from zugong.fieldwork.services.income import income_report_submit
+from zugong.fieldwork.services.income import income_report_correct, income_report_submit
 from zugong.fieldwork.services.training import training_programme_add
 
 router = Router(tags=["fieldwork"])
@@ -98,6 +98,39 @@ def village_income_report(request: HttpRequest, payload: IncomeReportIn) -> Stat
                                   channels=payload.channels, measures=payload.measures)
     return Status(201, IncomeReportOut(id=report.pk, village=village.name, quarter_start=report.quarter_start,
                                        income=report.income))
+
+
+class IncomeCorrectionIn(Schema):
+    village_id: RowId
+    quarter: str = Field(..., description="2025Q3")
+    income: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    goal: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    channels: str = Field("", max_length=300)
+    measures: str = Field("", max_length=5000)
+    reason: str = Field(..., max_length=200, description="更正原因")
+
+
+class IncomeCorrectionOut(IncomeReportOut):
+    goal: Decimal | None
+    submitted_on: date
+    corrected_on: date
+    correction_reason: str
+
+
+@router.post("/villages/income/corrections", auth=permitted("fieldwork.income_report"),
+             response=IncomeCorrectionOut, summary="更正一个村一个季度已报送的集体经济收入（截止报送日前）")
+def village_income_correct(request: HttpRequest, payload: IncomeCorrectionIn) -> IncomeCorrectionOut:
+    """Another jurisdiction's village is 404, no report for the quarter 404, after the due day 409."""
+    jurisdiction = jurisdiction_of(request)
+    village = selectors.visible_unit(jurisdiction, payload.village_id)
+    report = income_report_correct(actor=actor_of(request), jurisdiction=jurisdiction, village=village,
+                                   quarter=_quarter(payload.quarter), income=payload.income, reason=payload.reason,
+                                   goal=payload.goal, channels=payload.channels, measures=payload.measures)
+    report.refresh_from_db()  # the figures as stored (8.5 is kept as 8.50)
+    assert report.corrected_on is not None
+    return IncomeCorrectionOut(id=report.pk, village=village.name, quarter_start=report.quarter_start,
+                               income=report.income, goal=report.goal, submitted_on=report.submitted_on,
+                               corrected_on=report.corrected_on, correction_reason=report.correction_reason)
 
 
 @router.get("/training-records", response=list[TrainingRow], summary="干部教育培训记录")
