@@ -25,6 +25,7 @@ from zugong.core.jurisdiction import Jurisdiction, minimal_roots
 from zugong.core.models import OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.core.permissions import SYSTEM, Actor, require
+from zugong.rules import digests
 from zugong.rules.kinds.aggregate import JobCounts, evaluate_aggregate, replaces_its_findings
 from zugong.rules.kinds.deadline import evaluate_deadline
 from zugong.rules.kinds.periods import Period, period_containing
@@ -115,8 +116,10 @@ def _scope_q(root_path: str) -> Q:
 
 def _run_job(job: Job, source: Source, kind: str) -> JobCounts:
     if not job.region.enabled or not replaces_its_findings():
-        Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
-                               period_start=job.period.start).delete()
+        with digests.engine_writing():
+            digests.forget(job.rule_id, part=job.part, period_start=job.period.start, region=job.region)
+            Finding.objects.filter(job.region.org_q("org_unit__"), rule_id=job.rule_id, part=job.part,
+                                   period_start=job.period.start).delete()
     if not job.region.enabled:
         return JobCounts({})
     if isinstance(source, DeadlineSource):
@@ -158,7 +161,9 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
 def _no_data_source(rule: Rule, org_unit: OrgUnit | None, as_of: date, now: datetime) -> None:
     root_path = org_unit.path if org_unit else ""
     period = period_containing("month", as_of)
-    Finding.objects.filter(_scope_q(root_path), rule=rule, period_start=period.start).delete()
+    with digests.engine_writing():
+        digests.forget(rule.pk)
+        Finding.objects.filter(_scope_q(root_path), rule=rule, period_start=period.start).delete()
     units = [org_unit] if org_unit else list(OrgUnit.objects.filter(parent__isnull=True))
     Finding.objects.bulk_create([
         Finding(rule=rule, part="", period_start=period.start, period_end=period.end,

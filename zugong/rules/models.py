@@ -134,6 +134,7 @@ class JobDigest(models.Model):
     part = models.CharField(max_length=30, blank=True)
     period_start = models.DateField()
     root_path = models.CharField(max_length=255, blank=True)
+    exclude_paths = models.JSONField(default=list)
     digest = models.CharField(max_length=80)
     counts = models.JSONField(default=dict)
     written_at = models.DateTimeField(default=timezone.now)

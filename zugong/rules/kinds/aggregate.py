@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from zugong.core.models import OrgUnit
+from zugong.rules import digests
 from zugong.rules.kinds.periods import shortfall_status
 from zugong.rules.kinds.region import Job
 from zugong.rules.models import Finding, FindingStatus
@@ -103,6 +105,8 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
     unit = f" {source.unit}"
     excess_sql = f"{value} > %s" if maximum is not None else "1 = 0"
     where_sql, where_params = job.region.path_sql("o")
+    # the org units are joined only to restrict the population to a region below the whole tree
+    org_join = f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id " if where_params else ""
     ops = connection.ops
     pg = connection.vendor == "postgresql"
 
@@ -118,9 +122,9 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         f"{{detail}}, "
         f"{typed('TIMESTAMP WITH TIME ZONE') if pg else '%s'} "
         f"FROM ({pop_sql}) p "
-        f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id "
+        f"{org_join}"
         f"LEFT JOIN ({{counts}}) e ON e.subject_id = p.subject_id "
-        f"WHERE {where_sql}"
+        f"WHERE {where_sql if where_params else 'p.org_unit_id IS NOT NULL'}"
     )
     excess_params: list[Any] = [maximum] if maximum is not None else []
     args: list[Any] = [
@@ -144,15 +148,27 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
                   f"WHERE ev.event_date >= %s AND ev.event_date <= %s GROUP BY ev.subject_id")
     counts_params: list[Any] = [*ev_params, ops.adapt_datefield_value(job.period.start), ops.adapt_datefield_value(job.period.end)]
     if pg:
-        # The detail text is written only for the findings inserted; what it says is fingerprinted by
-        # its inputs (measure, status, target) and the job's wording (`detail_params`).
-        statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
-        return _replace_changed(
-            job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
-            counts_params=counts_params, where_sql=where_sql, where_params=where_params,
-            detail_sql=detail_sql("d.measure"), detail_params=detail_params,
-            seed=_seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")]),
-            subject_type=source.subject_type or subject_type_fallback, target=minimum)
+        seed = _seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")])
+        with _job_settings():
+            # First the findings computed and summed (one SELECT, which PostgreSQL may run in parallel); a
+            # re-evaluation with the digest its region keeps has nothing to write (rules/digests.py).
+            inline = select_sql.replace("{counts}", counts_sql).replace("{detail}", "CAST(NULL AS VARCHAR(300))")
+            rows = _summed(inline, [*args, *tail, *counts_params, *where_params], seed)
+            digest = digests.digest_of(job, seed, rows)
+            same, kept = digests.unchanged(job, digest)
+            if same:
+                return JobCounts({status: int(n) for status, n, _ in rows}, written=(), inserted=0)
+            # The detail text is written only for the findings inserted; what it says is fingerprinted by
+            # its inputs (measure, status, target) and the job's wording (`detail_params`).
+            statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
+            counts = _replace_changed(
+                job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
+                counts_params=counts_params, where_sql=where_sql, where_params=where_params,
+                detail_sql=detail_sql("d.measure"), detail_params=detail_params, seed=seed,
+                subject_type=source.subject_type or subject_type_fallback, target=minimum,
+                totals={status: int(n) for status, n, _ in rows})
+        digests.keep(job, digest, counts, kept)
+        return counts
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
     with connection.cursor() as cursor:
@@ -171,6 +187,16 @@ _FINGERPRINT = ("hashfloat8extended(CAST(x.measure AS DOUBLE PRECISION), %s) "
                 "# hashtextextended(COALESCE(x.subject_label, ''), %s + 1) "
                 "# hashint8extended(COALESCE(x.org_unit_id, -1), %s + 2) "
                 "# hashint8extended(COALESCE(x.responsible_user_id, -1), %s + 3)")
+# A finding's share of the job's digest: its fingerprint and its subject (what the diff joins on).
+_ROW_HASH = f"({_FINGERPRINT} # hashtextextended(x.subject_id, %s + 4))"
+
+
+def _summed(statement: str, params: list[Any], seed: int) -> list[tuple[Any, ...]]:
+    """The job's findings computed and not written: per status, how many and the sum of their row hashes."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT x.status, COUNT(*), SUM({_ROW_HASH}) FROM ({statement}) AS x ({_COLUMNS}) "
+                       f"GROUP BY x.status", [seed] * 5 + params)
+        return list(cursor.fetchall())
 
 
 def _seed(constants: list[Any]) -> int:
@@ -185,15 +211,33 @@ def _seed(constants: list[Any]) -> int:
 _SETTINGS = {"work_mem": "64MB", "jit": "off", "enable_nestloop": "off"}
 
 
+@contextmanager
+def _job_settings() -> Iterator[None]:
+    """The job's statements run with `_SETTINGS`, restored afterwards; one round trip reads the settings and
+    sets the job's (a CTE is evaluated before the outer SELECT)."""
+    with connection.cursor() as cursor:
+        cursor.execute("WITH saved AS MATERIALIZED (SELECT " + ", ".join(
+            f"current_setting('{name}') AS {name}" for name in _SETTINGS) + ") SELECT saved.*, " + ", ".join(
+            "set_config(%s, %s, true)" for _ in _SETTINGS) + " FROM saved",
+            [item for pair in _SETTINGS.items() for item in pair])
+        saved = dict(zip(_SETTINGS, cursor.fetchone()[:len(_SETTINGS)], strict=True))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in saved),
+                           [item for pair in saved.items() for item in pair])
+
+
 def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
-                     seed: int, subject_type: str, target: float) -> JobCounts:
+                     seed: int, subject_type: str, target: float, totals: dict[str, int]) -> JobCounts:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
     findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
     JOIN (stored rows without an identical new row are deleted, new rows without an identical stored
-    row inserted, their Chinese detail built in SQL) and count them by status. A re-evaluation where
-    little changed writes little."""
+    row inserted, their Chinese detail built in SQL) and count the inserted ones by status (`totals`, all the
+    job's findings by status, the digest's SELECT counted). A re-evaluation where little changed writes little."""
     table = Finding._meta.db_table
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
     statement = select_sql.replace("{counts}", f"SELECT subject_id, n FROM {COUNTS_TABLE}")
@@ -210,15 +254,10 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
     written_params: list[Any] = [job.rule_id, job.region.version_id, job.part, job.period.start, job.period.end,
                                  subject_type, target, *detail_params, job.evaluated_at]
     with connection.cursor() as cursor:
-        # One round trip reads the settings and sets the job's (a CTE is evaluated before the outer SELECT).
-        cursor.execute("WITH saved AS MATERIALIZED (SELECT " + ", ".join(
-            f"current_setting('{name}') AS {name}" for name in _SETTINGS) + ") SELECT saved.*, " + ", ".join(
-            "set_config(%s, %s, true)" for _ in _SETTINGS) + " FROM saved",
-            [item for pair in _SETTINGS.items() for item in pair])
-        saved = dict(zip(_SETTINGS, cursor.fetchone()[:len(_SETTINGS)], strict=True))
         cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
-            f"WITH n AS MATERIALIZED (SELECT {', '.join('x.' + c for c in varying.split(', '))}, "
+            # n is read once, by the diff (the counts by status come from the digest's SELECT): not materialised
+            f"WITH n AS NOT MATERIALIZED (SELECT {', '.join('x.' + c for c in varying.split(', '))}, "
             f"{_FINGERPRINT} AS fingerprint FROM ({statement}) AS x ({_COLUMNS})), "
             f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* "
             f"FROM n FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
@@ -227,16 +266,11 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
             f"gone AS (DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
-            f"SELECT status, COUNT(*), false FROM n GROUP BY status "
-            f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
+            f"SELECT status, COUNT(*) FROM diff WHERE is_new GROUP BY status",
             [seed, seed, seed, seed, *params, *job_params, *where_params, *written_params])
         rows = cursor.fetchall()
-        counts = JobCounts({status: int(n) for status, n, written in rows if not written},
-                           written={status for status, _, written in rows if written},
-                           inserted=sum(int(n) for _, n, written in rows if written))
+        counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
-        cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in saved),
-                       [item for pair in saved.items() for item in pair])
         analyze_after_bulk_write(counts.inserted)
     return counts
 

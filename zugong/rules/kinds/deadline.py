@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from zugong.core.calendar import _workday_flags
 from zugong.core.models import OrgUnit
+from zugong.rules import digests
 from zugong.rules.kinds.aggregate import JobCounts, analyze_after_bulk_write, replaces_its_findings
 from zugong.rules.kinds.region import Job
 from zugong.rules.models import Finding, FindingStatus
@@ -207,9 +208,21 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
               f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
               f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
+    # First the items (already restricted to the region) computed and summed: a re-evaluation with the digest its region keeps (the same day's,
+    # as an open item's detail counts days) has nothing to write (rules/digests.py).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n.status, COUNT(*), SUM({_FINGERPRINT} # hashtextextended(n.subject_id, %s)) "
+                       f"FROM ({items}) n GROUP BY n.status", [as_of, seed, seed, *items_all_params])
+        summed = list(cursor.fetchall())
+    digest = digests.digest_of(job, seed, summed)
+    same, kept = digests.unchanged(job, digest)
+    totals = {str(status): int(count) for status, count, _ in summed}
+    if same:
+        return JobCounts(totals, written=(), inserted=0)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH n AS MATERIALIZED (SELECT n.*, {_FINGERPRINT} AS fingerprint FROM ({items}) n), "
+            # n is read once, by the diff (the counts by status are the digest's)
+            f"WITH n AS NOT MATERIALIZED (SELECT n.*, {_FINGERPRINT} AS fingerprint FROM ({items}) n), "
             f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* FROM n "
             f"FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
@@ -218,12 +231,10 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
             f"WHERE id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {Finding._meta.db_table} ({written}, fingerprint) "
             f"SELECT {inserted} FROM diff i WHERE i.is_new) "
-            f"SELECT status, COUNT(*), false FROM n GROUP BY status "
-            f"UNION ALL SELECT status, COUNT(*), true FROM diff WHERE is_new GROUP BY status",
+            f"SELECT status, COUNT(*) FROM diff WHERE is_new GROUP BY status",
             [as_of, seed, *items_all_params, *job_params, *where_params, *inserted_params])
         rows = cursor.fetchall()
-        counts = JobCounts({status: int(count) for status, count, written_now in rows if not written_now},
-                           written={status for status, _, written_now in rows if written_now},
-                           inserted=sum(int(count) for _, count, written_now in rows if written_now))
+        counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
+    digests.keep(job, digest, counts, kept)
     analyze_after_bulk_write(counts.inserted)
     return counts

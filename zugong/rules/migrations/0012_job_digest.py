@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('part', models.CharField(blank=True, max_length=30)),
                 ('period_start', models.DateField()),
                 ('root_path', models.CharField(blank=True, max_length=255)),
+                ('exclude_paths', models.JSONField(default=list)),
                 ('digest', models.CharField(max_length=80)),
                 ('counts', models.JSONField(default=dict)),
                 ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
