@@ -410,6 +410,7 @@ class SideEvidenceRequest(models.Model):
 # their models with the app.
 from zugong.assessment.models_points import PointEntry, PointItem  # noqa: E402
 from zugong.assessment.models_survey import (  # noqa: E402
+    PendingSurveyResponse,
     Survey,
     SurveyAnswer,
     SurveyCode,
@@ -418,5 +419,5 @@ from zugong.assessment.models_survey import (  # noqa: E402
     SurveyResponse,
 )
 
-__all__ = ["PointEntry", "PointItem", "Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator",
+__all__ = ["PendingSurveyResponse", "PointEntry", "PointItem", "Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator",
            "SurveyResponse"]

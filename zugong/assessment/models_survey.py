@@ -110,6 +110,24 @@ class SurveyResponse(models.Model):
         return f"{self.survey_id} {self.org_unit_id}"
 
 
+class PendingSurveyResponse(models.Model):
+    """A questionnaire submitted and not yet counted: written in the transaction that spends the code (so an
+    answer is never lost nor a code spent without one), then moved into `SurveyResponse` / `SurveyAnswer` rows
+    in shuffled batches per county by another transaction (`services.surveys.survey_responses_flush`) and
+    deleted. No time column, nothing of the code."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField()  # {"<indicator id>": points}
+
+    class Meta:
+        verbose_name = _("待计入测评问卷")
+        verbose_name_plural = _("待计入测评问卷")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.org_unit_id}"
+
+
 class SurveyAnswer(models.Model):
     # survey and org_unit repeat the response's, so scoring a round is one scan of one index
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers", db_index=False)

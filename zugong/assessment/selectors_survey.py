@@ -15,7 +15,14 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
-from zugong.assessment.models_survey import Survey, SurveyAnswer, SurveyCode, SurveyFollowUp, SurveyIndicator
+from zugong.assessment.models_survey import (
+    PendingSurveyResponse,
+    Survey,
+    SurveyAnswer,
+    SurveyCode,
+    SurveyFollowUp,
+    SurveyIndicator,
+)
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
@@ -91,6 +98,12 @@ def previous_round(jurisdiction: Jurisdiction, survey: Survey) -> Survey | None:
     """The same organising unit's latest survey of an earlier year (the year-over-year comparison)."""
     return (surveys_visible(jurisdiction).filter(org_unit=survey.org_unit, year__lt=survey.year)
             .order_by("-year", "-pk").first())
+
+
+def pending_responses(survey: Survey) -> int:
+    """Questionnaires submitted but not yet counted (a county's batch is counted once it holds `BATCH`, and
+    every batch when the round closes): the rankings show counted answers only."""
+    return PendingSurveyResponse.objects.filter(survey=survey).count()
 
 
 @dataclass(frozen=True)

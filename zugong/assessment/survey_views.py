@@ -24,6 +24,7 @@ from zugong.assessment.forms import (
 )
 from zugong.assessment.models_survey import Survey, SurveyIndicator, SurveyStatus
 from zugong.assessment.services import surveys as svc
+from zugong.assessment.services.ballots import BATCH
 from zugong.assessment.slips import slips_for
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
@@ -93,6 +94,7 @@ def _detail(request: AuthedRequest, survey: Survey, status: int = 200, error: st
         "survey": survey, "indicators": indicators, "manage": manage, "error": error,
         "cities": cities, "counties": [(r, read.area_scores(indicators, r)) for r in counties],
         "areas": list(dict.fromkeys(i.area for i in indicators)), "quotas": read.quotas(survey),
+        "pending": read.pending_responses(survey), "batch": BATCH,
         "follow_ups": [(f, f.is_overdue(today)) for f in read.follow_ups_of(survey)],
         "chart": _charts(request, survey, indicators, cities, counties),
         "steps": [(to, SurveyStatus(to).label) for to in survey.next_states()] if manage else [],

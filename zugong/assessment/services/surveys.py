@@ -1,10 +1,17 @@
 """The satisfaction survey (R31): create a round with the default questionnaire (4 areas, 19 indicators),
 edit it while a draft, issue one-time codes per county (its sample quota), take answers from the phone
 page, close the round, and assign the follow-up of the lowest cities and counties (R31's `lowest_cities`
-and `lowest_counties`, default 3 and 10) with a deadline."""
+and `lowest_counties`, default 3 and 10) with a deadline.
+
+Answers are anonymous as ballots are: the transaction that spends a code writes a pending response only;
+another transaction (`survey_responses_flush`) moves a county's pending responses into `SurveyResponse` and
+`SurveyAnswer` rows in an order drawn from the CSPRNG once there are `BATCH` of them, and closing the round
+counts the rest. So no response's id, place or row transaction follows the code that answered it."""
 
 from __future__ import annotations
 
+import secrets
+from collections import defaultdict
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -16,6 +23,7 @@ from zugong.assessment.models_survey import (
     DEFAULT_QUESTIONNAIRE,
     SURVEY_ALLOWED,
     FollowUpKind,
+    PendingSurveyResponse,
     Survey,
     SurveyAnswer,
     SurveyCode,
@@ -24,7 +32,7 @@ from zugong.assessment.models_survey import (
     SurveyResponse,
     SurveyStatus,
 )
-from zugong.assessment.services.ballots import ALPHABET, CODE_LENGTH, MAX_CODES, code_hash
+from zugong.assessment.services.ballots import ALPHABET, BATCH, CODE_LENGTH, MAX_CODES, code_hash
 from zugong.core.audit import audit_record
 from zugong.core.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
@@ -123,6 +131,8 @@ def survey_transition(*, actor: Actor, jurisdiction: Jurisdiction, survey_id: in
         survey.closed_on = on or timezone.localdate()
         fields.append("closed_on")
     survey.save(update_fields=fields)
+    if to == SurveyStatus.CLOSED:  # answering has ended: every county's last, smaller batch is counted too
+        survey_responses_flush(survey_id=survey.pk, minimum=1)
     audit_record(actor=actor, action="assessment.survey_transition", obj=survey, org_unit=survey.org_unit,
                  summary={"from": before, "to": to})
     return survey
@@ -138,20 +148,59 @@ def questionnaire_of(code: str) -> tuple[Survey, OrgUnit, list[SurveyIndicator]]
 
 
 @transaction.atomic
-def survey_answer(*, code: str, answers: dict[int, str]) -> SurveyResponse:
-    """Every indicator answered once (满意 / 基本满意 / 不满意); the code is spent by a conditional update."""
+def survey_answer(*, code: str, answers: dict[int, str]) -> PendingSurveyResponse:
+    """Every indicator answered once (满意 / 基本满意 / 不满意); the code is spent by a conditional update. The
+    questionnaire is kept pending; once `BATCH` of its county are pending, another transaction counts them."""
     survey, county, indicators = questionnaire_of(code)
     missing = [i.name for i in indicators if answers.get(i.pk) not in ANSWER_POINTS]
     if missing:
         raise ValidationFailed(f"请回答每一项（尚未回答：{'、'.join(missing)}）", field="answers")
     if SurveyCode.objects.filter(code_hash=code_hash(code), used=False).update(used=True) != 1:
         raise Conflict(INVALID_CODE)
-    response = SurveyResponse.objects.create(survey=survey, org_unit=county)
-    SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, survey=survey, org_unit=county, indicator=i,
-                                                   points=ANSWER_POINTS[answers[i.pk]]) for i in indicators])
+    pending = PendingSurveyResponse.objects.create(
+        survey=survey, org_unit=county, answers={str(i.pk): ANSWER_POINTS[answers[i.pk]] for i in indicators})
     audit_record(actor=None, action="assessment.survey_answer", obj=survey, org_unit=survey.org_unit,
                  summary={"county": county.pk})
-    return response
+    survey_id, county_id = survey.pk, county.pk
+    transaction.on_commit(lambda: survey_responses_flush(survey_id=survey_id, county_id=county_id, minimum=BATCH))
+    return pending
+
+
+def _count(survey: Survey, county_id: int, batch: list[PendingSurveyResponse]) -> None:
+    secrets.SystemRandom().shuffle(batch)
+    responses = SurveyResponse.objects.bulk_create([SurveyResponse(survey=survey, org_unit_id=county_id)
+                                                    for _ in batch])
+    SurveyAnswer.objects.bulk_create([
+        SurveyAnswer(response=response, survey=survey, org_unit_id=county_id, indicator_id=int(indicator_id),
+                     points=points)
+        for response, p in zip(responses, batch, strict=True) for indicator_id, points in sorted(p.answers.items())])
+
+
+@transaction.atomic
+def survey_responses_flush(*, survey_id: int, county_id: int | None = None, minimum: int = 1) -> int:
+    """Count the pending responses of each county (or of one) that has at least `minimum` of them — all of
+    them once the round is closed — as response rows in an order drawn from the system's CSPRNG, in this
+    transaction (never the one that spent a code), and delete them from the pending table. Returns how many
+    were counted."""
+    survey = (Survey.objects.select_for_update(of=("self",)).select_related("org_unit")  # one flush at a time
+              .filter(pk=survey_id).first())
+    if survey is None:
+        raise NotFound(read.NOT_FOUND)
+    if survey.status == SurveyStatus.CLOSED:  # an answer committed while the round closed is not left behind
+        minimum = 1
+    rows = PendingSurveyResponse.objects.filter(survey=survey).order_by()
+    by_county: dict[int, list[PendingSurveyResponse]] = defaultdict(list)
+    for p in rows if county_id is None else rows.filter(org_unit_id=county_id):
+        by_county[p.org_unit_id].append(p)
+    counted = {c: batch for c, batch in by_county.items() if len(batch) >= minimum}
+    for county, batch in counted.items():
+        _count(survey, county, batch)
+    flushed = [p.pk for batch in counted.values() for p in batch]
+    if flushed:
+        PendingSurveyResponse.objects.filter(pk__in=flushed).delete()
+        audit_record(actor=None, action="assessment.survey_responses_flush", obj=survey, org_unit=survey.org_unit,
+                     summary={"responses": len(flushed), "counties": len(counted)})
+    return len(flushed)
 
 
 def _assign(survey: Survey, rows: list[read.UnitScore], kind: str, today: date, due_on: date) -> list[SurveyFollowUp]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from zugong.assessment import selectors_survey as read
 from zugong.assessment.models_survey import (
     DEFAULT_QUESTIONNAIRE,
+    PendingSurveyResponse,
     Survey,
     SurveyAnswer,
     SurveyFollowUp,
@@ -57,6 +58,7 @@ def respond(r: Round, county: OrgUnit, answers: list[str] | str) -> None:
     [code] = svc.survey_codes_issue(actor=r.prov, jurisdiction=r.jp, survey_id=r.survey.pk, county=county, count=1)
     given = [answers] * len(r.indicators) if isinstance(answers, str) else answers
     svc.survey_answer(code=code, answers={i.pk: a for i, a in zip(r.indicators, given, strict=True)})
+    svc.survey_responses_flush(survey_id=r.survey.pk)  # counted now, as closing the round would (below a batch)
 
 
 def test_a_new_survey_has_the_seeds_4_areas_and_19_indicators(round_: Round) -> None:
@@ -104,12 +106,13 @@ def test_every_indicator_must_be_answered_and_a_code_answers_once(round_: Round)
     with pytest.raises(Conflict) as again:
         svc.survey_answer(code=code, answers={i.pk: "满意" for i in round_.indicators})
     assert again.value.message == "问卷码无效或已使用"
-    assert SurveyResponse.objects.count() == 1 and SurveyAnswer.objects.count() == 19
+    [pending] = PendingSurveyResponse.objects.all()
+    assert len(pending.answers) == 19 and not SurveyResponse.objects.exists()
 
 
 def test_nothing_links_a_response_to_its_code(round_: Round) -> None:
     respond(round_, round_.tree.county_a, "满意")
-    for model in (SurveyResponse, SurveyAnswer):
+    for model in (PendingSurveyResponse, SurveyResponse, SurveyAnswer):
         columns = {str(f.column) for f in model._meta.concrete_fields}
         assert not any("code" in c or c.endswith("_at") or c.endswith("_on") for c in columns), columns
 
@@ -168,6 +171,8 @@ def test_the_phone_page_takes_a_code_then_every_answer(round_: Round, client) ->
     assert "问卷已提交，感谢参与" in client.post("/m/survey/", full).content.decode()
     again = client.post("/m/survey/", {"code": code})
     assert again.status_code == 409 and "问卷码无效或已使用" in again.content.decode()
+    assert read.ranking(round_.survey, "county") == [] and read.pending_responses(round_.survey) == 1
+    svc.survey_responses_flush(survey_id=round_.survey.pk)  # as closing the round would
     assert read.ranking(round_.survey, "county")[0].score == D("60.00")
 
 
@@ -247,6 +252,8 @@ def test_the_same_survey_code_sent_from_four_phones_at_once_answers_once(tree: T
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["answered", *["问卷码无效或已使用"] * 3]
+    assert PendingSurveyResponse.objects.count() == 1
+    svc.survey_transition(actor=prov, jurisdiction=jp, survey_id=survey.pk, to="closed")
     assert SurveyResponse.objects.count() == 1 and SurveyAnswer.objects.count() == 19
 
 
