@@ -147,15 +147,21 @@ def access_record_rows(
     if not viewed:
         return
     quote = connection.ops.quote_name
-    columns = ("occurred_at", "user_id", "object_type", "object_id", "field", "org_unit_id", "channel")
+    columns = ", ".join(map(quote, ("occurred_at", "user_id", "object_type", "object_id", "field", "org_unit_id",
+                                    "channel")))
+    insert = f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) "
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params: list[Any] = []
-    for object_id, unit_id in viewed:
-        params += [now, user.pk, model._meta.label_lower, str(object_id), field, unit_id, channel]
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    kind = model._meta.label_lower
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({', '.join(map(quote, columns))}) "
-                       f"VALUES {', '.join([row] * len(viewed))}", params)
+        if connection.vendor == "postgresql":  # two arrays: the statement's text is the same for any page size
+            cursor.execute(insert + "SELECT %s, %s, %s, v.object_id, %s, v.org_unit_id, %s "
+                           "FROM unnest(%s::varchar[], %s::integer[]) AS v(object_id, org_unit_id)",
+                           [now, user.pk, kind, field, channel, [str(o) for o, _ in viewed], [u for _, u in viewed]])
+            return
+        params: list[Any] = []
+        for object_id, unit_id in viewed:
+            params += [now, user.pk, kind, str(object_id), field, unit_id, channel]
+        cursor.execute(insert + "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(viewed)), params)
 
 
 def access_record(
