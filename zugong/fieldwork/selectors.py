@@ -301,6 +301,50 @@ def level_trend(root: OrgUnit, last: date, count: int = 4) -> LevelTrend:
     return LevelTrend(quarters, counts, reported)
 
 
+@dataclass(frozen=True)
+class VillageQuarter:
+    """One quarter of a village's income history; `income` and `level` are None when it did not report."""
+
+    quarter: date
+    income: Decimal | None
+    goal: Decimal | None
+    level: str | None
+    submitted_on: date | None
+    corrected_on: date | None
+
+
+def level_for(income: Decimal, scale: Scale) -> str:
+    """The colour of `income` under `scale`, as `level_case` grades it in SQL."""
+    bounds = zip(scale[::-1], LEVEL_ORDER[:0:-1], strict=True)  # blue, green, yellow, orange
+    return next((level.value for bound, level in bounds if income >= bound), IncomeLevel.RED.value)
+
+
+def village_income_history(village: OrgUnit, last: date, count: int = 8) -> list[VillageQuarter]:
+    """The village's reports over `count` quarters up to `last`, each graded by the thresholds in force at its
+    own quarter's end (as `graded_reports` grades that quarter): two queries."""
+    quarters = quarters_back(last, count)
+    versions = _scale_versions(village, quarter_end(quarters[-1]))
+    reports = {r.quarter_start: r for r in VillageIncomeReport.objects.filter(village=village,
+                                                                               quarter_start__in=quarters)}
+    history = []
+    for quarter in quarters:
+        report = reports.get(quarter)
+        scale = next(iter(_group_scales(versions, [village.path], quarter_end(quarter))))
+        history.append(VillageQuarter(
+            quarter=quarter, income=report.income if report else None, goal=report.goal if report else None,
+            level=level_for(report.income, scale) if report else None,
+            submitted_on=report.submitted_on if report else None,
+            corrected_on=report.corrected_on if report else None))
+    return history
+
+
+def visible_village(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:
+    unit = OrgUnit.objects.filter(jurisdiction.org_q(), pk=pk, kind=OrgKind.VILLAGE).first()
+    if unit is None:
+        raise NotFound("未找到该村，或不在您的管辖范围内")
+    return unit
+
+
 def visible_unit(jurisdiction: Jurisdiction, pk: int) -> OrgUnit:
     unit = OrgUnit.objects.filter(jurisdiction.org_q(), pk=pk).first()
     if unit is None:

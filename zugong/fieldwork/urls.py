@@ -9,6 +9,7 @@ urlpatterns = [
     path("income/correct/", views.income_report_correction, name="income-correct"),
     path("income/export/", views.income_export, name="income-export"),
     path("income/scales/", views.income_scales, name="income-scales"),
+    path("income/villages/<int:village_id>/", views.income_village, name="income-village"),
     path("training/", views_training.training, name="training"),
     path("training/import/", views_training.training_upload, name="training-import"),
     path("training/new/", views_training.training_record_new, name="training-new"),

@@ -77,7 +77,33 @@ def income(request: AuthedRequest) -> HttpResponse:
     context["is_county"] = unit.kind == OrgKind.COUNTY
     context["may_report"] = may(request.jurisdiction, "fieldwork.income_report")
     context["may_scale"] = may(request.jurisdiction, "fieldwork.income_scale_set")
+    context["link_villages"] = True
     return render(request, "fieldwork/income.html", context)
+
+
+VILLAGE_QUARTERS = 8
+
+
+def village_chart(village: OrgUnit, history: list[selectors.VillageQuarter]) -> dict[str, object]:
+    """The village chart's data (json_script): its income per quarter (null where it did not report), each bar
+    in the colour of its level then."""
+    labels = dict(IncomeLevel.choices)
+    return {"title": village.name, "unit": _("万元"), "name": _("已实现收入"),
+            "quarters": [selectors.quarter_label(q.quarter) for q in history],
+            "income": [None if q.income is None else float(q.income) for q in history],
+            "levels": [None if q.level is None else str(labels[q.level]) for q in history],
+            "colors": [None if q.level is None else LEVEL_COLOURS[q.level] for q in history]}
+
+
+@page(action=VIEW, methods=("GET",))
+def income_village(request: AuthedRequest, village_id: int) -> HttpResponse:
+    """One village's income over the last quarters up to the one asked for, with its level in each."""
+    village = selectors.visible_village(request.jurisdiction, village_id)
+    quarter = _quarter(request)
+    history = selectors.village_income_history(village, quarter, VILLAGE_QUARTERS)
+    return render(request, "fieldwork/income_village.html", {
+        "village": village, "quarter_code": _quarter_code(quarter), "rows": [(selectors.quarter_label(q.quarter), q) for q in history[::-1]],
+        "chart": village_chart(village, history)})
 
 
 @page(action="fieldwork.income_export", methods=("GET",))
