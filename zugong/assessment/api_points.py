@@ -156,6 +156,30 @@ def point_totals(request: HttpRequest, filters: Query[PointTotalsFilters]) -> li
     return [PointTotalOut(**t.__dict__) for t in read.totals(jurisdiction_of(request, VIEW), period)]
 
 
+class PointsFillIn(Schema):
+    org_unit_id: int = ID
+    period: str = Field("", max_length=10, description="2026、2026Q1 或 2026-03；空为今天所在的 R32 评定周期")
+
+
+class PointsFillOut(Schema):
+    org_unit_id: int
+    period: str
+    start: date
+    end: date
+    entries: int = Field(description="计入的自动积分条数（每个项目、干部和期间一条；再次计入时替换）")
+
+
+@router.post("/points/fill", auth=permitted(svc.MANAGE), response=PointsFillOut,
+             summary="从系统数据计入积分（入户走访、值班签到、谈心谈话、参加会议）")
+def points_fill(request: HttpRequest, payload: PointsFillIn) -> PointsFillOut:
+    jurisdiction = jurisdiction_of(request)
+    period = read.period_of(payload.period) if payload.period else read.current_period(timezone.localdate())
+    unit = org_unit_get(jurisdiction, payload.org_unit_id)
+    n = svc.points_fill(actor=actor_of(request), jurisdiction=jurisdiction, org_unit=unit, start=period.start,
+                        end=period.end)
+    return PointsFillOut(org_unit_id=unit.pk, period=period.text, start=period.start, end=period.end, entries=n)
+
+
 # --- uses of published results ----------------------------------------------------------------------------
 
 class ResultUseOut(Schema):

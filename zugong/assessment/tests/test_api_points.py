@@ -10,7 +10,8 @@ from decimal import Decimal
 from zugong.assessment.models import ResultUse
 from zugong.assessment.models_points import EntryStatus, PointEntry
 from zugong.conftest import bearer, make_user
-from zugong.core.models import Role
+from zugong.core.models import AuditEvent, Role
+from zugong.masswork.models import HouseholdVisit
 from zugong.talks.models import SupervisionAction
 
 from .test_uses import _published
@@ -88,6 +89,37 @@ def test_one_may_not_approve_ones_own_entry_and_a_rejection_needs_a_reason(world
 def test_a_bad_period_is_refused_in_chinese(world) -> None:
     refused = bearer(world.alice).get("/api/v1/points/totals?period=2026Q5")
     assert refused.status_code == 400 and refused.json()["error"]["message"] == "期间格式为 2026、2026Q1 或 2026-03"
+
+
+def test_fill_from_data_through_the_api_counts_the_period_once(world, bob, carol) -> None:
+    # given: a 入户走访 item of county A and a township cadre's three visits in 2026Q1 (one in Q2)
+    person = world.cadres[1]
+    item = _item(world, name="入户走访", points="2", source="visits").json()
+    for on in (date(2026, 1, 2), date(2026, 2, 3), date(2026, 3, 4), date(2026, 4, 1)):
+        HouseholdVisit.objects.create(org_unit=world.tree.village_a, cadre=person, household="张家", visited_on=on)
+    body = {"org_unit_id": world.tree.county_a.pk, "period": "2026Q1"}
+    # when: the county's org department fills the quarter, twice
+    for _ in range(2):
+        filled = bearer(world.alice).post("/api/v1/points/fill", body, content_type="application/json")
+        assert filled.status_code == 200
+        assert filled.json() == {"org_unit_id": world.tree.county_a.pk, "period": "2026Q1", "start": "2026-01-01",
+                                 "end": "2026-03-31", "entries": 1}
+    # then: one automatic, approved entry of 3 visits × 2 points (replaced, not doubled)
+    [entry] = PointEntry.objects.all()
+    assert (entry.item_id, entry.cadre_id, entry.quantity, entry.points, entry.status, entry.auto) == (
+        item["id"], person.pk, Decimal("3"), Decimal("6.00"), EntryStatus.APPROVED, True)
+    # refusals: township staff and a leader 403, another county 404, a bad period 400 — nothing written
+    leader = make_user("leader", world.tree.county_a, Role.LEADER)
+    for who, status in ((bob, 403), (leader, 403), (carol, 404)):
+        refused = bearer(who).post("/api/v1/points/fill", body, content_type="application/json")
+        assert refused.status_code == status, who
+    assert bearer(bob).post("/api/v1/points/fill", body, content_type="application/json").json()["error"][
+        "message"].startswith("您没有")
+    bad = bearer(world.alice).post("/api/v1/points/fill", {**body, "period": "2026Q5"},
+                                   content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["message"] == "期间格式为 2026、2026Q1 或 2026-03"
+    assert PointEntry.objects.count() == 1
+    assert AuditEvent.objects.filter(action="assessment.points_fill").count() == 2
 
 
 def test_uses_of_a_published_result_through_the_api(world, bob, carol) -> None:
