@@ -25,48 +25,67 @@ from django.db.models.sql.compiler import SQLCompiler
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: dict[str, int]  # parameter name → its index in `params`
+    slots: dict[str, tuple[int, ...]]  # parameter name → its indexes in `params` (several for a list)
     alias: str
     compiler: SQLCompiler
     converters: dict[int, Any]
 
 
+Shape = tuple[int, ...]  # the length of each list parameter (-1 for a single value), in `samples` order
+
+
 class CompiledRead:
-    """`build(**samples)` compiled once per database alias; `rows(**values)` runs it with other values."""
+    """`build(**samples)` compiled once per process; `rows(**values)` runs it with other values.
+
+    A list parameter (an `__in` filter: its sample is a one-item list of an integer, e.g. `ids=[-424242]`)
+    is compiled once per length, with distinct samples counting down from that integer; an empty list
+    matches nothing, so it returns no rows without a query."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **samples: object) -> None:
+        for name, sample in samples.items():
+            if isinstance(sample, list) and (len(sample) != 1 or not isinstance(sample[0], int)):
+                raise TypeError(f"the sample of list parameter {name} is a one-item list of an integer")
         self.build = build
         self.samples = samples
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[Shape, _Compiled] = {}
         self._lock = threading.Lock()
 
-    def _compile(self) -> _Compiled:
-        queryset = self.build(**self.samples)
-        alias = queryset.db
-        compiled = self._compiled.get(alias)
-        if compiled is not None:
-            return compiled
-        compiler = queryset.query.get_compiler(using=alias)
+    def _samples_for(self, shape: Shape) -> dict[str, Any]:
+        return {name: [sample[0] - i for i in range(size)] if isinstance(sample, list) else sample
+                for (name, sample), size in zip(self.samples.items(), shape, strict=True)}
+
+    def _compile(self, shape: Shape) -> _Compiled:
+        samples = self._samples_for(shape)
+        queryset = self.build(**samples)
+        compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        slots: dict[str, int] = {}
-        for name, sample in self.samples.items():
-            found = [i for i, value in enumerate(params) if value == sample]
-            if len(found) != 1:
-                raise ValueError(f"sample {name}={sample!r} appears {len(found)} times in the compiled parameters")
-            slots[name] = found[0]
+        slots: dict[str, tuple[int, ...]] = {}
+        for name, sample in samples.items():
+            found: list[int] = []
+            for one in sample if isinstance(sample, list) else [sample]:
+                at = [i for i, value in enumerate(params) if value == one]
+                if len(at) != 1:
+                    raise ValueError(f"sample {name}={one!r} appears {len(at)} times in the compiled parameters")
+                found += at
+            slots[name] = tuple(found)
         converters = compiler.get_converters([column[0] for column in compiler.select])
-        compiled = _Compiled(sql, tuple(params), slots, alias, compiler, converters)
+        compiled = _Compiled(sql, tuple(params), slots, queryset.db, compiler, converters)
         with self._lock:
-            self._compiled[alias] = compiled
+            self._compiled[shape] = compiled
         return compiled
 
-    def rows(self, **values: object) -> list[Sequence[Any]]:
+    def rows(self, **values: Any) -> list[Sequence[Any]]:
         if set(values) != set(self.samples):
             raise TypeError(f"CompiledRead takes {sorted(self.samples)}, not {sorted(values)}")
-        compiled = self._compiled.get("default") or self._compile()
+        shape = tuple(len(values[name]) if isinstance(sample, list) else -1 for name, sample in self.samples.items())
+        if 0 in shape:
+            return []
+        compiled = self._compiled.get(shape) or self._compile(shape)
         params = list(compiled.params)
-        for name, value in values.items():
-            params[compiled.slots[name]] = value
+        for name, slots in compiled.slots.items():
+            value = values[name]
+            for slot, one in zip(slots, value if isinstance(value, (list, tuple)) else [value], strict=True):
+                params[slot] = one
         with connections[compiled.alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched: list[Sequence[Any]] = cursor.fetchall()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from zugong.cadres.models import Cadre
+from zugong.core.api_queries import CompiledRead
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgUnit
@@ -70,6 +72,21 @@ class TalkRow:
     talkees: tuple[str, ...]
 
 
+def _talkers_of(talk_ids: list[int]) -> QuerySet[Any]:
+    return (Talk.talkers.through.objects.filter(talk_id__in=talk_ids).order_by("talker__role", "talker_id")
+            .values_list("talk_id", "talker__name", "talker__user_id"))
+
+
+def _talkees_of(talk_ids: list[int]) -> QuerySet[Any]:
+    return (Talk.talkees.through.objects.filter(talk_id__in=talk_ids).order_by("cadre_id")
+            .values_list("talk_id", "cadre__name"))
+
+
+# The talkers and talkees of a page of talks already scoped: SQL compiled once per page size, not per request.
+TALKERS_OF = CompiledRead(_talkers_of, talk_ids=[-424242])
+TALKEES_OF = CompiledRead(_talkees_of, talk_ids=[-424242])
+
+
 def talk_rows(jurisdiction: Jurisdiction, *, kind: str = "", start: date | None = None, end: date | None = None,
               offset: int = 0, limit: int = 100) -> list[TalkRow]:
     """A page of `talk_list` in three queries whatever its size: the talks, their talkers, their talkees
@@ -79,13 +96,10 @@ def talk_rows(jurisdiction: Jurisdiction, *, kind: str = "", start: date | None 
                               "topics", "summary")[offset:offset + limit])
     ids = [t[0] for t in talks]
     talkers: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ids}
-    for talk_id, name, user_id in (Talk.talkers.through.objects.filter(talk_id__in=ids)
-                                   .order_by("talker__role", "talker_id")
-                                   .values_list("talk_id", "talker__name", "talker__user_id")):
+    for talk_id, name, user_id in TALKERS_OF.rows(talk_ids=ids):
         talkers[talk_id].append((name, user_id))
     talkees: dict[int, list[str]] = {pk: [] for pk in ids}
-    for talk_id, name in (Talk.talkees.through.objects.filter(talk_id__in=ids).order_by("cadre_id")
-                          .values_list("talk_id", "cadre__name")):
+    for talk_id, name in TALKEES_OF.rows(talk_ids=ids):
         talkees[talk_id].append(name)
     return [TalkRow(id=pk, held_on=held_on, kind=kind_, org_unit_id=unit_id, org_unit=unit, org_path=path,
                     place=place, topics=topics, summary=summary,

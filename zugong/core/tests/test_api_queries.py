@@ -83,3 +83,18 @@ def test_me_lists_every_membership_in_order_in_two_queries(tree: Tree, alice: Us
          "division_code": tree.township_a.division_code, "role": "township_staff"}]
     assert body["id"] == alice.pk and body["name"] == "alice"
     assert len(captured.captured_queries) == 2  # the token with its user, the memberships
+
+
+def test_a_list_parameter_is_compiled_per_length_and_an_empty_list_reads_nothing(tree: Tree, alice: User, bob: User,
+                                                                                carol: User) -> None:
+    read = CompiledRead(lambda user_ids: Membership.objects.filter(user_id__in=user_ids)
+                        .values_list("user__username", flat=True).order_by("user__username"), user_ids=[-424242])
+    assert read.rows(user_ids=[alice.pk]) == [("alice",)]
+    assert read.rows(user_ids=[carol.pk, alice.pk]) == [("alice",), ("carol",)]
+    assert read.rows(user_ids=[bob.pk, carol.pk]) == [("bob",), ("carol",)]  # the same length, other values
+    assert read.rows(user_ids=[alice.pk, bob.pk, carol.pk]) == [("alice",), ("bob",), ("carol",)]
+    with CaptureQueriesContext(connection) as captured:
+        assert read.rows(user_ids=[]) == []
+    assert captured.captured_queries == []
+    with pytest.raises(TypeError):
+        CompiledRead(lambda ids: Membership.objects.filter(pk__in=ids), ids=[1, 2])
