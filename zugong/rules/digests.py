@@ -23,6 +23,7 @@ import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,11 +39,45 @@ def enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def digest_of(job: Job, seed: int, rows: Sequence[tuple[Any, ...]]) -> str:
-    """The job's digest: its constants (seed), its region and its findings' (status, count, hash sum)."""
-    text = repr((seed, job.region.root_path, sorted(job.region.exclude_paths),
-                 sorted((str(status), int(n), str(total)) for status, n, total in rows)))
-    return hashlib.blake2b(text.encode(), digest_size=32).hexdigest()
+# A job's findings are summed per bucket of their org unit (`org_unit_id % BUCKETS`) as well: when a digest differs,
+# the buckets whose sums differ are the only ones the diff needs to visit — a day's checks entered by a few
+# townships touch a few buckets, not the province.
+BUCKETS = 256
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a job's SELECT computed: its digest, its findings by status and per bucket (count, hash sum)."""
+
+    digest: str
+    basis: str  # the job's constants and region: buckets compare only between summaries of the same basis
+    totals: dict[str, int]
+    buckets: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def summarise(job: Job, seed: int, rows: Sequence[tuple[Any, ...]]) -> Summary:
+    """Rows of (status, bucket or None, count, hash sum) → the job's summary."""
+    totals: dict[str, int] = {}
+    buckets: dict[int, tuple[int, int]] = {}
+    for status, bucket, n, total in rows:
+        totals[str(status)] = totals.get(str(status), 0) + int(n)
+        if bucket is not None:
+            count, summed = buckets.get(int(bucket), (0, 0))
+            buckets[int(bucket)] = (count + int(n), summed + int(total or 0))
+    basis = repr((seed, job.region.root_path, sorted(job.region.exclude_paths)))
+    text = repr((basis, sorted(totals.items()), sorted((str(s), str(b), int(n), str(t)) for s, b, n, t in rows)))
+    return Summary(digest=hashlib.blake2b(text.encode(), digest_size=32).hexdigest(),
+                   basis=hashlib.blake2b(basis.encode(), digest_size=16).hexdigest(), totals=totals, buckets=buckets)
+
+
+def changed_buckets(summary: Summary, kept: Sequence[JobDigest], job: Job) -> list[int] | None:
+    """The buckets whose findings differ from the ones stored, or None when the job must diff all of them (no
+    digest kept for its region, another basis, or a job without buckets)."""
+    own = next((d for d in kept if d.root_path == job.region.root_path), None)
+    if own is None or not summary.buckets or own.counts.get("basis") != summary.basis:
+        return None
+    before = {int(b): (int(n), int(t)) for b, (n, t) in own.counts.get("buckets", {}).items()}
+    return sorted(b for b in set(before) | set(summary.buckets) if before.get(b) != summary.buckets.get(b))
 
 
 def _overlaps(root: str, excludes: Sequence[str], other_root: str, other_excludes: Sequence[str]) -> bool:
@@ -58,12 +93,12 @@ def _kept(job: Job) -> list[JobDigest]:
     return list(JobDigest.objects.filter(rule_id=job.rule_id, part=job.part, period_start=job.period.start))
 
 
-def unchanged(job: Job, digest: str) -> tuple[bool, list[JobDigest]]:
-    """Whether the digest kept for the job's region is `digest`; and every digest of its rule, part and period
-    (for `keep`, so the job reads them once)."""
+def unchanged(job: Job, summary: Summary) -> tuple[bool, list[JobDigest]]:
+    """Whether the digest kept for the job's region is the summary's; and every digest of its rule, part and
+    period (for `keep` and `changed_buckets`, so the job reads them once)."""
     kept = _kept(job)
     own = next((d for d in kept if d.root_path == job.region.root_path), None)
-    return own is not None and own.digest == digest, kept
+    return own is not None and own.digest == summary.digest, kept
 
 
 def _stale(region: Region, kept: Sequence[JobDigest]) -> list[int]:
@@ -71,15 +106,17 @@ def _stale(region: Region, kept: Sequence[JobDigest]) -> list[int]:
             if _overlaps(region.root_path, region.exclude_paths, d.root_path, d.exclude_paths)]
 
 
-def keep(job: Job, digest: str, counts: dict[str, int], kept: Sequence[JobDigest]) -> None:
+def keep(job: Job, summary: Summary, kept: Sequence[JobDigest]) -> None:
     """After the job wrote its findings: forget the digests of overlapping regions (its own included) and keep
     the job's."""
     stale = _stale(job.region, kept)
     if stale:
         JobDigest.objects.filter(pk__in=stale).delete()
+    counts = {"statuses": summary.totals, "basis": summary.basis,
+              "buckets": {str(b): [n, str(t)] for b, (n, t) in summary.buckets.items()}}
     JobDigest.objects.create(rule_id=job.rule_id, part=job.part, period_start=job.period.start,
                              root_path=job.region.root_path, exclude_paths=list(job.region.exclude_paths),
-                             digest=digest, counts=dict(counts))
+                             digest=summary.digest, counts=counts)
 
 
 def forget(rule_id: int, *, part: str | None = None, period_start: date | None = None,

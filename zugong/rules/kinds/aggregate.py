@@ -153,11 +153,10 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
             # First the findings computed and summed (one SELECT, which PostgreSQL may run in parallel); a
             # re-evaluation with the digest its region keeps has nothing to write (rules/digests.py).
             inline = select_sql.replace("{counts}", counts_sql).replace("{detail}", "CAST(NULL AS VARCHAR(300))")
-            rows = _summed(inline, [*args, *tail, *counts_params, *where_params], seed)
-            digest = digests.digest_of(job, seed, rows)
-            same, kept = digests.unchanged(job, digest)
+            summary = digests.summarise(job, seed, _summed(inline, [*args, *tail, *counts_params, *where_params], seed))
+            same, kept = digests.unchanged(job, summary)
             if same:
-                return JobCounts({status: int(n) for status, n, _ in rows}, written=(), inserted=0)
+                return JobCounts(summary.totals, written=(), inserted=0)
             # The detail text is written only for the findings inserted; what it says is fingerprinted by
             # its inputs (measure, status, target) and the job's wording (`detail_params`).
             statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
@@ -165,9 +164,9 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
                 job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
                 counts_params=counts_params, where_sql=where_sql, where_params=where_params,
                 detail_sql=detail_sql("d.measure"), detail_params=detail_params, seed=seed,
-                subject_type=source.subject_type or subject_type_fallback, target=minimum,
-                totals={status: int(n) for status, n, _ in rows})
-        digests.keep(job, digest, counts, kept)
+                subject_type=source.subject_type or subject_type_fallback, target=minimum, totals=summary.totals,
+                buckets=digests.changed_buckets(summary, kept, job))
+        digests.keep(job, summary, kept)
         return counts
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
@@ -192,10 +191,11 @@ _ROW_HASH = f"({_FINGERPRINT} # hashtextextended(x.subject_id, %s + 4))"
 
 
 def _summed(statement: str, params: list[Any], seed: int) -> list[tuple[Any, ...]]:
-    """The job's findings computed and not written: per status, how many and the sum of their row hashes."""
+    """The job's findings computed and not written: per status and bucket of their unit, how many and the sum of
+    their row hashes."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.status, COUNT(*), SUM({_ROW_HASH}) FROM ({statement}) AS x ({_COLUMNS}) "
-                       f"GROUP BY x.status", [seed] * 5 + params)
+        cursor.execute(f"SELECT x.status, MOD(x.org_unit_id, {digests.BUCKETS}), COUNT(*), SUM({_ROW_HASH}) "
+                       f"FROM ({statement}) AS x ({_COLUMNS}) GROUP BY 1, 2", [seed] * 5 + params)
         return list(cursor.fetchall())
 
 
@@ -231,20 +231,27 @@ def _job_settings() -> Iterator[None]:
 
 def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
-                     seed: int, subject_type: str, target: float, totals: dict[str, int]) -> JobCounts:
+                     seed: int, subject_type: str, target: float, totals: dict[str, int],
+                     buckets: list[int] | None) -> JobCounts:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
     findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
     JOIN (stored rows without an identical new row are deleted, new rows without an identical stored
     row inserted, their Chinese detail built in SQL) and count the inserted ones by status (`totals`, all the
-    job's findings by status, the digest's SELECT counted). A re-evaluation where little changed writes little."""
+    job's findings by status, the digest's SELECT counted). A re-evaluation where little changed writes little;
+    given `buckets` (those whose sums differ from the digest kept, rules/digests.py), it builds and compares only
+    the findings of units in those buckets."""
     table = Finding._meta.db_table
     job_params: list[Any] = [job.rule_id, job.part, job.period.start]
     statement = select_sql.replace("{counts}", f"SELECT subject_id, n FROM {COUNTS_TABLE}")
+    only_sql, only_params = ("", []) if buckets is None else (
+        f" AND MOD(p.org_unit_id, {digests.BUCKETS}) = ANY(%s)", [buckets])
+    stored_only = "" if buckets is None else f" AND MOD(f.org_unit_id, {digests.BUCKETS}) = ANY(%s)"
+    statement += only_sql
     # Only what the comparison needs, and the org units only when the region is not the whole tree.
     org_join = "" if not where_params else f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
     stored = (f"SELECT f.id, f.subject_id, f.fingerprint FROM {table} f {org_join}"
-              f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}")
+              f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}{stored_only}")
     # n keeps what differs from subject to subject; the job's constants are written only with the rows inserted.
     varying = "subject_id, subject_label, org_unit_id, status, measure, responsible_user_id"
     written = (f"CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS VARCHAR(30)), CAST(%s AS DATE), "
@@ -267,7 +274,7 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
             f"SELECT status, COUNT(*) FROM diff WHERE is_new GROUP BY status",
-            [seed, seed, seed, seed, *params, *job_params, *where_params, *written_params])
+            [seed, seed, seed, seed, *params, *only_params, *job_params, *where_params, *only_params, *written_params])
         rows = cursor.fetchall()
         counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")

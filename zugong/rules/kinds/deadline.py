@@ -211,12 +211,12 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
     # First the items (already restricted to the region) computed and summed: a re-evaluation with the digest its region keeps (the same day's,
     # as an open item's detail counts days) has nothing to write (rules/digests.py).
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT n.status, COUNT(*), SUM({_FINGERPRINT} # hashtextextended(n.subject_id, %s)) "
+        cursor.execute(f"SELECT n.status, NULL, COUNT(*), SUM({_FINGERPRINT} # hashtextextended(n.subject_id, %s)) "
                        f"FROM ({items}) n GROUP BY n.status", [as_of, seed, seed, *items_all_params])
         summed = list(cursor.fetchall())
-    digest = digests.digest_of(job, seed, summed)
-    same, kept = digests.unchanged(job, digest)
-    totals = {str(status): int(count) for status, count, _ in summed}
+    summary = digests.summarise(job, seed, summed)
+    same, kept = digests.unchanged(job, summary)
+    totals = summary.totals
     if same:
         return JobCounts(totals, written=(), inserted=0)
     with connection.cursor() as cursor:
@@ -235,6 +235,6 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
             [as_of, seed, *items_all_params, *job_params, *where_params, *inserted_params])
         rows = cursor.fetchall()
         counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
-    digests.keep(job, digest, counts, kept)
+    digests.keep(job, summary, kept)
     analyze_after_bulk_write(counts.inserted)
     return counts

@@ -196,3 +196,29 @@ def test_a_deadline_job_skips_on_the_same_day_and_rewrites_what_the_next_day_cha
         Finding.objects.filter(rule__code="R05").delete()
         evaluate(as_of=date(2024, 3, 11), rule="R05", periods=1)
     assert _deadline_rows() == expected
+
+
+def test_a_change_in_one_unit_diffs_only_that_units_bucket(tree, monkeypatch):
+    from zugong.rules import digests
+    from zugong.rules.kinds import aggregate
+
+    seen = []
+    original = aggregate._replace_changed
+
+    def spy(job, **kwargs):
+        seen.append(kwargs["buckets"])
+        return original(job, **kwargs)
+
+    monkeypatch.setattr(aggregate, "_replace_changed", spy)
+    _visit(tree.village_a, date(2024, 3, 4), times=10)
+    with registered("R09", aggregate_source()):
+        evaluate(as_of=AS_OF, rule="R09", periods=1)
+        a_before = Finding.objects.get(subject_id=str(tree.village_a.pk)).pk
+        _visit(tree.village_b, date(2024, 3, 6), times=2)
+        evaluate(as_of=AS_OF, rule="R09", periods=1)
+        assert Finding.objects.get(subject_id=str(tree.village_b.pk)).measure == 2.0
+        if PG:
+            # the first evaluation kept no digest (all buckets); the second visits village B's bucket only
+            assert seen == [None, [tree.village_b.pk % digests.BUCKETS]]
+            assert Finding.objects.get(subject_id=str(tree.village_a.pk)).pk == a_before
+        assert _rows() == _fresh()
