@@ -95,3 +95,36 @@ def test_an_inspection_starts_the_next_cycle(world: World, city_admin: User) -> 
     _inspect(city_admin, world.tree.county_a, date(2026, 2, 1))
     found = _findings(date(2026, 3, 1))["甲县"]
     assert (found.status, found.due_date) == ("pending", date(2028, 2, 1))
+
+
+def test_an_override_set_at_the_county_itself_is_seen_by_the_engine(world: World, city_admin: User,
+                                                                    department: OrgUnit) -> None:
+    # given: 甲县 and 乙县 inspected on the same day; 甲县's own org department sets a 1-year cycle for itself,
+    # and the city sets 4 years for 市交通局 at the department itself
+    for unit in (world.tree.county_a, world.tree.county_b, department):
+        _inspect(city_admin, unit, date(2025, 1, 10))
+    rule_override_set(actor=world.alice, jurisdiction=world.ja, code="R22", org_unit=world.tree.county_a,
+                      valid_from=date(2020, 1, 1), params={"county_years": 1})
+    rule_override_set(actor=city_admin, jurisdiction=jurisdiction_for(city_admin), code="R22", org_unit=department,
+                      valid_from=date(2020, 1, 1), params={"department_years": 4})
+    on = date(2026, 3, 1)
+    # when
+    found = _findings(on)
+    # then: 甲县 falls due after its own one year, 乙县 after the city's two, 市交通局 after its own four
+    assert {k: (f.status, f.due_date, f.org_unit_id) for k, f in found.items()} == {
+        "甲县": ("overdue", date(2026, 1, 10), world.tree.city.pk),
+        "乙县": ("pending", date(2027, 1, 10), world.tree.city.pk),
+        "市交通局": ("pending", date(2029, 1, 10), world.tree.city.pk)}
+    # and: the rotation page says the same
+    rows = {r.unit.name: r for r in inspection_schedule(jurisdiction_for(city_admin), on)}
+    assert {name: rows[name].overdue for name in found} == {"甲县": True, "乙县": False, "市交通局": False}
+
+
+def test_a_county_that_switched_r22_off_for_itself_has_no_finding(world: World, city_admin: User) -> None:
+    from zugong.rules.models import RuleVersion
+    from zugong.selection.tests.conftest import register_row
+
+    register_row("R22", world.tree.county_a, {})
+    RuleVersion.objects.filter(rule__code="R22", scope=world.tree.county_a).update(enabled=False)
+    found = _findings(date(2026, 3, 1))
+    assert "甲县（未开展过专项检查）" not in found and "乙县（未开展过专项检查）" in found
