@@ -48,7 +48,7 @@ SELECT DISTINCT cadre_id FROM selection_problementry
 WHERE cadre_id = ANY(%(ids)s) AND status IN ('pending', 'verifying')
 """
 RAW_VOTES = """
-SELECT v.cadre_id, c.name, v.votes FROM selection_recommendationvote v JOIN cadres_cadre c ON c.id = v.cadre_id
+SELECT v.cadre_id, c.name, v.kind, v.votes FROM selection_recommendationvote v JOIN cadres_cadre c ON c.id = v.cadre_id
 WHERE v.selection_id = %(selection)s ORDER BY v.votes DESC, v.cadre_id
 """
 RAW_STANDING = """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +16,13 @@ from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
 from zugong.selection.api_review import ReviewOut, StatsOut, review_out, stats
-from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
+from zugong.selection.flow import (
+    ShortlistRow,
+    open_audit_errors,
+    selection_trace,
+    shortlist_preview,
+    stage_flow,
+)
 from zugong.selection.models import ProblemEntry, ProblemSource, ProblemStatus, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
@@ -146,6 +152,7 @@ class SignatureOut(Schema):
     digest: str
     audit_sequence: int
     valid: bool = Field(description="签字时的摘要与记录现在的摘要一致")
+    attested_by: str = Field("", description="非系统用户的签字：见证并登记的用户；本人签字时为空")
 
 
 class StageOut(Schema):
@@ -178,14 +185,26 @@ class AuditErrorOut(Schema):
     message: str
 
 
+class RoundOut(Schema):
+    kind: str = Field(description="meeting 会议推荐, talk 谈话推荐")
+    votes: int
+    valid: int = Field(description="该轮有效票")
+    rank: int | None = Field(description="该轮排名，未获该轮推荐票时为空")
+
+
 class ShortlistOut(Schema):
     cadre_id: int
     name: str
-    votes: int
-    rank: int
+    votes: int = Field(description="两轮推荐票合计")
+    rank: int = Field(description="获推荐各轮中最好的排名")
+    rounds: list[RoundOut] = Field(description="会议推荐、谈话推荐各轮的得票、有效票和排名（R17 按轮把关）")
     blocked_by: str = Field(description="拦住该人选的制度（R18、R17、R23），可列为考察对象时为空")
     reason: str
     shortlisted: bool
+
+
+def _shortlist_row(row: ShortlistRow) -> ShortlistOut:
+    return ShortlistOut(**{**row.__dict__, "rounds": [RoundOut(**r.__dict__) for r in row.rounds]})
 
 
 class SelectionOut(SelectionRow):
@@ -213,7 +232,7 @@ def _detail(s: Selection) -> SelectionOut:
     return SelectionOut(
         **_row(s, len(candidates)).dict(), audit_errors=errors, requires_report=s.requires_report,
         plan_reviews=[review_out(r) for r in s.plan_reviews.all()],
-        shortlist=[ShortlistOut(**row.__dict__) for row in shortlist_preview(s, timezone.localdate())], stop_reason=s.stop_reason,
+        shortlist=[_shortlist_row(row) for row in shortlist_preview(s, timezone.localdate())], stop_reason=s.stop_reason,
         next_states=s.next_states(),
         stages=[StageOut(stage=f.stage, label=str(f.label), state=f.state, digest=f.digest, data=f.data,
                          signatures=[SignatureOut(**sig.__dict__) for sig in f.signatures]) for f in stage_flow(s)],
@@ -288,6 +307,7 @@ class CandidateIn(Schema):
 class VoteIn(Schema):
     cadre_id: RowId
     votes: int = Field(ge=0, le=1_000_000)
+    kind: Literal["meeting", "talk"] = Field("meeting", description="meeting 会议推荐（默认）, talk 谈话推荐")
 
 
 def _visible(request: HttpRequest, selection_id: RowId) -> None:
@@ -301,7 +321,8 @@ def vote_set(request: HttpRequest, selection_id: RowId, payload: VoteIn) -> Sele
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
     svc.recommendation_vote_set(actor=actor_of(request), jurisdiction=jurisdiction, selection_id=selection_id,
-                                cadre=cadre_get(jurisdiction, payload.cadre_id), votes=payload.votes)
+                                cadre=cadre_get(jurisdiction, payload.cadre_id), votes=payload.votes,
+                                kind=payload.kind)
     return _fresh(request, selection_id)
 
 
@@ -325,12 +346,18 @@ def signed_add(request: HttpRequest, selection_id: RowId, payload: SignedIn) -> 
     return _fresh(request, selection_id)
 
 
-class RecommendationIn(Schema):
+class BallotsIn(Schema):
     eligible: int = Field(ge=0, le=1_000_000)
     issued: int = Field(ge=0, le=1_000_000)
     returned: int = Field(ge=0, le=1_000_000)
     valid: int = Field(ge=0, le=1_000_000)
+
+
+class RecommendationIn(BallotsIn):
+    """The top-level counts are the 会议推荐's; `talk` the 谈话推荐's when one was held."""
+
     signed_recommendations: str = Field("", max_length=10000)
+    talk: BallotsIn | None = Field(None, description="谈话推荐：应参加人数、发出票、收回票、有效票")
 
 
 @router.post("/selections/{selection_id}/recommendation",
@@ -338,8 +365,9 @@ class RecommendationIn(Schema):
              response=SelectionOut, summary="民主推荐：完成推荐")
 def recommendation(request: HttpRequest, selection_id: RowId, payload: RecommendationIn) -> SelectionOut:
     _visible(request, selection_id)
+    talk = svc.Ballots(**payload.talk.dict()) if payload.talk is not None else None
     svc.recommendation_close(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
-                             selection_id=selection_id, **payload.dict())
+                             selection_id=selection_id, **payload.dict(exclude={"talk"}), talk=talk)
     return _fresh(request, selection_id)
 
 
@@ -539,6 +567,23 @@ def sign(request: HttpRequest, selection_id: RowId, payload: SignIn) -> Selectio
     svc.stage_sign(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
                    stage=payload.stage, capacity=payload.capacity)
     return _fresh(request, selection_id)
+
+
+class AttestedSignIn(Schema):
+    stage: str = Field(max_length=16)
+    signer_name: str = Field(max_length=80, description="签字人姓名（非系统用户的会议成员等）")
+    capacity: str = Field(max_length=80, description="签字人身份或职务")
+
+
+@router.post("/selections/{selection_id}/attested-signatures",
+             auth=permitted("selection.stage_sign", scope=selectors.selections_visible, by="selection_id"),
+             response={201: SelectionOut}, summary="登记非系统用户的签字确认（由登录用户见证）")
+def sign_attested(request: HttpRequest, selection_id: RowId, payload: AttestedSignIn) -> Status[SelectionOut]:
+    _visible(request, selection_id)
+    svc.stage_sign_attested(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                            selection_id=selection_id, stage=payload.stage, signer_name=payload.signer_name,
+                            capacity=payload.capacity)
+    return Status(201, _fresh(request, selection_id))
 
 
 router.add_router("", "zugong.selection.api_reports.router")

@@ -58,10 +58,12 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
         if step == "recommendation":
             for i, person in enumerate(people):
                 svc.recommendation_vote_set(**common, cadre=person, votes=36 - 5 * i)
+                svc.recommendation_vote_set(**common, cadre=person, votes=20 - 3 * i, kind="talk")
             svc.signed_recommendation_add(**common, recommender="县委常委、组织部长", cadre=people[0],
                                           reason="政治坚定，熟悉乡镇工作，群众公认")
             svc.recommendation_close(**common, eligible=48, issued=46, returned=45, valid=44,
-                                     signed_recommendations="会议推荐与谈话推荐结果一致")
+                                     signed_recommendations="会议推荐与谈话推荐结果一致",
+                                     talk=svc.Ballots(eligible=24, issued=24, returned=24, valid=23))
         elif step == "shortlist":
             for person in people:
                 svc.candidate_add(**common, cadre=person, on=today)

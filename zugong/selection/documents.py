@@ -41,7 +41,8 @@ def _heading(selection: Selection) -> tuple[str, list[str]]:
 
 def _signed(stage: FlowStage) -> str:
     return "；".join(
-        f"{s.signer}（{s.capacity or '签字'}，{s.signed_at:%Y-%m-%d %H:%M}，审计序号 {s.audit_sequence}）"
+        f"{s.signer}（{s.capacity or '签字'}，{s.signed_at:%Y-%m-%d %H:%M}，审计序号 {s.audit_sequence}"
+        + (f"，非系统用户，由{s.attested_by}见证登记" if s.attested_by else "") + "）"
         + ("" if s.valid else "【签字后记录已被修改，摘要不符】") for s in stage.signatures) or "【未签字】"
 
 

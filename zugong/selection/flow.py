@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zugong.cadres.archive_audit import Finding
 from zugong.core.models import Attachment
 from zugong.selection.models import FLOW, CandidateStatus, Selection, Stage, StageRecord
+from zugong.selection.recommendation import RoundStanding, r17_reason, recommendation_rounds
 from zugong.selection.stage_files import record_digest, stage_files
 
 # 谁推荐谁负责, 谁考察谁负责, 谁决策谁负责: who answers for each stage, as the trace-back names them.
@@ -26,8 +27,8 @@ RESPONSIBILITY: dict[str, str] = {
 
 LABELS: dict[str, str | Promise] = {
     "proposed_by": _("动议提出人"), "reason": _("动议理由"), "posts": _("拟任职务"), "plan": _("工作方案"),
-    "rank_level": _("职务层次"), "eligible": _("应参加推荐人数"), "issued": _("发出推荐票"), "returned": _("收回推荐票"),
-    "valid": _("有效票"), "signed_recommendations": _("署名推荐"), "signed": _("署名推荐人"), "votes": _("推荐得票"), "candidates": _("考察对象"),
+    "rank_level": _("职务层次"), "eligible": _("会议推荐应参加人数"), "issued": _("会议推荐发出票"),
+    "returned": _("会议推荐收回票"), "valid": _("会议推荐有效票"), "talk": _("谈话推荐"), "signed_recommendations": _("署名推荐"), "signed": _("署名推荐人"), "votes": _("会议推荐得票"), "candidates": _("考察对象"),
     "team": _("考察组成员"), "talks_held": _("个别谈话人数"), "findings": _("考察结论"), "replied_on": _("回复日期"),
     "audit_note": _("经济责任审计"), "replies": _("廉政意见回复"), "kind": _("会议"), "held_on": _("会议日期"),
     "expected": _("应到会人数"), "present": _("实到会人数"), "statements": _("发言顺序"), "tallies": _("表决结果"),
@@ -37,6 +38,8 @@ LABELS: dict[str, str | Promise] = {
 }
 COMMITTEES = {"standing": _("常委会"), "plenary": _("全委会")}
 SHORTCOMINGS, SECRETARY, PASSED, NOT_PASSED = _("不足"), _("书记"), _("通过"), _("未通过")
+TALK_COUNTS = _("应参加 %(eligible)s 人，发出 %(issued)s 票，收回 %(returned)s 票，有效 %(valid)s 票")
+TALK_VOTES = _("得票")
 AGREE, DISAGREE, ABSTAIN = _("同意"), _("不同意"), _("弃权")
 
 
@@ -62,12 +65,19 @@ def _item_text(key: str, item: dict[str, Any]) -> str:
     return str(item.get("name", item))
 
 
+def _talk_text(talk: dict[str, Any]) -> str:
+    votes = "、".join(_item_text("votes", v) for v in talk.get("votes", [])) or "—"
+    return f"{TALK_COUNTS % talk}；{TALK_VOTES}：{votes}"
+
+
 def record_rows(data: dict[str, Any]) -> list[tuple[str | Promise, str]]:
     """A stage record as (label, text) lines for the page and the trace-back report."""
     rows: list[tuple[str | Promise, str]] = []
     for key, value in data.items():
         if isinstance(value, list):
             text = "、".join(_item_text(key, item) for item in value) if value else "—"
+        elif key == "talk" and isinstance(value, dict):
+            text = _talk_text(value)
         elif key == "kind":
             text = str(COMMITTEES.get(str(value), value))
         else:
@@ -84,6 +94,11 @@ class SignatureView:
     digest: str
     audit_sequence: int
     valid: bool
+    attested_by: str = ""  # a signer who is not a user: the user who recorded and attests the signature
+
+
+def _user_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +123,8 @@ class FlowStage:
 
 def _signatures(record: StageRecord, digest: str) -> list[SignatureView]:
     return [SignatureView(signer=s.signer_name, capacity=s.capacity, signed_at=s.signed_at, digest=s.digest,
-                          audit_sequence=s.audit_sequence, valid=s.digest == digest) for s in record.signatures.all()]
+                          audit_sequence=s.audit_sequence, valid=s.digest == digest,
+                          attested_by=_user_name(s.attested_by)) for s in record.signatures.all()]
 
 
 def _state(selection: Selection, stage: str, recorded: bool) -> str:
@@ -153,50 +169,56 @@ def open_audit_errors(selection: Selection) -> dict[int, list[Finding]]:
 class ShortlistRow:
     cadre_id: int
     name: str
-    votes: int
-    rank: int
+    votes: int  # both rounds together
+    rank: int  # the best rank of the rounds the cadre was recommended in
     blocked_by: str  # "" when every gate lets the cadre through
     reason: str
     shortlisted: bool
+    rounds: list[RoundStanding]
+
 
 
 def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     """确定考察对象: every recommended cadre with the gates R18 and R17 already applied (R23 for new township
     recruits), so the page says before anyone tries who may be shortlisted and why not. A handful of
-    queries however many were recommended: the shield is one set-based query, R17 works on the votes."""
+    queries however many were recommended: the shield is one set-based query, R17 works on the votes of
+    both rounds (会议推荐, 谈话推荐) already read."""
     from zugong.cadres.services import r23_refusals
     from zugong.rules.params import rule_title
     from zugong.rules.registry import rule_enabled
     from zugong.selection.params import r17_max_rank, r17_min_share
-    from zugong.selection.rule_wiring import R18_REASON, r17_reason
+    from zugong.selection.rule_wiring import R18_REASON
     from zugong.selection.selectors import shielded_ids
 
     if selection.stage != Stage.SHORTLIST:
         return []
     unit = selection.org_unit
-    votes = sorted(selection.votes.all(), key=lambda v: (-v.votes, v.cadre_id))
     record = next((r for r in selection.records.all() if r.stage == Stage.RECOMMENDATION), None)
-    valid = int(record.data.get("valid", 0)) if record else 0
-    shielded = shielded_ids([v.cadre_id for v in votes]) if rule_enabled("R18", org_unit=unit, on=on) else set()
+    all_votes = list(selection.votes.all())
+    rounds = recommendation_rounds(record.data if record else {}, all_votes)
+    people = {v.cadre_id: v.cadre for v in all_votes}
+    totals = {pk: sum(r.votes.get(pk, 0) for r in rounds) for pk in people}
+    order = sorted(people, key=lambda pk: (-totals[pk], pk))
+    shielded = shielded_ids(order) if rule_enabled("R18", org_unit=unit, on=on) else set()
     r17 = rule_enabled("R17", org_unit=unit, on=on)
     share, max_rank = r17_min_share(unit, on), r17_max_rank(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
-    r23 = r23_refusals([v.cadre for v in votes if v.cadre_id not in shielded], target=unit, on=on,
+    r23 = r23_refusals([people[pk] for pk in order if pk not in shielded], target=unit, on=on,
                        action="列为乡镇以外职务的考察对象")
     rows = []
-    rank = 0
-    for i, v in enumerate(votes):  # sorted by votes, most first: ties share the rank of the first of them
-        rank = rank if i and votes[i - 1].votes == v.votes else i + 1
+    for pk in order:
+        name, standing = people[pk].name, [r.of(pk) for r in rounds]
         gate, reason = "", ""
-        if v.cadre_id in shielded:
-            gate, reason = "R18", R18_REASON.format(name=v.cadre.name)
-        elif r17 and (why := r17_reason(v.cadre.name, v.votes, valid, rank, share, max_rank)):
+        if pk in shielded:
+            gate, reason = "R18", R18_REASON.format(name=name)
+        elif r17 and (why := r17_reason(name, standing, share, max_rank)):
             gate, reason = "R17", why
-        elif v.cadre_id in r23:
-            gate, reason = "R23", r23[v.cadre_id].message
+        elif pk in r23:
+            gate, reason = "R23", r23[pk].message
         if gate and not reason.startswith("不符合"):
             reason = f"不符合{gate}（{rule_title(gate)}）：{reason}"
-        rows.append(ShortlistRow(v.cadre_id, v.cadre.name, v.votes, rank, gate, reason, v.cadre_id in chosen))
+        best = min((r.rank for r in standing if r.rank), default=0)
+        rows.append(ShortlistRow(pk, name, totals[pk], best, gate, reason, pk in chosen, standing))
     return rows
 
 
@@ -227,6 +249,7 @@ def selection_trace(selection: Selection) -> list[dict[str, Any]]:
             "attachments": [{"id": a.pk, "name": a.name, "size": a.size, "sha256": a.sha256,
                              "uploaded_at": a.uploaded_at.isoformat()} for a in f.files],
             "signatures": [{"signer": s.signer, "capacity": s.capacity, "signed_at": s.signed_at.isoformat(),
-                            "audit_sequence": s.audit_sequence, "valid": s.valid} for s in f.signatures],
+                            "audit_sequence": s.audit_sequence, "valid": s.valid, "attested_by": s.attested_by}
+                           for s in f.signatures],
             "unsigned": not f.signatures, "changed_after_signing": any(not s.valid for s in f.signatures)})
     return rows

@@ -11,7 +11,13 @@ from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.forms import AttachmentsField, DateField, PickerField, ScopedForm, blank_choice
 from zugong.core.selectors import org_units_visible
-from zugong.selection.models import Candidate, CommitteeKind, ProblemHandling, ProblemSource
+from zugong.selection.models import (
+    Candidate,
+    CommitteeKind,
+    ProblemHandling,
+    ProblemSource,
+    RecommendationKind,
+)
 from zugong.selection.services import selections as svc
 
 CADRE_SEARCH = _("输入姓名、拼音首字母或身份证号搜索")
@@ -70,13 +76,18 @@ class SelectionForm(ScopedForm):
 
 
 class VoteForm(ScopedForm):
+    kind = forms.ChoiceField(label=_("推荐方式"), choices=RecommendationKind.choices, initial=RecommendationKind.MEETING,
+                             required=False, help_text=_("会议推荐、谈话推荐分别登记，各按本轮有效票把关"))
     cadre = forms.Field(label=_("被推荐人"))
     votes = forms.IntegerField(label=_("推荐票数"), min_value=0, max_value=1_000_000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cadre"] = _cadre_field(self, _("被推荐人"))
-        self.order_fields(["cadre", "votes"])
+        self.order_fields(["kind", "cadre", "votes"])
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or RecommendationKind.MEETING)
 
 
 class SignedRecommendationForm(ScopedForm):
@@ -92,13 +103,38 @@ class SignedRecommendationForm(ScopedForm):
         self.order_fields(["recommender", "recommender_post", "cadre", "reason"])
 
 
+TALK_FIELDS = ("talk_eligible", "talk_issued", "talk_returned", "talk_valid")
+
+
 class RecommendationForm(forms.Form):
-    eligible = forms.IntegerField(label=_("应参加推荐人数"), min_value=0)
-    issued = forms.IntegerField(label=_("发出推荐票"), min_value=0)
-    returned = forms.IntegerField(label=_("收回推荐票"), min_value=0)
-    valid = forms.IntegerField(label=_("有效票"), min_value=0)
+    eligible = forms.IntegerField(label=_("会议推荐应参加人数"), min_value=0)
+    issued = forms.IntegerField(label=_("会议推荐发出票"), min_value=0)
+    returned = forms.IntegerField(label=_("会议推荐收回票"), min_value=0)
+    valid = forms.IntegerField(label=_("会议推荐有效票"), min_value=0)
+    talk_eligible = forms.IntegerField(label=_("谈话推荐应参加人数"), min_value=0, required=False,
+                                       help_text=_("未开展谈话推荐时，谈话推荐四项均不填"))
+    talk_issued = forms.IntegerField(label=_("谈话推荐发出票"), min_value=0, required=False)
+    talk_returned = forms.IntegerField(label=_("谈话推荐收回票"), min_value=0, required=False)
+    talk_valid = forms.IntegerField(label=_("谈话推荐有效票"), min_value=0, required=False)
     signed_recommendations = forms.CharField(label=_("推荐情况说明"), widget=forms.Textarea(attrs=LINES),
                                              required=False, help_text=_("会议推荐、谈话推荐的其他情况"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get(name) is not None for name in TALK_FIELDS]
+        if any(given) and not all(given):
+            raise forms.ValidationError(_("谈话推荐的应参加人数、发出票、收回票和有效票须一并填写"))
+        return data
+
+    def meeting(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("eligible", "issued", "returned", "valid", "signed_recommendations")}
+
+    def talk(self) -> svc.Ballots | None:
+        d = self.cleaned_data
+        if d.get("talk_eligible") is None:
+            return None
+        return svc.Ballots(d["talk_eligible"], d["talk_issued"], d["talk_returned"], d["talk_valid"])
 
 
 class CandidateForm(ScopedForm):
@@ -241,3 +277,8 @@ class StageFilesForm(forms.Form):
 
 class StageFileRemoveForm(forms.Form):
     reason = forms.CharField(label=_("删除原因"), max_length=2000, help_text=_("如：误传了其他环节的材料"))
+
+
+class AttestedSignForm(forms.Form):
+    signer_name = forms.CharField(label=_("签字人姓名"), max_length=80)
+    capacity = forms.CharField(label=_("签字人身份（职务）"), max_length=80)

@@ -191,12 +191,15 @@ class StageRecord(models.Model):
 
 
 class StageSignature(models.Model):
-    """签字确认: a person confirms a stage record; the digest shows whether it changed since."""
+    """签字确认: a person confirms a stage record; the digest shows whether it changed since. A committee member
+    who is not a user signs on paper and the signing user records it (`user` empty, `attested_by` that user)."""
 
     record = models.ForeignKey(StageRecord, on_delete=models.CASCADE, related_name="signatures")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(_("签字人"), max_length=80)
     capacity = models.CharField(_("身份"), max_length=80, blank=True, default="")
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("见证登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     digest = models.CharField(_("摘要"), max_length=64)
     audit_sequence = models.BigIntegerField(_("审计序号"))
     signed_at = models.DateTimeField(default=timezone.now)
@@ -209,20 +212,29 @@ class StageSignature(models.Model):
         return f"{self.signer_name} {self.record_id}"
 
 
+class RecommendationKind(models.TextChoices):
+    """The two rounds of 民主推荐, each with its own ballots and votes."""
+
+    MEETING = "meeting", _("会议推荐")
+    TALK = "talk", _("谈话推荐")
+
+
 class RecommendationVote(models.Model):
-    """民主推荐: the votes a cadre received (meeting and talk recommendation added up)."""
+    """民主推荐: the votes a cadre received in one round (会议推荐 or 谈话推荐)."""
 
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="votes")
+    kind = models.CharField(_("推荐方式"), max_length=8, choices=RecommendationKind.choices,
+                            default=RecommendationKind.MEETING)
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
     votes = models.PositiveIntegerField(_("推荐票数"))
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["selection", "cadre"], name="selection_vote_unique"),
+            models.UniqueConstraint(fields=["selection", "kind", "cadre"], name="selection_vote_kind_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.cadre_id}: {self.votes}"
+        return f"{self.cadre_id} {self.kind}: {self.votes}"
 
 
 class CandidateStatus(models.TextChoices):

@@ -5,11 +5,13 @@ Called from SelectionConfig.ready()."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from zugong.cadres.models import Cadre
 from zugong.core.models import OrgUnit
+from zugong.selection.recommendation import RoundStanding, r17_reason
 
 
 def r18_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, **_: Any) -> str | None:
@@ -20,25 +22,12 @@ def r18_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, **_: Any) -> s
     return None
 
 
-def r17_reason(name: str, votes: int | None, valid_ballots: int, rank: int | None, share: float | None,
-               max_rank: int | None) -> str | None:
-    """R17 on numbers already at hand (the gate and the shortlist preview share it)."""
-    if not votes:
-        return f"{name}未获群众推荐（推荐票 0 票），不得列为考察对象"
-    if share is not None and valid_ballots and votes / valid_ballots < share:
-        return (f"{name}得推荐票 {votes} 票，占有效票 {valid_ballots} 张的 {votes / valid_ballots:.1%}，"
-                f"低于规定的 {share:.1%}")
-    if max_rank is not None and rank is not None and rank > max_rank:
-        return f"{name}推荐票 {votes} 票，排名第 {rank} 位，未进入前 {max_rank} 名"
-    return None
-
-
-def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, votes: int | None, valid_ballots: int,
-             rank: int | None, **_: Any) -> str | None:
+def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, rounds: Sequence[RoundStanding],
+             **_: Any) -> str | None:
+    """`rounds`: the cadre's standing in each round of 民主推荐 (`recommendation.recommendation_rounds`)."""
     from zugong.selection.params import r17_max_rank, r17_min_share
 
-    return r17_reason(cadre.name, votes, valid_ballots, rank, r17_min_share(org_unit, on),
-                       r17_max_rank(org_unit, on))
+    return r17_reason(cadre.name, rounds, r17_min_share(org_unit, on), r17_max_rank(org_unit, on))
 
 
 R18_REASON = "{name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"

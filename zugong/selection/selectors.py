@@ -102,7 +102,7 @@ def selection_list(jurisdiction: Jurisdiction, *, stage: str = "") -> QuerySet[S
 def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
     """One selection with its records, signatures, votes, candidates and refusals."""
     records = StageRecord.objects.select_related("recorded_by").prefetch_related(
-        Prefetch("signatures", queryset=StageSignature.objects.order_by("signed_at", "pk")))
+        Prefetch("signatures", queryset=StageSignature.objects.select_related("attested_by").order_by("signed_at", "pk")))
     reviews = PlanReview.objects.select_related("reviewer_unit").order_by("pk")
     selection = (selections_visible(jurisdiction).filter(pk=pk).prefetch_related(
         Prefetch("plan_reviews", queryset=reviews),

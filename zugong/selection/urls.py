@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/candidates/", views.candidate_add, name="candidates"),
     path("<int:pk>/step/<slug:step>/", views.selection_step, name="step"),
     path("<int:pk>/sign/<slug:stage>/", views.stage_sign, name="sign"),
+    path("<int:pk>/sign/<slug:stage>/attested/", views.stage_sign_attested, name="sign_attested"),
     path("<int:pk>/stop/", views.selection_stop, name="stop"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),

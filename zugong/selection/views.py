@@ -22,7 +22,7 @@ from zugong.selection import access, selectors
 from zugong.selection import forms as f
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.forms_reports import ReviewForm
-from zugong.selection.models import ProblemSource, ProblemStatus, Selection, Stage
+from zugong.selection.models import ProblemSource, ProblemStatus, RecommendationKind, Selection, Stage
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
 
@@ -141,6 +141,7 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_sign": may(request.jurisdiction, "selection.stage_sign", selection.org_unit),
         "may_attach": may(request.jurisdiction, "selection.stage_attach", selection.org_unit),
         "files_form": f.StageFilesForm(),
+        "vote_kinds": RecommendationKind.choices,
         "may_remove_file": may(request.jurisdiction, "selection.stage_file_remove", selection.org_unit),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
@@ -196,11 +197,11 @@ def _run_step(request: AuthedRequest, selection: Selection, step: str) -> forms.
     binders: dict[str, tuple[Callable[[], forms.Form], Callable[[Any], object]]] = {
         "votes": (lambda: f.VoteForm(post, jurisdiction=j),
                   lambda d: svc.recommendation_vote_set(**common, cadre=d.cleaned_data["cadre"],
-                                                        votes=d.cleaned_data["votes"])),
+                                                        votes=d.cleaned_data["votes"], kind=d.cleaned_data["kind"])),
         "signed": (lambda: f.SignedRecommendationForm(post, jurisdiction=j),
                    lambda d: svc.signed_recommendation_add(**common, **d.cleaned_data)),
         "recommendation": (lambda: f.RecommendationForm(post),
-                           lambda d: svc.recommendation_close(**common, **d.cleaned_data)),
+                           lambda d: svc.recommendation_close(**common, **d.meeting(), talk=d.talk())),
         "candidates": (lambda: f.CandidateForm(post, jurisdiction=j),
                        lambda d: svc.candidate_add(**common, cadre=d.cleaned_data["cadre"], on=timezone.localdate())),
         "shortlist": (lambda: forms.Form(post), lambda d: svc.shortlist_confirm(**common)),
@@ -269,6 +270,18 @@ def stage_sign(request: AuthedRequest, pk: int, stage: str) -> HttpResponse:
     svc.stage_sign(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk, stage=stage,
                    capacity=form.cleaned_data.get("capacity", ""))
     messages.success(request, _("已签字确认"))
+    return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")
+
+
+@page(action="selection.stage_sign", methods=("POST",), scope=selectors.selections_visible, by="pk")
+def stage_sign_attested(request: AuthedRequest, pk: int, stage: str) -> HttpResponse:
+    selectors.selection_get(request.jurisdiction, pk)
+    form = f.AttestedSignForm(request.POST)
+    form.is_valid()
+    signature = svc.stage_sign_attested(actor=request.user, jurisdiction=request.jurisdiction, selection_id=pk,
+                                        stage=stage, signer_name=form.cleaned_data.get("signer_name", ""),
+                                        capacity=form.cleaned_data.get("capacity", ""))
+    messages.success(request, _("已登记%(name)s的签字确认") % {"name": signature.signer_name})
     return HttpResponseRedirect(reverse("selection:detail", args=[pk]) + f"#stage-{stage}")
 
 

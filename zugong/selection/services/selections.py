@@ -30,6 +30,7 @@ from zugong.selection.models import (
     CandidateRefusal,
     CandidateStatus,
     CommitteeKind,
+    RecommendationKind,
     RecommendationVote,
     Selection,
     SignedRecommendation,
@@ -37,6 +38,7 @@ from zugong.selection.models import (
     StageRecord,
     StageSignature,
 )
+from zugong.selection.recommendation import recommendation_rounds
 from zugong.selection.services.review import plan_cleared
 from zugong.selection.stage_files import record_digest
 
@@ -106,16 +108,18 @@ def selection_open(*, actor: Actor, jurisdiction: Jurisdiction, org_unit: OrgUni
 
 @transaction.atomic
 def recommendation_vote_set(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, cadre: Cadre,
-                            votes: int) -> RecommendationVote:
-    """The recommendation votes of one cadre (会议推荐 and 谈话推荐 together); setting it again replaces it."""
+                            votes: int, kind: str = RecommendationKind.MEETING) -> RecommendationVote:
+    """The votes of one cadre in one round (会议推荐 or 谈话推荐); setting it again replaces it."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
     plan_cleared(selection)
+    if kind not in RecommendationKind.values:
+        raise ValidationFailed("请选择会议推荐或谈话推荐", field="kind")
     if votes < 0:
         raise ValidationFailed("推荐票数不能为负数", field="votes")
-    row, _created = RecommendationVote.objects.update_or_create(selection=selection, cadre=cadre,
+    row, _created = RecommendationVote.objects.update_or_create(selection=selection, cadre=cadre, kind=kind,
                                                                defaults={"votes": votes})
     audit_record(actor=actor, action="selection.recommendation_vote_set", obj=selection,
-                 org_unit=selection.org_unit, summary={"cadre": cadre.pk, "votes": votes})
+                 org_unit=selection.org_unit, summary={"cadre": cadre.pk, "kind": kind, "votes": votes})
     return row
 
 
@@ -133,42 +137,69 @@ def signed_recommendation_add(*, actor: Actor, jurisdiction: Jurisdiction, selec
     return row
 
 
+@dataclass(frozen=True)
+class Ballots:
+    """One round's ballots: who was eligible to vote, ballots issued, returned and valid."""
+
+    eligible: int
+    issued: int
+    returned: int
+    valid: int
+
+
+def _check_ballots(label: str, b: Ballots, votes: list[RecommendationVote], prefix: str) -> None:
+    if not 0 < b.issued <= b.eligible:
+        raise ValidationFailed(f"{label}发出票数 {b.issued} 应大于 0 且不超过应参加人数 {b.eligible}",
+                               field=f"{prefix}issued")
+    if b.returned > b.issued or b.valid > b.returned:
+        raise ValidationFailed(f"{label}收回票 {b.returned} 不能多于发出票 {b.issued}，"
+                               f"有效票 {b.valid} 不能多于收回票", field=f"{prefix}valid")
+    over = [v for v in votes if v.votes > b.valid]
+    if over:
+        raise ValidationFailed(f"{label}中{over[0].cadre.name}的得票 {over[0].votes} 多于有效票 {b.valid}",
+                               field=f"{prefix}valid")
+
+
+def _round_votes(votes: list[RecommendationVote]) -> list[dict[str, Any]]:
+    return [{**_cadre_ref(v.cadre), "votes": v.votes} for v in votes]
+
+
 @transaction.atomic
 def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, eligible: int,
-                         issued: int, returned: int, valid: int, signed_recommendations: str = "") -> Selection:
-    """民主推荐 closes with the ballot counts; every vote must fit in the valid ballots."""
+                         issued: int, returned: int, valid: int, signed_recommendations: str = "",
+                         talk: Ballots | None = None) -> Selection:
+    """民主推荐 closes with each round's ballots: the 会议推荐's (eligible … valid) and, when one was held, the
+    谈话推荐's (`talk`); every vote must fit in its round's valid ballots. The record keeps the meeting round
+    where it always was (records closed before the rounds were told apart read the same) and the talk round
+    under `talk`."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
     plan_cleared(selection)
-    if not 0 < issued <= eligible:
-        raise ValidationFailed(f"发出票数 {issued} 应大于 0 且不超过应参加人数 {eligible}", field="issued")
-    if returned > issued or valid > returned:
-        raise ValidationFailed(f"收回票 {returned} 不能多于发出票 {issued}，有效票 {valid} 不能多于收回票",
-                               field="valid")
-    votes = list(selection.votes.select_related("cadre").order_by("-votes", "cadre_id"))
-    over = [v for v in votes if v.votes > valid]
-    if over:
-        raise ValidationFailed(f"{over[0].cadre.name}的得票 {over[0].votes} 多于有效票 {valid}", field="valid")
+    rounds: dict[str, list[RecommendationVote]] = {k: [] for k in RecommendationKind.values}
+    for v in selection.votes.select_related("cadre").order_by("-votes", "cadre_id"):
+        rounds[v.kind].append(v)
+    _check_ballots("会议推荐", Ballots(eligible, issued, returned, valid), rounds[RecommendationKind.MEETING], "")
+    if talk is None and rounds[RecommendationKind.TALK]:
+        raise ValidationFailed("已登记谈话推荐票，请填写谈话推荐的参加人数和票数", field="talk_eligible")
+    if talk is not None:
+        _check_ballots("谈话推荐", talk, rounds[RecommendationKind.TALK], "talk_")
     signed = selection.signed_recommendations.select_related("cadre").order_by("pk")
-    data = {"eligible": eligible, "issued": issued, "returned": returned, "valid": valid,
-            "signed_recommendations": signed_recommendations.strip(),
-            "votes": [{**_cadre_ref(v.cadre), "votes": v.votes} for v in votes],
-            "signed": [{**_cadre_ref(r.cadre), "recommender": r.recommender, "post": r.recommender_post,
-                        "reason": r.reason} for r in signed]}
+    data: dict[str, Any] = {
+        "eligible": eligible, "issued": issued, "returned": returned, "valid": valid,
+        "signed_recommendations": signed_recommendations.strip(),
+        "votes": _round_votes(rounds[RecommendationKind.MEETING])}
+    if talk is not None:
+        data["talk"] = {"eligible": talk.eligible, "issued": talk.issued, "returned": talk.returned,
+                        "valid": talk.valid, "votes": _round_votes(rounds[RecommendationKind.TALK])}
+    data["signed"] = [{**_cadre_ref(r.cadre), "recommender": r.recommender, "post": r.recommender_post,
+                       "reason": r.reason} for r in signed]
     return _move(actor, selection, Stage.SHORTLIST, data)
 
 
 # --- 确定考察对象: the R18 and R17 gates ------------------------------------------------------------------
 
-def _vote_rank(selection: Selection, cadre: Cadre) -> tuple[int | None, int | None]:
-    row = selection.votes.filter(cadre=cadre).first()
-    if row is None:
-        return None, None
-    return row.votes, selection.votes.filter(votes__gt=row.votes).count() + 1
-
-
-def _valid_ballots(selection: Selection) -> int:
+def _recommendation_data(selection: Selection) -> dict[str, Any]:
     record = selection.records.filter(stage=Stage.RECOMMENDATION).first()
-    return int(record.data.get("valid", 0)) if record else 0
+    return record.data if record else {}
 
 
 @transaction.atomic
@@ -178,15 +209,16 @@ def _candidate_add(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: in
     if selection.candidates.filter(cadre=cadre).exists():
         raise Conflict(f"{cadre.name}已是考察对象")
     check_gate("R18", org_unit=selection.org_unit, on=on, cadre=cadre)
-    votes, rank = _vote_rank(selection, cadre)
-    check_gate("R17", org_unit=selection.org_unit, on=on, cadre=cadre, votes=votes,
-               valid_ballots=_valid_ballots(selection), rank=rank)
+    rounds = recommendation_rounds(_recommendation_data(selection), list(selection.votes.all()))
+    standing = [r.of(cadre.pk) for r in rounds]
+    check_gate("R17", org_unit=selection.org_unit, on=on, cadre=cadre, rounds=standing)
     # R23: a new township recruit may not be shortlisted for a post outside the township before the years
     # are served (the cadres app's check; post_change applies it again at 任职).
     check_r23(cadre=cadre, target=selection.org_unit, on=on, action="列为乡镇以外职务的考察对象")
     candidate = Candidate.objects.create(selection=selection, cadre=cadre)
     audit_record(actor=actor, action="selection.candidate_add", obj=selection, org_unit=selection.org_unit,
-                 summary={"cadre": cadre.pk, "votes": votes, "rank": rank})
+                 summary={"cadre": cadre.pk, "rounds": [{"kind": r.kind, "votes": r.votes, "rank": r.rank}
+                                                        for r in standing]})
     return candidate
 
 
@@ -489,6 +521,28 @@ def stage_sign(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, s
     return StageSignature.objects.create(record=record, user=actor, digest=digest, capacity=capacity.strip(),
                                          signer_name=actor.get_full_name() or actor.get_username(),
                                          audit_sequence=event.sequence)
+
+
+@transaction.atomic
+def stage_sign_attested(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, stage: str,
+                        signer_name: str, capacity: str) -> StageSignature:
+    """签字确认 by a committee member who is not a user (a leader who signed the paper record): the signing user
+    records the name and role and attests it; the signature carries the record's digest like any other."""
+    if actor is None:
+        raise ValidationFailed("代为登记签字须由见证人本人登录办理")
+    selection = lock_selection(selection_id)
+    require(jurisdiction, "selection.stage_sign", selection.org_unit)
+    record = _record_of(selection, stage)
+    name = _text(signer_name, "签字人姓名", "signer_name")
+    role = _text(capacity, "签字人身份（职务）", "capacity")
+    digest = record_digest(record, attachments_of(record))
+    if record.signatures.filter(user__isnull=True, signer_name=name, digest=digest).exists():
+        raise Conflict(f"{name}已对该环节当前的记录签字确认")
+    event = audit_record(actor=actor, action="selection.stage_sign_attested", obj=selection,
+                         org_unit=selection.org_unit,
+                         summary={"stage": stage, "digest": digest, "signer": name, "capacity": role})
+    return StageSignature.objects.create(record=record, user=None, signer_name=name, capacity=role, digest=digest,
+                                         attested_by=actor, audit_sequence=event.sequence)
 
 
 CORRECTABLE = {"reason", "plan", "signed_recommendations", "team", "audit_note", "channel", "late_reason"}

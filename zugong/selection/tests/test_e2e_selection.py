@@ -31,11 +31,21 @@ def _fill(driver: Any, values: dict[str, Any]) -> None:
 
 
 def _pick(driver: Any, field: str, text: str) -> None:
+    """Search the picker and choose the option starting with `text`; the list may be redrawn by a later
+    keystroke's answer while it is read, so a replaced option is looked up and clicked again."""
     search = driver.find_element(By.CSS_SELECTOR, f"#id_{field} ~ .zg-picker-search")
     search.send_keys(text)
     wait_for_text(driver, f"#id_{field}-options", text)
-    options = driver.find_elements(By.CSS_SELECTOR, f'#id_{field}-options li[role="option"]')
-    next(o for o in options if o.text.startswith(text)).click()
+
+    def choose(d: Any) -> bool:
+        options = d.find_elements(By.CSS_SELECTOR, f'#id_{field}-options li[role="option"]')
+        target = next((o for o in options if o.text.startswith(text)), None)
+        if target is None:
+            return False
+        target.click()
+        return True
+
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(choose)
     wait_for_text(driver, f"#id_{field} ~ .zg-picker-chosen", text)
 
 

@@ -48,3 +48,19 @@ def test_org_admin_uploads_a_stage_file_and_removes_it_in_chinese(live_server: A
     assert not Attachment.objects.exists()
     event = AuditEvent.objects.get(action="selection.stage_file_remove")
     assert event.summary["reason"] == "传错了环节" and event.summary["file"]["name"] == "误传的会议纪要.png"
+
+
+@pytest.mark.e2e
+def test_org_admin_records_a_signature_of_a_member_who_is_not_a_user(live_server: Any, browser: Any,  # noqa: F811
+                                                                    world: World) -> None:
+    s = walk(world, open_selection(world), "shortlist")
+    driver = browser
+    sign_in(driver, live_server.url, "alice", "pw-alice")
+    driver.get(f"{live_server.url}/selection/{s.pk}/")
+    click_when_settled(driver, "#zg-attested-motion summary")
+    wait_for(driver, "#zg-attested-motion input[name=signer_name]").send_keys("王书记")
+    driver.find_element(By.CSS_SELECTOR, "#zg-attested-motion input[name=capacity]").send_keys("县委书记")
+    click_to_next_page(driver, "zg-attested-submit-motion")
+    wait_for_text(driver, ".zg-messages", "已登记王书记的签字确认")
+    wait_for_text(driver, "#stage-motion .zg-signatures", "王书记（县委书记）")
+    assert "非系统用户，由alice见证登记" in driver.find_element(By.CSS_SELECTOR, "#stage-motion .zg-signatures").text
