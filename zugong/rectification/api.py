@@ -59,6 +59,8 @@ class ProblemRow(Schema):
     check_state: str
     plan_deadline: date | None = Field(None, description="已通过的整改方案的整改时限")
     plan_overdue: bool = Field(False, description="整改时限已过仍在整改中")
+    withdrawn_on: date | None = Field(None, description="问题单独撤回的日期（状态为已撤回）")
+    withdrawn_reason: str = Field("", description="撤回理由")
 
 
 class PlanOut(Schema):
@@ -114,12 +116,18 @@ def _row(p: Problem) -> ProblemRow:
         org_unit=p.org_unit.name, responsible_person=p.responsible_person, description=p.description,
         severity=p.severity, status=p.status, status_label=str(ProblemStatus(p.status).label), raised_on=p.raised_on,
         closed_on=p.closed_on, check_state=p.check_state,  # type: ignore[attr-defined]
-        plan_deadline=getattr(p, "plan_deadline", None), plan_overdue=bool(getattr(p, "plan_overdue", False)))
+        plan_deadline=getattr(p, "plan_deadline", None), plan_overdue=bool(getattr(p, "plan_overdue", False)),
+        withdrawn_on=p.withdrawn_on, withdrawn_reason=p.withdrawn_reason)
 
 
 def _file(a: object) -> EvidenceFileOut:
     pk = a.pk  # type: ignore[attr-defined]
     return EvidenceFileOut(id=pk, name=a.name, kind=a.kind, url=reverse("attachment", args=[pk]))  # type: ignore[attr-defined]
+
+
+def problem_out(request: HttpRequest, problem_id: RowId) -> ProblemOut:
+    """A problem as the API shows it (also after a step of another router)."""
+    return _detail(request, problem_id)
 
 
 def _detail(request: HttpRequest, problem_id: RowId) -> ProblemOut:

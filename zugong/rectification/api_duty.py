@@ -1,5 +1,5 @@
 """JSON API of 述职评议 (duty reports), of editing a problem list before work has started on it and of
-withdrawing a list.
+withdrawing a list or one problem.
 Mounted with the project router (`api_projects`)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.rectification import selectors
+from zugong.rectification.api import ProblemOut, problem_out
 from zugong.rectification.models import DutyReport, Grade, ProblemStatus, Severity
 from zugong.rectification.services import duty as services
 from zugong.rectification.services import editing, withdrawal
@@ -199,6 +200,15 @@ def problem_list_withdraw(request: HttpRequest, list_id: RowId, payload: Withdra
                                            list_id=list_id, reason=payload.reason)
     assert row.withdrawn_on is not None
     return ListWithdrawn(id=row.pk, withdrawn_on=row.withdrawn_on, withdrawn_reason=row.withdrawn_reason)
+
+
+@router.post("/problems/{problem_id}/withdraw",
+             auth=permitted(ISSUE, scope=selectors.problems_visible, by="problem_id"),
+             response=ProblemOut, summary="撤回一个问题（须说明理由；已销号或已撤回时 409，记录保留）")
+def problem_withdraw(request: HttpRequest, problem_id: RowId, payload: WithdrawIn) -> ProblemOut:
+    withdrawal.problem_withdraw(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                                problem_id=problem_id, reason=payload.reason)
+    return problem_out(request, problem_id)
 
 
 class ProblemEditIn(Schema):

@@ -34,6 +34,7 @@ from zugong.rectification.services import projects as projects_svc
 from zugong.rectification.services.checks import check_record
 from zugong.rectification.services.duty import duty_feedback_issue, duty_report_evaluate, duty_report_record
 from zugong.rectification.services.imports import HEADERS, problem_list_import
+from zugong.rectification.services.withdrawal import problem_withdraw
 
 DUTY_PROBLEMS = [
     ("“三会一课”记录不规范，部分支部党课流于形式", Severity.GENERAL),
@@ -135,6 +136,11 @@ def load_rectification(ctx: DemoContext) -> None:
             for problem in result.problem_list.problems.all():
                 check_record(actor=None, jurisdiction=SYSTEM, problem_id=problem.pk, verdict=Verdict.NOT_IN_PLACE,
                              checked_on=max(previous.start, problem.raised_on) + timedelta(days=5), note="尚未制定整改方案")
+            # the list's last item repeats another one: withdrawn alone (已撤回), the list goes on
+            last = result.problem_list.problems.order_by("-number").first()
+            if last is not None:
+                problem_withdraw(actor=None, jurisdiction=SYSTEM, problem_id=last.pk,
+                                 reason="与本清单第 1 项重复，合并整改")
     ctx.say(f"rectification: {total} 个问题（述职评议、巡察反馈清单）")
 
 

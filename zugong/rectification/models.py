@@ -37,18 +37,26 @@ class ProblemStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("整改中")
     CLOSURE_REQUESTED = "closure_requested", _("销号待审核")
     CLOSED = "closed", _("已销号")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 PROBLEM_ALLOWED: dict[str, frozenset[str]] = {
-    ProblemStatus.OPEN: frozenset({ProblemStatus.PLAN_SUBMITTED}),
+    # any problem not closed may be withdrawn by the issuing level (raised in error, superseded); a closed one
+    # is reopened first if it must go on
+    ProblemStatus.OPEN: frozenset({ProblemStatus.PLAN_SUBMITTED, ProblemStatus.WITHDRAWN}),
     # accepted → rectifying; returned → open (a new plan is due)
-    ProblemStatus.PLAN_SUBMITTED: frozenset({ProblemStatus.RECTIFYING, ProblemStatus.OPEN}),
-    ProblemStatus.RECTIFYING: frozenset({ProblemStatus.CLOSURE_REQUESTED}),
+    ProblemStatus.PLAN_SUBMITTED: frozenset({ProblemStatus.RECTIFYING, ProblemStatus.OPEN, ProblemStatus.WITHDRAWN}),
+    ProblemStatus.RECTIFYING: frozenset({ProblemStatus.CLOSURE_REQUESTED, ProblemStatus.WITHDRAWN}),
     # approved → closed; rejected → back to rectifying with the reason
-    ProblemStatus.CLOSURE_REQUESTED: frozenset({ProblemStatus.CLOSED, ProblemStatus.RECTIFYING}),
+    ProblemStatus.CLOSURE_REQUESTED: frozenset({ProblemStatus.CLOSED, ProblemStatus.RECTIFYING,
+                                                ProblemStatus.WITHDRAWN}),
     # reopened with a reason
     ProblemStatus.CLOSED: frozenset({ProblemStatus.RECTIFYING}),
+    # withdrawn: final, the record kept
+    ProblemStatus.WITHDRAWN: frozenset(),
 }
+# a problem in these states owes nothing more: no check, no plan date, no carrying over to 述职
+FINISHED = (ProblemStatus.CLOSED, ProblemStatus.WITHDRAWN)
 
 
 def next_states(status: str) -> frozenset[str]:
@@ -115,6 +123,11 @@ class Problem(models.Model):
                               help_text=_("由其他模块提出时，该模块的记录，如 surveys.followup:12"))
     raised_on = models.DateField(_("提出日期"))
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    # withdrawn alone (its list goes on): status 已撤回, when, why, by whom; the status it had is in the audit
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

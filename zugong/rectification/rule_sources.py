@@ -1,5 +1,5 @@
 """R24's and R33's data for the rule engine: the problems not closed and their checks, as an `AggregateSource`
-(one check per problem per period); a withdrawn list's problems owe nothing. Registered in `ready()`; the engine evaluates it as R24's cadence
+(one check per problem per period); a withdrawn problem, or a withdrawn list's, owes nothing. Registered in `ready()`; the engine evaluates it as R24's cadence
 (the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md.
 
 The dates owed — an accepted plan's milestones and deadline (R24 part `plan`) and a project's dates (R33) — are
@@ -17,6 +17,7 @@ from django.db.models import CharField, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
 
 from zugong.rectification.models import (
+    FINISHED,
     PlanDueDate,
     Problem,
     ProblemStatus,
@@ -29,11 +30,11 @@ from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext
 
 
 def open_problems(ctx: SourceContext) -> QuerySet[Any]:
-    """Problems raised by the period's end and not closed: each owes one check in the period."""
+    """Problems raised by the period's end and neither closed nor withdrawn: each owes one check in the period."""
     label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
                    Substr("description", 1, 60), output_field=CharField())
     return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
-            .exclude(status=ProblemStatus.CLOSED).exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
+            .exclude(status__in=FINISHED).exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
             .values("org_unit_id", subject_id=F("id"), subject_label=label))
 
 

@@ -29,6 +29,7 @@ from zugong.core.models import Attachment, OrgUnit
 from zugong.core.orgtree import subtree_q
 from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
 from zugong.rectification.models import (
+    FINISHED,
     Closure,
     DutyReport,
     PlanStatus,
@@ -56,7 +57,7 @@ class CheckState:
     CHECKED = "checked"  # checked in the running period
     DUE = "due"  # not yet checked in the running period
     OVERDUE = "overdue"  # the period just ended passed without a check
-    NONE = "none"  # closed: no check needed
+    NONE = "none"  # closed or withdrawn: no check needed
 
 
 def problem_lists_visible(jurisdiction: Jurisdiction) -> QuerySet[ProblemList]:
@@ -73,8 +74,11 @@ def _weighted(field: str, weights: dict[str, int]) -> Case:
 
 
 def _progress(prefix: str = "") -> tuple[Sum, Sum]:
-    """(Σ severity weight × status weight, Σ severity weight): their quotient is the percentage."""
-    severity = _weighted(f"{prefix}severity", SEVERITY_WEIGHT)
+    """(Σ severity weight × status weight, Σ severity weight): their quotient is the percentage. A withdrawn
+    problem weighs nothing (it is neither done nor owed)."""
+    severity = Case(When(**{f"{prefix}status": ProblemStatus.WITHDRAWN}, then=Value(0)),
+                    *[When(**{f"{prefix}severity": key}, then=Value(w)) for key, w in SEVERITY_WEIGHT.items()],
+                    default=Value(0), output_field=IntegerField())
     status = _weighted(f"{prefix}status", STATUS_WEIGHT)
     return Sum(severity * status, output_field=IntegerField()), Sum(severity, output_field=IntegerField())
 
@@ -156,7 +160,7 @@ def with_check_state(problems: QuerySet[Problem], as_of: date) -> QuerySet[Probl
     """Annotate `check_state` (CheckState) for `as_of`: one CASE over EXISTS subqueries, one branch per
     cadence in force among the issuing levels (usually just the quarter). A problem is overdue when the
     period before the running one ended without a check while it was already raised and is not closed."""
-    whens: list[When] = [When(status=ProblemStatus.CLOSED, then=Value(CheckState.NONE))]
+    whens: list[When] = [When(status__in=FINISHED, then=Value(CheckState.NONE))]
     withdrawn = withdrawn_lists()
     if withdrawn:
         whens.append(When(problem_list_id__in=withdrawn, then=Value(CheckState.NONE)))
@@ -193,7 +197,7 @@ def with_plan_deadline(problems: QuerySet[Problem], as_of: date) -> QuerySet[Pro
 class PlanDate:
     title: str
     due: date
-    state: str  # overdue / due_soon / pending / met (the problem left 整改中 by then)
+    state: str  # overdue / due_soon / pending / met (the problem left 整改中 by then) / withdrawn
 
 
 def plan_dates(problem: Problem, as_of: date, warn_days: int) -> list[PlanDate]:
@@ -202,6 +206,7 @@ def plan_dates(problem: Problem, as_of: date, warn_days: int) -> list[PlanDate]:
     if plan is None:
         return []
     done = problem.status in (ProblemStatus.CLOSURE_REQUESTED, ProblemStatus.CLOSED)
+    withdrawn = problem.status == ProblemStatus.WITHDRAWN
     rows: list[tuple[str, date]] = []
     for m in plan.milestones:
         try:
@@ -211,6 +216,8 @@ def plan_dates(problem: Problem, as_of: date, warn_days: int) -> list[PlanDate]:
     rows.append(("整改时限", plan.deadline))
 
     def state(due: date) -> str:
+        if withdrawn:
+            return "withdrawn"
         if done:
             return "met"
         if as_of > due:
@@ -279,12 +286,12 @@ def duty_report_get(jurisdiction: Jurisdiction, pk: int) -> DutyReport:
 
 
 def problems_carried_over(jurisdiction: Jurisdiction, report: DutyReport) -> QuerySet[Problem]:
-    """The unit's problems still open when it reports (raised before the report, not closed): listed on
+    """The unit's problems still open when it reports (raised before the report, not closed nor withdrawn): listed on
     the report, so next year's 述职 reviews what last year's feedback left open."""
     return (problems_visible(jurisdiction)
             .filter(subtree_q(report.org_unit.path, "org_unit__"), raised_on__lt=report.reported_on,
                     problem_list__withdrawn_on__isnull=True)
-            .exclude(status=ProblemStatus.CLOSED).order_by("raised_on", "problem_list_id", "number"))
+            .exclude(status__in=FINISHED).order_by("raised_on", "problem_list_id", "number"))
 
 
 def files_by_update(problem: Problem) -> dict[int, list[Attachment]]:

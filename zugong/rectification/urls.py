@@ -12,6 +12,7 @@ urlpatterns = [
     path("lists/<int:pk>/edit/", views_editing.list_edit, name="list-edit"),
     path("lists/<int:pk>/withdraw/", views_editing.list_withdraw, name="list-withdraw"),
     path("problems/<int:pk>/edit/", views_editing.problem_edit, name="problem-edit"),
+    path("problems/<int:pk>/withdraw/", views_editing.problem_withdraw, name="problem-withdraw"),
     path("lists/<int:pk>/problems/", views.problem_new, name="problem-new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/plan/", views.plan_submit, name="plan-submit"),

@@ -33,7 +33,7 @@ from zugong.rectification.forms import (
     ProgressForm,
     ReasonForm,
 )
-from zugong.rectification.models import ProblemStatus, Source, next_states
+from zugong.rectification.models import FINISHED, ProblemStatus, Source, next_states
 from zugong.rectification.services import checks as check_services
 from zugong.rectification.services import problems as services
 from zugong.rectification.services.imports import problem_list_import
@@ -146,7 +146,8 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "close_review": problem.status == ProblemStatus.CLOSURE_REQUESTED
         and may(j, "rectification.closure_review", issuing),
         "reopen": problem.status == ProblemStatus.CLOSED and may(j, "rectification.problem_reopen", issuing),
-        "check": problem.status != ProblemStatus.CLOSED and may(j, "rectification.check_record", issuing),
+        "check": problem.status not in FINISHED and may(j, "rectification.check_record", issuing),
+        "withdraw": ProblemStatus.WITHDRAWN in steps and may(j, "rectification.list_issue", issuing),
     }
     if problem.problem_list.withdrawn_on is not None:  # a withdrawn list's problems take no further step
         can = dict.fromkeys(can, False)

@@ -1,5 +1,5 @@
 """Correcting a problem list or a problem before work has started on it (no plan submitted yet), withdrawing a
-list (with a reason), and moving an item's dates (项目化管理): the issuing level's pages; a refusal is shown on
+list or one problem (with a reason), and moving an item's dates (项目化管理): the issuing level's pages; a refusal is shown on
 the form."""
 
 from __future__ import annotations
@@ -85,6 +85,31 @@ def list_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form, "heading": _("撤回问题清单"), "back": reverse("rectification:list", args=[pk]),
         "name": problem_list.title, "hint": _("撤回后，清单及其问题的记录全部保留并标为已撤回；不再需要整改检查、不再提醒，"
                                               "其问题不再办理任何步骤。撤回不能恢复。"), "submit": _("撤回清单")})
+
+
+@page(action=ISSUE, scope=selectors.problems_visible, by="pk")
+def problem_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Two steps: the reason, then a confirmation naming the problem and the reason; a refusal (closed or
+    withdrawn meanwhile) is shown on the form."""
+    problem = selectors.problems_visible(request.jurisdiction).get(pk=pk)
+    form = WithdrawForm(request.POST or None)
+    context = {"form": form, "heading": _("撤回问题"), "back": reverse("rectification:problem", args=[pk]),
+               "name": f"{problem.problem_list.title}-{problem.number}", "submit": _("下一步"),
+               "hint": _("撤回后，该问题的记录全部保留并标为已撤回；不再需要整改检查、不再提醒，不再办理任何步骤，"
+                         "所在清单的其他问题不受影响。撤回不能恢复；已销号的问题不能撤回。")}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "1":
+            return render(request, "rectification/withdraw_confirm.html", {**context, "problem": problem,
+                                                                            "reason": form.cleaned_data["reason"]})
+        try:
+            withdrawal.problem_withdraw(actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk,
+                                        reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("问题已撤回"))
+            return HttpResponseRedirect(reverse("rectification:problem", args=[pk]))
+    return render(request, "rectification/edit_form.html", context)
 
 
 @page(action="rectification.project_manage", scope=selectors_projects.projects_visible, by="pk")

@@ -15,7 +15,7 @@ from zugong.core.permissions import Actor, require
 from zugong.rectification import locks
 from zugong.rectification.cadence import check_period_kind, period_of
 from zugong.rectification.models import ProblemStatus, QuarterlyCheck, Verdict
-from zugong.rectification.services.withdrawal import refuse_if_withdrawn
+from zugong.rectification.services.withdrawal import refuse_if_problem_withdrawn
 
 
 @transaction.atomic
@@ -24,7 +24,7 @@ def check_record(
     note: str = "",
 ) -> QuarterlyCheck:
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     issuing_unit = problem.problem_list.issuing_unit
     require(jurisdiction, "rectification.check_record", issuing_unit)
     if problem.status == ProblemStatus.CLOSED:

@@ -18,7 +18,7 @@ from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor, require
 from zugong.rectification import locks
 from zugong.rectification.models import Problem, ProblemList, ProblemStatus, RectificationPlan, Severity
-from zugong.rectification.services.withdrawal import refuse_if_withdrawn
+from zugong.rectification.services.withdrawal import refuse_if_problem_withdrawn, refuse_if_withdrawn
 
 
 def _started(problems: Any) -> bool:
@@ -62,7 +62,7 @@ def problem_update(
     responsible_person: str,
 ) -> Problem:
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.list_issue", problem.problem_list.issuing_unit)
     if _started(Problem.objects.filter(pk=problem.pk)):
         raise Conflict("该问题已提交整改方案，整改工作已开始，不能再修改")

@@ -38,7 +38,7 @@ from zugong.rectification.models import (
     Severity,
     Source,
 )
-from zugong.rectification.services.withdrawal import refuse_if_withdrawn
+from zugong.rectification.services.withdrawal import refuse_if_problem_withdrawn, refuse_if_withdrawn
 
 EVIDENCE_KINDS = frozenset({"pdf", "jpeg", "png"})
 MAX_FILES = 10
@@ -181,7 +181,7 @@ def plan_submit(
     milestones: Sequence[dict[str, Any]] = (),
 ) -> RectificationPlan:
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.plan_submit", problem.org_unit)
     _move(problem, ProblemStatus.PLAN_SUBMITTED)
     if deadline < max(problem.raised_on, timezone.localdate()):
@@ -200,7 +200,7 @@ def plan_review(
 ) -> RectificationPlan:
     """Accept the submitted plan (the problem is being rectified) or return it with a reason."""
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.plan_review", problem.problem_list.issuing_unit)
     _move(problem, ProblemStatus.RECTIFYING if accept else ProblemStatus.OPEN, only_from=ProblemStatus.PLAN_SUBMITTED)
     plan = problem.plans.select_for_update(of=("self",)).filter(status=PlanStatus.SUBMITTED).order_by("-pk").first()
@@ -253,7 +253,7 @@ def progress_report(
     files: Sequence[UploadedFile[bytes]] = (),
 ) -> ProgressUpdate:
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.progress_report", problem.org_unit)
     if problem.status != ProblemStatus.RECTIFYING:
         raise IllegalTransition(f"问题当前状态为“{ProblemStatus(problem.status).label}”：整改方案通过后、销号前才能报告进展")
@@ -274,7 +274,7 @@ def evidence_upload(
 ) -> list[Attachment]:
     """Keep evidence files (images or PDF, checked by content) on the problem, for a closure request."""
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.closure_request", problem.org_unit)
     if problem.status == ProblemStatus.CLOSED:
         raise IllegalTransition("该问题已销号，不能再上传佐证材料")
@@ -303,7 +303,7 @@ def closure_request(
     """Ask the issuing level to close (销号) the problem; needs an accepted plan and at least one evidence
     file (already uploaded `evidence_ids`, or `files` uploaded with the request)."""
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.closure_request", problem.org_unit)
     _move(problem, ProblemStatus.CLOSURE_REQUESTED)
     checked = _check_files(files, evidence=True)
@@ -326,7 +326,7 @@ def closure_review(
 ) -> Closure:
     """Approve the closure (the problem is 销号) or reject it with a reason (back to rectifying)."""
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.closure_review", problem.problem_list.issuing_unit)
     _move(problem, ProblemStatus.CLOSED if approve else ProblemStatus.RECTIFYING,
           only_from=ProblemStatus.CLOSURE_REQUESTED)
@@ -349,7 +349,7 @@ def closure_review(
 @transaction.atomic
 def problem_reopen(*, actor: Actor, jurisdiction: Jurisdiction, problem_id: int, reason: str) -> Reopening:
     problem = locks.lock_problem(problem_id)
-    refuse_if_withdrawn(problem.problem_list)
+    refuse_if_problem_withdrawn(problem)
     require(jurisdiction, "rectification.problem_reopen", problem.problem_list.issuing_unit)
     _move(problem, ProblemStatus.RECTIFYING, only_from=ProblemStatus.CLOSED)
     reopening = Reopening.objects.create(problem=problem, reason=_check_text(reason, "reason", "重新打开的理由", 500),

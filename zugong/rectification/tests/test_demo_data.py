@@ -34,7 +34,9 @@ def test_demo_counties_have_every_state_one_rejection_and_one_overdue_check(db, 
     for county in ctx.data["counties"][:2]:
         problems = Problem.objects.filter(org_unit__path__startswith=county.path)
         duty = problems.filter(problem_list__source=Source.DUTY_REVIEW)
-        assert set(duty.values_list("status", flat=True)) == set(ProblemStatus.values)
+        assert set(duty.values_list("status", flat=True)) == set(ProblemStatus.values) - {ProblemStatus.WITHDRAWN}
+        inspection = problems.filter(problem_list__source=Source.INSPECTION)
+        assert inspection.filter(status=ProblemStatus.WITHDRAWN, withdrawn_reason__contains="重复").count() == 1
         assert duty.filter(closures__status=ClosureStatus.REJECTED).count() == 1
         assert duty.filter(reopenings__isnull=False).count() == 1
         assert problems.filter(problem_list__source=Source.INSPECTION).count() == 23

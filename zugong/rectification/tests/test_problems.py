@@ -26,6 +26,7 @@ from zugong.rectification.models import (
     Source,
 )
 from zugong.rectification.services import problems as svc
+from zugong.rectification.services.withdrawal import problem_withdraw
 from zugong.rectification.tests.helpers import (
     add_problem,
     exe_as_pdf,
@@ -231,7 +232,7 @@ def _bring_to(problem: Problem, status: str, alice: User, bob: User) -> None:
     paths: dict[str, list[str]] = {
         ProblemStatus.OPEN: [], ProblemStatus.PLAN_SUBMITTED: ["submit"], ProblemStatus.RECTIFYING: ["submit", "accept"],
         ProblemStatus.CLOSURE_REQUESTED: ["submit", "accept", "close"],
-        ProblemStatus.CLOSED: ["submit", "accept", "close", "approve"]}
+        ProblemStatus.CLOSED: ["submit", "accept", "close", "approve"], ProblemStatus.WITHDRAWN: ["withdraw"]}
     path = paths[status]
     for step in path:
         _step(problem, step, alice, bob)
@@ -253,13 +254,15 @@ def _step(problem: Problem, step: str, alice: User, bob: User) -> None:
         svc.closure_review(actor=alice, jurisdiction=j(alice), problem_id=pk, approve=False, reason="r")
     elif step == "reopen":
         svc.problem_reopen(actor=alice, jurisdiction=j(alice), problem_id=pk, reason="r")
+    elif step == "withdraw":
+        problem_withdraw(actor=alice, jurisdiction=j(alice), problem_id=pk, reason="r")
 
 
-_ALL_STEPS = ["submit", "accept", "return", "close", "approve", "reject", "reopen"]
+_ALL_STEPS = ["submit", "accept", "return", "close", "approve", "reject", "reopen", "withdraw"]
 _STEP_TARGET = {"submit": ProblemStatus.PLAN_SUBMITTED, "accept": ProblemStatus.RECTIFYING,
                 "return": ProblemStatus.OPEN, "close": ProblemStatus.CLOSURE_REQUESTED,
                 "approve": ProblemStatus.CLOSED, "reject": ProblemStatus.RECTIFYING,
-                "reopen": ProblemStatus.RECTIFYING}
+                "reopen": ProblemStatus.RECTIFYING, "withdraw": ProblemStatus.WITHDRAWN}
 _FROM_FOR_STEP = {"accept": {ProblemStatus.PLAN_SUBMITTED}, "return": {ProblemStatus.PLAN_SUBMITTED},
                   "approve": {ProblemStatus.CLOSURE_REQUESTED}, "reject": {ProblemStatus.CLOSURE_REQUESTED},
                   "reopen": {ProblemStatus.CLOSED}}
@@ -269,8 +272,9 @@ FORBIDDEN = [(status, step) for status in ProblemStatus.values for step in _ALL_
 
 
 def test_the_forbidden_list_covers_every_pair_outside_the_table() -> None:
-    # each of the 7 steps is allowed from exactly one state, and every table edge is one step
-    assert len(FORBIDDEN) == 5 * 7 - 7
+    # each of the first 7 steps is allowed from exactly one state, withdrawing from the 4 states before 已销号, and
+    # every table edge is one step
+    assert len(FORBIDDEN) == 6 * 8 - 7 - 4
     edges = {(s, _STEP_TARGET[step]) for s in ProblemStatus.values for step in _ALL_STEPS
              if (s, step) not in FORBIDDEN}
     assert edges == {(s, t) for s, targets in PROBLEM_ALLOWED.items() for t in targets}
