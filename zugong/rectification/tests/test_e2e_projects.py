@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from zugong.conftest import make_user
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import Role
-from zugong.e2e import browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.rectification.models import ClaimStatus, MilestoneKind
 from zugong.rectification.services.projects import claim_review
 from zugong.rectification.tests.project_helpers import published
@@ -42,8 +42,7 @@ def test_township_claims_a_key_task_and_reports_in_chinese(live_server, browser,
     wait_for_text(driver, "h1", "村级组织活动场所提档升级")
     # claim it for 丙乡 with the unit picker
     open_details(driver, "#zg-claim-form")
-    driver.find_element(By.CSS_SELECTOR, "#id_claim-org_unit ~ .zg-picker-search").send_keys("丙乡")
-    wait_for(driver, f'#id_claim-org_unit-options li[data-value="{tree.township_a2.pk}"]').click()
+    choose_in_picker(driver, "claim-org_unit", "丙乡", tree.township_a2.pk)  # the options may be redrawn meanwhile
     driver.find_element(By.ID, "id_claim-note").send_keys("承担两个村的改造")
     submit(driver, "zg-claim-submit")
     wait_for_text(driver, ".zg-messages", "已提交认项，等待审核")
