@@ -9,7 +9,8 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
@@ -20,6 +21,7 @@ from zugong.rectification.api_duty import router as duty_router
 from zugong.rectification.models import LeaderReport, Project, ProjectKind, ProjectStatus
 from zugong.rectification.services import project_dates
 from zugong.rectification.services import projects as services
+from zugong.rectification.services.project_import import project_register_import
 from zugong.rules.registry import param
 
 router = Router(tags=["projects"])
@@ -140,6 +142,30 @@ def project_index(request: HttpRequest, filters: Query[ProjectFilters]) -> list[
     rows = selectors.project_list(jurisdiction, as_of=timezone.localdate(), status=filters.status,
                                   kind=filters.kind, org_path=org_path, overdue=filters.overdue)
     return [_row(p) for p in rows[filters.offset:filters.offset + filters.limit]]
+
+
+# before /projects/{project_id}: the first route whose path matches answers (405 for a GET-only one)
+class ImportedRow(Schema):
+    id: int
+    title: str
+
+
+class ProjectImportOut(Schema):
+    file: str
+    added: list[ImportedRow] = Field(description="已导入的项目（待发布）")
+    refused: list[str] = Field(description="未导入的行：文件、行号、列和原因")
+    warnings: list[str] = Field(description="已导入、请核对的行")
+
+
+@router.post("/projects/import", auth=permitted("rectification.project_manage"), response={201: ProjectImportOut},
+             summary="从 Excel 导入项目台账（导出格式；每行一个待发布项目，不能保存的行说明原因）")
+def project_import(request: HttpRequest, issuing_unit_id: Form[RowId],
+                   file: File[UploadedFile]) -> Status[ProjectImportOut]:
+    jurisdiction = jurisdiction_of(request)
+    result = project_register_import(actor=actor_of(request), jurisdiction=jurisdiction,
+                                     issuing_unit=org_unit_get(jurisdiction, issuing_unit_id), upload=file)
+    return Status(201, ProjectImportOut(file=result.file_name, refused=result.refused, warnings=result.warnings,
+                                        added=[ImportedRow(id=p.pk, title=p.title) for p in result.added]))
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="一个项目：节点、认项、进展报告")

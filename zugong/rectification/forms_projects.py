@@ -116,3 +116,14 @@ class ProjectDatesForm(forms.Form):
     reason = forms.CharField(label=_("修改理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
     clean_milestones = ProjectForm.clean_milestones
+
+
+class ProjectImportForm(ScopedForm):
+    issuing_unit = forms.Field(label=_("发布单位"))
+    workbook = forms.FileField(label=_("Excel 文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+                               help_text=_("导出的项目台账格式：第一行为表头，至少有项目名称、牵头单位、责任领导、责任人、"
+                                           "工作措施、开始日期、完成时限；节点每行一个“日期 名称”"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"] = _unit_picker(self, _("发布单位"))

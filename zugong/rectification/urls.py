@@ -31,6 +31,7 @@ urlpatterns = [
     path("projects/board/", views_projects.project_board, name="project-board"),
     path("projects/export/", views_projects.project_export, name="project-export"),
     path("projects/new/", views_projects.project_new, name="project-new"),
+    path("projects/import/", views_projects.project_import, name="project-import"),
     path("projects/<int:pk>/", views_projects.project_detail, name="project"),
     path("projects/<int:pk>/dates/", views_editing.project_dates_edit, name="project-dates"),
     path("projects/<int:pk>/publish/", views_projects.project_publish, name="project-publish"),

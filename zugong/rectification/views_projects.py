@@ -25,10 +25,12 @@ from zugong.rectification.forms_projects import (
     DayForm,
     LeaderReportForm,
     ProjectForm,
+    ProjectImportForm,
     ReportForm,
 )
 from zugong.rectification.models import ClaimStatus, Project, ProjectKind, ProjectStatus
 from zugong.rectification.services import projects as services
+from zugong.rectification.services.project_import import project_register_import
 from zugong.rectification.views import _step
 from zugong.rules.registry import param
 
@@ -100,6 +102,21 @@ def project_new(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("项目已登记（待发布）：%(title)s") % {"title": project.title})
             return HttpResponseRedirect(_back(project.pk))
     return render(request, "rectification/project_form.html", {"form": form})
+
+
+@page(action=MANAGE)
+def project_import(request: AuthedRequest) -> HttpResponse:
+    """The register from Excel: the items stored, the rows refused and the rows flagged are listed on the page."""
+    form = ProjectImportForm(request.POST or None, request.FILES or None, jurisdiction=request.jurisdiction)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = project_register_import(actor=request.user, jurisdiction=request.jurisdiction,
+                                             issuing_unit=form.cleaned_data["issuing_unit"],
+                                             upload=form.cleaned_data["workbook"])
+        except DomainError as exc:
+            form.add_error("workbook" if exc.field == "workbook" else None, exc.message)
+    return render(request, "rectification/project_import.html", {"form": form, "result": result})
 
 
 @page(action=VIEW, methods=("GET", "HEAD"))
