@@ -238,7 +238,7 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
             continue
         try:
             with transaction.atomic():
-                _relax_durability(actor)
+                _begin(item, actor)
                 report.rules.append(_evaluate_rule(item, org_unit, as_of, span, versions[item.pk]))
                 if len(rules) == 1:
                     # One rule: its audit event goes into its transaction (one commit, not two).
@@ -255,15 +255,25 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
     return report
 
 
-def _relax_durability(actor: Actor) -> None:
-    """The system's evaluation commits without waiting for its WAL flush (PostgreSQL `synchronous_commit = off`
-    for this transaction only): what it writes is derived data — findings, their notices and the evaluation's
-    audit event, all or nothing —, which a crash in the next fraction of a second would lose whole, as if the
-    evaluation had not run, and the next one recomputes. Any later synchronous commit makes it durable. A
-    person's evaluation (`actor` given) stays synchronous."""
-    if actor is None and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('synchronous_commit', 'off', true)")
+_EVALUATION_LOCK = 7_202_605  # advisory lock namespace: (this, rule id) serialises evaluations of one rule
+
+
+def _begin(rule: Rule, actor: Actor) -> None:
+    """PostgreSQL, in the rule's transaction, one round trip:
+
+    - one evaluation of a rule at a time (the daily one and a job on demand, on any app server): the second
+      waits for the first to commit, then diffs against its findings and digests — two at once would both
+      insert what neither saw stored;
+    - the system's evaluation commits without waiting for its WAL flush (`synchronous_commit = off` for this
+      transaction only): what it writes is derived data — findings, their notices and the evaluation's audit
+      event, all or nothing —, which a crash in the next fraction of a second would lose whole, as if the
+      evaluation had not run, and the next one recomputes. Any later synchronous commit makes it durable. A
+      person's evaluation (`actor` given) stays synchronous."""
+    if connection.vendor != "postgresql":
+        return
+    relax = ", set_config('synchronous_commit', 'off', true)" if actor is None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock(%s, %s){relax}", [_EVALUATION_LOCK, rule.pk])
 
 
 def _rules_and_versions(code: str | None) -> tuple[list[Rule], dict[int, list[RuleVersion]]]:

@@ -222,3 +222,40 @@ def test_a_change_in_one_unit_diffs_only_that_units_bucket(tree, monkeypatch):
             assert seen == [None, [tree.village_b.pk % digests.BUCKETS]]
             assert Finding.objects.get(subject_id=str(tree.village_a.pk)).pk == a_before
         assert _rows() == _fresh()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not PG, reason="SQLite serialises writers")
+def test_two_evaluations_of_one_rule_at_once_give_the_findings_of_one(tree):
+    import threading
+
+    from django.db import connections
+
+    _visit(tree.village_a, date(2024, 3, 4), times=10)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    statuses: list[str] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            statuses.append(evaluate(as_of=AS_OF, rule="R09", periods=1).rules[0].status)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with registered("R09", aggregate_source()):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        assert statuses == ["compliant", "compliant"]  # neither failed (a duplicate digest, say) nor was lost
+        # one finding per village, one digest: the second evaluation waited, then found nothing to write
+        assert sorted(Finding.objects.filter(rule__code="R09").values_list("subject_id", flat=True)) == sorted(
+            [str(tree.village_a.pk), str(tree.village_b.pk)])
+        assert JobDigest.objects.filter(rule__code="R09").count() == 1
+        assert _rows() == _fresh()
