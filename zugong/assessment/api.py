@@ -110,13 +110,18 @@ def _row(c: Campaign) -> CampaignRow:
                        theme=c.theme)
 
 
-def _subject_out(jurisdiction: Jurisdiction, campaign: Campaign, s: Subject) -> SubjectOut:
+def _subjects_out(jurisdiction: Jurisdiction, campaign: Campaign, subjects: list[Subject]) -> list[SubjectOut]:
     staff = may(jurisdiction, "assessment.rating_set")
     shown = staff or campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.ARCHIVED)
-    limit = ratings.rating_limit(s, campaign.year) if staff else None
-    return SubjectOut(id=s.pk, kind=s.kind, name=s.name, cadre_id=s.cadre_id, org_unit_id=s.org_unit_id,
-                      rating=(s.rating or None) if shown else None, rating_note=s.rating_note if staff else None,
-                      allowed=list(limit.allowed) if limit else None, reasons=list(limit.reasons) if limit else None)
+    limits = ratings.rating_limits(subjects, campaign.year) if staff else {}
+    return [SubjectOut(id=s.pk, kind=s.kind, name=s.name, cadre_id=s.cadre_id, org_unit_id=s.org_unit_id,
+                       rating=(s.rating or None) if shown else None, rating_note=s.rating_note if staff else None,
+                       allowed=list(limits[s.pk].allowed) if staff else None,
+                       reasons=list(limits[s.pk].reasons) if staff else None) for s in subjects]
+
+
+def _subject_out(jurisdiction: Jurisdiction, campaign: Campaign, s: Subject) -> SubjectOut:
+    return _subjects_out(jurisdiction, campaign, [s])[0]
 
 
 def _node(i: Indicator, children: dict[int | None, list[Indicator]]) -> IndicatorNode:
@@ -171,7 +176,7 @@ def campaign_transition(request: HttpRequest, campaign_id: RowId, payload: Trans
 def subject_list(request: HttpRequest, campaign_id: RowId) -> list[SubjectOut]:
     jurisdiction = jurisdiction_of(request, VIEW)
     campaign = selectors.campaign_get(jurisdiction, campaign_id)
-    return [_subject_out(jurisdiction, campaign, s) for s in selectors.subjects_of(campaign)]
+    return _subjects_out(jurisdiction, campaign, list(selectors.subjects_of(campaign)))
 
 
 @router.post("/assessments/{campaign_id}/subjects",

@@ -57,9 +57,10 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     published = campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.ARCHIVED)
     uses_open = published and may(request.jurisdiction, "assessment.result_use")
     made = selectors.uses_of(campaign) if staff else {}
-    subjects = [(s, ratings.rating_limit(s, campaign.year) if staff else None, made.get(s.pk, []),
-                 selectors.uses_open_to(s, made.get(s.pk, [])) if uses_open else [])
-                for s in selectors.subjects_of(campaign)]
+    rows = list(selectors.subjects_of(campaign))
+    limits = ratings.rating_limits(rows, campaign.year) if staff else {}
+    subjects = [(s, limits.get(s.pk), made.get(s.pk, []),
+                 selectors.uses_open_to(s, made.get(s.pk, [])) if uses_open else []) for s in rows]
     return render(request, "assessment/detail.html", {
         "campaign": campaign, "subjects": subjects, "staff": staff, "show_rating": staff or published,
         "show_uses": staff and published, "today": timezone.localdate(),

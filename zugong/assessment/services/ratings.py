@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,7 +24,7 @@ from zugong.core.audit import audit_record
 from zugong.core.errors import Conflict, GateRefused, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor, require
-from zugong.talks.caps import rating_cap
+from zugong.talks.caps import Cap, rating_cap, rating_caps
 
 # talks.caps speaks of a team's top rating as 优秀; the assessment scale of teams says 好.
 _CAP_TEAM_NAME = {"优秀": "好"}
@@ -37,18 +38,35 @@ class RatingLimit:
     reasons: tuple[str, ...]
 
 
+def _r14_of(subject: Subject, cap: Cap) -> tuple[tuple[str, ...], str]:
+    if subject.kind == SubjectKind.CADRE:
+        return cap.allowed, (f"本年度被{cap.reason}" if cap.reason.startswith("约谈") else cap.reason)
+    return tuple(_CAP_TEAM_NAME.get(r, r) for r in cap.allowed), cap.reason
+
+
 def _r14(subject: Subject, year: int) -> tuple[tuple[str, ...], str]:
     if subject.kind == SubjectKind.CADRE:
         assert subject.cadre is not None
-        cap = rating_cap(cadre=subject.cadre, year=year)
-        return cap.allowed, (f"本年度被{cap.reason}" if cap.reason.startswith("约谈") else cap.reason)
-    cap = rating_cap(team=subject.org_unit, year=year)
-    return tuple(_CAP_TEAM_NAME.get(r, r) for r in cap.allowed), cap.reason
+        return _r14_of(subject, rating_cap(cadre=subject.cadre, year=year))
+    return _r14_of(subject, rating_cap(team=subject.org_unit, year=year))
 
 
 def rating_limit(subject: Subject, year: int) -> RatingLimit:
     """R14 and the negative list applied to the subject's scale (the quota is the campaign's, see below)."""
-    allowed, r14_reason = _r14(subject, year)
+    return _limit(subject, *_r14(subject, year))
+
+
+def rating_limits(subjects: Sequence[Subject], year: int) -> dict[int, RatingLimit]:
+    """`rating_limit` of every subject (subject id → limit) in a fixed number of queries (`talks.caps.rating_caps`);
+    the subjects' negative entries are read from their prefetch (`selectors.subjects_of`)."""
+    cadres = [s.cadre for s in subjects if s.kind == SubjectKind.CADRE and s.cadre is not None]
+    teams = [s.org_unit for s in subjects if s.kind != SubjectKind.CADRE]
+    by_cadre, by_team = rating_caps(cadres=cadres, teams=teams, year=year)
+    return {s.pk: _limit(s, *_r14_of(s, by_cadre[s.cadre_id] if s.kind == SubjectKind.CADRE and s.cadre_id
+                                         else by_team[s.org_unit_id])) for s in subjects}
+
+
+def _limit(subject: Subject, allowed: tuple[str, ...], r14_reason: str) -> RatingLimit:
     reasons = [r14_reason] if r14_reason else []
     negatives = [str(NegativeSituation(e.situation).label) for e in subject.negative_entries.all()]
     if negatives:
