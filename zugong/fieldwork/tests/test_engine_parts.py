@@ -14,7 +14,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
 from zugong.cadres.models import Cadre
-from zugong.conftest import Tree
+from zugong.conftest import Tree, logged_in
 from zugong.core.jurisdiction import jurisdiction_for
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.services import org_unit_create
@@ -27,7 +27,7 @@ from zugong.fieldwork.services.stays import batch_create, stay_add, suggestion_a
 from zugong.fieldwork.services.training import training_programme_add
 from zugong.fieldwork.tests.helpers import org_department
 from zugong.rules.engine import evaluate
-from zugong.rules.models import Finding, RuleVersion
+from zugong.rules.models import Finding, Notification, RuleVersion
 from zugong.rules.params import REGISTER
 from zugong.rules.services import rule_override_set
 
@@ -154,6 +154,18 @@ def test_unanswered_suggestion_falls_due_thirty_days_after_forwarding(tree: Tree
     # and the page's overdue list holds it exactly when the finding is overdue
     overdue = list(suggestions_overdue(jurisdiction_for(alice), as_of))
     assert overdue == ([suggestion] if status == "overdue" else [])
+
+
+def test_overdue_suggestion_is_a_notice_in_the_county_org_department_inbox(tree: Tree, alice: User,
+                                                                           carol: User) -> None:
+    suggestion = _suggestion(alice, tree, _agriculture(tree), date(2025, 4, 10))
+    evaluate(as_of=date(2025, 5, 11), rule="R06", periods=1)
+    notices = Notification.objects.filter(rule__code="R06", part="suggestions")
+    assert [(n.user_id, n.subject_id, n.status) for n in notices] == [(alice.pk, str(suggestion.pk), "overdue")]
+    assert "2025-05-10前办结，尚未办结，已逾期 1 天" in notices[0].body
+    inbox = logged_in(alice).get("/rules/inbox/").content.decode()
+    assert "已逾期 1 天" in inbox
+    assert "已逾期 1 天" not in logged_in(carol).get("/rules/inbox/").content.decode()
 
 
 @pytest.mark.parametrize(("replied_on", "status"), [(date(2025, 5, 10), "compliant"), (date(2025, 5, 11), "violated")])
