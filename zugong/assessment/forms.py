@@ -280,3 +280,34 @@ class PointsFillForm(ScopedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
+
+
+# --- rater scores (自评, 上级评, 同级评) and the weights of a leaf's score --------------------------------------
+
+class ScoreWeightsForm(forms.Form):
+    org = forms.IntegerField(label=_("组织评分权重（%）"), min_value=0, max_value=100)
+    self_ = forms.IntegerField(label=_("自评权重（%）"), min_value=0, max_value=100)
+    manager = forms.IntegerField(label=_("上级评分权重（%）"), min_value=0, max_value=100)
+    peer = forms.IntegerField(label=_("同级评分权重（%）"), min_value=0, max_value=100)
+
+
+class RaterScoreForm(forms.Form):
+    """One rater's score form for one subject: a field `i-<leaf id>` per typed leaf (blank: not scored)."""
+
+    subject = forms.TypedChoiceField(label=_("考核对象"), coerce=int)
+    role = forms.ChoiceField(label=_("评分人类别"))
+    rater = forms.CharField(label=_("评分人（同级评填写姓名）"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, subjects: list[tuple[int, str]], leaves: list[Indicator], **kwargs: Any) -> None:
+        from zugong.assessment.models import RaterRole
+
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = blank_choice([(str(pk), name) for pk, name in subjects])  # type: ignore[attr-defined]
+        self.fields["role"].choices = blank_choice(list(RaterRole.choices))  # type: ignore[attr-defined]
+        for leaf in leaves:
+            self.fields[f"i-{leaf.pk}"] = forms.DecimalField(
+                label=f"{leaf.name}（{leaf.get_scoring_display()}）", required=False, max_digits=7, decimal_places=2)
+        self.leaves = leaves
+
+    def values(self) -> dict[int, Decimal | None]:
+        return {leaf.pk: self.cleaned_data.get(f"i-{leaf.pk}") for leaf in self.leaves}

@@ -66,6 +66,12 @@ class Campaign(models.Model):
     excellent_share = models.DecimalField(_("优秀比例"), max_digits=4, decimal_places=3, default=Decimal("0.150"))
     # The final formula: 总分 = 指标得分 × (1 − share) + 民主测评得分 × share (0: the indicators alone).
     evaluation_share = models.DecimalField(_("民主测评占比"), max_digits=4, decimal_places=3, default=Decimal("0"))
+    # A typed leaf's score = (org × 组织评分 + self × 自评 + manager × 上级评 + peer × 同级评的平均) ÷ 100, the four
+    # weights totalling 100 (default: the org department's score alone, as before there were rater scores).
+    org_weight = models.PositiveSmallIntegerField(_("组织评分权重"), default=100)
+    self_weight = models.PositiveSmallIntegerField(_("自评权重"), default=0)
+    manager_weight = models.PositiveSmallIntegerField(_("上级评分权重"), default=0)
+    peer_weight = models.PositiveSmallIntegerField(_("同级评分权重"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -409,6 +415,7 @@ class SideEvidenceRequest(models.Model):
 # The satisfaction survey (R31) and the points cards (R32) live in their own modules; importing them registers
 # their models with the app.
 from zugong.assessment.models_points import PointEntry, PointItem  # noqa: E402
+from zugong.assessment.models_raters import RaterRole, RaterScore  # noqa: E402
 from zugong.assessment.models_survey import (  # noqa: E402
     PendingSurveyResponse,
     Survey,
@@ -419,5 +426,5 @@ from zugong.assessment.models_survey import (  # noqa: E402
     SurveyResponse,
 )
 
-__all__ = ["PendingSurveyResponse", "PointEntry", "PointItem", "Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator",
+__all__ = ["PendingSurveyResponse", "PointEntry", "PointItem", "RaterRole", "RaterScore", "Survey", "SurveyAnswer", "SurveyCode", "SurveyFollowUp", "SurveyIndicator",
            "SurveyResponse"]

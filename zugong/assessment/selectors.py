@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
 from zugong.assessment.models import (
     GRADE_POINTS,
@@ -17,7 +17,10 @@ from zugong.assessment.models import (
     Indicator,
     IndicatorScore,
     NegativeEntry,
+    RaterRole,
+    RaterScore,
     ResultUse,
+    ScoringMethod,
     SideEvidenceRequest,
     Subject,
     UseKind,
@@ -217,17 +220,42 @@ class SubjectScores:
     evaluation: Decimal = Decimal("0")  # the 民主测评 score (0 when no ballot)
     final: Decimal = Decimal("0")  # total × (1 − evaluation_share) + evaluation × evaluation_share
     rank: int = 0
+    # leaf id → its score once the rater scores are blended in (the stored score under the default weights)
+    blended: dict[int, Decimal] = field(default_factory=dict)
+    raters: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # leaf id → role → mean score
 
 
-def _node_score(indicator_id: int, children: dict[int | None, list[Indicator]], stored: dict[int, IndicatorScore],
+def _node_score(indicator_id: int, children: dict[int | None, list[Indicator]], stored: dict[int, Decimal],
                 out: dict[int, Decimal]) -> Decimal:
     kids = children.get(indicator_id, [])
     if not kids:
-        score = stored[indicator_id].score if indicator_id in stored else Decimal("0")
+        score = stored.get(indicator_id, Decimal("0"))
     else:
         score = sum((k.weight * _node_score(k.pk, children, stored, out) for k in kids), Decimal("0")) / 100
     out[indicator_id] = score.quantize(Decimal("0.01"))
     return score
+
+
+def rater_means(campaign: Campaign) -> dict[int, dict[int, dict[str, Decimal]]]:
+    """subject id → leaf id → rater role → mean score (peers averaged; 自评 and 上级评 are one each). One query."""
+    out: dict[int, dict[int, dict[str, Decimal]]] = {}
+    rows = (RaterScore.objects.filter(subject__campaign=campaign).order_by()
+            .values("subject_id", "indicator_id", "role").annotate(mean=Avg("score")))
+    for r in rows:
+        out.setdefault(r["subject_id"], {}).setdefault(r["indicator_id"], {})[r["role"]] = (
+            Decimal(str(r["mean"])).quantize(Decimal("0.01")))
+    return out
+
+
+def leaf_blend(campaign: Campaign, leaf: Indicator, org: IndicatorScore | None, raters: dict[str, Decimal]) -> Decimal:
+    """A leaf's score: (org weight × 组织评分 + self × 自评 + manager × 上级评 + peer × 同级评平均) ÷ 100, a score
+    not given counting 0; an indicator read from data (按数据计数) is not rated, its data score stands alone."""
+    own = org.score if org is not None else Decimal("0")
+    if leaf.scoring == ScoringMethod.COUNT:
+        return own
+    parts = [(campaign.org_weight, own), *((getattr(campaign, f"{role}_weight"), raters.get(role, Decimal("0")))
+                                           for role in RaterRole.values)]
+    return (sum((Decimal(w) * v for w, v in parts), Decimal("0")) / 100).quantize(Decimal("0.01"))
 
 
 def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores]]:
@@ -243,16 +271,20 @@ def score_sheet(campaign: Campaign) -> tuple[list[Indicator], list[SubjectScores
         stored.setdefault(row.subject_id, {})[row.indicator_id] = row
     share = campaign.evaluation_share
     evaluation = {r.subject_id: r.score for r in evaluation_results(campaign)} if share else {}
+    raters = rater_means(campaign)
     sheets = []
     for subject in subjects_of(campaign):
         mine = stored.get(subject.pk, {})
+        theirs = raters.get(subject.pk, {})
+        blended = {leaf.pk: leaf_blend(campaign, leaf, mine.get(leaf.pk), theirs.get(leaf.pk, {})) for leaf in leaves}
         nodes: dict[int, Decimal] = {}
-        total = (sum((r.weight * _node_score(r.pk, children, mine, nodes) for r in children.get(None, [])),
+        total = (sum((r.weight * _node_score(r.pk, children, blended, nodes) for r in children.get(None, [])),
                      Decimal("0")) / 100).quantize(Decimal("0.01"))
         voted = evaluation.get(subject.pk, Decimal("0"))
         final = (total * (1 - share) + voted * share).quantize(Decimal("0.01"))
         sheets.append(SubjectScores(subject.pk, subject.name, mine, nodes, total,
-                                    sum(1 for leaf in leaves if leaf.pk not in mine), voted, final))
+                                    sum(1 for leaf in leaves if leaf.pk not in mine), voted, final,
+                                    blended=blended, raters=theirs))
     ranked = sorted(sheets, key=lambda s: (-s.final, s.subject_id))
     return leaves, [SubjectScores(**{**s.__dict__, "rank": n}) for n, s in enumerate(ranked, start=1)]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.assessment import points_views, score_views, setup_views, survey_views, views
+from zugong.assessment import points_views, rater_views, score_views, setup_views, survey_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/voter-classes/", setup_views.voter_class_set, name="voter-class"),
     path("<int:pk>/codes/", setup_views.codes_issue, name="codes"),
     path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
+    path("<int:pk>/raters/", rater_views.rater_scores, name="raters"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
     path("<int:pk>/uses/", views.result_use, name="use"),
     path("<int:pk>/side-evidence/", views.side_evidence_request, name="side-evidence"),
