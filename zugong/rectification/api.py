@@ -59,6 +59,8 @@ class ProblemRow(Schema):
     check_state: str
     plan_deadline: date | None = Field(None, description="已通过的整改方案的整改时限")
     plan_overdue: bool = Field(False, description="整改时限已过仍在整改中")
+    due_on: date | None = Field(None, description="问题时限（问题本身须完成的日期）")
+    due_overdue: bool = Field(False, description="问题时限已过、尚未申请销号")
     withdrawn_on: date | None = Field(None, description="问题单独撤回的日期（状态为已撤回）")
     withdrawn_reason: str = Field("", description="撤回理由")
 
@@ -117,6 +119,7 @@ def _row(p: Problem) -> ProblemRow:
         severity=p.severity, status=p.status, status_label=str(ProblemStatus(p.status).label), raised_on=p.raised_on,
         closed_on=p.closed_on, check_state=p.check_state,  # type: ignore[attr-defined]
         plan_deadline=getattr(p, "plan_deadline", None), plan_overdue=bool(getattr(p, "plan_overdue", False)),
+        due_on=p.due_on, due_overdue=bool(getattr(p, "due_overdue", False)),
         withdrawn_on=p.withdrawn_on, withdrawn_reason=p.withdrawn_reason)
 
 
@@ -190,6 +193,7 @@ class ProblemIn(Schema):
     description: str = Field(..., max_length=5000)
     severity: str = Field(Severity.GENERAL, max_length=10)
     responsible_person: str = Field("", max_length=100)
+    due_on: date | None = Field(None, description="问题时限，可不填")
 
 
 @router.post("/problems",
@@ -203,7 +207,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOu
         problem = services.problem_add(
             actor=actor_of(request), jurisdiction=jurisdiction, list_id=problem_list.pk,
             description=payload.description, severity=payload.severity,
-            responsible_person=payload.responsible_person, org_unit=unit)
+            responsible_person=payload.responsible_person, org_unit=unit, due_on=payload.due_on)
     else:
         if payload.issuing_unit_id is None or payload.owner_unit_id is None or payload.source not in Source.values:
             raise ValidationFailed("不指定清单时，须填写来源、下发单位和责任单位", field="list_id")
@@ -211,7 +215,7 @@ def problem_create(request: HttpRequest, payload: ProblemIn) -> Status[ProblemOu
             actor=actor_of(request), jurisdiction=jurisdiction, source=payload.source,
             issuing_unit=org_unit_get(jurisdiction, payload.issuing_unit_id),
             owner_unit=org_unit_get(jurisdiction, payload.owner_unit_id), description=payload.description,
-            severity=payload.severity, responsible_person=payload.responsible_person)
+            severity=payload.severity, responsible_person=payload.responsible_person, due_on=payload.due_on)
     return Status(201, _detail(request, problem.pk))
 
 

@@ -211,6 +211,19 @@ def problem_withdraw(request: HttpRequest, problem_id: RowId, payload: WithdrawI
     return problem_out(request, problem_id)
 
 
+class DueIn(Schema):
+    due_on: date | None = Field(..., description="问题时限；null 取消")
+
+
+@router.post("/problems/{problem_id}/due",
+             auth=permitted(ISSUE, scope=selectors.problems_visible, by="problem_id"),
+             response=ProblemOut, summary="设定、修改或取消问题时限（销号前）")
+def problem_due_set(request: HttpRequest, problem_id: RowId, payload: DueIn) -> ProblemOut:
+    editing.problem_due_set(actor=actor_of(request), jurisdiction=jurisdiction_of(request), problem_id=problem_id,
+                            due_on=payload.due_on)
+    return problem_out(request, problem_id)
+
+
 class ProblemEditIn(Schema):
     description: str = Field(..., max_length=5000)
     severity: str = Field(..., max_length=10)

@@ -56,6 +56,7 @@ class ProblemForm(ScopedForm):
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices, initial=Severity.GENERAL)
     org_unit = forms.Field(label=_("责任单位"), required=False)
     responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+    due_on = DateField(label=_("问题时限"), required=False, help_text=_("可不填；问题本身须完成的日期"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,6 +167,10 @@ class ProblemEditForm(forms.Form):
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     responsible_person = forms.CharField(label=_("责任人"), max_length=100, required=False)
+
+
+class DueForm(forms.Form):
+    due_on = DateField(label=_("问题时限"), required=False, help_text=_("清空则取消问题时限"))
 
 
 class WithdrawForm(forms.Form):

@@ -123,6 +123,8 @@ class Problem(models.Model):
                               help_text=_("由其他模块提出时，该模块的记录，如 surveys.followup:12"))
     raised_on = models.DateField(_("提出日期"))
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    # the problem's own deadline, when the level (or module) raising it set one; the plan's deadline is the owner's
+    due_on = models.DateField(_("问题时限"), null=True, blank=True)
     # withdrawn alone (its list goes on): status 已撤回, when, why, by whom; the status it had is in the audit
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)

@@ -49,6 +49,8 @@ STATUS_WEIGHT: dict[str, int] = {
     ProblemStatus.OPEN: 0, ProblemStatus.PLAN_SUBMITTED: 10, ProblemStatus.RECTIFYING: 40,
     ProblemStatus.CLOSURE_REQUESTED: 80, ProblemStatus.CLOSED: 100,
 }
+# a problem's own deadline (`due_on`) is owed until a closure is asked for
+DUE_OWED = (ProblemStatus.OPEN, ProblemStatus.PLAN_SUBMITTED, ProblemStatus.RECTIFYING)
 # A grave problem weighs three general ones in the percentage of a list or unit.
 SEVERITY_WEIGHT: dict[str, int] = {Severity.GENERAL: 1, Severity.SERIOUS: 2, Severity.GRAVE: 3}
 
@@ -184,12 +186,15 @@ def with_check_state(problems: QuerySet[Problem], as_of: date) -> QuerySet[Probl
 
 def with_plan_deadline(problems: QuerySet[Problem], as_of: date) -> QuerySet[Problem]:
     """Annotate `plan_deadline` (the accepted plan's deadline) and `plan_overdue`: still rectifying after
-    that deadline (a closure asked for or granted is not overdue)."""
+    that deadline (a closure asked for or granted is not overdue); `due_overdue`: the problem's own `due_on`
+    passed before a closure was asked for."""
     deadline = (RectificationPlan.objects.filter(problem=OuterRef("pk"), status=PlanStatus.ACCEPTED)
                 .order_by("-pk").values("deadline")[:1])
     return problems.annotate(plan_deadline=Subquery(deadline)).annotate(plan_overdue=Case(
         When(_not_withdrawn(Q(status=ProblemStatus.RECTIFYING, plan_deadline__lt=as_of)), then=Value(True)),
         default=Value(False),
+        output_field=BooleanField()), due_overdue=Case(
+        When(_not_withdrawn(Q(status__in=DUE_OWED, due_on__lt=as_of)), then=Value(True)), default=Value(False),
         output_field=BooleanField()))
 
 

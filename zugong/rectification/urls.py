@@ -22,6 +22,7 @@ urlpatterns = [
     path("problems/<int:pk>/close/review/", views.closure_review, name="close-review"),
     path("problems/<int:pk>/reopen/", views.problem_reopen, name="reopen"),
     path("problems/<int:pk>/checks/", views.check_record, name="check"),
+    path("problems/<int:pk>/due/", views.problem_due_set, name="problem-due"),
     path("duty/", views_duty.duty_index, name="duty-list"),
     path("duty/new/", views_duty.duty_new, name="duty-new"),
     path("duty/<int:pk>/", views_duty.duty_detail, name="duty"),

@@ -26,6 +26,7 @@ from zugong.rectification.forms import (
     CheckForm,
     CloseForm,
     DecisionForm,
+    DueForm,
     ImportForm,
     PlanForm,
     ProblemForm,
@@ -35,6 +36,7 @@ from zugong.rectification.forms import (
 )
 from zugong.rectification.models import FINISHED, ProblemStatus, Source, next_states
 from zugong.rectification.services import checks as check_services
+from zugong.rectification.services import editing
 from zugong.rectification.services import problems as services
 from zugong.rectification.services.imports import problem_list_import
 
@@ -124,10 +126,13 @@ def problem_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, reverse("rectification:list", args=[pk]), form)
     data = form.cleaned_data
-    problem = services.problem_add(
-        actor=request.user, jurisdiction=request.jurisdiction, list_id=problem_list.pk,
-        description=data["description"], severity=data["severity"], org_unit=data["org_unit"],
-        responsible_person=data["responsible_person"])
+    try:
+        problem = services.problem_add(
+            actor=request.user, jurisdiction=request.jurisdiction, list_id=problem_list.pk,
+            description=data["description"], severity=data["severity"], org_unit=data["org_unit"],
+            responsible_person=data["responsible_person"], due_on=data["due_on"])
+    except DomainError as exc:
+        return _refused(request, reverse("rectification:list", args=[pk]), exc=exc)
     messages.success(request, _("已加入第 %(n)s 个问题") % {"n": problem.number})
     return HttpResponseRedirect(reverse("rectification:list", args=[pk]))
 
@@ -148,6 +153,7 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "reopen": problem.status == ProblemStatus.CLOSED and may(j, "rectification.problem_reopen", issuing),
         "check": problem.status not in FINISHED and may(j, "rectification.check_record", issuing),
         "withdraw": ProblemStatus.WITHDRAWN in steps and may(j, "rectification.list_issue", issuing),
+        "due": problem.status not in FINISHED and may(j, "rectification.list_issue", issuing),
     }
     if problem.problem_list.withdrawn_on is not None:  # a withdrawn list's problems take no further step
         can = dict.fromkeys(can, False)
@@ -156,7 +162,7 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/problem_detail.html", {
         "problem": problem, "can": can, "updates": updates, "evidence_files": attachments_of(problem),
         "plan_form": PlanForm(), "decision_form": DecisionForm(), "progress_form": ProgressForm(),
-        "close_form": CloseForm(), "reason_form": ReasonForm(),
+        "close_form": CloseForm(), "reason_form": ReasonForm(), "due_form": DueForm(initial={"due_on": problem.due_on}),
         "check_form": CheckForm(initial={"checked_on": timezone.localdate()})})
 
 
@@ -225,6 +231,13 @@ def problem_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ReasonForm(request.POST), lambda d: services.problem_reopen(
         actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, reason=d["reason"]),
         _("问题已重新打开"))
+
+
+@page(action="rectification.list_issue", methods=("POST",), scope=selectors.problems_visible, by="pk")
+def problem_due_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, DueForm(request.POST), lambda d: editing.problem_due_set(
+        actor=request.user, jurisdiction=request.jurisdiction, problem_id=pk, due_on=d["due_on"]),
+        _("问题时限已修改"))
 
 
 @page(action="rectification.check_record", methods=("POST",), scope=selectors.problems_visible, by="pk")

@@ -224,7 +224,7 @@ def _raise_problems(actor: Actor, jurisdiction: Jurisdiction, survey: Survey, ro
         row.problem = problem_raise(actor=actor, jurisdiction=jurisdiction, source=Source.SATISFACTION,
                                     issuing_unit=survey.org_unit, owner_unit=unit,
                                     description=follow_up_problem_text(survey, row, unit),
-                                    origin=f"assessment.surveyfollowup:{row.pk}", raised_on=today)
+                                    origin=f"assessment.surveyfollowup:{row.pk}", raised_on=today, due_on=row.due_on)
     SurveyFollowUp.objects.bulk_update(rows, ["problem"])
 
 

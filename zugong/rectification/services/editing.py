@@ -2,7 +2,7 @@
 correct a list's title, responsible person and date, and a problem's description, severity and
 responsible person, as long as no rectification plan was ever submitted for it (for a list: for any of
 its problems). Once the owner unit has started, the record stands; every change is audited with the
-values before and after."""
+values before and after. A problem's own deadline (`due_on`) may be set or moved until it is closed."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
-from zugong.core.errors import Conflict, ValidationFailed
+from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor, require
 from zugong.rectification import locks
 from zugong.rectification.models import Problem, ProblemList, ProblemStatus, RectificationPlan, Severity
+from zugong.rectification.services.problems import check_due_on
 from zugong.rectification.services.withdrawal import refuse_if_problem_withdrawn, refuse_if_withdrawn
 
 
@@ -54,6 +55,26 @@ def problem_list_update(
     audit_record(actor=actor, action="rectification.problem_list_update", obj=problem_list,
                  org_unit=problem_list.owner_unit, summary={"changed": changed})
     return problem_list
+
+
+@transaction.atomic
+def problem_due_set(*, actor: Actor, jurisdiction: Jurisdiction, problem_id: int, due_on: date | None) -> Problem:
+    """The issuing level sets, moves or clears a problem's own deadline at any time before it is closed (unlike its
+    text, which is fixed once work started); audited before and after."""
+    problem = locks.lock_problem(problem_id)
+    refuse_if_problem_withdrawn(problem)
+    require(jurisdiction, "rectification.list_issue", problem.problem_list.issuing_unit)
+    if problem.status == ProblemStatus.CLOSED:
+        raise IllegalTransition("该问题已销号，不能再修改问题时限")
+    check_due_on(due_on, problem.raised_on)
+    if due_on == problem.due_on:
+        raise ValidationFailed("没有修改任何内容", field="due_on")
+    before, problem.due_on = problem.due_on, due_on
+    problem.save(update_fields=["due_on"])
+    audit_record(actor=actor, action="rectification.problem_due_set", obj=problem, org_unit=problem.org_unit,
+                 summary={"before": before.isoformat() if before else None,
+                          "after": due_on.isoformat() if due_on else None})
+    return problem
 
 
 @transaction.atomic

@@ -118,8 +118,9 @@ def problem_list_create(
 def problem_add(
     *, actor: Actor, jurisdiction: Jurisdiction, list_id: int, description: str, severity: str = Severity.GENERAL,
     responsible_person: str = "", org_unit: OrgUnit | None = None, origin: str = "", raised_on: date | None = None,
+    due_on: date | None = None,
 ) -> Problem:
-    """Add a problem to a list; its unit is the list's owner unit or one under it."""
+    """Add a problem to a list; its unit is the list's owner unit or one under it; `due_on` its own deadline."""
     problem_list = locks.lock_problem_list(list_id)
     require(jurisdiction, "rectification.list_issue", problem_list.issuing_unit)
     refuse_if_withdrawn(problem_list)
@@ -128,13 +129,16 @@ def problem_add(
         raise ValidationFailed(f"{unit.name}不在清单责任单位{problem_list.owner_unit.name}的范围内", field="org_unit")
     if severity not in Severity.values:
         raise ValidationFailed("请选择严重程度", field="severity")
+    day = raised_on or problem_list.issued_on
+    check_due_on(due_on, day)
     number = (problem_list.problems.aggregate(n=Max("number"))["n"] or 0) + 1
     problem = Problem.objects.create(
         problem_list=problem_list, number=number, org_unit=unit, severity=severity,
         description=_check_text(description, "description", "问题描述", 5000),
         responsible_person=responsible_person.strip()[:100] or problem_list.owner_person, origin=origin[:100],
-        raised_on=raised_on or problem_list.issued_on)
-    _audit(actor, "problem_add", problem, list=problem_list.pk, number=number)
+        raised_on=day, due_on=due_on)
+    _audit(actor, "problem_add", problem, list=problem_list.pk, number=number,
+           due_on=due_on.isoformat() if due_on else None)
     return problem
 
 
@@ -142,10 +146,11 @@ def problem_add(
 def problem_raise(
     *, actor: Actor, jurisdiction: Jurisdiction, source: str, issuing_unit: OrgUnit, owner_unit: OrgUnit,
     description: str, severity: str = Severity.GENERAL, responsible_person: str = "", origin: str = "",
-    raised_on: date | None = None,
+    raised_on: date | None = None, due_on: date | None = None,
 ) -> Problem:
     """The one way other modules send a problem here (survey follow-ups, selection checks, 巡视 feedback):
-    it joins the year's list of that source from the issuing level to the owner unit, created when missing."""
+    it joins the year's list of that source from the issuing level to the owner unit, created when missing;
+    `due_on` is the problem's own deadline (e.g. the follow-up task's)."""
     day = raised_on or timezone.localdate()
     require(jurisdiction, "rectification.list_issue", issuing_unit)
     title = f"{day.year}年{Source(source).label if source in Source.values else ''}问题清单"
@@ -156,7 +161,13 @@ def problem_raise(
         problem_list = problem_list_create(actor=actor, jurisdiction=jurisdiction, title=title, source=source,
                                            issuing_unit=issuing_unit, owner_unit=owner_unit, issued_on=day)
     return problem_add(actor=actor, jurisdiction=jurisdiction, list_id=problem_list.pk, description=description,
-                       severity=severity, responsible_person=responsible_person, origin=origin, raised_on=day)
+                       severity=severity, responsible_person=responsible_person, origin=origin, raised_on=day,
+                       due_on=due_on)
+
+
+def check_due_on(due_on: date | None, raised_on: date) -> None:
+    if due_on is not None and due_on < raised_on:
+        raise ValidationFailed("问题时限不能早于提出日期", field="due_on")
 
 
 def _check_milestones(milestones: Sequence[dict[str, Any]], start: date, deadline: date) -> list[dict[str, str]]:
