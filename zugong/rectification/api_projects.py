@@ -22,6 +22,7 @@ from zugong.rectification.models import LeaderReport, Project, ProjectKind, Proj
 from zugong.rectification.services import project_dates
 from zugong.rectification.services import projects as services
 from zugong.rectification.services.project_import import project_register_import
+from zugong.rectification.services.report_days import report_days_apply
 from zugong.rules.registry import param
 
 router = Router(tags=["projects"])
@@ -142,6 +143,25 @@ def project_index(request: HttpRequest, filters: Query[ProjectFilters]) -> list[
     rows = selectors.project_list(jurisdiction, as_of=timezone.localdate(), status=filters.status,
                                   kind=filters.kind, org_path=org_path, overdue=filters.overdue)
     return [_row(p) for p in rows[filters.offset:filters.offset + filters.limit]]
+
+
+class ReportDaysIn(Schema):
+    issuing_unit_id: RowId
+
+
+class ReportDaysOut(Schema):
+    report_day: int
+    items: int
+    rows: int
+
+
+@router.post("/projects/report-day", auth=permitted("rectification.project_manage"), response=ReportDaysOut,
+             summary="按现行报告日（R33 report_day）调整已发布重点任务未报送、未到期的报告期")
+def report_days(request: HttpRequest, payload: ReportDaysIn) -> ReportDaysOut:
+    jurisdiction = jurisdiction_of(request)
+    done = report_days_apply(actor=actor_of(request), jurisdiction=jurisdiction,
+                             issuing_unit=org_unit_get(jurisdiction, payload.issuing_unit_id))
+    return ReportDaysOut(report_day=done.report_day, items=done.items, rows=done.rows)
 
 
 # before /projects/{project_id}: the first route whose path matches answers (405 for a GET-only one)
@@ -269,6 +289,19 @@ class ClaimDecisionIn(Schema):
 def claim_decide(request: HttpRequest, claim_id: RowId, payload: ClaimDecisionIn) -> ClaimOut:
     claim = services.claim_review(actor=actor_of(request), jurisdiction=jurisdiction_of(request), claim_id=claim_id,
                                   approve=payload.accept, reason=payload.reason)
+    return _claim(claim)
+
+
+class ClaimWithdrawIn(Schema):
+    reason: str = Field("", max_length=500, description="撤回理由，可不填")
+
+
+@router.post("/project-claims/{claim_id}/withdraw",
+             auth=permitted("rectification.project_claim", scope=selectors.claims_visible, by="claim_id"),
+             response=ClaimOut, summary="撤回认项（认项单位，首次报告进展前）；已报告或已审核不通过时 409")
+def claim_withdraw(request: HttpRequest, claim_id: RowId, payload: ClaimWithdrawIn) -> ClaimOut:
+    claim = services.claim_withdraw(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                                    claim_id=claim_id, reason=payload.reason)
     return _claim(claim)
 
 

@@ -118,6 +118,18 @@ class ProjectDatesForm(forms.Form):
     clean_milestones = ProjectForm.clean_milestones
 
 
+class ClaimWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), max_length=500, required=False)
+
+
+class ReportDayForm(ScopedForm):
+    issuing_unit = forms.Field(label=_("发布单位"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"] = _unit_picker(self, _("发布单位"))
+
+
 class ProjectImportForm(ScopedForm):
     issuing_unit = forms.Field(label=_("发布单位"))
     workbook = forms.FileField(label=_("Excel 文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),

@@ -39,6 +39,11 @@ def lock_project(project_id: int) -> Project:
     return row
 
 
+def lock_published_key_tasks(issuing_unit_id: int) -> list[Project]:
+    return list(Project.objects.select_for_update(of=("self",)).select_related("lead_unit")
+                .filter(issuing_unit_id=issuing_unit_id, status="published", kind="key_task").order_by("pk"))
+
+
 def lock_claim(claim_id: int) -> ProjectClaim:
     row = (ProjectClaim.objects.select_for_update(of=("self",)).select_related("project__issuing_unit", "org_unit")
            .filter(pk=claim_id).first())

@@ -99,6 +99,7 @@ class ClaimStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")  # by the claiming unit, before its first report
 
 
 class ProjectClaim(models.Model):
@@ -119,7 +120,7 @@ class ProjectClaim(models.Model):
         verbose_name = _("认项")
         verbose_name_plural = _("认项")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["project", "org_unit"], condition=~Q(status="rejected"),
+            models.UniqueConstraint(fields=["project", "org_unit"], condition=~Q(status__in=["rejected", "withdrawn"]),
                                     name="rectification_claim_once"),
         ]
 

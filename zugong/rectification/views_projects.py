@@ -22,15 +22,18 @@ from zugong.rectification.export import project_register_workbook
 from zugong.rectification.forms_projects import (
     ClaimDecisionForm,
     ClaimForm,
+    ClaimWithdrawForm,
     DayForm,
     LeaderReportForm,
     ProjectForm,
     ProjectImportForm,
+    ReportDayForm,
     ReportForm,
 )
 from zugong.rectification.models import ClaimStatus, Project, ProjectKind, ProjectStatus
 from zugong.rectification.services import projects as services
 from zugong.rectification.services.project_import import project_register_import
+from zugong.rectification.services.report_days import report_days_apply
 from zugong.rectification.views import _step
 from zugong.rules.registry import param
 
@@ -119,6 +122,27 @@ def project_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "rectification/project_import.html", {"form": form, "result": result})
 
 
+@page(action=MANAGE)
+def report_days(request: AuthedRequest) -> HttpResponse:
+    """A changed R33 report day applied to the published key tasks of an issuing unit (their open report rows)."""
+    form = ReportDayForm(request.POST or None, jurisdiction=request.jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["issuing_unit"]
+        try:
+            done = report_days_apply(actor=request.user, jurisdiction=request.jurisdiction, issuing_unit=unit)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(unit)s：%(items)s 个重点任务的 %(rows)s 个未报送报告期已改为每期 %(day)s 日")
+                             % {"unit": unit.name, "items": done.items, "rows": done.rows, "day": done.report_day})
+            return HttpResponseRedirect(reverse("rectification:projects"))
+    return render(request, "rectification/edit_form.html", {
+        "form": form, "heading": _("按现行报告日调整报告期"), "back": reverse("rectification:projects"),
+        "name": _("项目化管理"), "submit": _("调整"),
+        "hint": _("制度规则页修改了 R33 的报告日后，已发布重点任务尚未报送、尚未到期的报告期改为新的报告日（在本月内移动）；"
+                  "已报送或已过期的报告期不变，新的报告日已过或晚于完成时限的也不变。")})
+
+
 @page(action=VIEW, methods=("GET", "HEAD"))
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(request.jurisdiction, pk)
@@ -135,6 +159,9 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "report": live and may(j, "rectification.project_report"),
         "milestone": live and may(j, "rectification.project_report", project.lead_unit),
     }
+    reported = {r.org_unit_id for r in project.reports.all()}
+    withdrawable = {c.pk for c in project.claims.all() if c.status in (ClaimStatus.PENDING, ClaimStatus.APPROVED)
+                    and c.org_unit_id not in reported and may(j, "rectification.project_claim", c.org_unit)}
     report_form = (ReportForm(jurisdiction=j, project=project, initial={"reported_on": today}, prefix="report")
                    if can["report"] else None)
     if report_form is not None and not report_form.fields["org_unit"].queryset.exists():  # type: ignore[attr-defined]
@@ -144,7 +171,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "milestones": [(m, selectors.milestone_state(m, today, warn)) for m in project.milestones.all()],
         "pending": [c for c in project.claims.all() if c.status == ClaimStatus.PENDING],
         "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j, prefix="claim") if can["claim"] else None,
-        "decision_form": ClaimDecisionForm(), "report_form": report_form})
+        "decision_form": ClaimDecisionForm(), "report_form": report_form, "withdrawable": withdrawable})
 
 
 @page(action=MANAGE, methods=("POST",), scope=selectors.projects_visible, by="pk")
@@ -175,6 +202,14 @@ def claim_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ClaimDecisionForm(request.POST), lambda d: services.claim_review(
         actor=request.user, jurisdiction=request.jurisdiction, claim_id=pk, approve=d["decision"] == "accept",
         reason=d["reason"]), _("已审核认项"), back=_back(project_id))
+
+
+@page(action="rectification.project_claim", methods=("POST",), scope=selectors.claims_visible, by="pk")
+def claim_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    project_id = selectors.claims_visible(request.jurisdiction).values_list("project_id", flat=True).get(pk=pk)
+    return _step(request, pk, ClaimWithdrawForm(request.POST), lambda d: services.claim_withdraw(
+        actor=request.user, jurisdiction=request.jurisdiction, claim_id=pk, reason=d["reason"]),
+        _("认项已撤回"), back=_back(project_id))
 
 
 @page(action="rectification.project_report", methods=("POST",), scope=selectors.projects_visible, by="pk")

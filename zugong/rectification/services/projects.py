@@ -39,6 +39,7 @@ from zugong.rules.kinds.periods import period_containing
 from zugong.rules.registry import param
 
 MAX_MILESTONES = 50
+CLAIM_ENDED = (ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN)  # the unit may claim the item again
 
 
 def _text(value: str, field: str, label: str, max_length: int) -> str:
@@ -158,7 +159,7 @@ def project_claim(*, actor: Actor, jurisdiction: Jurisdiction, project_id: int, 
                                field="org_unit")
     if org_unit.pk == project.lead_unit_id:
         raise Conflict(f"{org_unit.name}是该项目的牵头单位，无需认领")
-    if project.claims.filter(org_unit=org_unit).exclude(status=ClaimStatus.REJECTED).exists():
+    if project.claims.filter(org_unit=org_unit).exclude(status__in=CLAIM_ENDED).exists():
         raise Conflict(f"{org_unit.name}已认领该项目")
     try:
         with transaction.atomic():
@@ -187,6 +188,25 @@ def claim_review(*, actor: Actor, jurisdiction: Jurisdiction, claim_id: int, app
     claim.decided_by_id = getattr(actor, "pk", None)
     claim.save(update_fields=["status", "reason", "decided_at", "decided_by"])
     _audit(actor, "claim_review", project, claim=claim.pk, decision=claim.status)
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw(*, actor: Actor, jurisdiction: Jurisdiction, claim_id: int, reason: str = "") -> ProjectClaim:
+    """The claiming unit takes back its claim (pending or approved) before it has reported on the item; it may
+    claim again later. The item is locked first, as a report takes it, so no report commits across this."""
+    found = locks.lock_claim(claim_id)
+    project = locks.lock_project(found.project_id)
+    claim = locks.lock_claim(claim_id)
+    require(jurisdiction, "rectification.project_claim", claim.org_unit)
+    if claim.status not in (ClaimStatus.PENDING, ClaimStatus.APPROVED):
+        raise IllegalTransition(f"该认项{ClaimStatus(claim.status).label}，不能撤回")
+    if project.reports.filter(org_unit=claim.org_unit).exists():
+        raise IllegalTransition(f"{claim.org_unit.name}已报告过该项目的进展，不能撤回认项")
+    before, claim.status = claim.status, ClaimStatus.WITHDRAWN
+    claim.save(update_fields=["status"])
+    _audit(actor, "claim_withdraw", project, claim=claim.pk, org_unit=claim.org_unit_id, status_before=before,
+           reason=reason.strip()[:500])
     return claim
 
 
