@@ -5,23 +5,10 @@ writing, which creates the secretary's problem list; feeding back a second time 
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-from zugong.e2e import browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.rectification.models import DutyReport
-
-
-def _pick(driver, field: str, name: str, pk: int) -> None:  # type: ignore[no-untyped-def]
-    """Type in the unit picker drawn by the page's script (found again if it was redrawn) and choose the unit."""
-    for _attempt in range(5):
-        try:
-            wait_for(driver, f"#id_{field} ~ .zg-picker-search").send_keys(name)
-            wait_for(driver, f'#id_{field}-options li[data-value="{pk}"]').click()
-            return
-        except StaleElementReferenceException:
-            continue
-    raise AssertionError("the unit picker kept being redrawn")
 
 
 def _open(driver, css: str) -> None:  # type: ignore[no-untyped-def]
@@ -41,8 +28,8 @@ def test_the_county_records_grades_and_feeds_back_a_duty_report_in_chinese(live_
     wait_for_text(driver, "h1", "述职评议")
     click_to_next_page(driver, "zg-duty-new")
     wait_for_text(driver, "h1", "登记述职")
-    _pick(driver, "org_unit", tree.township_a.name, tree.township_a.pk)
-    _pick(driver, "reviewing_unit", tree.county_a.name, tree.county_a.pk)
+    choose_in_picker(driver, "org_unit", tree.township_a.name, tree.township_a.pk)
+    choose_in_picker(driver, "reviewing_unit", tree.county_a.name, tree.county_a.pk)
     driver.find_element(By.ID, "id_secretary").send_keys("张书记")
     day = driver.find_element(By.ID, "id_reported_on")
     driver.execute_script("arguments[0].value = arguments[1];", day, "2026-01-20")  # what the date picker posts
