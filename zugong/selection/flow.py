@@ -186,7 +186,7 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     from zugong.cadres.services import r23_refusals
     from zugong.rules.params import rule_title
     from zugong.rules.registry import rule_enabled
-    from zugong.selection.params import r17_max_rank, r17_min_share
+    from zugong.selection.params import r17_in_force
     from zugong.selection.rule_wiring import R18_REASON
     from zugong.selection.selectors import shielded_ids
 
@@ -200,8 +200,7 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     totals = {pk: sum(r.votes.get(pk, 0) for r in rounds) for pk in people}
     order = sorted(people, key=lambda pk: (-totals[pk], pk))
     shielded = shielded_ids(order) if rule_enabled("R18", org_unit=unit, on=on) else set()
-    r17 = rule_enabled("R17", org_unit=unit, on=on)
-    share, max_rank = r17_min_share(unit, on), r17_max_rank(unit, on)
+    r17, share, max_rank = r17_in_force(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
     r23 = r23_refusals([people[pk] for pk in order if pk not in shielded], target=unit, on=on,
                        action="列为乡镇以外职务的考察对象")

@@ -32,6 +32,15 @@ def r17_max_rank(org_unit: OrgUnit | None, on: date) -> int | None:
     return None if value is None else int(value)
 
 
+def r17_in_force(org_unit: OrgUnit | None, on: date) -> tuple[bool, float | None, int | None]:
+    """R17's switch, share and rank limit from one read of the register (the candidate step reads all three)."""
+    from zugong.rules.versions import params_in_force
+
+    found = params_in_force("R17", org_unit=org_unit, on=on)
+    share, rank = found.params.get("min_vote_share"), found.params.get("max_rank")
+    return found.enabled, None if share is None else float(share), None if rank is None else int(rank)
+
+
 def quorum(org_unit: OrgUnit | None, on: date) -> Fraction:
     """Share of the members who should attend that must be present (default two thirds)."""
     return Fraction(str(register_value("R21", "quorum", org_unit, on)))

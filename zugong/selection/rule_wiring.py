@@ -25,9 +25,10 @@ def r18_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, **_: Any) -> s
 def r17_gate(*, org_unit: OrgUnit | None, on: date, cadre: Cadre, rounds: Sequence[RoundStanding],
              **_: Any) -> str | None:
     """`rounds`: the cadre's standing in each round of 民主推荐 (`recommendation.recommendation_rounds`)."""
-    from zugong.selection.params import r17_max_rank, r17_min_share
+    from zugong.selection.params import r17_in_force
 
-    return r17_reason(cadre.name, rounds, r17_min_share(org_unit, on), r17_max_rank(org_unit, on))
+    _enabled, share, max_rank = r17_in_force(org_unit, on)
+    return r17_reason(cadre.name, rounds, share, max_rank)
 
 
 R18_REASON = "{name}在问题信息档案中有待核实或核实中的问题，核实前不得进入选拔"

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 
 from zugong.cadres import archive_audit
 from zugong.cadres.archive_audit import Finding
 from zugong.cadres.models import Cadre
+from zugong.core.api_queries import CompiledRead
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import OrgKind, OrgUnit
@@ -58,14 +73,18 @@ def problem_get(jurisdiction: Jurisdiction, pk: int) -> ProblemEntry:
     return entry
 
 
+def _shielded_rows(ids: list[int]) -> QuerySet[ProblemEntry, Any]:
+    return ProblemEntry.objects.filter(cadre_id__in=ids, status__in=UNRESOLVED).values_list("cadre_id").distinct()
+
+
+# The gate runs for every candidate step: its SQL is compiled once per number of ids (Django's compiling cost
+# more than PostgreSQL's answer; bench_selection).
+SHIELDED_READ = CompiledRead(_shielded_rows, ids=[-424242])
+
+
 def shielded_ids(cadre_ids: Iterable[int]) -> set[int]:
     """R18: of these cadres, those with an entry still 待核实 or 核实中 (one query for any number)."""
-    ids = list(set(cadre_ids))
-    if not ids:
-        return set()
-    rows = (ProblemEntry.objects.filter(cadre_id__in=ids, status__in=UNRESOLVED)
-            .values_list("cadre_id", flat=True).distinct())
-    return set(rows)
+    return {int(row[0]) for row in SHIELDED_READ.rows(ids=sorted(set(cadre_ids)))}
 
 
 def problem_unit_counts(unit_ids: list[int], start: date, end: date) -> dict[int, int]:
@@ -194,18 +213,30 @@ def draw_strata(draw: CheckDraw) -> list[DrawStratum]:
             for unit, ids in sorted(draw.strata.items(), key=lambda item: int(item[0]))]
 
 
+def _standing_rows(ids: list[int], year: int) -> QuerySet[PersonalReport, Any]:
+    """Each report with its most telling check — the latest concluded one, else an open one — as
+    "outcome|handling" (one correlated subquery, as the raw form's one LATERAL); none when never checked."""
+    telling = (ReportCheck.objects.filter(report=OuterRef("pk"))
+               .annotate(open=Case(When(outcome=CheckOutcome.PENDING, then=Value(1)), default=Value(0)),
+                         state=Concat("outcome", Value("|"), "handling", output_field=CharField()))
+               .order_by("open", "-checked_on", "-pk").values("state")[:1])
+    return (PersonalReport.objects.filter(cadre_id__in=ids, year=year)
+            .annotate(state=Subquery(telling, output_field=CharField())).values_list("cadre_id", "state"))
+
+
+STANDING_READ = CompiledRead(_standing_rows, ids=[-424242], year=32123)  # a year in the field's range
+
+
 def report_standing(cadre_ids: list[int], year: int) -> dict[int, str | None]:
     """R19, the personal-matters half: per cadre, None when the `year` report exists and its latest concluded
     check is not 瞒报; otherwise why not (no report, not checked, check open, 瞒报). One statement for any
     number of cadres: each report with whether it has a check and its latest concluded one."""
-    checks = ReportCheck.objects.filter(report=OuterRef("pk"))
-    latest = checks.exclude(outcome=CheckOutcome.PENDING).order_by("-checked_on", "-pk")
-    rows = (PersonalReport.objects.filter(cadre_id__in=cadre_ids, year=year)
-            # a subquery, not Exists: PostgreSQL ran that Exists as a hashed subplan over every check of the table
-            .annotate(checked=Subquery(checks.values("pk")[:1]), outcome=Subquery(latest.values("outcome")[:1]),
-                      handling=Subquery(latest.values("handling")[:1]))
-            .values_list("cadre_id", "checked", "outcome", "handling"))
-    found = {cadre_id: (checked is not None, outcome, handling) for cadre_id, checked, outcome, handling in rows}
+    rows = STANDING_READ.rows(ids=sorted(set(cadre_ids)), year=year)
+    found: dict[int, tuple[bool, str | None, str | None]] = {}
+    for cadre_id, state in rows:
+        outcome, _bar, handling = (state or "").partition("|")
+        concluded = bool(state) and outcome != CheckOutcome.PENDING
+        found[cadre_id] = (state is not None, outcome if concluded else None, handling if concluded else None)
     labels = dict(CheckHandling.choices)
     result: dict[int, str | None] = {}
     for cadre_id in cadre_ids:
