@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from zugong.assessment.models import CampaignStatus
 from zugong.assessment.services import surveys
@@ -22,6 +24,14 @@ LITERAL = re.compile(r"""\{% translate ["']([^"']+)["'] %\}""")
 def chinese_literals(template: str) -> set[str]:
     text = (TEMPLATES / template).read_text(encoding="utf-8")
     return {s for s in LITERAL.findall(text) if CJK.search(s) and len(s) > 1}
+
+
+@pytest.fixture(autouse=True)
+def _chinese_afterwards():
+    """The test client's English requests leave English active in this thread; later tests of the same worker
+    (which store Chinese labels, e.g. a follow-up's problem text) must start in Chinese again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def english(user):
