@@ -14,8 +14,9 @@ import secrets
 from collections import defaultdict
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zugong.assessment import selectors_survey as read
 from zugong.assessment.models_survey import (
@@ -209,7 +210,9 @@ def _assign(survey: Survey, rows: list[read.UnitScore], kind: str, today: date, 
 
 
 def follow_up_problem_text(survey: Survey, row: SurveyFollowUp, unit: OrgUnit) -> str:
-    task = FollowUpKind(row.kind).label
+    """The problem's description: stored text, so in Chinese whatever language the page that assigns it is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        task = str(FollowUpKind(row.kind).label)
     return (f"{survey.title}：{unit.name}得分 {row.score}，排名第 {row.rank} 名，列入末位{task}；"
             f"须于 {row.due_on:%Y-%m-%d} 前完成{task}")
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import translation
+
 from zugong.assessment.models_survey import SurveyFollowUp
 from zugong.assessment.services import surveys as svc
 from zugong.conftest import logged_in
@@ -60,3 +62,15 @@ def test_the_survey_page_links_each_task_to_its_problem(round_: Round) -> None:
     task = SurveyFollowUp.objects.get(org_unit=round_.tree.county_a)
     page = logged_in(round_.prov).get(f"/assessment/surveys/{round_.survey.pk}/").content.decode()
     assert f'href="/rectification/problems/{task.problem_id}/"' in page
+
+
+def test_the_problem_text_is_chinese_when_assigned_from_an_english_page(round_: Round) -> None:
+    # given: the follow-ups assigned while English is active (an org department working in English)
+    respond(round_, round_.tree.county_a, "不满意")
+    with translation.override("en"):
+        tasks = {f.kind: f.problem for f in _assign(round_)}
+    # then: the stored descriptions name the tasks in Chinese
+    county, city = tasks["special_check"], tasks["supervision"]
+    assert county is not None and city is not None
+    assert county.description.endswith("须于 2026-12-31 前完成整改落实专项检查")
+    assert Problem.objects.get(pk=city.pk).description.endswith("须于 2026-12-31 前完成督导检查")
