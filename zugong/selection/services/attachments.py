@@ -74,6 +74,9 @@ def stage_file_remove(*, actor: Actor, jurisdiction: Jurisdiction, selection_id:
     SHA-256, size, why, the digest before and after) and the bytes are deleted once the removal commits."""
     selection = lock_selection(selection_id)
     require(jurisdiction, "selection.stage_file_remove", selection.org_unit)
+    why = reason.strip()
+    if not why:  # first: a removal without its reason is refused whatever it names
+        raise ValidationFailed("请填写删除原因", field="reason")
     record = selection.records.select_for_update(of=("self",)).filter(stage=stage).first()
     files = attachments_of(record) if record is not None else []
     row = next((a for a in files if a.pk == attachment_id), None)
@@ -82,9 +85,6 @@ def stage_file_remove(*, actor: Actor, jurisdiction: Jurisdiction, selection_id:
     if record.signatures.exists():
         raise IllegalTransition(f"“{Stage(stage).label}”环节已有人签字确认，签字的记录不能删除材料；"
                                 "如需更正，请上传新的材料")
-    why = reason.strip()
-    if not why:
-        raise ValidationFailed("请填写删除原因", field="reason")
     kept = [a for a in files if a.pk != attachment_id]
     audit_record(actor=actor, action="selection.stage_file_remove", obj=selection, org_unit=selection.org_unit,
                  summary={"stage": stage, "file": {"id": row.pk, "name": row.name, "size": row.size,
