@@ -27,7 +27,7 @@ from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction, scope
 from zugong.core.models import Attachment, OrgUnit
 from zugong.core.orgtree import subtree_q
-from zugong.rectification.cadence import CheckPeriod, check_period_kind, period_of
+from zugong.rectification.cadence import CheckPeriod, check_period_kinds, period_of
 from zugong.rectification.models import (
     FINISHED,
     Closure,
@@ -137,13 +137,14 @@ def _checked_within(period: CheckPeriod) -> Exists:
 
 
 def _kinds_by_issuing_unit(problems: QuerySet[Problem], as_of: date) -> dict[str, list[int]]:
-    """The check cadence in force at each issuing level of these problems, read once per level."""
+    """The check cadence in force at each issuing level of these problems: two queries whatever their number (the
+    levels, then R24's versions for all of them; one `param()` per level cost ~100 queries over the province)."""
     # a semi-join from the lists (a few thousand) rather than a DISTINCT over every problem
     units = (ProblemList.objects.filter(Exists(problems.order_by().filter(problem_list=OuterRef("pk"))))
              .order_by().values("issuing_unit"))
     kinds: dict[str, list[int]] = {}
-    for unit in OrgUnit.objects.filter(pk__in=units):
-        kinds.setdefault(check_period_kind(unit, as_of), []).append(unit.pk)
+    for pk, kind in check_period_kinds(list(OrgUnit.objects.filter(pk__in=units).only("pk", "path")), as_of).items():
+        kinds.setdefault(kind, []).append(pk)
     return kinds
 
 
