@@ -180,10 +180,13 @@ class ProjectImportOut(Schema):
 @router.post("/projects/import", auth=permitted("rectification.project_manage"), response={201: ProjectImportOut},
              summary="从 Excel 导入项目台账（导出格式；每行一个待发布项目，不能保存的行说明原因）")
 def project_import(request: HttpRequest, issuing_unit_id: Form[RowId],
-                   file: File[UploadedFile]) -> Status[ProjectImportOut]:
+                   file: File[UploadedFile | None] = None) -> Status[ProjectImportOut]:
     jurisdiction = jurisdiction_of(request)
+    issuing_unit = org_unit_get(jurisdiction, issuing_unit_id)  # first: a unit out of sight is 404 whatever is sent
+    if file is None:
+        raise ValidationFailed("请选择要导入的 Excel 文件", field="file")
     result = project_register_import(actor=actor_of(request), jurisdiction=jurisdiction,
-                                     issuing_unit=org_unit_get(jurisdiction, issuing_unit_id), upload=file)
+                                     issuing_unit=issuing_unit, upload=file)
     return Status(201, ProjectImportOut(file=result.file_name, refused=result.refused, warnings=result.warnings,
                                         added=[ImportedRow(id=p.pk, title=p.title) for p in result.added]))
 
@@ -297,7 +300,7 @@ class ClaimWithdrawIn(Schema):
 
 
 @router.post("/project-claims/{claim_id}/withdraw",
-             auth=permitted("rectification.project_claim", scope=selectors.claims_visible, by="claim_id"),
+             auth=permitted("rectification.project_claim", scope=selectors.claims_of_own_units, by="claim_id"),
              response=ClaimOut, summary="撤回认项（认项单位，首次报告进展前）；已报告或已审核不通过时 409")
 def claim_withdraw(request: HttpRequest, claim_id: RowId, payload: ClaimWithdrawIn) -> ClaimOut:
     claim = services.claim_withdraw(actor=actor_of(request), jurisdiction=jurisdiction_of(request),

@@ -41,6 +41,12 @@ def claims_visible(jurisdiction: Jurisdiction) -> QuerySet[ProjectClaim]:
     return ProjectClaim.objects.filter(project__in=projects_visible(jurisdiction)).select_related("org_unit")
 
 
+def claims_of_own_units(jurisdiction: Jurisdiction) -> QuerySet[ProjectClaim]:
+    """The claims a unit in the jurisdiction made (what it may take back): a claim of another township on an item
+    the jurisdiction sees is not its own to withdraw."""
+    return claims_visible(jurisdiction).filter(jurisdiction.org_q("org_unit__"))
+
+
 def project_list(
     jurisdiction: Jurisdiction, *, as_of: date, status: str = "", kind: str = "", org_path: str = "",
     overdue: bool | None = None,

@@ -204,7 +204,7 @@ def claim_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         reason=d["reason"]), _("已审核认项"), back=_back(project_id))
 
 
-@page(action="rectification.project_claim", methods=("POST",), scope=selectors.claims_visible, by="pk")
+@page(action="rectification.project_claim", methods=("POST",), scope=selectors.claims_of_own_units, by="pk")
 def claim_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     project_id = selectors.claims_visible(request.jurisdiction).values_list("project_id", flat=True).get(pk=pk)
     return _step(request, pk, ClaimWithdrawForm(request.POST), lambda d: services.claim_withdraw(
