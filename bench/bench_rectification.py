@@ -255,7 +255,7 @@ def _engine_statements() -> dict[str, str]:
         _toggle_checks(0)
         _evaluate()
     sqls = [q["sql"] for q in captured.captured_queries]
-    return {"summed": next(s for s in sqls if s.startswith("SELECT x.status, MOD(x.org_unit_id")),
+    return {"summed": next(s for s in sqls if s.startswith("SELECT x.org_unit_id, COUNT(*) FILTER")),
             "counts": next(s for s in sqls if s.startswith("CREATE TEMP TABLE")),
             "findings": next(s for s in sqls if s.startswith("WITH n AS NOT MATERIALIZED"))}
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,19 +55,15 @@ class Summary:
     buckets: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
-def summarise(job: Job, seed: int, rows: Sequence[tuple[Any, ...]]) -> Summary:
-    """Rows of (status, bucket or None, count, hash sum) → the job's summary."""
-    totals: dict[str, int] = {}
-    buckets: dict[int, tuple[int, int]] = {}
-    for status, bucket, n, total in rows:
-        totals[str(status)] = totals.get(str(status), 0) + int(n)
-        if bucket is not None:
-            count, summed = buckets.get(int(bucket), (0, 0))
-            buckets[int(bucket)] = (count + int(n), summed + int(total or 0))
+def summarise(job: Job, seed: int, totals: Mapping[str, int], buckets: Mapping[int, tuple[int, int]],
+              sums: Sequence[tuple[Any, ...]] = ()) -> Summary:
+    """The job's summary from its findings by status, its (count, hash sum) per bucket and any other sums (a
+    job without buckets: its hash sums by status)."""
     basis = repr((seed, job.region.root_path, sorted(job.region.exclude_paths)))
-    text = repr((basis, sorted(totals.items()), sorted((str(s), str(b), int(n), str(t)) for s, b, n, t in rows)))
+    text = repr((basis, sorted(totals.items()), sorted(buckets.items()), sorted(tuple(map(str, s)) for s in sums)))
     return Summary(digest=hashlib.blake2b(text.encode(), digest_size=32).hexdigest(),
-                   basis=hashlib.blake2b(basis.encode(), digest_size=16).hexdigest(), totals=totals, buckets=buckets)
+                   basis=hashlib.blake2b(basis.encode(), digest_size=16).hexdigest(), totals=dict(totals),
+                   buckets=dict(buckets))
 
 
 def changed_buckets(summary: Summary, kept: Sequence[JobDigest], job: Job) -> list[int] | None:

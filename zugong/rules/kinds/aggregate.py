@@ -153,7 +153,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
             # First the findings computed and summed (one SELECT, which PostgreSQL may run in parallel); a
             # re-evaluation with the digest its region keeps has nothing to write (rules/digests.py).
             inline = select_sql.replace("{counts}", counts_sql).replace("{detail}", "CAST(NULL AS VARCHAR(300))")
-            summary = digests.summarise(job, seed, _summed(inline, [*args, *tail, *counts_params, *where_params], seed))
+            summary = _summed(job, inline, [*args, *tail, *counts_params, *where_params], seed)
             same, kept = digests.unchanged(job, summary)
             if same:
                 return JobCounts(summary.totals, written=(), inserted=0)
@@ -190,13 +190,29 @@ _FINGERPRINT = ("hashfloat8extended(CAST(x.measure AS DOUBLE PRECISION), %s) "
 _ROW_HASH = f"({_FINGERPRINT} # hashtextextended(x.subject_id, %s + 4))"
 
 
-def _summed(statement: str, params: list[Any], seed: int) -> list[tuple[Any, ...]]:
-    """The job's findings computed and not written: per status and bucket of their unit, how many and the sum of
-    their row hashes."""
+_STATUSES = tuple(FindingStatus.values)
+
+
+def _summed(job: Job, statement: str, params: list[Any], seed: int) -> digests.Summary:
+    """The job's findings computed and not written, summed per org unit: how many of each status and the sum of
+    their row hashes. Grouped by the unit alone, a column whose distinct values PostgreSQL knows, the
+    aggregation runs in parallel (grouped by status and a bucket expression it was planned as one group per
+    row, in one process: 1.4× slower); the units are folded into the buckets here."""
+    counted = ", ".join(f"COUNT(*) FILTER (WHERE x.status = '{status}')" for status in _STATUSES)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.status, MOD(x.org_unit_id, {digests.BUCKETS}), COUNT(*), SUM({_ROW_HASH}) "
-                       f"FROM ({statement}) AS x ({_COLUMNS}) GROUP BY 1, 2", [seed] * 5 + params)
-        return list(cursor.fetchall())
+        cursor.execute(f"SELECT x.org_unit_id, {counted}, SUM({_ROW_HASH}) "
+                       f"FROM ({statement}) AS x ({_COLUMNS}) GROUP BY x.org_unit_id", [seed] * 5 + params)
+        rows = cursor.fetchall()
+    totals: dict[str, int] = {}
+    buckets: dict[int, tuple[int, int]] = {}
+    for unit, *counts, total in rows:
+        for status, n in zip(_STATUSES, counts, strict=True):
+            if n:
+                totals[status] = totals.get(status, 0) + int(n)
+        bucket = int(unit) % digests.BUCKETS
+        count, summed = buckets.get(bucket, (0, 0))
+        buckets[bucket] = (count + sum(int(n) for n in counts), summed + int(total))
+    return digests.summarise(job, seed, totals, buckets)
 
 
 def _seed(constants: list[Any]) -> int:

@@ -214,7 +214,7 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
         cursor.execute(f"SELECT n.status, NULL, COUNT(*), SUM({_FINGERPRINT} # hashtextextended(n.subject_id, %s)) "
                        f"FROM ({items}) n GROUP BY n.status", [as_of, seed, seed, *items_all_params])
         summed = list(cursor.fetchall())
-    summary = digests.summarise(job, seed, summed)
+    summary = digests.summarise(job, seed, {str(status): int(n) for status, _, n, _ in summed}, {}, summed)
     same, kept = digests.unchanged(job, summary)
     totals = summary.totals
     if same:
