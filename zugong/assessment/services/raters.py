@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.assessment.locks import lock_campaign
-from zugong.assessment.models import Campaign, CampaignStatus, RaterRole, RaterScore, ScoringMethod, Subject
-from zugong.assessment.services.scores import _leaves, _scoring, score_of
+from zugong.assessment.models import Campaign, CampaignStatus, RaterRole, RaterScore, Subject
+from zugong.assessment.services.scores import _leaves, _scoring, score_of, typed_leaf
 from zugong.core.audit import audit_record
 from zugong.core.errors import IllegalTransition, NotFound, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
@@ -63,11 +63,7 @@ def rater_scores_set(*, actor: Actor, jurisdiction: Jurisdiction, campaign_id: i
     leaves = _leaves(campaign)
     changed = 0
     for indicator_id, value in sorted(values.items()):
-        indicator = leaves.get(indicator_id)
-        if indicator is None:
-            raise ValidationFailed("只能为本次考核的末级指标录入得分", field="scores")
-        if indicator.scoring == ScoringMethod.COUNT:
-            raise ValidationFailed(f"指标“{indicator.name}”按系统数据计分，不由评分人打分", field="scores")
+        indicator = typed_leaf(leaves, indicator_id, counted="不由评分人打分")
         key: dict[str, Any] = {"subject": subject, "indicator": indicator, "role": role, "rater": who}
         if value is None:
             changed += RaterScore.objects.filter(**key).delete()[0]

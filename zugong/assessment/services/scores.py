@@ -56,6 +56,17 @@ def _leaves(campaign: Campaign) -> dict[int, Indicator]:
     return {i.pk: i for i in rows if i.pk not in parents}
 
 
+def typed_leaf(leaves: dict[int, Indicator], indicator_id: int, *, counted: str) -> Indicator:
+    """A leaf of the campaign whose score is typed by a person; `counted` ends the refusal for one counted from
+    data ("不能手工录入", "不由评分人打分")."""
+    indicator = leaves.get(indicator_id)
+    if indicator is None:
+        raise ValidationFailed("只能为本次考核的末级指标录入得分", field="scores")
+    if indicator.scoring == ScoringMethod.COUNT:
+        raise ValidationFailed(f"指标“{indicator.name}”按系统数据计分，{counted}", field="scores")
+    return indicator
+
+
 def _save(subject: Subject, indicator: Indicator, value: Decimal, score: Decimal, basis: str, actor: Actor) -> None:
     IndicatorScore.objects.update_or_create(
         subject=subject, indicator=indicator,
@@ -74,11 +85,7 @@ def scores_set(*, actor: Actor, jurisdiction: Jurisdiction, campaign_id: int, su
     leaves = _leaves(campaign)
     changed = 0
     for indicator_id, value in sorted(values.items()):
-        indicator = leaves.get(indicator_id)
-        if indicator is None:
-            raise ValidationFailed("只能为本次考核的末级指标录入得分", field="scores")
-        if indicator.scoring == ScoringMethod.COUNT:
-            raise ValidationFailed(f"指标“{indicator.name}”按系统数据计分，不能手工录入", field="scores")
+        indicator = typed_leaf(leaves, indicator_id, counted="不能手工录入")
         if value is None:
             changed += IndicatorScore.objects.filter(subject=subject, indicator=indicator).delete()[0]
             continue
