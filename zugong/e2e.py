@@ -157,7 +157,14 @@ def click_when_settled(driver: WebDriver, css: str) -> None:
 def choose_in_picker(driver: WebDriver, field: str, query: str, value: int, scope: str = "") -> None:
     """Type `query` into the search picker of `<select id="id_<field>">` (inside `scope`, a CSS prefix) and choose
     the option `value`; returns once the select holds it (a later keystroke's answer may redraw the options)."""
-    driver.find_element(By.CSS_SELECTOR, f"{scope} #id_{field} ~ .zg-picker-search").send_keys(query)
+    for _attempt in range(5):  # the picker's search box may be drawn anew as the page settles
+        try:
+            driver.find_element(By.CSS_SELECTOR, f"{scope} #id_{field} ~ .zg-picker-search").send_keys(query)
+            break
+        except StaleElementReferenceException:
+            continue
+    else:
+        raise AssertionError(f"the search box of #id_{field} kept being redrawn")
     click_when_settled(driver, f'{scope} #id_{field}-options li[data-value="{value}"]')
     select = f"{scope} #id_{field}"
     _wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, select).get_attribute("value") == str(value),

@@ -18,7 +18,7 @@ from zugong.assessment.services import points as points_svc
 from zugong.conftest import make_user
 from zugong.core.models import Role
 from zugong.core.permissions import permission
-from zugong.e2e import browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 
 from .conftest import campaign_at
 from .test_uses import _published
@@ -37,8 +37,7 @@ def _set_date(driver, element_id: str, day: str) -> None:
 
 
 def _pick_cadre(driver, query: str, value: int) -> None:
-    driver.find_element(By.CSS_SELECTOR, "#id_cadre ~ .zg-picker-search").send_keys(query)
-    wait_for(driver, f'#id_cadre-options li[data-value="{value}"]').click()
+    choose_in_picker(driver, "cadre", query, value)
 
 
 def _sign_in_as(driver, url: str, username: str) -> None:

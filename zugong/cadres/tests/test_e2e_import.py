@@ -13,7 +13,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.tests.factories import record
 from zugong.conftest import Tree
 from zugong.core.models import AccessEvent
-from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, sign_in, wait_for, wait_for_text  # noqa: F401
 
 
 @pytest.mark.e2e
@@ -26,8 +26,8 @@ def test_import_preview_confirm_then_search_and_open(live_server, browser, tree:
     sign_in(browser, live_server.url, "alice", "pw-alice")
     # when: she uploads it for 甲镇 and asks for a preview
     browser.get(live_server.url + "/cadres/import/")
-    wait_for(browser, "#id_org ~ .zg-picker-search").send_keys("甲镇")  # the unit picker
-    wait_for(browser, f'#id_org-options li[data-value="{tree.township_a.pk}"]').click()
+    wait_for(browser, "#id_org ~ .zg-picker-search")
+    choose_in_picker(browser, "org", "甲镇", tree.township_a.pk)  # the unit picker
     wait_for_text(browser, "#id_org ~ .zg-picker-chosen", "甲镇")
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
     browser.find_element(By.CSS_SELECTOR, "#zg-import-upload button[type=submit]").click()

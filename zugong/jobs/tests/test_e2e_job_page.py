@@ -16,7 +16,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.tests.factories import record
 from zugong.conftest import Tree
 from zugong.core.jurisdiction import jurisdiction_for
-from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.jobs.models import Job, JobState
 from zugong.jobs.services import job_start
 from zugong.jobs.worker import run_worker
@@ -71,8 +71,8 @@ def test_a_large_upload_goes_through_two_jobs_in_the_browser(live_server, browse
     upload.write_bytes(write_lrmx(record(name="欧阳晓峰")))
     sign_in(browser, live_server.url, "alice", "pw-alice")
     browser.get(live_server.url + "/cadres/import/")
-    wait_for(browser, "#id_org ~ .zg-picker-search").send_keys("甲镇")
-    wait_for(browser, f'#id_org-options li[data-value="{tree.township_a.pk}"]').click()
+    wait_for(browser, "#id_org ~ .zg-picker-search")
+    choose_in_picker(browser, "org", "甲镇", tree.township_a.pk)
     wait_for_text(browser, "#id_org ~ .zg-picker-chosen", "甲镇")
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
     # when: the preview is asked for

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import Select
 
 from zugong.cadres.tests.factories import make_cadre
 from zugong.core.models import Attachment, Meeting
-from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.meetings.models import MeetingAttendee
 from zugong.meetings.tests.test_meetings import pdf_bytes
 
@@ -56,8 +56,7 @@ def test_township_cadre_records_a_ledger_meeting_in_chinese(live_server, browser
     unit_search.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
     wait_for_text(driver, "#id_org_unit ~ .zg-picker-chosen", "甲镇")
     # the attendee by pinyin initials, with the mouse
-    driver.find_element(By.CSS_SELECTOR, "#id_attendees ~ .zg-picker-search").send_keys("wy")
-    wait_for(driver, f'#id_attendees-options li[data-value="{cadre.pk}"]').click()
+    choose_in_picker(driver, "attendees", "wy", cadre.pk)
     wait_for_text(driver, "#id_attendees ~ .zg-picker-chosen", "王一")
     driver.find_element(By.ID, "id_minutes").send_keys("研究了修路的事")
     driver.find_element(By.ID, "id_attachments").send_keys(str(Path(minutes)))

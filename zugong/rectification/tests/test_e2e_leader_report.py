@@ -5,28 +5,16 @@ the list; the same half again is refused on the form."""
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-from zugong.e2e import browser, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, click_to_next_page, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.rectification.models import LeaderReport
 from zugong.rectification.tests.project_helpers import published
 
 
-def _type_in_picker(driver, text: str) -> None:  # type: ignore[no-untyped-def]
-    """The picker's search box is drawn by the page's script once loaded: find it again if it was redrawn."""
-    for _attempt in range(5):
-        try:
-            wait_for(driver, "#id_org_unit ~ .zg-picker-search").send_keys(text)
-            return
-        except StaleElementReferenceException:
-            continue
-    raise AssertionError("the unit picker kept being redrawn")
-
-
 def _fill(driver, tree, project) -> None:  # type: ignore[no-untyped-def]
-    _type_in_picker(driver, tree.township_a.name)
-    wait_for(driver, f'#id_org_unit-options li[data-value="{tree.township_a.pk}"]').click()
+    wait_for(driver, "#id_org_unit ~ .zg-picker-search")
+    choose_in_picker(driver, "org_unit", tree.township_a.name, tree.township_a.pk)
     driver.find_element(By.ID, "id_leader").send_keys("王副县长")
     driver.find_element(By.ID, "id_text").send_keys("上半年牵头推进村级活动场所提档升级，完成八个村的改造。")
     driver.find_element(By.CSS_SELECTOR, f'input[name="projects"][value="{project.pk}"]').click()

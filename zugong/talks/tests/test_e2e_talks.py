@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from zugong.core.jurisdiction import jurisdiction_for
-from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, sign_in, wait_for, wait_for_text  # noqa: F401
 from zugong.talks.models import Interview, InterviewSituation, InterviewStatus, InterviewTarget, Talk
 from zugong.talks.services.interviews import interview_approve, interview_propose
 
@@ -46,8 +46,7 @@ def test_org_staff_records_a_talk_and_sends_an_interview_notice(live_server, bro
     assert kind.first_selected_option.get_attribute("value") == ""  # nothing chosen for the person
     kind.select_by_visible_text("年度普遍谈话")
     Select(driver.find_element(By.ID, "id_talkers")).select_by_visible_text("赵干事（组工干部）")
-    driver.find_element(By.CSS_SELECTOR, "#id_talkees ~ .zg-picker-search").send_keys("陈镇")
-    wait_for(driver, f'#id_talkees-options li[data-value="{roster.head_a.pk}"]').click()
+    choose_in_picker(driver, "talkees", "陈镇", roster.head_a.pk)
     wait_for_text(driver, "#id_talkees ~ .zg-picker-chosen", "陈镇长")
     driver.find_element(By.ID, "id_topics").send_keys("年度谈心")
     driver.find_element(By.ID, "id_summary").send_keys("本人思想稳定，工作积极")
