@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -165,10 +165,28 @@ def choose_in_picker(driver: WebDriver, field: str, query: str, value: int, scop
             continue
     else:
         raise AssertionError(f"the search box of #id_{field} kept being redrawn")
-    click_when_settled(driver, f'{scope} #id_{field}-options li[data-value="{value}"]')
+    option = f'{scope} #id_{field}-options li[data-value="{value}"]'
     select = f"{scope} #id_{field}"
-    _wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, select).get_attribute("value") == str(value),
-                        message=f"{select!r} never held {value}")
+    click_when_settled(driver, option)
+
+    def held(d: WebDriver) -> bool:
+        return d.find_element(By.CSS_SELECTOR, select).get_attribute("value") == str(value)
+
+    def chosen(d: WebDriver) -> bool:
+        # a click on an option list that a late answer was replacing can be lost: click the current one again
+        # (only while the select does not hold the value, so a multiple select is never toggled off)
+        if held(d):
+            return True
+        d.find_element(By.CSS_SELECTOR, option).click()
+        return held(d)
+
+    try:  # the click's own effect first, given a moment
+        WebDriverWait(driver, 3, poll_frequency=0.2, ignored_exceptions=_NAVIGATION_RACES).until(held)
+        return
+    except TimeoutException:
+        pass
+    WebDriverWait(driver, WAIT_SECONDS, poll_frequency=1.0, ignored_exceptions=_NAVIGATION_RACES).until(
+        chosen, message=f"{select!r} never held {value}")
 
 
 _TEXT_PRESENT = "const el = document.querySelector(arguments[0]); return !!el && el.textContent.includes(arguments[1]);"
