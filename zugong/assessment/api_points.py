@@ -170,7 +170,7 @@ class PointsFillOut(Schema):
 
 
 @router.post("/points/fill", auth=permitted(svc.MANAGE), response=PointsFillOut,
-             summary="从系统数据计入积分（入户走访、值班签到、谈心谈话、参加会议）")
+             summary="从系统数据计入积分（入户走访、值班签到、谈心谈话、参加会议、办结工单）")
 def points_fill(request: HttpRequest, payload: PointsFillIn) -> PointsFillOut:
     jurisdiction = jurisdiction_of(request)
     period = read.period_of(payload.period) if payload.period else read.current_period(timezone.localdate())

@@ -1,6 +1,7 @@
 """Points cards (R32): items set by the org department; entries typed with evidence by the unit and approved
 by the org department (never by the person who entered them); entries counted from zugong's own data for
-a period (visits made, duty check-ins, talks held as talker, meetings attended), one per item, cadre and
+a period (visits made, duty check-ins, talks held as talker, meetings attended, 民心墙 orders completed by
+the wall member who is the cadre — see `order_links`), one per item, cadre and
 period, recounted when filled again.
 
 An entry's points = the item's points × the quantity (a count from data, or what was typed)."""
@@ -59,6 +60,12 @@ def _meetings(cadres: QuerySet[Cadre], start: date, end: date) -> dict[int, int]
     return dict(rows)
 
 
+def _orders(cadres: QuerySet[Cadre], start: date, end: date) -> dict[int, int]:
+    from zugong.assessment.order_links import orders_completed
+
+    return orders_completed(cadres, start, end)
+
+
 @dataclass(frozen=True)
 class PointSource:
     key: str
@@ -71,6 +78,7 @@ SOURCES: dict[str, PointSource] = {s.key: s for s in (
     PointSource("duty", "值班签到", _duty),
     PointSource("talks", "开展谈心谈话", _talks),
     PointSource("meetings", "参加会议", _meetings),
+    PointSource("orders", "办结工单", _orders),
 )}
 
 
