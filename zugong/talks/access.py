@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
+from django.db.models import QuerySet
 
+from zugong.core.api_queries import CompiledRead
 from zugong.core.audit import access_record, access_record_many
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import permission
@@ -52,19 +55,30 @@ class ConfidentialReader:
         return self.user_id is not None and self.user_id in {interview.proposed_by_id, interview.decided_by_id}
 
 
+def _grant_rows(user_id: int) -> QuerySet[Any]:
+    """The explicit grants that may apply to `user_id`: their own, and every role's."""
+    return (ConfidentialGrant.objects.filter(models.Q(user_id=user_id) | ~models.Q(role=""))
+            .values_list("user_id", "role", "org_unit__path"))
+
+
+# Read on every list and detail of talks and interviews: compiled once per process, rows as values, so a
+# request pays the query alone (it was a fifth of `GET /api/v1/talks`'s CPU, issue 17 item 8).
+GRANT_READ = CompiledRead(_grant_rows, user_id=-424242)
+
+
 def reader_for(jurisdiction: Jurisdiction) -> ConfidentialReader:
     if jurisdiction.is_superuser:
         return ConfidentialReader(jurisdiction.user_id, (), everywhere=True)
     allowed_roles = set(ALWAYS_ALLOWED_ROLES) | set(getattr(settings, "ZUGONG_TALKS_CONFIDENTIAL_ROLES", ()))
-    paths = [g.path for g in jurisdiction.grants if g.role in allowed_roles]
-    grants = ConfidentialGrant.objects.filter(models.Q(user_id=jurisdiction.user_id) | ~models.Q(role=""))
-    for grant in grants.select_related("org_unit"):
-        if grant.user_id == jurisdiction.user_id and jurisdiction.user_id is not None:
-            paths.extend(p for g in jurisdiction.grants if (p := _deeper(g.path, grant.org_unit.path)))
-        elif grant.role:
-            paths.extend(p for g in jurisdiction.grants
-                         if g.role == grant.role and (p := _deeper(g.path, grant.org_unit.path)))
-    return ConfidentialReader(jurisdiction.user_id, tuple(sorted(set(paths))))
+    paths = {g.path for g in jurisdiction.grants if g.role in allowed_roles}
+    user_id = jurisdiction.user_id
+    # no user has id 0: an anonymous jurisdiction matches the role grants only (its own grants are none)
+    for grant_user_id, role, unit_path in GRANT_READ.rows(user_id=user_id if user_id is not None else 0):
+        if user_id is not None and grant_user_id == user_id:
+            paths.update(p for g in jurisdiction.grants if (p := _deeper(g.path, unit_path)))
+        elif role:
+            paths.update(p for g in jurisdiction.grants if g.role == role and (p := _deeper(g.path, unit_path)))
+    return ConfidentialReader(user_id, tuple(sorted(paths)))
 
 
 def talker_user_ids(talk: Talk) -> list[int | None]:
