@@ -23,10 +23,12 @@ from zugong.cadres.dates import add_years
 from zugong.cadres.exporters import with_history
 from zugong.cadres.models import Cadre, CadreChange, PostHolding
 from zugong.cadres.services import TRACKED_FIELDS, change_text
+from zugong.core.api_queries import ShapedRead
 from zugong.core.errors import NotFound, ValidationFailed
-from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import OrgUnit
+from zugong.core.jurisdiction import Grant, Jurisdiction, scope
+from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
 from zugong.core.permissions import may
+from zugong.core.request import ID_MAX
 
 SORTS: dict[str, tuple[str, bool]] = {  # key: (field, descending)
     "name": ("name_pinyin", False), "-name": ("name_pinyin", True),
@@ -170,13 +172,22 @@ def _searched(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str,
     """The filtered roster past `cursor`, the sort's column and the order: what a page of a search reads."""
     if sort not in SORTS:
         raise ValidationFailed(f"不支持的排序：{sort}", field="sort")
+    if cursor:
+        value, pk = decode_cursor(cursor)
+        return _searched_after(jurisdiction, filters, sort=sort, after=(value, pk))
+    return _searched_after(jurisdiction, filters, sort=sort, after=None)
+
+
+def _searched_after(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str,
+                    after: tuple[object, object] | None) -> tuple[QuerySet[Cadre], str, list[str]]:
+    """`_searched` past the decoded cursor `after` (its sort value and pk)."""
     column, descending = SORTS[sort]
     queryset = _filter(cadres_visible(jurisdiction), jurisdiction, filters)
     if column == "birth_month":  # month precision: the order within a month would tell the day apart
         queryset = queryset.filter(birth_date__isnull=False).annotate(birth_month=TruncMonth("birth_date"))
     order = [f"-{column}", "-pk"] if descending else [column, "pk"]
-    if cursor:
-        value, pk = decode_cursor(cursor)
+    if after is not None:
+        value, pk = after
         op = "lt" if descending else "gt"
         if column == "pk":
             queryset = queryset.filter(**{f"pk__{op}": pk})
@@ -211,17 +222,78 @@ class ValuesPage:
 
 def cadre_search_values(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str = "name", cursor: str = "",
                         limit: int = 50) -> ValuesPage:
-    """`cadre_search`'s page (same rows, order and cursor) as plain values: no model instances per row."""
-    queryset, column, order = _searched(jurisdiction, filters, sort=sort, cursor=cursor)
+    """`cadre_search`'s page (same rows, order and cursor) as plain values: no model instances per row.
+
+    The unfiltered list (any sort, page after page) runs SQL compiled once per shape (`LIST_READ`); a search
+    with filters is compiled by the ORM on each request."""
     limit = max(1, min(limit, MAX_LIMIT))
-    names = ROW_VALUES if column in ROW_VALUES else (*ROW_VALUES, column)
-    rows = list(queryset.order_by(*order).values(*names)[:limit + 1])
+    shaped = _list_shape(jurisdiction, filters, sort=sort, cursor=cursor, limit=limit)
+    if shaped is not None:
+        names, fetched = LIST_READ.rows(*shaped)
+        rows = [dict(zip(names, row, strict=True)) for row in fetched]
+        column = SORTS[sort][0]
+    else:
+        queryset, column, order = _searched(jurisdiction, filters, sort=sort, cursor=cursor)
+        names = ROW_VALUES if column in ROW_VALUES else (*ROW_VALUES, column)
+        rows = list(queryset.order_by(*order).values(*names)[:limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([str(last[column]) if column != "pk" else last["pk"], last["pk"]])
     return ValuesPage(items=rows, next_cursor=next_cursor)
+
+
+# -- the unfiltered list's SQL, compiled once per shape (issue 17, item 8) --------------------------------------
+# Compiling the scoped, ordered `values()` read cost the API's list about as much CPU as the rest of the request.
+# Its SQL depends only on the sort, whether a cursor is given, the number of the jurisdiction's subtrees and
+# the page size; the subtrees' paths and the cursor's values are the statement's parameters.
+
+ListShape = tuple[str, bool, int, int]  # sort, cursor given, number of subtrees, page size
+
+
+def _list_shape(jurisdiction: Jurisdiction, filters: CadreFilters, *, sort: str, cursor: str,
+                limit: int) -> tuple[ListShape, dict[str, str | int]] | None:
+    """The shape and values of an unfiltered page, or None when the ORM reads it (filters, an empty
+    jurisdiction, a cursor whose values are not the plain string and id the list wrote)."""
+    if sort not in SORTS or filters != CadreFilters() or jurisdiction.is_empty:
+        return None
+    column = SORTS[sort][0]
+    values: dict[str, str | int] = {f"root{i}": path for i, path in enumerate(jurisdiction.paths)}
+    if cursor:
+        value, pk = decode_cursor(cursor)
+        if column == "birth_month" or type(pk) is not int or not 1 <= pk <= ID_MAX:
+            return None
+        if column != "pk":
+            if type(value) is not str:
+                return None
+            values["after"] = value
+        values["after_pk"] = pk
+    return (sort, bool(cursor), len(jurisdiction.paths), limit), values
+
+
+def _list_sentinels(shape: ListShape) -> dict[str, str | int]:
+    sort, has_cursor, roots, _ = shape
+    values: dict[str, str | int] = {f"root{i}": f"\x01root{i}\x01" for i in range(roots)}
+    if has_cursor:
+        if SORTS[sort][0] != "pk":
+            values["after"] = "\x01after\x01"
+        values["after_pk"] = -424242
+    return values
+
+
+def _list_build(shape: ListShape, values: dict[str, Any]) -> QuerySet[Any]:
+    sort, has_cursor, roots, limit = shape
+    jurisdiction = Jurisdiction(user_id=None, grants=tuple(Grant(path=values[f"root{i}"], role="", org_unit_id=0)
+                                                         for i in range(roots)))
+    after = (values.get("after"), values["after_pk"]) if has_cursor else None
+    queryset, column, order = _searched_after(jurisdiction, CadreFilters(), sort=sort, after=after)
+    names = ROW_VALUES if column in ROW_VALUES else (*ROW_VALUES, column)
+    page: QuerySet[Any] = queryset.order_by(*order).values(*names)[:limit + 1]
+    return page
+
+
+LIST_READ = ShapedRead(_list_build, _list_sentinels, suffixes=(PATH_UPPER_SENTINEL,))
 
 
 NOT_FOUND = "未找到该干部，或不在您的管辖范围内"

@@ -92,3 +92,83 @@ class CompiledRead:
         if compiled.converters:
             return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
         return fetched
+
+
+# -- a read whose SQL has a few shapes ------------------------------------------------------------------------
+# A list search's SQL depends on which filters are set, the sort, whether a cursor is given and how many
+# subtrees the jurisdiction has, but not on the values themselves. `ShapedRead` compiles one statement per
+# shape from sentinel values and afterwards puts the request's values where the sentinels were.
+
+Sentinels = dict[str, "str | int"]
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str, str], ...]  # (index in params, value's name, suffix the ORM appended)
+    alias: str
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+    names: tuple[str, ...]  # the columns of a `values()` read, in the SQL's order
+    kinds: dict[str, type]  # each value's type (that of its sentinel)
+
+
+class ShapedRead:
+    """`build(shape, values)` compiled once per `shape` with `sentinels(shape)` for its values.
+
+    A value may be a string or an integer (never None, a bool or a list: their SQL differs with the value).
+    Each sentinel must turn up among the compiled parameters as itself or, for a string, followed by one of
+    `suffixes` (a subtree's upper bound, `path + "~"`); it may turn up more than once (a keyset cursor's value
+    is compared twice). The build must be a `values(...)` queryset; `rows` gives its columns' names and rows.
+    """
+
+    def __init__(self, build: Callable[[Any, dict[str, Any]], QuerySet[Any]],
+                 sentinels: Callable[[Any], Sentinels], *, suffixes: tuple[str, ...] = ()) -> None:
+        self.build = build
+        self.sentinels = sentinels
+        self.suffixes = ("", *suffixes)
+        self._compiled: dict[Any, _Shaped] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, shape: Any) -> _Shaped:
+        samples = self.sentinels(shape)
+        queryset = self.build(shape, dict(samples))
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        slots: list[tuple[int, str, str]] = []
+        for name, sample in samples.items():
+            found = [(i, name, suffix) for i, value in enumerate(params) for suffix in self.suffixes
+                     if type(value) is type(sample) and value == (sample + suffix if isinstance(sample, str) else sample)
+                     and (suffix == "" or isinstance(sample, str))]
+            if not found:
+                raise ValueError(f"sentinel {name}={sample!r} is not among the compiled parameters")
+            slots += found
+        if len({i for i, _, _ in slots}) != len(slots):
+            raise ValueError("a compiled parameter matches two sentinels")
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        converters = compiler.get_converters([column[0] for column in compiler.select])
+        shaped = _Shaped(sql, tuple(params), tuple(slots), queryset.db, compiler, converters, tuple(names),
+                         {name: type(sample) for name, sample in samples.items()})
+        with self._lock:
+            self._compiled[shape] = shaped
+        return shaped
+
+    def rows(self, shape: Any, values: dict[str, str | int]) -> tuple[tuple[str, ...], list[Sequence[Any]]]:
+        shaped = self._compiled.get(shape) or self._compile(shape)
+        if set(values) != set(shaped.kinds):
+            raise TypeError(f"shape {shape!r} takes {sorted(shaped.kinds)}, not {sorted(values)}")
+        for name, value in values.items():
+            if type(value) is not shaped.kinds[name]:  # a bool is no int here: its SQL may differ
+                raise TypeError(f"{name}: {shaped.kinds[name].__name__} expected, not {type(value).__name__}")
+        params = list(shaped.params)
+        for slot, name, suffix in shaped.slots:
+            value = values[name]
+            params[slot] = value + suffix if isinstance(value, str) else value
+        with connections[shaped.alias].cursor() as cursor:
+            cursor.execute(shaped.sql, params)
+            fetched: list[Sequence[Any]] = cursor.fetchall()
+        if shaped.converters:
+            fetched = [tuple(row) for row in shaped.compiler.apply_converters(fetched, shaped.converters)]
+        return shaped.names, fetched
