@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from zugong.assessment import selectors
 from zugong.assessment.models import Campaign, RaterScore
 from zugong.assessment.services import raters as svc
+from zugong.cadres.selectors import cadre_get
 from zugong.core.api_auth import permitted
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 
@@ -28,7 +29,8 @@ class WeightsIo(Schema):
 class RaterScoresIn(Schema):
     subject_id: int = Field(ge=1, le=2**31 - 1)
     role: str = Field(pattern="^(self|manager|peer)$", description="self 自评, manager 上级评, peer 同级评")
-    rater: str = Field("", max_length=40, description="同级评：评分人姓名（必填）")
+    rater_cadre_id: int | None = Field(None, ge=1, le=2**31 - 1,
+                                       description="同级评：评分人（干部 id，须为考核对象所在单位的干部；必填）")
     values: dict[int, Decimal | None] = Field(description="末级指标 id → 录入值（null 清除）", max_length=500)
 
 
@@ -37,12 +39,18 @@ class RaterScoreOut(Schema):
     indicator_id: int
     role: str
     rater: str
+    rater_cadre_id: int | None
     value: Decimal
     score: Decimal
 
 
 class SavedOut(Schema):
     saved: int
+
+
+class ShareIo(Schema):
+    share: Decimal = Field(ge=0, le=1, max_digits=4, decimal_places=3,
+                           description="民主测评占比（0–1）：最终得分 = 指标总分 × (1 − 占比) + 民主测评得分 × 占比")
 
 
 def _weights(c: Campaign) -> WeightsIo:
@@ -73,13 +81,28 @@ def rater_scores(request: HttpRequest, campaign_id: RowId) -> list[RaterScoreOut
     rows = RaterScore.objects.filter(subject__campaign=campaign).order_by("subject_id", "indicator_id", "role",
                                                                           "rater")
     return [RaterScoreOut(subject_id=r.subject_id, indicator_id=r.indicator_id, role=r.role, rater=r.rater,
-                          value=r.value, score=r.score) for r in rows]
+                          rater_cadre_id=r.rater_cadre_id, value=r.value, score=r.score) for r in rows]
 
 
 @router.post("/assessments/{campaign_id}/rater-scores", auth=permitted("assessment.score_set", scope=selectors.campaigns_visible, by="campaign_id"),
              response=SavedOut, summary="录入一位评分人对一个考核对象的评分（评分中）")
 def rater_scores_set(request: HttpRequest, campaign_id: RowId, payload: RaterScoresIn) -> SavedOut:
-    n = svc.rater_scores_set(actor=actor_of(request), jurisdiction=jurisdiction_of(request), campaign_id=campaign_id,
-                             subject_id=payload.subject_id, role=payload.role, rater=payload.rater,
-                             values=payload.values)
+    jurisdiction = jurisdiction_of(request)
+    peer = cadre_get(jurisdiction, payload.rater_cadre_id) if payload.rater_cadre_id is not None else None
+    n = svc.rater_scores_set(actor=actor_of(request), jurisdiction=jurisdiction, campaign_id=campaign_id,
+                             subject_id=payload.subject_id, role=payload.role, peer=peer, values=payload.values)
     return SavedOut(saved=n)
+
+
+@router.get("/assessments/{campaign_id}/evaluation-share", response=ShareIo, summary="民主测评占比")
+def evaluation_share(request: HttpRequest, campaign_id: RowId) -> ShareIo:
+    return ShareIo(share=selectors.campaign_get(jurisdiction_of(request, STAFF), campaign_id).evaluation_share)
+
+
+@router.put("/assessments/{campaign_id}/evaluation-share",
+            auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
+            response=ShareIo, summary="设置民主测评占比（公布前；留痕）")
+def evaluation_share_set(request: HttpRequest, campaign_id: RowId, payload: ShareIo) -> ShareIo:
+    campaign = svc.evaluation_share_set(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
+                                        campaign_id=campaign_id, share=payload.share)
+    return ShareIo(share=campaign.evaluation_share)

@@ -34,6 +34,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.pickers import cadre_label
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.forms import DateField, PickerField, ScopedForm, blank_choice
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
 
@@ -234,6 +235,16 @@ class SurveyCodesForm(ScopedForm):
         self.fields["county"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
 
 
+class SurveyQuotaForm(ScopedForm):
+    county = PickerField(OrgUnit.objects.none(), url_name="pick:units", label=_("县（市、区）"), query="kind=county",
+                         placeholder=UNIT_HINT)
+    target = forms.IntegerField(label=_("样本量（0 为取消该县）"), min_value=0, max_value=100000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = org_units_visible(self.jurisdiction)  # type: ignore[attr-defined]
+
+
 class FollowUpsForm(forms.Form):
     due_on = DateField(label=_("完成期限"))
 
@@ -284,6 +295,11 @@ class PointsFillForm(ScopedForm):
 
 # --- rater scores (自评, 上级评, 同级评) and the weights of a leaf's score --------------------------------------
 
+class EvaluationShareForm(forms.Form):
+    share = forms.DecimalField(label=_("民主测评占比（%）"), min_value=Decimal("0"), max_value=Decimal("100"),
+                               decimal_places=1)
+
+
 class ScoreWeightsForm(forms.Form):
     org = forms.IntegerField(label=_("组织评分权重（%）"), min_value=0, max_value=100)
     self_ = forms.IntegerField(label=_("自评权重（%）"), min_value=0, max_value=100)
@@ -296,12 +312,16 @@ class RaterScoreForm(forms.Form):
 
     subject = forms.TypedChoiceField(label=_("考核对象"), coerce=int)
     role = forms.ChoiceField(label=_("评分人类别"))
-    rater = forms.CharField(label=_("评分人（同级评填写姓名）"), max_length=40, required=False)
+    rater_cadre = PickerField(Cadre.objects.none(), url_name="pick-cadres",
+                              label=_("同级评分人（同级评必选，须为考核对象所在单位的干部）"), required=False,
+                              placeholder=CADRE_HINT, label_from=cadre_label)
 
-    def __init__(self, *args: Any, subjects: list[tuple[int, str]], leaves: list[Indicator], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, subjects: list[tuple[int, str]], leaves: list[Indicator],
+                 **kwargs: Any) -> None:
         from zugong.assessment.models import RaterRole
 
         super().__init__(*args, **kwargs)
+        self.fields["rater_cadre"].queryset = cadres_visible(jurisdiction).select_related("org_unit")  # type: ignore[attr-defined]
         self.fields["subject"].choices = blank_choice([(str(pk), name) for pk, name in subjects])  # type: ignore[attr-defined]
         self.fields["role"].choices = blank_choice(list(RaterRole.choices))  # type: ignore[attr-defined]
         for leaf in leaves:

@@ -25,6 +25,10 @@ class RaterScore(models.Model):
     role = models.CharField(_("评分人类别"), max_length=8, choices=RaterRole.choices)
     # who scored: a peer's name (each peer scores once); empty for 自评 and 上级评 (one each per leaf)
     rater = models.CharField(_("评分人"), max_length=40, blank=True, default="")
+    # a peer picked from the roster (from migration 0014 every new 同级评 names one, of the subject's unit);
+    # rows typed before with a name alone keep it null
+    rater_cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("同级评分人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("录入值"), max_digits=7, decimal_places=2)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -35,7 +39,10 @@ class RaterScore(models.Model):
         verbose_name = _("评分人评分")
         verbose_name_plural = _("评分人评分")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["subject", "indicator", "role", "rater"], name="assessment_rater_once"),
+            models.UniqueConstraint(fields=["subject", "indicator", "role", "rater"],
+                                    condition=models.Q(rater_cadre__isnull=True), name="assessment_rater_once"),
+            models.UniqueConstraint(fields=["subject", "indicator", "role", "rater_cadre"],
+                                    condition=models.Q(rater_cadre__isnull=False), name="assessment_peer_once"),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ each subject's typed leaves with the four parts and the blended score, and one r
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zugong.assessment import selectors
-from zugong.assessment.forms import RaterScoreForm, ScoreWeightsForm
+from zugong.assessment.forms import EvaluationShareForm, RaterScoreForm, ScoreWeightsForm
 from zugong.assessment.models import Campaign, CampaignStatus, ScoringMethod
 from zugong.assessment.services import raters as svc
 from zugong.core.errors import DomainError
@@ -20,7 +21,8 @@ from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 
 STAFF = "assessment.rating_set"
-WRITES = {"weights": "assessment.campaign_create", "scores": "assessment.score_set"}
+WRITES = {"weights": "assessment.campaign_create", "scores": "assessment.score_set",
+          "share": "assessment.campaign_create"}
 
 
 def _weights(campaign: Campaign) -> dict[str, int]:
@@ -38,8 +40,13 @@ def _page(request: AuthedRequest, campaign: Campaign, status: int = 200, error: 
         "weights_open": campaign.status in svc.WEIGHTS_OPEN and may(request.jurisdiction, WRITES["weights"]),
         "scores_open": campaign.status == CampaignStatus.SCORING and may(request.jurisdiction, WRITES["scores"]),
         "weights_form": bound.get("weights_form") or ScoreWeightsForm(initial=_weights(campaign)),
-        "score_form": bound.get("score_form") or RaterScoreForm(subjects=[(s.subject_id, s.name) for s in sheets],
-                                                                leaves=typed)}, status=status)
+        "share_open": campaign.status in svc.SHARE_OPEN and may(request.jurisdiction, WRITES["share"]),
+        "share_percent": (campaign.evaluation_share * 100).normalize(),
+        "share_form": bound.get("share_form") or EvaluationShareForm(
+            initial={"share": (campaign.evaluation_share * 100).normalize()}),
+        "score_form": bound.get("score_form") or RaterScoreForm(
+            jurisdiction=request.jurisdiction, subjects=[(s.subject_id, s.name) for s in sheets], leaves=typed)},
+        status=status)
 
 
 def _post(request: AuthedRequest, campaign: Campaign) -> HttpResponse:
@@ -50,15 +57,23 @@ def _post(request: AuthedRequest, campaign: Campaign) -> HttpResponse:
         svc.score_weights_set(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
                               **form.cleaned_data)
         messages.success(request, _("评分权重已保存"))
+    elif request.POST.get("form") == "share":
+        share_form = EvaluationShareForm(request.POST)
+        if not share_form.is_valid():
+            return _page(request, campaign, 400, share_form=share_form)
+        svc.evaluation_share_set(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
+                                 share=share_form.cleaned_data["share"] / Decimal("100"))
+        messages.success(request, _("民主测评占比已保存"))
     else:
         leaves, sheets = selectors.score_sheet(campaign)
-        score_form = RaterScoreForm(request.POST, subjects=[(s.subject_id, s.name) for s in sheets],
+        score_form = RaterScoreForm(request.POST, jurisdiction=request.jurisdiction,
+                                    subjects=[(s.subject_id, s.name) for s in sheets],
                                     leaves=[i for i in leaves if i.scoring != ScoringMethod.COUNT])
         if not score_form.is_valid():
             return _page(request, campaign, 400, score_form=score_form)
         data = score_form.cleaned_data
         n = svc.rater_scores_set(actor=request.user, jurisdiction=request.jurisdiction, campaign_id=campaign.pk,
-                                 subject_id=data["subject"], role=data["role"], rater=data["rater"],
+                                 subject_id=data["subject"], role=data["role"], peer=data["rater_cadre"],
                                  values=score_form.values())
         messages.success(request, _("已保存 %(n)s 项评分") % {"n": n})
     return HttpResponseRedirect(reverse("assessment:raters", args=[campaign.pk]))

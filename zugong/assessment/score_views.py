@@ -59,8 +59,10 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/scores.html", {
         "campaign": campaign, "leaves": leaves, "roots": roots, "error": error, "chosen": chosen,
         "share_percent": (campaign.evaluation_share * 100).normalize(),
-        "rows": [(s, [s.leaf_scores.get(i.pk) for i in leaves], [s.node_scores.get(r.pk) for r in roots])
-                 for s in sheets],
+        "blending": campaign.org_weight != 100,
+        "rows": [(s, [(s.leaf_scores.get(i.pk), s.blended.get(i.pk), s.raters.get(i.pk, {}),
+                       i.scoring != ScoringMethod.COUNT) for i in leaves],
+                  [s.node_scores.get(r.pk) for r in roots]) for s in sheets],
         "open": campaign.status == CampaignStatus.SCORING,
         "manual": [(i, chosen.leaf_scores.get(i.pk) if chosen else None) for i in leaves
                    if i.scoring != ScoringMethod.COUNT]}, status=status)

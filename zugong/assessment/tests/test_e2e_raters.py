@@ -1,6 +1,7 @@
 """End to end in headless Chromium, in Chinese: the county's org department opens 自评、上级评、同级评 from the
 score sheet, sets the weights of a leaf's score, types a peer's and the manager's score forms for one cadre
-(a peer without a name refused in Chinese, nothing saved) and reads the blended leaf score and the total."""
+(the peer picked from the roster with the shared picker: none picked, or one of another unit, refused in
+Chinese, nothing saved), reads the blended leaf score and the total, and the score sheet's parts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from zugong.assessment.models import RaterScore
-from zugong.e2e import browser, click_to_next_page, sign_in, wait_for_text  # noqa: F401
+from zugong.e2e import browser, choose_in_picker, click_to_next_page, sign_in, wait_for_text  # noqa: F401
 
 from .test_scores import _scored_campaign
 
@@ -22,10 +23,11 @@ def _fill(driver, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
-def _score_form(driver, subject_id: int, role: str, rater: str, values: dict[int, str]) -> None:
+def _score_form(driver, subject_id: int, role: str, peer, values: dict[int, str]) -> None:
     Select(driver.find_element(By.ID, "id_subject")).select_by_value(str(subject_id))
     Select(driver.find_element(By.ID, "id_role")).select_by_visible_text(role)
-    _fill(driver, "id_rater", rater)
+    if peer is not None:
+        choose_in_picker(driver, "rater_cadre", peer.name, peer.pk)
     for leaf, value in values.items():
         _fill(driver, f"id_i-{leaf}", value)
     click_to_next_page(driver, "zg-rater-save")
@@ -47,14 +49,19 @@ def test_the_org_department_weighs_and_types_rater_scores(live_server, browser, 
     click_to_next_page(driver, "zg-weights-save")
     wait_for_text(driver, ".zg-messages", "评分权重已保存")
     wait_for_text(driver, "#zg-raters-formula", "同级评（各同级评分人的平均）× 30%")
-    # a peer's form without the peer's name is refused in Chinese, nothing saved
-    _score_form(driver, subject.pk, "同级评", "", {ind["班子"].pk: "80"})
-    wait_for_text(driver, "#zg-raters-error", "同级评须填写评分人姓名")
+    # a peer's form without a peer picked is refused in Chinese, and one naming a cadre of another unit too
+    _score_form(driver, subject.pk, "同级评", None, {ind["班子"].pk: "80"})
+    wait_for_text(driver, "#zg-raters-error", "同级评须从干部名册中选择评分人")
+    driver.get(f"{live_server.url}/assessment/{campaign.pk}/raters/")
+    _score_form(driver, subject.pk, "同级评", world.cadres[1], {ind["班子"].pk: "80"})
+    wait_for_text(driver, "#zg-raters-error", "同级评分人须为考核对象所在单位（丙乡）的干部，干部1所在单位为甲镇")
     assert not RaterScore.objects.exists()
-    # 李四's form, then the manager's
-    _score_form(driver, subject.pk, "同级评", "李四", {ind["班子"].pk: "80"})
+    # 干部2 of 丙乡 as the peer, then the manager's form
+    peer = world.cadres[2]
+    driver.get(f"{live_server.url}/assessment/{campaign.pk}/raters/")
+    _score_form(driver, subject.pk, "同级评", peer, {ind["班子"].pk: "80"})
     wait_for_text(driver, ".zg-messages", "已保存 1 项评分")
-    _score_form(driver, subject.pk, "上级评", "", {ind["班子"].pk: "90", ind["廉政"].pk: "1"})
+    _score_form(driver, subject.pk, "上级评", None, {ind["班子"].pk: "90", ind["廉政"].pk: "1"})
     wait_for_text(driver, ".zg-messages", "已保存 2 项评分")
     # 班子 = (60×0 + 10×90 + 30×80) / 100 = 33; 廉政 = 10×100 / 100 = 10
     cell = f'tr[data-subject="{subject.pk}"][data-indicator="{ind["班子"].pk}"] .zg-blended'
@@ -62,6 +69,10 @@ def test_the_org_department_weighs_and_types_rater_scores(live_server, browser, 
     wait_for_text(driver, f'tr[data-subject="{subject.pk}"][data-indicator="{ind["廉政"].pk}"] .zg-blended', "10.00")
     # 党建 = 50×33 / 100 = 16.5; total = (30×16.5 + 50×0 + 20×10) / 100 = 6.95
     wait_for_text(driver, f'tr[data-subject="{subject.pk}"]', "指标总分 6.95")
-    assert {(r.indicator_id, r.role, r.rater, r.score) for r in RaterScore.objects.all()} == {
-        (ind["班子"].pk, "peer", "李四", Decimal("80.00")), (ind["班子"].pk, "manager", "", Decimal("90.00")),
-        (ind["廉政"].pk, "manager", "", Decimal("100.00"))}
+    assert {(r.indicator_id, r.role, r.rater_cadre_id, r.score) for r in RaterScore.objects.all()} == {
+        (ind["班子"].pk, "peer", peer.pk, Decimal("80.00")), (ind["班子"].pk, "manager", None, Decimal("90.00")),
+        (ind["廉政"].pk, "manager", None, Decimal("100.00"))}
+    # the score sheet shows the blended leaf score with its parts
+    click_to_next_page(driver, "zg-back-to-scores")
+    wait_for_text(driver, f'#zg-score-sheet tr[data-subject="{subject.pk}"]',
+                  "组织 — · 自评 — · 上级 90.00 · 同级 80.00")
