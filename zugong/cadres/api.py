@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from zugong.cadres import idcard, selectors
@@ -15,6 +15,7 @@ from zugong.cadres.models import Cadre
 from zugong.cadres.records import CadreRecord
 from zugong.cadres.services import cadre_create, cadre_move, cadre_update
 from zugong.core.api_auth import permitted
+from zugong.core.api_json import json_body
 from zugong.core.audit import access_record
 from zugong.core.errors import ValidationFailed
 from zugong.core.permissions import require
@@ -210,13 +211,14 @@ def _detail(cadre: Cadre, *, full_id: bool) -> dict[str, Any]:
 
 
 @router.get("/cadres", response=PageOut)
-def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> dict[str, Any]:
+def cadre_list(request: HttpRequest, params: Query[CadreFilterIn]) -> HttpResponse:
     jurisdiction = jurisdiction_of(request, "cadres.cadre_view")  # the same action as the list page
     data = params.dict()
     sort, cursor, limit = data.pop("sort"), data.pop("cursor"), data.pop("limit")
     page = selectors.cadre_search_values(jurisdiction, selectors.CadreFilters(**data), sort=sort,
                                          cursor=cursor, limit=limit)
-    return {"items": [_row_out(row) for row in page.items], "next_cursor": page.next_cursor}
+    # rows of values this endpoint read itself, in PageOut's fields and order: rendered without revalidation
+    return json_body({"items": [_row_out(row) for row in page.items], "next_cursor": page.next_cursor})
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)

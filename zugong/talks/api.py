@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from zugong.cadres.selectors import cadres_visible
 from zugong.core.api_auth import permitted
+from zugong.core.api_json import json_body
 from zugong.core.audit import access_record_rows
 from zugong.core.errors import NotFound, ValidationFailed
 from zugong.core.request import Limit, Offset, RowId, actor_of, jurisdiction_of
@@ -109,7 +110,7 @@ def _interview_out(interview: Interview, record: dict[str, str] | None) -> dict[
 
 @router.get("/talks", response=list[TalkOut])
 def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, end: date | None = None,
-               limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+               limit: Limit = 100, offset: Offset = 0) -> HttpResponse:
     jurisdiction = jurisdiction_of(request, "talks.talk_view")
     user = actor_of(request)
     reader = reader_for(jurisdiction)
@@ -120,9 +121,10 @@ def talks_list(request: HttpRequest, kind: str = "", start: date | None = None, 
     access_record_rows(user=user, model=Talk, viewed=[(r.id, r.org_unit_id) for r in rows if r.id in readable],
                        field="summary", channel="api")
     labels = {value: str(label) for value, label in TalkKind.choices}
-    return [{"id": r.id, "held_on": r.held_on, "kind": r.kind, "kind_label": labels.get(r.kind, r.kind),
+    # rows of values read here, in TalkOut's fields and order: rendered without revalidation
+    return json_body([{"id": r.id, "held_on": r.held_on, "kind": r.kind, "kind_label": labels.get(r.kind, r.kind),
              "org_unit": r.org_unit, "talkers": list(r.talkers), "talkees": list(r.talkees), "place": r.place,
-             "topics": r.topics, "summary": r.summary if r.id in readable else None} for r in rows]
+             "topics": r.topics, "summary": r.summary if r.id in readable else None} for r in rows])
 
 
 def _readable(reader: ConfidentialReader, row: selectors.TalkRow) -> bool:

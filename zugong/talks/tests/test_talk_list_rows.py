@@ -104,3 +104,14 @@ def test_list_builds_no_talker_or_cadre_instances(tree, alice, roster, talks) ->
     # stored as the ORM stores a moment (SQLite compares text): found by a range filter, aware when read
     assert AccessEvent.objects.filter(occurred_at__gte=before, occurred_at__lte=timezone.now()).count() == 6
     assert all(e.occurred_at.tzinfo is not None and e.occurred_at >= before for e in events)
+
+
+@pytest.mark.parametrize("reader", ["alice", "bob"])
+def test_the_list_is_rendered_as_its_schema_would(tree, alice, bob, roster, talks, reader) -> None:
+    # the body is written without ninja's revalidation (core.api_json): the bytes are the schema's rendering
+    from zugong.core.tests.api_json_checks import assert_rendered_as_schema
+    from zugong.talks.api import TalkOut
+
+    response = bearer({"alice": alice, "bob": bob}[reader]).get("/api/v1/talks?limit=50")
+    assert_rendered_as_schema(response, list[TalkOut])
+    assert len(response.json()) == {"alice": 6, "bob": 4}[reader]
