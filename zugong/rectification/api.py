@@ -152,6 +152,7 @@ class ProblemFilters(Schema):
     status: str = Field("", max_length=20)
     overdue: bool | None = Field(None, description="上一检查周期未检查")
     plan_overdue: bool | None = Field(None, description="整改时限已过仍在整改中")
+    due_overdue: bool | None = Field(None, description="问题时限（due_on）已过、尚未申请销号")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -175,7 +176,8 @@ def problem_index(request: HttpRequest, filters: Query[ProblemFilters]) -> list[
     org_path = org_unit_get(jurisdiction, filters.unit).path if filters.unit is not None else ""
     rows = selectors.problem_list_filtered(
         jurisdiction, as_of=timezone.localdate(), list_id=filters.list, source=filters.source, org_path=org_path,
-        status=filters.status, overdue=filters.overdue, plan_overdue=filters.plan_overdue)
+        status=filters.status, overdue=filters.overdue, plan_overdue=filters.plan_overdue,
+        due_overdue=filters.due_overdue)
     return [_row(p) for p in rows[filters.offset:filters.offset + filters.limit]]
 
 

@@ -173,6 +173,8 @@ class ImportedRow(Schema):
 class ProjectImportOut(Schema):
     file: str
     added: list[ImportedRow] = Field(description="已导入的项目（待发布）")
+    updated: list[ImportedRow] = Field(default_factory=list, description="按“编号”更新的已有项目")
+    unchanged: int = Field(0, description="按“编号”找到、没有变化的项目数")
     refused: list[str] = Field(description="未导入的行：文件、行号、列和原因")
     warnings: list[str] = Field(description="已导入、请核对的行")
 
@@ -188,7 +190,9 @@ def project_import(request: HttpRequest, issuing_unit_id: Form[RowId],
     result = project_register_import(actor=actor_of(request), jurisdiction=jurisdiction,
                                      issuing_unit=issuing_unit, upload=file)
     return Status(201, ProjectImportOut(file=result.file_name, refused=result.refused, warnings=result.warnings,
-                                        added=[ImportedRow(id=p.pk, title=p.title) for p in result.added]))
+                                        added=[ImportedRow(id=p.pk, title=p.title) for p in result.added],
+                                        updated=[ImportedRow(id=p.pk, title=p.title) for p in result.updated],
+                                        unchanged=len(result.unchanged)))
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="一个项目：节点、认项、进展报告")

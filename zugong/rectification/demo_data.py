@@ -33,6 +33,7 @@ from zugong.rectification.services import problems as svc
 from zugong.rectification.services import projects as projects_svc
 from zugong.rectification.services.checks import check_record
 from zugong.rectification.services.duty import duty_feedback_issue, duty_report_evaluate, duty_report_record
+from zugong.rectification.services.duty_plans import duty_plan_create, duty_plan_entry_add
 from zugong.rectification.services.imports import HEADERS, problem_list_import
 from zugong.rectification.services.withdrawal import problem_withdraw
 
@@ -85,8 +86,19 @@ def _close_request(problem: Problem, label: str) -> None:
                         files=[_png(label)])
 
 
-def _duty_review(county: OrgUnit, township: OrgUnit, today: date) -> list[Problem]:
+def _duty_plan(county: OrgUnit, townships: list[OrgUnit], year: int, held_on: date) -> None:
+    """Last year's plan: the first township has reported (its report below), the others have not yet."""
+    plan = duty_plan_create(actor=None, jurisdiction=SYSTEM, reviewing_unit=county, year=year,
+                            meeting=f"{county.name}党组织书记抓基层党建述职评议会议", held_on=held_on)
+    for township in townships[:3]:
+        duty_plan_entry_add(actor=None, jurisdiction=SYSTEM, plan_id=plan.pk, org_unit=township,
+                            secretary=f"{township.name}党委书记")
+
+
+def _duty_review(county: OrgUnit, townships: list[OrgUnit], today: date) -> list[Problem]:
     issued = date(today.year - 1, 12, 20)
+    township = townships[0]
+    _duty_plan(county, townships, issued.year, issued - timedelta(days=2))
     report = duty_report_record(
         actor=None, jurisdiction=SYSTEM, org_unit=township, reviewing_unit=county, year=issued.year,
         secretary=f"{township.name}党委书记", reported_on=issued - timedelta(days=2),
@@ -126,7 +138,7 @@ def load_rectification(ctx: DemoContext) -> None:
             townships = [t for t in ctx.data["townships"] if t.parent_id == county.pk]
             if not townships:
                 continue
-            total += len(_duty_review(county, townships[0], today))
+            total += len(_duty_review(county, townships, today))
             result = problem_list_import(
                 actor=None, jurisdiction=SYSTEM, title=f"{today.year - 1}年县委巡察反馈问题清单（{county.name}）",
                 source=Source.INSPECTION, issuing_unit=county, owner_unit=county, owner_person="",

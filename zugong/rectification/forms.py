@@ -3,11 +3,14 @@ each step of a problem. Units come through the scoped search picker."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zugong.cadres.pickers import cadre_label
+from zugong.cadres.selectors import cadres_visible
 from zugong.core.forms import (
     AttachmentsField,
     DateField,
@@ -145,6 +148,7 @@ class DutyFeedbackForm(forms.Form):
                                max_length=20000)
     problems = forms.CharField(label=_("反馈的问题"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50000,
                                help_text=_("每行一个问题；行首可写严重程度（一般、较重、严重）和空格"))
+    documents = AttachmentsField(label=_("书面反馈文件"), help_text=_("书面反馈意见的文件（PDF、图片或 Word），可不附"))
 
     def clean_problems(self) -> list[tuple[str, str]]:
         rows = []
@@ -175,3 +179,50 @@ class DueForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+
+class DutyPlanForm(ScopedForm):
+    reviewing_unit = forms.Field(label=_("评议单位"))
+    year = forms.IntegerField(label=_("述职年度"), min_value=2000, max_value=2100)
+    meeting = forms.CharField(label=_("述职会议"), max_length=200, help_text=_("如：县委书记抓基层党建述职评议会议"))
+    held_on = DateField(label=_("会议日期"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewing_unit"] = _unit_picker(self, _("评议单位"))
+        self.order_fields(["reviewing_unit", "year", "meeting", "held_on"])
+
+
+class DutyPlanEntryForm(ScopedForm):
+    org_unit = forms.Field(label=_("述职单位"))
+    cadre = forms.Field(label=_("述职人（干部）"), required=False)
+    secretary = forms.CharField(label=_("述职人"), max_length=100, required=False,
+                                help_text=_("不选干部时填写姓名；开启民主测评须选择干部"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"] = _unit_picker(self, _("述职单位"))
+        self.fields["cadre"] = PickerField(
+            cadres_visible(self.jurisdiction).select_related("org_unit"), url_name="pick-cadres", required=False,
+            label=_("述职人（干部）"), placeholder=_("输入姓名、拼音首字母或身份证号搜索"), label_from=cadre_label)
+        self.order_fields(["org_unit", "cadre", "secretary"])
+
+
+class DutyEvaluationForm(forms.Form):
+    voter_classes = forms.CharField(
+        label=_("投票人类别及权重"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        initial="评议组成员 50\n党代表 30\n群众代表 20", help_text=_("每行一个类别：名称、空格、权重"))
+
+    def clean_voter_classes(self) -> list[tuple[str, Decimal]]:
+        rows = []
+        for line in self.cleaned_data["voter_classes"].splitlines():
+            name, _sep, weight = line.strip().rpartition(" ")
+            if not line.strip():
+                continue
+            try:
+                rows.append((name.strip(), Decimal(weight)))
+            except InvalidOperation as exc:
+                raise forms.ValidationError(_("“%(line)s”：请写类别名称、空格和权重") % {"line": line.strip()}) from exc
+            if not name.strip():
+                raise forms.ValidationError(_("“%(line)s”：请写类别名称、空格和权重") % {"line": line.strip()})
+        return rows

@@ -134,8 +134,23 @@ class ProjectImportForm(ScopedForm):
     issuing_unit = forms.Field(label=_("发布单位"))
     workbook = forms.FileField(label=_("Excel 文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                                help_text=_("导出的项目台账格式：第一行为表头，至少有项目名称、牵头单位、责任领导、责任人、"
-                                           "工作措施、开始日期、完成时限；节点每行一个“日期 名称”"))
+                                           "工作措施、开始日期、完成时限；节点每行一个“日期 名称”；"
+                                           "填有“编号”的行更新该已有项目，不新建"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"] = _unit_picker(self, _("发布单位"))
+
+
+class ProjectEditForm(ScopedForm):
+    title = forms.CharField(label=_("项目名称"), max_length=200)
+    lead_unit = forms.Field(label=_("牵头单位"))
+    leader = forms.CharField(label=_("责任领导"), max_length=100)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=100)
+    measures = forms.CharField(label=_("工作措施"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    reason = forms.CharField(label=_("修改理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"] = _unit_picker(self, _("牵头单位"))
+        self.order_fields(["title", "lead_unit", "leader", "responsible_person", "measures", "reason"])

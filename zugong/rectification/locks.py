@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zugong.core.errors import NotFound
-from zugong.rectification.models import Closure, Problem, ProblemList, Project, ProjectClaim
+from zugong.rectification.models import Closure, DutyPlan, Problem, ProblemList, Project, ProjectClaim
 
 
 def lock_problem(problem_id: int) -> Problem:
@@ -49,4 +49,12 @@ def lock_claim(claim_id: int) -> ProjectClaim:
            .filter(pk=claim_id).first())
     if row is None:
         raise NotFound("未找到该认项申请，或不在您的管辖范围内")
+    return row
+
+
+def lock_duty_plan(plan_id: int) -> DutyPlan:
+    row = (DutyPlan.objects.select_for_update(of=("self",)).select_related("reviewing_unit")
+           .filter(pk=plan_id).first())
+    if row is None:
+        raise NotFound("未找到该述职计划，或不在您的管辖范围内")
     return row

@@ -273,6 +273,7 @@ class DutyReport(models.Model):
         return f"{self.year} {self.secretary}"
 
 
+from zugong.rectification.duty_models import DutyPlan, DutyPlanEntry  # noqa: E402  (述职 plans)
 from zugong.rectification.project_models import (  # noqa: E402  (the project register lives beside)
     ClaimStatus,
     LeaderReport,
@@ -286,6 +287,6 @@ from zugong.rectification.project_models import (  # noqa: E402  (the project re
 )
 
 __all__ = [
-    "ClaimStatus", "LeaderReport", "MilestoneKind", "Project", "ProjectClaim", "ProjectKind", "ProjectMilestone",
+    "ClaimStatus", "DutyPlan", "DutyPlanEntry", "LeaderReport", "MilestoneKind", "Project", "ProjectClaim", "ProjectKind", "ProjectMilestone",
     "ProjectReport", "ProjectStatus",
 ]

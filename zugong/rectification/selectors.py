@@ -235,7 +235,7 @@ def plan_dates(problem: Problem, as_of: date, warn_days: int) -> list[PlanDate]:
 
 def problem_list_filtered(
     jurisdiction: Jurisdiction, *, as_of: date, list_id: int | None = None, source: str = "", org_path: str = "",
-    status: str = "", overdue: bool | None = None, plan_overdue: bool | None = None,
+    status: str = "", overdue: bool | None = None, plan_overdue: bool | None = None, due_overdue: bool | None = None,
 ) -> QuerySet[Problem]:
     problems = problems_visible(jurisdiction)
     if list_id is not None:
@@ -252,6 +252,8 @@ def problem_list_filtered(
         problems = problems.filter(is_overdue) if overdue else problems.exclude(is_overdue)
     if plan_overdue is not None:
         problems = problems.filter(Q(plan_overdue=plan_overdue))
+    if due_overdue is not None:
+        problems = problems.filter(Q(due_overdue=due_overdue))
     return problems.order_by("problem_list_id", "number")
 
 
@@ -272,10 +274,11 @@ def problem_get(jurisdiction: Jurisdiction, pk: int, *, as_of: date) -> Problem:
     return row
 
 
-def problems_of_list(jurisdiction: Jurisdiction, list_id: int, *, as_of: date) -> QuerySet[Problem]:
+def problems_of_list(jurisdiction: Jurisdiction, list_id: int, *, as_of: date,
+                     due_overdue: bool | None = None) -> QuerySet[Problem]:
     """The problems of one list in order, with their check state and plans (newest first), for its page
     and its Excel."""
-    return (problem_list_filtered(jurisdiction, as_of=as_of, list_id=list_id)
+    return (problem_list_filtered(jurisdiction, as_of=as_of, list_id=list_id, due_overdue=due_overdue)
             .prefetch_related(Prefetch("plans", queryset=RectificationPlan.objects.order_by("-pk"))))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.rectification import views, views_duty, views_editing, views_projects
+from zugong.rectification import views, views_duty, views_duty_plans, views_editing, views_projects
 
 app_name = "rectification"
 urlpatterns = [
@@ -26,6 +26,12 @@ urlpatterns = [
     path("duty/", views_duty.duty_index, name="duty-list"),
     path("duty/new/", views_duty.duty_new, name="duty-new"),
     path("duty/<int:pk>/", views_duty.duty_detail, name="duty"),
+    path("duty/plans/", views_duty_plans.plan_index, name="duty-plans"),
+    path("duty/plans/new/", views_duty_plans.plan_new, name="duty-plan-new"),
+    path("duty/plans/<int:pk>/", views_duty_plans.plan_detail, name="duty-plan"),
+    path("duty/plans/<int:pk>/entries/", views_duty_plans.plan_entry_add, name="duty-plan-entry"),
+    path("duty/plans/<int:pk>/evaluation/", views_duty_plans.evaluation_open, name="duty-evaluation-open"),
+    path("duty/plans/<int:pk>/evaluation/read/", views_duty_plans.evaluation_read, name="duty-evaluation-read"),
     path("duty/<int:pk>/evaluate/", views_duty.duty_evaluate, name="duty-evaluate"),
     path("duty/<int:pk>/feedback/", views_duty.duty_feedback, name="duty-feedback"),
     path("projects/", views_projects.project_index, name="projects"),
@@ -36,6 +42,7 @@ urlpatterns = [
     path("projects/report-day/", views_projects.report_days, name="project-report-day"),
     path("projects/<int:pk>/", views_projects.project_detail, name="project"),
     path("projects/<int:pk>/dates/", views_editing.project_dates_edit, name="project-dates"),
+    path("projects/<int:pk>/edit/", views_editing.project_edit, name="project-edit"),
     path("projects/<int:pk>/publish/", views_projects.project_publish, name="project-publish"),
     path("projects/<int:pk>/complete/", views_projects.project_complete, name="project-complete"),
     path("projects/<int:pk>/claims/", views_projects.claim_create, name="project-claim"),

@@ -102,10 +102,13 @@ def list_import(request: AuthedRequest) -> HttpResponse:
 @page(action=VIEW, methods=("GET",))
 def list_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     problem_list = selectors.problem_list_get(request.jurisdiction, pk)
-    problems = selectors.problems_of_list(request.jurisdiction, pk, as_of=timezone.localdate())
+    only_due_overdue = request.GET.get("due_overdue") == "1"
+    problems = selectors.problems_of_list(request.jurisdiction, pk, as_of=timezone.localdate(),
+                                          due_overdue=True if only_due_overdue else None)
     may_issue = may(request.jurisdiction, "rectification.list_issue", problem_list.issuing_unit)
     return render(request, "rectification/list_detail.html", {
         "problem_list": problem_list, "problems": problems, "weights": _weights(),
+        "list_files": attachments_of(problem_list), "only_due_overdue": only_due_overdue,
         "percent": selectors.percent(problem_list.weighted_done, problem_list.weight_total),  # type: ignore[attr-defined]
         "units": selectors.progress_by_unit(request.jurisdiction, list_id=pk),
         "may_export": may(request.jurisdiction, "rectification.list_export"),

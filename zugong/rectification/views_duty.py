@@ -15,7 +15,7 @@ from zugong.core.attachments import attachments_of
 from zugong.core.errors import DomainError
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
-from zugong.rectification import selectors
+from zugong.rectification import selectors, selectors_duty
 from zugong.rectification.forms import DutyEvaluateForm, DutyFeedbackForm, DutyReportForm
 from zugong.rectification.services import duty as services
 from zugong.rectification.views import _step
@@ -56,6 +56,8 @@ def duty_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reviewer = may(request.jurisdiction, ISSUE, report.reviewing_unit)
     return render(request, "rectification/duty_detail.html", {
         "report": report, "files": attachments_of(report),
+        "feedback_files": attachments_of(report.feedback_list) if report.feedback_list is not None else [],
+        "plan": selectors_duty.plan_of_report(request.jurisdiction, report),
         "carried_over": selectors.problems_carried_over(request.jurisdiction, report),
         "evaluate_form": DutyEvaluateForm(initial={"grade": report.grade, "score": report.score}) if reviewer else None,
         "feedback_form": DutyFeedbackForm() if reviewer and report.feedback_list_id is None else None})
@@ -74,6 +76,6 @@ def duty_evaluate(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @page(action=ISSUE, methods=("POST",), scope=selectors.duty_reports_visible, by="pk")
 def duty_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, DutyFeedbackForm(request.POST), lambda d: services.duty_feedback_issue(
+    return _step(request, pk, DutyFeedbackForm(request.POST, request.FILES), lambda d: services.duty_feedback_issue(
         actor=request.user, jurisdiction=request.jurisdiction, report_id=pk, feedback=d["feedback"],
-        problems=d["problems"]), _("已书面反馈问题，问题清单已生成"), back=_back(pk))
+        problems=d["problems"], files=d["documents"]), _("已书面反馈问题，问题清单已生成"), back=_back(pk))

@@ -1,6 +1,6 @@
 """Correcting a problem list or a problem before work has started on it (no plan submitted yet), withdrawing a
-list or one problem (with a reason), and moving an item's dates (项目化管理): the issuing level's pages; a refusal is shown on
-the form."""
+list or one problem (with a reason), and moving an item's dates or correcting its title, leader, responsible person,
+measures and lead unit (项目化管理): the issuing level's pages; a refusal is shown on the form."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from zugong.core.errors import DomainError
 from zugong.core.request import AuthedRequest, page
 from zugong.rectification import selectors, selectors_projects
 from zugong.rectification.forms import ListEditForm, ProblemEditForm, WithdrawForm
-from zugong.rectification.forms_projects import ProjectDatesForm
+from zugong.rectification.forms_projects import ProjectDatesForm, ProjectEditForm
 from zugong.rectification.models import MilestoneKind
-from zugong.rectification.services import editing, project_dates, withdrawal
+from zugong.rectification.services import editing, project_dates, project_editing, withdrawal
 
 ISSUE = "rectification.list_issue"
 
@@ -133,3 +133,27 @@ def project_dates_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form, "heading": _("修改时限和节点"), "back": reverse("rectification:project", args=[pk]),
         "name": project.title, "hint": _("完成前可以修改完成时限和未完成的节点；重点任务的进展报告期次随新的完成时限重新计算，"
                                          "已报告的不变。修改前后的内容记入审计日志。")})
+
+
+@page(action="rectification.project_manage", scope=selectors_projects.projects_visible, by="pk")
+def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = selectors_projects.project_get(request.jurisdiction, pk)
+    form = ProjectEditForm(request.POST or None, jurisdiction=request.jurisdiction, initial={
+        "title": project.title, "lead_unit": project.lead_unit_id, "leader": project.leader,
+        "responsible_person": project.responsible_person, "measures": project.measures})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            project_editing.project_update(
+                actor=request.user, jurisdiction=request.jurisdiction, project_id=pk, title=d["title"],
+                leader=d["leader"], responsible_person=d["responsible_person"], measures=d["measures"],
+                lead_unit=d["lead_unit"], reason=d["reason"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("项目信息已修改"))
+            return HttpResponseRedirect(reverse("rectification:project", args=[pk]))
+    return render(request, "rectification/edit_form.html", {
+        "form": form, "heading": _("修改项目信息"), "back": reverse("rectification:project", args=[pk]),
+        "name": project.title, "hint": _("完成前发布单位可以修改项目名称、牵头单位、责任领导、责任人和工作措施；"
+                                         "修改前后的内容和理由记入审计日志。")})

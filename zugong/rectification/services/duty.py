@@ -81,9 +81,10 @@ def duty_report_evaluate(
 @transaction.atomic
 def duty_feedback_issue(
     *, actor: Actor, jurisdiction: Jurisdiction, report_id: int, feedback: str,
-    problems: Sequence[tuple[str, str]], issued_on: date | None = None,
+    problems: Sequence[tuple[str, str]], issued_on: date | None = None, files: Sequence[UploadedFile[bytes]] = (),
 ) -> DutyReport:
-    """Feed the problems back in writing: they become the secretary's problem list (述职评议), once."""
+    """Feed the problems back in writing: they become the secretary's problem list (述职评议), once. The written
+    feedback document (`files`, checked by content) is kept on that list, readable by the secretary's unit."""
     report = _lock(report_id)
     require(jurisdiction, "rectification.list_issue", report.reviewing_unit)
     if report.feedback_list_id is not None:
@@ -93,6 +94,7 @@ def duty_feedback_issue(
         raise ValidationFailed("书面反馈至少应列出一个问题", field="problems")
     if len(items) > MAX_FEEDBACK_PROBLEMS:
         raise ValidationFailed(f"一次最多反馈 {MAX_FEEDBACK_PROBLEMS} 个问题", field="problems")
+    checked = [attachment_check(upload) for upload in files]
     problem_list = problem_list_create(
         actor=actor, jurisdiction=jurisdiction, source=Source.DUTY_REVIEW, issuing_unit=report.reviewing_unit,
         owner_unit=report.org_unit, owner_person=report.secretary, issued_on=issued_on or timezone.localdate(),
@@ -104,5 +106,6 @@ def duty_feedback_issue(
     report.feedback_list = problem_list
     report.save(update_fields=["feedback", "feedback_list"])
     audit_record(actor=actor, action="rectification.duty_feedback_issue", obj=report, org_unit=report.org_unit,
-                 summary={"list": problem_list.pk, "problems": len(items)})
+                 summary={"list": problem_list.pk, "problems": len(items), "files": [f.name for f in checked]})
+    attachments_store(actor=actor, owner=problem_list, org_unit=report.org_unit, files=checked)
     return report

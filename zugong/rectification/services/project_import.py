@@ -1,6 +1,12 @@
 """The project register from Excel (项目台账导入): the export's columns (`export.PROJECT_HEADERS`) read back, found by
 their header in the first row, so an exported register imports again; the columns that say where an item stands
-(状态, 下一时限, …) are not imported — every item is registered 待发布 and published on its page.
+(状态, 下一时限, …) are not imported — every new item is registered 待发布 and published on its page.
+
+A row whose 编号 (the export's last column) names an item of the issuing unit **updates** that item instead: its
+title, lead unit, leader, responsible person and measures through `project_editing.project_update` (audited with the
+values before and after, the reason naming the file); a row that changes nothing is counted as unchanged; dates,
+milestones, kind and status are not changed by an import (a 开始日期 / 完成时限 / 节点 that differ are flagged: dates
+are moved on the item's page, with a reason). A 编号 that is not an item of the issuing unit is refused.
 
 The file goes through core's upload check (`attachment_check`: size limit, content) and must be an .xlsx; its
 XML is guarded (`core.xlsxguard`) and openpyxl reads it read-only, at most `MAX_ROWS` items. Each row is registered
@@ -28,7 +34,8 @@ from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.models import OrgUnit
 from zugong.core.permissions import Actor, require
 from zugong.core.xlsxguard import UnsafeWorkbook, bounded_rows, guard_xlsx
-from zugong.rectification.models import Project, ProjectKind, ProjectStatus
+from zugong.rectification.models import MilestoneKind, Project, ProjectKind, ProjectStatus
+from zugong.rectification.services.project_editing import NOTHING_CHANGED, project_update
 from zugong.rectification.services.projects import project_register
 
 MAX_ROWS = 500
@@ -36,7 +43,7 @@ REQUIRED = ("项目名称", "牵头单位", "责任领导", "责任人", "工作
 # the service's field → the column a refusal names
 _COLUMN_OF_FIELD = {"title": "项目名称", "kind": "类别", "lead_unit": "牵头单位", "leader": "责任领导",
                     "responsible_person": "责任人", "measures": "工作措施", "starts_on": "开始日期",
-                    "deadline": "完成时限", "milestones": "节点"}
+                    "deadline": "完成时限", "milestones": "节点", "reason": "编号"}
 _KIND_BY_LABEL = {str(label): value for value, label in ProjectKind.choices}
 
 
@@ -44,6 +51,8 @@ _KIND_BY_LABEL = {str(label): value for value, label in ProjectKind.choices}
 class ProjectImportResult:
     file_name: str
     added: list[Project] = field(default_factory=list)
+    updated: list[Project] = field(default_factory=list)
+    unchanged: list[Project] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -140,6 +149,41 @@ def _register_row(*, actor: Actor, jurisdiction: Jurisdiction, issuing_unit: Org
         milestones=_milestones(row["节点"]))
 
 
+def _number(row: _Row) -> int | None:
+    text = row["编号"].removesuffix(".0")
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise _RowRefused("编号", f"“编号”{text}不是项目编号（导出的项目台账最后一列）")
+    return int(text)
+
+
+def _dates_differ(project: Project, row: _Row) -> bool:
+    milestones = sorted((m.due.isoformat(), m.title) for m in project.milestones.all() if m.kind == MilestoneKind.MILESTONE)
+    given = sorted((due.isoformat(), title) for title, due in _milestones(row["节点"]))
+    return (_day(row["开始日期"], "开始日期") != project.starts_on or _day(row["完成时限"], "完成时限") != project.deadline
+            or given != milestones)
+
+
+def _update_row(*, actor: Actor, jurisdiction: Jurisdiction, project: Project, row: _Row, units: dict[str, OrgUnit],
+                file_name: str, warn: list[str]) -> bool:
+    """Update an item already in the register from its row; False when the row changes nothing."""
+    lead = units.get(row["牵头单位"])
+    if lead is None:
+        raise _RowRefused("牵头单位", f"“牵头单位”{row['牵头单位'] or '（空）'}不在{project.issuing_unit.name}范围内")
+    if _dates_differ(project, row):
+        warn.append(f"编号 {project.pk}：开始日期、完成时限或节点与台账不同，导入不修改时限，请在项目页修改")
+    try:
+        project_update(actor=actor, jurisdiction=jurisdiction, project_id=project.pk, title=row["项目名称"],
+                       leader=row["责任领导"], responsible_person=row["责任人"], measures=row["工作措施"],
+                       lead_unit=lead, reason=f"按导入的项目台账更新（{file_name}）")
+    except ValidationFailed as exc:
+        if exc.message == NOTHING_CHANGED:
+            return False
+        raise
+    return True
+
+
 @transaction.atomic
 def project_register_import(
     *, actor: Actor, jurisdiction: Jurisdiction, issuing_unit: OrgUnit, upload: UploadedFile[bytes],
@@ -152,12 +196,25 @@ def project_register_import(
     headers, items = _read(checked.name, checked.data)
     units = {u.name: u for u in OrgUnit.objects.filter(path__startswith=issuing_unit.path)}
     result = ProjectImportResult(checked.name)
+    existing = {p.pk: p for p in Project.objects.filter(issuing_unit=issuing_unit).select_related("issuing_unit")
+                .prefetch_related("milestones")}
     for number, values in items:
         warnings: list[str] = []
+        row = _Row(headers, values)
         try:
             with transaction.atomic():  # one savepoint per row: stored whole or not at all
+                code = _number(row)
+                if code is not None:
+                    project = existing.get(code)  # type: ignore[assignment]
+                    if project is None:
+                        raise _RowRefused("编号", f"“编号”{code}不是{issuing_unit.name}项目台账中的项目")
+                    changed = _update_row(actor=actor, jurisdiction=jurisdiction, project=project, row=row,
+                                          units=units, file_name=checked.name, warn=warnings)
+                    (result.updated if changed else result.unchanged).append(project)
+                    result.warnings += [f"{checked.name} 第 {number} 行：{w}" for w in warnings]
+                    continue
                 project = _register_row(actor=actor, jurisdiction=jurisdiction, issuing_unit=issuing_unit,
-                                        row=_Row(headers, values), units=units, warn=warnings)
+                                        row=row, units=units, warn=warnings)
         except _RowRefused as exc:
             result.refused.append(f"{checked.name} 第 {number} 行：{exc.message}")
             continue
@@ -174,5 +231,6 @@ def project_register_import(
 
 
 def _summary(result: ProjectImportResult) -> dict[str, Any]:
-    return {"file": result.file_name, "added": [p.pk for p in result.added], "refused": result.refused[:50],
+    return {"file": result.file_name, "added": [p.pk for p in result.added], "updated": [p.pk for p in result.updated],
+            "unchanged": len(result.unchanged), "refused": result.refused[:50],
             "refused_count": len(result.refused), "warnings": result.warnings[:50]}

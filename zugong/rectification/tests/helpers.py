@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
@@ -11,9 +12,11 @@ from django.utils import timezone
 from PIL import Image
 from reportlab.pdfgen import canvas
 
+from zugong.cadres import idcard
+from zugong.cadres.models import Cadre
 from zugong.conftest import Tree
 from zugong.core.jurisdiction import jurisdiction_for
-from zugong.core.models import Attachment
+from zugong.core.models import Attachment, OrgUnit
 from zugong.rectification.models import Problem, ProblemList, Severity, Source
 from zugong.rectification.services.problems import (
     evidence_upload,
@@ -72,3 +75,13 @@ def rectifying_problem(tree: Tree, alice: User, bob: User) -> Problem:
 def upload_evidence(problem: Problem, bob: User) -> Attachment:
     return evidence_upload(actor=bob, jurisdiction=jurisdiction_for(bob), problem_id=problem.pk,
                            files=[pdf_upload()])[0]
+
+
+_serial = itertools.count()  # tests roll their cadres back: wrapping is harmless
+
+
+def secretary_cadre(name: str, unit: OrgUnit) -> Cadre:
+    """A township's party secretary as a cadre (valid ID number), the subject of a 述职 民主测评."""
+    body = f"61010219750101{next(_serial) % 900 + 100:03d}"
+    return Cadre.objects.create(name=name, org_unit=unit, rank_level="正科级", is_leading=True, current_post="党委书记",
+                                id_number=body + idcard.check_digit(body), birth_date=date(1975, 1, 1), sex="1")

@@ -117,6 +117,7 @@ def test_the_exported_register_imports_again(tree: Tree, alice: User) -> None:
     assert [c.value for c in sheet[1]] == PROJECT_HEADERS
     for row in sheet.iter_rows(min_row=2):
         row[0].value = f"{row[0].value}（二期）"
+        row[PROJECT_HEADERS.index("编号")].value = None  # next year's copies: new items, not updates of these
     buffer = io.BytesIO()
     exported.save(buffer)
     # when
@@ -189,3 +190,36 @@ def test_importing_through_the_api(tree: Tree, alice: User, bob: User, carol: Us
     assert body["refused"] == [f"项目台账.xlsx 第 3 行：“牵头单位”{tree.township_b.name}不在{tree.county_a.name}范围内"]
     refused = send(alice, pdf_bytes(), "台账.xlsx")
     assert refused.status_code == 400 and "不是 Excel" in refused.json()["error"]["message"]
+
+
+def test_a_row_with_its_number_updates_the_item_already_there(tree: Tree, alice: User, carol: User) -> None:
+    # given the register exported with its numbers, one item corrected in the sheet, one left as it was
+    first = published(tree, alice, title="村级活动场所提档升级")
+    second = register(tree, alice, title="党员教育阵地建设", kind=ProjectKind.PROJECT)
+    exported = load_workbook(io.BytesIO(project_register_workbook(
+        Project.objects.order_by("pk").select_related("issuing_unit", "lead_unit").prefetch_related("milestones"))))
+    sheet = exported.active
+    assert sheet is not None
+    column = {h: i for i, h in enumerate(PROJECT_HEADERS)}
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [r[column["编号"]].value for r in rows] == [first.pk, second.pk]
+    rows[0][column["责任领导"]].value = "赵副县长"
+    rows[0][column["牵头单位"]].value = tree.township_a2.name
+    rows[0][column["完成时限"]].value = "2027-06-30"  # dates are not moved by an import: flagged
+    buffer = io.BytesIO()
+    exported.save(buffer)
+    # when
+    result = run(alice, tree, buffer.getvalue(), "台账修订.xlsx")
+    # then
+    assert ([p.pk for p in result.updated], [p.pk for p in result.unchanged], result.added, result.refused) == (
+        [first.pk], [second.pk], [], [])
+    first.refresh_from_db()
+    assert (first.leader, first.lead_unit_id, first.deadline) == ("赵副县长", tree.township_a2.pk, date(2027, 3, 31))
+    assert result.warnings == [f"台账修订.xlsx 第 2 行：编号 {first.pk}：开始日期、完成时限或节点与台账不同，导入不修改时限，请在项目页修改"]
+    event = AuditEvent.objects.get(action="rectification.project_update")
+    assert event.summary["reason"] == "按导入的项目台账更新（台账修订.xlsx）"
+    assert event.summary["before"] == {"leader": "王副县长", "lead_unit_id": tree.township_a.pk}
+    assert Project.objects.count() == 2
+    # a number that is not the county's item is refused, naming the column
+    wrong = workbook([[*good_row(tree, "别的项目"), 999999]], head=[*HEAD, "编号"])
+    assert run(alice, tree, wrong).refused == [f"项目台账.xlsx 第 2 行：“编号”999999不是{tree.county_a.name}项目台账中的项目"]
