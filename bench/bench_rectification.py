@@ -89,11 +89,11 @@ def _data() -> None:
         lists, owners = cursor.fetchone()
         cursor.execute("""INSERT INTO rectification_problem
                             (problem_list_id, number, org_unit_id, responsible_person, description, severity, status,
-                             origin, raised_on, closed_on, created_at)
+                             origin, raised_on, closed_on, created_at, withdrawn_reason)
                           SELECT (%(lists)s::int[])[1 + g %% %(n)s], 1 + g / %(n)s, (%(owners)s::int[])[1 + g %% %(n)s],
                                  '', '问题 ' || g, (ARRAY['general', 'serious', 'grave'])[1 + g %% 3],
                                  CASE WHEN g %% 5 = 0 THEN 'closed' ELSE (ARRAY['open', 'rectifying'])[1 + g %% 2] END,
-                                 '', DATE '2026-03-01' + (g %% 200), CASE WHEN g %% 5 = 0 THEN DATE '2026-10-01' END, now()
+                                 '', DATE '2026-03-01' + (g %% 200), CASE WHEN g %% 5 = 0 THEN DATE '2026-10-01' END, now(), ''
                           FROM generate_series(0, %(total)s - 1) g""",
                        {"lists": lists, "owners": owners, "n": len(lists), "total": PROBLEMS})
         cursor.execute("""INSERT INTO rectification_quarterlycheck
@@ -255,7 +255,7 @@ def _engine_statements() -> dict[str, str]:
         _toggle_checks(0)
         _evaluate()
     sqls = [q["sql"] for q in captured.captured_queries]
-    return {"summed": next(s for s in sqls if s.startswith("SELECT x.org_unit_id, COUNT(*) FILTER")),
+    return {"summed": next(s for s in sqls if s.startswith("SELECT x.org_unit_id, COUNT(*), SUM(")),
             "counts": next(s for s in sqls if s.startswith("CREATE TEMP TABLE")),
             "findings": next(s for s in sqls if s.startswith("WITH n AS NOT MATERIALIZED"))}
 

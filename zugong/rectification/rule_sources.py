@@ -26,16 +26,17 @@ from zugong.rectification.models import (
     QuarterlyCheck,
 )
 from zugong.rectification.selectors import withdrawn_lists
-from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source
+from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source, row_version
 
 
 def open_problems(ctx: SourceContext) -> QuerySet[Any]:
-    """Problems raised by the period's end and neither closed nor withdrawn: each owes one check in the period."""
+    """Problems raised by the period's end and neither closed nor withdrawn: each owes one check in the period.
+    The label is the problem row's own columns: its version stands for it (`row_version`)."""
     label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
                    Substr("description", 1, 60), output_field=CharField())
     return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
             .exclude(status__in=FINISHED).exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
-            .values("org_unit_id", subject_id=F("id"), subject_label=label))
+            .values("org_unit_id", subject_id=F("id"), subject_label=label, **row_version(Problem)))
 
 
 def checks(ctx: SourceContext) -> QuerySet[Any]:

@@ -66,6 +66,12 @@ def summarise(job: Job, seed: int, totals: Mapping[str, int], buckets: Mapping[i
                    buckets=dict(buckets))
 
 
+def kept_totals(job: Job, kept: Sequence[JobDigest]) -> dict[str, int]:
+    """The findings by status kept with the digest of the job's own region (empty when none is kept)."""
+    own = next((d for d in kept if d.root_path == job.region.root_path), None)
+    return {} if own is None else {str(k): int(v) for k, v in own.counts.get("statuses", {}).items()}
+
+
 def changed_buckets(summary: Summary, kept: Sequence[JobDigest], job: Job) -> list[int] | None:
     """The buckets whose findings differ from the ones stored, or None when the job must diff all of them (no
     digest kept for its region, another basis, or a job without buckets)."""

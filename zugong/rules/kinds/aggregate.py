@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from django.db import connection, transaction
@@ -103,10 +105,6 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
     value = "COALESCE(e.n, 0)"
     prefix = f"{job.period.label}{source.event_label} "
     unit = f" {source.unit}"
-    excess_sql = f"{value} > %s" if maximum is not None else "1 = 0"
-    where_sql, where_params = job.region.path_sql("o")
-    # the org units are joined only to restrict the population to a region below the whole tree
-    org_join = f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id " if where_params else ""
     ops = connection.ops
     pg = connection.vendor == "postgresql"
 
@@ -114,13 +112,22 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         # A temp table built with CREATE TABLE … AS needs typed parameters; SQLite keeps them bare.
         return f"CAST(%s AS {sql_type})" if pg else "%s"
 
+    # the measure compared with a float, not with a NUMERIC (PostgreSQL would convert every row's count)
+    excess_sql = f"{value} > {typed('DOUBLE PRECISION')}" if maximum is not None else "1 = 0"
+    where_sql, where_params = job.region.path_sql("o")
+    # the org units are joined only to restrict the population to a region below the whole tree
+    org_join = f"JOIN {OrgUnit._meta.db_table} o ON o.id = p.org_unit_id " if where_params else ""
+    # PostgreSQL: the subject's row version, when the source gives it, stands for its label in the fingerprint
+    versioned = pg and "subject_version" in _columns(population)
+    version_sql = (", p.subject_version" if versioned else ", CAST(NULL AS BIGINT)") if pg else ""
     select_sql = (
         f"SELECT {typed('INTEGER')}, {typed('INTEGER')}, {typed('VARCHAR(30)')}, {typed('DATE')}, {typed('DATE')}, "
         f"{typed('VARCHAR(60)')}, CAST(p.subject_id AS VARCHAR(64)), p.subject_label, p.org_unit_id, "
-        f"CAST(CASE WHEN {excess_sql} THEN %s WHEN {value} >= %s THEN %s ELSE %s END AS VARCHAR(20)), "
+        f"CAST(CASE WHEN {excess_sql} THEN %s WHEN {value} >= {typed('DOUBLE PRECISION')} THEN %s ELSE %s END "
+        f"AS VARCHAR(20)), "
         f"{value}, {typed('DOUBLE PRECISION')}, {typed('DATE')}, {typed('DATE')}, CAST({responsible} AS INTEGER), "
         f"{{detail}}, "
-        f"{typed('TIMESTAMP WITH TIME ZONE') if pg else '%s'} "
+        f"{typed('TIMESTAMP WITH TIME ZONE') if pg else '%s'}{version_sql} "
         f"FROM ({pop_sql}) p "
         f"{org_join}"
         f"LEFT JOIN ({{counts}}) e ON e.subject_id = p.subject_id "
@@ -151,22 +158,25 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
         seed = _seed([*args, *detail_params, *pop_params, select_sql, counts_sql, detail_sql("d.measure")])
         with _job_settings():
             # First the findings computed and summed (one SELECT, which PostgreSQL may run in parallel); a
-            # re-evaluation with the digest its region keeps has nothing to write (rules/digests.py).
+            # re-evaluation with the digest its region keeps has nothing to write (rules/digests.py), and its
+            # findings by status are the ones kept with that digest.
             inline = select_sql.replace("{counts}", counts_sql).replace("{detail}", "CAST(NULL AS VARCHAR(300))")
-            summary = _summed(job, inline, [*args, *tail, *counts_params, *where_params], seed)
+            summary = _summed(job, inline, [*args, *tail, *counts_params, *where_params], seed, versioned)
             same, kept = digests.unchanged(job, summary)
             if same:
-                return JobCounts(summary.totals, written=(), inserted=0)
+                return JobCounts(digests.kept_totals(job, kept), written=(), inserted=0)
             # The detail text is written only for the findings inserted; what it says is fingerprinted by
             # its inputs (measure, status, target) and the job's wording (`detail_params`).
             statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")
+            buckets = digests.changed_buckets(summary, kept, job)
             counts = _replace_changed(
                 job, select_sql=statement, params=[*args, *tail, *where_params], counts_sql=counts_sql,
                 counts_params=counts_params, where_sql=where_sql, where_params=where_params,
                 detail_sql=detail_sql("d.measure"), detail_params=detail_params, seed=seed,
-                subject_type=source.subject_type or subject_type_fallback, target=minimum, totals=summary.totals,
-                buckets=digests.changed_buckets(summary, kept, job))
-        digests.keep(job, summary, kept)
+                subject_type=source.subject_type or subject_type_fallback, target=minimum,
+                kept_totals=None if buckets is None else digests.kept_totals(job, kept), buckets=buckets,
+                versioned=versioned)
+        digests.keep(job, replace(summary, totals=dict(counts)), kept)
         return counts
     statement = select_sql.replace("{counts}", counts_sql).replace("{detail}", detail_sql(value))
     statement_params: list[Any] = [*args, *detail_params, *tail, *counts_params, *where_params]
@@ -181,38 +191,40 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
 # constants (its wording and the SQL that computes status and detail included) seed the hash, and per subject only the measure, label, org unit
 # and responsible user are hashed; the detail text is built only for the rows inserted. Rows written
 # elsewhere (SQLite, the deadline kind, older versions) have no fingerprint and are simply replaced
-# the next time.
-_FINGERPRINT = ("hashfloat8extended(CAST(x.measure AS DOUBLE PRECISION), %s) "
-                "# hashtextextended(COALESCE(x.subject_label, ''), %s + 1) "
-                "# hashint8extended(COALESCE(x.org_unit_id, -1), %s + 2) "
-                "# hashint8extended(COALESCE(x.responsible_user_id, -1), %s + 3)")
-# A finding's share of the job's digest: its fingerprint and its subject (what the diff joins on).
-_ROW_HASH = f"({_FINGERPRINT} # hashtextextended(x.subject_id, %s + 4))"
+# the next time. Where the source gives the subject's row version (`registry.row_version`), that number is
+# hashed in place of the label, which is then neither built nor hashed to tell that nothing changed.
+def _fingerprint(versioned: bool) -> str:
+    label = ("hashint8extended(x.subject_version, %s + 1)" if versioned
+             else "hashtextextended(COALESCE(x.subject_label, ''), %s + 1)")
+    return (f"hashfloat8extended(CAST(x.measure AS DOUBLE PRECISION), %s) # {label} "
+            f"# hashint8extended(COALESCE(x.org_unit_id, -1), %s + 2) "
+            f"# hashint8extended(COALESCE(x.responsible_user_id, -1), %s + 3)")
 
 
-_STATUSES = tuple(FindingStatus.values)
+def _x_columns() -> str:
+    """The columns of a job's findings as computed on PostgreSQL: the findings' own, then the subject's version."""
+    return f"{_COLUMNS}, subject_version"
 
 
-def _summed(job: Job, statement: str, params: list[Any], seed: int) -> digests.Summary:
-    """The job's findings computed and not written, summed per org unit: how many of each status and the sum of
-    their row hashes. Grouped by the unit alone, a column whose distinct values PostgreSQL knows, the
-    aggregation runs in parallel (grouped by status and a bucket expression it was planned as one group per
-    row, in one process: 1.4× slower); the units are folded into the buckets here."""
-    counted = ", ".join(f"COUNT(*) FILTER (WHERE x.status = '{status}')" for status in _STATUSES)
+def _summed(job: Job, statement: str, params: list[Any], seed: int, versioned: bool) -> digests.Summary:
+    """The job's findings computed and not written, summed per org unit: how many, and the sum of a hash of each
+    (its fingerprint and its subject, what the diff joins on). Their statuses are not counted here: a status is a
+    function of the measure and the job's constants, both in the digest, so equal digests have equal counts by
+    status (kept with the digest); a changed job counts them from what it writes. Grouped by the unit alone, a
+    column whose distinct values PostgreSQL knows, the aggregation runs in parallel (grouped by status and a bucket
+    expression it was planned as one group per row, in one process: 1.4× slower); the units are folded into the
+    buckets here."""
+    row_hash = f"({_fingerprint(versioned)} # hashtextextended(x.subject_id, %s + 4))"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.org_unit_id, {counted}, SUM({_ROW_HASH}) "
-                       f"FROM ({statement}) AS x ({_COLUMNS}) GROUP BY x.org_unit_id", [seed] * 5 + params)
+        cursor.execute(f"SELECT x.org_unit_id, COUNT(*), SUM({row_hash}) "
+                       f"FROM ({statement}) AS x ({_x_columns()}) GROUP BY x.org_unit_id", [seed] * 5 + params)
         rows = cursor.fetchall()
-    totals: dict[str, int] = {}
     buckets: dict[int, tuple[int, int]] = {}
-    for unit, *counts, total in rows:
-        for status, n in zip(_STATUSES, counts, strict=True):
-            if n:
-                totals[status] = totals.get(status, 0) + int(n)
+    for unit, n, total in rows:
         bucket = int(unit) % digests.BUCKETS
         count, summed = buckets.get(bucket, (0, 0))
-        buckets[bucket] = (count + sum(int(n) for n in counts), summed + int(total))
-    return digests.summarise(job, seed, totals, buckets)
+        buckets[bucket] = (count + int(n), summed + int(total))
+    return digests.summarise(job, seed, {}, buckets)
 
 
 def _seed(constants: list[Any]) -> int:
@@ -247,14 +259,15 @@ def _job_settings() -> Iterator[None]:
 
 def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql: str, counts_params: list[Any],
                      where_sql: str, where_params: list[Any], detail_sql: str, detail_params: list[Any],
-                     seed: int, subject_type: str, target: float, totals: dict[str, int],
-                     buckets: list[int] | None) -> JobCounts:
+                     seed: int, subject_type: str, target: float, kept_totals: dict[str, int] | None,
+                     buckets: list[int] | None, versioned: bool) -> JobCounts:
     """PostgreSQL: aggregate the events into a narrow temp table of (subject, count) — CREATE TABLE …
     AS may run in parallel, a data-modifying statement never does — then, in one statement, build the
     findings (status in SQL) with their fingerprint, diff them against the stored ones in one FULL
     JOIN (stored rows without an identical new row are deleted, new rows without an identical stored
-    row inserted, their Chinese detail built in SQL) and count the inserted ones by status (`totals`, all the
-    job's findings by status, the digest's SELECT counted). A re-evaluation where little changed writes little;
+    row inserted, their Chinese detail built in SQL) and count the deleted and the inserted ones by status: the job's
+    findings by status are the ones kept with the region's digest less the deleted plus the inserted (`kept_totals`),
+    or, with no digest to start from, counted where they are stored. A re-evaluation where little changed writes little;
     given `buckets` (those whose sums differ from the digest kept, rules/digests.py), it builds and compares only
     the findings of units in those buckets."""
     table = Finding._meta.db_table
@@ -266,7 +279,7 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
     statement += only_sql
     # Only what the comparison needs, and the org units only when the region is not the whole tree.
     org_join = "" if not where_params else f"JOIN {OrgUnit._meta.db_table} o ON o.id = f.org_unit_id "
-    stored = (f"SELECT f.id, f.subject_id, f.fingerprint FROM {table} f {org_join}"
+    stored = (f"SELECT f.id, f.subject_id, f.fingerprint, f.status FROM {table} f {org_join}"
               f"WHERE f.rule_id = %s AND f.part = %s AND f.period_start = %s AND {where_sql}{stored_only}")
     # n keeps what differs from subject to subject; the job's constants are written only with the rows inserted.
     varying = "subject_id, subject_label, org_unit_id, status, measure, responsible_user_id"
@@ -279,22 +292,31 @@ def _replace_changed(job: Job, *, select_sql: str, params: list[Any], counts_sql
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {COUNTS_TABLE} ON COMMIT DROP AS {counts_sql}", counts_params)
         cursor.execute(
-            # n is read once, by the diff (the counts by status come from the digest's SELECT): not materialised
+            # n is read once, by the diff: not materialised
             f"WITH n AS NOT MATERIALIZED (SELECT {', '.join('x.' + c for c in varying.split(', '))}, "
-            f"{_FINGERPRINT} AS fingerprint FROM ({statement}) AS x ({_COLUMNS})), "
-            f"diff AS MATERIALIZED (SELECT f.id AS old_id, n.subject_id IS NOT NULL AS is_new, n.* "
+            f"{_fingerprint(versioned)} AS fingerprint FROM ({statement}) AS x ({_x_columns()})), "
+            f"diff AS MATERIALIZED (SELECT f.id AS old_id, f.status AS old_status, n.subject_id IS NOT NULL AS is_new, "
+            f"n.* "
             f"FROM n FULL JOIN ({stored}) f ON n.subject_id = f.subject_id AND n.fingerprint = f.fingerprint "
             f"WHERE f.id IS NULL OR n.subject_id IS NULL), "
             # by primary key only: the ids are the job's, and the job's other rows are not scanned for them
             f"gone AS (DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT old_id FROM diff WHERE old_id IS NOT NULL))), "
             f"added AS (INSERT INTO {table} ({_COLUMNS}, fingerprint) SELECT {written}, d.fingerprint "
             f"FROM diff d WHERE d.is_new) "
-            f"SELECT status, COUNT(*) FROM diff WHERE is_new GROUP BY status",
+            f"SELECT is_new, CASE WHEN is_new THEN status ELSE old_status END, COUNT(*) FROM diff GROUP BY 1, 2",
             [seed, seed, seed, seed, *params, *only_params, *job_params, *where_params, *only_params, *written_params])
         rows = cursor.fetchall()
-        counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
         cursor.execute(f"DROP TABLE {COUNTS_TABLE}")
-        analyze_after_bulk_write(counts.inserted)
+    added = Counter({str(status): int(n) for is_new, status, n in rows if is_new})
+    if kept_totals is None:
+        # no digest kept for the region (or another basis): every finding was compared, count them stored
+        totals: Mapping[str, int] = job_counts(job)
+    else:
+        # the digest kept describes the findings stored before this diff: less the ones it deleted, plus its own
+        removed = Counter({str(status): int(n) for is_new, status, n in rows if not is_new})
+        totals = {status: n for status, n in (Counter(kept_totals) - removed + added).items() if n}
+    counts = JobCounts(totals, written=set(added), inserted=sum(added.values()))
+    analyze_after_bulk_write(counts.inserted)
     return counts
 
 

@@ -24,6 +24,12 @@ def villages(ctx: SourceContext) -> QuerySet[Any]:
         subject_id=F("id"), subject_label=F("name"), org_unit_id=F("id"))
 
 
+def versioned_villages(ctx: SourceContext) -> QuerySet[Any]:
+    """The villages with their row version: the label is the village's own name."""
+    return OrgUnit.objects.filter(ctx.org_q(""), kind=OrgKind.VILLAGE).values(
+        subject_id=F("id"), subject_label=F("name"), org_unit_id=F("id"), **registry.row_version(OrgUnit))
+
+
 def village_events(ctx: SourceContext) -> QuerySet[Any]:
     return Meeting.objects.filter(kind=MeetingKind.OTHER).order_by().values(
         subject_id=F("org_unit_id"), event_date=F("held_on"), measure=Length("attendees"))
@@ -36,9 +42,9 @@ def items(ctx: SourceContext) -> QuerySet[Any]:
         responsible_user_id=Value(None, output_field=IntegerField()))
 
 
-def aggregate_source(*, measure: bool = False) -> AggregateSource:
-    return AggregateSource(subject_type="core.orgunit", population=villages, events=village_events,
-                           event_label="走访", unit="户", measure=measure)
+def aggregate_source(*, measure: bool = False, versioned: bool = False) -> AggregateSource:
+    return AggregateSource(subject_type="core.orgunit", population=versioned_villages if versioned else villages,
+                           events=village_events, event_label="走访", unit="户", measure=measure)
 
 
 def deadline_source() -> DeadlineSource:

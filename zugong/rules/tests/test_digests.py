@@ -224,6 +224,42 @@ def test_a_change_in_one_unit_diffs_only_that_units_bucket(tree, monkeypatch):
         assert _rows() == _fresh()
 
 
+def _report_counts(report):
+    (rule,) = report["rules"]
+    return {status: rule[status] for status in ("compliant", "due_soon", "overdue", "violated") if rule[status]}
+
+
+def _stored_counts():
+    counts = {}
+    for status in Finding.objects.filter(rule__code="R09").values_list("status", flat=True):
+        if status != "pending":
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def test_a_versioned_source_rewrites_a_finding_whose_row_changed_and_counts_stay_true(tree):
+    """A source giving its subject's row version (registry.row_version): a renamed village's finding takes the new
+    name though its count did not change; a status changed in one bucket is counted from the digest kept, less
+    the finding deleted, plus the one inserted — equal to what is stored, and to a fresh evaluation."""
+    _visit(tree.village_a, date(2024, 3, 4), times=12)
+    with registered("R09", aggregate_source(versioned=True)):
+        first = evaluate(as_of=AS_OF, rule="R09", periods=1).as_dict()
+        assert _report_counts(first) == _stored_counts() == {"compliant": 1}
+        tree.village_b.name = "乙村（新名）"
+        tree.village_b.save(update_fields=["name"])
+        renamed = evaluate(as_of=AS_OF, rule="R09", periods=1).as_dict()
+        assert Finding.objects.get(subject_id=str(tree.village_b.pk)).subject_label == "乙村（新名）"
+        assert _report_counts(renamed) == _stored_counts() == {"compliant": 1}
+        _visit(tree.village_b, date(2024, 3, 6), times=12)
+        changed = evaluate(as_of=AS_OF, rule="R09", periods=1).as_dict()
+        assert _report_counts(changed) == _stored_counts() == {"compliant": 2}
+        unchanged = evaluate(as_of=AS_OF, rule="R09", periods=1).as_dict()
+        assert unchanged["rules"] == changed["rules"]
+        if PG:
+            assert JobDigest.objects.get(rule__code="R09").counts["statuses"] == {"compliant": 2}
+        assert _rows() == _fresh()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not PG, reason="SQLite serialises writers")
