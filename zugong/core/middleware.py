@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any, cast
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.auth.middleware import auser, get_user
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template import loader
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
@@ -184,3 +193,84 @@ class ErrorContractMiddleware:
         if request.path.startswith(OPEN311_PREFIX):
             return open311_error(request.path, response.status_code, message)
         return response
+
+
+# -- a bearer request without cookies skips what only a browser needs (issue 17, item 6) ---------------------
+# An API client sending `Authorization: Bearer …` and no cookie has no session, no messages and no language
+# cookie: the session is always empty, the user is whoever the token names (set by `BearerAuth`), and the
+# language is the default one (ChineseFirstMiddleware drops Accept-Language). Each of these middlewares still
+# does what it would do with nothing to read — an empty session, an anonymous user until the token is checked,
+# the default language activated, the same Vary and Content-Language — only without the general machinery.
+# A request with any cookie (a browser, signed in or not) goes through Django's own middleware unchanged.
+
+_BEARER_FLAG = "_zugong_bearer_only"
+
+
+def bearer_only(request: HttpRequest) -> bool:
+    """An API request carrying a bearer token and no cookie at all."""
+    known = request.__dict__.get(_BEARER_FLAG)
+    if known is None:
+        meta = request.META
+        known = (not meta.get("HTTP_COOKIE") and meta.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+                 and request.path.startswith(API_PREFIX))
+        setattr(request, _BEARER_FLAG, known)
+    return known
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    async_capable = False  # the shortcut calls the next layer synchronously (under ASGI Django adapts it)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not bearer_only(request):
+            return super().__call__(request)
+        request.session = self.SessionStore(None)  # no cookie: an empty session, as Django would make it
+        response = cast(HttpResponseBase, self.get_response(request))  # sync only: zugong runs under WSGI
+        session = request.session
+        if session.modified and not session.is_empty():
+            return self.process_response(request, cast(HttpResponse, response))  # Django saves it
+        if session.accessed:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Without a cookie, an Accept-Language (dropped before) or a language prefix in the URL, Django's choice is
+    the default language: activated here without asking each source in turn."""
+
+    async_capable = False
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not bearer_only(request):
+            return super().__call__(request)
+        translation.activate(default_language())
+        request.LANGUAGE_CODE = translation.get_language()
+        response = cast(HttpResponseBase, self.get_response(request))  # sync only: zugong runs under WSGI
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def default_language() -> str:
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    async_capable = False
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not bearer_only(request):
+            return super().__call__(request)
+        # what Django's own process_request sets: the session's user, read lazily (an empty session: anonymous,
+        # without a query; reading it marks the session accessed, so Vary: Cookie is as before)
+        request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
+        request.auser = partial(auser, request)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    async_capable = False
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if bearer_only(request):
+            return self.get_response(request)  # nothing shows an API client's messages
+        return super().__call__(request)
