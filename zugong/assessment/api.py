@@ -381,3 +381,4 @@ def side_evidence_reply(request: HttpRequest, campaign_id: RowId, request_id: Ro
 # the points cards and the uses of results: their own module, under this router (so zugong/api.py is unchanged)
 router.add_router("", "zugong.assessment.api_points.router")
 router.add_router("", "zugong.assessment.api_raters.router")
+router.add_router("", "zugong.assessment.api_results.router")

@@ -48,7 +48,7 @@ class SavedOut(Schema):
     saved: int
 
 
-class ShareIo(Schema):
+class EvaluationShareIo(Schema):
     share: Decimal = Field(ge=0, le=1, max_digits=4, decimal_places=3,
                            description="民主测评占比（0–1）：最终得分 = 指标总分 × (1 − 占比) + 民主测评得分 × 占比")
 
@@ -94,15 +94,15 @@ def rater_scores_set(request: HttpRequest, campaign_id: RowId, payload: RaterSco
     return SavedOut(saved=n)
 
 
-@router.get("/assessments/{campaign_id}/evaluation-share", response=ShareIo, summary="民主测评占比")
-def evaluation_share(request: HttpRequest, campaign_id: RowId) -> ShareIo:
-    return ShareIo(share=selectors.campaign_get(jurisdiction_of(request, STAFF), campaign_id).evaluation_share)
+@router.get("/assessments/{campaign_id}/evaluation-share", response=EvaluationShareIo, summary="民主测评占比")
+def evaluation_share(request: HttpRequest, campaign_id: RowId) -> EvaluationShareIo:
+    return EvaluationShareIo(share=selectors.campaign_get(jurisdiction_of(request, STAFF), campaign_id).evaluation_share)
 
 
 @router.put("/assessments/{campaign_id}/evaluation-share",
             auth=permitted("assessment.campaign_create", scope=selectors.campaigns_visible, by="campaign_id"),
-            response=ShareIo, summary="设置民主测评占比（公布前；留痕）")
-def evaluation_share_set(request: HttpRequest, campaign_id: RowId, payload: ShareIo) -> ShareIo:
+            response=EvaluationShareIo, summary="设置民主测评占比（公布前；留痕）")
+def evaluation_share_set(request: HttpRequest, campaign_id: RowId, payload: EvaluationShareIo) -> EvaluationShareIo:
     campaign = svc.evaluation_share_set(actor=actor_of(request), jurisdiction=jurisdiction_of(request),
                                         campaign_id=campaign_id, share=payload.share)
-    return ShareIo(share=campaign.evaluation_share)
+    return EvaluationShareIo(share=campaign.evaluation_share)

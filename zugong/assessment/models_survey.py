@@ -50,6 +50,8 @@ class Survey(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
     closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    # The round's public link (/m/survey/l/<token>/), as an alternative to one-time codes; empty: no link.
+    public_token = models.CharField(_("公开链接"), max_length=32, blank=True, default="", db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -181,3 +183,36 @@ class SurveyFollowUp(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return (self.done_on or today) > self.due_on
+
+
+class SurveyQuota(models.Model):
+    """A county's sample quota for the round's public link: answers through the link stop once the county's
+    responses (counted and pending, whatever their channel) reach `target`."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quotas")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("县（市、区）"), on_delete=models.PROTECT, related_name="+")
+    target = models.PositiveIntegerField(_("样本量"))
+
+    class Meta:
+        verbose_name = _("样本配额")
+        verbose_name_plural = _("样本配额")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["survey", "org_unit"], name="assessment_survey_quota_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.org_unit_id} {self.target}"
+
+
+class SurveyLinkDedupe(models.Model):
+    """One phone's keyed hash for one round answered through the public link (HMAC-SHA256 under the server's
+    secret key, the round's id in the message): a second answer from the same phone is refused. No time, no
+    county, nothing that links it to the response."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["survey", "digest"], name="assessment_survey_phone_once"),
+        ]

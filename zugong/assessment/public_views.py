@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zugong.assessment.models_survey import ANSWER_POINTS
-from zugong.assessment.services import ballots, surveys
+from zugong.assessment.services import ballots, survey_links, surveys
 from zugong.core.errors import DomainError
 
 
@@ -95,3 +95,49 @@ def survey_answer(request: HttpRequest) -> HttpResponse:
         _count_failure(request)
         return render(request, "assessment/public/survey_code.html", {"error": exc.message}, status=exc.status)
     return render(request, "assessment/public/survey_done.html", {})
+
+
+COOKIE_SALT = "assessment.survey-link"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _answered_here(request: HttpRequest, survey_id: int) -> bool:
+    return request.get_signed_cookie(f"zg_sv{survey_id}", default=None, salt=COOKIE_SALT) == "1"
+
+
+def _link_page(request: HttpRequest, token: str, *, error: str = "", status: int = 200) -> HttpResponse:
+    survey, counties, indicators = survey_links.link_form(token)
+    if _answered_here(request, survey.pk):
+        return render(request, "assessment/public/survey_done.html", {"again": True}, status=409)
+    chosen = request.POST.get("county", "") if request.method == "POST" else ""
+    return render(request, "assessment/public/survey_link.html", {
+        "survey": survey, "counties": counties, "indicators": indicators, "answers": list(ANSWER_POINTS),
+        "error": error, "chosen": chosen, "given": _answers(request) if request.method == "POST" else {}},
+        status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The round's public link: choose the county, give a mobile number (kept only as a keyed hash, for
+    dedupe), answer every indicator. A browser that answered is refused by its signed cookie."""
+    if _throttled(request):
+        return render(request, "assessment/public/survey_code.html", {"error": "尝试次数过多，请一小时后再试"},
+                      status=429)
+    try:
+        if request.method == "GET":
+            return _link_page(request, token)
+        survey = survey_links.survey_by_token(token)
+        if _answered_here(request, survey.pk):
+            return render(request, "assessment/public/survey_done.html", {"again": True}, status=409)
+        county = request.POST.get("county", "")
+        survey_links.survey_answer_link(token=token, county_id=int(county) if county.isdigit() and len(county) < 10
+                                        else 0, phone=request.POST.get("phone", "")[:20], answers=_answers(request))
+    except DomainError as exc:
+        if exc.message == survey_links.INVALID_LINK:
+            _count_failure(request)
+            return render(request, "assessment/public/survey_code.html", {"error": exc.message}, status=exc.status)
+        return _link_page(request, token, error=exc.message, status=exc.status)
+    response = render(request, "assessment/public/survey_done.html", {})
+    response.set_signed_cookie(f"zg_sv{survey.pk}", "1", salt=COOKIE_SALT, max_age=COOKIE_AGE, httponly=True,
+                               samesite="Lax", secure=request.is_secure())
+    return response

@@ -124,3 +124,36 @@ def quotas(survey: Survey) -> list[CountyQuota]:
 
 def follow_ups_of(survey: Survey) -> QuerySet[SurveyFollowUp]:
     return SurveyFollowUp.objects.filter(survey=survey).select_related("org_unit", "problem").order_by("kind", "rank", "pk")
+
+
+def received(survey: Survey) -> dict[int, int]:
+    """county id → responses so far (counted and pending, codes and public link alike). Two grouped queries."""
+    from zugong.assessment.models_survey import PendingSurveyResponse, SurveyResponse
+
+    out: dict[int, int] = {}
+    for model in (SurveyResponse, PendingSurveyResponse):
+        for county_id, n in (model.objects.filter(survey=survey).order_by().values_list("org_unit_id")
+                             .annotate(n=Count("id"))):
+            out[county_id] = out.get(county_id, 0) + n
+    return out
+
+
+@dataclass(frozen=True)
+class LinkQuota:
+    county_id: int
+    name: str
+    target: int
+    received: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.received * 100 // self.target) if self.target else 0
+
+
+def link_quotas(survey: Survey) -> list[LinkQuota]:
+    """The public link's quota per county with its progress (responses of every channel). Three queries."""
+    from zugong.assessment.models_survey import SurveyQuota
+
+    counts = received(survey)
+    return [LinkQuota(q.org_unit_id, q.org_unit.name, q.target, counts.get(q.org_unit_id, 0))
+            for q in SurveyQuota.objects.filter(survey=survey).select_related("org_unit").order_by("org_unit__path")]

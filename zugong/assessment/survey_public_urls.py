@@ -7,4 +7,5 @@ from zugong.assessment import public_views
 app_name = "assessment-survey"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", public_views.survey_answer, name="answer"),
+    path("l/<str:token>/", public_views.survey_link, name="link"),
 ]

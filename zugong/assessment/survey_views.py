@@ -21,8 +21,10 @@ from zugong.assessment.forms import (
     QuestionnaireForm,
     SurveyCodesForm,
     SurveyForm,
+    SurveyQuotaForm,
 )
 from zugong.assessment.models_survey import Survey, SurveyIndicator, SurveyStatus
+from zugong.assessment.services import survey_links
 from zugong.assessment.services import surveys as svc
 from zugong.assessment.services.ballots import BATCH
 from zugong.assessment.slips import slips_for
@@ -101,6 +103,10 @@ def _detail(request: AuthedRequest, survey: Survey, status: int = 200, error: st
         "questionnaire_form": bound.get("questionnaire_form") or QuestionnaireForm(
             initial={"questionnaire": _questionnaire_text(indicators)}),
         "codes_form": bound.get("codes_form") or SurveyCodesForm(jurisdiction=request.jurisdiction),
+        "link_quotas": read.link_quotas(survey),
+        "link_url": request.build_absolute_uri(reverse("assessment-survey:link", args=[survey.public_token]))
+        if survey.public_token else "",
+        "quota_form": bound.get("quota_form") or SurveyQuotaForm(jurisdiction=request.jurisdiction, prefix="quota"),
         "follow_ups_form": bound.get("follow_ups_form") or FollowUpsForm(initial={"due_on": _proposed_due(survey, today)}),
         "done_form": FollowUpDoneForm(initial={"done_on": today})}, status=status)
 
@@ -188,4 +194,33 @@ def follow_up_done(request: AuthedRequest, pk: int, follow_up_id: int) -> HttpRe
     except DomainError as exc:
         return _detail(request, survey, exc.status, exc.message)
     messages.success(request, _("跟进任务已完成"))
+    return _to(survey)
+
+
+@page(action=MANAGE, methods=("POST",), scope=read.surveys_visible, by="pk")
+def survey_link(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Open (a new token) or withdraw the round's public link."""
+    survey = read.survey_get(request.jurisdiction, pk)
+    enabled = request.POST.get("enabled") == "1"
+    try:
+        survey_links.survey_link_set(actor=request.user, jurisdiction=request.jurisdiction, survey_id=survey.pk,
+                                     enabled=enabled)
+    except DomainError as exc:
+        return _detail(request, survey, exc.status, exc.message)
+    messages.success(request, _("公开链接已开启") if enabled else _("公开链接已关闭"))
+    return _to(survey)
+
+
+@page(action=MANAGE, methods=("POST",), scope=read.surveys_visible, by="pk")
+def survey_quota(request: AuthedRequest, pk: int) -> HttpResponse:
+    survey = read.survey_get(request.jurisdiction, pk)
+    form = SurveyQuotaForm(request.POST, jurisdiction=request.jurisdiction, prefix="quota")
+    if not form.is_valid():
+        return _detail(request, survey, 400, quota_form=form)
+    try:
+        survey_links.survey_quota_set(actor=request.user, jurisdiction=request.jurisdiction, survey_id=survey.pk,
+                                      county=form.cleaned_data["county"], target=form.cleaned_data["target"])
+    except DomainError as exc:
+        return _detail(request, survey, exc.status, exc.message, quota_form=form)
+    messages.success(request, _("样本配额已保存"))
     return _to(survey)

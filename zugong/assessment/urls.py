@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/codes/", setup_views.codes_issue, name="codes"),
     path("<int:pk>/scores/", score_views.score_sheet, name="scores"),
     path("<int:pk>/raters/", rater_views.rater_scores, name="raters"),
+    path("<int:pk>/results/", views.published_results, name="results"),
     path("<int:pk>/rate/", views.rating_set, name="rate"),
     path("<int:pk>/uses/", views.result_use, name="use"),
     path("<int:pk>/side-evidence/", views.side_evidence_request, name="side-evidence"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("surveys/<int:pk>/transition/", survey_views.survey_transition, name="survey-transition"),
     path("surveys/<int:pk>/questionnaire/", survey_views.survey_questionnaire, name="survey-questionnaire"),
     path("surveys/<int:pk>/codes/", survey_views.survey_codes, name="survey-codes"),
+    path("surveys/<int:pk>/link/", survey_views.survey_link, name="survey-link"),
+    path("surveys/<int:pk>/quotas/", survey_views.survey_quota, name="survey-quota"),
     path("surveys/<int:pk>/follow-ups/", survey_views.survey_follow_ups, name="survey-follow-ups"),
     path("surveys/<int:pk>/follow-ups/<int:follow_up_id>/done/", survey_views.follow_up_done, name="follow-up-done"),
 ]

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zugong.assessment import selectors
-from zugong.assessment.models import CampaignStatus, Indicator
+from zugong.assessment.models import CampaignStatus, Indicator, SubjectKind
 from zugong.assessment.services import campaigns as svc
 from zugong.assessment.services import ratings, side_evidence, uses
-from zugong.core.errors import DomainError
+from zugong.core.errors import DomainError, IllegalTransition
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page
 
@@ -175,3 +175,18 @@ def side_evidence_reply(request: AuthedRequest, pk: int, request_id: int) -> Htt
     else:
         messages.success(request, _("旁证回复已登记"))
     return _back(campaign.pk)
+
+
+@page(action="assessment.campaign_view", methods=("GET", "HEAD"), scope=selectors.campaigns_visible, by="pk")
+def published_results(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The published ratings alone (no score, no rater), for anyone who may read campaigns; 409 before."""
+    from zugong.assessment.selectors_results import published_results as results_of
+
+    try:
+        campaign, subjects = results_of(request.jurisdiction, pk)
+    except IllegalTransition as exc:
+        campaign = selectors.campaign_get(request.jurisdiction, pk)
+        return render(request, "assessment/results.html", {"campaign": campaign, "error": exc.message}, status=409)
+    return render(request, "assessment/results.html", {
+        "campaign": campaign, "cadres": [s for s in subjects if s.kind == SubjectKind.CADRE],
+        "teams": [s for s in subjects if s.kind != SubjectKind.CADRE]})

@@ -47,6 +47,7 @@ def _main(html: str) -> str:
 @pytest.mark.parametrize(("template", "where"), [
     ("detail.html", "campaign"), ("scores.html", "scores"), ("list.html", "list"), ("setup.html", "setup"),
     ("points.html", "points"), ("survey_detail.html", "survey"), ("survey_list.html", "surveys"),
+    ("raters.html", "raters"),
 ])
 def test_no_template_string_stays_chinese(world, template, where) -> None:
     campaign = campaign_at(world, CampaignStatus.RATING, cadres=world.cadres[:3], teams=(world.tree.township_a,))
@@ -54,7 +55,8 @@ def test_no_template_string_stays_chinese(world, template, where) -> None:
                                    title="2026年满意度测评", year=2026)
     url = {"campaign": f"/assessment/{campaign.pk}/", "scores": f"/assessment/{campaign.pk}/scores/",
            "list": "/assessment/", "setup": f"/assessment/{campaign.pk}/setup/", "points": "/assessment/points/",
-           "survey": f"/assessment/surveys/{survey.pk}/", "surveys": "/assessment/surveys/"}[where]
+           "survey": f"/assessment/surveys/{survey.pk}/", "surveys": "/assessment/surveys/",
+           "raters": f"/assessment/{campaign.pk}/raters/"}[where]
     response = english(world.alice).get(url)
     assert response.status_code == 200
     main = _main(response.content.decode())
@@ -75,3 +77,27 @@ def test_the_campaign_page_reads_in_english(world) -> None:
     text = re.sub(r"<[^>]+>", " ", main)
     words = [w for w in re.findall(r"[A-Za-z]{3,}", text)]
     assert len(words) > 20 and "Rating" in text, text[:400]
+
+
+def test_the_results_and_public_link_pages_read_in_english(world) -> None:
+    from django.test import Client
+
+    from zugong.assessment.services import survey_links
+    from zugong.assessment.services.campaigns import campaign_transition
+
+    campaign = campaign_at(world, CampaignStatus.RATING, cadres=world.cadres[:1], teams=(world.tree.township_a,))
+    campaign.subjects.update(rating="称职")
+    campaign.subjects.filter(cadre__isnull=True).update(rating="好")
+    campaign_transition(actor=world.alice, jurisdiction=world.ja, campaign_id=campaign.pk, to="published")
+    main = _main(english(world.alice).get(f"/assessment/{campaign.pk}/results/").content.decode())
+    assert "Leadership teams and units" in main and "Name" in main
+    assert [s for s in chinese_literals("results.html") if f">{s}<" in main] == []
+    survey = surveys.survey_create(actor=world.alice, jurisdiction=world.ja, org_unit=world.tree.county_a,
+                                   title="2026年满意度测评", year=2026)
+    surveys.survey_transition(actor=world.alice, jurisdiction=world.ja, survey_id=survey.pk, to="open")
+    token = survey_links.survey_link_set(actor=world.alice, jurisdiction=world.ja, survey_id=survey.pk,
+                                         enabled=True).public_token
+    phone = Client()
+    assert phone.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    page = phone.get(f"/m/survey/l/{token}/").content.decode()
+    assert "Mobile number" in page and "Your county (city, district)" in page
