@@ -8,6 +8,11 @@ A report's declared content is read in full by `selection.report_content_view` (
 unit, and by whoever may record a check there while the report has a check still open (the checker needs
 what was declared to compare it); every full view is logged (field `declared`). Everyone else who may see
 the reports sees the report, its year, dates and checks, with each item's content masked.
+
+A report received during 任前公示 (`PublicityReport`) is read in full by `selection.publicity_report_content_view`
+(org_admin) at the selection's unit, and by whoever may check it there while it is still open (待核查, 核查中);
+every full view is logged (field `content`). Everyone else who sees the selection sees the report's day, channel,
+whom it is about, its outcome and handling.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from zugong.core.audit import access_record, access_record_many
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import may
-from zugong.selection.models import CheckOutcome, PersonalReport, ProblemEntry
+from zugong.selection.models import CheckOutcome, PersonalReport, ProblemEntry, PublicityReport, Selection
 
 MASK = _("（内容保密）")
 
@@ -63,3 +68,20 @@ def declared_for(jurisdiction: Jurisdiction, user: AbstractBaseUser, report: Per
         return None
     access_record(user=user, obj=report, field="declared", org_unit=report.org_unit, channel=channel)
     return dict(report.declared)
+
+
+def may_read_publicity(jurisdiction: Jurisdiction, selection: Selection, report: PublicityReport) -> bool:
+    if may(jurisdiction, "selection.publicity_report_content_view", selection.org_unit):
+        return True
+    return report.is_open and may(jurisdiction, "selection.publicity_report_check", selection.org_unit)
+
+
+def publicity_contents_for(jurisdiction: Jurisdiction, user: AbstractBaseUser, selection: Selection,
+                           reports: Iterable[PublicityReport], *, channel: str) -> dict[int, str | None]:
+    """Each report's content, or None where the reader may not see it; every full view logged in one statement."""
+    rows = list(reports)
+    readable = [r for r in rows if may_read_publicity(jurisdiction, selection, r)]
+    access_record_many(user=user, viewed=[(r, selection.org_unit) for r in readable], field="content",
+                       channel=channel)
+    shown = {r.pk: r.content for r in readable}
+    return {r.pk: shown.get(r.pk) for r in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zugong.cadres.selectors import cadre_get
 from zugong.core.api_auth import permitted
 from zugong.core.errors import ValidationFailed
+from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.request import RowId, actor_of, jurisdiction_of
 from zugong.core.selectors import org_unit_get
 from zugong.selection import access, selectors
@@ -24,6 +26,7 @@ from zugong.selection.flow import (
     stage_flow,
 )
 from zugong.selection.models import ProblemEntry, ProblemSource, ProblemStatus, Selection, Stage
+from zugong.selection.review_reference import REFERENCE_SIZE, ReviewStanding, review_reference
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
 
@@ -45,6 +48,7 @@ class EntryRow(Schema):
     status_label: str
     handling: str
     shielding: bool
+    petition_id: int | None = Field(None, description="来源为信访时关联的信访件（masswork 信访事项）编号")
 
 
 class EntryOut(EntryRow):
@@ -61,6 +65,7 @@ class EntryIn(Schema):
     received_on: date
     summary: str = Field(max_length=20000)
     document_number: str = Field("", max_length=80)
+    petition_id: RowId | None = Field(None, description="来源为信访时：信访件编号，须为本辖区受理的信访件")
 
 
 class ProblemTransitionIn(Schema):
@@ -82,7 +87,7 @@ def _problem_row(e: ProblemEntry) -> EntryRow:
     return EntryRow(id=e.pk, cadre_id=e.cadre_id, cadre=e.cadre.name, org_unit=e.org_unit.name, source=e.source,
                       source_label=str(e.get_source_display()), received_on=e.received_on,
                       document_number=e.document_number, status=e.status, status_label=str(e.get_status_display()),
-                      handling=e.handling, shielding=e.is_unresolved)
+                      handling=e.handling, shielding=e.is_unresolved, petition_id=e.petition_id)
 
 
 def _problem_out(request: HttpRequest, e: ProblemEntry) -> EntryOut:
@@ -116,7 +121,7 @@ def problem_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     entry = problems.problem_record(
         actor=actor_of(request), jurisdiction=jurisdiction, cadre=cadre_get(jurisdiction, payload.cadre_id),
         source=payload.source, received_on=payload.received_on, summary=payload.summary,
-        document_number=payload.document_number)
+        document_number=payload.document_number, petition_id=payload.petition_id)
     return Status(201, _problem_out(request, selectors.problem_get(jurisdiction, entry.pk)))
 
 
@@ -164,11 +169,29 @@ class StageOut(Schema):
     signatures: list[SignatureOut]
 
 
+class ReviewStandingOut(Schema):
+    side: str = Field(description="top 前列, bottom 后列")
+    rank: int = Field(description="在该次考核全部参评对象中的排名")
+    of: int = Field(description="参评对象人数")
+    score: Decimal
+    text: str
+
+
+class ReviewCampaignOut(Schema):
+    id: int
+    title: str
+    year: int
+    size: int = Field(description="取前、后各几名")
+    note: str
+
+
 class CandidateOut(Schema):
     cadre_id: int
     name: str
     status: str
     status_label: str
+    public_review: ReviewStandingOut | None = Field(
+        None, description="最近公布的群众评议中进入前列或后列时的排名；仅供参考，不是把关条件")
 
 
 class RefusalOut(Schema):
@@ -198,13 +221,20 @@ class ShortlistOut(Schema):
     votes: int = Field(description="两轮推荐票合计")
     rank: int = Field(description="获推荐各轮中最好的排名")
     rounds: list[RoundOut] = Field(description="会议推荐、谈话推荐各轮的得票、有效票和排名（R17 按轮把关）")
-    blocked_by: str = Field(description="拦住该人选的制度（R18、R17、R23），可列为考察对象时为空")
+    blocked_by: str = Field(description="拦住该人选的制度（R18、R17、R23 及其他模块登记的把关），可列为考察对象时为空")
     reason: str
     shortlisted: bool
+    public_review: ReviewStandingOut | None = Field(
+        None, description="最近公布的群众评议中进入前列或后列时的排名；仅供参考，不是把关条件")
 
 
-def _shortlist_row(row: ShortlistRow) -> ShortlistOut:
-    return ShortlistOut(**{**row.__dict__, "rounds": [RoundOut(**r.__dict__) for r in row.rounds]})
+def _standing(s: ReviewStanding | None) -> ReviewStandingOut | None:
+    return None if s is None else ReviewStandingOut(side=s.side, rank=s.rank, of=s.of, score=s.score, text=s.text)
+
+
+def _shortlist_row(row: ShortlistRow, standing: ReviewStanding | None) -> ShortlistOut:
+    return ShortlistOut(**{**row.__dict__, "rounds": [RoundOut(**r.__dict__) for r in row.rounds]},
+                        public_review=_standing(standing))
 
 
 class SelectionOut(SelectionRow):
@@ -212,6 +242,8 @@ class SelectionOut(SelectionRow):
     plan_reviews: list[ReviewOut] = Field(description="报备：上级组织部门对方案的审核")
     shortlist: list[ShortlistOut] = Field(description="确定考察对象环节：每位被推荐人及各项把关的结果")
     audit_errors: list[AuditErrorOut] = Field(description="讨论决定前：考察对象档案审核中未经签批的错误（R19）")
+    public_review_campaign: ReviewCampaignOut | None = Field(
+        None, description="群众评议排名所取自的考核（本辖区最近公布的一次）；仅供参考")
     stop_reason: str
     next_states: list[str]
     stages: list[StageOut]
@@ -225,25 +257,36 @@ def _row(s: Selection, candidate_count: int) -> SelectionRow:
                         candidate_count=candidate_count)
 
 
-def _detail(s: Selection) -> SelectionOut:
+REFERENCE_NOTE = "群众评议排名仅供参考，不作为能否列为考察对象的条件"
+
+
+def _detail(s: Selection, jurisdiction: Jurisdiction) -> SelectionOut:
     candidates = list(s.candidates.all())
     errors = [AuditErrorOut(cadre_id=f.cadre_id, name=f.name, check=f.check, message=f.message)
               for rows in open_audit_errors(s).values() for f in rows]
+    rows = shortlist_preview(s, timezone.localdate())
+    reference = review_reference(jurisdiction, s) if rows or candidates else None
+    standing = reference.standing if reference else {}
     return SelectionOut(
         **_row(s, len(candidates)).dict(), audit_errors=errors, requires_report=s.requires_report,
         plan_reviews=[review_out(r) for r in s.plan_reviews.all()],
-        shortlist=[_shortlist_row(row) for row in shortlist_preview(s, timezone.localdate())], stop_reason=s.stop_reason,
+        public_review_campaign=None if reference is None else ReviewCampaignOut(
+            id=reference.campaign_id, title=reference.title, year=reference.year, size=REFERENCE_SIZE,
+            note=REFERENCE_NOTE),
+        shortlist=[_shortlist_row(row, standing.get(row.cadre_id)) for row in rows], stop_reason=s.stop_reason,
         next_states=s.next_states(),
         stages=[StageOut(stage=f.stage, label=str(f.label), state=f.state, digest=f.digest, data=f.data,
                          signatures=[SignatureOut(**sig.__dict__) for sig in f.signatures]) for f in stage_flow(s)],
         candidates=[CandidateOut(cadre_id=c.cadre_id, name=c.cadre.name, status=c.status,
-                                 status_label=str(c.get_status_display())) for c in candidates],
+                                 status_label=str(c.get_status_display()),
+                                 public_review=_standing(standing.get(c.cadre_id))) for c in candidates],
         refusals=[RefusalOut(cadre_id=r.cadre_id, name=r.cadre.name, gate=r.gate, reason=r.reason)
                   for r in s.refusals.all()])
 
 
 def _fresh(request: HttpRequest, selection_id: RowId) -> SelectionOut:
-    return _detail(selectors.selection_get(jurisdiction_of(request), selection_id))
+    jurisdiction = jurisdiction_of(request)
+    return _detail(selectors.selection_get(jurisdiction, selection_id), jurisdiction)
 
 
 class SelectionFilters(Schema):
@@ -278,7 +321,8 @@ router.get("/selections/stats", response=StatsOut,
 
 @router.get("/selections/{selection_id}", response=SelectionOut, summary="一项选拔任用：各环节、签字、考察对象")
 def selection_detail(request: HttpRequest, selection_id: RowId) -> SelectionOut:
-    return _detail(selectors.selection_get(jurisdiction_of(request, "selection.selection_view"), selection_id))
+    jurisdiction = jurisdiction_of(request, "selection.selection_view")
+    return _detail(selectors.selection_get(jurisdiction, selection_id), jurisdiction)
 
 
 @router.get("/selections/{selection_id}/trace", response=list[dict[str, Any]], summary="倒查：各环节责任人与签字")
@@ -374,7 +418,7 @@ def recommendation(request: HttpRequest, selection_id: RowId, payload: Recommend
 @router.post("/selections/{selection_id}/candidates",
              auth=permitted("selection.candidate_add", scope=selectors.selections_visible, by="selection_id"),
              response={201: SelectionOut},
-             summary="确定考察对象（R18、R17 把关，不符合时 409 并说明原因）")
+             summary="确定考察对象（R18、R17、R23 及其他模块登记的把关，不符合时 409 并说明原因）")
 def candidate_add(request: HttpRequest, selection_id: RowId, payload: CandidateIn) -> Status[SelectionOut]:
     _visible(request, selection_id)
     jurisdiction = jurisdiction_of(request)
@@ -490,7 +534,9 @@ class PublicityIn(Schema):
     start: date
     end: date
     channel: str = Field(max_length=200)
-    reports: list[InvestigationReportIn] = Field(default_factory=list, max_length=100)
+    reports: list[InvestigationReportIn] = Field(
+        default_factory=list, max_length=100,
+        description="不再接受：公示期间收到的反映请在公示登记后逐件 POST /selections/{id}/publicity-reports")
 
 
 @router.post("/selections/{selection_id}/publicity",
@@ -498,10 +544,11 @@ class PublicityIn(Schema):
              response=SelectionOut, summary="任前公示")
 def publicity(request: HttpRequest, selection_id: RowId, payload: PublicityIn) -> SelectionOut:
     _visible(request, selection_id)
+    if payload.reports:
+        raise ValidationFailed("公示期间收到的反映请在公示登记后逐件登记（POST /api/v1/selections/{id}/publicity-reports），"
+                               "并逐件核查办结", field="reports")
     svc.publicity_record(actor=actor_of(request), jurisdiction=jurisdiction_of(request), selection_id=selection_id,
-                         start=payload.start, end=payload.end, channel=payload.channel,
-                         reports=[svc.PublicityReport(content=r.content, conclusion=r.conclusion)
-                                  for r in payload.reports])
+                         start=payload.start, end=payload.end, channel=payload.channel)
     return _fresh(request, selection_id)
 
 
@@ -590,3 +637,4 @@ router.add_router("", "zugong.selection.api_reports.router")
 router.add_router("", "zugong.selection.api_review.router")
 router.add_router("", "zugong.selection.api_inspections.router")
 router.add_router("", "zugong.selection.api_documents.router")
+router.add_router("", "zugong.selection.api_publicity.router")

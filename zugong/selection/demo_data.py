@@ -20,7 +20,7 @@ from zugong.core.errors import GateRefused
 from zugong.core.models import OrgKind, OrgUnit
 from zugong.core.permissions import SYSTEM
 from zugong.selection.models import AccountabilitySituation, ProblemEntry, ReportCheck, Selection, Stage
-from zugong.selection.services import inspections, problems, reports, review
+from zugong.selection.services import inspections, problems, publicity, reports, review
 from zugong.selection.services import selections as svc
 
 COUNTIES = 2
@@ -83,8 +83,16 @@ def _walk(common: dict[str, Any], selection: Selection, until: str, people: list
                                 + [svc.Statement("县委书记", is_secretary=True)],
                                 tallies={p.pk: svc.Tally(10 - i, i, 0) for i, p in enumerate(people)})
         elif step == "publicity":
-            svc.publicity_record(**common, start=start, end=add_workdays(start, 4), channel="县委组织部网站、公示栏",
-                                 reports=[svc.PublicityReport("反映其亲属在辖区承揽工程", "经核查不属实")])
+            svc.publicity_record(**common, start=start, end=add_workdays(start, 4), channel="县委组织部网站、公示栏")
+            # a report received during the period, checked and found untrue (任职 then proceeds: R13)
+            report = publicity.publicity_report_record(
+                actor=common["actor"], jurisdiction=common["jurisdiction"], selection_id=selection.pk,
+                received_on=start + timedelta(days=1), channel="letter", content="反映其亲属在辖区承揽工程",
+                cadre=people[0])
+            for to, extra in (("checking", {}), ("unfounded", {"conclusion": "经核查，其亲属未在辖区承揽工程，反映不实"})):
+                publicity.publicity_report_transition(actor=common["actor"], jurisdiction=common["jurisdiction"],
+                                                      report_id=report.pk, to=to, on=start + timedelta(days=2),
+                                                      **extra)
         elif step == "appointment":
             record = selection.records.get(stage=Stage.PUBLICITY)
             end = date.fromisoformat(record.data["end"])

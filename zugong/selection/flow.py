@@ -35,6 +35,7 @@ LABELS: dict[str, str | Promise] = {
     "start": _("公示开始"), "end": _("公示结束"), "workdays": _("公示工作日"), "channel": _("公示方式"),
     "reports": _("公示期间收到的反映"), "on": _("任职日期"), "title": _("任职职务"), "document_number": _("任职文号"),
     "due": _("发文期限（R13）"), "late_reason": _("逾期原因"), "appointed": _("任职人员"),
+    "publicity_reports": _("公示期间收到的反映"),
 }
 COMMITTEES = {"standing": _("常委会"), "plenary": _("全委会")}
 SHORTCOMINGS, SECRETARY, PASSED, NOT_PASSED = _("不足"), _("书记"), _("通过"), _("未通过")
@@ -60,9 +61,23 @@ def _item_text(key: str, item: dict[str, Any]) -> str:
     if key == "signed":
         post = f"（{item['post']}）" if item["post"] else ""
         return f"{item['recommender']}{post} → {item['name']}：{item['reason']}"
-    if key == "reports":
+    if key == "reports":  # records written before the reports were rows of their own
         return f"{item['content']}：{item['conclusion']}"
+    if key == "publicity_reports":
+        return publicity_report_text(item)
     return str(item.get("name", item))
+
+
+def publicity_report_text(item: dict[str, Any]) -> str:
+    """One report of the publicity period without its content: day, channel, about whom, outcome, handling."""
+    from zugong.selection.models import PublicityChannel, PublicityHandling, PublicityReportStatus
+
+    channel = PublicityChannel(item["channel"]).label if item["channel"] in PublicityChannel.values else item["channel"]
+    status = PublicityReportStatus(item["status"]).label if item["status"] in PublicityReportStatus.values else ""
+    about = f"（{item['cadre']}）" if item.get("cadre") else ""
+    handling = (f"，{PublicityHandling(item['handling']).label}" if item.get("handling") in PublicityHandling.values
+                else "")
+    return f"{item['received_on']} {channel}{about}：{status}{handling}"
 
 
 def _talk_text(talk: dict[str, Any]) -> str:
@@ -183,12 +198,12 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     recruits), so the page says before anyone tries who may be shortlisted and why not. A handful of
     queries however many were recommended: the shield is one set-based query, R17 works on the votes of
     both rounds (会议推荐, 谈话推荐) already read."""
-    from zugong.cadres.services import r23_refusals
     from zugong.rules.params import rule_title
     from zugong.rules.registry import rule_enabled
     from zugong.selection.params import r17_in_force
     from zugong.selection.rule_wiring import R18_REASON
     from zugong.selection.selectors import shielded_ids
+    from zugong.selection.shortlist_gates import shortlist_refusals
 
     if selection.stage != Stage.SHORTLIST:
         return []
@@ -202,8 +217,8 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
     shielded = shielded_ids(order) if rule_enabled("R18", org_unit=unit, on=on) else set()
     r17, share, max_rank = r17_in_force(unit, on)
     chosen = {c.cadre_id for c in selection.candidates.all()}
-    r23 = r23_refusals([people[pk] for pk in order if pk not in shielded], target=unit, on=on,
-                       action="列为乡镇以外职务的考察对象")
+    # R23 and every gate another module registered, over all of them at once (`shortlist_gates`)
+    others = shortlist_refusals([people[pk] for pk in order if pk not in shielded], org_unit=unit, on=on)
     rows = []
     for pk in order:
         name, standing = people[pk].name, [r.of(pk) for r in rounds]
@@ -212,8 +227,8 @@ def shortlist_preview(selection: Selection, on: date) -> list[ShortlistRow]:
             gate, reason = "R18", R18_REASON.format(name=name)
         elif r17 and (why := r17_reason(name, standing, share, max_rank)):
             gate, reason = "R17", why
-        elif pk in r23:
-            gate, reason = "R23", r23[pk].message
+        elif pk in others:
+            gate, reason = others[pk]
         if gate and not reason.startswith("不符合"):
             reason = f"不符合{gate}（{rule_title(gate)}）：{reason}"
         best = min((r.rank for r in standing if r.rank), default=0)
@@ -251,4 +266,17 @@ def selection_trace(selection: Selection) -> list[dict[str, Any]]:
                             "audit_sequence": s.audit_sequence, "valid": s.valid, "attested_by": s.attested_by}
                            for s in f.signatures],
             "unsigned": not f.signatures, "changed_after_signing": any(not s.valid for s in f.signatures)})
+        if f.stage == Stage.PUBLICITY:  # what the period received, as it stands now (no content: confidential)
+            rows[-1]["publicity_reports"] = [publicity_report_row(r) for r in selection.publicity_reports.all()]
     return rows
+
+
+def publicity_report_row(r: Any) -> dict[str, Any]:
+    """A `PublicityReport` for the trace, without its content (the content is read on the selection page by
+    those allowed, and logged)."""
+    return {"id": r.pk, "received_on": r.received_on.isoformat(), "channel": r.channel,
+            "channel_label": str(r.get_channel_display()), "cadre": r.cadre.name if r.cadre else "",
+            "status": r.status, "status_label": str(r.get_status_display()), "handling": r.handling,
+            "handling_label": str(r.get_handling_display()) if r.handling else "",
+            "concluded_on": r.concluded_on.isoformat() if r.concluded_on else None,
+            "checked_by": _user_name(r.checked_by), "blocks": r.blocks}

@@ -16,6 +16,8 @@ from zugong.selection.models import (
     CommitteeKind,
     ProblemHandling,
     ProblemSource,
+    PublicityChannel,
+    PublicityHandling,
     RecommendationKind,
 )
 from zugong.selection.services import selections as svc
@@ -38,13 +40,15 @@ class ProblemForm(ScopedForm):
     source = forms.ChoiceField(label=_("来源"), choices=blank_choice(list(ProblemSource.choices)))
     received_on = DateField(label=_("收到日期"))
     document_number = forms.CharField(label=_("来文编号"), max_length=80, required=False)
+    petition = forms.IntegerField(label=_("信访件编号"), required=False, min_value=1, max_value=2**31 - 1,
+                                  help_text=_("来源为信访时，可填写信访事项的编号，关联该信访记录（须为本辖区受理的信访件）"))
     summary = forms.CharField(label=_("问题内容"), widget=forms.Textarea(attrs=LINES),
                               help_text=_("内容保密：仅组织部负责同志可查看，每次查看均留痕"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cadre"] = _cadre_field(self, _("干部"))
-        self.order_fields(["cadre", "source", "received_on", "document_number", "summary"])
+        self.order_fields(["cadre", "source", "received_on", "document_number", "petition", "summary"])
 
 
 class ProblemTransitionForm(forms.Form):
@@ -242,15 +246,34 @@ class DecisionForm(_PerCandidateForm):
 class PublicityForm(forms.Form):
     start = DateField(label=_("公示开始"))
     end = DateField(label=_("公示结束"))
-    channel = forms.CharField(label=_("公示方式"), max_length=200)
-    reports = forms.CharField(label=_("公示期间收到的反映"), required=False, widget=forms.Textarea(attrs=LINES),
-                              help_text=_("每行一件，格式为“反映内容：核查结论”；没有则留空"))
+    channel = forms.CharField(label=_("公示方式"), max_length=200,
+                              help_text=_("公示期间收到的反映，在公示登记后逐件登记、核查和办结"))
 
-    def clean_reports(self) -> list[tuple[str, str]]:
-        return _split_lines(self.cleaned_data["reports"], str(_("反映")))
 
-    def report_list(self) -> list[svc.PublicityReport]:
-        return [svc.PublicityReport(content, conclusion) for content, conclusion in self.cleaned_data["reports"]]
+class PublicityReportForm(forms.Form):
+    """One report received during 任前公示: about one of the cadres being publicised, or the selection as a whole."""
+
+    received_on = DateField(label=_("收到日期"))
+    channel = forms.ChoiceField(label=_("反映方式"), choices=blank_choice(list(PublicityChannel.choices)))
+    cadre = forms.TypedChoiceField(label=_("反映对象"), coerce=int, required=False, empty_value=None)
+    content = forms.CharField(label=_("反映内容"), max_length=20000, widget=forms.Textarea(attrs=LINES),
+                              help_text=_("内容保密：仅组织部负责同志和办理核查的人员可见，每次查看均记入日志"))
+
+    def __init__(self, *args: Any, candidates: list[Candidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {c.cadre_id: c.cadre for c in candidates}
+        field = self.fields["cadre"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("（不针对具体人选）")), *((c.cadre_id, c.cadre.name) for c in candidates)]
+
+
+class PublicityReportTransitionForm(forms.Form):
+    conclusion = forms.CharField(label=_("核查结论"), max_length=20000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    handling = forms.ChoiceField(label=_("处理意见"), required=False,
+                                 choices=blank_choice(list(PublicityHandling.choices)),
+                                 help_text=_("查实的：暂缓任职或取消任职；部分查实的：四项之一；不实的：不填"))
+    on = DateField(label=_("办结日期"), required=False)
 
 
 class AppointmentForm(forms.Form):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zugong.core.errors import NotFound
-from zugong.selection.models import PlanReview, ProblemEntry, ReportCheck, Selection
+from zugong.selection.models import PlanReview, ProblemEntry, PublicityReport, ReportCheck, Selection
 
 NOT_FOUND = "未找到，或不在您的管辖范围内"
 
@@ -37,3 +37,12 @@ def lock_review(pk: int) -> PlanReview:
     if review is None:
         raise NotFound(NOT_FOUND)
     return review
+
+
+def lock_publicity_report(pk: int) -> PublicityReport:
+    """A report received during 任前公示; the caller has locked its selection first (selection, then report)."""
+    report = (PublicityReport.objects.select_for_update(of=("self",)).select_related("cadre")
+              .filter(pk=pk).first())
+    if report is None:
+        raise NotFound(NOT_FOUND)
+    return report

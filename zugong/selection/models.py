@@ -66,6 +66,9 @@ class ProblemEntry(models.Model):
     source = models.CharField(_("来源"), max_length=12, choices=ProblemSource.choices)
     received_on = models.DateField(_("收到日期"))
     document_number = models.CharField(_("来文编号"), max_length=80, blank=True, default="")
+    # 信访: the petition record it came from (masswork), in the entry's own jurisdiction
+    petition = models.ForeignKey("masswork.Petition", verbose_name=_("信访件"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     summary = models.TextField(_("问题内容"))  # confidential: see selection/access.py
     status = models.CharField(_("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.PENDING)
     handling = models.CharField(_("处理方式"), max_length=14, choices=ProblemHandling.choices, blank=True, default="")
@@ -524,3 +527,87 @@ class SpecialInspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspected_unit_id} {self.started_on}"
+
+
+# --- 任前公示: the reports received during the publicity period ------------------------------------------
+
+
+class PublicityChannel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    CALL = "call", _("来电")
+    VISIT = "visit", _("来访")
+    ONLINE = "online", _("网络")
+    OTHER = "other", _("其他")
+
+
+class PublicityReportStatus(models.TextChoices):
+    PENDING = "pending", _("待核查")
+    CHECKING = "checking", _("核查中")
+    CONFIRMED = "confirmed", _("查实")
+    PARTLY = "partly", _("部分查实")
+    UNFOUNDED = "unfounded", _("不实")
+
+
+class PublicityHandling(models.TextChoices):
+    NO_EFFECT = "no_effect", _("不影响任职")
+    REMINDER = "reminder", _("提醒或批评教育后任职")
+    SUSPEND = "suspend", _("暂缓任职")
+    CANCEL = "cancel", _("取消任职")
+
+
+PUBLICITY_REPORT_ALLOWED: dict[str, frozenset[str]] = {
+    PublicityReportStatus.PENDING: frozenset({PublicityReportStatus.CHECKING}),
+    PublicityReportStatus.CHECKING: frozenset({PublicityReportStatus.CONFIRMED, PublicityReportStatus.PARTLY,
+                                               PublicityReportStatus.UNFOUNDED}),
+    PublicityReportStatus.CONFIRMED: frozenset(),
+    PublicityReportStatus.PARTLY: frozenset(),
+    PublicityReportStatus.UNFOUNDED: frozenset(),
+}
+PUBLICITY_OPEN = (PublicityReportStatus.PENDING, PublicityReportStatus.CHECKING)
+# A concluded report blocks the appointment (R13: only a clean publicity period) when found true, or when its
+# handling holds the appointment back.
+PUBLICITY_BLOCKING_HANDLING = (PublicityHandling.SUSPEND, PublicityHandling.CANCEL)
+
+
+class PublicityReport(models.Model):
+    """One report (反映) received during a selection's 任前公示: when, how, about whom, what (confidential, like a
+    problem entry's content), then checked (核查) and concluded (查实 / 部分查实 / 不实, with the handling)."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="publicity_reports")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("反映对象"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    received_on = models.DateField(_("收到日期"))
+    channel = models.CharField(_("反映方式"), max_length=8, choices=PublicityChannel.choices)
+    content = models.TextField(_("反映内容"))  # confidential: see selection/access.py
+    status = models.CharField(_("状态"), max_length=10, choices=PublicityReportStatus.choices,
+                              default=PublicityReportStatus.PENDING)
+    handling = models.CharField(_("处理意见"), max_length=10, choices=PublicityHandling.choices, blank=True,
+                                default="")
+    conclusion = models.TextField(_("核查结论"), blank=True, default="")
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公示期间的反映")
+        verbose_name_plural = _("公示期间的反映")
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} {self.received_on} {self.status}"
+
+    def next_states(self) -> list[str]:
+        return sorted(PUBLICITY_REPORT_ALLOWED[self.status])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in PUBLICITY_OPEN
+
+    @property
+    def blocks(self) -> bool:
+        """It holds the appointment back: not yet concluded, found true, or concluded with a handling that
+        suspends or cancels the appointment."""
+        return (self.is_open or self.status == PublicityReportStatus.CONFIRMED
+                or self.handling in PUBLICITY_BLOCKING_HANDLING)

@@ -56,10 +56,13 @@ def wire() -> None:
     from zugong.rules.registry import register_gate
     from zugong.selection.rule_sources import wire_sources
     from zugong.selection.selectors import problem_unit_counts
+    from zugong.selection.shortlist_gates import r23_gate, register_shortlist_gate
     from zugong.talks.problem_counts import register_problem_counter
 
     register_gate("R17", r17_gate)
     register_gate("R18", r18_gate)
     register_gate("R19", r19_gate)
     register_problem_counter("selection.problem_entries", problem_unit_counts)
+    # R23 at 确定考察对象 through the registry of shortlist gates (another module's gates join it there)
+    register_shortlist_gate("R23", r23_gate, switch=False)
     wire_sources()  # R22

@@ -41,6 +41,7 @@ from zugong.selection.models import (
     PersonalReport,
     PlanReview,
     ProblemEntry,
+    PublicityReport,
     RecommendationVote,
     ReportCheck,
     Selection,
@@ -67,7 +68,7 @@ def problem_list(jurisdiction: Jurisdiction, *, status: str = "", source: str = 
 
 
 def problem_get(jurisdiction: Jurisdiction, pk: int) -> ProblemEntry:
-    entry = problems_visible(jurisdiction).filter(pk=pk).first()
+    entry = problems_visible(jurisdiction).select_related("petition__org_unit").filter(pk=pk).first()
     if entry is None:
         raise NotFound("未找到该问题信息，或不在您的管辖范围内")
     return entry
@@ -129,10 +130,25 @@ def selection_get(jurisdiction: Jurisdiction, pk: int) -> Selection:
         Prefetch("candidates", queryset=Candidate.objects.select_related("cadre__org_unit").order_by("pk")),
         # the cadre's unit: R23 in the shortlist preview asks for each new township recruit's township
         Prefetch("votes", queryset=RecommendationVote.objects.select_related("cadre__org_unit")),
-        "refusals__cadre", "signed_recommendations__cadre").first())
+        "refusals__cadre", "signed_recommendations__cadre",
+        Prefetch("publicity_reports", queryset=PublicityReport.objects.select_related("cadre", "checked_by")
+                 .order_by("received_on", "pk"))).first())
     if selection is None:
         raise NotFound("未找到该选拔任用工作，或不在您的管辖范围内")
     return selection
+
+
+def publicity_reports_visible(jurisdiction: Jurisdiction) -> QuerySet[PublicityReport]:
+    """The reports received during the 任前公示 of selections in the jurisdiction (scoped by the selection's unit)."""
+    return scope(PublicityReport.objects.select_related("selection__org_unit", "cadre", "checked_by"), jurisdiction,
+                 "selection__org_unit")
+
+
+def publicity_report_get(jurisdiction: Jurisdiction, pk: int) -> PublicityReport:
+    report = publicity_reports_visible(jurisdiction).filter(pk=pk).first()
+    if report is None:
+        raise NotFound("未找到该反映，或不在您的管辖范围内")
+    return report
 
 
 # --- personal-matters reports (R19) ---------------------------------------------------------------------

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from zugong.selection import views, views_documents, views_inspections, views_reports, views_review
+from zugong.selection import (
+    views,
+    views_documents,
+    views_inspections,
+    views_publicity,
+    views_reports,
+    views_review,
+)
 
 app_name = "selection"
 urlpatterns = [
@@ -12,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/sign/<slug:stage>/", views.stage_sign, name="sign"),
     path("<int:pk>/sign/<slug:stage>/attested/", views.stage_sign_attested, name="sign_attested"),
     path("<int:pk>/stop/", views.selection_stop, name="stop"),
+    path("<int:pk>/publicity-reports/", views_publicity.publicity_report_new, name="publicity_report_new"),
+    path("publicity-reports/<int:pk>/transition/", views_publicity.publicity_report_transition,
+         name="publicity_report_transition"),
     path("<int:pk>/sign-off/", views.audit_sign_off, name="sign_off"),
     path("<int:pk>/trace/", views.selection_trace_page, name="trace"),
     path("<int:pk>/trace.docx", views_documents.selection_trace_docx, name="trace_docx"),

@@ -22,7 +22,15 @@ from zugong.selection import access, selectors
 from zugong.selection import forms as f
 from zugong.selection.flow import open_audit_errors, selection_trace, shortlist_preview, stage_flow
 from zugong.selection.forms_reports import ReviewForm
-from zugong.selection.models import ProblemSource, ProblemStatus, RecommendationKind, Selection, Stage
+from zugong.selection.models import (
+    ProblemSource,
+    ProblemStatus,
+    PublicityReportStatus,
+    RecommendationKind,
+    Selection,
+    Stage,
+)
+from zugong.selection.review_reference import review_reference
 from zugong.selection.services import problems
 from zugong.selection.services import selections as svc
 
@@ -56,7 +64,8 @@ def problem_new(request: AuthedRequest) -> HttpResponse:
         try:
             entry = problems.problem_record(
                 actor=request.user, jurisdiction=request.jurisdiction, cadre=d["cadre"], source=d["source"],
-                received_on=d["received_on"], summary=d["summary"], document_number=d["document_number"])
+                received_on=d["received_on"], summary=d["summary"], document_number=d["document_number"],
+                petition_id=d["petition"])
         except DomainError as exc:
             _fail(form, exc)
         else:
@@ -72,7 +81,10 @@ def problem_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "entry": entry, "summary": access.summary_for(request.jurisdiction, request.user, entry),
         "mask": access.MASK, "form": f.ProblemTransitionForm(),
         "next_states": [(s, ProblemStatus(s).label) for s in entry.next_states()],
-        "may_transition": may(request.jurisdiction, "selection.problem_transition", entry.org_unit)})
+        "may_transition": may(request.jurisdiction, "selection.problem_transition", entry.org_unit),
+        # the petition record it came from: a link for those who may read petitions there
+        "petition_link": entry.petition is not None and may(request.jurisdiction, "masswork.petition_view",
+                                                            entry.petition.org_unit)})
 
 
 @page(action="selection.problem_transition", methods=("POST",), scope=selectors.problems_visible, by="pk")
@@ -145,7 +157,7 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "may_remove_file": may(request.jurisdiction, "selection.stage_file_remove", selection.org_unit),
         "may_stop": may(request.jurisdiction, "selection.selection_stop", selection.org_unit) and not selection.is_final,
         "sign_form": f.SignForm(), "stop_form": f.StopForm(),
-        "shortlist": shortlist_preview(selection, timezone.localdate()),
+        **_shortlist_context(request, selection),
         "audit_errors": [e for rows in open_audit_errors(selection).values() for e in rows],
         "may_sign_off": may(request.jurisdiction, "selection.audit_sign_off", selection.org_unit),
         "due": svc.appointment_due(selection) if selection.stage == Stage.APPOINTMENT else None,
@@ -155,7 +167,36 @@ def _detail(request: AuthedRequest, pk: int, bound: dict[str, forms.Form] | None
         "review_form": ReviewForm(),
         "may_submit_plan": _may_submit_plan(request, selection),
         "may_check_reports": may(request.jurisdiction, "selection.report_check", selection.org_unit),
+        **_publicity_context(request, selection, (bound or {}).get("publicity_report")),
     }, status=status)
+
+
+def _shortlist_context(request: AuthedRequest, selection: Selection) -> dict[str, Any]:
+    """The candidate step's rows with the gates' answers, and beside them (and beside each candidate) where the
+    cadre stood in the latest published 群众评议: a reference, not a gate."""
+    rows = shortlist_preview(selection, timezone.localdate())
+    candidates = list(selection.candidates.all())
+    reference = review_reference(request.jurisdiction, selection) if rows or candidates else None
+    standing = reference.standing if reference else {}
+    return {"shortlist": [(r, standing.get(r.cadre_id)) for r in rows], "review_reference": reference,
+            "candidate_refs": [(c, standing.get(c.cadre_id)) for c in candidates]}
+
+
+def _publicity_context(request: AuthedRequest, selection: Selection, bound: forms.Form | None) -> dict[str, Any]:
+    """任前公示's reports: each with its content where the reader may see it (logged), the form to register one
+    while the period runs (at 任职, before the appointment), and the checking forms."""
+    j = request.jurisdiction
+    reports = list(selection.publicity_reports.all())
+    contents = access.publicity_contents_for(j, request.user, selection, reports, channel="web")
+    running = selection.stage == Stage.APPOINTMENT
+    passed = [c for c in selection.candidates.all() if c.status == "passed"]
+    may_record = running and may(j, "selection.publicity_report_record", selection.org_unit)
+    return {
+        "publicity_reports": [(r, contents[r.pk], [(s, PublicityReportStatus(s).label) for s in r.next_states()],
+                               f.PublicityReportTransitionForm(auto_id=f"id_pr{r.pk}_%s")) for r in reports],
+        "publicity_form": (bound or f.PublicityReportForm(candidates=passed, auto_id="id_pr_%s")) if may_record else None,
+        "may_check_publicity": running and may(j, "selection.publicity_report_check", selection.org_unit),
+        "mask": access.MASK}
 
 
 def _may_submit_plan(request: AuthedRequest, selection: Selection) -> bool:
@@ -221,8 +262,7 @@ def _run_step(request: AuthedRequest, selection: Selection, step: str) -> forms.
                                                    statements=d.statement_list(), tallies=d.tallies())),
         "publicity": (lambda: f.PublicityForm(post),
                       lambda d: svc.publicity_record(**common, start=d.cleaned_data["start"],
-                                                     end=d.cleaned_data["end"], channel=d.cleaned_data["channel"],
-                                                     reports=d.report_list())),
+                                                     end=d.cleaned_data["end"], channel=d.cleaned_data["channel"])),
         "appointment": (lambda: f.AppointmentForm(post),
                         lambda d: svc.appointment_record(**common, **d.cleaned_data)),
     }

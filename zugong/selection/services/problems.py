@@ -11,7 +11,10 @@ from zugong.cadres.models import Cadre
 from zugong.core.audit import audit_record
 from zugong.core.errors import IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import OrgKind, OrgUnit
+from zugong.core.orgtree import ancestor_paths
 from zugong.core.permissions import Actor, require
+from zugong.masswork.models import Petition
 from zugong.selection.locks import lock_problem
 from zugong.selection.models import (
     PROBLEM_ALLOWED,
@@ -26,22 +29,52 @@ def _actor_id(actor: Actor) -> int | None:
     return actor.pk if actor is not None else None
 
 
+HOME_KINDS = (OrgKind.COUNTY, OrgKind.CITY, OrgKind.PROVINCE)
+
+
+def _home(unit: OrgUnit) -> OrgUnit:
+    """The jurisdiction an entry belongs to: the nearest county (else city, else province) at or above its unit."""
+    rows = OrgUnit.objects.filter(kind__in=HOME_KINDS, path__in=ancestor_paths(unit.path)).order_by("-depth")
+    return rows.first() or unit
+
+
+def _petition(jurisdiction: Jurisdiction, petition_id: int, cadre: Cadre, source: str) -> Petition:
+    """A 信访 entry's petition record: one the recorder sees, received in the cadre's own county (or city)."""
+    from zugong.masswork.selectors import petitions_visible
+
+    if source != ProblemSource.PETITION:
+        raise ValidationFailed("只有来源为信访的问题信息才能关联信访件", field="petition")
+    petition = petitions_visible(jurisdiction).filter(pk=petition_id).first()
+    if petition is None:
+        raise ValidationFailed(f"未找到编号为 {petition_id} 的信访件，或不在您的管辖范围内，不能关联",
+                               field="petition")
+    home = _home(cadre.org_unit)
+    if not petition.org_unit.path.startswith(home.path):
+        raise ValidationFailed(f"该信访件由{petition.org_unit.name}受理，不属于{cadre.name}所在的{home.name}，"
+                               "不能关联其他辖区的信访件", field="petition")
+    return petition
+
+
 @transaction.atomic
 def problem_record(*, actor: Actor, jurisdiction: Jurisdiction, cadre: Cadre, source: str, received_on: date,
-                   summary: str, document_number: str = "") -> ProblemEntry:
+                   summary: str, document_number: str = "", petition_id: int | None = None) -> ProblemEntry:
+    """An entry about a cadre; one that came from 信访 may name its petition record (`petition_id`), which must lie
+    in the recorder's jurisdiction and in the cadre's own county."""
     require(jurisdiction, "selection.problem_record", cadre.org_unit)
     if source not in ProblemSource.values:
         raise ValidationFailed("来源无效，可选：中省巡视、纪检监察、政法、网络舆情、信访、审计、其他", field="source")
+    petition = _petition(jurisdiction, petition_id, cadre, source) if petition_id is not None else None
     if received_on > timezone.localdate():
         raise ValidationFailed("收到日期不能晚于今天", field="received_on")
     if not summary.strip():
         raise ValidationFailed("请填写问题内容", field="summary")
     entry = ProblemEntry.objects.create(
         cadre=cadre, org_unit=cadre.org_unit, source=source, received_on=received_on, summary=summary.strip(),
-        document_number=document_number.strip(), created_by_id=_actor_id(actor))
+        document_number=document_number.strip(), petition=petition, created_by_id=_actor_id(actor))
     # The content is confidential: the audit chain names the entry, never what it says.
     audit_record(actor=actor, action="selection.problem_record", obj=entry, org_unit=entry.org_unit,
-                 summary={"cadre": cadre.pk, "source": source, "received_on": received_on.isoformat()})
+                 summary={"cadre": cadre.pk, "source": source, "received_on": received_on.isoformat(),
+                          "petition": petition.pk if petition else None})
     return entry
 
 

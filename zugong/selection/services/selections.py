@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.cadres.models import Cadre
-from zugong.cadres.services import check_r23, post_change
+from zugong.cadres.services import post_change
 from zugong.core.attachments import attachments_of
 from zugong.core.audit import audit_record
 from zugong.core.calendar import workdays_between
@@ -39,7 +39,9 @@ from zugong.selection.models import (
     StageSignature,
 )
 from zugong.selection.recommendation import recommendation_rounds
+from zugong.selection.services.publicity import blocking_reason, reports_of
 from zugong.selection.services.review import plan_cleared
+from zugong.selection.shortlist_gates import shortlist_refusals
 from zugong.selection.stage_files import record_digest
 
 ADVANCE = "selection.selection_advance"
@@ -212,9 +214,11 @@ def _candidate_add(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: in
     rounds = recommendation_rounds(_recommendation_data(selection), list(selection.votes.all()))
     standing = [r.of(cadre.pk) for r in rounds]
     check_gate("R17", org_unit=selection.org_unit, on=on, cadre=cadre, rounds=standing)
-    # R23: a new township recruit may not be shortlisted for a post outside the township before the years
-    # are served (the cadres app's check; post_change applies it again at 任职).
-    check_r23(cadre=cadre, target=selection.org_unit, on=on, action="列为乡镇以外职务的考察对象")
+    # R23 (a new township recruit may not be shortlisted for a post outside the township before the years are
+    # served; post_change applies it again at 任职) and every gate another module registered
+    refused = shortlist_refusals([cadre], org_unit=selection.org_unit, on=on).get(cadre.pk)
+    if refused is not None:
+        raise GateRefused(refused[1], code="gate_refused")
     candidate = Candidate.objects.create(selection=selection, cadre=cadre)
     audit_record(actor=actor, action="selection.candidate_add", obj=selection, org_unit=selection.org_unit,
                  summary={"cadre": cadre.pk, "rounds": [{"kind": r.kind, "votes": r.votes, "rank": r.rank}
@@ -225,7 +229,7 @@ def _candidate_add(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: in
 @transaction.atomic
 def _refusal_record(*, actor: Actor, selection_id: int, cadre: Cadre, exc: GateRefused) -> None:
     selection = lock_selection(selection_id)
-    found = re.match(r"不符合(R\d+)", exc.message)
+    found = re.match(r"不符合([A-Za-z0-9_.-]{1,8})（", exc.message)
     gate = found.group(1) if found else ""
     CandidateRefusal.objects.create(selection=selection, cadre=cadre, gate=gate, reason=exc.message)
     audit_record(actor=actor, action="selection.candidate_refuse", obj=selection, org_unit=selection.org_unit,
@@ -416,12 +420,6 @@ def audit_sign_off(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: in
 
 # --- 任前公示 ---------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PublicityReport:
-    content: str
-    conclusion: str
-
-
 def publicity_workdays(start: date, end: date) -> int:
     """Working days from start to end, both counted, with the 调休 calendar."""
     return workdays_between(start - timedelta(days=1), end)
@@ -429,19 +427,16 @@ def publicity_workdays(start: date, end: date) -> int:
 
 @transaction.atomic
 def publicity_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, start: date, end: date,
-                     channel: str, reports: list[PublicityReport]) -> Selection:
-    """任前公示: at least the minimum of working days; every report received is checked and concluded."""
+                     channel: str) -> Selection:
+    """任前公示: the period (at least the minimum of working days) and the channel. The reports received during it
+    are rows of their own (`services.publicity`), each checked and concluded before the appointment (R13)."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.PUBLICITY)
     days, need = publicity_workdays(start, end), params.publicity_min_workdays(selection.org_unit, start)
     if end < start or days < need:
         raise Conflict(f"公示期 {start.isoformat()} 至 {end.isoformat()} 只有 {max(days, 0)} 个工作日，"
                        f"不少于 {need} 个工作日")
-    for report in reports:
-        if not report.content.strip() or not report.conclusion.strip():
-            raise ValidationFailed("公示期间收到的每件反映都须登记内容和核查结论", field="reports")
     data = {"start": start.isoformat(), "end": end.isoformat(), "workdays": days,
-            "channel": _text(channel, "公示方式", "channel"),
-            "reports": [{"content": r.content.strip(), "conclusion": r.conclusion.strip()} for r in reports]}
+            "channel": _text(channel, "公示方式", "channel")}
     return _move(actor, selection, Stage.APPOINTMENT, data)
 
 
@@ -459,6 +454,9 @@ def appointment_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id
                        document_number: str, late_reason: str = "") -> Selection:
     """任职: each cadre the decision passed takes the post through the cadre registry (五必谈 fires there)."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.APPOINTMENT)
+    received = reports_of(selection)  # R13: a clean publicity period first
+    if (why := blocking_reason(received)) is not None:
+        raise Conflict(why)
     due = appointment_due(selection)
     end = date.fromisoformat(selection.records.get(stage=Stage.PUBLICITY).data["end"])
     if on <= end:
@@ -477,7 +475,11 @@ def appointment_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id
         candidate.save(update_fields=["status"])
         appointed.append(_cadre_ref(candidate.cadre))
     data = {"on": on.isoformat(), "title": title, "document_number": document_number.strip(),
-            "due": due.isoformat(), "late_reason": late_reason.strip(), "appointed": appointed}
+            "due": due.isoformat(), "late_reason": late_reason.strip(), "appointed": appointed,
+            # what the publicity period received, as concluded (the content stays confidential: not in the record)
+            "publicity_reports": [{"id": r.pk, "received_on": r.received_on.isoformat(), "channel": r.channel,
+                                   "cadre": r.cadre.name if r.cadre else "", "status": r.status,
+                                   "handling": r.handling} for r in received]}
     return _move(actor, selection, Stage.APPOINTED, data)
 
 

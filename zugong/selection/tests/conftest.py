@@ -118,8 +118,7 @@ def walk(w: World, selection: Selection, until: str, *, candidates: tuple[Cadre,
                                             svc.Statement("书记", is_secretary=True)],
                                 tallies={p.pk: svc.Tally(8, 0, 0) for p in people})
         elif step == "publicity":
-            svc.publicity_record(**common, start=date(2026, 3, 16), end=date(2026, 3, 20), channel="县委组织部网站",
-                                 reports=[])
+            svc.publicity_record(**common, start=date(2026, 3, 16), end=date(2026, 3, 20), channel="县委组织部网站")
         elif step == "appointment":
             svc.appointment_record(**common, on=date(2026, 3, 21), title="甲镇镇长", document_number="甲组任〔2026〕5号")
     selection.refresh_from_db()

@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from zugong.cadres.models import PostHolding
 from zugong.e2e import browser, sign_in, wait_for, wait_for_text  # noqa: F401
-from zugong.selection.models import ReportCheck, Selection, Stage
+from zugong.selection.models import PublicityReport, ReportCheck, Selection, Stage
 from zugong.selection.tests.conftest import cadre
 
 
@@ -49,13 +49,13 @@ def _pick(driver: Any, field: str, text: str) -> None:
     wait_for_text(driver, f"#id_{field} ~ .zg-picker-chosen", text)
 
 
-def _post(driver: Any, section: str) -> None:
+def _post(driver: Any, section: str, button: str = "button[type=submit]") -> None:
     """Submit the section's form and wait for the answer page to replace this one (the page before may
     hold the very text the test waits for next: "已保存", or a help text naming the rule)."""
     old_page = driver.find_element(By.TAG_NAME, "html")
 
     def click(d: Any) -> bool:  # retried while the page is still settling ("node not in the document")
-        d.find_element(By.CSS_SELECTOR, f"{section} button[type=submit]").click()
+        d.find_element(By.CSS_SELECTOR, f"{section} {button}").click()
         return True
 
     WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(click)
@@ -138,6 +138,23 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     _fill(driver, {"start": "2026-03-16", "end": "2026-03-20", "channel": "县委组织部网站"})
     _submit(driver, "#zg-step-publicity")
     assert "2026" in driver.find_element(By.ID, "zg-stage").text
+    # a report received during the publicity: registered, and 任职 refused until it is checked and concluded (R13)
+    _fill(driver, {"pr_received_on": "2026-03-17", "pr_channel": "letter", "pr_cadre": z,
+                   "pr_content": "反映其子女在辖区经商"})
+    _submit(driver, "#zg-publicity-report-new", "反映已登记")
+    report = PublicityReport.objects.get()
+    row = f"#zg-publicity-report-{report.pk}"
+    wait_for_text(driver, row, "待核查")
+    assert "反映其子女在辖区经商" in driver.find_element(By.CSS_SELECTOR, row).text
+    _fill(driver, {"on": "2026-03-23", "title": "甲镇镇长", "document_number": "甲组任〔2026〕5号"})
+    _post(driver, "#zg-step-appointment")
+    wait_for_text(driver, "#zg-step-appointment", "公示无异常方可任职")
+    _submit(driver, row, "反映的办理情况已更新")  # 开始核查
+    wait_for_text(driver, f"{row} .zg-publicity-status", "核查中")
+    _fill(driver, {f"pr{report.pk}_conclusion": "经核查，其子女未在辖区经商", f"pr{report.pk}_on": "2026-03-19"})
+    _post(driver, row, 'button[value="unfounded"]')
+    wait_for_text(driver, ".zg-messages", "反映的办理情况已更新")
+    wait_for_text(driver, f"{row} .zg-publicity-status", "不实")
     _fill(driver, {"on": "2026-03-23", "title": "甲镇镇长", "document_number": "甲组任〔2026〕5号"})
     _submit(driver, "#zg-step-appointment")
     assert "已任职" in driver.find_element(By.ID, "zg-stage").text
@@ -145,6 +162,7 @@ def test_org_admin_takes_a_selection_from_motion_to_appointment_in_chinese(live_
     _submit(driver, "#stage-decision", "已签字确认")
     driver.find_element(By.ID, "zg-trace-link").click()
     wait_for_text(driver, "#zg-trace", "常委甲、县委书记")
+    wait_for_text(driver, "#zg-trace-publicity", "来信（张一）：不实")
     assert "alice" in driver.find_element(By.ID, "zg-trace").text
     selection = Selection.objects.get()
     assert selection.stage == Stage.APPOINTED

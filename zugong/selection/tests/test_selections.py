@@ -191,9 +191,8 @@ def test_publicity_minimum_is_the_register_s_for_the_unit(world: World) -> None:
     register_row("R13", world.tree.county_a, {"publicity_min_workdays": 7})
     s = walk(world, open_selection(world), "publicity")
     with pytest.raises(Conflict, match="只有 5 个工作日，不少于 7 个工作日"):
-        svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 20), channel="网站", reports=[])
-    assert svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 24), channel="网站",
-                                reports=[]).stage == Stage.APPOINTMENT
+        svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 20), channel="网站")
+    assert svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 24), channel="网站").stage == Stage.APPOINTMENT
     assert params.publicity_min_workdays(world.tree.township_b, date(2026, 3, 16)) == 5
 
 
@@ -240,17 +239,9 @@ def test_publicity_counts_working_days_with_the_adjusted_weekend(world: World) -
     assert svc.publicity_workdays(date(2025, 9, 26), date(2025, 10, 9)) == 5
     s = walk(world, open_selection(world), "publicity")
     with pytest.raises(Conflict, match="只有 4 个工作日，不少于 5 个工作日"):
-        svc.publicity_record(**_c(world, s), start=date(2025, 9, 26), end=date(2025, 10, 8), channel="网站", reports=[])
-    done = svc.publicity_record(**_c(world, s), start=date(2025, 9, 26), end=date(2025, 10, 9), channel="网站",
-                                reports=[svc.PublicityReport("反映其子女经商", "经核查不属实")])
+        svc.publicity_record(**_c(world, s), start=date(2025, 9, 26), end=date(2025, 10, 8), channel="网站")
+    done = svc.publicity_record(**_c(world, s), start=date(2025, 9, 26), end=date(2025, 10, 9), channel="网站")
     assert done.stage == Stage.APPOINTMENT
-
-
-def test_publicity_reports_must_be_concluded(world: World) -> None:
-    s = walk(world, open_selection(world), "publicity")
-    with pytest.raises(ValidationFailed, match="核查结论"):
-        svc.publicity_record(**_c(world, s), start=date(2026, 3, 16), end=date(2026, 3, 20), channel="网站",
-                             reports=[svc.PublicityReport("反映", "")])
 
 
 # --- 任职 and R13 -------------------------------------------------------------------------------------------
