@@ -56,3 +56,19 @@ def test_board_page_reads_its_rows_and_names_in_one_query(walls, django_assert_n
     walls.a.is_active = False
     walls.a.save(update_fields=["is_active"])
     assert client.get(f"/m/walls/{walls.a.pk}/").status_code == 404
+
+
+def test_the_board_prints_every_row_as_the_reference_template_did(walls) -> None:
+    # given orders with markup and quotes in what residents wrote, dispatched or not
+    from zugong.masswork import selectors
+    from zugong.masswork.public_views import board_rows
+
+    for n in range(4):
+        place(walls.a, description=f'第{n}件 <i>"急"</i> & 事')
+    rows = board_rows(selectors.public_board_of(walls.a.pk))
+    # when the page is read
+    body = Client().get(f"/m/walls/{walls.a.pk}/").content.decode()
+    # then its rows are, in order, the rows the template's nine variables printed
+    expected = "".join(BEFORE.render(Context({"r": row})) for row in rows)
+    assert len(rows) == 4 and expected in body
+    assert "<i>" not in body.split('<table id="mw-board">')[1]
