@@ -11,13 +11,20 @@ class RectificationConfig(AppConfig):
         from zugong.core.attachments import register_owner
         from zugong.core.nav import NavItem, register_nav
         from zugong.rectification import rule_sources
-        from zugong.rectification.models import DutyReport, Problem, ProblemList, ProgressUpdate
+        from zugong.rectification.models import (
+            DutyReport,
+            Problem,
+            ProblemList,
+            ProgressUpdate,
+            ProjectReport,
+        )
 
         rule_sources.register()
         register_owner(Problem, "rectification.problem_view")
         register_owner(ProgressUpdate, "rectification.problem_view")
         register_owner(DutyReport, "rectification.problem_view")
         register_owner(ProblemList, "rectification.problem_view")  # the written feedback document of a 述职
+        register_owner(ProjectReport, "rectification.project_view")
         register_nav(NavItem("rectification", _("问题整改"), "rectification:lists", "rectification.problem_view",
                              "supervision", order=60))
         register_nav(NavItem("rectification-duty", _("述职评议"), "rectification:duty-list",

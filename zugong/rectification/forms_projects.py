@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zugong.core.forms import DateField, ScopedForm
+from zugong.core.forms import AttachmentsField, DateField, ScopedForm
 from zugong.core.models import OrgUnit
 from zugong.core.selectors import org_units_visible
 from zugong.rectification.forms import _unit_picker
@@ -72,6 +72,7 @@ class ReportForm(ScopedForm):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
     percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     reported_on = DateField(label=_("报告日期"))
+    attachments = AttachmentsField(label=_("附件"), help_text=_("PDF、JPEG/PNG 图片、Word 或 Excel，每个不超过 10 MB"))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,14 +4,16 @@ the issuing level (they may claim it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from zugong.core.errors import NotFound
 from zugong.core.jurisdiction import Jurisdiction
+from zugong.core.models import Attachment
 from zugong.core.orgtree import ancestor_paths, subtree_q
 from zugong.rectification.models import (
     ClaimStatus,
@@ -121,10 +123,13 @@ class BoardRow:
     completed: int
     overdue_dates: int
     reports_due: int  # report periods whose due day passed without a report
+    claimed: int = 0  # items under way this unit claimed (认项 approved) without leading them
+    claimed_completed: int = 0
 
 
 def board(jurisdiction: Jurisdiction, *, org_path: str, as_of: date) -> list[BoardRow]:
-    """Per lead unit in the subtree: items under way and completed, dates overdue, reports missed."""
+    """Per unit in the subtree: the items it leads under way and completed, their dates overdue and reports missed,
+    and the items it claimed (approved 认项) under way and completed — a unit that only claims has a row too."""
     rows = (projects_visible(jurisdiction).filter(subtree_q(org_path, "lead_unit__")).exclude(status=ProjectStatus.DRAFT)
             .order_by().values("lead_unit_id", "lead_unit__name", "lead_unit__path")
             .annotate(under_way=Count("id", filter=Q(status=ProjectStatus.PUBLISHED), distinct=True),
@@ -135,10 +140,22 @@ def board(jurisdiction: Jurisdiction, *, org_path: str, as_of: date) -> list[Boa
                       reports_due=Count("milestones", filter=Q(milestones__kind=MilestoneKind.REPORT,
                                                                milestones__done_on__isnull=True,
                                                                milestones__due__lt=as_of,
-                                                               status=ProjectStatus.PUBLISHED)))
-            .order_by("lead_unit__path"))
-    return [BoardRow(r["lead_unit_id"], r["lead_unit__name"], r["under_way"], r["completed"], r["overdue_dates"],
-                     r["reports_due"]) for r in rows]
+                                                               status=ProjectStatus.PUBLISHED))))
+    claims = (claims_visible(jurisdiction).filter(subtree_q(org_path, "org_unit__"), status=ClaimStatus.APPROVED)
+              .exclude(project__lead_unit_id=F("org_unit_id")).order_by()
+              .values("org_unit_id", "org_unit__name", "org_unit__path")
+              .annotate(under_way=Count("project_id", filter=Q(project__status=ProjectStatus.PUBLISHED), distinct=True),
+                        completed=Count("project_id", filter=Q(project__status=ProjectStatus.COMPLETED),
+                                        distinct=True)))
+    by_unit: dict[int, tuple[str, BoardRow]] = {
+        r["lead_unit_id"]: (r["lead_unit__path"], BoardRow(r["lead_unit_id"], r["lead_unit__name"], r["under_way"],
+                                                           r["completed"], r["overdue_dates"], r["reports_due"]))
+        for r in rows}
+    for c in claims:
+        path, row = by_unit.get(c["org_unit_id"], (c["org_unit__path"],
+                                                   BoardRow(c["org_unit_id"], c["org_unit__name"], 0, 0, 0, 0)))
+        by_unit[c["org_unit_id"]] = (path, replace(row, claimed=c["under_way"], claimed_completed=c["completed"]))
+    return [row for _path, row in sorted(by_unit.values(), key=lambda pair: pair[0])]
 
 
 def timeline(projects: QuerySet[Project]) -> dict[str, Any]:
@@ -162,3 +179,15 @@ def milestones_visible(jurisdiction: Jurisdiction) -> QuerySet[ProjectMilestone]
     dates on the item's page but does not act on them."""
     led = Project.objects.filter(jurisdiction.org_q("issuing_unit__") | jurisdiction.org_q("lead_unit__"))
     return ProjectMilestone.objects.filter(project__in=led)
+
+
+def files_by_report(project: Project) -> dict[int, list[Attachment]]:
+    """The files of every report of an item, in one query whatever the number of reports (its page lists them per
+    report)."""
+    report_ids = (ProjectReport.objects.filter(project=project)
+                  .annotate(owner=Cast("pk", output_field=CharField())).values("owner"))
+    files: dict[int, list[Attachment]] = {r.pk: [] for r in project.reports.all()}
+    for row in Attachment.objects.filter(owner_type=ProjectReport._meta.label_lower,
+                                         owner_id__in=report_ids).order_by("pk"):
+        files.setdefault(int(row.owner_id), []).append(row)
+    return files

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zugong.core.downloads import download
 from zugong.core.errors import DomainError
+from zugong.core.models import Attachment
 from zugong.core.permissions import may
 from zugong.core.request import AuthedRequest, page, query_int
 from zugong.core.selectors import org_unit_get, org_units_visible
@@ -30,7 +31,7 @@ from zugong.rectification.forms_projects import (
     ReportDayForm,
     ReportForm,
 )
-from zugong.rectification.models import ClaimStatus, Project, ProjectKind, ProjectStatus
+from zugong.rectification.models import ClaimStatus, Project, ProjectKind, ProjectReport, ProjectStatus
 from zugong.rectification.services import projects as services
 from zugong.rectification.services.project_import import project_register_import
 from zugong.rectification.services.report_days import report_days_apply
@@ -171,7 +172,13 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "milestones": [(m, selectors.milestone_state(m, today, warn)) for m in project.milestones.all()],
         "pending": [c for c in project.claims.all() if c.status == ClaimStatus.PENDING],
         "day_form": DayForm(initial={"on": today}), "claim_form": ClaimForm(jurisdiction=j, prefix="claim") if can["claim"] else None,
-        "decision_form": ClaimDecisionForm(), "report_form": report_form, "withdrawable": withdrawable})
+        "decision_form": ClaimDecisionForm(), "report_form": report_form, "withdrawable": withdrawable,
+        "report_rows": _report_rows(project)})
+
+
+def _report_rows(project: Project) -> list[tuple[ProjectReport, list[Attachment]]]:
+    files = selectors.files_by_report(project)
+    return [(r, files[r.pk]) for r in project.reports.all()]
 
 
 @page(action=MANAGE, methods=("POST",), scope=selectors.projects_visible, by="pk")
@@ -215,10 +222,11 @@ def claim_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 @page(action="rectification.project_report", methods=("POST",), scope=selectors.projects_visible, by="pk")
 def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(request.jurisdiction, pk)
-    form = ReportForm(request.POST, jurisdiction=request.jurisdiction, project=project, prefix="report")
+    form = ReportForm(request.POST, request.FILES, jurisdiction=request.jurisdiction, project=project, prefix="report")
     return _step(request, pk, form, lambda d: services.project_report(
         actor=request.user, jurisdiction=request.jurisdiction, project_id=pk, org_unit=d["org_unit"],
-        text=d["text"], percent=d["percent"], reported_on=d["reported_on"]), _("进展已报告"), back=_back(pk))
+        text=d["text"], percent=d["percent"], reported_on=d["reported_on"], files=d["attachments"]),
+        _("进展已报告"), back=_back(pk))
 
 
 @page(action="rectification.project_report", methods=("POST",), scope=selectors.milestones_visible, by="pk")

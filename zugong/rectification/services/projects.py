@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zugong.core.attachments import attachment_check, attachments_store
 from zugong.core.audit import audit_record
 from zugong.core.errors import Conflict, IllegalTransition, ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
@@ -221,10 +223,11 @@ def _reporting_unit(project: Project, org_unit: OrgUnit) -> None:
 @transaction.atomic
 def project_report(
     *, actor: Actor, jurisdiction: Jurisdiction, project_id: int, org_unit: OrgUnit, text: str, percent: int,
-    reported_on: date | None = None,
+    reported_on: date | None = None, files: Sequence[UploadedFile[bytes]] = (),
 ) -> ProjectReport:
-    """The lead unit's or a claimant's report for the period of `reported_on` (one per unit and period);
-    the first report of a period marks that period's report row done (R33)."""
+    """The lead unit's or a claimant's report for the period of `reported_on` (one per unit and period), with its
+    files (core attachments: checked by content, size-limited, kept for the reporting unit); the first report of a
+    period marks that period's report row done (R33)."""
     project = locks.lock_project(project_id)
     require(jurisdiction, "rectification.project_report", org_unit)
     day = reported_on or timezone.localdate()
@@ -239,11 +242,14 @@ def project_report(
     start = period_containing(period_kind, day).start
     if project.reports.filter(org_unit=org_unit, month=start).exists():
         raise Conflict(f"{org_unit.name}{period_containing(period_kind, day).label}已报告过该项目的进展")
+    checked = [attachment_check(upload) for upload in files]
     report = ProjectReport.objects.create(
         project=project, org_unit=org_unit, month=start, text=_text(text, "text", "进展情况", 10000),
         percent=percent, reported_on=day, created_by_id=getattr(actor, "pk", None))
     project.milestones.filter(kind=MilestoneKind.REPORT, month=start, done_on__isnull=True).update(done_on=day)
-    _audit(actor, "project_report", project, report=report.pk, month=start.isoformat(), percent=percent)
+    _audit(actor, "project_report", project, report=report.pk, month=start.isoformat(), percent=percent,
+           files=[f.name for f in checked])
+    attachments_store(actor=actor, owner=report, org_unit=org_unit, files=checked)
     return report
 
 

@@ -86,9 +86,10 @@ def test_a_key_task_through_its_pages(tree: Tree, alice: User, bob: User) -> Non
     assert timeline["labels"] == ["软弱涣散村党组织整顿"]
     assert ["完成排查" in p[2] for p in timeline["points"]].count(True) == 1
     board = county.get(f"/rectification/projects/board/?unit={tree.county_a.pk}")
-    (row,) = board.context["rows"]
-    assert (row.name, row.under_way, row.reports_due) == ("甲镇", 1, project.milestones.filter(
-        kind=MilestoneKind.REPORT, done_on__isnull=True, due__lt=TODAY).count())
+    row, claimant = board.context["rows"]  # the lead township, then 丙乡 counted for the item it claimed
+    assert (row.name, row.under_way, row.reports_due, row.claimed) == ("甲镇", 1, project.milestones.filter(
+        kind=MilestoneKind.REPORT, done_on__isnull=True, due__lt=TODAY).count(), 0)
+    assert (claimant.name, claimant.under_way, claimant.claimed, claimant.claimed_completed) == ("丙乡", 0, 1, 0)
     # complete
     county.post(f"/rectification/projects/{project.pk}/complete/", {"on": TODAY.isoformat()})
     project.refresh_from_db()
