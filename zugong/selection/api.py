@@ -397,8 +397,14 @@ class BallotsIn(Schema):
     valid: int = Field(ge=0, le=1_000_000)
 
 
-class RecommendationIn(BallotsIn):
-    """The top-level counts are the 会议推荐's; `talk` the 谈话推荐's when one was held."""
+class RecommendationIn(Schema):
+    """The top-level counts are the 会议推荐's (all four left out when the 方案 holds 谈话推荐 only); `talk` the
+    谈话推荐's when one was held."""
+
+    eligible: int | None = Field(None, ge=0, le=1_000_000)
+    issued: int | None = Field(None, ge=0, le=1_000_000)
+    returned: int | None = Field(None, ge=0, le=1_000_000)
+    valid: int | None = Field(None, ge=0, le=1_000_000)
 
     signed_recommendations: str = Field("", max_length=10000)
     talk: BallotsIn | None = Field(None, description="谈话推荐：应参加人数、发出票、收回票、有效票")

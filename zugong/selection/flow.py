@@ -35,8 +35,9 @@ LABELS: dict[str, str | Promise] = {
     "start": _("公示开始"), "end": _("公示结束"), "workdays": _("公示工作日"), "channel": _("公示方式"),
     "reports": _("公示期间收到的反映"), "on": _("任职日期"), "title": _("任职职务"), "document_number": _("任职文号"),
     "due": _("发文期限（R13）"), "late_reason": _("逾期原因"), "appointed": _("任职人员"),
-    "publicity_reports": _("公示期间收到的反映"),
+    "publicity_reports": _("公示期间收到的反映"), "meeting_held": _("会议推荐"),
 }
+MEETING_NOT_HELD = _("未开展（方案为只开展谈话推荐）")
 COMMITTEES = {"standing": _("常委会"), "plenary": _("全委会")}
 SHORTCOMINGS, SECRETARY, PASSED, NOT_PASSED = _("不足"), _("书记"), _("通过"), _("未通过")
 TALK_COUNTS = _("应参加 %(eligible)s 人，发出 %(issued)s 票，收回 %(returned)s 票，有效 %(valid)s 票")
@@ -95,6 +96,8 @@ def record_rows(data: dict[str, Any]) -> list[tuple[str | Promise, str]]:
             text = _talk_text(value)
         elif key == "kind":
             text = str(COMMITTEES.get(str(value), value))
+        elif key == "meeting_held":
+            text = str(MEETING_NOT_HELD)
         else:
             text = str(value) if value not in ("", None) else "—"
         rows.append((LABELS.get(key, key), text))

@@ -111,10 +111,11 @@ TALK_FIELDS = ("talk_eligible", "talk_issued", "talk_returned", "talk_valid")
 
 
 class RecommendationForm(forms.Form):
-    eligible = forms.IntegerField(label=_("会议推荐应参加人数"), min_value=0)
-    issued = forms.IntegerField(label=_("会议推荐发出票"), min_value=0)
-    returned = forms.IntegerField(label=_("会议推荐收回票"), min_value=0)
-    valid = forms.IntegerField(label=_("会议推荐有效票"), min_value=0)
+    eligible = forms.IntegerField(label=_("会议推荐应参加人数"), min_value=0, required=False,
+                                  help_text=_("方案为只开展谈话推荐的，会议推荐四项均不填"))
+    issued = forms.IntegerField(label=_("会议推荐发出票"), min_value=0, required=False)
+    returned = forms.IntegerField(label=_("会议推荐收回票"), min_value=0, required=False)
+    valid = forms.IntegerField(label=_("会议推荐有效票"), min_value=0, required=False)
     talk_eligible = forms.IntegerField(label=_("谈话推荐应参加人数"), min_value=0, required=False,
                                        help_text=_("未开展谈话推荐时，谈话推荐四项均不填"))
     talk_issued = forms.IntegerField(label=_("谈话推荐发出票"), min_value=0, required=False)

@@ -42,11 +42,13 @@ class Round:
 
 
 def recommendation_rounds(data: dict[str, Any], votes: Iterable[RecommendationVote]) -> list[Round]:
-    """The meeting round always; the talk round when the record has one or talk votes exist."""
+    """The meeting round unless the record says none was held (谈话推荐 only); the talk round when the record has
+    one or talk votes exist."""
     by_kind: dict[str, dict[int, int]] = {k: {} for k in ROUND_LABELS}
     for v in votes:
         by_kind[v.kind][v.cadre_id] = v.votes
-    rounds = [Round(RecommendationKind.MEETING, int(data.get("valid", 0)), by_kind[RecommendationKind.MEETING])]
+    rounds = ([] if data.get("meeting_held") is False else
+              [Round(RecommendationKind.MEETING, int(data.get("valid", 0)), by_kind[RecommendationKind.MEETING])])
     talk = data.get("talk")
     if talk is not None or by_kind[RecommendationKind.TALK]:
         valid = int(talk.get("valid", 0)) if isinstance(talk, dict) else 0
@@ -74,5 +76,5 @@ def r17_reason(name: str, rounds: Sequence[RoundStanding], share: float | None, 
         why = _round_reason(r, share, max_rank)
         if why is None:
             return None
-        reasons.append(f"在{r.label}中{why}" if len(rounds) > 1 else why)
+        reasons.append(f"在{r.label}中{why}" if len(rounds) > 1 or r.kind == RecommendationKind.TALK else why)
     return name + "；".join(reasons)

@@ -167,28 +167,43 @@ def _round_votes(votes: list[RecommendationVote]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, eligible: int,
-                         issued: int, returned: int, valid: int, signed_recommendations: str = "",
-                         talk: Ballots | None = None) -> Selection:
+def recommendation_close(*, actor: Actor, jurisdiction: Jurisdiction, selection_id: int, eligible: int | None = None,
+                         issued: int | None = None, returned: int | None = None, valid: int | None = None,
+                         signed_recommendations: str = "", talk: Ballots | None = None) -> Selection:
     """民主推荐 closes with each round's ballots: the 会议推荐's (eligible … valid) and, when one was held, the
     谈话推荐's (`talk`); every vote must fit in its round's valid ballots. The record keeps the meeting round
     where it always was (records closed before the rounds were told apart read the same) and the talk round
-    under `talk`."""
+    under `talk`. A 民主推荐 by 谈话推荐 only (the 方案 says so) gives no meeting counts at all: the record then says
+    `meeting_held: false` and holds the talk round alone, and R17 reads that round only."""
     selection = _locked(jurisdiction, selection_id, ADVANCE, Stage.RECOMMENDATION)
     plan_cleared(selection)
     rounds: dict[str, list[RecommendationVote]] = {k: [] for k in RecommendationKind.values}
     for v in selection.votes.select_related("cadre").order_by("-votes", "cadre_id"):
         rounds[v.kind].append(v)
-    _check_ballots("会议推荐", Ballots(eligible, issued, returned, valid), rounds[RecommendationKind.MEETING], "")
+    counts = (eligible, issued, returned, valid)
+    meeting_held = any(n is not None for n in counts)
+    if meeting_held and any(n is None for n in counts):
+        raise ValidationFailed("会议推荐的应参加人数、发出票、收回票和有效票须一并填写；只开展谈话推荐的，四项均不填",
+                               field="eligible")
+    if meeting_held:
+        assert eligible is not None and issued is not None and returned is not None and valid is not None
+        _check_ballots("会议推荐", Ballots(eligible, issued, returned, valid), rounds[RecommendationKind.MEETING], "")
+    elif talk is None:
+        raise ValidationFailed("请填写会议推荐的参加人数和票数；方案为只开展谈话推荐的，请填写谈话推荐的参加人数和票数",
+                               field="eligible")
+    elif rounds[RecommendationKind.MEETING]:
+        raise ValidationFailed("已登记会议推荐票，请填写会议推荐的参加人数和票数", field="eligible")
     if talk is None and rounds[RecommendationKind.TALK]:
         raise ValidationFailed("已登记谈话推荐票，请填写谈话推荐的参加人数和票数", field="talk_eligible")
     if talk is not None:
         _check_ballots("谈话推荐", talk, rounds[RecommendationKind.TALK], "talk_")
     signed = selection.signed_recommendations.select_related("cadre").order_by("pk")
-    data: dict[str, Any] = {
-        "eligible": eligible, "issued": issued, "returned": returned, "valid": valid,
-        "signed_recommendations": signed_recommendations.strip(),
-        "votes": _round_votes(rounds[RecommendationKind.MEETING])}
+    data: dict[str, Any] = (
+        {"eligible": eligible, "issued": issued, "returned": returned, "valid": valid} if meeting_held
+        else {"meeting_held": False})
+    data["signed_recommendations"] = signed_recommendations.strip()
+    if meeting_held:
+        data["votes"] = _round_votes(rounds[RecommendationKind.MEETING])
     if talk is not None:
         data["talk"] = {"eligible": talk.eligible, "issued": talk.issued, "returned": talk.returned,
                         "valid": talk.valid, "votes": _round_votes(rounds[RecommendationKind.TALK])}
