@@ -129,15 +129,17 @@ def _run_job(job: Job, source: Source, kind: str) -> JobCounts:
 
 def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, periods: int | date,
                      now: datetime, counts: Counter[str], written: set[str],
-                     versions: list[RuleVersion]) -> tuple[set[date], bool]:
+                     versions: list[RuleVersion]) -> tuple[set[date], bool, bool]:
     """Run the jobs of one source; add its findings, by status, to `counts` and the statuses of the findings
-    it wrote to `written`.
+    it wrote to `written`; return the periods' starts, whether any region is enabled and whether any job changed
+    a finding (one that found its findings stored as they are did not).
 
     `periods` is a number of periods, or a date: every period of the source's own length from the one
     containing `as_of` back to the one containing that date (a year back: 13 months, 5 quarters, 2 years)."""
     day = as_of
     starts: set[date] = set()
     any_enabled = False
+    changed = False
     done = 0
     while (day >= periods) if isinstance(periods, date) else (done < periods):
         done += 1
@@ -153,9 +155,10 @@ def _evaluate_source(rule: Rule, source: Source, root_path: str, as_of: date, pe
             result = _run_job(job, source, rule.kind)
             counts.update(result)
             written |= result.written
+            changed = changed or not result.unchanged
         assert root_period is not None
         day = root_period.start - timedelta(days=1)
-    return starts, any_enabled
+    return starts, any_enabled, changed
 
 
 def _no_data_source(rule: Rule, org_unit: OrgUnit | None, as_of: date, now: datetime) -> None:
@@ -185,28 +188,30 @@ def _report(code: str, counts: Counter[str], enabled: bool) -> RuleReport:
 
 
 def _evaluate_rule(rule: Rule, org_unit: OrgUnit | None, as_of: date, periods: int | date,
-                   versions: list[RuleVersion]) -> RuleReport:
-    """Evaluate one rule; the caller holds the transaction."""
+                   versions: list[RuleVersion]) -> tuple[RuleReport, bool]:
+    """Evaluate one rule; the caller holds the transaction. Return its report and whether a finding changed."""
     now = timezone.now()
     root_path = org_unit.path if org_unit else ""
     sources = sources_for(rule.code)
     if not sources:
         _no_data_source(rule, org_unit, as_of, now)
-        return RuleReport(code=rule.code, status=FindingStatus.NO_DATA_SOURCE)
+        return RuleReport(code=rule.code, status=FindingStatus.NO_DATA_SOURCE), True
     starts: set[date] = set()
     enabled = False
+    changed = False
     counts: Counter[str] = Counter()
     written: set[str] = set()
     for source in sources:
-        source_starts, source_enabled = _evaluate_source(rule, source, root_path, as_of, periods, now, counts,
-                                                         written, versions)
+        source_starts, source_enabled, source_changed = _evaluate_source(rule, source, root_path, as_of, periods,
+                                                                         now, counts, written, versions)
         starts |= source_starts
         enabled = enabled or source_enabled
+        changed = changed or source_changed
     # A notice is due only when a finding became due soon or overdue: a re-evaluation that wrote none (on
     # PostgreSQL the findings that did not change are not rewritten) has nobody new to notify.
     if written & set(NOTIFY_STATUSES):
         notify_changes(rule=rule, period_starts=starts, root_path=root_path)
-    return _report(rule.code, counts, enabled)
+    return _report(rule.code, counts, enabled), changed
 
 
 def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None = None, periods: int = 2,
@@ -232,6 +237,7 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
                      org_unit=org_unit, summary=summary)
 
     audited = False
+    changed = False
     for item in rules:
         if item.kind not in EVALUATED_KINDS:
             report.rules.append(RuleReport(code=item.code, status=_service_status(item)))
@@ -239,11 +245,13 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
         try:
             with transaction.atomic():
                 _begin(item, actor)
-                report.rules.append(_evaluate_rule(item, org_unit, as_of, span, versions[item.pk]))
+                rule_report, rule_changed = _evaluate_rule(item, org_unit, as_of, span, versions[item.pk])
+                report.rules.append(rule_report)
                 if len(rules) == 1:
                     # One rule: its audit event goes into its transaction (one commit, not two).
                     audit()
                     audited = True
+            changed = changed or rule_changed
         except SOURCE_ERRORS as exc:
             # A broken source of one module must not stop the register; its rule reports the error.
             logger.exception("rule %s could not be evaluated", item.code)
@@ -251,7 +259,8 @@ def evaluate(*, as_of: date, org_unit: OrgUnit | None = None, rule: str | None =
     if not audited:
         with transaction.atomic():
             audit()
-    findings_changed()  # the dashboards' kept counts are stale (summary_cache)
+    if changed:
+        findings_changed()  # the dashboards' kept counts are stale (summary_cache); not when every job was unchanged
     return report
 
 

@@ -34,13 +34,15 @@ COUNTS_TABLE = "zg_rule_counts"
 class JobCounts(dict[str, int]):
     """A job's findings by status, and `written`: the statuses of the findings it (re)wrote — all of them
     where the job replaces every finding (SQLite), only the changed ones where it diffs (PostgreSQL). The
-    reminders look for new notices only when a job wrote a due-soon or overdue finding."""
+    reminders look for new notices only when a job wrote a due-soon or overdue finding. `unchanged`: the job
+    found its findings stored as they are (its digest), wrote nothing and deleted nothing."""
 
     def __init__(self, counts: Mapping[str, int], written: Iterable[str] | None = None,
-                 inserted: int | None = None) -> None:
+                 inserted: int | None = None, *, unchanged: bool = False) -> None:
         super().__init__(counts)
         self.written = frozenset(self if written is None else written)
         self.inserted = sum(self.values()) if inserted is None else inserted
+        self.unchanged = unchanged
 
 
 # Past this many findings inserted by one job, the findings table is ANALYZEd once the evaluation commits: the
@@ -164,7 +166,7 @@ def evaluate_aggregate(job: Job, source: AggregateSource, kind: str, subject_typ
             summary = _summed(job, inline, [*args, *tail, *counts_params, *where_params], seed, versioned)
             same, kept = digests.unchanged(job, summary)
             if same:
-                return JobCounts(digests.kept_totals(job, kept), written=(), inserted=0)
+                return JobCounts(digests.kept_totals(job, kept), written=(), inserted=0, unchanged=True)
             # The detail text is written only for the findings inserted; what it says is fingerprinted by
             # its inputs (measure, status, target) and the job's wording (`detail_params`).
             statement = select_sql.replace("{detail}", "CAST(NULL AS VARCHAR(300))")

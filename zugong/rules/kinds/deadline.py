@@ -154,11 +154,28 @@ _STATUS = (
 # What a finding says, per item: everything its status and detail are made of. The job's constants (rule
 # version, period, subject type, wording, as-of day and the SQL above) seed the hash instead of being hashed per
 # row; an open item's detail counts the days from its due date to the as-of day, so that count is hashed too
-# (a done item's finding stays the same from one day to the next, an open one's changes daily).
-_FINGERPRINT = (
-    "hashtextextended(concat_ws('|', n.subject_label, n.org_unit_id, n.status, n.start_on, n.due, n.done_on, "
-    "CASE WHEN n.done_on IS NULL THEN CAST(%s AS DATE) - n.due END, n.responsible_user_id), %s)"
+# (a done item's finding stays the same from one day to the next, an open one's changes daily). Each part is
+# hashed as what it is (days as numbers since 2000-01-01, not dates formatted as text and joined: a third of the
+# statement's CPU) and the hashes combined, each seeded differently so that two parts cannot trade places.
+_PARTS = (
+    "hashtextextended(COALESCE(n.subject_label, ''), {seed})",
+    "hashint8extended(COALESCE(n.org_unit_id, -1), {seed} + 1)",
+    "hashtextextended(n.status, {seed} + 2)",
+    "hashint8extended(COALESCE(n.start_on - DATE '2000-01-01', -100000), {seed} + 3)",
+    "hashint8extended(COALESCE(n.due - DATE '2000-01-01', -100000), {seed} + 4)",
+    "hashint8extended(COALESCE(n.done_on - DATE '2000-01-01', -100000), {seed} + 5)",
+    "hashint8extended(CASE WHEN n.done_on IS NULL THEN CAST({as_of} AS DATE) - n.due ELSE -100000 END, {seed} + 6)",
+    "hashint8extended(COALESCE(n.responsible_user_id, -1), {seed} + 7)",
 )
+_FINGERPRINT = "(" + " # ".join(part.format(seed="%s", as_of="%s") for part in _PARTS) + ")"
+
+
+def _fingerprint_params(as_of: Any, seed: int) -> list[Any]:
+    """The parameters of `_FINGERPRINT` in order: each part's seed, the as-of day before the seventh's."""
+    return [seed] * 6 + [as_of, seed, seed]
+
+
+assert _FINGERPRINT.count("%s") == len(_fingerprint_params(None, 0))
 
 
 def _seed(constants: list[Any]) -> int:
@@ -212,13 +229,13 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
     # as an open item's detail counts days) has nothing to write (rules/digests.py).
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT n.status, NULL, COUNT(*), SUM({_FINGERPRINT} # hashtextextended(n.subject_id, %s)) "
-                       f"FROM ({items}) n GROUP BY n.status", [as_of, seed, seed, *items_all_params])
+                       f"FROM ({items}) n GROUP BY n.status", [*_fingerprint_params(as_of, seed), seed, *items_all_params])
         summed = list(cursor.fetchall())
     summary = digests.summarise(job, seed, {str(status): int(n) for status, _, n, _ in summed}, {}, summed)
     same, kept = digests.unchanged(job, summary)
     totals = summary.totals
     if same:
-        return JobCounts(totals, written=(), inserted=0)
+        return JobCounts(totals, written=(), inserted=0, unchanged=True)
     with connection.cursor() as cursor:
         cursor.execute(
             # n is read once, by the diff (the counts by status are the digest's)
@@ -232,7 +249,7 @@ def evaluate_deadline_in_sql(job: Job, source: DeadlineSource) -> JobCounts:
             f"added AS (INSERT INTO {Finding._meta.db_table} ({written}, fingerprint) "
             f"SELECT {inserted} FROM diff i WHERE i.is_new) "
             f"SELECT status, COUNT(*) FROM diff WHERE is_new GROUP BY status",
-            [as_of, seed, *items_all_params, *job_params, *where_params, *inserted_params])
+            [*_fingerprint_params(as_of, seed), *items_all_params, *job_params, *where_params, *inserted_params])
         rows = cursor.fetchall()
         counts = JobCounts(totals, written={status for status, _ in rows}, inserted=sum(int(n) for _, n in rows))
     digests.keep(job, summary, kept)

@@ -5,6 +5,7 @@ may have made stale, so the findings stay exactly what a fresh evaluation gives,
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +14,7 @@ from zugong.core.models import Meeting, MeetingKind
 from zugong.rules.engine import evaluate
 from zugong.rules.models import Finding, JobDigest
 from zugong.rules.services import rule_override_set
+from zugong.rules.summary_cache import GENERATION_KEY
 from zugong.rules.tests.sources import aggregate_source, registered
 
 PG = connection.vendor == "postgresql"
@@ -52,6 +54,7 @@ def test_an_unchanged_re_evaluation_writes_nothing_and_reads_no_stored_finding(t
         first = evaluate(as_of=AS_OF, rule="R09", periods=1).as_dict()
         before = _rows()
         ids = set(Finding.objects.values_list("id", flat=True))
+        generation = cache.get(GENERATION_KEY)
         with CaptureQueriesContext(connection) as captured:
             second = evaluate(as_of=date(2024, 3, 11), rule="R09", periods=1).as_dict()
     assert first["rules"] == second["rules"] == [
@@ -66,8 +69,11 @@ def test_an_unchanged_re_evaluation_writes_nothing_and_reads_no_stored_finding(t
         assert not _findings_written(captured.captured_queries)
         assert not any("FULL JOIN" in sql for sql in sqls)
         assert not any("FROM rules_finding" in sql or 'FROM "rules_finding"' in sql for sql in sqls)
+        # the dashboards' kept counts stay valid: nothing changed
+        assert generation is not None and cache.get(GENERATION_KEY) == generation
     else:
         assert not JobDigest.objects.exists()
+        assert cache.get(GENERATION_KEY) != generation  # SQLite rewrites the findings
 
 
 def test_a_changed_count_is_written_and_the_digest_follows(tree):
@@ -76,7 +82,9 @@ def test_a_changed_count_is_written_and_the_digest_follows(tree):
         evaluate(as_of=AS_OF, rule="R09", periods=1)
         kept = list(JobDigest.objects.values_list("digest", flat=True))
         _visit(tree.village_b, date(2024, 3, 6))
+        generation = cache.get(GENERATION_KEY)
         evaluate(as_of=AS_OF, rule="R09", periods=1)
+        assert cache.get(GENERATION_KEY) != generation  # a finding changed: the kept counts are stale
         b = Finding.objects.get(subject_id=str(tree.village_b.pk))
         assert (b.measure, b.detail) == (3.0, "2024年3月走访 3 户，应不少于 10 户")
         if PG:
