@@ -15,7 +15,8 @@ from datetime import timedelta
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -23,6 +24,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from zugong.core.api_queries import CompiledRead
 from zugong.core.errors import Forbidden
+from zugong.core.jurisdiction import UNREAD, generation_sql
 from zugong.core.models import ApiToken
 from zugong.core.permissions import permission
 from zugong.core.request import Scope, jurisdiction_of, refuse_unless
@@ -39,21 +41,44 @@ def _token_with_user(key_hash: str) -> QuerySet[ApiToken]:
             .values_list("pk", "last_used_at", *(f"user__{name}" for name in _USER_COLUMNS))[:1])
 
 
+def _token_with_user_and_stamp(key_hash: str) -> QuerySet[ApiToken]:
+    """`_token_with_user` and, as its last column, the jurisdiction's generation stamp (database cache only)."""
+    statement = generation_sql()
+    if statement is None:
+        raise RuntimeError("the stamp is read with the token only from the database cache")
+    sql, key = statement
+    return (ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+            .annotate(zugong_generation=RawSQL(f"({sql})", [key], output_field=TextField()))
+            .values_list("pk", "last_used_at", *(f"user__{name}" for name in _USER_COLUMNS), "zugong_generation")[:1])
+
+
 _USER_COLUMNS = tuple(f.attname for f in User._meta.concrete_fields)
 # Every bearer request reads this row: compiled once, not per request (the sample is no SHA-256 hex).
 TOKEN_READ = CompiledRead(_token_with_user, key_hash="<sample key hash>")
+# With the database cache the same row carries the jurisdiction's generation stamp (core.jurisdiction), which
+# the request would otherwise read in a query of its own.
+TOKEN_AND_STAMP_READ = CompiledRead(_token_with_user_and_stamp, key_hash="<sample key hash>")
 
 
 def token_user(raw: str) -> tuple[ApiToken, User] | None:
     """The live token `raw` (its id and last use only) and its active user, or None."""
-    rows = TOKEN_READ.rows(key_hash=hash_token(raw))
+    found = token_user_and_stamp(raw)
+    return None if found is None else found[:2]
+
+
+def token_user_and_stamp(raw: str) -> tuple[ApiToken, User, object] | None:
+    """`token_user` and the jurisdiction's generation stamp read in the same query (`UNREAD` when the cache
+    is not the database's: `jurisdiction_for` then reads it itself)."""
+    folded = generation_sql() is not None
+    rows = (TOKEN_AND_STAMP_READ if folded else TOKEN_READ).rows(key_hash=hash_token(raw))
     if not rows:
         return None
     token_id, last_used_at, *user_values = rows[0]
+    generation = user_values.pop() if folded else UNREAD
     user = User.from_db("default", _USER_COLUMNS, user_values)
     token = ApiToken(pk=token_id, user_id=user.pk, last_used_at=last_used_at)
     token._state.adding = False
-    return token, user
+    return token, user, generation
 
 
 def stamp_token_use(row: ApiToken) -> None:
@@ -100,12 +125,13 @@ class BearerAuth(Checked, HttpBearer):
         self.action, self.key, self.scope, self.by = action, key, scope, by
 
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        found = token_user(token)
+        found = token_user_and_stamp(token)
         if found is None:
             return None
-        row, user = found
+        row, user, generation = found
         stamp_token_use(row)
         request.user = user
+        request.zugong_generation = generation  # type: ignore[attr-defined]  # read before any membership
         self.require(request)
         return user
 

@@ -14,8 +14,9 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.db import connections, router, transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
@@ -91,9 +92,16 @@ def minimal_roots(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def jurisdiction_for(user: AbstractBaseUser | AnonymousUser | None, membership_id: int | None = None) -> Jurisdiction:
+UNREAD = object()  # `jurisdiction_for`'s generation when the caller did not read it already
+
+
+def jurisdiction_for(user: AbstractBaseUser | AnonymousUser | None, membership_id: int | None = None, *,
+                     generation: object = UNREAD) -> Jurisdiction:
     """The user's jurisdiction (narrowed to `membership_id`): from this process's memory while the shared
-    generation stamp is the one it was read under and for at most `cache_seconds()`, else from the memberships."""
+    generation stamp is the one it was read under and for at most `cache_seconds()`, else from the memberships.
+
+    `generation` is the stamp as `read_generation()` gives it, when the request read it already (a bearer
+    request reads it in the same query as its token); it must have been read in this request, before now."""
     if user is None or not user.is_authenticated:
         return Jurisdiction(user_id=None)
     if getattr(user, "is_superuser", False) and membership_id is None:
@@ -104,7 +112,11 @@ def jurisdiction_for(user: AbstractBaseUser | AnonymousUser | None, membership_i
     key = (user.pk, membership_id)
     # The generation is read *before* the memberships: a change committed meanwhile replaces it, so what
     # is kept here can never pass for current afterwards.
-    generation = cache.get(GENERATION_KEY, "")
+    if generation is UNREAD:
+        generation = read_generation()
+    if generation is None:  # no stamp (never set, or culled from the cache): nothing kept can be trusted
+        _start_generation()
+        return Jurisdiction(user_id=user.pk, grants=_grants(user.pk, membership_id))
     now = time.monotonic()
     kept = _KEPT.get(key)
     if kept is not None and kept[0] == generation and kept[1] > now:
@@ -135,7 +147,7 @@ def _grants(user_id: int, membership_id: int | None) -> tuple[Grant, ...]:
 
 GENERATION_KEY = "zugong:jurisdiction:generation"
 KEPT_MAX = 10_000  # users × memberships kept per process before it starts afresh
-_KEPT: dict[tuple[int, int | None], tuple[str, float, tuple[Grant, ...]]] = {}
+_KEPT: dict[tuple[int, int | None], tuple[object, float, tuple[Grant, ...]]] = {}
 
 
 def cache_seconds() -> int:
@@ -152,6 +164,46 @@ def jurisdictions_changed() -> None:
 
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _start_generation() -> None:
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, None)  # only where there is none: add never replaces one
+
+
+# -- reading the stamp ---------------------------------------------------------------------------------------
+# With the database cache (the default), the stamp is read as its row's stored text, by a statement written once
+# (`generation_sql`), not through the cache backend (which builds its SQL and unpickles on every call): equal
+# texts are equal stamps. A bearer request reads it as a column of its token's query (`core.api_auth`), so the
+# stamp costs no query of its own there. The stamp is set without expiry (`_new_generation`), so its row is
+# current while it exists; a row culled or never set reads as None. With another cache (Redis) it is one GET.
+
+
+def database_cache_table() -> str | None:
+    """The default cache's table when it is a database cache, else None (`cache` is a proxy: ask `caches`)."""
+    backend = caches["default"]
+    return backend._table if isinstance(backend, BaseDatabaseCache) else None  # type: ignore[attr-defined]
+
+
+def generation_sql() -> tuple[str, str] | None:
+    """(the SELECT of the stamp's stored text, its cache key) with the database cache, else None."""
+    table = database_cache_table()
+    if table is None:
+        return None
+    quote = connections[router.db_for_read(cache.cache_model_class)].ops.quote_name  # type: ignore[attr-defined]
+    return (f"SELECT {quote('value')} FROM {quote(table)} WHERE {quote('cache_key')} = %s",
+            cache.make_and_validate_key(GENERATION_KEY))
+
+
+def read_generation() -> object:
+    """The current stamp (None when there is none)."""
+    statement = generation_sql()
+    if statement is None:
+        return cache.get(GENERATION_KEY)
+    sql, key = statement
+    with connections[router.db_for_read(cache.cache_model_class)].cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
 
 
 def _on_change(sender: type[Model], **kwargs: object) -> None:

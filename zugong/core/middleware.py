@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from zugong.core.jurisdiction import Jurisdiction, jurisdiction_for
+from zugong.core.jurisdiction import UNREAD, Jurisdiction, jurisdiction_for
 
 ACTIVE_MEMBERSHIP_KEY = "zugong_active_membership"
 
@@ -60,15 +60,18 @@ class SecurityHeadersMiddleware:
 def resolve_jurisdiction(request: HttpRequest) -> Jurisdiction:
     """The jurisdiction of the request's user, narrowed to the membership they switched to.
 
-    Called once per request by `JurisdictionMiddleware`; views read `request.jurisdiction`."""
+    Called once per request by `JurisdictionMiddleware`; views read `request.jurisdiction`. A bearer request
+    read the generation stamp with its token (`core.api_auth`), so it is not read again."""
     membership_id = None
     if hasattr(request, "session"):
         raw = request.session.get(ACTIVE_MEMBERSHIP_KEY)
         membership_id = int(raw) if raw else None
-    jurisdiction = jurisdiction_for(getattr(request, "user", None), membership_id)
+    user = getattr(request, "user", None)
+    generation = request.__dict__.get("zugong_generation", UNREAD)
+    jurisdiction = jurisdiction_for(user, membership_id, generation=generation)
     if membership_id is not None and jurisdiction.is_empty:
         # The membership was revoked since it was chosen: fall back to the union.
-        return jurisdiction_for(getattr(request, "user", None))
+        return jurisdiction_for(user, generation=generation)
     return jurisdiction
 
 
