@@ -261,10 +261,15 @@ def test_the_same_survey_code_sent_from_four_phones_at_once_answers_once(tree: T
 def test_the_survey_page_query_count_does_not_grow_with_counties(round_: Round, django_assert_max_num_queries,
                                                                  extra) -> None:
     counties = [round_.tree.county_a, round_.tree.county_b, *(_more_counties(round_)[:extra])]
+    from zugong.assessment.services.survey_links import survey_quota_set
+
     for county in counties:
         respond(round_, county, "满意")
+        survey_quota_set(actor=round_.prov, jurisdiction=round_.jp, survey_id=round_.survey.pk, county=county,
+                         target=10)  # the public link's quota table, with its progress, on every row
     client = logged_in(round_.prov)
     client.get(f"/assessment/surveys/{round_.survey.pk}/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):  # 16, and 3 for the quotas and their progress
         page = client.get(f"/assessment/surveys/{round_.survey.pk}/")
     assert page.content.decode().count('<tr data-org="') == len(counties) + (2 if extra else 1)  # + the cities
+    assert page.content.decode().count('<tr data-county="') == len(counties)
