@@ -238,7 +238,7 @@ def _report_counts(report):
 
 
 def _stored_counts():
-    counts = {}
+    counts: dict[str, int] = {}
     for status in Finding.objects.filter(rule__code="R09").values_list("status", flat=True):
         if status != "pending":
             counts[status] = counts.get(status, 0) + 1
