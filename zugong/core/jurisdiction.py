@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import BaseDatabaseCache
+from django.core.signals import setting_changed
 from django.db import connections, router, transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -185,13 +186,31 @@ def database_cache_table() -> str | None:
 
 
 def generation_sql() -> tuple[str, str] | None:
-    """(the SELECT of the stamp's stored text, its cache key) with the database cache, else None."""
+    """(the SELECT of the stamp's stored text, its cache key) with the database cache, else None; worked out once
+    per process (every bearer request asks), again when the CACHES setting changes."""
+    if not _STATEMENT:
+        _STATEMENT.append(_generation_statement())
+    return _STATEMENT[0]
+
+
+_STATEMENT: list[tuple[str, str] | None] = []
+
+
+def _generation_statement() -> tuple[str, str] | None:
     table = database_cache_table()
     if table is None:
         return None
     quote = connections[router.db_for_read(cache.cache_model_class)].ops.quote_name  # type: ignore[attr-defined]
     return (f"SELECT {quote('value')} FROM {quote(table)} WHERE {quote('cache_key')} = %s",
             cache.make_and_validate_key(GENERATION_KEY))
+
+
+def _caches_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "CACHES":
+        _STATEMENT.clear()
+
+
+setting_changed.connect(_caches_changed, dispatch_uid="zugong.jurisdiction.caches_changed")
 
 
 def read_generation() -> object:
