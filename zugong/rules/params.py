@@ -8,9 +8,9 @@ Chinese message naming the parameter and the reason (`validate_params`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from zugong.core.errors import ValidationFailed
 
@@ -131,9 +131,17 @@ class R12Params(Params):
         title="座谈会")
 
 
+def _default_announcers() -> dict[str, str]:
+    return {"正县级": "市委", "副县级": "市委", "正科级": "县委", "副科级": "县委"}
+
+
 class R13Params(DeadlineParams):
     days: int = Field(3, ge=0, le=3660, title="公示期满后发文天数")
     publicity_min_workdays: int = Field(5, ge=1, le=60, title="任前公示最少工作日")
+    # who announces the appointment (发文) depends on the post's level: the level's name → the announcing body
+    announcers: dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]] = Field(
+        default_factory=_default_announcers, max_length=30, title="发文机关（按职务层次）")
+    default_announcer: str = Field("本级党委", min_length=1, max_length=40, title="发文机关（其他职务层次）")
 
 
 class R14Params(Params):

@@ -34,7 +34,7 @@ LABELS: dict[str, str | Promise] = {
     "expected": _("应到会人数"), "present": _("实到会人数"), "statements": _("发言顺序"), "tallies": _("表决结果"),
     "start": _("公示开始"), "end": _("公示结束"), "workdays": _("公示工作日"), "channel": _("公示方式"),
     "reports": _("公示期间收到的反映"), "on": _("任职日期"), "title": _("任职职务"), "document_number": _("任职文号"),
-    "due": _("发文期限（R13）"), "late_reason": _("逾期原因"), "appointed": _("任职人员"),
+    "due": _("发文期限（R13）"), "announcer": _("发文机关（R13）"), "late_reason": _("逾期原因"), "appointed": _("任职人员"),
     "publicity_reports": _("公示期间收到的反映"), "meeting_held": _("会议推荐"),
 }
 MEETING_NOT_HELD = _("未开展（方案为只开展谈话推荐）")

@@ -67,6 +67,14 @@ def r13_due(org_unit: OrgUnit | None, end: date) -> date:
     return add_days(end, days, workdays=bool(register_value("R13", "workdays", org_unit, end)))
 
 
+def r13_announcer(org_unit: OrgUnit | None, rank_level: str, on: date) -> str:
+    """R13: who announces the appointment (发文) of a post of this level: the register's `announcers` (level →
+    body), else its `default_announcer`."""
+    announcers = register_value("R13", "announcers", org_unit, on) or {}
+    found = announcers.get(rank_level.strip()) if isinstance(announcers, dict) else None
+    return str(found or register_value("R13", "default_announcer", org_unit, on))
+
+
 def plenary_rank(org_unit: OrgUnit | None, on: date) -> str:
     """R21: posts of this rank level are decided by a 全委会 vote."""
     return str(register_value("R21", "vote_required_level", org_unit, on))

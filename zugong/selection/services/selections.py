@@ -476,8 +476,9 @@ def appointment_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id
     end = date.fromisoformat(selection.records.get(stage=Stage.PUBLICITY).data["end"])
     if on <= end:
         raise Conflict(f"公示期至 {end.isoformat()} 结束，任职须在公示期满之后")
+    announcer = params.r13_announcer(selection.org_unit, selection.rank_level, end)
     if on > due and not late_reason.strip():
-        raise Conflict(f"不符合R13（公示期满发文）：应在 {due.isoformat()} 前发文任职，"
+        raise Conflict(f"不符合R13（公示期满发文）：应由{announcer}在 {due.isoformat()} 前发文任职，"
                        f"已晚 {(on - due).days} 天；逾期任职须说明原因")
     title = _text(title, "任职职务", "title")
     appointed = []
@@ -490,7 +491,8 @@ def appointment_record(*, actor: Actor, jurisdiction: Jurisdiction, selection_id
         candidate.save(update_fields=["status"])
         appointed.append(_cadre_ref(candidate.cadre))
     data = {"on": on.isoformat(), "title": title, "document_number": document_number.strip(),
-            "due": due.isoformat(), "late_reason": late_reason.strip(), "appointed": appointed,
+            "due": due.isoformat(), "announcer": announcer, "late_reason": late_reason.strip(),
+            "appointed": appointed,
             # what the publicity period received, as concluded (the content stays confidential: not in the record)
             "publicity_reports": [{"id": r.pk, "received_on": r.received_on.isoformat(), "channel": r.channel,
                                    "cadre": r.cadre.name if r.cadre else "", "status": r.status,

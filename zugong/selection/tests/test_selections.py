@@ -262,9 +262,13 @@ def test_appointment_within_three_days_of_publicity_end(world: World, day: date,
 
 def test_a_late_appointment_needs_a_reason_which_is_recorded(world: World) -> None:
     s = walk(world, open_selection(world), "appointment")
+    # a 正科级 post: the register's R13 names 县委 as the body that announces it
+    with pytest.raises(Conflict, match="应由县委在 2026-03-23 前发文任职，已晚 7 天"):
+        svc.appointment_record(**_c(world, s), on=date(2026, 3, 30), title="甲镇镇长", document_number="5号")
     done = svc.appointment_record(**_c(world, s), on=date(2026, 3, 30), title="甲镇镇长", document_number="5号",
                                   late_reason="等待上级批复")
-    assert done.records.get(stage=Stage.APPOINTMENT).data["late_reason"] == "等待上级批复"
+    record = done.records.get(stage=Stage.APPOINTMENT).data
+    assert (record["late_reason"], record["announcer"]) == ("等待上级批复", "县委")
 
 
 def test_r13_counted_in_working_days_when_the_register_says_so(world: World) -> None:
