@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpResponse
 from ninja.renderers import JSONRenderer
 from pydantic import TypeAdapter
 
@@ -19,7 +18,8 @@ def rendered_as_schema(schema: Any, body: Any) -> bytes:
     return json.dumps(dumped, cls=JSONRenderer.encoder_class, **JSONRenderer.json_dumps_params).encode()
 
 
-def assert_rendered_as_schema(response: HttpResponse, schema: Any) -> None:
+def assert_rendered_as_schema(response: Any, schema: Any) -> None:
+    """`response` (a test client's answer) is 200 with ninja's content type and the schema's rendering."""
     assert response.status_code == 200
     assert response["Content-Type"] == CONTENT_TYPE
     assert response.content == rendered_as_schema(schema, json.loads(response.content))
