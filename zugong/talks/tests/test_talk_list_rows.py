@@ -14,8 +14,9 @@ from zugong.core.models import AccessEvent, Role
 from zugong.talks.models import ConfidentialGrant, Talk
 from zugong.talks.tests.test_query_counts import new_cadres, record_talks
 
-# token, jurisdiction, confidential grants, talks, their talkers, their talkees, the access log (one INSERT)
-LIST_QUERIES = 7
+# the token with the jurisdiction's generation stamp, confidential grants, talks, their talkers, their talkees,
+# the access log (one INSERT)
+LIST_QUERIES = 6
 
 
 @pytest.fixture
