@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -25,10 +26,17 @@ def test_transfer_through_the_detail_page_form(live_server, browser, tree: Tree,
     wait_for(browser, "#zg-post-change summary").click()
     # when: she chooses a transfer, finds 丙乡 in the unit picker, and fills title and date
     Select(wait_for(browser, "select[name=kind]")).select_by_value("transfer")
-    search = browser.find_element(By.CSS_SELECTOR, "#zg-post-change .zg-picker-search")
-    search.send_keys("丙乡")
+    browser.find_element(By.CSS_SELECTOR, "#zg-post-change .zg-picker-search").send_keys("丙乡")
     wait_for_text(browser, "#zg-post-change .zg-picker-options", "丙乡")
-    browser.find_element(By.CSS_SELECTOR, f'#zg-post-change [role="option"][data-value="{tree.township_a2.pk}"]').click()
+    option = f'#zg-post-change [role="option"][data-value="{tree.township_a2.pk}"]'
+    for _attempt in range(10):  # a later keystroke's answer may redraw the options under the click
+        try:
+            if browser.execute_script("return document.querySelector('#zg-post-change select[name=org_unit]').value") == str(tree.township_a2.pk):
+                break
+            browser.find_element(By.CSS_SELECTOR, option).click()
+        except StaleElementReferenceException:
+            continue
+    assert browser.execute_script("return document.querySelector('#zg-post-change select[name=org_unit]').value") == str(tree.township_a2.pk)
     browser.find_element(By.NAME, "title").send_keys("丙乡副乡长")
     day = browser.find_element(By.NAME, "on")
     browser.execute_script("arguments[0].value = '2026-03-02';", day)  # what the date picker posts: ISO
