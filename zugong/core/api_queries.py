@@ -121,15 +121,25 @@ class ShapedRead:
     Each sentinel must turn up among the compiled parameters as itself or, for a string, followed by one of
     `suffixes` (a subtree's upper bound, `path + "~"`); it may turn up more than once (a keyset cursor's value
     is compared twice). The build must be a `values(...)` queryset; `rows` gives its columns' names and rows.
+
+    With `max_shapes`, at most that many compiled shapes are kept (a shape holding literals, such as a page's
+    LIMIT and OFFSET, must not grow a worker's memory without bound): the caller asks `keeps(shape)` first and
+    reads a shape it would not keep through the ORM.
     """
 
     def __init__(self, build: Callable[[Any, dict[str, Any]], QuerySet[Any]],
-                 sentinels: Callable[[Any], Sentinels], *, suffixes: tuple[str, ...] = ()) -> None:
+                 sentinels: Callable[[Any], Sentinels], *, suffixes: tuple[str, ...] = (),
+                 max_shapes: int | None = None) -> None:
         self.build = build
         self.sentinels = sentinels
         self.suffixes = ("", *suffixes)
+        self.max_shapes = max_shapes
         self._compiled: dict[Any, _Shaped] = {}
         self._lock = threading.Lock()
+
+    def keeps(self, shape: Any) -> bool:
+        """Whether `shape` is compiled already or would be kept once compiled (`max_shapes` not reached)."""
+        return shape in self._compiled or self.max_shapes is None or len(self._compiled) < self.max_shapes
 
     def _compile(self, shape: Any) -> _Shaped:
         samples = self.sentinels(shape)
@@ -151,8 +161,9 @@ class ShapedRead:
         converters = compiler.get_converters([column[0] for column in compiler.select])
         shaped = _Shaped(sql, tuple(params), tuple(slots), queryset.db, compiler, converters, tuple(names),
                          {name: type(sample) for name, sample in samples.items()})
-        with self._lock:
-            self._compiled[shape] = shaped
+        with self._lock:  # requests that raced past `keeps` run their statement without keeping it
+            if self.max_shapes is None or len(self._compiled) < self.max_shapes:
+                self._compiled[shape] = shaped
         return shaped
 
     def rows(self, shape: Any, values: dict[str, str | int]) -> tuple[tuple[str, ...], list[Sequence[Any]]]:
