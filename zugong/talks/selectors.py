@@ -12,10 +12,10 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from zugong.cadres.models import Cadre
-from zugong.core.api_queries import CompiledRead
+from zugong.core.api_queries import CompiledRead, ShapedRead
 from zugong.core.errors import NotFound
-from zugong.core.jurisdiction import Jurisdiction, scope
-from zugong.core.models import OrgUnit
+from zugong.core.jurisdiction import Grant, Jurisdiction, scope
+from zugong.core.models import PATH_UPPER_SENTINEL, OrgUnit
 from zugong.talks.models import (
     ALLOWED,
     Interview,
@@ -90,10 +90,13 @@ TALKEES_OF = CompiledRead(_talkees_of, talk_ids=[-424242])
 def talk_rows(jurisdiction: Jurisdiction, *, kind: str = "", start: date | None = None, end: date | None = None,
               offset: int = 0, limit: int = 100) -> list[TalkRow]:
     """A page of `talk_list` in three queries whatever its size: the talks, their talkers, their talkees
-    (talkers in the order `talks_visible` prefetches them, by role then pk; talkees by pk)."""
-    talks = list(talk_list(jurisdiction, kind=kind, start=start, end=end).prefetch_related(None)
-                 .values_list("pk", "held_on", "kind", "org_unit_id", "org_unit__name", "org_unit__path", "place",
-                              "topics", "summary")[offset:offset + limit])
+    (talkers in the order `talks_visible` prefetches them, by role then pk; talkees by pk). A page without dates
+    runs SQL compiled once per shape (`PAGE_READ`); any other is compiled by the ORM on each request."""
+    shaped = _page_shape(jurisdiction, kind=kind, start=start, end=end, offset=offset, limit=limit)
+    if shaped is not None:
+        talks: list[Any] = PAGE_READ.rows(*shaped)[1]
+    else:
+        talks = list(_page(talk_list(jurisdiction, kind=kind, start=start, end=end), offset, limit))
     ids = [t[0] for t in talks]
     talkers: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ids}
     for talk_id, name, user_id in TALKERS_OF.rows(talk_ids=ids):
@@ -107,6 +110,59 @@ def talk_rows(jurisdiction: Jurisdiction, *, kind: str = "", start: date | None 
                     talker_user_ids=frozenset(u for _, u in talkers[pk] if u is not None),
                     talkees=tuple(talkees[pk]))
             for pk, held_on, kind_, unit_id, unit, path, place, topics, summary in talks]
+
+
+def _page(talks: QuerySet[Talk], offset: int, limit: int) -> QuerySet[Any]:
+    return talks.prefetch_related(None).values_list(*ROW_VALUES)[offset:offset + limit]
+
+
+ROW_VALUES = ("pk", "held_on", "kind", "org_unit_id", "org_unit__name", "org_unit__path", "place", "topics", "summary")
+
+
+# -- a page's SQL, compiled once per shape (issue 17, item 8) ----------------------------------------------------
+# Compiling the scoped, ordered page cost the API's list a large share of its CPU. Without dates its SQL depends
+# only on whether a kind is given, the number of the jurisdiction's subtrees, the page size and the offset (LIMIT
+# and OFFSET are literals in Django's SQL); the kind and the subtrees' paths are the statement's parameters. Only
+# the first PAGES pages of a size are compiled, and at most MAX_SHAPES statements are kept per process: any
+# other page is compiled by the ORM on each request, as is a page between dates.
+
+PAGES = 10
+MAX_SHAPES = 100
+
+PageShape = tuple[bool, int, int, int]  # kind given, number of subtrees, offset, page size
+
+
+def _page_shape(jurisdiction: Jurisdiction, *, kind: str, start: date | None, end: date | None, offset: int,
+                limit: int) -> tuple[PageShape, dict[str, str | int]] | None:
+    """The shape and values of a page read through `PAGE_READ`, or None when the ORM reads it (dates, an empty
+    jurisdiction or page, an offset that is not one of the first PAGES pages, no room for another shape)."""
+    if start is not None or end is not None or jurisdiction.is_empty or limit < 1:
+        return None
+    if offset % limit or not 0 <= offset // limit < PAGES:
+        return None
+    values: dict[str, str | int] = {f"root{i}": path for i, path in enumerate(jurisdiction.paths)}
+    if kind:
+        values["kind"] = kind
+    shape = (bool(kind), len(jurisdiction.paths), offset, limit)
+    return (shape, values) if PAGE_READ.keeps(shape) else None
+
+
+def _page_sentinels(shape: PageShape) -> dict[str, str | int]:
+    has_kind, roots, _, _ = shape
+    values: dict[str, str | int] = {f"root{i}": f"\x01root{i}\x01" for i in range(roots)}
+    if has_kind:
+        values["kind"] = "\x01kind\x01"
+    return values
+
+
+def _page_build(shape: PageShape, values: dict[str, Any]) -> QuerySet[Any]:
+    has_kind, roots, offset, limit = shape
+    jurisdiction = Jurisdiction(user_id=None, grants=tuple(Grant(path=values[f"root{i}"], role="", org_unit_id=0)
+                                                         for i in range(roots)))
+    return _page(talk_list(jurisdiction, kind=values["kind"] if has_kind else ""), offset, limit)
+
+
+PAGE_READ = ShapedRead(_page_build, _page_sentinels, suffixes=(PATH_UPPER_SENTINEL,), max_shapes=MAX_SHAPES)
 
 
 def talk_get(jurisdiction: Jurisdiction, pk: int) -> Talk:
