@@ -3,7 +3,7 @@ template's nine variables and two `day` filters printed, escaped alike."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,12 +19,13 @@ BEFORE = Template('{% load zugong %}<tr><td>{{ r.ordered|day|default:"—" }}</t
                   '<td>{{ r.outcome }}</td><td>{{ r.rating }}</td></tr>')
 AFTER = Template("<tr>{{ r.cells }}</tr>")
 LATE = datetime(2026, 1, 4, 23, 30, tzinfo=ZoneInfo("UTC"))  # 5 January in Beijing
+DAY = date(2026, 1, 5)
 
 
 @pytest.mark.parametrize("row", [
-    BoardRow(ordered=LATE, resident="张**", request="楼道灯坏了", member="王水工", dispatched=LATE,
+    BoardRow(ordered=DAY, resident="张**", request="楼道灯坏了", member="王水工", dispatched=DAY,
              outcome="已更换灯泡", rating="满意"),
-    BoardRow(ordered=LATE, resident="<b>李**</b>", request='门 "锁" & 窗 <script>x</script>', member="待派单",
+    BoardRow(ordered=DAY, resident="<b>李**</b>", request='门 "锁" & 窗 <script>x</script>', member="待派单",
              dispatched=None, outcome="待派单", rating="—"),
 ])
 def test_cells_equal_the_template_row(row) -> None:
@@ -72,3 +73,17 @@ def test_the_board_prints_every_row_as_the_reference_template_did(walls) -> None
     expected = "".join(BEFORE.render(Context({"r": row})) for row in rows)
     assert len(rows) == 4 and expected in body
     assert "<i>" not in body.split('<table id="mw-board">')[1]
+
+
+def test_the_board_prints_the_local_day_of_each_moment(walls) -> None:
+    # given an order placed at 23:30 UTC on 4 January and dispatched at 16:00 UTC on 5 January (6 January in Beijing)
+    from zugong.masswork.models import ServiceOrder
+
+    order = place(walls.a, description="深夜报修")
+    ServiceOrder.objects.filter(pk=order.pk).update(
+        ordered_at=LATE, dispatched_at=datetime(2026, 1, 5, 16, 0, tzinfo=ZoneInfo("UTC")))
+    # when the board is read
+    body = Client().get(f"/m/walls/{walls.a.pk}/").content.decode()
+    # then both days are Beijing's calendar days
+    assert "<tr><td>2026-01-05</td><td>" in body and "<td>2026-01-06</td>" in body
+    assert "2026-01-04" not in body
