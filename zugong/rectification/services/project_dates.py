@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from zugong.core.audit import audit_record
-from zugong.core.errors import IllegalTransition, ValidationFailed
+from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
-from zugong.core.permissions import Actor, require
-from zugong.rectification import locks
+from zugong.core.permissions import Actor
 from zugong.rectification.models import MilestoneKind, Project, ProjectKind, ProjectMilestone, ProjectStatus
+from zugong.rectification.services.project_editing import _opened_for_change
 from zugong.rectification.services.projects import _milestones, report_slots
 from zugong.rules.registry import param
 
@@ -33,13 +33,8 @@ def project_dates_update(
     *, actor: Actor, jurisdiction: Jurisdiction, project_id: int, deadline: date,
     milestones: Sequence[tuple[str, date]], reason: str,
 ) -> Project:
-    project = locks.lock_project(project_id)
-    require(jurisdiction, "rectification.project_manage", project.issuing_unit)
-    if project.status == ProjectStatus.COMPLETED:
-        raise IllegalTransition("项目已完成，不能再修改时限和节点")
-    text = reason.strip()
-    if not text or len(text) > 500:
-        raise ValidationFailed("请填写修改理由（不超过 500 字）", field="reason")
+    project, text = _opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
+                                       completed="项目已完成，不能再修改时限和节点", reason=reason)
     if deadline < project.starts_on:
         raise ValidationFailed("完成时限不能早于开始日期", field="deadline")
     if deadline != project.deadline and deadline < timezone.localdate():

@@ -25,18 +25,26 @@ def _values(project: Project) -> dict[str, Any]:
     return {name: getattr(project, name) for name in FIELDS}
 
 
+def _opened_for_change(*, jurisdiction: Jurisdiction, project_id: int, completed: str, reason: str) -> tuple[Project, str]:
+    """The opening every correction of an item shares: the item locked, the issuing level's right checked at its
+    issuing unit, a completed item refused with `completed`, the reason required; returns the item and the reason."""
+    project = locks.lock_project(project_id)
+    require(jurisdiction, "rectification.project_manage", project.issuing_unit)
+    if project.status == ProjectStatus.COMPLETED:
+        raise IllegalTransition(completed)
+    text = reason.strip()
+    if not text or len(text) > 500:
+        raise ValidationFailed("请填写修改理由（不超过 500 字）", field="reason")
+    return project, text
+
+
 @transaction.atomic
 def project_update(
     *, actor: Actor, jurisdiction: Jurisdiction, project_id: int, title: str, leader: str, responsible_person: str,
     measures: str, lead_unit: OrgUnit, reason: str,
 ) -> Project:
-    project = locks.lock_project(project_id)
-    require(jurisdiction, "rectification.project_manage", project.issuing_unit)
-    if project.status == ProjectStatus.COMPLETED:
-        raise IllegalTransition("项目已完成，不能再修改")
-    text = reason.strip()
-    if not text or len(text) > 500:
-        raise ValidationFailed("请填写修改理由（不超过 500 字）", field="reason")
+    project, text = _opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
+                                       completed="项目已完成，不能再修改", reason=reason)
     if not lead_unit.path.startswith(project.issuing_unit.path):
         raise ValidationFailed(f"{lead_unit.name}不在{project.issuing_unit.name}的范围内，不能作为牵头单位",
                                field="lead_unit")
