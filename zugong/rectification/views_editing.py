@@ -11,15 +11,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zugong.core.errors import DomainError
+from zugong.core.errors import DomainError, Forbidden
+from zugong.core.permissions import may, permission
 from zugong.core.request import AuthedRequest, page
 from zugong.rectification import selectors, selectors_projects
 from zugong.rectification.forms import ListEditForm, ProblemEditForm, WithdrawForm
 from zugong.rectification.forms_projects import ProjectDatesForm, ProjectEditForm
-from zugong.rectification.models import MilestoneKind
+from zugong.rectification.models import MilestoneKind, Project
 from zugong.rectification.services import editing, project_dates, project_editing, withdrawal
 
 ISSUE = "rectification.list_issue"
+MANAGE = "rectification.project_manage"
 
 
 def _refused(form: forms.Form, exc: DomainError) -> None:
@@ -112,9 +114,18 @@ def problem_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/edit_form.html", context)
 
 
-@page(action="rectification.project_manage", scope=selectors_projects.projects_visible, by="pk")
-def project_dates_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def _manageable_project(request: AuthedRequest, pk: int) -> Project:
+    """The item, refused before its form is shown unless the person manages items at its issuing unit: a township's
+    organisation department manages items of its own and sees the county's items it leads, but may not correct them."""
     project = selectors_projects.project_get(request.jurisdiction, pk)
+    if not may(request.jurisdiction, MANAGE, project.issuing_unit):
+        raise Forbidden(f"您没有{permission(MANAGE).label}的权限")
+    return project
+
+
+@page(action=MANAGE, scope=selectors_projects.projects_visible, by="pk")
+def project_dates_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = _manageable_project(request, pk)
     open_milestones = [m for m in project.milestones.all() if m.kind == MilestoneKind.MILESTONE and m.done_on is None]
     form = ProjectDatesForm(request.POST or None, initial={
         "deadline": project.deadline,
@@ -135,9 +146,9 @@ def project_dates_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                                          "已报告的不变。修改前后的内容记入审计日志。")})
 
 
-@page(action="rectification.project_manage", scope=selectors_projects.projects_visible, by="pk")
+@page(action=MANAGE, scope=selectors_projects.projects_visible, by="pk")
 def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    project = selectors_projects.project_get(request.jurisdiction, pk)
+    project = _manageable_project(request, pk)
     form = ProjectEditForm(request.POST or None, jurisdiction=request.jurisdiction, initial={
         "title": project.title, "lead_unit": project.lead_unit_id, "leader": project.leader,
         "responsible_person": project.responsible_person, "measures": project.measures})
