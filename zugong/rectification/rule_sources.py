@@ -2,7 +2,8 @@
 (one check per problem per period); a withdrawn problem, or a withdrawn list's, owes nothing. Registered in `ready()`; the engine evaluates it as R24's cadence
 (the pages compute the same state on every read: `selectors.with_check_state`), see docs/rectification.md.
 
-The dates owed — an accepted plan's milestones and deadline (R24 part `plan`) and a project's dates (R33) — are
+The dates owed — a problem's own deadline (R24 part `due`), an accepted plan's milestones and deadline (R24 part
+`plan`) and a project's dates (R33) — are
 `DeadlineSource`s whose notices (due soon, overdue) must go out once each. The engine lists an open item in
 every period it evaluates and keys a notice by period, so each date is given to exactly one period, its
 *home*: the one containing the day its warning starts (due − `warn_days`), or the day it was set when that is
@@ -13,11 +14,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import CharField, DateField, F, Q, QuerySet, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Case, CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, Substr, TruncDate
 
 from zugong.rectification.models import (
     FINISHED,
+    Closure,
+    ClosureStatus,
     PlanDueDate,
     Problem,
     ProblemStatus,
@@ -25,15 +28,20 @@ from zugong.rectification.models import (
     ProjectStatus,
     QuarterlyCheck,
 )
-from zugong.rectification.selectors import withdrawn_lists
+from zugong.rectification.selectors import DUE_OWED, withdrawn_lists
 from zugong.rules.registry import AggregateSource, DeadlineSource, SourceContext, register_source, row_version
+
+
+def _problem_label() -> Concat:
+    """"问题12-3：" and the description's first 60 characters."""
+    return Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
+                  Substr("description", 1, 60), output_field=CharField())
 
 
 def open_problems(ctx: SourceContext) -> QuerySet[Any]:
     """Problems raised by the period's end and neither closed nor withdrawn: each owes one check in the period.
     The label is the problem row's own columns: its version stands for it (`row_version`)."""
-    label = Concat(Value("问题"), F("problem_list_id"), Value("-"), F("number"), Value("："),
-                   Substr("description", 1, 60), output_field=CharField())
+    label = _problem_label()
     return (Problem.objects.filter(ctx.org_q(), raised_on__lte=ctx.period_end)
             .exclude(status__in=FINISHED).exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
             .values("org_unit_id", subject_id=F("id"), subject_label=label, **row_version(Problem)))
@@ -64,6 +72,32 @@ def plan_dates(ctx: SourceContext) -> QuerySet[Any]:
                     start_date=F("starts_on"), due_date=F("due"), done_date=Value(None, output_field=DateField())))
 
 
+# the day a closure was asked for, in the local zone: the pending request of a problem 销号待审核, the approved
+# one of a problem 已销号 (a rejected request sent it back to 整改中; a reopened problem owes its date again)
+_CLOSURE_ASKED_ON = Subquery(
+    Closure.objects.filter(problem=OuterRef("pk"), status__in=(ClosureStatus.PENDING, ClosureStatus.APPROVED))
+    .order_by("-requested_at", "-pk").values(day=TruncDate("requested_at"))[:1], output_field=DateField())
+_CLOSURE_ASKED = (ProblemStatus.CLOSURE_REQUESTED, ProblemStatus.CLOSED)
+
+
+def problem_due_dates(ctx: SourceContext) -> QuerySet[Any]:
+    """R24 part `due`: a problem's own deadline (`due_on`), counted from the day it was raised, at the problem's
+    unit. Owed while 待制定方案, 方案待审核 or 整改中; met on the day a closure was asked for (销号待审核, and still
+    that day once 已销号; a problem 已销号 without a request, as bulk-loaded data may be, falls back to its closing
+    day). A withdrawn problem, or a withdrawn list's, owes nothing. An open date is listed in its home period, a
+    met one only in the period it was met in (the engine alone would also keep it in the periods before)."""
+    done = Coalesce(_CLOSURE_ASKED_ON, F("closed_on"), output_field=DateField())
+    owed_or_met = Q(status__in=DUE_OWED) | Q(status__in=_CLOSURE_ASKED)
+    return (Problem.objects.filter(owed_or_met, ctx.org_q(), due_on__isnull=False)
+            .exclude(problem_list_id__in=withdrawn_lists() or [0]).order_by()
+            .annotate(done_on=Case(When(status__in=_CLOSURE_ASKED, then=done), default=Value(None),
+                                   output_field=DateField()))
+            .filter(Q(done_on__isnull=True) & home_period_q(ctx, due="due_on", starts="raised_on")
+                    | Q(done_on__gte=ctx.period_start, done_on__lte=ctx.period_end))
+            .values("org_unit_id", subject_id=F("id"), subject_label=_problem_label(), start_date=F("raised_on"),
+                    due_date=F("due_on"), done_date=F("done_on")))
+
+
 def project_dates(ctx: SourceContext) -> QuerySet[Any]:
     """R33: every date a published item owes (a milestone, a period's report of a key task, the deadline),
     at the lead unit; a completed item's dates only when they were met (the rest are no longer owed)."""
@@ -80,6 +114,8 @@ def project_dates(ctx: SourceContext) -> QuerySet[Any]:
 def register() -> None:
     register_source("R24", AggregateSource(subject_type="rectification.problem", population=open_problems,
                                            events=checks, event_label="整改检查"))
+    register_source("R24", DeadlineSource(subject_type="rectification.problem", items=problem_due_dates,
+                                          item_label="整改时限", part="due"))
     register_source("R24", DeadlineSource(subject_type="rectification.planduedate", items=plan_dates,
                                           item_label="整改方案节点", part="plan"))
     register_source("R33", DeadlineSource(subject_type="rectification.projectmilestone", items=project_dates,

@@ -199,8 +199,17 @@ class R24PlanParams(DeadlineParams):
     warn_days: int = Field(7, ge=0, le=366, title="方案节点提前提醒天数")
 
 
+class R24DueParams(DeadlineParams):
+    """R24 part `due`: a problem's own deadline (问题时限), which the level raising it sets (`days` is not used)."""
+
+    days: int = Field(0, ge=0, le=0, title="期限天数（不适用：按问题时限）")
+    warn_days: int = Field(7, ge=0, le=366, title="问题时限提前提醒天数")
+
+
 class R24Params(CadenceParams):
     period: PeriodKind = Field("quarter", title="整改检查周期")
+    # each problem's own deadline (R24 part `due`, a deadline source): notices before it falls due and once overdue
+    due: R24DueParams = Field(default_factory=lambda: R24DueParams.model_validate({}), title="问题时限")
     # the accepted plans' milestones and deadlines (R24 part `plan`, a deadline source): notices before they fall due
     plan: R24PlanParams = Field(default_factory=lambda: R24PlanParams.model_validate({}), title="整改方案节点")
 

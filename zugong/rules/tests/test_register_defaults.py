@@ -57,7 +57,8 @@ PINNED: dict[str, dict[str, Any]] = {
             "days": 0, "workdays": False, "warn_days": 60, "period": "year"},  # a deadline rule (selection)
     "R23": {"min_years_in_township": 3, "min_years_before_transfer": 2},  # [3] years; less than [2]: no transfer
     "R24": {**CADENCE, "period": "quarter", "min_count": 1,  # checked every [quarter]
-            "plan": {**DEADLINE, "days": 0, "warn_days": 7}},  # a plan's dates: notice [7] days before
+            "plan": {**DEADLINE, "days": 0, "warn_days": 7},  # a plan's dates: notice [7] days before
+            "due": {**DEADLINE, "days": 0, "warn_days": 7}},  # a problem's own deadline: notice [7] days before
     "R25": {**CADENCE, "period": "year", "min_count": 2, "occasions": ["七一", "春节"]},  # 七一 and 春节
     # R26: at least [3 months] a year of grassroots research, leading [1–2] topics
     "R26": {**THRESHOLD, "period": "year", "min_total": 90.0,
