@@ -314,7 +314,9 @@ class RaterScoreForm(forms.Form):
     role = forms.ChoiceField(label=_("评分人类别"))
     rater_cadre = PickerField(Cadre.objects.none(), url_name="pick-cadres",
                               label=_("同级评分人（同级评必选，须为考核对象所在单位的干部）"), required=False,
-                              placeholder=CADRE_HINT, label_from=cadre_label)
+                              placeholder=CADRE_HINT, label_from=cadre_label,
+                              # Django's own words ("选择一个有效的选项") do not say where to choose from
+                              error_messages={"invalid_choice": _("同级评分人须从本辖区的干部名册中选择")})
 
     def __init__(self, *args: Any, jurisdiction: Jurisdiction, subjects: list[tuple[int, str]], leaves: list[Indicator],
                  **kwargs: Any) -> None:
