@@ -203,7 +203,7 @@ class R24DueParams(DeadlineParams):
     """R24 part `due`: a problem's own deadline (问题时限), which the level raising it sets (`days` is not used)."""
 
     days: int = Field(0, ge=0, le=0, title="期限天数（不适用：按问题时限）")
-    warn_days: int = Field(7, ge=0, le=366, title="问题时限提前提醒天数")
+    warn_days: int = Field(7, ge=0, le=366, title="提前提醒天数")
 
 
 class R24Params(CadenceParams):
