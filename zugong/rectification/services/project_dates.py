@@ -17,7 +17,7 @@ from zugong.core.errors import ValidationFailed
 from zugong.core.jurisdiction import Jurisdiction
 from zugong.core.permissions import Actor
 from zugong.rectification.models import MilestoneKind, Project, ProjectKind, ProjectMilestone, ProjectStatus
-from zugong.rectification.services.project_editing import _opened_for_change
+from zugong.rectification.services.project_editing import opened_for_change
 from zugong.rectification.services.projects import _milestones, report_slots
 from zugong.rules.registry import param
 
@@ -33,7 +33,7 @@ def project_dates_update(
     *, actor: Actor, jurisdiction: Jurisdiction, project_id: int, deadline: date,
     milestones: Sequence[tuple[str, date]], reason: str,
 ) -> Project:
-    project, text = _opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
+    project, text = opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
                                        completed="项目已完成，不能再修改时限和节点", reason=reason)
     if deadline < project.starts_on:
         raise ValidationFailed("完成时限不能早于开始日期", field="deadline")

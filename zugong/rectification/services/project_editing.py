@@ -25,7 +25,7 @@ def _values(project: Project) -> dict[str, Any]:
     return {name: getattr(project, name) for name in FIELDS}
 
 
-def _opened_for_change(*, jurisdiction: Jurisdiction, project_id: int, completed: str, reason: str) -> tuple[Project, str]:
+def opened_for_change(*, jurisdiction: Jurisdiction, project_id: int, completed: str, reason: str) -> tuple[Project, str]:
     """The opening every correction of an item shares: the item locked, the issuing level's right checked at its
     issuing unit, a completed item refused with `completed`, the reason required; returns the item and the reason."""
     project = locks.lock_project(project_id)
@@ -43,7 +43,7 @@ def project_update(
     *, actor: Actor, jurisdiction: Jurisdiction, project_id: int, title: str, leader: str, responsible_person: str,
     measures: str, lead_unit: OrgUnit, reason: str,
 ) -> Project:
-    project, text = _opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
+    project, text = opened_for_change(jurisdiction=jurisdiction, project_id=project_id,
                                        completed="项目已完成，不能再修改", reason=reason)
     if not lead_unit.path.startswith(project.issuing_unit.path):
         raise ValidationFailed(f"{lead_unit.name}不在{project.issuing_unit.name}的范围内，不能作为牵头单位",
